@@ -1,0 +1,13 @@
+using System.CommandLine;
+using HvSim.Cli.Commands;
+
+namespace HvSim.Cli;
+
+/// <summary>The list of top-level commands; one line per command so parallel work merges cleanly.</summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return BenchCommand.Create();
+    }
+}

@@ -1,0 +1,20 @@
+namespace HvSim.Model.Config;
+
+/// <summary>Default costs of kernel-model.md section 4, in nanoseconds.</summary>
+public sealed record CostConfig
+{
+    /// <summary>C_rm_hcall: real-mode hcall round trip (H_ENTER, H_REMOVE, real-mode HDSI part).</summary>
+    public long RealModeHcallNs { get; init; } = 1_000;
+    /// <summary>C_exit: full guest exit to the host kernel and re-entry.</summary>
+    public long ExitNs { get; init; } = 10_000;
+    /// <summary>C_tlbie: one global tlbie sequence under tlbie_lock.</summary>
+    public long TlbieNs { get; init; } = 2_000;
+    /// <summary>C_gup_hit: get_user_pages_fast on a resident page.</summary>
+    public long GupHitNs { get; init; } = 300;
+    /// <summary>C_minflt for an anonymous zero-fill of a new host page.</summary>
+    public long ZeroFillNs { get; init; } = 6_000;
+    /// <summary>C_minflt for a swap-cache hit.</summary>
+    public long SwapCacheHitNs { get; init; } = 2_000;
+    /// <summary>Cost of one guest access through a valid HPTE (a memory reference).</summary>
+    public long AccessNs { get; init; } = 100;
+}

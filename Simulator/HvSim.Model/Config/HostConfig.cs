@@ -1,0 +1,53 @@
+namespace HvSim.Model.Config;
+
+public sealed record HostConfig
+{
+    public long MemoryBytes { get; init; } = 8L << 30;
+    /// <summary>Host base page: 64 KiB on ppc64 distributions, 4 KiB possible.</summary>
+    public int PageSizeBytes { get; init; } = 64 << 10;
+    /// <summary>Memory the host kernel and QEMU keep for themselves, never available to guests.</summary>
+    public long ReservedBytes { get; init; } = 512L << 20;
+    /// <summary>vm.min_free_kbytes; null = the 3.x default sqrt(16 * lowmem_kB) clamped to [128, 65536].</summary>
+    public long? MinFreeKbytes { get; init; }
+    public int Swappiness { get; init; } = 60;
+    public ReclaimPolicyKind Policy { get; init; } = ReclaimPolicyKind.TwoList;
+    /// <summary>SWAP_CLUSTER_MAX.</summary>
+    public int ReclaimBatchPages { get; init; } = 32;
+    public SwapDeviceConfig Swap { get; init; } = SwapDeviceConfig.Ssd;
+    /// <summary>PPC970 real-mode area reserved contiguously per guest at start.</summary>
+    public long RmaBytes { get; init; } = 64L << 20;
+}
+
+public sealed record SwapDeviceConfig
+{
+    public string Kind { get; init; } = "ssd";
+    /// <summary>Mean service time of one swap request.</summary>
+    public long LatencyMeanNs { get; init; } = 200_000;
+    /// <summary>Coefficient of variation of the service time (0 = constant, 1 = exponential; lognormal otherwise).</summary>
+    public double LatencyCv { get; init; } = 0.5;
+    /// <summary>Requests served in parallel; more wait in FIFO order.</summary>
+    public int ParallelSlots { get; init; } = 4;
+    /// <summary>Transfer bandwidth limit; 0 = unlimited.</summary>
+    public long BandwidthBytesPerSecond { get; init; } = 500_000_000;
+    public long CapacityBytes { get; init; } = 16L << 30;
+    /// <summary>2^vm.page-cluster pages read per swap-in.</summary>
+    public int ReadaheadPages { get; init; } = 8;
+
+    public static SwapDeviceConfig Ssd => new();
+    public static SwapDeviceConfig Hdd => new()
+    {
+        Kind = "hdd", LatencyMeanNs = 10_000_000, LatencyCv = 0.3, ParallelSlots = 1, BandwidthBytesPerSecond = 120_000_000,
+    };
+}
+
+public sealed record GuestConfig
+{
+    public string Name { get; init; } = "guest";
+    public long MemoryBytes { get; init; } = 1L << 30;
+    public int Vcpus { get; init; } = 1;
+    /// <summary>HPT size is 2^order bytes (default 24 = 16 MiB, minimum 18).</summary>
+    public int HptOrder { get; init; } = 24;
+    /// <summary>Guest page size: 4 KiB or 64 KiB (16 MiB needs hugetlbfs backing and is not modelled).</summary>
+    public int PageSizeBytes { get; init; } = 64 << 10;
+    public required Workloads.WorkloadSpec Workload { get; init; }
+}

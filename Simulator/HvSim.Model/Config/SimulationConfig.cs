@@ -1,0 +1,46 @@
+namespace HvSim.Model.Config;
+
+/// <summary>Everything one simulation run needs. Plain data: the model knows nothing of YAML.</summary>
+public sealed record SimulationConfig
+{
+    public string Name { get; init; } = "scenario";
+    public required HostConfig Host { get; init; }
+    public required IReadOnlyList<GuestConfig> Guests { get; init; }
+    public Platform Platform { get; init; } = Platform.Power7;
+    /// <summary>Which kvm_age_hva the POWER7 host uses (kernel-model.md 2.5).</summary>
+    public AgingVariant Aging { get; init; } = AgingVariant.RBit;
+    public CostConfig Costs { get; init; } = new();
+    public long DurationNs { get; init; } = 60_000_000_000;
+    public long WarmupNs { get; init; }
+    public long SampleIntervalNs { get; init; } = 1_000_000_000;
+    public ulong Seed { get; init; } = HvSim.Engine.Simulation.DefaultSeed;
+    /// <summary>Check the kernel-model.md section 5 invariants while running (slow).</summary>
+    public bool CheckInvariants { get; init; }
+    /// <summary>Schedule one event per guest access (slow reference mode, a test oracle for the inline fast path).</summary>
+    public bool ReferenceMode { get; init; }
+}
+
+public enum Platform
+{
+    /// <summary>using_mmu_notifiers = 1: guest pages are pageable.</summary>
+    Power7,
+    /// <summary>using_mmu_notifiers = 0: every guest page is pinned.</summary>
+    Ppc970,
+}
+
+public enum AgingVariant
+{
+    /// <summary>342d3db: kvm_age_hva unmaps referenced pages; ageing is emulated by HDSI refaults.</summary>
+    Unmap,
+    /// <summary>Follow-up: kvm_age_hva clears the hardware R bit with a tlbie, no HPTE becomes absent.</summary>
+    RBit,
+}
+
+public enum ReclaimPolicyKind
+{
+    /// <summary>The 3.x active/inactive anon LRU (shrink_active_list / shrink_page_list).</summary>
+    TwoList,
+    Lru,
+    Fifo,
+    Clock,
+}

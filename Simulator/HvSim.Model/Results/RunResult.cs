@@ -1,0 +1,67 @@
+using HvSim.Engine.Monitors;
+using HvSim.Model.Config;
+
+namespace HvSim.Model.Results;
+
+/// <summary>What one run produced. Plain data: writing CSV or plots is the Analysis layer's job.</summary>
+public sealed class RunResult
+{
+    public required SimulationConfig Config { get; init; }
+    public required IReadOnlyList<GuestResult> Guests { get; init; }
+    public required HostResult Host { get; init; }
+    public required IReadOnlyList<HostSample> HostSeries { get; init; }
+    public required IReadOnlyList<GuestSample> GuestSeries { get; init; }
+    public long SimulatedNs { get; init; }
+    public long ProcessedEvents { get; init; }
+}
+
+public sealed class GuestResult
+{
+    public required string Guest { get; init; }
+    public bool Admitted { get; init; }
+    public string? RefusalReason { get; init; }
+    public long GuestMemoryBytes { get; init; }
+    public long Accesses { get; set; }
+    public long HpteHits { get; set; }
+    public long HEnterCalls { get; set; }
+    public long HdsiFaults { get; set; }
+    public long MinorFaults { get; set; }
+    public long MajorFaults { get; set; }
+    public long FaultRetries { get; set; }
+    public long UnmapHvaCalls { get; set; }
+    public long HptesInvalidated { get; set; }
+    public long Tlbies { get; set; }
+    public long AgeHvaCalls { get; set; }
+    public long PagesReclaimed { get; set; }
+    public long SwapIns { get; set; }
+    public long SwapOuts { get; set; }
+    public long PinnedPages { get; set; }
+    /// <summary>vCPU time spent stalled in exits, faults, I/O and reclaim, summed over vCPUs (after warm-up).</summary>
+    public long StalledNs { get; set; }
+    /// <summary>vCPU time simulated, summed over vCPUs (after warm-up).</summary>
+    public long VcpuNs { get; set; }
+    public double StallFraction => VcpuNs == 0 ? 0 : (double)StalledNs / VcpuNs;
+    /// <summary>Latency of each HDSI from the faulting access to guest resume, ns.</summary>
+    public LogHistogram FaultLatency { get; } = new();
+}
+
+public sealed class HostResult
+{
+    public long MemoryBytes { get; init; }
+    public int PageSizeBytes { get; init; }
+    public long WatermarkMinPages { get; init; }
+    public long WatermarkLowPages { get; init; }
+    public long WatermarkHighPages { get; init; }
+    public long KswapdWakeups { get; set; }
+    public long DirectReclaims { get; set; }
+    public long PagesScanned { get; set; }
+    public long SwapFullEvents { get; set; }
+}
+
+/// <summary>Host state at the end of one sampling interval.</summary>
+public readonly record struct HostSample(long TimeNs, long FreeBytes, long SwapUsedBytes, long SwapCacheBytes);
+
+/// <summary>One guest's state at the end of one sampling interval; counts are for the interval.</summary>
+public readonly record struct GuestSample(
+    long TimeNs, int Guest, long ResidentBytes, long HdsiFaults, long MinorFaults, long MajorFaults,
+    long UnmapHvaCalls, long Tlbies, long Accesses);

@@ -1,0 +1,26 @@
+using HvSim.Engine;
+
+namespace HvSim.Model.Workloads;
+
+/// <summary>One guest memory access produced by a workload.</summary>
+public struct GuestAccess
+{
+    /// <summary>Guest page number in [0, guest pages), at the guest's page size.</summary>
+    public int Page;
+    public bool IsWrite;
+    /// <summary>Guest compute time before this access, in ns.</summary>
+    public long ThinkNs;
+}
+
+/// <summary>A per-vCPU stream of guest accesses. Implementations allocate nothing per access.</summary>
+public interface IAccessSource
+{
+    /// <summary>Produce the next access at simulated time <paramref name="now"/>; false when the stream has ended.</summary>
+    bool Next(long now, ref GuestAccess access);
+}
+
+/// <summary>A workload description from a scenario; creates one access source per vCPU.</summary>
+public abstract record WorkloadSpec
+{
+    public abstract IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng);
+}

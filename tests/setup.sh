@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Machine setup the tests need, done by the project itself (idempotent; quiet when already done).
+set -uo pipefail
+need=()
+# Plots need a real font in the system font folder (ScottPlot/SkiaSharp find fonts only there).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") >/dev/null 2>&1 \
+    || { echo "setup: could not install ${need[*]}" >&2; exit 1; }
+fi
+exit 0
