@@ -22,5 +22,10 @@ public interface IAccessSource
 /// <summary>A workload description from a scenario; creates one access source per vCPU.</summary>
 public abstract record WorkloadSpec
 {
+    /// <summary>Fraction of accesses that are stores (they dirty the page, which changes writeback).</summary>
+    public double WriteFraction { get; init; } = 0.3;
+    /// <summary>Mean guest compute time between accesses, ns (exponentially distributed; 0 = back to back).</summary>
+    public long ThinkNs { get; init; }
+
     public abstract IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng);
 }
