@@ -66,6 +66,11 @@ internal sealed class Rig
         Host.ZeroFill(hostPage);
     }
 
+    public void MakeResidentIfNeeded(int hostPage)
+    {
+        if (Page(hostPage).State == HostPageState.NeverTouched) MakeResident(hostPage);
+    }
+
     /// <summary>Start every vCPU of the guest with its script.</summary>
     public List<Vcpu> StartVcpus()
     {

@@ -84,6 +84,49 @@ public class TransitionTests
     }
 
     [Fact]
+    public void SetSpteHva_bumps_seq_and_unmaps_like_invalidate_page()
+    {
+        var rig = new Rig();
+        rig.MakeResident(2);
+        Hcalls.HEnter(rig.Vm, rig.Host, 2, 0, out _);
+        long end = rig.Vm.Notifier.SetSpteHva(2, 0);
+        Assert.Equal(Tlbie, end);
+        Assert.Equal(1, rig.Vm.Notifier.Seq);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[2]].IsAbsent);
+        Assert.Equal(-1, rig.Page(2).RmapHead);
+    }
+
+    [Fact]
+    public void Guest_evicts_one_of_its_own_hptes_with_h_remove_when_both_ptegs_are_full()
+    {
+        var rig = new Rig(guestPageBytes: 4096);
+        var hpt = rig.Vm.Hpt;
+        int primary = hpt.PrimaryGroup(0), secondary = hpt.SecondaryGroup(0);
+        // Fill both PTEGs of guest page 0 by hand with VALID translations of guest pages 100..115 (host pages 6, 7).
+        rig.MakeResident(6);
+        rig.MakeResident(7);
+        int[] slots = [.. Enumerable.Range(primary, 8), .. Enumerable.Range(secondary, 8)];
+        for (int k = 0; k < 16; k++)
+        {
+            int gp = 100 + k;
+            hpt.Entries[slots[k]] = new Hpte { GuestPage = gp, Flags = HpteFlags.Valid };
+            rig.Vm.HpteOf[gp] = slots[k];
+            Rmap.Link(hpt, ref rig.Page(rig.Vm.HostPageOf(gp)), slots[k]);
+        }
+        Assert.Equal(-1, hpt.FreeSlot(primary));
+        Assert.Equal(-1, hpt.FreeSlot(secondary));
+        long removesBefore = rig.Vm.Counters.HRemoveCalls;
+        Hcalls.HEnter(rig.Vm, rig.Host, 0, 0, out long end);
+        Assert.Equal(removesBefore + 1, rig.Vm.Counters.HRemoveCalls);
+        int slot = rig.Vm.HpteOf[0];
+        Assert.True(slot >= 0 && (slot / 8 * 8 == primary || slot / 8 * 8 == secondary));
+        // H_ENTER + H_REMOVE (real mode) + a tlbiel for the VALID victim (one vCPU).
+        Assert.Equal(Rm + Rm + Tlbie, end);
+        Assert.Equal(15, Enumerable.Range(100, 16).Count(gp => rig.Vm.HpteOf[gp] >= 0)); // exactly one victim
+        Assert.Equal(15, Rmap.Length(hpt, rig.Page(6)) + Rmap.Length(hpt, rig.Page(7)));
+    }
+
+    [Fact]
     public void Tlbies_of_one_vm_are_serialised_by_the_tlbie_lock()
     {
         var rig = new Rig(guestPageBytes: 4096);
