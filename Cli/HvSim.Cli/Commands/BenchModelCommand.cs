@@ -53,9 +53,10 @@ internal static class BenchModelCommand
         table.AddColumn(new TableColumn("seconds").RightAligned());
         table.AddColumn(new TableColumn("M ops/s").RightAligned());
         table.AddColumn(new TableColumn("B/guest page").RightAligned());
+        table.AddColumn(new TableColumn("HPT B/guest page").RightAligned());
         foreach (var r in rows)
             table.AddRow(r.Workload, r.Operations.ToString("N0", CultureInfo.InvariantCulture), Num(r.Seconds, "0.000"),
-                Num(r.OpsPerSecond / 1e6, "0.00"), Num(r.BytesPerGuestPage, "0.##"));
+                Num(r.OpsPerSecond / 1e6, "0.00"), Num(r.BytesPerGuestPage, "0.##"), Num(r.HptBytesPerGuestPage, "0.#"));
         AnsiConsole.Write(table);
     }
 }

@@ -10,7 +10,7 @@ using HvSim.Model.Workloads;
 namespace HvSim.Model.Bench;
 
 /// <summary>One row of <c>hvsim bench model</c>.</summary>
-public sealed record ModelBenchRow(string Workload, long Operations, double Seconds, double BytesPerGuestPage)
+public sealed record ModelBenchRow(string Workload, long Operations, double Seconds, double BytesPerGuestPage, double HptBytesPerGuestPage)
 {
     public double OpsPerSecond => Seconds > 0 ? Operations / Seconds : 0;
 }
@@ -56,7 +56,8 @@ public static class ModelBenchmarks
         long accesses = 0;
         foreach (var platform in new[] { Platform.Power7, Platform.Ppc970 })
             accesses += SimulationRunner.Run(QuickstartConfig(platform, duration)).Guests.Sum(g => g.Accesses);
-        return new ModelBenchRow("quickstart", accesses, sw.Elapsed.TotalSeconds, BytesPerGuestPage(QuickstartConfig(Platform.Power7)));
+        var cfg = QuickstartConfig(Platform.Power7);
+        return new ModelBenchRow("quickstart", accesses, sw.Elapsed.TotalSeconds, BytesPerGuestPage(cfg), HptBytesPerGuestPage(cfg));
     }
 
     /// <summary>One vCPU, uniform over a 1 GiB guest that fits in host memory: after first touch every access hits.</summary>
@@ -75,7 +76,7 @@ public static class ModelBenchmarks
         double seconds = sw.Elapsed.TotalSeconds;
         var g = r.Guests[0];
         if (g.HpteHits < 0.99 * g.Accesses) throw new InvalidOperationException($"hits benchmark: only {g.HpteHits} of {g.Accesses} accesses hit");
-        return new ModelBenchRow("hits", g.Accesses, seconds, BytesPerGuestPage(cfg));
+        return new ModelBenchRow("hits", g.Accesses, seconds, BytesPerGuestPage(cfg), HptBytesPerGuestPage(cfg));
     }
 
     /// <summary>
@@ -88,7 +89,7 @@ public static class ModelBenchmarks
         RefaultRun(20_000);
         var sw = Stopwatch.StartNew();
         var (cfg, handled) = RefaultRun(faults);
-        return new ModelBenchRow("refaults", handled, sw.Elapsed.TotalSeconds, BytesPerGuestPage(cfg));
+        return new ModelBenchRow("refaults", handled, sw.Elapsed.TotalSeconds, BytesPerGuestPage(cfg), HptBytesPerGuestPage(cfg));
     }
 
     private static (SimulationConfig, long) RefaultRun(long faults)
@@ -157,7 +158,7 @@ public static class ModelBenchmarks
         return (double)bytes / guestPages;
     }
 
-    /// <summary>Bytes of HPT plus revmap per guest page for <paramref name="cfg"/> (reported separately).</summary>
+    /// <summary>Bytes of the model's HPT plus revmap arrays per guest page (not per-page state: they scale with hpt_order).</summary>
     public static double HptBytesPerGuestPage(SimulationConfig cfg)
     {
         long hptes = cfg.Guests.Sum(g => (1L << g.HptOrder) / Hpt.HpteBytes);
