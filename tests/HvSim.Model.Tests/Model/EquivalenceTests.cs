@@ -13,6 +13,8 @@ public class EquivalenceTests
         { Platform.Power7, AgingVariant.Unmap, ReclaimPolicyKind.TwoList, 4096, 2 },
         { Platform.Power7, AgingVariant.RBit, ReclaimPolicyKind.Lru, 65536, 3 },
         { Platform.Power7, AgingVariant.RBit, ReclaimPolicyKind.Clock, 4096, 4 },
+        { Platform.Power7, AgingVariant.Unmap, ReclaimPolicyKind.Slru, 65536, 6 },
+        { Platform.Power7, AgingVariant.RBit, ReclaimPolicyKind.Fifo, 65536, 7 },
         { Platform.Ppc970, AgingVariant.RBit, ReclaimPolicyKind.TwoList, 4096, 5 },
     };
 
