@@ -49,3 +49,12 @@ public sealed class SharedTracesFactAttribute : FactAttribute
         if (SharedTraces.Folder is null) Skip = SharedTraces.SkipReason;
     }
 }
+
+/// <summary>A theory that xunit reports as skipped, with the reason, when the shared traces are absent.</summary>
+public sealed class SharedTracesTheoryAttribute : TheoryAttribute
+{
+    public SharedTracesTheoryAttribute()
+    {
+        if (SharedTraces.Folder is null) Skip = SharedTraces.SkipReason;
+    }
+}
