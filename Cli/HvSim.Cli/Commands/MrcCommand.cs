@@ -34,10 +34,14 @@ internal static class MrcCommand
             int maxPoints = parse.GetValue(points);
             if (maxPoints < 2) throw new UserInputException($"hvsim mrc: --points must be >= 2, got {maxPoints}");
             string folder = parse.GetValue(output)!;
-            var trace = input.Load(parse, "mrc");
+            // Sampling streams the file and keeps only the sample, so it works for traces too large to hold.
             var curve = rate == 1
-                ? MissRatioCurve.Exact(trace.Pages, trace.UniquePages)
-                : MissRatioCurve.Shards(trace.Pages, trace.UniquePages, rate);
+                ? input.Read(parse, "mrc", (reader, mapping) =>
+                {
+                    var trace = DenseTrace.Load(reader, mapping);
+                    return MissRatioCurve.Exact(trace.Pages, trace.UniquePages);
+                })
+                : input.Read(parse, "mrc", (reader, mapping) => MissRatioCurve.Shards(reader, mapping, rate));
             var rows = curve.Capacities(maxPoints).Select(c => (Capacity: c, MissRatio: curve.MissRatio(c))).ToList();
             string path = Write(folder, rows);
             Summarise(curve, rows, input.Describe(parse), path);

@@ -160,7 +160,10 @@ internal sealed class TraceInput
     public string Describe(ParseResult parse) => Path.GetFileName(parse.GetValue(_path)!);
 
     /// <summary>Read the whole trace into dense page references; bad options or files become one-line user errors.</summary>
-    public DenseTrace Load(ParseResult parse, string commandName)
+    public DenseTrace Load(ParseResult parse, string commandName) => Read(parse, commandName, DenseTrace.Load);
+
+    /// <summary>Stream the trace through <paramref name="read"/>; bad options or files become one-line user errors.</summary>
+    public T Read<T>(ParseResult parse, string commandName, Func<ITraceReader, PageMapping, T> read)
     {
         string path = parse.GetValue(_path)!;
         try
@@ -169,8 +172,9 @@ internal sealed class TraceInput
             var mapping = parse.GetValue(_mapping) == "pages"
                 ? PageMapping.Expand(parse.GetValue(_pageSize), parse.GetValue(_idUnit))
                 : PageMapping.ObjectPerPage;
-            var trace = DenseTrace.Load(path, format, mapping, Columns(parse));
-            return trace.Requests > 0 ? trace : throw new TraceException(path, 0, "the trace has no requests");
+            using var reader = TraceFile.Open(path, format, Columns(parse));
+            var result = read(reader, mapping);
+            return reader.RecordNumber > 0 ? result : throw new TraceException(path, 0, "the trace has no requests");
         }
         catch (Exception e) when (e is TraceException or ArgumentException)
         {
