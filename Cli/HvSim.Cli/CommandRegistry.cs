@@ -9,5 +9,7 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return BenchCommand.Create();
+        yield return ReplayCommand.Create();
+        yield return MrcCommand.Create();
     }
 }
