@@ -7,7 +7,7 @@ public static class OutputNames
 {
     public const int MaxLength = 80;
 
-    /// <summary>Letters, digits, '-', '_' and '.' are kept; runs of anything else become one '_'; no leading dots.</summary>
+    /// <summary>Letters, digits, '-', '_' and '.' are kept; runs of anything else become one '_'; no leading dots or underscores.</summary>
     public static string Sanitize(string name)
     {
         var sb = new StringBuilder();
@@ -18,7 +18,7 @@ public static class OutputNames
             else if (sb.Length == 0 || sb[^1] != '_') sb.Append('_');
             if (sb.Length >= MaxLength) break;
         }
-        var s = sb.ToString().TrimStart('.').Trim('_');
-        return s.Length == 0 || s.All(c => c == '.') ? "scenario" : s;
+        var s = sb.ToString().TrimStart('.', '_').TrimEnd('_');
+        return s.Length == 0 ? "scenario" : s;
     }
 }

@@ -30,16 +30,27 @@ public static class ScenarioLoader
         var baseTemplate = baseBinder.Bind(baseDoc, defaultName);
         if (points is null) return null;
         var bound = new List<ScenarioPoint>();
+        var pointProblems = new List<(int Point, Diagnostic Problem)>();
         for (int i = 0; i < points.Count; i++)
         {
             var doc = baseDoc;
             foreach (var a in points[i])
                 doc = (MappingNode)SweepParser.Apply(doc, a.Path.Split('.'), a.Value);
-            var binder = i == 0 && points[i].Count == 0 ? baseBinder : new Binder(d);
+            var binder = points[i].Count == 0 ? baseBinder : new Binder(d);
             var template = points[i].Count == 0 ? baseTemplate : binder.Bind(doc, defaultName);
             if (template is null) continue;
-            ConsistencyChecks.Check(template, binder.Locations, doc, d);
+            var checks = new Diagnostics();
+            ConsistencyChecks.Check(template, binder.Locations, doc, checks);
+            pointProblems.AddRange(checks.Items.Select(p => (i, p)));
             bound.Add(new ScenarioPoint(i, points[i], template));
+        }
+        // A problem every point has is reported once; one that only some points have names the point.
+        foreach (var group in pointProblems.GroupBy(p => p.Problem))
+        {
+            if (group.Count() == points.Count) d.Add(group.Key);
+            else
+                foreach (var (i, problem) in group)
+                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}: {string.Join(", ", points[i].Select(a => $"{a.Path}={a.Canonical}"))}]" });
         }
         if (d.Items.Count > before || baseTemplate is null) return null;
         return new Scenario

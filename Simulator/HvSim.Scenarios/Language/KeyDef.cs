@@ -42,6 +42,8 @@ public abstract class KeyDef
     /// <summary>Accepts `auto` (the kernel's computed default).</summary>
     public bool AllowsAuto { get; init; }
     public bool Required { get; init; }
+    /// <summary>Replaces the printed default when it is not a fixed value (e.g. "the file name").</summary>
+    public string? DefaultDescription { get; init; }
 
     /// <summary>Text of what is allowed, as error messages and docs print it.</summary>
     public string Allowed => Kind switch
@@ -83,7 +85,7 @@ public abstract class KeyDef
     };
 
     /// <summary>The default as a scenario file would write it.</summary>
-    public string DefaultText => Default switch
+    public string DefaultText => DefaultDescription ?? Default switch
     {
         null => AllowsAuto ? "auto" : Required ? "(required)" : "(none)",
         long l when Kind == ValueKind.Size => Units.FormatSize(l),

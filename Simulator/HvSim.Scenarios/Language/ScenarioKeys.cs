@@ -23,9 +23,17 @@ public static class ScenarioKeys
         Doc = "Top level of a scenario file.",
         Keys =
         [
-            Key<ScenarioSettings>("name", ValueKind.Text, "Scenario name; results go to results/<name>/ (sanitised to letters, digits, '-', '_', '.').",
-                ScenarioSettings.Prototype.Name, (s, v) => s with { Name = (string)v! }),
-            Key<ScenarioSettings>("description", ValueKind.Text, "Free text, copied into manifest.json.", "", (s, v) => s with { Description = (string)v! }),
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "name", Kind = ValueKind.Text, DefaultDescription = "the file name without .yaml",
+                Doc = "Scenario name; results go to results/<name>/ (sanitised to letters, digits, '-', '_', '.').",
+                Apply = (s, v) => s with { Name = (string)v! },
+            },
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "description", Kind = ValueKind.Text, DefaultDescription = "empty", Doc = "Free text, copied into manifest.json.",
+                Apply = (s, v) => s with { Description = (string)v! },
+            },
             Key<ScenarioSettings>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
                 null, (s, _) => s),
             Key<ScenarioSettings>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
