@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using HvSim.Model.Config;
 using HvSim.Model.Workloads;
 using HvSim.Scenarios.Language;
@@ -16,6 +17,17 @@ public static class Manifest
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        // Settings only: computed properties (no setter) may be expensive, e.g. a trace's distinct page count scans the file.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    foreach (var p in info.Properties.Where(p => p.Set is null).ToList()) info.Properties.Remove(p);
+                },
+            },
+        },
     };
 
     public static readonly JsonSerializerOptions WriteOptions = new()
@@ -61,6 +73,11 @@ public static class Manifest
             body.Remove(k);
             result[k] = v;
         }
+        // Nested workloads are declared as the abstract base: write them with their own kind and parameters.
+        if (spec is PhasedWorkload phased)
+            for (int i = 0; i < phased.Phases.Count; i++) result["phases"]![i]!["workload"] = Workload(phased.Phases[i].Workload);
+        if (spec is MixWorkload mix)
+            for (int i = 0; i < mix.Streams.Count; i++) result["streams"]![i]!["workload"] = Workload(mix.Streams[i].Workload);
         return result;
     }
 

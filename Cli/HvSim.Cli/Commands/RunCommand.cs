@@ -62,7 +62,7 @@ internal static class RunCommand
         bool swept = scenario.SweepPaths.Count > 0;
         if (swept) table.AddColumn("point");
         table.AddColumns("platform", "rep", "guest", "admitted");
-        foreach (var c in new[] { "accesses", "HDSI faults", "major faults", "swap-ins", "p99 fault µs", "stalled" })
+        foreach (var c in new[] { "accesses", "HDSI", "major", "swap-ins", "p99 µs", "stall" })
             table.AddColumn(new TableColumn(c).RightAligned());
         int rows = 0;
         for (int i = 0; i < runs.Count; i++)
@@ -75,7 +75,7 @@ internal static class RunCommand
                 cells.AddRange(
                 [
                     ScenarioKeys.PlatformName(runs[i].Platform), runs[i].Replication.ToString(CultureInfo.InvariantCulture), Markup.Escape(g.Guest),
-                    g.Admitted ? "[green]yes[/]" : $"[red]no[/] [grey]{Markup.Escape(g.RefusalReason ?? "")}[/]",
+                    g.Admitted ? "[green]yes[/]" : "[red]no[/]",
                     N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults), N(g.SwapIns),
                     double.IsNaN(p99) ? "-" : p99.ToString("0.0", CultureInfo.InvariantCulture),
                     g.StallFraction.ToString("P1", CultureInfo.InvariantCulture),
@@ -84,6 +84,8 @@ internal static class RunCommand
             }
         AnsiConsole.Write(table);
         if (rows > MaxRows) AnsiConsole.MarkupLine($"[grey]... {rows - MaxRows} more rows in summary.csv[/]");
+        foreach (var g in results.SelectMany(r => r.Guests).Where(g => !g.Admitted).DistinctBy(g => g.Guest).Take(8))
+            AnsiConsole.MarkupLine($"[red]refused[/] {Markup.Escape(g.Guest)}: [grey]{Markup.Escape(g.RefusalReason ?? "")}[/]");
     }
 
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

@@ -23,6 +23,8 @@ public enum ValueKind
     ChoiceList,
     /// <summary>A file path, relative to the scenario file.</summary>
     Path,
+    /// <summary>A list of nested workload blocks, each with one more key (<see cref="KeyDef.ItemKey"/>): phases, mix streams.</summary>
+    WorkloadList,
 }
 
 /// <summary>
@@ -42,6 +44,8 @@ public abstract class KeyDef
     /// <summary>Accepts `auto` (the kernel's computed default).</summary>
     public bool AllowsAuto { get; init; }
     public bool Required { get; init; }
+    /// <summary>For <see cref="ValueKind.WorkloadList"/>: the key each item has besides `workload:`.</summary>
+    public KeyDef? ItemKey { get; init; }
     /// <summary>Replaces the printed default when it is not a fixed value (e.g. "the file name").</summary>
     public string? DefaultDescription { get; init; }
 
@@ -64,6 +68,7 @@ public abstract class KeyDef
         ValueKind.Boolean => "true or false",
         ValueKind.Text => "text",
         ValueKind.Path => "a file path relative to the scenario file",
+        ValueKind.WorkloadList => $"a non-empty list of {{{ItemKey!.Name}: ..., workload: {{kind: ...}}}}",
         _ => "",
     };
 

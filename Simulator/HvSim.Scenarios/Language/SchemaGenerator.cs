@@ -109,6 +109,15 @@ public static class SchemaGenerator
             ValueKind.Boolean => new JsonObject { ["type"] = "boolean" },
             ValueKind.Text or ValueKind.Path => new JsonObject { ["type"] = "string", ["minLength"] = 1 },
             ValueKind.Choice => new JsonObject { ["enum"] = Enum(k) },
+            ValueKind.WorkloadList => new JsonObject
+            {
+                ["type"] = "array", ["minItems"] = 1,
+                ["items"] = new JsonObject
+                {
+                    ["type"] = "object", ["additionalProperties"] = false, ["required"] = new JsonArray(k.ItemKey!.Name, "workload"),
+                    ["properties"] = new JsonObject { [k.ItemKey.Name] = ValueSchema(k.ItemKey), ["workload"] = Ref("workload") },
+                },
+            },
             ValueKind.ChoiceList => OneOf(new JsonObject { ["enum"] = Enum(k) },
                 new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["enum"] = Enum(k) } }),
             _ => throw new InvalidOperationException(k.Kind.ToString()),

@@ -88,6 +88,45 @@ internal sealed class Binder(Diagnostics diagnostics)
         return BindSection(map, section, kind.Prototype, path, []);
     }
 
+    /// <summary>Phases or mix streams: a list of {&lt;item key&gt;: value, workload: {...}}.</summary>
+    private List<WorkloadItem>? BindWorkloadList(KeyDef key, Node node, string path)
+    {
+        if (node is not SequenceNode { Items.Count: > 0 } seq)
+        {
+            diagnostics.Add(node, $"'{key.Name}' must be a non-empty list, not {node.KindName}", key.Allowed);
+            return null;
+        }
+        var items = new List<WorkloadItem>();
+        bool ok = true;
+        for (int i = 0; i < seq.Items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (ExpectMapping(seq.Items[i], itemPath) is not { } map) { ok = false; continue; }
+            foreach (var e in map.Entries.Where(e => e.Key.Value != key.ItemKey!.Name && e.Key.Value != "workload"))
+            {
+                diagnostics.Add(e.Key, $"unknown key '{ValueParser.Shorten(e.Key.Value)}' in {itemPath}" + ValueParser.DidYouMean(e.Key.Value, [key.ItemKey!.Name, "workload"]),
+                    $"{key.ItemKey!.Name}, workload");
+                ok = false;
+            }
+            object? value = null;
+            if (map.Get(key.ItemKey!.Name) is not { } valueNode)
+            {
+                diagnostics.Add(map, $"missing '{key.ItemKey.Name}' in {itemPath}", key.ItemKey.Allowed);
+                ok = false;
+            }
+            else if (!ValueParser.TryParse(key.ItemKey, valueNode, diagnostics, out value)) ok = false;
+            WorkloadSpec? workload = null;
+            if (map.Get("workload") is not { } wl)
+            {
+                diagnostics.Add(map, $"missing 'workload' in {itemPath}", "a workload block with kind: ...");
+                ok = false;
+            }
+            else if ((workload = BindWorkload(wl, itemPath + ".workload")) is null) ok = false;
+            if (ok) items.Add(new WorkloadItem(value, workload!));
+        }
+        return ok ? items : null;
+    }
+
     private MappingNode? ExpectMapping(Node node, string path)
     {
         if (node is MappingNode m)
@@ -113,10 +152,19 @@ internal sealed class Binder(Diagnostics diagnostics)
         var result = start;
         foreach (var key in section.Keys)
         {
-            if (map.Get(key.Name) is not { } node) continue;
             var keyPath = path.Length == 0 ? key.Name : $"{path}.{key.Name}";
+            if (map.Get(key.Name) is not { } node)
+            {
+                if (key.Required) diagnostics.Add(map, $"missing '{key.Name}' in {(path.Length == 0 ? "the scenario" : path)}", key.Allowed);
+                continue;
+            }
             Locations[keyPath] = node;
-            if (!ValueParser.TryParse(key, node, diagnostics, out var value)) continue;
+            object? value;
+            if (key.Kind == ValueKind.WorkloadList)
+            {
+                if ((value = BindWorkloadList(key, node, keyPath)) is null) continue;
+            }
+            else if (!ValueParser.TryParse(key, node, diagnostics, out value)) continue;
             if (key.Kind == ValueKind.Path && key.Name != "extends")
             {
                 var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node.File) ?? "", (string)value!));

@@ -23,7 +23,7 @@ internal static class SweepParser
         yield return ("guests.workload.kind", WorkloadKinds.KindKey);
         var seen = new HashSet<string>();
         foreach (var kind in WorkloadKinds.All)
-            foreach (var k in kind.AllKeys)
+            foreach (var k in kind.AllKeys.Where(k => k.Kind is not (ValueKind.WorkloadList or ValueKind.Path)))
                 if (seen.Add(k.Name)) yield return ("guests.workload." + k.Name, k);
     }
 
