@@ -23,9 +23,8 @@ internal static class BatchCommand
         {
             paths, outDir, jobs, shard, seed, check, maxMemory,
         };
-        cmd.SetAction(parse =>
+        cmd.SetAction(parse => CliScenarios.Guard(() =>
         {
-            try
             {
                 var scenarios = ScenarioSet.Load(parse.GetValue(paths)!);
                 var options = new BatchOptions
@@ -50,15 +49,7 @@ internal static class BatchCommand
                 else outcome = runner.Run(scenarios, options, new PlainProgress());
                 return Report(outcome, options, clock.Elapsed);
             }
-            catch (ScenarioException e)
-            {
-                throw new UserInputException(CliScenarios.Report(e));
-            }
-            catch (BatchInputException e)
-            {
-                throw new UserInputException("hvsim batch: " + e.Message);
-            }
-        });
+        }));
         return cmd;
     }
 

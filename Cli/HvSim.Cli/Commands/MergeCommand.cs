@@ -12,10 +12,9 @@ internal static class MergeCommand
         var dirs = new Argument<string[]>("dirs") { Description = "Shard folders written by hvsim batch --shard", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "Merged results folder", Required = true };
         var cmd = new Command("merge", "Combine the folders of a sharded batch into one batch results folder") { dirs, outDir };
-        cmd.SetAction(parse =>
+        cmd.SetAction(parse => CliScenarios.Guard(() =>
         {
             var clock = Stopwatch.StartNew();
-            try
             {
                 var outcome = BatchMerger.Merge(parse.GetValue(dirs)!, parse.GetValue(outDir)!);
                 Console.WriteLine($"{outcome.Planned} runs in the batch: {outcome.Ran} copied, {outcome.Skipped} already there, {outcome.Failed.Count} missing.");
@@ -23,11 +22,7 @@ internal static class MergeCommand
                 if (outcome.Complete) Console.WriteLine($"Results in {parse.GetValue(outDir)} ({clock.Elapsed.TotalSeconds:0.0} s)");
                 return outcome.Complete ? ExitCodes.Ok : ExitCodes.RunFailed;
             }
-            catch (BatchInputException e)
-            {
-                throw new UserInputException("hvsim merge: " + e.Message);
-            }
-        });
+        }));
         return cmd;
     }
 }

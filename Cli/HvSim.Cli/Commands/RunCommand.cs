@@ -26,7 +26,7 @@ internal static class RunCommand
         {
             file, outDir, seed, check, jobs, maxMemory,
         };
-        cmd.SetAction(parse =>
+        cmd.SetAction(parse => CliScenarios.Guard(() =>
         {
             var scenario = CliScenarios.Load(parse.GetValue(file)!);
             var runs = RunPlanner.Plan(scenario, parse.GetValue(seed));
@@ -50,7 +50,7 @@ internal static class RunCommand
             PrintSummary(scenario, runs, results);
             AnsiConsole.MarkupLine($"[grey]{runs.Count} run(s) in {clock.Elapsed.TotalSeconds:0.0} s; results in[/] {Markup.Escape(dir)}");
             return ExitCodes.Ok;
-        });
+        }));
         return cmd;
     }
 
@@ -94,6 +94,33 @@ internal static class RunCommand
 /// <summary>Scenario loading and the memory guard shared by `run` and `batch`.</summary>
 internal static class CliScenarios
 {
+    /// <summary>
+    /// Bad input becomes its message on stderr and exit code 2 here, inside the action: System.CommandLine's default
+    /// exception handler would otherwise print a stack trace and return 1.
+    /// </summary>
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UserInputException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (ScenarioException e)
+        {
+            Console.Error.WriteLine(Report(e));
+            return ExitCodes.BadInput;
+        }
+        catch (HvSim.Analysis.Batch.BatchInputException e)
+        {
+            Console.Error.WriteLine("hvsim: " + e.Message);
+            return ExitCodes.BadInput;
+        }
+    }
+
     public static Scenario Load(string file)
     {
         try

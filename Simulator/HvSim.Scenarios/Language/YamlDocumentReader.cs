@@ -21,6 +21,7 @@ public static class YamlDocumentReader
             diagnostics.Add(new Diagnostic(file, 1, 1, "file is binary, not a YAML text file", "a UTF-8 YAML document"));
             return null;
         }
+        var state = new State(file, diagnostics);
         try
         {
             var parser = new Parser(new StringReader(text));
@@ -31,7 +32,6 @@ public static class YamlDocumentReader
                 return null;
             }
             parser.Consume<DocumentStart>();
-            var state = new State(file, diagnostics);
             var root = ReadNode(parser, state, depth: 0);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
@@ -55,6 +55,12 @@ public static class YamlDocumentReader
             diagnostics.Add(new Diagnostic(file, line, col, "YAML syntax error: " + TrimYamlMessage(e.Message), "valid YAML 1.1"));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed input without a YamlException; the last event read is the best location.
+            diagnostics.Add(new Diagnostic(file, state.LastLine, state.LastColumn, "YAML syntax error: malformed value or unclosed bracket after this point", "valid YAML 1.1"));
+            return null;
+        }
         catch (TooComplexException e)
         {
             diagnostics.Add(new Diagnostic(file, e.Line, e.Column, e.Message, $"at most {MaxDepth} levels of nesting and {MaxNodes} nodes"));
@@ -75,6 +81,7 @@ public static class YamlDocumentReader
         public readonly Diagnostics Diagnostics = diagnostics;
         public readonly Dictionary<string, (Node Node, int Size)> Anchors = new(StringComparer.Ordinal);
         public int Count;
+        public int LastLine = 1, LastColumn = 1;
         public bool Failed;
     }
 
@@ -88,6 +95,7 @@ public static class YamlDocumentReader
     {
         var ev = parser.Current!;
         int line = (int)ev.Start.Line, col = (int)ev.Start.Column;
+        (s.LastLine, s.LastColumn) = (line, col);
         if (depth > MaxDepth) throw new TooComplexException($"nesting deeper than {MaxDepth} levels", line, col);
         if (++s.Count > MaxNodes) throw new TooComplexException($"document has more than {MaxNodes} nodes", line, col);
 
