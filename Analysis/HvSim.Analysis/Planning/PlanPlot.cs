@@ -38,10 +38,10 @@ public static class PlanPlot
                     marks.LegendText = $"{platform.Key}: a guest refused";
                 }
             }
-            var limit = plot.Add.HorizontalLine(metric.First().Limit, 2, ScottPlot.Colors.Red, ScottPlot.LinePattern.Dashed);
+            var limit = plot.Add.HorizontalLine(metric.First().Limit, 2, ScottPlot.Colors.Red);
             limit.LegendText = $"SLO limit {metric.First().Limit:G4}";
             yield return FigureStyle.Save(plot, directory, $"plan_{metric.Key}", title,
-                $"{metric.Key} at each guest count the planner probed (mean over replications, band = 95 % CI); the dashed line is the SLO limit, which the CI upper bound must not exceed.");
+                $"{metric.Key} at each guest count the planner probed (mean over replications, band = 95 % CI); the red line is the SLO limit, which the CI upper bound must not exceed.");
         }
     }
 

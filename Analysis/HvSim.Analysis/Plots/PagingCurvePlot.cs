@@ -30,13 +30,13 @@ public static class PagingCurvePlot
             line.LegendText = $"{g.Key} resident";
             line.LineWidth = 2;
         }
-        AddHostLine(plot, hostRows, r => r.FreeBytes, scale, "host free", Colors.Black, LinePattern.Solid);
-        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used", Colors.DarkRed, LinePattern.Dashed);
+        AddHostLine(plot, hostRows, r => r.FreeBytes, scale, "host free", Colors.Black);
+        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used", Colors.DarkRed);
         if (host is not null)
         {
-            AddWatermark(plot, host.WatermarkMinBytes, scale, $"watermark min {Mib(host.WatermarkMinBytes)}", LinePattern.Dotted);
-            AddWatermark(plot, host.WatermarkLowBytes, scale, $"watermark low {Mib(host.WatermarkLowBytes)}", LinePattern.DenselyDashed);
-            AddWatermark(plot, host.WatermarkHighBytes, scale, $"watermark high {Mib(host.WatermarkHighBytes)}", LinePattern.Dashed);
+            AddWatermark(plot, host.WatermarkMinBytes, scale, $"watermark min {Mib(host.WatermarkMinBytes)}", Colors.DimGray);
+            AddWatermark(plot, host.WatermarkLowBytes, scale, $"watermark low {Mib(host.WatermarkLowBytes)}", Colors.DarkGray);
+            AddWatermark(plot, host.WatermarkHighBytes, scale, $"watermark high {Mib(host.WatermarkHighBytes)}", Colors.Silver);
         }
         WarmupMarker.Add(plot, warmupS);
         plot.Axes.SetLimits(0, series.Max(r => r.TimeS), 0, max / scale.Divisor * 1.08);
@@ -44,19 +44,19 @@ public static class PagingCurvePlot
             "Resident memory of each guest, host free memory and swap use at the end of each sampling interval; grey lines are the host watermarks (min, low, high): kswapd wakes below low and reclaims to high, allocations below min reclaim directly.");
     }
 
-    private static void AddHostLine(Plot plot, List<TimeseriesRecord> rows, Func<TimeseriesRecord, long?> value, ByteScale scale, string label, Color color, LinePattern pattern)
+    // Solid lines only: SkiaSharp's SVG canvas cannot draw dash patterns (it prints a warning and draws them solid).
+    private static void AddHostLine(Plot plot, List<TimeseriesRecord> rows, Func<TimeseriesRecord, long?> value, ByteScale scale, string label, Color color)
     {
         var points = rows.Where(r => value(r).HasValue).ToList();
         if (points.Count == 0) return;
         var line = plot.Add.ScatterLine(points.Select(r => r.TimeS).ToArray(), points.Select(r => value(r)!.Value / scale.Divisor).ToArray(), color);
         line.LegendText = label;
         line.LineWidth = 2;
-        line.LinePattern = pattern;
     }
 
-    private static void AddWatermark(Plot plot, long bytes, ByteScale scale, string label, LinePattern pattern)
+    private static void AddWatermark(Plot plot, long bytes, ByteScale scale, string label, Color color)
     {
-        var line = plot.Add.HorizontalLine(bytes / scale.Divisor, 1.5f, Colors.Gray, pattern);
+        var line = plot.Add.HorizontalLine(bytes / scale.Divisor, 1.5f, color);
         line.LegendText = label;
     }
 

@@ -45,7 +45,7 @@ public static class HtmlReport
             {
                 string png = Convert.ToBase64String(File.ReadAllBytes(f.PngPath));
                 html.Append($"""
-                    <figure id="{E(f.Name)}"><h3>{E(f.Title)}</h3>
+                    <figure id="{E(f.Name)}">
                     <img alt="{E(f.Title)}" src="data:image/png;base64,{png}">
                     <figcaption>{E(f.Caption)} Files: <a href="{E(Path.GetFileName(f.PngPath))}">PNG</a>, <a href="{E(Path.GetFileName(f.SvgPath))}">SVG</a>.</figcaption></figure>
 
