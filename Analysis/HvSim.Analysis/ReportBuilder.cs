@@ -34,8 +34,8 @@ public static class ReportBuilder
         void Add(Figure? f) { if (f is not null) figures.Add(f); }
         foreach (var run in RepresentativeRuns(folder))
         {
-            var series = folder.Timeseries.Where(r => RunKey.Of(r) == run).ToList();
-            var host = folder.Host.FirstOrDefault(h => RunKey.Of(h) == run);
+            var series = folder.Timeseries.Where(r => RunIdentity.Of(r) == run).ToList();
+            var host = folder.Host.FirstOrDefault(h => RunIdentity.Of(h) == run);
             Add(PagingCurvePlot.Create(resultsDir, $"paging_{run.Platform}", run, series, host, warmup));
             Add(FaultCurvePlot.Faults(resultsDir, $"faults_{run.Platform}", run, series, warmup));
             Add(FaultCurvePlot.Notifier(resultsDir, $"notifier_{run.Platform}", run, series, warmup));
@@ -59,8 +59,8 @@ public static class ReportBuilder
     }
 
     /// <summary>One run per platform whose time series the paging and fault curves show: the first run id, lowest replication.</summary>
-    private static IEnumerable<RunKey> RepresentativeRuns(ResultsFolder folder) =>
-        folder.Timeseries.Select(RunKey.Of).Distinct()
+    private static IEnumerable<RunIdentity> RepresentativeRuns(ResultsFolder folder) =>
+        folder.Timeseries.Select(RunIdentity.Of).Distinct()
             .GroupBy(k => k.Platform)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.OrderBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Replication).First());

@@ -110,7 +110,11 @@ public class StatisticsTests
         using var fx = new ResultsFixture(batch: true)
             .Guest("power7", 1, "a", major: 10, runId: "r1").Guest("power7", 2, "a", major: 30, runId: "r2")
             .Guest("power7", 1, "a", major: 100, runId: "r3")
-            .Write(runsCsv: "run_id,scenario,replication,seed,guests.count\nr1,quick,1,101,2\nr2,quick,2,102,2\nr3,quick,1,101,10\n");
+            // runs.csv as `hvsim batch` writes it: settings that follow from the sweep (guests, guest_memory_bytes) are not parameters.
+            .Write(runsCsv: "run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,guest_memory_bytes,duration_s,guests.count\n"
+                + "r1,quick,0,power7,1,101,8589934592,65536,ssd,r_bit,2,2147483648,10,2\n"
+                + "r2,quick,0,power7,2,102,8589934592,65536,ssd,r_bit,2,2147483648,10,2\n"
+                + "r3,quick,1,power7,1,101,8589934592,65536,ssd,r_bit,10,10737418240,10,10\n");
         var folder = ResultsFolder.Load(fx.Dir);
         var stats = StatsTable.Aggregate(RunMetrics.Compute(folder));
         string path = Path.Combine(fx.Dir, "stats.csv");

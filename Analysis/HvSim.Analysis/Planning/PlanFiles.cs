@@ -111,7 +111,7 @@ public static class PlanFiles
 
     private static void WriteAtomically<T>(string path, IEnumerable<T> rows)
     {
-        using (var writer = CsvWriter.ToFile(path + ".tmp"))
+        using (var writer = CsvWriter.ToFile(path + ".tmp", CsvFiles.WriterOptions))
             writer.WriteRecords(rows);
         File.Move(path + ".tmp", path, overwrite: true);
     }

@@ -6,7 +6,7 @@ namespace HvSim.Analysis.Plots;
 /// <summary>Paging curve of one run: each guest's resident memory, host free memory and swap use over time, with the watermarks.</summary>
 public static class PagingCurvePlot
 {
-    public static Figure? Create(string directory, string name, RunKey run, IReadOnlyList<TimeseriesRecord> series, HostRecord? host, double warmupS)
+    public static Figure? Create(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRecord> series, HostRecord? host, double warmupS)
     {
         if (series.Count == 0) return null;
         var hostRows = series.Where(r => r.IsHost).OrderBy(r => r.TimeS).ToList();

@@ -11,11 +11,11 @@ public static class RunMetrics
         double warmup = warmupSecondsOverride ?? folder.Manifest.WarmupSeconds() ?? 0;
         double accessUs = folder.Manifest.AccessCostMicroseconds() ?? new CostConfig().AccessNs / 1e3;
         var observations = new List<Observation>();
-        var hostByRun = folder.Host.ToDictionary(RunKey.Of);
-        var bucketsByRun = folder.FaultLatency.GroupBy(RunKey.Of).ToDictionary(g => g.Key, g => g.ToList());
-        var seriesByRun = WarmupCut.Apply(folder.Timeseries, warmup).GroupBy(RunKey.Of).ToDictionary(g => g.Key, g => g.ToList());
+        var hostByRun = folder.Host.ToDictionary(RunIdentity.Of);
+        var bucketsByRun = folder.FaultLatency.GroupBy(RunIdentity.Of).ToDictionary(g => g.Key, g => g.ToList());
+        var seriesByRun = WarmupCut.Apply(folder.Timeseries, warmup).GroupBy(RunIdentity.Of).ToDictionary(g => g.Key, g => g.ToList());
 
-        foreach (var run in folder.Summary.GroupBy(RunKey.Of))
+        foreach (var run in folder.Summary.GroupBy(RunIdentity.Of))
         {
             var point = folder.PointOf(run.First());
             var guests = run.ToList();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using HvSim.Analysis.Tables;
 
 namespace HvSim.Analysis.Statistics;
 
@@ -26,7 +27,7 @@ public static class StatsTable
     /// <summary>Writes stats.csv: scenario,platform,[swept parameters…],guest,metric,unit,n,mean,sd,ci95_low,ci95_high.</summary>
     public static void Write(string path, IReadOnlyList<StatRow> rows, IReadOnlyList<string> parameters)
     {
-        using (var writer = CsvWriter.ToFile(path + ".tmp"))
+        using (var writer = CsvWriter.ToFile(path + ".tmp", CsvFiles.WriterOptions))
         {
             writer.WriteHeader(["scenario", "platform", .. parameters, "guest", "metric", "unit", "n", "mean", "sd", "ci95_low", "ci95_high"]);
             foreach (var r in rows)

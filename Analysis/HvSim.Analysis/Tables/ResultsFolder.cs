@@ -20,7 +20,7 @@ public sealed class ResultsFolder
     public IReadOnlyList<FaultLatencyRecord> FaultLatency { get; init; } = [];
     public IReadOnlyList<MrcRecord> Mrc { get; init; } = [];
     public RunsTable? Runs { get; init; }
-    public Manifest Manifest { get; init; } = Manifest.Empty;
+    public ManifestView Manifest { get; init; } = ManifestView.Empty;
 
     public SweepPoint PointOf(IRunKeyed row) => Runs?.PointOf(row.RunId) ?? SweepPoint.None;
 
@@ -47,7 +47,7 @@ public sealed class ResultsFolder
             FaultLatency = ReadOptional<FaultLatencyRecord>(directory, FaultLatencyFile),
             Mrc = ReadOptional<MrcRecord>(directory, MrcFile),
             Runs = File.Exists(runs) ? RunsTable.Read(runs) : null,
-            Manifest = File.Exists(manifest) ? Manifest.Read(manifest) : Manifest.Empty,
+            Manifest = File.Exists(manifest) ? ManifestView.Read(manifest) : ManifestView.Empty,
         };
     }
 

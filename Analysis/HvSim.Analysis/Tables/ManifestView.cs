@@ -5,28 +5,28 @@ using System.Text.Json.Nodes;
 namespace HvSim.Analysis.Tables;
 
 /// <summary>manifest.json: the scenario as run. Analysis reads a few settings from it and shows the rest verbatim.</summary>
-public sealed class Manifest
+public sealed class ManifestView
 {
-    public static readonly Manifest Empty = new(null, "");
+    public static readonly ManifestView Empty = new(null, "");
 
     private readonly JsonNode? _root;
 
-    /// <summary>The file's text, indented, for the report.</summary>
+    /// <summary>The file's text as written, for the report.</summary>
     public string Text { get; }
 
-    private Manifest(JsonNode? root, string text)
+    private ManifestView(JsonNode? root, string text)
     {
         _root = root;
         Text = text;
     }
 
-    public static Manifest Read(string path)
+    public static ManifestView Read(string path)
     {
         string text = File.ReadAllText(path);
         try
         {
             var root = JsonNode.Parse(text);
-            return new Manifest(root, root?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "");
+            return new ManifestView(root, text.Trim());
         }
         catch (JsonException e)
         {

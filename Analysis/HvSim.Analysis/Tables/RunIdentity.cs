@@ -10,7 +10,7 @@ public interface IRunKeyed
 }
 
 /// <summary>Identifies one run: a (scenario, platform, replication) of one batch run or of a single `hvsim run`.</summary>
-public readonly record struct RunKey(string RunId, string Scenario, string Platform, int Replication)
+public readonly record struct RunIdentity(string RunId, string Scenario, string Platform, int Replication)
 {
-    public static RunKey Of(IRunKeyed row) => new(row.RunId, row.Scenario, row.Platform, row.Replication);
+    public static RunIdentity Of(IRunKeyed row) => new(row.RunId, row.Scenario, row.Platform, row.Replication);
 }
