@@ -16,5 +16,6 @@ internal static class CommandRegistry
         yield return MergeCommand.Create();
         yield return ReplayCommand.Create();
         yield return MrcCommand.Create();
+        yield return PlotCommand.Create();
     }
 }
