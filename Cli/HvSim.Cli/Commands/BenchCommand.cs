@@ -2,12 +2,13 @@ using System.CommandLine;
 
 namespace HvSim.Cli.Commands;
 
-/// <summary>`hvsim bench ...`: speed benchmarks (subcommands added per layer).</summary>
+/// <summary>`hvsim bench ...`: speed benchmarks, one subcommand per layer.</summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
         var bench = new Command("bench", "Run speed benchmarks and print one row per workload");
+        bench.Subcommands.Add(BenchEngineCommand.Create());
         return bench;
     }
 }
