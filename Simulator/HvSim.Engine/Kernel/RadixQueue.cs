@@ -55,7 +55,7 @@ internal sealed class RadixQueue
             int b = 64 - BitOperations.LeadingZeroCount((ulong)(e.Time ^ _last));
             ref int n = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), b);
             ref EventEntry[] arr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buckets), b);
-            if (n == arr.Length) arr = Grow(arr);
+            if (n == arr.Length) arr = Grow(b, b);
             Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(arr), n++) = e;
             ref long min = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_mins), b);
             if (e.Time < min) min = e.Time;
@@ -103,7 +103,7 @@ internal sealed class RadixQueue
             int d = e.Time == min ? 0 : 64 - BitOperations.LeadingZeroCount((ulong)(e.Time ^ min));
             ref int c = ref Unsafe.Add(ref counts, d);
             ref EventEntry[] dst = ref Unsafe.Add(ref buckets, d);
-            if (c == dst.Length) dst = Grow(dst);
+            if (c == dst.Length) dst = Grow(d, b);
             Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dst), c++) = e;
             ref long m = ref Unsafe.Add(ref mins, d);
             if (e.Time < m) m = e.Time;
@@ -118,7 +118,7 @@ internal sealed class RadixQueue
     {
         ref int n = ref _counts[0];
         var arr = _buckets[0];
-        if (n == arr.Length) _buckets[0] = arr = Grow(arr);
+        if (n == arr.Length) _buckets[0] = arr = Grow(0, 0);
         int i = n;
         while (i > _head && EventEntry.Before(e, arr[i - 1]))
         {
@@ -129,11 +129,26 @@ internal sealed class RadixQueue
         n++;
     }
 
+    /// <summary>
+    /// Give bucket <paramref name="d"/> a larger array: an idle one left by another empty bucket if there is one
+    /// (buckets take turns holding the bulk of the entries, so after warm-up this never allocates), else a new one.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static EventEntry[] Grow(EventEntry[] a)
+    private EventEntry[] Grow(int d, int busy)
     {
-        var b = new EventEntry[a.Length * 2];
-        a.CopyTo(b, 0);
-        return b;
+        var current = _buckets[d];
+        int n = _counts[d];
+        EventEntry[]? bigger = null;
+        for (int i = 1; i < _buckets.Length; i++)
+        {
+            if (i == d || i == busy || _counts[i] != 0 || _buckets[i].Length <= current.Length) continue;
+            bigger = _buckets[i];
+            _buckets[i] = current;
+            break;
+        }
+        bigger ??= new EventEntry[current.Length * 2];
+        current.AsSpan(0, n).CopyTo(bigger);
+        _buckets[d] = bigger;
+        return bigger;
     }
 }
