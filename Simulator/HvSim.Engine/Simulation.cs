@@ -13,13 +13,14 @@ public enum EventPriority : byte
 }
 
 /// <summary>
-/// The event loop. Time is integer nanoseconds; events fire in the total order (time, priority class, sequence
-/// number), the sequence number being given once, at scheduling, so simultaneous events of one class fire in
-/// FIFO order however large the queue grows.
+/// The event loop. Time is integer nanoseconds; events fire in the total order (time, priority class, scheduling
+/// sequence): simultaneous events of one class fire in the order they were scheduled, however large the queue.
 /// </summary>
 /// <remarks>
-/// Future events are 24-byte structs in a 4-ary heap; zero-delay wake-ups go to one FIFO ring per class whose
-/// heads are merged with the heap by the same order key. Processes and callbacks live in a slot table; an event
+/// Future events are 16-byte structs in a radix heap (<see cref="RadixQueue"/>) that keeps equal keys in FIFO
+/// order; zero-delay wake-ups go to one FIFO ring per class, merged with the heap by key. The sequence is thus
+/// the order of scheduling itself, kept structurally rather than stored, and nothing ever renumbers it.
+/// Processes and callbacks live in a slot table; an event
 /// names its target by (slot, generation), and a slot's generation moves on whenever its process resumes, is
 /// interrupted or ends, so any other wake-up still pending for the old wait is recognised as stale when it pops
 /// and skipped. That is how waits with deadlines, AnyOf, interrupts and cancellation work without ever searching
@@ -33,9 +34,8 @@ public sealed class Simulation
     internal const int SlotBits = 24;
     internal const ulong SlotMask = (1UL << SlotBits) - 1;
     private const ulong GenMask = (1UL << (64 - SlotBits)) - 1;
-    private const int ClassShift = 62;
-    private const ulong UrgentClass = (ulong)EventPriority.Urgent << ClassShift;
-    private const ulong NormalClass = (ulong)EventPriority.Normal << ClassShift;
+    /// <summary>Latest time an event can be scheduled for (keys hold time * 2 + class).</summary>
+    public const long MaxTime = long.MaxValue >> 1;
 
     private struct Slot
     {
@@ -52,7 +52,6 @@ public sealed class Simulation
     private int _slotsUsed = 1;
     private int[] _freeSlots = new int[64];
     private int _freeCount;
-    private ulong _seq;
 
     public Simulation(ulong seed = DefaultSeed) => Seed = seed;
 
@@ -110,7 +109,7 @@ public sealed class Simulation
     public void ScheduleTimeout(long delay)
     {
         CheckDelay(delay);
-        Enqueue(Now + delay, NormalClass, 0);
+        Enqueue(Now, delay, EventPriority.Normal, 0);
     }
 
     /// <summary>An independent random stream derived from the master seed and a component name.</summary>
@@ -121,7 +120,7 @@ public sealed class Simulation
     {
         DropStaleHeads();
         if (_urgent.Count + _normal.Count > 0) return Now;
-        return _heap.Count > 0 ? _heap.MinTime : long.MaxValue;
+        return _heap.Count > 0 ? _heap.MinKey >> 1 : long.MaxValue;
     }
 
     /// <summary>Process one event; false when none is pending.</summary>
@@ -156,7 +155,7 @@ public sealed class Simulation
 
     /// <summary>Wake <paramref name="who"/> at the current time, after everything already due now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void WakeNow(ulong who) => _normal.Push(NormalClass | _seq++, who);
+    internal void WakeNow(ulong who) => _normal.Push(who);
 
     /// <summary>Wake <paramref name="who"/> now unless its wait has already ended.</summary>
     internal void WakeIfLive(ulong who)
@@ -168,7 +167,7 @@ public sealed class Simulation
     internal void WakeAfter(long delay, ulong who)
     {
         if (delay == 0) WakeNow(who);
-        else Enqueue(Now + delay, NormalClass, who);
+        else Enqueue(Now, delay, EventPriority.Normal, who);
     }
 
     /// <summary>End the current wait of the process in <paramref name="slot"/> and wake it before anything else due now.</summary>
@@ -176,7 +175,7 @@ public sealed class Simulation
     {
         ref Slot s = ref _slots[slot];
         s.Gen = (s.Gen + 1) & GenMask;
-        _urgent.Push(UrgentClass | _seq++, WhoOf(slot));
+        _urgent.Push(WhoOf(slot));
     }
 
     internal void FreeSlot(int slot)
@@ -200,9 +199,8 @@ public sealed class Simulation
         int slot = AllocSlot();
         _slots[slot].Callback = target;
         ulong who = WhoOf(slot);
-        ulong cls = (ulong)priority << ClassShift;
-        if (delay == 0) (priority == EventPriority.Urgent ? _urgent : _normal).Push(cls | _seq++, who);
-        else Enqueue(Now + delay, cls, who);
+        if (delay == 0) (priority == EventPriority.Urgent ? _urgent : _normal).Push(who);
+        else Enqueue(Now, delay, priority, who);
         return new ScheduledCall(this, who);
     }
 
@@ -211,12 +209,16 @@ public sealed class Simulation
         if (delay < 0) throw new ArgumentOutOfRangeException(nameof(delay), delay, "delay must be >= 0");
     }
 
+    /// <summary>Push a future event (delay > 0; zero delays go to the rings).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Enqueue(long time, ulong cls, ulong who)
+    private void Enqueue(long now, long delay, EventPriority priority, ulong who)
     {
-        var e = new EventEntry { Time = time, Order = cls | _seq++, Who = who };
-        _heap.Push(e);
+        if (delay > MaxTime - now) ThrowBeyondMaxTime(delay);
+        _heap.Push(((now + delay) << 1) | (long)priority, who);
     }
+
+    private void ThrowBeyondMaxTime(long delay) =>
+        throw new ArgumentOutOfRangeException(nameof(delay), delay, $"event would be due after {nameof(MaxTime)} ({MaxTime} ns)");
 
     private int AllocSlot()
     {
@@ -236,9 +238,9 @@ public sealed class Simulation
     {
         if (_urgent.Count + _normal.Count == 0)
         {
-            if (_heap.Count == 0 || _heap.MinTime > until) { time = 0; who = 0; return false; }
+            if (_heap.Count == 0 || (_heap.MinKey >> 1) > until) { time = 0; who = 0; return false; }
             var e = _heap.Pop();
-            time = e.Time;
+            time = e.Key >> 1;
             who = e.Who;
             return true;
         }
@@ -247,13 +249,15 @@ public sealed class Simulation
 
     private bool TryPopMerged(long until, out long time, out ulong who)
     {
-        // Ring entries are due now; a heap entry goes first only if it is due now with a smaller order key.
+        // Ring entries are due now and were scheduled now; a heap entry due now was scheduled earlier, so it goes
+        // first unless its class is lower priority than the ring's.
         if (Now > until) { time = 0; who = 0; return false; }
         WakeRing ring = _urgent.Count > 0 ? _urgent : _normal;
-        if (_heap.Count > 0 && _heap.MinTime == Now && _heap.Top.Order < ring.HeadOrder)
+        long ringKey = (Now << 1) | (_urgent.Count > 0 ? (long)EventPriority.Urgent : (long)EventPriority.Normal);
+        if (_heap.Count > 0 && _heap.MinKey <= ringKey)
         {
             var e = _heap.Pop();
-            time = e.Time;
+            time = e.Key >> 1;
             who = e.Who;
             return true;
         }

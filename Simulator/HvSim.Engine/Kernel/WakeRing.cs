@@ -1,34 +1,25 @@
 namespace HvSim.Engine.Kernel;
 
 /// <summary>
-/// FIFO of zero-delay wake-ups at the current time (process starts, grants, signals). Entries carry their order
-/// key, so merging the ring with the heap reproduces exactly the order one heap alone would give, at a fraction
-/// of the cost.
+/// FIFO of zero-delay wake-ups at the current time (process starts, grants, signals) for one priority class.
+/// Everything in it is due now and was scheduled now, so it comes after every heap entry of the same time and
+/// class (those were scheduled earlier): merging ring and heap needs no sequence numbers and gives exactly the
+/// order one queue would, at a fraction of the cost.
 /// </summary>
 internal sealed class WakeRing
 {
-    private struct Entry
-    {
-        public ulong Order;
-        public ulong Who;
-    }
-
-    private Entry[] _buf = new Entry[64];
+    private ulong[] _buf = new ulong[64];
     private int _head;
     private int _count;
 
     public int Count => _count;
 
-    public ulong HeadOrder => _buf[_head].Order;
+    public ulong HeadWho => _buf[_head];
 
-    public ulong HeadWho => _buf[_head].Who;
-
-    public void Push(ulong order, ulong who)
+    public void Push(ulong who)
     {
         if (_count == _buf.Length) Grow();
-        int tail = (_head + _count) & (_buf.Length - 1);
-        _buf[tail].Order = order;
-        _buf[tail].Who = who;
+        _buf[(_head + _count) & (_buf.Length - 1)] = who;
         _count++;
     }
 
@@ -40,7 +31,7 @@ internal sealed class WakeRing
 
     private void Grow()
     {
-        var bigger = new Entry[_buf.Length * 2];
+        var bigger = new ulong[_buf.Length * 2];
         for (int i = 0; i < _count; i++) bigger[i] = _buf[(_head + i) & (_buf.Length - 1)];
         _buf = bigger;
         _head = 0;
