@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace HvSim.Cli.Bench;
 
-/// <summary>One benchmark row: operations done, wall time, bytes allocated per operation, peak resident memory.</summary>
-internal sealed record BenchResult(string Workload, long Operations, double Seconds, double BytesPerOp, long PeakRssBytes)
+/// <summary>
+/// One benchmark row: operations done, wall time, process CPU time (tells a slow machine from a busy one),
+/// bytes allocated per operation, peak resident memory.
+/// </summary>
+internal sealed record BenchResult(string Workload, long Operations, double Seconds, double CpuSeconds, double BytesPerOp, long PeakRssBytes)
 {
     public double OpsPerSecond => Operations / Seconds;
 
@@ -14,11 +17,13 @@ internal sealed record BenchResult(string Workload, long Operations, double Seco
         GC.WaitForPendingFinalizers();
         PeakRss.Reset();
         long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         long ops = work();
         sw.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         long bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
-        return new BenchResult(name, ops, sw.Elapsed.TotalSeconds, (double)bytes / ops, PeakRss.Read());
+        return new BenchResult(name, ops, sw.Elapsed.TotalSeconds, cpu.TotalSeconds, (double)bytes / ops, PeakRss.Read());
     }
 }
 

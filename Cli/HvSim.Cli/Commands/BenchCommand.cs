@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace HvSim.Cli.Commands;
 
-/// <summary>`hvsim bench ...`: speed benchmarks, one subcommand per layer.</summary>
+/// <summary>`hvsim bench ...`: speed benchmarks (subcommands added per layer).</summary>
 internal static class BenchCommand
 {
     public static Command Create()
