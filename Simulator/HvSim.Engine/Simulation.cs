@@ -238,7 +238,8 @@ public sealed class Simulation
     {
         if (_urgent.Count + _normal.Count == 0)
         {
-            if (_heap.Count == 0 || (_heap.MinKey >> 1) > until) { time = 0; who = 0; return false; }
+            // Without a bound, pop straight away (one bucket scan instead of two).
+            if (_heap.Count == 0 || (until != long.MaxValue && (_heap.MinKey >> 1) > until)) { time = 0; who = 0; return false; }
             var e = _heap.Pop();
             time = e.Key >> 1;
             who = e.Who;

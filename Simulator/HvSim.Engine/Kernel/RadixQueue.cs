@@ -32,6 +32,10 @@ internal sealed class RadixQueue
     private int _head;              // next entry of bucket 0
     private long _last;             // key that the buckets are relative to
     private int _count;
+    // A lone entry waits here, outside the buckets: a queue that holds one event at a time (a single busy
+    // process) then costs a store and a load per event instead of a bucket round trip.
+    private EventEntry _solo;
+    private bool _hasSolo;
 
     public RadixQueue()
     {
@@ -45,13 +49,14 @@ internal sealed class RadixQueue
     /// Key of the minimum entry (Count must be positive), without moving anything: refilling bucket 0 early
     /// would raise the reference key above the clock, and later pushes below it would need the slow insert.
     /// </summary>
-    public long MinKey => _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
+    public long MinKey => _hasSolo ? _solo.Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
 
     /// <summary>The minimum entry; only valid when <see cref="Count"/> is positive.</summary>
     public ref readonly EventEntry Top
     {
         get
         {
+            if (_hasSolo) return ref _solo;
             if (_head == _counts[0]) Refill();
             return ref _buckets[0][_head];
         }
@@ -68,7 +73,26 @@ internal sealed class RadixQueue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(long key, ulong who)
     {
+        if (_count == 0)
+        {
+            _solo.Key = key;
+            _solo.Who = who;
+            _hasSolo = true;
+            _count = 1;
+            return;
+        }
+        if (_hasSolo)
+        {
+            _hasSolo = false;   // it was pushed first, so it goes into the buckets first
+            PushToBuckets(_solo.Key, _solo.Who);
+        }
         _count++;
+        PushToBuckets(key, who);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PushToBuckets(long key, ulong who)
+    {
         if (key > _last)
         {
             // The bucket index is always in range, so skip the bounds checks on this hot path.
@@ -91,6 +115,12 @@ internal sealed class RadixQueue
 
     public EventEntry Pop()
     {
+        if (_hasSolo)
+        {
+            _hasSolo = false;
+            _count = 0;
+            return _solo;
+        }
         if (_head == _counts[0]) Refill();
         _count--;
         return _buckets[0][_head++];
