@@ -57,6 +57,8 @@ public static class ScenarioKeys
                 ScenarioSettings.Prototype.SampleIntervalNs, (s, v) => s with { IntervalNs = (long)v! }, min: 1_000, max: 30 * Day),
             Key<ScenarioSettings>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",
                 ScenarioSettings.Prototype.CheckInvariants, (s, v) => s with { Check = (bool)v! }),
+            Key<ScenarioSettings>("check_every", ValueKind.Integer, "With check on: events between two invariant checks (1 = after every event).",
+                (long)ScenarioSettings.Prototype.InvariantCheckEveryEvents, (s, v) => s with { CheckEveryEvents = (int)(long)v! }, min: 1, max: int.MaxValue),
             Key<ScenarioSettings>("reference_mode", ValueKind.Boolean, "Schedule one event per guest access (slow reference mode used as a test oracle).",
                 ScenarioSettings.Prototype.ReferenceMode, (s, v) => s with { ReferenceMode = (bool)v! }),
             new KeyDef<ScenarioSettings>
