@@ -8,4 +8,10 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null;
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") >/dev/null 2>&1 \
     || { echo "setup: could not install ${need[*]}" >&2; exit 1; }
 fi
+# The report check screenshots report.html in headless Chromium; on its own so a failure here never blocks the
+# steps above (tests that need it report skipped).
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
+    || echo "setup: could not install chromium (report screenshot tests will be skipped)" >&2
+fi
 exit 0

@@ -14,5 +14,8 @@ internal static class CommandRegistry
         yield return SchemaCommand.Create();
         yield return BatchCommand.Create();
         yield return MergeCommand.Create();
+        yield return ReplayCommand.Create();
+        yield return MrcCommand.Create();
+        yield return PlotCommand.Create();
     }
 }

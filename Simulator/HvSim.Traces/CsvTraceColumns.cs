@@ -15,11 +15,16 @@ public sealed record CsvTraceColumns
     public int Op { get; init => field = Check(value, nameof(Op)); } = 4;
     /// <summary>true/false; null = a header is present when the first line's object id is not a number.</summary>
     public bool? HasHeader { get; init; }
+    /// <summary>
+    /// When the file has a header, take each column whose name is recognised from the header instead of its number:
+    /// time/timestamp, obj_id/id/lbn/key, size/obj_size/length, op/operation (any case).
+    /// </summary>
+    public bool MatchHeaderNames { get; init; } = true;
 
     public static CsvTraceColumns Default { get; } = new();
 
     /// <summary>The layout of libCacheSim's <c>cloudPhysicsIO.csv</c>: <c>version,time,op,size,lbn</c>.</summary>
-    public static CsvTraceColumns CloudPhysics { get; } = new() { Time = 2, ObjectId = 5, Size = 4, Op = 3, HasHeader = true };
+    public static CsvTraceColumns CloudPhysics { get; } = new() { Time = 2, ObjectId = 5, Size = 4, Op = 3, HasHeader = true, MatchHeaderNames = false };
 
     private static int Check(int value, string name) =>
         value >= 0 ? value : throw new ArgumentException($"the {name} column must be >= 1, or 0 for none, got {value}", name);

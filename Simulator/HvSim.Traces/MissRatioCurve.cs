@@ -67,43 +67,60 @@ public sealed class MissRatioCurve
         }
     }
 
-    public static MissRatioCurve Exact(int[] pages, int pageCount) => Build(pages, pageCount, 1.0, _ => true);
+    public static MissRatioCurve Exact(int[] pages, int pageCount) => Build(pages, pageCount, pages.Length, 1.0);
 
     /// <summary>
-    /// Fixed-rate SHARDS: keep the pages whose hash falls below <paramref name="rate"/> of the hash range, compute exact
-    /// stack distances among their references and scale distances by 1 / rate.
+    /// Fixed-rate SHARDS over references already in memory: keep the pages whose hash falls below
+    /// <paramref name="rate"/> of the hash range, compute exact stack distances among their references and scale
+    /// distances by 1 / rate.
     /// </summary>
     public static MissRatioCurve Shards(int[] pages, int pageCount, double rate, ulong seed = 0)
     {
-        if (!(rate > 0 && rate <= 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "sampling rate must be > 0 and <= 1");
-        const int hashBits = 24;
-        ulong threshold = (ulong)Math.Round(rate * (1UL << hashBits));
-        return Build(pages, pageCount, rate, page => (Hash((ulong)page ^ seed) >> (64 - hashBits)) < threshold);
+        var sampler = new SpatialSampler(rate, seed);
+        var remapper = new PageRemapper();
+        var sampled = new List<int>();
+        foreach (int page in pages)
+            if (sampler.Keeps((ulong)page))
+                sampled.Add(remapper.Dense((ulong)page));
+        return Build([.. sampled], remapper.UniquePages, pages.Length, rate);
     }
 
-    private static MissRatioCurve Build(int[] pages, int pageCount, double rate, Func<int, bool> sampled)
+    /// <summary>
+    /// Fixed-rate SHARDS straight from a trace file: only sampled pages are remapped and only their references kept,
+    /// so memory grows with the sample, not with the trace.
+    /// </summary>
+    public static MissRatioCurve Shards(ITraceReader reader, PageMapping mapping, double rate, ulong seed = 0)
     {
-        // lastTime[p] = 1-based time (among sampled references) of p's latest reference, 0 = not seen yet.
+        var sampler = new SpatialSampler(rate, seed);
+        var remapper = new PageRemapper();
+        var sampled = new List<int>();
+        long references = 0;
+        var request = new TraceRequest();
+        while (reader.Read(ref request))
+        {
+            var (first, count) = mapping.Pages(request);
+            references += count;
+            for (long k = 0; k < count; k++)
+                if (sampler.Keeps(first + (ulong)k))
+                    sampled.Add(remapper.Dense(first + (ulong)k));
+        }
+        return Build([.. sampled], remapper.UniquePages, references, rate);
+    }
+
+    /// <summary>Stack distances of <paramref name="pages"/> (dense ids below <paramref name="pageCount"/>).</summary>
+    private static MissRatioCurve Build(int[] pages, int pageCount, long totalReferences, double rate)
+    {
+        // lastTime[p] = 1-based time of p's latest reference, 0 = not seen yet.
         var lastTime = new int[pageCount];
-        var keep = new bool[pageCount];
-        for (int p = 0; p < pageCount; p++) keep[p] = sampled(p);
-        int n = 0;
-        foreach (int page in pages)
-            if (keep[page]) n++;
-        var fenwick = new int[n + 1];
+        var fenwick = new int[pages.Length + 1];
         var histogram = new long[2];
         long cold = 0;
-        int distinct = 0, time = 0;
+        int time = 0;
         foreach (int page in pages)
         {
-            if (!keep[page]) continue;
             time++;
             int previous = lastTime[page];
-            if (previous == 0)
-            {
-                cold++;
-                distinct++;
-            }
+            if (previous == 0) cold++;
             else
             {
                 // Distinct pages referenced strictly between the two references, plus the page itself.
@@ -115,7 +132,24 @@ public sealed class MissRatioCurve
             Add(fenwick, time, 1);
             lastTime[page] = time;
         }
-        return new MissRatioCurve(histogram, n, pages.Length, cold, distinct, rate);
+        return new MissRatioCurve(histogram, pages.Length, totalReferences, cold, (int)cold, rate);
+    }
+
+    /// <summary>SHARDS' spatial filter: a page is in the sample iff its hash lands in the lowest <c>rate</c> of the range.</summary>
+    private readonly struct SpatialSampler
+    {
+        private const int HashBits = 24;
+        private readonly ulong _threshold;
+        private readonly ulong _seed;
+
+        public SpatialSampler(double rate, ulong seed)
+        {
+            if (!(rate > 0 && rate <= 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "sampling rate must be > 0 and <= 1");
+            _threshold = (ulong)Math.Round(rate * (1UL << HashBits));
+            _seed = seed;
+        }
+
+        public bool Keeps(ulong page) => Hash(page ^ _seed) >> (64 - HashBits) < _threshold;
     }
 
     private static int Prefix(int[] tree, int i)

@@ -23,7 +23,8 @@ internal static class SharedTraces
     {
         yield return ("vscsi", "cloudPhysicsIO.vscsi", TraceFormat.Vscsi, null);
         yield return ("oracleGeneral", "cloudPhysicsIO.oracleGeneral.bin", TraceFormat.OracleGeneral, null);
-        yield return ("csv (libCacheSim layout)", "cloudPhysicsIO.csv", TraceFormat.Csv, CsvTraceColumns.CloudPhysics);
+        yield return ("csv (libCacheSim layout, numbered columns)", "cloudPhysicsIO.csv", TraceFormat.Csv, CsvTraceColumns.CloudPhysics);
+        yield return ("csv (libCacheSim layout, columns by header name)", "cloudPhysicsIO.csv", TraceFormat.Csv, null);
         yield return ("csv (ours, from vscsi)", "cloudPhysicsIO.vscsi.simple.csv", TraceFormat.Csv, null);
         yield return ("csv (ours, from oracleGeneral)", "cloudPhysicsIO.oracleGeneral.simple.csv", TraceFormat.Csv, null);
     }
@@ -44,6 +45,15 @@ internal static class SharedTraces
 public sealed class SharedTracesFactAttribute : FactAttribute
 {
     public SharedTracesFactAttribute()
+    {
+        if (SharedTraces.Folder is null) Skip = SharedTraces.SkipReason;
+    }
+}
+
+/// <summary>A theory that xunit reports as skipped, with the reason, when the shared traces are absent.</summary>
+public sealed class SharedTracesTheoryAttribute : TheoryAttribute
+{
+    public SharedTracesTheoryAttribute()
     {
         if (SharedTraces.Folder is null) Skip = SharedTraces.SkipReason;
     }

@@ -83,6 +83,18 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
+    public void Csv_header_names_locate_the_columns_unless_numbers_are_forced()
+    {
+        string path = _files.Text("named.csv", "version,time,op,size,lbn\n1,5,2a,4096,77\n1,6,28,512,78\n");
+        var requests = ReadAll(path, TraceFormat.Csv);
+        Assert.Equal([77UL, 78UL], requests.Select(r => r.ObjectId));
+        Assert.Equal([TraceOp.Write, TraceOp.Read], requests.Select(r => r.Op));
+        Assert.Equal([4096L, 512L], requests.Select(r => r.SizeBytes));
+        var forced = new CsvTraceColumns { MatchHeaderNames = false, HasHeader = true };
+        Assert.Contains("size '2a' in column 3", Assert.Throws<TraceException>(() => ReadAll(path, TraceFormat.Csv, forced)).Message);
+    }
+
+    [Fact]
     public void Truncated_binary_file_names_the_file_and_the_partial_record()
     {
         var bytes = TempFiles.OracleGeneral((1, 1, 1, -1), (1, 2, 1, -1), (1, 3, 1, -1));
