@@ -58,7 +58,11 @@ internal static class BatchCommand
         var shardText = options.Shard is null ? "" : $" (shard {options.Shard}: {o.InShard} of them)";
         Console.WriteLine($"{o.Planned} runs planned{shardText}: {o.Ran} ran, {o.Skipped} already done, {o.Failed.Count} failed, in {wall.TotalSeconds:0.0} s.");
         foreach (var (id, error) in o.Failed) Console.Error.WriteLine($"run {id} failed: {error.Message}");
-        if (o.Complete) Console.WriteLine($"Results in {options.OutDir}");
+        if (o.Complete)
+        {
+            Console.WriteLine($"Results in {options.OutDir}");
+            CliScenarios.WriteReport(options.OutDir);
+        }
         else if (o.Failed.Count == 0) Console.WriteLine($"This shard is done; combine the shard folders with: hvsim merge DIR... --out DIR");
         return o.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
