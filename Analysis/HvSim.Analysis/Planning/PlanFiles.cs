@@ -47,7 +47,7 @@ public sealed record PlanTables(IReadOnlyList<PlanRow> Plan, IReadOnlyList<PlanP
 /// <summary>Writes and reads the planner's CSV files.</summary>
 public static class PlanFiles
 {
-    public const string PlanFile = "plan.csv";
+    public const string PlanFile = ResultsFolder.PlanFile;
     public const string ProbesFile = "plan_probes.csv";
 
     public static void Write(string directory, PlanResult result)

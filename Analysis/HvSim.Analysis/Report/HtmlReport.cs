@@ -36,7 +36,7 @@ public static class HtmlReport
             The full table is <a href="stats.csv">stats.csv</a>.</p>
 
             """);
-        AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
+        if (stats.Count > 0 || extraSections.Count == 0) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
         foreach (var section in extraSections) html.Append(section);
         if (figures.Count > 0)
         {
