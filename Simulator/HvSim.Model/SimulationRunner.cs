@@ -1,4 +1,9 @@
+using HvSim.Engine;
+using HvSim.Model.Check;
 using HvSim.Model.Config;
+using HvSim.Model.Guest;
+using HvSim.Model.Mm;
+using HvSim.Model.Replacement;
 using HvSim.Model.Results;
 
 namespace HvSim.Model;
@@ -8,5 +13,73 @@ public static class SimulationRunner
 {
     /// <summary>Run one simulation. <paramref name="progress"/> receives the simulated fraction done (0..1).</summary>
     public static RunResult Run(SimulationConfig config, IProgress<double>? progress = null, CancellationToken cancel = default) =>
-        throw new NotImplementedException("the memory model lands with the model branch");
+        Run(config, pages => CreatePolicy(config.Host, pages), progress, cancel);
+
+    /// <summary>The host's anon LRU: the policy the scenario names, over one page id per host page of guest RAM.</summary>
+    public static IReplacementPolicy CreatePolicy(HostConfig host, int pages) => host.Policy switch
+    {
+        // calculate_zone_inactive_ratio from the zone size (one ppc64 zone holds all of memory).
+        ReclaimPolicyKind.TwoList => new TwoListPolicy(pages, host.PageSizeBytes, host.MemoryBytes),
+        var kind => ReplacementPolicies.Create(kind.ToString().ToLowerInvariant(), pages, pages, host.PageSizeBytes),
+    };
+
+    internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, IProgress<double>? progress = null,
+        CancellationToken cancel = default)
+    {
+        ModelConfigValidator.Validate(config);
+        var admission = Admission.Decide(config);
+        var sim = new Simulation(config.Seed);
+        var admitted = new List<int>();
+        for (int i = 0; i < config.Guests.Count; i++)
+            if (admission[i] == null) admitted.Add(i);
+        var host = new Host(sim, config, admitted, policy);
+        sim.Start(host.Kswapd.Run(), "kswapd");
+        var vcpus = new List<Vcpu>();
+        foreach (var vm in host.Vms)
+        {
+            for (int v = 0; v < vm.Config.Vcpus; v++)
+            {
+                var source = vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, sim.Rng($"guest{vm.ConfigIndex}/vcpu{v}"));
+                var vcpu = new Vcpu(vm, host, source, v);
+                vm.Vcpus.Add(vcpu);
+                vcpus.Add(vcpu);
+                sim.Start(vcpu.Run(), $"{vm.Config.Name}/vcpu{v}");
+            }
+        }
+        var sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs);
+        sim.Start(sampler.Run(), "sampler");
+        var checker = config.CheckInvariants ? new InvariantChecker(host) : null;
+        long end = config.DurationNs;
+        long sinceCheck = 0;
+        while (sim.Peek() <= end)
+        {
+            sim.Step();
+            if (checker != null && ++sinceCheck >= config.InvariantCheckEveryEvents)
+            {
+                sinceCheck = 0;
+                checker.Check();
+            }
+            if ((sim.ProcessedEvents & 0xFFFF) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+                progress?.Report((double)sim.Now / end);
+            }
+        }
+        checker?.Check();
+        foreach (var vcpu in vcpus) vcpu.FinishRun();
+        progress?.Report(1.0);
+
+        var guests = new List<GuestResult>();
+        int k = 0;
+        for (int i = 0; i < config.Guests.Count; i++)
+        {
+            if (admission[i] == null) guests.Add(host.Vms[k++].Counters);
+            else guests.Add(new GuestResult { Guest = config.Guests[i].Name, Admitted = false, RefusalReason = admission[i], GuestMemoryBytes = config.Guests[i].MemoryBytes });
+        }
+        return new RunResult
+        {
+            Config = config, Guests = guests, Host = host.Counters, HostSeries = sampler.HostSeries, GuestSeries = sampler.GuestSeries,
+            SimulatedNs = end, ProcessedEvents = sim.ProcessedEvents,
+        };
+    }
 }

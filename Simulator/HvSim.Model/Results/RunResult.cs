@@ -36,6 +36,12 @@ public sealed class GuestResult
     public long SwapIns { get; set; }
     public long SwapOuts { get; set; }
     public long PinnedPages { get; set; }
+    /// <summary>H_REMOVE hcalls (the guest evicting its own HPTEs from full PTEGs).</summary>
+    public long HRemoveCalls { get; set; }
+    /// <summary>HDSIs taken by a store to an HPTE the host mapped read-only (second exit of kernel-model.md §2.3.3).</summary>
+    public long ProtectionFaults { get; set; }
+    /// <summary>Full exits to the host kernel (HDSI virtual-mode handling and PPC970 first-touch H_ENTER).</summary>
+    public long Exits { get; set; }
     /// <summary>vCPU time spent stalled in exits, faults, I/O and reclaim, summed over vCPUs (after warm-up).</summary>
     public long StalledNs { get; set; }
     /// <summary>vCPU time simulated, summed over vCPUs (after warm-up).</summary>
@@ -56,6 +62,9 @@ public sealed class HostResult
     public long DirectReclaims { get; set; }
     public long PagesScanned { get; set; }
     public long SwapFullEvents { get; set; }
+    /// <summary>Pages written to swap (pageout) and read from it (swap-in including readahead).</summary>
+    public long SwapWrites { get; set; }
+    public long SwapReads { get; set; }
 }
 
 /// <summary>Host state at the end of one sampling interval.</summary>

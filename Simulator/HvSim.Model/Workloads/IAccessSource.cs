@@ -23,9 +23,18 @@ public interface IAccessSource
 public abstract record WorkloadSpec
 {
     /// <summary>Fraction of accesses that are stores (they dirty the page, which changes writeback).</summary>
-    public double WriteFraction { get; init; } = 0.3;
+    public double WriteFraction
+    {
+        get;
+        init => field = value is >= 0 and <= 1 ? value
+            : throw new ArgumentException($"write fraction must be between 0 and 1, got {value}", nameof(WriteFraction));
+    } = 0.3;
     /// <summary>Mean guest compute time between accesses, ns (exponentially distributed; 0 = back to back).</summary>
-    public long ThinkNs { get; init; }
+    public long ThinkNs
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentException($"think time must be >= 0 ns, got {value}", nameof(ThinkNs));
+    }
 
     public abstract IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng);
 }

@@ -1,0 +1,36 @@
+namespace HvSim.Model.Config;
+
+/// <summary>Checks a <see cref="SimulationConfig"/> against what the model supports; throws <see cref="ArgumentException"/> naming the field.</summary>
+public static class ModelConfigValidator
+{
+    public static void Validate(SimulationConfig c)
+    {
+        var h = c.Host;
+        Require(h.PageSizeBytes is 4096 or 65536, $"host.page_size_bytes must be 4096 or 65536, got {h.PageSizeBytes}");
+        Require(h.MemoryBytes > 0 && h.MemoryBytes % h.PageSizeBytes == 0, $"host.memory_bytes must be a positive multiple of the host page size, got {h.MemoryBytes}");
+        Require(h.ReservedBytes >= 0 && h.ReservedBytes < h.MemoryBytes, $"host.reserved_bytes must be in [0, memory), got {h.ReservedBytes}");
+        Require(h.ReclaimBatchPages >= 1, $"host.reclaim_batch_pages must be >= 1, got {h.ReclaimBatchPages}");
+        Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= int.MaxValue, $"host.swap.capacity_bytes out of range: {h.Swap.CapacityBytes}");
+        Require(h.Swap.ReadaheadPages >= 1, $"host.swap.readahead_pages must be >= 1, got {h.Swap.ReadaheadPages}");
+        Require(c.DurationNs > 0, $"duration must be > 0, got {c.DurationNs} ns");
+        Require(c.WarmupNs >= 0 && c.WarmupNs < c.DurationNs, $"warmup must be in [0, duration), got {c.WarmupNs} ns");
+        Require(c.SampleIntervalNs > 0, $"sample_interval must be > 0, got {c.SampleIntervalNs} ns");
+        Require(c.InvariantCheckEveryEvents >= 1, $"invariant_check_every_events must be >= 1, got {c.InvariantCheckEveryEvents}");
+        Require(c.Guests.Count <= 255, $"at most 255 guests, got {c.Guests.Count}");
+        foreach (var g in c.Guests)
+        {
+            string n = $"guest '{g.Name}'";
+            Require(g.PageSizeBytes is 4096 or 65536, $"{n}: page_size_bytes must be 4096 or 65536 (16 MiB pages need hugetlbfs, not modelled), got {g.PageSizeBytes}");
+            Require(g.PageSizeBytes <= h.PageSizeBytes, $"{n}: guest pages of {g.PageSizeBytes} B need host backing pages at least as large (host has {h.PageSizeBytes} B): H_PARAMETER");
+            Require(g.MemoryBytes > 0 && g.MemoryBytes % h.PageSizeBytes == 0, $"{n}: memory_bytes must be a positive multiple of the host page size ({h.PageSizeBytes}), got {g.MemoryBytes}");
+            Require(g.MemoryBytes / g.PageSizeBytes <= int.MaxValue, $"{n}: too many guest pages");
+            Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
+            Require(g.HptOrder is >= 18 and <= 34, $"{n}: hpt_order must be in [18, 34], got {g.HptOrder}");
+        }
+    }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+}

@@ -1,0 +1,9 @@
+using HvSim.Model.Config;
+
+namespace HvSim.Model.Guest;
+
+public static class PlatformExtensions
+{
+    /// <summary>kvm->arch.using_mmu_notifiers: 1 on POWER7 (CPU_FTR_ARCH_206), 0 on PPC970.</summary>
+    public static bool UsesMmuNotifiers(this Platform platform) => platform == Platform.Power7;
+}

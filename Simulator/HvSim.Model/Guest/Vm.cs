@@ -1,0 +1,64 @@
+using HvSim.Model.Config;
+using HvSim.Model.Hv;
+using HvSim.Model.Mm;
+using HvSim.Model.Results;
+
+namespace HvSim.Model.Guest;
+
+/// <summary>
+/// One KVM Book3S HV guest (struct kvm): its HPT and revmap, the memslot mapping guest pages onto host pages of QEMU's
+/// anonymous memory, the MMU-notifier state and the per-VM tlbie lock.
+/// </summary>
+public sealed class Vm
+{
+    private readonly TlbieLock _tlbieLock;
+    private readonly int _guestPagesPerHostPageShift;
+
+    public Vm(int index, int configIndex, GuestConfig config, Platform platform, int hostBase, int hostPageBytes, HostPage[] pages,
+        SimulationConfig sim)
+    {
+        Index = index;
+        ConfigIndex = configIndex;
+        Config = config;
+        UsesMmuNotifiers = platform.UsesMmuNotifiers();
+        GuestPageCount = checked((int)(config.MemoryBytes / config.PageSizeBytes));
+        _guestPagesPerHostPageShift = System.Numerics.BitOperations.Log2((uint)(hostPageBytes / config.PageSizeBytes));
+        HostBase = hostBase;
+        HostPageCount = checked((int)(config.MemoryBytes / hostPageBytes));
+        Hpt = new Hpt(config.HptOrder, config.PageSizeBytes);
+        HpteOf = new int[GuestPageCount];
+        Array.Fill(HpteOf, -1);
+        _tlbieLock = new TlbieLock(sim.Costs.TlbieNs);
+        Counters = new GuestResult { Guest = config.Name, Admitted = true, GuestMemoryBytes = config.MemoryBytes };
+        Notifier = new MmuNotifier(this, pages, sim.Aging);
+        for (int p = hostBase; p < hostBase + HostPageCount; p++) pages[p].Guest = (byte)index;
+    }
+
+    /// <summary>Position among admitted guests (the owner id in host pages).</summary>
+    public int Index { get; }
+    /// <summary>Position in <see cref="SimulationConfig.Guests"/>.</summary>
+    public int ConfigIndex { get; }
+    public GuestConfig Config { get; }
+    /// <summary>kvm->arch.using_mmu_notifiers.</summary>
+    public bool UsesMmuNotifiers { get; }
+    public int GuestPageCount { get; }
+    /// <summary>First host page id of this guest's memslot.</summary>
+    public int HostBase { get; }
+    public int HostPageCount { get; }
+    public Hpt Hpt { get; }
+    /// <summary>The guest kernel's record of which HPT slot holds each guest page's translation (-1: none).</summary>
+    public int[] HpteOf { get; }
+    public MmuNotifier Notifier { get; }
+    public GuestResult Counters { get; }
+    public List<Vcpu> Vcpus { get; } = new();
+
+    /// <summary>gfn -> host page: the memslot's hva arithmetic at host-page granularity.</summary>
+    public int HostPageOf(int guestPage) => HostBase + (guestPage >> _guestPagesPerHostPageShift);
+
+    /// <summary>A global tlbie under this VM's tlbie_lock, issued at <paramref name="t"/>; returns its completion.</summary>
+    public long Tlbie(long t)
+    {
+        Counters.Tlbies++;
+        return _tlbieLock.Tlbie(t);
+    }
+}

@@ -1,0 +1,55 @@
+namespace HvSim.Model.Hv;
+
+/// <summary>
+/// The guest hashed page table (2^order bytes of 16-byte HPTEs in PTEGs of 8) and its revmap array, owned by the host
+/// (kernel-model.md §1). A translation lives in its primary PTEG or, failing that, its secondary PTEG.
+/// </summary>
+public sealed class Hpt
+{
+    public const int HpteBytes = 16;
+    public const int PtegSlots = 8;
+    public const int MinOrder = 18;
+    /// <summary>Bytes of a segment (256 MiB), the unit the VSID hash works on.</summary>
+    private const long SegmentBytes = 256L << 20;
+
+    public readonly Hpte[] Entries;
+    public readonly RevmapEntry[] Revmap;
+    private readonly int _groupMask;
+    private readonly int _pagesPerSegmentShift;
+
+    public Hpt(int order, int guestPageBytes)
+    {
+        if (order < MinOrder || order > 34)
+            throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, 34]");
+        int n = 1 << (order - 4);
+        Entries = new Hpte[n];
+        Revmap = new RevmapEntry[n];
+        for (int i = 0; i < n; i++) Entries[i].GuestPage = -1;
+        _groupMask = n / PtegSlots - 1;
+        _pagesPerSegmentShift = System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / guestPageBytes));
+    }
+
+    public int Count => Entries.Length;
+
+    /// <summary>Primary hash of a guest page: VSID of its 256 MiB segment XOR the page index within the segment.</summary>
+    private int Hash(int guestPage)
+    {
+        uint segment = (uint)(guestPage >> _pagesPerSegmentShift);
+        uint vsid = segment * 0x9E3779B1u ^ (segment >> 7) * 0x85EBCA6Bu; // proto-VSID scramble
+        return (int)(vsid ^ (uint)(guestPage & ((1 << _pagesPerSegmentShift) - 1)));
+    }
+
+    /// <summary>First HPTE index of the primary PTEG.</summary>
+    public int PrimaryGroup(int guestPage) => (Hash(guestPage) & _groupMask) * PtegSlots;
+
+    /// <summary>First HPTE index of the secondary PTEG (hash XOR all-ones, masked).</summary>
+    public int SecondaryGroup(int guestPage) => (~Hash(guestPage) & _groupMask) * PtegSlots;
+
+    /// <summary>A slot of the PTEG starting at <paramref name="group"/> that is neither VALID nor ABSENT; -1 if none.</summary>
+    public int FreeSlot(int group)
+    {
+        for (int i = group; i < group + PtegSlots; i++)
+            if (Entries[i].IsFree) return i;
+        return -1;
+    }
+}

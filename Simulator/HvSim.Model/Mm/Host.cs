@@ -1,0 +1,232 @@
+using HvSim.Engine;
+using HvSim.Model.Config;
+using HvSim.Model.Guest;
+using HvSim.Model.Replacement;
+using HvSim.Model.Results;
+
+namespace HvSim.Model.Mm;
+
+/// <summary>
+/// The host kernel's memory: physical pages and the free count, the anon LRU (whichever
+/// <see cref="IReplacementPolicy"/> the scenario names), swap cache and swap device, kswapd and the QEMU memslots of
+/// every guest. Host page ids index <see cref="Pages"/>; each guest owns a contiguous range.
+/// </summary>
+public sealed class Host
+{
+    private readonly Dictionary<int, SimEvent> _readsInFlight = new();
+    private SimEvent? _pageFreed;
+
+    public Host(Simulation sim, SimulationConfig config, IReadOnlyList<int> admitted, Func<int, IReplacementPolicy> policy)
+    {
+        Sim = sim;
+        Config = config;
+        Costs = config.Costs;
+        PageBytes = config.Host.PageSizeBytes;
+        TotalPages = config.Host.MemoryBytes / PageBytes;
+        Watermarks = Watermarks.For(config.Host);
+        int guestPages = 0;
+        foreach (int g in admitted) guestPages = checked(guestPages + (int)(config.Guests[g].MemoryBytes / PageBytes));
+        Pages = new HostPage[guestPages];
+        for (int i = 0; i < Pages.Length; i++) Pages[i] = new HostPage { RmapHead = -1, SwapSlot = -1 };
+        Policy = policy(guestPages);
+        ObservesAccesses = Policy.ObservesAccesses;
+        SwapDevice = new SwapDevice(config.Host.Swap, sim.Rng("swap-device"));
+        SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes, config.Host.Swap.ReadaheadPages);
+        ReservedPages = (config.Host.ReservedBytes + PageBytes - 1) / PageBytes;
+        int basePage = 0;
+        for (int i = 0; i < admitted.Count; i++)
+        {
+            var vm = new Vm(i, admitted[i], config.Guests[admitted[i]], config.Platform, basePage, PageBytes, Pages, config);
+            Vms.Add(vm);
+            basePage += vm.HostPageCount;
+        }
+        if (!config.Platform.UsesMmuNotifiers())
+            RmaPages = admitted.Count * ((config.Host.RmaBytes + PageBytes - 1) / PageBytes);
+        FreePages = TotalPages - ReservedPages - RmaPages;
+        Counters = new HostResult
+        {
+            MemoryBytes = config.Host.MemoryBytes, PageSizeBytes = PageBytes,
+            WatermarkMinPages = Watermarks.Min, WatermarkLowPages = Watermarks.Low, WatermarkHighPages = Watermarks.High,
+        };
+        Vmscan = new Vmscan(this);
+        Kswapd = new Kswapd(this);
+    }
+
+    public Simulation Sim { get; }
+    public SimulationConfig Config { get; }
+    public CostConfig Costs { get; }
+    public int PageBytes { get; }
+    public long TotalPages { get; }
+    /// <summary>Pages the host kernel and QEMU keep for themselves.</summary>
+    public long ReservedPages { get; }
+    /// <summary>PPC970 RMAs, reserved contiguously at guest start.</summary>
+    public long RmaPages { get; }
+    public long FreePages { get; private set; }
+    public Watermarks Watermarks { get; }
+    public HostPage[] Pages { get; }
+    public IReplacementPolicy Policy { get; }
+    public bool ObservesAccesses { get; }
+    public SwapDevice SwapDevice { get; }
+    public SwapCache SwapCache { get; }
+    public Vmscan Vmscan { get; }
+    public Kswapd Kswapd { get; }
+    public List<Vm> Vms { get; } = new();
+    public HostResult Counters { get; }
+    /// <summary>Pages under swap writeback: reclaimed, freed when the write completes.</summary>
+    public long WritebackPages { get; private set; }
+
+    public Vm VmOf(int hostPage) => Vms[Pages[hostPage].Guest];
+
+    /// <summary>get_page_from_freelist above the low watermark: no reclaim involved.</summary>
+    public bool TryAllocateFast()
+    {
+        if (FreePages <= Watermarks.Low) return false;
+        FreePages--;
+        return true;
+    }
+
+    /// <summary>Take a page below the low watermark (ALLOC_WMARK_MIN or, when reclaim is hopeless, the reserves).</summary>
+    public void TakeFreePage()
+    {
+        if (FreePages <= 0) throw new InvalidOperationException("no free host page");
+        FreePages--;
+    }
+
+    /// <summary>Return an allocated page that was not used (a racing fault already brought the page in).</summary>
+    public void ReturnFreePage()
+    {
+        FreePages++;
+        WakePageFreedWaiters();
+    }
+
+    /// <summary>Wait for any page to be freed (congestion_wait on writeback, or an exhausted machine).</summary>
+    public SimEvent PageFreed => _pageFreed ??= Sim.NewEvent();
+
+    private void WakePageFreedWaiters()
+    {
+        if (_pageFreed == null) return;
+        var e = _pageFreed;
+        _pageFreed = null;
+        e.Trigger();
+    }
+
+    /// <summary>
+    /// A clean, unmapped swap-cache page leaves RAM (__remove_mapping + free_hot_cold_page): only its swap copy remains.
+    /// </summary>
+    public void FreePage(int hostPage)
+    {
+        ref var page = ref Pages[hostPage];
+        if (Policy.Contains(hostPage)) Policy.Remove(hostPage);
+        page.State = HostPageState.SwappedOut;
+        page.Flags &= HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged;
+        FreePages++;
+        VmOf(hostPage).Counters.PagesReclaimed++;
+        WakePageFreedWaiters();
+    }
+
+    /// <summary>do_anonymous_page for a store or read of a never-touched page: a zeroed, writable, dirty page.</summary>
+    public void ZeroFill(int hostPage)
+    {
+        ref var page = ref Pages[hostPage];
+        page.State = HostPageState.Resident;
+        page.Flags |= HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty;
+        Policy.Insert(hostPage);
+    }
+
+    /// <summary>
+    /// do_swap_page on a page found in the swap cache: map it again (writable and redirtied only for a store, which
+    /// also drops the swap copy via reuse_swap_page; try_to_free_swap when swap is more than half full).
+    /// </summary>
+    public void MapSwapCachePage(int hostPage, bool write)
+    {
+        ref var page = ref Pages[hostPage];
+        page.State = HostPageState.Resident;
+        page.Flags |= HostPageFlags.Young;
+        if (write) MakeWritable(ref page);
+        else if (SwapCache.IsFull && !page.Has(HostPageFlags.Writeback))
+        {
+            SwapCache.Free(ref page);
+            page.Flags |= HostPageFlags.Dirty;
+        }
+        if (!Policy.Contains(hostPage)) Policy.Insert(hostPage);
+    }
+
+    /// <summary>do_wp_page on an exclusive anon page (reuse_swap_page): writable, dirty, swap copy dropped.</summary>
+    public void MakeWritable(ref HostPage page)
+    {
+        page.Flags |= HostPageFlags.Writable | HostPageFlags.Dirty;
+        if (page.SwapSlot >= 0 && !page.Has(HostPageFlags.Writeback)) SwapCache.Free(ref page);
+    }
+
+    /// <summary>The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read.</summary>
+    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage];
+
+    /// <summary>
+    /// swapin_readahead at <paramref name="t"/>: read the target page plus the swapped-out pages of its aligned cluster
+    /// (while free pages stay above min) in one request; all are locked in the swap cache until it completes.
+    /// The target's page was allocated by the caller. Returns the completion event.
+    /// </summary>
+    public SimEvent SwapIn(int hostPage, long t)
+    {
+        var pages = new List<int>(SwapCache.ReadaheadPages) { hostPage };
+        var (first, end) = SwapCache.ReadaheadCluster(Pages[hostPage].SwapSlot);
+        for (int s = first; s < end; s++)
+        {
+            int p = SwapCache.OwnerOf(s);
+            if (p < 0 || p == hostPage || Pages[p].State != HostPageState.SwappedOut || FreePages <= Watermarks.Min) continue;
+            FreePages--;
+            pages.Add(p);
+        }
+        var done = Sim.NewEvent();
+        foreach (int p in pages)
+        {
+            Pages[p].State = HostPageState.SwapCache;
+            Pages[p].Flags |= HostPageFlags.Locked;
+            _readsInFlight[p] = done;
+        }
+        long at = SwapDevice.Submit(t, (long)pages.Count * PageBytes);
+        Sim.Start(ReadCompletion(at, pages, done), "swap-read");
+        return done;
+    }
+
+    /// <summary>end_swap_bio_read + unlock_page: the pages join the LRU as clean swap-cache pages.</summary>
+    private IEnumerable<Engine.Command> ReadCompletion(long at, List<int> pages, SimEvent done)
+    {
+        yield return Engine.Command.Delay(at - Sim.Now);
+        foreach (int p in pages)
+        {
+            Pages[p].Flags &= ~HostPageFlags.Locked;
+            _readsInFlight.Remove(p);
+            Policy.Insert(p);
+            VmOf(p).Counters.SwapIns++;
+            Counters.SwapReads++;
+        }
+        done.Trigger();
+    }
+
+    /// <summary>pageout -> swap_writepage at <paramref name="t"/>: the page is clean and under writeback.</summary>
+    public void Pageout(int hostPage, long t)
+    {
+        ref var page = ref Pages[hostPage];
+        page.Flags = (page.Flags & ~HostPageFlags.Dirty) | HostPageFlags.Writeback;
+        WritebackPages++;
+        VmOf(hostPage).Counters.SwapOuts++;
+        Counters.SwapWrites++;
+        long at = SwapDevice.Submit(t, PageBytes);
+        Sim.Start(WriteCompletion(at, hostPage), "swap-write");
+    }
+
+    /// <summary>
+    /// end_page_writeback: rotate_reclaimable_page puts the page at the inactive tail, where the next scan frees it
+    /// if it is still clean and unmapped; the model frees it right away.
+    /// </summary>
+    private IEnumerable<Engine.Command> WriteCompletion(long at, int hostPage)
+    {
+        yield return Engine.Command.Delay(at - Sim.Now);
+        ref var page = ref Pages[hostPage];
+        page.Flags &= ~HostPageFlags.Writeback;
+        WritebackPages--;
+        if (page.State == HostPageState.SwapCache && !page.Has(HostPageFlags.Dirty)) FreePage(hostPage);
+        else WakePageFreedWaiters();
+    }
+}

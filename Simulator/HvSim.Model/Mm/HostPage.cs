@@ -1,0 +1,55 @@
+namespace HvSim.Model.Mm;
+
+/// <summary>Where a host page of guest RAM lives (the four states of issue 3's invariant).</summary>
+public enum HostPageState : byte
+{
+    /// <summary>The guest never touched it: no host page, no swap slot.</summary>
+    NeverTouched,
+    /// <summary>In RAM and mapped in QEMU's page table (host PTE present); may also hold a swap slot.</summary>
+    Resident,
+    /// <summary>In RAM in the swap cache only: host PTE is a swap entry (unmapped by reclaim, or read ahead).</summary>
+    SwapCache,
+    /// <summary>Only on the swap device.</summary>
+    SwappedOut,
+}
+
+[Flags]
+public enum HostPageFlags : ushort
+{
+    None = 0,
+    /// <summary>Host PTE young (accessed) bit: set when KVM instantiates an HPTE or gup faults the page in.</summary>
+    Young = 1,
+    /// <summary>Host PTE writable; a read swap-in maps read-only (do_swap_page without write).</summary>
+    Writable = 2,
+    /// <summary>PG_dirty: contents differ from any swap copy.</summary>
+    Dirty = 4,
+    /// <summary>rmap host-view R (KVMPPC_RMAP_REFERENCED): set when an HPTE is linked, cleared by ageing.</summary>
+    RmapReferenced = 8,
+    /// <summary>rmap host-view C (KVMPPC_RMAP_CHANGED): harvested from HPTE C bits.</summary>
+    RmapChanged = 16,
+    /// <summary>PG_writeback: a swap write is in flight.</summary>
+    Writeback = 32,
+    /// <summary>PG_locked for a swap read in flight.</summary>
+    Locked = 64,
+    /// <summary>PPC970: get_user_pages reference kept in slot_phys (§2.9).</summary>
+    Pinned = 128,
+}
+
+/// <summary>
+/// Per host page of guest RAM (12 bytes): the rmap word (head index + PRESENT as head &gt;= 0), the swap slot, the
+/// host PTE / struct page bits and the owning guest.
+/// </summary>
+public struct HostPage
+{
+    /// <summary>rmap INDEX of the head of the circular HPTE list; -1 when PRESENT is clear.</summary>
+    public int RmapHead;
+    /// <summary>Swap slot holding (or reserved for) this page; -1 when none.</summary>
+    public int SwapSlot;
+    public HostPageFlags Flags;
+    public HostPageState State;
+    /// <summary>Index of the guest whose RAM this is.</summary>
+    public byte Guest;
+
+    public readonly bool Has(HostPageFlags f) => (Flags & f) != 0;
+    public readonly bool InRam => State is HostPageState.Resident or HostPageState.SwapCache;
+}

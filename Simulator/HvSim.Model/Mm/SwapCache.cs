@@ -1,0 +1,57 @@
+namespace HvSim.Model.Mm;
+
+/// <summary>
+/// Swap space and the swap cache's slot bookkeeping (swap_map, add_to_swap, delete_from_swap_cache, the readahead
+/// cluster): slots are allocated next-fit like scan_swap_map, so pages evicted together sit together and readahead of
+/// 2^page-cluster aligned slots brings their neighbours back.
+/// </summary>
+public sealed class SwapCache
+{
+    private readonly int[] _owner;
+    private int _next;
+
+    public SwapCache(long capacityBytes, int pageBytes, int readaheadPages)
+    {
+        _owner = new int[checked((int)(capacityBytes / pageBytes))];
+        Array.Fill(_owner, -1);
+        ReadaheadPages = Math.Max(1, readaheadPages);
+    }
+
+    public int Slots => _owner.Length;
+    public int UsedSlots { get; private set; }
+    public int FreeSlots => _owner.Length - UsedSlots;
+    public int ReadaheadPages { get; }
+
+    /// <summary>vm_swap_full: more than half of swap in use.</summary>
+    public bool IsFull => UsedSlots * 2 > _owner.Length;
+
+    /// <summary>Host page owning <paramref name="slot"/>, -1 when free.</summary>
+    public int OwnerOf(int slot) => _owner[slot];
+
+    /// <summary>add_to_swap: give the page a slot; false when swap space is exhausted.</summary>
+    public bool AddToSwap(ref HostPage page, int hostPage)
+    {
+        if (UsedSlots == _owner.Length) return false;
+        while (_owner[_next] >= 0) _next = _next + 1 == _owner.Length ? 0 : _next + 1;
+        _owner[_next] = hostPage;
+        page.SwapSlot = _next;
+        UsedSlots++;
+        _next = _next + 1 == _owner.Length ? 0 : _next + 1;
+        return true;
+    }
+
+    /// <summary>delete_from_swap_cache / swap_free: the swap copy is dropped (page redirtied, or vm_swap_full).</summary>
+    public void Free(ref HostPage page)
+    {
+        _owner[page.SwapSlot] = -1;
+        page.SwapSlot = -1;
+        UsedSlots--;
+    }
+
+    /// <summary>swapin_readahead: the aligned cluster of 2^page-cluster slots around <paramref name="slot"/>.</summary>
+    public (int First, int End) ReadaheadCluster(int slot)
+    {
+        int first = slot - slot % ReadaheadPages;
+        return (first, Math.Min(first + ReadaheadPages, _owner.Length));
+    }
+}

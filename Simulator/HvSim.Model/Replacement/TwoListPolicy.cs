@@ -1,0 +1,106 @@
+namespace HvSim.Model.Replacement;
+
+/// <summary>
+/// The 3.x anonymous-page LRU: an active and an inactive list (split-LRU, reclaim-model.md items 4-8). New and
+/// swapped-in anon pages start on the active list (before 5.9); reclaim keeps the inactive list at
+/// active / inactive_ratio by deactivating from the active tail regardless of references (the second chance for
+/// anonymous pages), and at the inactive tail activates referenced pages and reclaims the rest.
+/// </summary>
+public sealed class TwoListPolicy : IReplacementPolicy
+{
+    private const int Active = 0;
+    private const int Inactive = 1;
+    private const long BytesPerGb = 1L << 30;
+
+    private readonly PageLists _lists;
+    private readonly long _pageSizeBytes;
+    private readonly int _fixedRatio;
+
+    /// <param name="pageCount">Size of the page-id space.</param>
+    /// <param name="pageSizeBytes">Bytes per page (64 KiB on POWER7), used to turn list sizes into GB.</param>
+    /// <param name="zoneBytes">
+    /// When positive, the ratio is fixed from this zone size at construction (3.x <c>calculate_zone_inactive_ratio</c>);
+    /// when 0, it follows the current size of the two lists, as the memcg variant of <c>inactive_anon_is_low</c> does.
+    /// </param>
+    public TwoListPolicy(int pageCount, long pageSizeBytes = 64 * 1024, long zoneBytes = 0)
+    {
+        if (pageSizeBytes < 1) throw new ArgumentOutOfRangeException(nameof(pageSizeBytes), pageSizeBytes, "page size must be >= 1 byte");
+        if (zoneBytes < 0) throw new ArgumentOutOfRangeException(nameof(zoneBytes), zoneBytes, "zone size must be >= 0 bytes");
+        _lists = new PageLists(pageCount, 2);
+        _pageSizeBytes = pageSizeBytes;
+        _fixedRatio = zoneBytes > 0 ? InactiveRatioFor(zoneBytes) : 0;
+    }
+
+    public string Name => "twolist";
+    public int Count => _lists.Count(Active) + _lists.Count(Inactive);
+    public bool ObservesAccesses => false;
+    public int ActiveCount => _lists.Count(Active);
+    public int InactiveCount => _lists.Count(Inactive);
+    public bool IsActive(int page) => _lists.ListOf(page) == Active;
+    public bool Contains(int page) => _lists.ListOf(page) >= 0;
+
+    /// <summary>Target active:inactive ratio now in force.</summary>
+    public int InactiveRatio => _fixedRatio > 0 ? _fixedRatio : InactiveRatioFor(Count * _pageSizeBytes);
+
+    /// <summary>calculate_zone_inactive_ratio: int_sqrt(10 * GB), 1 below 1 GB.</summary>
+    public static int InactiveRatioFor(long bytes)
+    {
+        long gb = bytes / BytesPerGb;
+        return gb == 0 ? 1 : (int)IntSqrt(10 * gb);
+    }
+
+    /// <summary>lru_cache_add_anon to the active list (pre-5.9), also putback_lru_page of an activated page.</summary>
+    public void Insert(int page) => _lists.AddHead(Active, page);
+
+    /// <summary>Mapped anon pages are only seen through young bits (page_referenced), never through mark_page_accessed.</summary>
+    public void Hit(int page) { }
+
+    public void Remove(int page) => _lists.Remove(page);
+
+    /// <summary>One page at a time of shrink_active_list (when inactive_anon_is_low) and shrink_page_list.</summary>
+    public int IsolateVictim(IReferenceOracle refs, ref int scanBudget)
+    {
+        while (scanBudget > 0)
+        {
+            if (InactiveIsLow())
+            {
+                ShrinkActiveTail(refs);
+                scanBudget--;
+                continue;
+            }
+            int page = _lists.Tail(Inactive);
+            if (page < 0) return -1;
+            scanBudget--;
+            if (refs.PageReferenced(page))
+            {
+                _lists.MoveToHead(Active, page);
+                continue;
+            }
+            _lists.Remove(page);
+            return page;
+        }
+        return -1;
+    }
+
+    /// <summary>inactive_anon_is_low: inactive * inactive_ratio < active.</summary>
+    private bool InactiveIsLow() => (long)_lists.Count(Inactive) * InactiveRatio < _lists.Count(Active);
+
+    /// <summary>
+    /// shrink_active_list for one page: page_referenced is called for its side effect (clearing young bits, which
+    /// asks KVM through the notifier), but an anon page is deactivated whatever the answer.
+    /// </summary>
+    private void ShrinkActiveTail(IReferenceOracle refs)
+    {
+        int page = _lists.Tail(Active);
+        refs.PageReferenced(page);
+        _lists.MoveToHead(Inactive, page);
+    }
+
+    private static long IntSqrt(long x)
+    {
+        long r = (long)Math.Sqrt(x);
+        while (r * r > x) r--;
+        while ((r + 1) * (r + 1) <= x) r++;
+        return r;
+    }
+}

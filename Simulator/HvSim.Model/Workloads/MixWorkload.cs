@@ -1,0 +1,89 @@
+using System.Diagnostics.CodeAnalysis;
+using HvSim.Engine;
+
+namespace HvSim.Model.Workloads;
+
+/// <summary>One stream of a <see cref="MixWorkload"/> with its relative weight.</summary>
+public sealed record MixStream
+{
+    public MixStream() { }
+
+    [SetsRequiredMembers]
+    public MixStream(WorkloadSpec workload, double weight)
+    {
+        Workload = workload;
+        Weight = weight;
+    }
+
+    public required WorkloadSpec Workload
+    {
+        get;
+        init => field = value ?? throw new ArgumentException("a mix stream needs a workload", nameof(Workload));
+    }
+
+    /// <summary>Relative share of accesses (&gt; 0; weights need not sum to 1).</summary>
+    public required double Weight
+    {
+        get;
+        init => field = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentException($"mix weight must be a finite number > 0, got {value}", nameof(Weight));
+    }
+}
+
+/// <summary>
+/// Several streams interleaved at random in proportion to their weights (a per-guest mix). Each access comes from
+/// one stream with that stream's write fraction and think time; this record's own base parameters are not used.
+/// A stream that ends drops out of the mix; the mix ends when all have.
+/// </summary>
+public sealed record MixWorkload : WorkloadSpec
+{
+    public required IReadOnlyList<MixStream> Streams
+    {
+        get;
+        init => field = value is { Count: > 0 } && value.All(s => s is not null) ? [.. value]
+            : throw new ArgumentException("a mix workload needs at least one stream", nameof(Streams));
+    }
+
+    public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
+    {
+        var sources = new IAccessSource[Streams.Count];
+        var weights = new double[Streams.Count];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            sources[i] = Streams[i].Workload.Create(guestPages, vcpu, vcpuCount, new RngStream(rng.NextUInt64(), $"mix{i}"));
+            weights[i] = Streams[i].Weight;
+        }
+        return new Source(sources, weights, rng);
+    }
+
+    private sealed class Source(IAccessSource[] streams, double[] weights, RngStream rng) : IAccessSource
+    {
+        private double _total = weights.Sum();
+
+        public bool Next(long now, ref GuestAccess access)
+        {
+            while (_total > 0)
+            {
+                int pick = Pick(rng.NextDouble() * _total);
+                if (streams[pick].Next(now, ref access)) return true;
+                weights[pick] = 0;
+                _total = weights.Sum();
+            }
+            return false;
+        }
+
+        private int Pick(double u)
+        {
+            int last = 0;
+            for (int i = 0; i < weights.Length; i++)
+            {
+                if (weights[i] == 0) continue;
+                if (u < weights[i]) return i;
+                u -= weights[i];
+                last = i;
+            }
+            // Rounding left u just above the last live stream's weight.
+            return last;
+        }
+    }
+}

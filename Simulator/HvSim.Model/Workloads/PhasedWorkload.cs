@@ -1,0 +1,98 @@
+using System.Diagnostics.CodeAnalysis;
+using HvSim.Engine;
+
+namespace HvSim.Model.Workloads;
+
+/// <summary>One phase of a <see cref="PhasedWorkload"/>: a workload that runs for a while.</summary>
+public sealed record WorkloadPhase
+{
+    public WorkloadPhase() { }
+
+    [SetsRequiredMembers]
+    public WorkloadPhase(WorkloadSpec workload, long durationNs)
+    {
+        Workload = workload;
+        DurationNs = durationNs;
+    }
+
+    public required WorkloadSpec Workload
+    {
+        get;
+        init => field = value ?? throw new ArgumentException("a phase needs a workload", nameof(Workload));
+    }
+
+    /// <summary>How long the phase lasts, ns (&gt; 0). A phase whose stream ends earlier ends then.</summary>
+    public required long DurationNs
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentException($"phase duration must be > 0 ns, got {value}", nameof(DurationNs));
+    }
+}
+
+/// <summary>
+/// Workloads one after another (e.g. boot → steady → batch job), each for its duration, optionally repeated. Each
+/// phase keeps its own write fraction and think time; this record's own base parameters are not used. Each phase's
+/// stream is created once and resumes where it stopped when <see cref="Loop"/> brings it back.
+/// </summary>
+public sealed record PhasedWorkload : WorkloadSpec
+{
+    public required IReadOnlyList<WorkloadPhase> Phases
+    {
+        get;
+        init => field = value is { Count: > 0 } && value.All(p => p is not null) ? [.. value]
+            : throw new ArgumentException("a phased workload needs at least one phase", nameof(Phases));
+    }
+
+    /// <summary>Start again with the first phase after the last; otherwise the stream ends after it.</summary>
+    public bool Loop { get; init; }
+
+    public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
+    {
+        var sources = new IAccessSource[Phases.Count];
+        var durations = new long[Phases.Count];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            sources[i] = Phases[i].Workload.Create(guestPages, vcpu, vcpuCount, new RngStream(rng.NextUInt64(), $"phase{i}"));
+            durations[i] = Phases[i].DurationNs;
+        }
+        return new Source(sources, durations, Loop);
+    }
+
+    private sealed class Source(IAccessSource[] phases, long[] durations, bool loop) : IAccessSource
+    {
+        private int _current;
+        private long _phaseStart = -1;
+        private bool _ended;
+
+        public bool Next(long now, ref GuestAccess access)
+        {
+            if (_ended) return false;
+            if (_phaseStart < 0) _phaseStart = now;
+            int endedEarly = 0;
+            while (true)
+            {
+                if (now - _phaseStart >= durations[_current])
+                {
+                    if (!Advance(_phaseStart + durations[_current])) return false;
+                    continue;
+                }
+                if (phases[_current].Next(now, ref access)) return true;
+                // Every phase's stream has ended: nothing can produce an access any more.
+                if (++endedEarly > phases.Length || !Advance(now))
+                {
+                    _ended = true;
+                    return false;
+                }
+            }
+        }
+
+        private bool Advance(long phaseStart)
+        {
+            _phaseStart = phaseStart;
+            if (++_current < phases.Length) return true;
+            _current = 0;
+            _ended = !loop;
+            return loop;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using HvSim.Engine;
+
+namespace HvSim.Model.Workloads;
+
+/// <summary>
+/// Exact Zipf(alpha) over ranks [0, n) (rank r has probability proportional to 1 / (r + 1)^alpha), drawn in O(1) with
+/// Vose's alias table. Tables are immutable and shared by every stream with the same (n, alpha), because one guest's
+/// vCPUs all need the same one and a table costs 12 bytes per page.
+/// </summary>
+public sealed class ZipfSampler
+{
+    private static readonly Dictionary<(int, double), WeakReference<ZipfSampler>> Shared = [];
+
+    private readonly double[] _probability;
+    private readonly int[] _alias;
+    private readonly double _normaliser;
+
+    private ZipfSampler(int n, double alpha)
+    {
+        Count = n;
+        Alpha = alpha;
+        var weight = new double[n];
+        double sum = 0;
+        // Smallest terms first, so the sum loses as little precision as possible.
+        for (int r = n - 1; r >= 0; r--)
+        {
+            weight[r] = Math.Pow(r + 1, -alpha);
+            sum += weight[r];
+        }
+        _normaliser = sum;
+        _probability = new double[n];
+        _alias = new int[n];
+        var small = new int[n];
+        var large = new int[n];
+        int smallCount = 0, largeCount = 0;
+        for (int r = 0; r < n; r++)
+        {
+            weight[r] = weight[r] * n / sum;
+            if (weight[r] < 1) small[smallCount++] = r;
+            else large[largeCount++] = r;
+        }
+        while (smallCount > 0 && largeCount > 0)
+        {
+            int s = small[--smallCount], l = large[--largeCount];
+            _probability[s] = weight[s];
+            _alias[s] = l;
+            weight[l] = weight[l] + weight[s] - 1;
+            if (weight[l] < 1) small[smallCount++] = l;
+            else large[largeCount++] = l;
+        }
+        // Leftovers are 1 up to rounding.
+        while (largeCount > 0) _probability[large[--largeCount]] = 1;
+        while (smallCount > 0) _probability[small[--smallCount]] = 1;
+    }
+
+    public int Count { get; }
+    public double Alpha { get; }
+
+    /// <summary>The table for (n, alpha), built once and shared while anyone holds it.</summary>
+    public static ZipfSampler For(int n, double alpha)
+    {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "Zipf needs at least one rank");
+        if (!(alpha >= 0) || double.IsInfinity(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Zipf alpha must be finite and >= 0");
+        lock (Shared)
+        {
+            if (Shared.TryGetValue((n, alpha), out var weak) && weak.TryGetTarget(out var table)) return table;
+            table = new ZipfSampler(n, alpha);
+            Shared[(n, alpha)] = new WeakReference<ZipfSampler>(table);
+            return table;
+        }
+    }
+
+    /// <summary>Probability of rank <paramref name="rank"/>.</summary>
+    public double Pmf(int rank) => Math.Pow(rank + 1, -Alpha) / _normaliser;
+
+    public int Sample(RngStream rng)
+    {
+        double u = rng.NextDouble() * Count;
+        int column = Math.Min((int)u, Count - 1);
+        return u - column < _probability[column] ? column : _alias[column];
+    }
+}

@@ -1,0 +1,160 @@
+using FsCheck.Xunit;
+using HvSim.Engine;
+using HvSim.Model.Replacement;
+using HvSim.Model.Workloads;
+
+namespace HvSim.Model.Tests.Replacement;
+
+public class PolicyTests
+{
+    private const int Universe = 24;
+
+    private static int[] Trace(byte[] raw) => [.. raw.Select(b => b % Universe)];
+    private static int Capacity(byte raw) => 1 + raw % 16;
+
+    private static void AssertMatches(string policy, int[] trace, int capacity, List<PolicyOracles.Step> oracle)
+    {
+        var cache = new ReplayCache(ReplacementPolicies.Create(policy, Universe, capacity), capacity, Universe);
+        for (int i = 0; i < trace.Length; i++)
+        {
+            bool hit = cache.Access(trace[i]);
+            Assert.True(oracle[i].Hit == hit, $"{policy} C={capacity} request {i} (page {trace[i]}): policy hit={hit}, oracle hit={oracle[i].Hit}");
+            int[] resident = [.. Enumerable.Range(0, Universe).Where(cache.Policy.Contains)];
+            Assert.Equal(oracle[i].Resident, resident);
+            Assert.Equal(resident.Length, cache.Policy.Count);
+        }
+        Assert.Equal(oracle.Count(s => !s.Hit), cache.Misses);
+    }
+
+    [Property(MaxTest = 300)]
+    public void Lru_hits_exactly_when_stack_distance_is_below_capacity(byte capacityRaw, byte[] raw)
+    {
+        int[] trace = Trace(raw);
+        int capacity = Capacity(capacityRaw);
+        bool[] expected = PolicyOracles.LruByStackDistance(trace, capacity);
+        var cache = new ReplayCache(new LruPolicy(Universe), capacity, Universe);
+        for (int i = 0; i < trace.Length; i++)
+            Assert.True(expected[i] == cache.Access(trace[i]), $"C={capacity} request {i}");
+        Assert.True(cache.Policy.Count <= capacity);
+    }
+
+    [Property(MaxTest = 300)]
+    public void Fifo_matches_queue_oracle(byte capacityRaw, byte[] raw) =>
+        AssertMatches("fifo", Trace(raw), Capacity(capacityRaw), PolicyOracles.Fifo(Trace(raw), Capacity(capacityRaw)));
+
+    [Property(MaxTest = 300)]
+    public void Clock_matches_naive_second_chance_oracle(byte capacityRaw, byte[] raw) =>
+        AssertMatches("clock", Trace(raw), Capacity(capacityRaw), PolicyOracles.Clock(Trace(raw), Capacity(capacityRaw)));
+
+    [Property(MaxTest = 300)]
+    public void Slru_matches_issue_rule_oracle(byte capacityRaw, byte[] raw) =>
+        AssertMatches("slru", Trace(raw), Capacity(capacityRaw), PolicyOracles.Slru(Trace(raw), Capacity(capacityRaw)));
+
+    [Property(MaxTest = 300)]
+    public void TwoList_matches_list_oracle(byte capacityRaw, byte[] raw) =>
+        AssertMatches("twolist", Trace(raw), Capacity(capacityRaw), PolicyOracles.TwoList(Trace(raw), Capacity(capacityRaw)));
+
+    [Fact]
+    public void Slru_hit_in_probation_evicts_when_capacity_is_odd()
+    {
+        // Hand-worked, C = 3 (share 1): 1 -> probation, 2 -> protected, 3 -> probation (one over its share).
+        // Hit 1: promoted; protected holds 1 and 2, so 2 is demoted to probation (2, 3): over share, 3 is evicted.
+        var slru = new SlruPolicy(8, 3);
+        var cache = new ReplayCache(slru, 3, 8);
+        foreach (int page in new[] { 1, 2, 3 }) Assert.False(cache.Access(page));
+        Assert.True(cache.Access(1));
+        Assert.False(slru.Contains(3));
+        Assert.Equal((1, 1), (slru.ProbationCount, slru.ProtectedCount));
+        Assert.True(slru.Contains(1) && slru.Contains(2));
+    }
+
+    [Theory]
+    [InlineData(512L << 20, 1)]
+    [InlineData(1L << 30, 3)]
+    [InlineData(10L << 30, 10)]
+    [InlineData(100L << 30, 31)]
+    [InlineData(1L << 40, 101)]
+    public void TwoList_inactive_ratio_follows_the_kernel_table(long bytes, int ratio)
+    {
+        // Table from the kernel-doc of calculate_zone_inactive_ratio (reclaim-model.md item 6).
+        Assert.Equal(ratio, TwoListPolicy.InactiveRatioFor(bytes));
+        Assert.Equal(ratio, new TwoListPolicy(4, 64 * 1024, bytes).InactiveRatio);
+    }
+
+    [Fact]
+    public void TwoList_keeps_active_to_inactive_at_the_ratio_and_deactivates_referenced_pages()
+    {
+        // 1 GB of 64 KiB pages: ratio 3, so after reclaim starts at most 3/4 of the pages stay active.
+        const int pages = 16384;
+        var policy = new TwoListPolicy(pages, 64 * 1024);
+        var referenced = new AlwaysReferenced();
+        for (int p = 0; p < pages; p++) policy.Insert(p);
+        Assert.Equal(3, policy.InactiveRatio);
+        Assert.Equal(pages, policy.ActiveCount);
+        int budget = pages / 4;
+        // Every page is referenced: deactivation ignores the bit, so the first quarter of the budget fills the
+        // inactive list to the ratio (inactive * 3 >= active) and nothing is evicted yet.
+        Assert.Equal(-1, policy.IsolateVictim(referenced, ref budget));
+        Assert.Equal(0, budget);
+        Assert.Equal(pages / 4, policy.InactiveCount);
+        Assert.Equal(pages / 4, referenced.Calls);
+        // The deactivated pages were the oldest (active tail = first inserted).
+        Assert.False(policy.IsActive(0));
+        Assert.True(policy.IsActive(pages - 1));
+    }
+
+    [Fact]
+    public void Clock_respects_scan_budget_and_resumes()
+    {
+        var clock = new ClockPolicy(4);
+        for (int p = 0; p < 4; p++) clock.Insert(p);
+        var oracle = new BitOracle(4);
+        oracle.Bits[0] = oracle.Bits[1] = true;
+        int budget = 2;
+        Assert.Equal(-1, clock.IsolateVictim(oracle, ref budget));
+        Assert.Equal(0, budget);
+        budget = 10;
+        Assert.Equal(2, clock.IsolateVictim(oracle, ref budget));
+        Assert.Equal(9, budget);
+        Assert.Equal(3, clock.Count);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(500)]
+    [InlineData(900)]
+    public void Lru_miss_ratio_under_uniform_references_is_one_minus_c_over_n(int capacity)
+    {
+        // Independent uniform references: once full, any demand cache holds C of N pages, so P(miss) = 1 - C/N.
+        // Tolerance 0.01 is > 8 standard deviations of a 200k-sample binomial proportion.
+        const int n = 1000, warmup = 20_000, measured = 200_000;
+        var source = new UniformWorkload().Create(n, 0, 1, new RngStream(7, "uniform-lru"));
+        var cache = new ReplayCache(new LruPolicy(n), capacity, n);
+        var access = new GuestAccess();
+        for (int i = 0; i < warmup; i++) { source.Next(0, ref access); cache.Access(access.Page); }
+        long missesBefore = cache.Misses;
+        for (int i = 0; i < measured; i++) { source.Next(0, ref access); cache.Access(access.Page); }
+        double missRatio = (double)(cache.Misses - missesBefore) / measured;
+        Assert.InRange(missRatio, 1 - (double)capacity / n - 0.01, 1 - (double)capacity / n + 0.01);
+    }
+
+    [Fact]
+    public void Unknown_policy_name_lists_the_allowed_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ReplacementPolicies.Create("arc", 4, 2));
+        Assert.Contains("'arc'", e.Message);
+        Assert.Contains("lru, fifo, clock, slru, twolist", e.Message);
+    }
+
+    private sealed class AlwaysReferenced : IReferenceOracle
+    {
+        public int Calls;
+        public bool PageReferenced(int page) { Calls++; return true; }
+    }
+
+    private sealed class BitOracle(int pages) : IReferenceOracle
+    {
+        public readonly bool[] Bits = new bool[pages];
+        public bool PageReferenced(int page) { bool b = Bits[page]; Bits[page] = false; return b; }
+    }
+}

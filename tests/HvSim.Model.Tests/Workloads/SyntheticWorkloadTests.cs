@@ -1,0 +1,117 @@
+using HvSim.Engine;
+using HvSim.Model.Workloads;
+
+namespace HvSim.Model.Tests.Workloads;
+
+public class SyntheticWorkloadTests
+{
+    [Theory]
+    [InlineData(1000, 0.9)]
+    [InlineData(1000, 1.2)]
+    [InlineData(37, 0.0)]
+    public void Zipf_sampler_frequencies_match_the_exact_pmf(int n, double alpha)
+    {
+        // Chi-square goodness of fit against p(r) = (r+1)^-alpha / H(n, alpha), with the pmf computed here.
+        // For k = n - 1 degrees of freedom the statistic has mean k and sd sqrt(2k); we allow k + 6 sd (p < 1e-8).
+        const int draws = 2_000_000;
+        double h = Enumerable.Range(1, n).Sum(r => Math.Pow(r, -alpha));
+        var sampler = ZipfSampler.For(n, alpha);
+        var rng = new RngStream(11, "zipf-test");
+        var counts = new long[n];
+        for (int i = 0; i < draws; i++) counts[sampler.Sample(rng)]++;
+        double chi2 = 0;
+        for (int r = 0; r < n; r++)
+        {
+            double p = Math.Pow(r + 1, -alpha) / h;
+            Assert.Equal(p, sampler.Pmf(r), 12);
+            double expected = draws * p;
+            chi2 += (counts[r] - expected) * (counts[r] - expected) / expected;
+        }
+        int k = n - 1;
+        Assert.True(chi2 < k + 6 * Math.Sqrt(2.0 * k), $"chi-square {chi2:F1} for {k} degrees of freedom");
+        // The head is what matters most for caching: rank 0's frequency within 1% of its probability.
+        double p0 = 1 / h;
+        Assert.InRange(counts[0] / (double)draws, p0 * 0.99, p0 * 1.01);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(1000)]
+    [InlineData(4097)]
+    public void Page_permutation_is_a_bijection(int n)
+    {
+        var permutation = new PagePermutation(n, 42);
+        var seen = new bool[n];
+        for (int x = 0; x < n; x++)
+        {
+            int y = permutation.Map(x);
+            Assert.InRange(y, 0, n - 1);
+            Assert.False(seen[y], $"{y} hit twice");
+            seen[y] = true;
+        }
+    }
+
+    [Fact]
+    public void Zipf_hot_pages_are_scattered_and_shared_by_all_vcpus()
+    {
+        const int n = 4096;
+        var spec = new ZipfWorkload { Alpha = 1.0 };
+        var layout = new PagePermutation(n, spec.LayoutSeed);
+        int[] hottest = [.. Enumerable.Range(0, 16).Select(layout.Map)];
+        // Not one contiguous run: 16 hot pages spread over more than a quarter of the guest.
+        Assert.True(hottest.Max() - hottest.Min() > n / 4);
+        // Two vCPUs with different random streams draw rank 0's page most often.
+        foreach (int vcpu in new[] { 0, 1 })
+        {
+            var source = spec.Create(n, vcpu, 2, new RngStream(3, $"vcpu{vcpu}"));
+            var counts = new int[n];
+            var access = new GuestAccess();
+            for (int i = 0; i < 100_000; i++) { source.Next(0, ref access); counts[access.Page]++; }
+            Assert.Equal(hottest[0], Array.IndexOf(counts, counts.Max()));
+        }
+    }
+
+    [Fact]
+    public void Write_fraction_and_think_time_follow_the_base_parameters()
+    {
+        // Bernoulli(0.25) over 200k draws: sd 0.001, tolerance 0.005. Exponential mean 1000 ns: sd of the mean 2.2 ns,
+        // tolerance 15 ns.
+        var source = new UniformWorkload { WriteFraction = 0.25, ThinkNs = 1000 }.Create(100, 0, 1, new RngStream(5, "wt"));
+        var access = new GuestAccess();
+        int writes = 0;
+        double think = 0;
+        const int draws = 200_000;
+        for (int i = 0; i < draws; i++)
+        {
+            Assert.True(source.Next(0, ref access));
+            Assert.InRange(access.Page, 0, 99);
+            if (access.IsWrite) writes++;
+            think += access.ThinkNs;
+        }
+        Assert.InRange(writes / (double)draws, 0.245, 0.255);
+        Assert.InRange(think / draws, 985, 1015);
+    }
+
+    [Fact]
+    public void Zero_think_time_and_zero_write_fraction_give_back_to_back_loads()
+    {
+        var source = new ZipfWorkload { WriteFraction = 0, ThinkNs = 0 }.Create(10, 0, 1, new RngStream(5, "z"));
+        var access = new GuestAccess();
+        for (int i = 0; i < 1000; i++)
+        {
+            source.Next(0, ref access);
+            Assert.False(access.IsWrite);
+            Assert.Equal(0, access.ThinkNs);
+        }
+    }
+
+    [Fact]
+    public void Bad_base_parameters_are_rejected_with_the_value()
+    {
+        Assert.Contains("1.5", Assert.Throws<ArgumentException>(() => new UniformWorkload { WriteFraction = 1.5 }).Message);
+        Assert.Contains("-3", Assert.Throws<ArgumentException>(() => new UniformWorkload { ThinkNs = -3 }).Message);
+        Assert.Contains("alpha", Assert.Throws<ArgumentException>(() => new ZipfWorkload { Alpha = -0.1 }).Message);
+    }
+}
