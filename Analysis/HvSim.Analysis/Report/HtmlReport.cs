@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using HvSim.Analysis.Plots;
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Statistics;
 using HvSim.Analysis.Tables;
 
@@ -57,8 +58,8 @@ public static class HtmlReport
             ? $"<p class=\"note\">manifest.json: tool version, scenario file and hash, seed, replications and the fully resolved configuration.</p>\n<pre>{E(folder.Manifest.Text)}</pre>\n"
             : "<p class=\"note\">This folder has no manifest.json.</p>\n");
         html.Append("</body></html>\n");
-        File.WriteAllText(path + ".tmp", html.ToString(), new UTF8Encoding(false));
-        File.Move(path + ".tmp", path, overwrite: true);
+        byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
+        AtomicFile.Write(path, s => s.Write(bytes));
     }
 
     private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters)
