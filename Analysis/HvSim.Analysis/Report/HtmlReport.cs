@@ -16,7 +16,7 @@ public static class HtmlReport
     public static void Write(string path, ResultsFolder folder, IReadOnlyList<StatRow> stats, IReadOnlyList<Figure> figures, IReadOnlyList<string> extraSections)
     {
         var html = new StringBuilder();
-        string scenarios = string.Join(", ", stats.Select(s => s.Scenario).Distinct());
+        string scenarios = string.Join(", ", stats.Select(s => s.Scenario).Concat(PlanScenario(folder.Directory)).Distinct());
         if (scenarios.Length == 0) scenarios = Path.GetFileName(Path.GetFullPath(folder.Directory));
         html.Append($$"""
             <!DOCTYPE html>
@@ -84,6 +84,9 @@ public static class HtmlReport
         }
         html.Append("</table>\n");
     }
+
+    private static IEnumerable<string> PlanScenario(string directory) =>
+        Planning.PlanFiles.TryRead(directory)?.Plan.Select(r => r.Scenario).Take(1) ?? [];
 
     /// <summary>"mean ± half-width (n)" with four significant digits.</summary>
     internal static string Cell(ReplicationStats s, double scale = 1)

@@ -46,7 +46,7 @@ internal static class PlanCommand
     private static void Print(PlanResult result)
     {
         var table = new Table().Title($"[bold]{Markup.Escape(result.Scenario)}: {Markup.Escape(result.Slo.ToString())}[/]").RoundedBorder();
-        table.AddColumns("platform", "max guests", "SLO bound", "metric at max guests [95% CI]", "verdict");
+        table.AddColumns("platform", "max guests", "SLO bound", "metric at max guests [[95% CI]]");
         foreach (var p in result.Platforms)
             foreach (var limit in result.Slo.Limits)
             {
@@ -55,9 +55,10 @@ internal static class PlanCommand
                     ? Num(st.Mean) + (double.IsFinite(st.CiLow) ? $" [{Num(st.CiLow)}, {Num(st.CiHigh)}]" : "")
                     : "-";
                 table.AddRow(PlatformPlan.PlatformName(p.Platform), p.MaxGuests + (p.HitSearchCap ? " (cap)" : ""), Markup.Escape(limit.ToString()),
-                    value, Markup.Escape(p.Summary));
+                    Markup.Escape(value));
             }
         AnsiConsole.Write(table);
+        foreach (var p in result.Platforms) Console.WriteLine(p.Summary);
         if (result.ConsolidationRatio is { } ratio)
             Console.WriteLine($"Consolidation ratio POWER7/PPC970: {ratio.ToString("0.00", CultureInfo.InvariantCulture)}x");
         if (result.Memory is { } m)
