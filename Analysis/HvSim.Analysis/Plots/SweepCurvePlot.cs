@@ -13,6 +13,8 @@ public static class SweepCurvePlot
         if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
         string title = $"{metric.Name} vs {parameter}";
         var plot = FigureStyle.New(title, parameter + UnitOf(parameter, rows[0].Point.ValueOf(parameter)), $"{metric.Name} ({metric.Unit})");
+        if (rows.All(r => X(r, parameter) == Math.Floor(X(r, parameter))))
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         int i = 0;
         foreach (var line in lines)
         {
