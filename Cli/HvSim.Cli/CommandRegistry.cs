@@ -17,5 +17,6 @@ internal static class CommandRegistry
         yield return ReplayCommand.Create();
         yield return MrcCommand.Create();
         yield return PlotCommand.Create();
+        yield return PlanCommand.Create();
     }
 }

@@ -119,3 +119,34 @@ public class CapacityPlannerTests
         Assert.Single(PlanPlot.Create(dir, tables));
     }
 }
+
+public class PlanFolderTests
+{
+    [Fact]
+    public void PlanFolderRegeneratesFromPlanCsvAlone()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        var slo = new Slo([new SloLimit(SloMetric.MeanSlowdown, 0.05)]);
+        var planner = new CapacityPlanner(new LinearSlowdown(), slo, replications: 2, maxGuests: 32);
+        // slowdown = 0.004·n ± 0.0001: the CI upper bound 0.004n + 12.706·0.0001 ≤ 0.05 -> n ≤ 12.18.
+        var p7 = planner.FindMaxGuests(Platform.Power7);
+        var p970 = planner.FindMaxGuests(Platform.Ppc970);
+        Assert.Equal(12, p7.MaxGuests);
+        Assert.Equal(12, p970.MaxGuests);
+        PlanFiles.Write(dir, new PlanResult("study", slo, 2, 32, [p7, p970]));
+
+        var output = ReportBuilder.Build(dir);
+        Assert.Contains(output.Figures, f => f.Name == "plan_mean_slowdown");
+        string html = File.ReadAllText(output.ReportHtml);
+        Assert.Contains("Capacity plan", html);
+        Assert.Contains("1.00×", html); // consolidation ratio 12 / 12
+        var row = PlanFiles.TryRead(dir)!.Plan.First(r => r.Platform == "power7");
+        Assert.Equal(0.048, row.Mean!.Value, 9);
+    }
+
+    private sealed class LinearSlowdown : IPlanEvaluator
+    {
+        public ProbeMetrics Evaluate(PlanPoint point, int replication) =>
+            new(true, 0, 0.004 * point.Guests + (replication == 1 ? -0.0001 : 0.0001), 0);
+    }
+}

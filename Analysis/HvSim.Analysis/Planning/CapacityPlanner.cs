@@ -15,12 +15,22 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
     public int MaxGuests { get; } = maxGuests >= 1 ? maxGuests : throw new ArgumentOutOfRangeException(nameof(maxGuests), maxGuests, "at least 1");
     public IReadOnlyCollection<Probe> Probes => _probes.Values;
 
+    /// <summary>Replications run at once (the evaluator must then be thread-safe); results do not depend on it.</summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>Called after each new probe, e.g. to print progress.</summary>
+    public Action<Probe>? OnProbe { get; init; }
+
     /// <summary>Evaluates a configuration over all replications, or returns the finished probe.</summary>
     public Probe ProbeAt(PlanPoint point)
     {
         if (_probes.TryGetValue(point, out var done)) return done;
-        var results = Enumerable.Range(1, Replications).Select(r => evaluator.Evaluate(point, r)).ToList();
-        return _probes[point] = Probe.Judge(point, results, slo);
+        var results = new ProbeMetrics[Replications];
+        Parallel.For(0, Replications, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism) },
+            r => results[r] = evaluator.Evaluate(point, r + 1));
+        var probe = _probes[point] = Probe.Judge(point, results, slo);
+        OnProbe?.Invoke(probe);
+        return probe;
     }
 
     /// <summary>Largest count in [1, MaxGuests] meeting the SLO: gallop 1, 2, 4, … until a failure, then bisect.</summary>

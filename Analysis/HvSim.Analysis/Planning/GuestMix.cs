@@ -32,14 +32,14 @@ public sealed class GuestMix
         return counts;
     }
 
-    /// <summary><paramref name="count"/> guests named PROFILE-K (K from 0 per profile), profiles in order.</summary>
+    /// <summary><paramref name="count"/> guests, profiles in order, named as scenario files name them: PROFILE0, PROFILE1, … (PROFILE alone when one).</summary>
     public List<GuestConfig> Guests(int count)
     {
         var counts = Apportion(count);
         var guests = new List<GuestConfig>(count);
         for (int p = 0; p < Shares.Count; p++)
             for (int k = 0; k < counts[p]; k++)
-                guests.Add(Shares[p].Profile with { Name = $"{Shares[p].Profile.Name}-{k}" });
+                guests.Add(Shares[p].Profile with { Name = counts[p] == 1 ? Shares[p].Profile.Name : $"{Shares[p].Profile.Name}{k}" });
         return guests;
     }
 }

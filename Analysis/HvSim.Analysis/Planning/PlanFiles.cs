@@ -1,4 +1,5 @@
 using CsvHelper;
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Tables;
 
 namespace HvSim.Analysis.Planning;
@@ -47,7 +48,7 @@ public sealed record PlanTables(IReadOnlyList<PlanRow> Plan, IReadOnlyList<PlanP
 /// <summary>Writes and reads the planner's CSV files.</summary>
 public static class PlanFiles
 {
-    public const string PlanFile = "plan.csv";
+    public const string PlanFile = ResultsFolder.PlanFile;
     public const string ProbesFile = "plan_probes.csv";
 
     public static void Write(string directory, PlanResult result)
@@ -84,8 +85,8 @@ public static class PlanFiles
                     });
                 }
         }
-        WriteAtomically(Path.Combine(directory, PlanFile), rows);
-        WriteAtomically(Path.Combine(directory, ProbesFile), probes);
+        ResultsTables.WriteCsv(Path.Combine(directory, PlanFile), rows);
+        ResultsTables.WriteCsv(Path.Combine(directory, ProbesFile), probes);
     }
 
     /// <summary>The plan files of <paramref name="directory"/>, or null when it has none.</summary>
@@ -107,13 +108,6 @@ public static class PlanFiles
         {
             throw new ResultsFolderException($"{path}: {e.Message}", e);
         }
-    }
-
-    private static void WriteAtomically<T>(string path, IEnumerable<T> rows)
-    {
-        using (var writer = CsvWriter.ToFile(path + ".tmp", CsvFiles.WriterOptions))
-            writer.WriteRecords(rows);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? x : null;

@@ -14,8 +14,9 @@ public static class PlanPlot
             int i = 0;
             foreach (var platform in metric.GroupBy(p => p.Platform).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
-                var pts = platform.Where(p => p.Mean.HasValue).OrderBy(p => p.Guests).ToList();
-                if (pts.Count == 0) continue;
+                // A count where a guest was refused is not a valid configuration: marked, not joined to the curve.
+                var pts = platform.Where(p => p.Mean.HasValue && p.AllAdmitted).OrderBy(p => p.Guests).ToList();
+                var refused = platform.Where(p => !p.AllAdmitted).OrderBy(p => p.Guests).ToList();
                 var color = SeriesColors.ForPlatform(platform.Key, i++);
                 var withCi = pts.Where(p => p.CiLow.HasValue && p.CiHigh.HasValue).ToList();
                 if (withCi.Count >= 2)
@@ -24,24 +25,26 @@ public static class PlanPlot
                     band.FillStyle.Color = color.WithAlpha(0.2);
                     band.LineStyle.Width = 0;
                 }
+                if (pts.Count == 0) continue;
                 var line = plot.Add.ScatterLine(pts.Select(p => (double)p.Guests).ToArray(), pts.Select(p => p.Mean!.Value).ToArray(), color);
                 line.LineWidth = 2.5f;
                 line.MarkerSize = 8;
                 var max = plan.Plan.FirstOrDefault(r => r.Platform == platform.Key);
                 line.LegendText = $"{SeriesColors.PlatformLabel(platform.Key)}: max {max?.MaxGuests ?? 0} guests";
-                var refused = pts.Where(p => !p.AllAdmitted).ToList();
                 if (refused.Count > 0)
                 {
-                    var marks = plot.Add.ScatterPoints(refused.Select(p => (double)p.Guests).ToArray(), refused.Select(p => p.Mean!.Value).ToArray(), color);
+                    double y = pts.Count > 0 ? pts[^1].Mean!.Value : 0;
+                    var marks = plot.Add.ScatterPoints(refused.Select(p => (double)p.Guests).ToArray(), refused.Select(_ => y).ToArray(), color);
                     marks.MarkerShape = ScottPlot.MarkerShape.Eks;
                     marks.MarkerSize = 14;
-                    marks.LegendText = $"{platform.Key}: a guest refused";
+                    marks.LegendText = $"{SeriesColors.PlatformLabel(platform.Key)}: a guest refused";
                 }
             }
             var limit = plot.Add.HorizontalLine(metric.First().Limit, 2, ScottPlot.Colors.Red);
-            limit.LegendText = $"SLO limit {metric.First().Limit:G4}";
+            limit.LegendText = $"SLO limit {Report.HtmlReport.Num(metric.First().Limit)}";
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             yield return FigureStyle.Save(plot, directory, $"plan_{metric.Key}", title,
-                $"{metric.Key} at each guest count the planner probed (mean over replications, band = 95 % CI); the red line is the SLO limit, which the CI upper bound must not exceed.");
+                $"{metric.Key} at each guest count the planner probed (mean over replications, band = 95 % CI); the red line is the SLO limit, which the CI upper bound must not exceed. Crosses mark counts at which a guest was refused (drawn at the last admitted value).");
         }
     }
 

@@ -6,7 +6,7 @@ using HvSim.Model.Results;
 namespace HvSim.Analysis.Planning;
 
 /// <summary>The real evaluator: builds the plan's configuration for a probe and runs the discrete-event model on it.</summary>
-public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mix, Func<ulong, int, ulong> replicationSeed) : IPlanEvaluator
+public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mix, Func<PlanPoint, int, ulong> seedOf) : IPlanEvaluator
 {
     public ProbeMetrics Evaluate(PlanPoint point, int replication)
     {
@@ -17,7 +17,7 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
             Platform = point.Platform,
             Host = host,
             Guests = mix.Guests(point.Guests),
-            Seed = replicationSeed(baseConfig.Seed, replication),
+            Seed = seedOf(point, replication),
         };
         return Measure(SimulationRunner.Run(config));
     }

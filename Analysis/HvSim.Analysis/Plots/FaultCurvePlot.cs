@@ -9,7 +9,7 @@ public static class FaultCurvePlot
     public static Figure? Faults(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRecord> series, double warmupS) =>
         Create(directory, name, run, series, warmupS, "Fault rates",
             [("HDSI faults", r => r.HdsiFaults), ("minor faults", r => r.MinorFaults), ("major faults", r => r.MajorFaults)],
-            "Faults per second of simulated time in each sampling interval, summed over guests: HDSI (absent HPTE), of which minor (page still in memory or swap cache) and major (swap-in I/O).");
+            "Faults per second of simulated time in each sampling interval, summed over guests: HDSI (absent HPTE), of which minor (page still in memory or swap cache) and major (swap-in I/O). The y axis fits the measured part; first-touch faults in the shaded warm-up may run off the top.");
 
     public static Figure? Notifier(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRecord> series, double warmupS) =>
         Create(directory, name, run, series, warmupS, "MMU notifier activity",
@@ -26,19 +26,21 @@ public static class FaultCurvePlot
         var lengths = times.Select((t, i) => t - (i == 0 ? 0 : times[i - 1])).ToArray();
         string title = $"{what}: {run.Scenario}, {SeriesColors.PlatformLabel(run.Platform)}, replication {run.Replication}";
         var plot = FigureStyle.New(title, "Simulated time (s)", "Rate (events/s)");
+        // rates[time][counter]
+        var rates = byTime.Select((g, i) => counters.Select(c => lengths[i] > 0 ? g.Sum(r => c.Count(r) ?? 0) / lengths[i] : 0).ToArray()).ToArray();
         for (int c = 0; c < counters.Length; c++)
         {
-            var (label, count) = counters[c];
-            var rates = byTime.Select((g, i) => lengths[i] > 0 ? g.Sum(r => count(r) ?? 0) / lengths[i] : 0).ToArray();
-            var line = plot.Add.ScatterLine(times, rates, SeriesColors.Nth(c));
+            var line = plot.Add.ScatterLine(times, rates.Select(r => r[c]).ToArray(), SeriesColors.Nth(c));
+            string label = counters[c].Label;
             line.LegendText = label;
             line.LineWidth = 2;
             line.MarkerSize = times.Length <= 60 ? 5 : 0;
         }
         WarmupMarker.Add(plot, warmupS);
         plot.Axes.SetLimitsX(0, times[^1]);
-        plot.Axes.AutoScaleY();
-        plot.Axes.SetLimitsY(0, Math.Max(1, plot.Axes.GetLimits().Top * 1.05));
+        // Scale to the measured part: first-touch faults of the warm-up would otherwise flatten the steady state.
+        double top = rates.Where((_, i) => times[i] > warmupS || times[^1] <= warmupS).SelectMany(r => r).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsY(0, Math.Max(1, top * 1.1));
         return FigureStyle.Save(plot, directory, name, title, caption);
     }
 }

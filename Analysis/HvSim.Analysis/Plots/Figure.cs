@@ -1,3 +1,4 @@
+using HvSim.Analysis.Results;
 using ScottPlot;
 
 namespace HvSim.Analysis.Plots;
@@ -27,17 +28,17 @@ public static class FigureStyle
         return plot;
     }
 
-    /// <summary>Writes NAME.png and NAME.svg into <paramref name="directory"/> (atomically: temp file, then rename).</summary>
+    /// <summary>Writes NAME.png and NAME.svg into <paramref name="directory"/>, each complete or not at all.</summary>
     public static Figure Save(Plot plot, string directory, string name, string title, string caption)
     {
         if (plot.GetPlottables().Any(p => !string.IsNullOrEmpty(p.LegendItems.FirstOrDefault()?.LabelText)))
             plot.ShowLegend(Edge.Right);
         string png = Path.Combine(directory, name + ".png");
         string svg = Path.Combine(directory, name + ".svg");
-        plot.SavePng(png + ".tmp", Width, Height);
-        File.Move(png + ".tmp", png, overwrite: true);
-        plot.SaveSvg(svg + ".tmp", Width, Height);
-        File.Move(svg + ".tmp", svg, overwrite: true);
+        byte[] pngBytes = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        byte[] svgBytes = System.Text.Encoding.UTF8.GetBytes(plot.GetSvgXml(Width, Height));
+        AtomicFile.Write(png, s => s.Write(pngBytes));
+        AtomicFile.Write(svg, s => s.Write(svgBytes));
         return new Figure(name, title, caption, png, svg);
     }
 }

@@ -31,7 +31,7 @@ public static class PagingCurvePlot
             line.LineWidth = 2;
         }
         AddHostLine(plot, hostRows, r => r.FreeBytes, scale, "host free", Colors.Black);
-        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used", Colors.DarkRed);
+        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used", Colors.DarkOrange);
         if (host is not null)
         {
             AddWatermark(plot, host.WatermarkMinBytes, scale, $"watermark min {Mib(host.WatermarkMinBytes)}", Colors.DimGray);

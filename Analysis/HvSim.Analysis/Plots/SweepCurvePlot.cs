@@ -12,7 +12,9 @@ public static class SweepCurvePlot
         var lines = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter))).OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
         if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
         string title = $"{metric.Name} vs {parameter}";
-        var plot = FigureStyle.New(title, parameter + UnitOf(rows[0].Point.ValueOf(parameter)), $"{metric.Name} ({metric.Unit})");
+        var plot = FigureStyle.New(title, parameter + UnitOf(parameter, rows[0].Point.ValueOf(parameter)), $"{metric.Name} ({metric.Unit})");
+        if (rows.All(r => X(r, parameter) == Math.Floor(X(r, parameter))))
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         int i = 0;
         foreach (var line in lines)
         {
@@ -42,8 +44,10 @@ public static class SweepCurvePlot
     // Sizes are plotted in GiB and durations in seconds when the swept values carry a unit.
     private static double Scaled(double v, string text) => text.EndsWith("iB", StringComparison.Ordinal) ? v / (1L << 30) : v;
 
-    private static string UnitOf(string text) =>
-        text.EndsWith("iB", StringComparison.Ordinal) ? " (GiB)"
+    private static string UnitOf(string parameter, string text) =>
+        parameter.EndsWith("count", StringComparison.Ordinal) || parameter.EndsWith("vcpus", StringComparison.Ordinal) ? " (count)"
+        : parameter.EndsWith("_bytes", StringComparison.Ordinal) ? " (bytes)"
+        : text.EndsWith("iB", StringComparison.Ordinal) ? " (GiB)"
         : text.EndsWith('%') ? " (%)"
         : text.EndsWith('s') ? " (s)"
         : text.EndsWith("B", StringComparison.Ordinal) ? " (bytes)"

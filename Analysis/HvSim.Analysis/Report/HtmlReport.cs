@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using HvSim.Analysis.Plots;
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Statistics;
 using HvSim.Analysis.Tables;
 
@@ -15,7 +16,7 @@ public static class HtmlReport
     public static void Write(string path, ResultsFolder folder, IReadOnlyList<StatRow> stats, IReadOnlyList<Figure> figures, IReadOnlyList<string> extraSections)
     {
         var html = new StringBuilder();
-        string scenarios = string.Join(", ", stats.Select(s => s.Scenario).Distinct());
+        string scenarios = string.Join(", ", stats.Select(s => s.Scenario).Concat(PlanScenario(folder.Directory)).Distinct());
         if (scenarios.Length == 0) scenarios = Path.GetFileName(Path.GetFullPath(folder.Directory));
         html.Append($$"""
             <!DOCTYPE html>
@@ -36,7 +37,7 @@ public static class HtmlReport
             The full table is <a href="stats.csv">stats.csv</a>.</p>
 
             """);
-        AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
+        if (stats.Count > 0 || extraSections.Count == 0) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
         foreach (var section in extraSections) html.Append(section);
         if (figures.Count > 0)
         {
@@ -57,8 +58,8 @@ public static class HtmlReport
             ? $"<p class=\"note\">manifest.json: tool version, scenario file and hash, seed, replications and the fully resolved configuration.</p>\n<pre>{E(folder.Manifest.Text)}</pre>\n"
             : "<p class=\"note\">This folder has no manifest.json.</p>\n");
         html.Append("</body></html>\n");
-        File.WriteAllText(path + ".tmp", html.ToString(), new UTF8Encoding(false));
-        File.Move(path + ".tmp", path, overwrite: true);
+        byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
+        AtomicFile.Write(path, s => s.Write(bytes));
     }
 
     private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters)
@@ -83,6 +84,9 @@ public static class HtmlReport
         }
         html.Append("</table>\n");
     }
+
+    private static IEnumerable<string> PlanScenario(string directory) =>
+        Planning.PlanFiles.TryRead(directory)?.Plan.Select(r => r.Scenario).Take(1) ?? [];
 
     /// <summary>"mean ± half-width (n)" with four significant digits.</summary>
     internal static string Cell(ReplicationStats s, double scale = 1)

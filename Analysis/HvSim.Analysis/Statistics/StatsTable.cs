@@ -1,6 +1,5 @@
 using System.Globalization;
-using CsvHelper;
-using HvSim.Analysis.Tables;
+using HvSim.Analysis.Results;
 
 namespace HvSim.Analysis.Statistics;
 
@@ -25,29 +24,12 @@ public static class StatsTable
     }
 
     /// <summary>Writes stats.csv: scenario,platform,[swept parameters…],guest,metric,unit,n,mean,sd,ci95_low,ci95_high.</summary>
-    public static void Write(string path, IReadOnlyList<StatRow> rows, IReadOnlyList<string> parameters)
-    {
-        using (var writer = CsvWriter.ToFile(path + ".tmp", CsvFiles.WriterOptions))
-        {
-            writer.WriteHeader(["scenario", "platform", .. parameters, "guest", "metric", "unit", "n", "mean", "sd", "ci95_low", "ci95_high"]);
-            foreach (var r in rows)
-            {
-                writer.WriteField(r.Scenario);
-                writer.WriteField(r.Platform);
-                foreach (var p in parameters) writer.WriteField(r.Point.ValueOf(p));
-                writer.WriteField(r.Guest);
-                writer.WriteField(r.Metric.Name);
-                writer.WriteField(r.Metric.Unit);
-                writer.WriteField(r.Stats.N.ToString(CultureInfo.InvariantCulture));
-                writer.WriteField(Number(r.Stats.Mean));
-                writer.WriteField(Number(r.Stats.Sd));
-                writer.WriteField(Number(r.Stats.CiLow));
-                writer.WriteField(Number(r.Stats.CiHigh));
-                writer.EndRecord();
-            }
-        }
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public static void Write(string path, IReadOnlyList<StatRow> rows, IReadOnlyList<string> parameters) =>
+        ResultsTables.WriteCsv(path, ["scenario", "platform", .. parameters, "guest", "metric", "unit", "n", "mean", "sd", "ci95_low", "ci95_high"],
+            rows.Select(r => (string?[])[
+                r.Scenario, r.Platform, .. parameters.Select(p => r.Point.ValueOf(p)), r.Guest, r.Metric.Name, r.Metric.Unit,
+                r.Stats.N.ToString(CultureInfo.InvariantCulture), Number(r.Stats.Mean), Number(r.Stats.Sd), Number(r.Stats.CiLow), Number(r.Stats.CiHigh),
+            ]));
 
     /// <summary>Shortest round-trip form; NaN (not applicable) is an empty cell, as docs/results-format.md says.</summary>
     internal static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";

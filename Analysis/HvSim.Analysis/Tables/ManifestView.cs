@@ -35,8 +35,9 @@ public sealed class ManifestView
     }
 
     /// <summary>
-    /// Warm-up length in seconds, from the first key anywhere in the manifest whose name, ignoring case and '_', is
-    /// warmupns, warmups or warmup (a number of seconds or a string with a unit such as "5s", "500ms").
+    /// Warm-up length in seconds: the first key anywhere in the resolved configuration whose name, ignoring case and
+    /// '_', is warmupns, warmupus or warmups; failing that, one named warmup (seconds, or text with a unit such as
+    /// "5s"). The manifest's documentation of defaults (a `defaults` object) is not the configuration and is skipped.
     /// </summary>
     public double? WarmupSeconds() => FindSeconds("warmup");
 
@@ -51,12 +52,13 @@ public sealed class ManifestView
             if (k == stem + "ns" && TryNumber(value, out double ns)) return ns / 1e9;
             if (k == stem + "us" && TryNumber(value, out double us)) return us / 1e6;
             if (k == stem + "s" && TryNumber(value, out double s)) return s;
-            if (k == stem && value is JsonValue v)
+        }
+        foreach (var (key, value) in Walk(_root))
+            if (key.Replace("_", "").ToLowerInvariant() == stem && value is JsonValue v)
             {
                 if (TryNumber(v, out double plain)) return plain;
                 if (v.TryGetValue(out string? text) && DurationText.TryParseSeconds(text, out double parsed)) return parsed;
             }
-        }
         return null;
     }
 
@@ -73,6 +75,7 @@ public sealed class ManifestView
             case JsonObject o:
                 foreach (var (k, v) in o)
                 {
+                    if (k == "defaults") continue;
                     yield return (k, v);
                     foreach (var inner in Walk(v)) yield return inner;
                 }

@@ -12,6 +12,7 @@ public sealed class ResultsFolder
     public const string ManifestFile = "manifest.json";
     public const string RunsFile = "runs.csv";
     public const string MrcFile = "mrc.csv";
+    public const string PlanFile = "plan.csv";
 
     public required string Directory { get; init; }
     public IReadOnlyList<SummaryRecord> Summary { get; init; } = [];
@@ -24,10 +25,10 @@ public sealed class ResultsFolder
 
     public SweepPoint PointOf(IRunKeyed row) => Runs?.PointOf(row.RunId) ?? SweepPoint.None;
 
-    /// <summary>True when <paramref name="directory"/> holds the results of a run, a batch or `hvsim mrc`.</summary>
+    /// <summary>True when <paramref name="directory"/> holds the results of a run, a batch, `hvsim mrc` or `hvsim plan`.</summary>
     public static bool IsResultsFolder(string directory) =>
         System.IO.Directory.Exists(directory)
-        && (File.Exists(Path.Combine(directory, SummaryFile)) || File.Exists(Path.Combine(directory, MrcFile)));
+        && new[] { SummaryFile, MrcFile, PlanFile }.Any(f => File.Exists(Path.Combine(directory, f)));
 
     /// <summary>Reads a results folder; a missing optional file reads as empty.</summary>
     /// <exception cref="ResultsFolderException">Not a results folder, or a file that does not follow the format.</exception>
@@ -35,7 +36,7 @@ public sealed class ResultsFolder
     {
         if (!IsResultsFolder(directory))
             throw new ResultsFolderException(
-                $"{directory}: not a results folder (expected {SummaryFile} from `hvsim run`/`hvsim batch`, or {MrcFile} from `hvsim mrc`)");
+                $"{directory}: not a results folder (expected {SummaryFile} from `hvsim run`/`hvsim batch`, {MrcFile} from `hvsim mrc` or {PlanFile} from `hvsim plan`)");
         string runs = Path.Combine(directory, RunsFile);
         string manifest = Path.Combine(directory, ManifestFile);
         return new ResultsFolder
