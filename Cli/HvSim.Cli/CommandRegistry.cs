@@ -9,5 +9,14 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return BenchCommand.Create();
+        yield return RunCommand.Create();
+        yield return ValidateCommand.Create();
+        yield return SchemaCommand.Create();
+        yield return BatchCommand.Create();
+        yield return MergeCommand.Create();
+        yield return ReplayCommand.Create();
+        yield return MrcCommand.Create();
+        yield return PlotCommand.Create();
+        yield return PlanCommand.Create();
     }
 }

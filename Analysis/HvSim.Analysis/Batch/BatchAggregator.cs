@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HvSim.Analysis.Results;
+
+namespace HvSim.Analysis.Batch;
+
+/// <summary>
+/// Assembles the batch tables from the committed run folders, in plan order: runs.csv (one row per run, sweep
+/// parameters as columns) and the per-guest, host, time-series and latency tables with `run_id` in front.
+/// </summary>
+public static class BatchAggregator
+{
+    public static void Write(BatchFolder folder, BatchPlan plan)
+    {
+        var paramColumns = plan.ParameterColumns;
+        string[] fixedColumns =
+        [
+            "run_id", "scenario", "point", "platform", "replication", "seed", "host_memory_bytes", "host_page_size_bytes", "swap_device",
+            "aging", "guests", "guest_memory_bytes", "duration_s",
+        ];
+        ResultsTables.WriteCsv(Path.Combine(folder.Root, BatchFolder.RunsTable), [.. fixedColumns, .. paramColumns],
+            plan.Runs.Select(r => RunsRow(r, paramColumns)));
+
+        WriteJoined<SummaryRow, BatchSummaryRow>(folder, plan, ResultsTables.Summary, (id, row) => new BatchSummaryRow { RunId = id, Row = row });
+        WriteJoined<HostRow, BatchHostRow>(folder, plan, ResultsTables.Host, (id, row) => new BatchHostRow { RunId = id, Row = row });
+        WriteJoined<TimeseriesRow, BatchTimeseriesRow>(folder, plan, ResultsTables.Timeseries, (id, row) => new BatchTimeseriesRow { RunId = id, Row = row });
+        WriteJoined<FaultLatencyRow, BatchFaultLatencyRow>(folder, plan, ResultsTables.FaultLatency, (id, row) => new BatchFaultLatencyRow { RunId = id, Row = row });
+
+        ResultsTables.WriteCsv(Path.Combine(folder.Root, BatchFolder.TimingTable), ["run_id", "wall_s"], plan.Runs.Select(r =>
+        {
+            var timing = Path.Combine(folder.RunDir(r.RunId), BatchFolder.TimingFile);
+            var wall = File.Exists(timing) ? JsonNode.Parse(File.ReadAllText(timing))?["wall_s"]?.ToJsonString() : null;
+            return new[] { r.RunId, wall };
+        }));
+    }
+
+    private static void WriteJoined<TRow, TBatch>(BatchFolder folder, BatchPlan plan, string file, Func<string, TRow, TBatch> join) =>
+        ResultsTables.WriteCsv(Path.Combine(folder.Root, file), plan.Runs.SelectMany(r =>
+        {
+            var path = Path.Combine(folder.RunDir(r.RunId), file);
+            return File.Exists(path) ? ResultsTables.ReadCsv<TRow>(path).Select(row => join(r.RunId, row)) : [];
+        }));
+
+    private static string?[] RunsRow(BatchPlanEntry r, IReadOnlyList<string> paramColumns)
+    {
+        var c = r.Config;
+        var guests = c["guests"]!.AsArray();
+        long guestMemory = guests.Sum(g => g!["memory_bytes"]!.GetValue<long>());
+        var values = new List<string?>
+        {
+            r.RunId, r.Scenario, r.Point.ToString(CultureInfo.InvariantCulture), r.Platform, r.Replication.ToString(CultureInfo.InvariantCulture),
+            r.Seed.ToString(CultureInfo.InvariantCulture),
+            c["host"]!["memory_bytes"]!.ToJsonString(), c["host"]!["page_size_bytes"]!.ToJsonString(), c["host"]!["swap"]!["kind"]!.GetValue<string>(),
+            c["aging"]!.GetValue<string>(), guests.Count.ToString(CultureInfo.InvariantCulture), guestMemory.ToString(CultureInfo.InvariantCulture),
+            (c["duration_ns"]!.GetValue<long>() / 1e9).ToString("R", CultureInfo.InvariantCulture),
+        };
+        foreach (var p in paramColumns)
+            values.Add(r.Parameters.FirstOrDefault(kv => kv.Key == p).Value);
+        return values.ToArray();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HvSim.Analysis.Results;
+using HvSim.Model.Config;
+using HvSim.Model.Results;
+using HvSim.Scenarios;
+using HvSim.Scenarios.Planning;
+
+namespace HvSim.Analysis.Batch;
+
+public sealed record BatchOptions
+{
+    public required string OutDir { get; init; }
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+    public Shard? Shard { get; init; }
+    public ulong? SeedOverride { get; init; }
+    public bool Check { get; init; }
+    public long MaxMemoryBytes { get; init; } = MemoryEstimate.DefaultLimitBytes();
+}
+
+public sealed record BatchOutcome(int Planned, int InShard, int Skipped, int Ran, IReadOnlyList<(string RunId, Exception Error)> Failed, bool Complete);
+
+/// <summary>
+/// Runs every point × platform × replication of a set of scenarios on N workers. Each finished run is committed
+/// atomically into its own folder, so a killed batch resumes where it stopped; the tables are assembled from the run
+/// folders in plan order once all are present, which makes them independent of worker count, sharding and restarts.
+/// </summary>
+public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
+{
+    public BatchOutcome Run(IReadOnlyList<Scenario> scenarios, BatchOptions options, IBatchProgress progress)
+    {
+        var names = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
+        if (names is not null)
+            throw new BatchInputException($"two scenarios are named '{names.Key}' ({string.Join(", ", names.Select(s => s.File))}); give each its own name:");
+        var planned = scenarios.SelectMany(s => RunPlanner.Plan(s, options.SeedOverride))
+            .Select(r => options.Check ? r with { Config = r.Config with { CheckInvariants = true } } : r).ToList();
+        var plan = BatchPlan.From(scenarios, planned);
+        var folder = new BatchFolder(options.OutDir);
+
+        var mine = Enumerable.Range(0, planned.Count).Where(i => options.Shard?.Takes(i) ?? true).ToList();
+        var pending = mine.Where(i => !folder.IsDone(plan.Runs[i])).ToList();
+        int jobs = Math.Max(1, Math.Min(options.Jobs, Math.Max(1, pending.Count)));
+        long perRun = pending.Count == 0 ? 0 : pending.Max(i => MemoryEstimate.Bytes(planned[i].Config));
+        if (perRun * jobs > options.MaxMemoryBytes)
+            throw new BatchInputException(
+                $"estimated memory {Gib(perRun * jobs)} ({jobs} parallel runs of up to {Gib(perRun)}) exceeds the limit {Gib(options.MaxMemoryBytes)} " +
+                "(allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
+
+        Directory.CreateDirectory(folder.Runs);
+        folder.RemoveStaleTemporaries();
+        Manifest.Write(folder.ManifestPath, plan.ToManifest());
+
+        progress.Started(pending.Select(i => plan.Runs[i]).ToList(), mine.Count - pending.Count);
+        var failed = new List<(string, Exception)>();
+        Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
+        {
+            var entry = plan.Runs[i];
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var result = runSimulation(planned[i].Config);
+                Commit(folder, entry, planned[i], result, clock.Elapsed);
+                progress.Finished(entry, clock.Elapsed, null);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                lock (failed) failed.Add((entry.RunId, e));
+                progress.Finished(entry, clock.Elapsed, e);
+            }
+        });
+        failed.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        bool complete = plan.Runs.All(folder.IsDone);
+        if (complete) BatchAggregator.Write(folder, plan);
+        return new BatchOutcome(planned.Count, mine.Count, mine.Count - pending.Count, pending.Count - failed.Count, failed, complete);
+    }
+
+    private static void Commit(BatchFolder folder, BatchPlanEntry entry, PlannedRun run, RunResult result, TimeSpan wall)
+    {
+        var rows = RunRows.From(new RunKey(entry.Scenario, run.Platform, entry.Replication, entry.Seed), result);
+        var tmp = AtomicFile.TempFolderFor(folder.RunDir(entry.RunId));
+        ResultsTables.Write(tmp, [rows], run.Scenario.Settings.Outputs);
+        Manifest.Write(Path.Combine(tmp, BatchFolder.RunFile), new JsonObject { ["run_id"] = entry.RunId, ["config_sha256"] = entry.ConfigSha256 });
+        Manifest.Write(Path.Combine(tmp, BatchFolder.TimingFile), new JsonObject { ["wall_s"] = Math.Round(wall.TotalSeconds, 3) });
+        var final = folder.RunDir(entry.RunId);
+        if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // stale: made from another configuration
+        AtomicFile.CommitFolder(tmp, final);
+    }
+
+    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB";
+}

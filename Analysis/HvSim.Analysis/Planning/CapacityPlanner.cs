@@ -1,0 +1,85 @@
+using HvSim.Model.Config;
+
+namespace HvSim.Analysis.Planning;
+
+/// <summary>
+/// Finds the largest guest count (and optionally the smallest host memory) meeting an SLO, by galloping then
+/// bisection. Assumes the SLO verdict is monotone: adding guests (or removing memory) never helps. Each
+/// configuration runs all its replications once; later searches reuse finished probes.
+/// </summary>
+public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int replications, int maxGuests)
+{
+    private readonly Dictionary<PlanPoint, Probe> _probes = [];
+
+    public int Replications { get; } = replications >= 1 ? replications : throw new ArgumentOutOfRangeException(nameof(replications), replications, "at least 1");
+    public int MaxGuests { get; } = maxGuests >= 1 ? maxGuests : throw new ArgumentOutOfRangeException(nameof(maxGuests), maxGuests, "at least 1");
+    public IReadOnlyCollection<Probe> Probes => _probes.Values;
+
+    /// <summary>Replications run at once (the evaluator must then be thread-safe); results do not depend on it.</summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>Called after each new probe, e.g. to print progress.</summary>
+    public Action<Probe>? OnProbe { get; init; }
+
+    /// <summary>Evaluates a configuration over all replications, or returns the finished probe.</summary>
+    public Probe ProbeAt(PlanPoint point)
+    {
+        if (_probes.TryGetValue(point, out var done)) return done;
+        var results = new ProbeMetrics[Replications];
+        Parallel.For(0, Replications, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism) },
+            r => results[r] = evaluator.Evaluate(point, r + 1));
+        var probe = _probes[point] = Probe.Judge(point, results, slo);
+        OnProbe?.Invoke(probe);
+        return probe;
+    }
+
+    /// <summary>Largest count in [1, MaxGuests] meeting the SLO: gallop 1, 2, 4, … until a failure, then bisect.</summary>
+    public PlatformPlan FindMaxGuests(Platform platform, long? hostMemoryBytes = null)
+    {
+        Probe Try(int n) => ProbeAt(new PlanPoint(platform, n, hostMemoryBytes));
+        var first = Try(1);
+        if (!first.MeetsSlo) return Finish(platform, hostMemoryBytes, 0, null, first, false);
+        int good = 1;
+        Probe goodProbe = first;
+        Probe? bad = null;
+        while (good < MaxGuests)
+        {
+            int next = (int)Math.Min((long)good * 2, MaxGuests);
+            var p = Try(next);
+            if (!p.MeetsSlo) { bad = p; break; }
+            good = next;
+            goodProbe = p;
+        }
+        if (bad is null) return Finish(platform, hostMemoryBytes, good, goodProbe, null, true);
+        while (bad.Point.Guests - good > 1)
+        {
+            int mid = good + (bad.Point.Guests - good) / 2;
+            var p = Try(mid);
+            if (p.MeetsSlo) { good = mid; goodProbe = p; }
+            else bad = p;
+        }
+        return Finish(platform, hostMemoryBytes, good, goodProbe, bad, false);
+    }
+
+    /// <summary>
+    /// Smallest host memory, a multiple of <paramref name="stepBytes"/> in [<paramref name="lowBytes"/>, <paramref name="highBytes"/>],
+    /// at which <paramref name="guests"/> guests meet the SLO; null when even the highest does not.
+    /// </summary>
+    public long? FindMinHostMemory(Platform platform, int guests, long lowBytes, long highBytes, long stepBytes)
+    {
+        long lo = lowBytes / stepBytes, hi = highBytes / stepBytes; // in steps
+        if (!ProbeAt(new PlanPoint(platform, guests, hi * stepBytes)).MeetsSlo) return null;
+        if (ProbeAt(new PlanPoint(platform, guests, lo * stepBytes)).MeetsSlo) return lo * stepBytes;
+        while (hi - lo > 1)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (ProbeAt(new PlanPoint(platform, guests, mid * stepBytes)).MeetsSlo) hi = mid;
+            else lo = mid;
+        }
+        return hi * stepBytes;
+    }
+
+    private PlatformPlan Finish(Platform platform, long? memory, int max, Probe? atLimit, Probe? failing, bool cap) =>
+        new(platform, max, atLimit, failing,
+            _probes.Values.Where(p => p.Point.Platform == platform && p.Point.HostMemoryBytes == memory).OrderBy(p => p.Point.Guests).ToList(), cap);
+}

@@ -1,0 +1,24 @@
+using HvSim.Model.Config;
+
+namespace HvSim.Analysis.Planning;
+
+/// <summary>One configuration the planner tries: a platform, a guest count and optionally a host memory size.</summary>
+public readonly record struct PlanPoint(Platform Platform, int Guests, long? HostMemoryBytes = null);
+
+/// <summary>What one replication of a <see cref="PlanPoint"/> measured.</summary>
+public readonly record struct ProbeMetrics(bool AllAdmitted, double P99FaultLatencyUs, double MeanSlowdown, double MajorFaultsPerSecondPerGuest)
+{
+    public double Get(SloMetric metric) => metric switch
+    {
+        SloMetric.P99FaultLatencyUs => P99FaultLatencyUs,
+        SloMetric.MeanSlowdown => MeanSlowdown,
+        SloMetric.MajorFaultsPerSecondPerGuest => MajorFaultsPerSecondPerGuest,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric)),
+    };
+}
+
+/// <summary>Runs (or models) one replication of a configuration. The planner's only view of the simulator.</summary>
+public interface IPlanEvaluator
+{
+    ProbeMetrics Evaluate(PlanPoint point, int replication);
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using HvSim.Model.Config;
+using HvSim.Scenarios;
+using HvSim.Scenarios.Language;
+using HvSim.Scenarios.Planning;
+
+namespace HvSim.Analysis.Planning;
+
+/// <summary>The optional second question of a plan: the smallest host memory for a guest count.</summary>
+public sealed record MemoryQuestion(Platform Platform, int Guests, long FromBytes, long ToBytes, long StepBytes);
+
+/// <summary>A loaded, checked plan file (`hvsim plan PLAN.yaml`): the scenario it plans for, the SLO and the search bounds.</summary>
+public sealed record PlanSpec
+{
+    public required string File { get; init; }
+    public required Scenario Scenario { get; init; }
+    public required Slo Slo { get; init; }
+    public int Replications { get; init; } = 3;
+    public int MaxGuests { get; init; } = 64;
+    public IReadOnlyList<Platform> Platforms { get; init; } = [Platform.Power7, Platform.Ppc970];
+    public required GuestMix Mix { get; init; }
+    public MemoryQuestion? Memory { get; init; }
+
+    /// <summary>The scenario's configuration (host, costs, duration, seed) that every probe starts from.</summary>
+    public SimulationConfig BaseConfig => Scenario.Points[0].Template.ToConfig(Scenario.Name, Platform.Power7, Scenario.Settings.Seed);
+
+    /// <summary>
+    /// Seed of one replication of a probe: SeedDerivation over the point key `guests.count=N` (plus
+    /// `;host.memory=BYTES` when memory is searched), so both platforms of a count run paired, as in a batch sweep.
+    /// </summary>
+    public ulong SeedOf(PlanPoint point, int replication)
+    {
+        string key = string.Create(CultureInfo.InvariantCulture, $"guests.count={point.Guests}")
+                     + (point.HostMemoryBytes is { } m ? string.Create(CultureInfo.InvariantCulture, $";host.memory={m}") : "");
+        return SeedDerivation.Derive(Scenario.Settings.Seed, key, replication);
+    }
+}
+
+/// <summary>
+/// Reads plan files with the scenario language's own YAML reader, value parser and diagnostics (file, line, column,
+/// what is allowed), so plan errors look exactly like scenario errors. Keys are described once, below.
+/// </summary>
+public static class PlanFile
+{
+    private sealed record Settings(string? Scenario, int Replications, int MaxGuests, IReadOnlyList<string> Platforms, double Confidence);
+    private sealed record SloSettings(double? P99Ns, double? Slowdown, double? MajorRate);
+    private sealed record MemorySettings(int? Guests, string Platform, long? From, long? To, long Step);
+
+    private static readonly Section<Settings> Root = new()
+    {
+        Name = "plan",
+        Doc = "A capacity plan: the scenario it plans for, the SLO, replications and the search bounds.",
+        Keys =
+        [
+            new() { Name = "scenario", Kind = ValueKind.Path, Required = true, Doc = "Scenario file giving the host, the guest profile(s) and the run settings (relative to the plan file).", Apply = (s, v) => s with { Scenario = (string)v! } },
+            new() { Name = "replications", Kind = ValueKind.Integer, Default = 3L, Min = 1, Max = 1000, Doc = "Replications at each probed guest count.", Apply = (s, v) => s with { Replications = (int)(long)v! } },
+            new() { Name = "max_guests", Kind = ValueKind.Integer, Default = 64L, Min = 1, Max = 4096, Doc = "Largest guest count the search tries.", Apply = (s, v) => s with { MaxGuests = (int)(long)v! } },
+            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"], Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
+            new() { Name = "confidence", Kind = ValueKind.Fraction, Default = 0.95, Min = 0.5, Max = 0.999, Doc = "Two-sided confidence of the Student-t interval whose upper end must meet each SLO bound.", Apply = (s, v) => s with { Confidence = (double)v! } },
+        ],
+    };
+
+    private static readonly Section<SloSettings> SloSection = new()
+    {
+        Name = "slo",
+        Doc = "Service-level objective: any of these bounds, all of which must hold.",
+        Keys =
+        [
+            new() { Name = "p99_fault_latency", Kind = ValueKind.Duration, Min = 1, Doc = "Upper bound of the 99th percentile HDSI fault latency.", Apply = (s, v) => s with { P99Ns = (long)v! } },
+            new() { Name = "mean_slowdown", Kind = ValueKind.Fraction, Min = 0, Max = 1, Doc = "Upper bound of the mean stall fraction of the guests (e.g. 5%).", Apply = (s, v) => s with { Slowdown = (double)v! } },
+            new() { Name = "major_faults_per_s_per_guest", Kind = ValueKind.Number, Min = 0, Doc = "Upper bound of major faults per second per guest.", Apply = (s, v) => s with { MajorRate = (double)v! } },
+        ],
+    };
+
+    private static readonly Section<MemorySettings> MemorySection = new()
+    {
+        Name = "min_host_memory",
+        Doc = "Optional: also find the smallest host memory at which `guests` guests meet the SLO.",
+        Keys =
+        [
+            new() { Name = "guests", Kind = ValueKind.Integer, Required = true, Min = 1, Max = 4096, Doc = "Guest count.", Apply = (s, v) => s with { Guests = (int)(long)v! } },
+            new() { Name = "platform", Kind = ValueKind.Choice, Choices = ["power7", "ppc970"], Default = "power7", Doc = "Platform.", Apply = (s, v) => s with { Platform = (string)v! } },
+            new() { Name = "from", Kind = ValueKind.Size, Required = true, Min = 1L << 20, Doc = "Smallest host memory tried.", Apply = (s, v) => s with { From = (long)v! } },
+            new() { Name = "to", Kind = ValueKind.Size, Required = true, Min = 1L << 20, Doc = "Largest host memory tried.", Apply = (s, v) => s with { To = (long)v! } },
+            new() { Name = "step", Kind = ValueKind.Size, Default = 256L << 20, Min = 1L << 20, Doc = "Granularity of the answer.", Apply = (s, v) => s with { Step = (long)v! } },
+        ],
+    };
+
+    private static readonly string[] Nested = ["slo", "mix", "min_host_memory"];
+
+    /// <exception cref="ScenarioException">Every problem in the plan file or its scenario, located.</exception>
+    public static PlanSpec Load(string file)
+    {
+        var d = new Diagnostics();
+        string text;
+        try
+        {
+            text = System.IO.File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScenarioException([new Diagnostic(file, 1, 1, $"cannot read the plan file: {e.Message}")]);
+        }
+        if (YamlDocumentReader.Parse(file, text, d) is not MappingNode root)
+        {
+            if (!d.HasErrors) d.Add(new Diagnostic(file, 1, 1, "a plan file must be a mapping of keys", "scenario:, slo:, replications:, max_guests:, platforms:"));
+            throw new ScenarioException(d.Sorted().ToList());
+        }
+        var settings = Bind(root, Root, new Settings(null, 3, 64, ["both"], 0.95), d, Nested);
+        var slo = root.Get("slo") is { } sloNode ? BindMapping(sloNode, SloSection, new SloSettings(null, null, null), d) : null;
+        if (root.Get("slo") is null) d.Add(root, "missing required key 'slo'", string.Join(", ", SloSection.Keys.Select(k => k.Name)));
+        else if (slo is { P99Ns: null, Slowdown: null, MajorRate: null }) d.Add(root.Get("slo")!, "'slo' needs at least one bound", string.Join(", ", SloSection.Keys.Select(k => k.Name)));
+        var memory = root.Get("min_host_memory") is { } memNode ? BindMapping(memNode, MemorySection, new MemorySettings(null, "power7", null, null, 256L << 20), d) : null;
+        if (memory is { From: { } from, To: { } to } && from > to) d.Add(root.Get("min_host_memory")!, "'from' is larger than 'to'");
+
+        Scenario? scenario = null;
+        if (settings.Scenario is { } relative)
+        {
+            string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", relative);
+            var scenarioNode = root.Get("scenario")!;
+            if (!System.IO.File.Exists(path)) d.Add(scenarioNode, $"scenario file '{relative}' not found (looked for {path})");
+            else
+            {
+                scenario = ScenarioLoader.TryLoad(path, d);
+                if (scenario is { Points.Count: > 1 })
+                    d.Add(scenarioNode, $"the plan's scenario '{relative}' has a sweep; the planner chooses the guest count itself", "a scenario without sweep:");
+            }
+        }
+        GuestMix? mix = scenario is null ? null : BindMix(root.Get("mix"), scenario, d);
+        if (d.HasErrors || scenario is null || mix is null || slo is null) throw new ScenarioException(d.Sorted().ToList());
+
+        var limits = new List<SloLimit>();
+        if (slo.P99Ns is { } ns) limits.Add(new SloLimit(SloMetric.P99FaultLatencyUs, ns / 1e3));
+        if (slo.Slowdown is { } f) limits.Add(new SloLimit(SloMetric.MeanSlowdown, f));
+        if (slo.MajorRate is { } r) limits.Add(new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, r));
+        return new PlanSpec
+        {
+            File = file, Scenario = scenario, Slo = new Slo(limits, settings.Confidence), Replications = settings.Replications,
+            MaxGuests = settings.MaxGuests, Mix = mix,
+            Platforms = settings.Platforms.Contains("both") ? [Platform.Power7, Platform.Ppc970]
+                : settings.Platforms.Select(p => p == "power7" ? Platform.Power7 : Platform.Ppc970).ToList(),
+            Memory = memory is { Guests: { } g, From: { } lo, To: { } hi }
+                ? new MemoryQuestion(memory.Platform == "power7" ? Platform.Power7 : Platform.Ppc970, g, lo, hi, memory.Step) : null,
+        };
+    }
+
+    /// <summary>`mix:` maps guest profile names of the scenario to proportions; without it, the scenario's own counts are the proportions.</summary>
+    private static GuestMix? BindMix(Node? node, Scenario scenario, Diagnostics d)
+    {
+        var groups = scenario.Points[0].Template.Groups;
+        if (node is null) return new GuestMix(groups.Select(g => new GuestShare(g.Guest, g.Count)).ToList());
+        if (node is not MappingNode map)
+        {
+            d.Add(node, $"'mix' must be a mapping of guest profile names to proportions, not {node.KindName}", "e.g. mix: {web: 3, db: 1}");
+            return null;
+        }
+        var proportion = new KeyDef<double> { Name = "mix", Kind = ValueKind.Number, Min = 0, Doc = "", Apply = (_, v) => (double)v! };
+        var shares = new List<GuestShare>();
+        foreach (var e in map.Entries)
+        {
+            var group = groups.FirstOrDefault(g => g.Guest.Name == e.Key.Value);
+            if (group is null)
+            {
+                d.Add(e.Key, $"'mix' names guest profile '{e.Key.Value}', which the scenario does not have" + ValueParser.DidYouMean(e.Key.Value, groups.Select(g => g.Guest.Name)),
+                    string.Join(", ", groups.Select(g => g.Guest.Name)));
+                continue;
+            }
+            if (ValueParser.TryParse(proportion, e.Value, d, out var v))
+            {
+                if ((double)v! > 0) shares.Add(new GuestShare(group.Guest, (double)v!));
+                else d.Add(e.Value, $"the proportion of '{e.Key.Value}' must be > 0");
+            }
+        }
+        return shares.Count > 0 && !d.HasErrors ? new GuestMix(shares) : null;
+    }
+
+    private static T BindMapping<T>(Node node, Section<T> section, T start, Diagnostics d)
+    {
+        if (node is MappingNode map) return Bind(map, section, start, d, []);
+        d.Add(node, $"'{section.Name}' must be a mapping, not {node.KindName}", string.Join(", ", section.Keys.Select(k => k.Name)));
+        return start;
+    }
+
+    private static T Bind<T>(MappingNode map, Section<T> section, T start, Diagnostics d, IReadOnlyCollection<string> nested)
+    {
+        var value = start;
+        foreach (var e in map.Entries)
+        {
+            if (nested.Contains(e.Key.Value)) continue;
+            var key = section.Find(e.Key.Value);
+            if (key is null)
+            {
+                var names = section.Keys.Select(k => k.Name).Concat(nested).ToList();
+                d.Add(e.Key, $"unknown key '{e.Key.Value}' in {section.Name}" + ValueParser.DidYouMean(e.Key.Value, names), string.Join(", ", names));
+                continue;
+            }
+            if (ValueParser.TryParse(key, e.Value, d, out var v)) value = key.Apply(value, v);
+        }
+        foreach (var key in section.Keys.Where(k => k.Required && map.Get(k.Name) is null))
+            d.Add(map, $"missing required key '{key.Name}' in {section.Name}", key.Allowed);
+        return value;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+using System.Text;
+using HvSim.Analysis.Report;
+
+namespace HvSim.Analysis.Planning;
+
+/// <summary>The capacity-planning section of report.html, from plan.csv.</summary>
+public static class PlanReportSection
+{
+    public static string Html(PlanTables plan)
+    {
+        var html = new StringBuilder("<h2>Capacity plan</h2>\n");
+        var first = plan.Plan.FirstOrDefault();
+        if (first is null) return html.Append("<p class=\"note\">plan.csv is empty.</p>\n").ToString();
+        html.Append($"<p class=\"note\">Largest guest count meeting every SLO bound with {first.Confidence:P0} confidence (the upper end of the Student-t interval over {first.Replications} replications at or below the limit), found by galloping and bisection on the count.</p>\n");
+        html.Append("<table><tr><th class=\"l\">Platform</th><th>Max guests</th><th class=\"l\">SLO bound</th><th>Metric at max guests (mean [95 % CI])</th><th>Consolidation POWER7/PPC970</th><th class=\"l\">Verdict</th></tr>\n");
+        foreach (var r in plan.Plan)
+        {
+            string value = r.Mean is { } m ? $"{HtmlReport.Num(m)}" + (r.CiLow is { } lo && r.CiHigh is { } hi ? $" [{HtmlReport.Num(lo)}, {HtmlReport.Num(hi)}]" : "") : "–";
+            string ratio = r.ConsolidationRatio is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
+            string cap = r.SearchCapReached ? " (cap)" : "";
+            html.Append($"<tr><td class=\"l\">{HtmlReport.E(r.Platform)}</td><td>{r.MaxGuests}{cap}</td><td class=\"l\">{HtmlReport.E(r.SloMetric)} ≤ {HtmlReport.Num(r.Limit)}</td><td>{value}</td><td>{ratio}</td><td class=\"l\">{HtmlReport.E(r.Verdict)}</td></tr>\n");
+        }
+        html.Append("</table>\n");
+        foreach (var r in plan.Plan.Where(r => r.MinHostMemoryGuests.HasValue).DistinctBy(r => r.Platform))
+            html.Append(r.MinHostMemoryBytes is { } bytes
+                ? $"<p>{HtmlReport.E(r.Platform)}: the smallest host memory for {r.MinHostMemoryGuests} guests is {bytes / (double)(1L << 30):0.##} GiB.</p>\n"
+                : $"<p>{HtmlReport.E(r.Platform)}: no host memory in the searched range lets {r.MinHostMemoryGuests} guests meet the SLO.</p>\n");
+        return html.ToString();
+    }
+}

@@ -1,0 +1,17 @@
+using HvSim.Model.Config;
+
+namespace HvSim.Analysis.Planning;
+
+/// <summary>
+/// The planner's answer for one platform: the largest guest count meeting the SLO (0 when not even one guest
+/// does), the probe at that count and at the first failing count, and every probe made.
+/// </summary>
+public sealed record PlatformPlan(Platform Platform, int MaxGuests, Probe? AtLimit, Probe? FirstFailing, IReadOnlyList<Probe> Probes, bool HitSearchCap)
+{
+    public string Summary => MaxGuests == 0
+        ? $"{PlatformName(Platform)}: no guest count meets the SLO; 1 guest: {FirstFailing?.Verdict}"
+        : $"{PlatformName(Platform)}: at most {MaxGuests} guests" + (HitSearchCap ? " (the search cap max_guests; more may fit)"
+            : FirstFailing is null ? "" : $"; {FirstFailing.Point.Guests} guests: {FirstFailing.Verdict}");
+
+    public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
+}

@@ -1,0 +1,39 @@
+using HvSim.Engine.Monitors;
+using HvSim.Model;
+using HvSim.Model.Config;
+using HvSim.Model.Results;
+
+namespace HvSim.Analysis.Planning;
+
+/// <summary>The real evaluator: builds the plan's configuration for a probe and runs the discrete-event model on it.</summary>
+public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mix, Func<PlanPoint, int, ulong> seedOf) : IPlanEvaluator
+{
+    public ProbeMetrics Evaluate(PlanPoint point, int replication)
+    {
+        var host = point.HostMemoryBytes is { } memory ? baseConfig.Host with { MemoryBytes = memory } : baseConfig.Host;
+        var config = baseConfig with
+        {
+            Name = $"{baseConfig.Name}-{PlatformPlan.PlatformName(point.Platform)}-{point.Guests}",
+            Platform = point.Platform,
+            Host = host,
+            Guests = mix.Guests(point.Guests),
+            Seed = seedOf(point, replication),
+        };
+        return Measure(SimulationRunner.Run(config));
+    }
+
+    /// <summary>The SLO metrics of one run, defined as in stats.csv (docs/analysis.md).</summary>
+    public static ProbeMetrics Measure(RunResult result)
+    {
+        var admitted = result.Guests.Where(g => g.Admitted).ToList();
+        var latency = new LogHistogram();
+        foreach (var g in result.Guests) latency.Merge(g.FaultLatency);
+        // Fault counters cover the whole run (stall time and latencies only the part after warm-up), so rates are per simulated second, as in stats.csv.
+        double seconds = Math.Max(result.SimulatedNs, 1) / 1e9;
+        return new ProbeMetrics(
+            AllAdmitted: admitted.Count == result.Guests.Count,
+            P99FaultLatencyUs: latency.Count == 0 ? 0 : latency.Quantile(0.99) / 1e3,
+            MeanSlowdown: admitted.Count == 0 ? 0 : admitted.Average(g => g.StallFraction),
+            MajorFaultsPerSecondPerGuest: admitted.Count == 0 ? 0 : admitted.Average(g => g.MajorFaults / seconds));
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace HvSim.Analysis.Planning;
+
+/// <summary>The quantities a service-level objective can bound.</summary>
+public enum SloMetric
+{
+    /// <summary>99th percentile HDSI latency over all guests of a run, µs.</summary>
+    P99FaultLatencyUs,
+    /// <summary>Mean stall fraction of the admitted guests, as a fraction (0.05 = 5 %).</summary>
+    MeanSlowdown,
+    /// <summary>Major faults per simulated second, mean over admitted guests.</summary>
+    MajorFaultsPerSecondPerGuest,
+}
+
+/// <summary>One bound "metric ≤ limit".</summary>
+public sealed record SloLimit(SloMetric Metric, double Limit)
+{
+    public string MetricName => Names[Metric];
+
+    public static readonly IReadOnlyDictionary<SloMetric, string> Names = new Dictionary<SloMetric, string>
+    {
+        [SloMetric.P99FaultLatencyUs] = "p99_fault_latency_us",
+        [SloMetric.MeanSlowdown] = "mean_slowdown",
+        [SloMetric.MajorFaultsPerSecondPerGuest] = "major_faults_per_s_per_guest",
+    };
+
+    public static bool TryParse(string name, out SloMetric metric)
+    {
+        foreach (var (m, n) in Names)
+            if (n == name) { metric = m; return true; }
+        metric = default;
+        return false;
+    }
+
+    public override string ToString() => $"{MetricName} ≤ {Limit.ToString("G6", CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>
+/// A service-level objective: every bound must hold with the stated confidence, i.e. the upper end of the metric's
+/// two-sided <see cref="Confidence"/> Student-t interval over replications is at or below the limit.
+/// </summary>
+public sealed record Slo(IReadOnlyList<SloLimit> Limits, double Confidence = 0.95)
+{
+    public override string ToString() => string.Join(" and ", Limits.Select(l => l.ToString()));
+}

@@ -1,0 +1,55 @@
+using HvSim.Analysis.Statistics;
+using HvSim.Analysis.Tables;
+
+namespace HvSim.Analysis.Plots;
+
+/// <summary>A metric against one swept parameter: mean with its 95 % CI band, one line per platform and variant (other parameters).</summary>
+public static class SweepCurvePlot
+{
+    public static Figure? Create(string directory, string name, IReadOnlyList<StatRow> stats, string parameter, Metric metric)
+    {
+        var rows = stats.Where(r => r.Metric == metric && r.Guest == "" && SweepValue.TryNumber(r.Point.ValueOf(parameter), out _)).ToList();
+        var lines = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter))).OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
+        if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
+        string title = $"{metric.Name} vs {parameter}";
+        var plot = FigureStyle.New(title, parameter + UnitOf(parameter, rows[0].Point.ValueOf(parameter)), $"{metric.Name} ({metric.Unit})");
+        if (rows.All(r => X(r, parameter) == Math.Floor(X(r, parameter))))
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        int i = 0;
+        foreach (var line in lines)
+        {
+            var pts = line.Select(r => (X: X(r, parameter), r.Stats)).OrderBy(p => p.X).ToList();
+            var color = lines.Select(l => l.Key.Platform).Distinct().Count() == lines.Count ? SeriesColors.ForPlatform(line.Key.Platform, i) : SeriesColors.Nth(i);
+            i++;
+            var xs = pts.Select(p => p.X).ToArray();
+            var withCi = pts.Where(p => double.IsFinite(p.Stats.CiLow)).ToList();
+            if (withCi.Count >= 2)
+            {
+                var band = plot.Add.FillY(withCi.Select(p => p.X).ToArray(), withCi.Select(p => p.Stats.CiLow).ToArray(), withCi.Select(p => p.Stats.CiHigh).ToArray());
+                band.FillStyle.Color = color.WithAlpha(0.2);
+                band.LineStyle.Width = 0;
+            }
+            var mean = plot.Add.ScatterLine(xs, pts.Select(p => p.Stats.Mean).ToArray(), color);
+            mean.LineWidth = 2.5f;
+            mean.MarkerSize = 7;
+            string variant = line.Key.Variant.Length > 0 ? $", {line.Key.Variant}" : "";
+            mean.LegendText = SeriesColors.PlatformLabel(line.Key.Platform) + variant;
+        }
+        return FigureStyle.Save(plot, directory, name, title,
+            $"Mean of {metric.Name} over replications at each value of {parameter}; the shaded band is the 95 % Student-t confidence interval. {metric.Description}.");
+    }
+
+    private static double X(StatRow r, string parameter) => SweepValue.TryNumber(r.Point.ValueOf(parameter), out double v) ? Scaled(v, r.Point.ValueOf(parameter)) : double.NaN;
+
+    // Sizes are plotted in GiB and durations in seconds when the swept values carry a unit.
+    private static double Scaled(double v, string text) => text.EndsWith("iB", StringComparison.Ordinal) ? v / (1L << 30) : v;
+
+    private static string UnitOf(string parameter, string text) =>
+        parameter.EndsWith("count", StringComparison.Ordinal) || parameter.EndsWith("vcpus", StringComparison.Ordinal) ? " (count)"
+        : parameter.EndsWith("_bytes", StringComparison.Ordinal) ? " (bytes)"
+        : text.EndsWith("iB", StringComparison.Ordinal) ? " (GiB)"
+        : text.EndsWith('%') ? " (%)"
+        : text.EndsWith('s') ? " (s)"
+        : text.EndsWith("B", StringComparison.Ordinal) ? " (bytes)"
+        : "";
+}

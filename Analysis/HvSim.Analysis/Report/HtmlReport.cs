@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using HvSim.Analysis.Plots;
+using HvSim.Analysis.Results;
+using HvSim.Analysis.Statistics;
+using HvSim.Analysis.Tables;
+
+namespace HvSim.Analysis.Report;
+
+/// <summary>report.html: one self-contained page (plots embedded as base64 PNG): key numbers, plan, plots, scenario as run.</summary>
+public static class HtmlReport
+{
+    public const string FileName = "report.html";
+
+    public static void Write(string path, ResultsFolder folder, IReadOnlyList<StatRow> stats, IReadOnlyList<Figure> figures, IReadOnlyList<string> extraSections)
+    {
+        var html = new StringBuilder();
+        string scenarios = string.Join(", ", stats.Select(s => s.Scenario).Concat(PlanScenario(folder.Directory)).Distinct());
+        if (scenarios.Length == 0) scenarios = Path.GetFileName(Path.GetFullPath(folder.Directory));
+        html.Append($$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>HvSim report: {{E(scenarios)}}</title>
+            <style>
+            body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.4; }
+            h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em; }
+            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
+            th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
+            th { background: #f0f3f7; } td.l, th.l { text-align: left; }
+            .ci { color: #666; font-size: 0.85em; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
+            figcaption { color: #444; font-size: 0.92em; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
+            .note { color: #555; font-size: 0.9em; }
+            </style></head><body>
+            <h1>HvSim report: {{E(scenarios)}}</h1>
+            <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>. Every number is the mean over replications
+            with its 95 % Student-t confidence interval (± half-width) and the number of replications n; statistics leave out the warm-up.
+            The full table is <a href="stats.csv">stats.csv</a>.</p>
+
+            """);
+        if (stats.Count > 0 || extraSections.Count == 0) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
+        foreach (var section in extraSections) html.Append(section);
+        if (figures.Count > 0)
+        {
+            html.Append("<h2>Plots</h2>\n");
+            foreach (var f in figures)
+            {
+                string png = Convert.ToBase64String(File.ReadAllBytes(f.PngPath));
+                html.Append($"""
+                    <figure id="{E(f.Name)}">
+                    <img alt="{E(f.Title)}" src="data:image/png;base64,{png}">
+                    <figcaption>{E(f.Caption)} Files: <a href="{E(Path.GetFileName(f.PngPath))}">PNG</a>, <a href="{E(Path.GetFileName(f.SvgPath))}">SVG</a>.</figcaption></figure>
+
+                    """);
+            }
+        }
+        html.Append("<h2>Scenario as run</h2>\n");
+        html.Append(folder.Manifest.Text.Length > 0
+            ? $"<p class=\"note\">manifest.json: tool version, scenario file and hash, seed, replications and the fully resolved configuration.</p>\n<pre>{E(folder.Manifest.Text)}</pre>\n"
+            : "<p class=\"note\">This folder has no manifest.json.</p>\n");
+        html.Append("</body></html>\n");
+        byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
+        AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters)
+    {
+        var rows = KeyNumbersRow.From(stats);
+        html.Append("<h2>Key numbers</h2>\n");
+        if (rows.Count == 0)
+        {
+            html.Append("<p class=\"note\">No simulation runs in this folder.</p>\n");
+            return;
+        }
+        html.Append("<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>");
+        foreach (var p in parameters) html.Append($"<th class=\"l\">{E(p)}</th>");
+        html.Append("<th>Admitted guests</th><th>Slowdown (stall %)</th><th>p99 fault latency (µs)</th><th>Major faults/s (host)</th><th>Major faults/s per guest</th><th>Pages swapped out</th><th>Effective access time (µs)</th></tr>\n");
+        foreach (var r in rows)
+        {
+            html.Append($"<tr><td class=\"l\">{E(r.Scenario)}</td><td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
+            foreach (var p in parameters) html.Append($"<td class=\"l\">{E(r.Point.ValueOf(p))}</td>");
+            foreach (var m in KeyNumbersRow.Columns)
+                html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, m == Metric.Slowdown ? 100 : 1) : "–").Append("</td>");
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n");
+    }
+
+    private static IEnumerable<string> PlanScenario(string directory) =>
+        Planning.PlanFiles.TryRead(directory)?.Plan.Select(r => r.Scenario).Take(1) ?? [];
+
+    /// <summary>"mean ± half-width (n)" with four significant digits.</summary>
+    internal static string Cell(ReplicationStats s, double scale = 1)
+    {
+        if (s.N == 0 || !double.IsFinite(s.Mean)) return "–";
+        string mean = Num(s.Mean * scale);
+        string ci = double.IsFinite(s.HalfWidth) ? $" ± {Num(s.HalfWidth * scale)}" : "";
+        return $"{mean}<span class=\"ci\">{ci} (n={s.N})</span>";
+    }
+
+    internal static string Num(double v) =>
+        v == Math.Floor(v) && Math.Abs(v) < 1e9 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("G4", CultureInfo.InvariantCulture);
+
+    internal static string E(string text) => WebUtility.HtmlEncode(text);
+}

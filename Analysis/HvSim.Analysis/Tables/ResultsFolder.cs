@@ -1,0 +1,74 @@
+using CsvHelper;
+
+namespace HvSim.Analysis.Tables;
+
+/// <summary>Everything a results folder holds (docs/results-format.md), read from its CSV and JSON files alone.</summary>
+public sealed class ResultsFolder
+{
+    public const string SummaryFile = "summary.csv";
+    public const string HostFile = "host.csv";
+    public const string TimeseriesFile = "timeseries.csv";
+    public const string FaultLatencyFile = "fault_latency.csv";
+    public const string ManifestFile = "manifest.json";
+    public const string RunsFile = "runs.csv";
+    public const string MrcFile = "mrc.csv";
+    public const string PlanFile = "plan.csv";
+
+    public required string Directory { get; init; }
+    public IReadOnlyList<SummaryRecord> Summary { get; init; } = [];
+    public IReadOnlyList<HostRecord> Host { get; init; } = [];
+    public IReadOnlyList<TimeseriesRecord> Timeseries { get; init; } = [];
+    public IReadOnlyList<FaultLatencyRecord> FaultLatency { get; init; } = [];
+    public IReadOnlyList<MrcRecord> Mrc { get; init; } = [];
+    public RunsTable? Runs { get; init; }
+    public ManifestView Manifest { get; init; } = ManifestView.Empty;
+
+    public SweepPoint PointOf(IRunKeyed row) => Runs?.PointOf(row.RunId) ?? SweepPoint.None;
+
+    /// <summary>True when <paramref name="directory"/> holds the results of a run, a batch, `hvsim mrc` or `hvsim plan`.</summary>
+    public static bool IsResultsFolder(string directory) =>
+        System.IO.Directory.Exists(directory)
+        && new[] { SummaryFile, MrcFile, PlanFile }.Any(f => File.Exists(Path.Combine(directory, f)));
+
+    /// <summary>Reads a results folder; a missing optional file reads as empty.</summary>
+    /// <exception cref="ResultsFolderException">Not a results folder, or a file that does not follow the format.</exception>
+    public static ResultsFolder Load(string directory)
+    {
+        if (!IsResultsFolder(directory))
+            throw new ResultsFolderException(
+                $"{directory}: not a results folder (expected {SummaryFile} from `hvsim run`/`hvsim batch`, {MrcFile} from `hvsim mrc` or {PlanFile} from `hvsim plan`)");
+        string runs = Path.Combine(directory, RunsFile);
+        string manifest = Path.Combine(directory, ManifestFile);
+        return new ResultsFolder
+        {
+            Directory = directory,
+            Summary = ReadOptional<SummaryRecord>(directory, SummaryFile),
+            Host = ReadOptional<HostRecord>(directory, HostFile),
+            Timeseries = ReadOptional<TimeseriesRecord>(directory, TimeseriesFile),
+            FaultLatency = ReadOptional<FaultLatencyRecord>(directory, FaultLatencyFile),
+            Mrc = ReadOptional<MrcRecord>(directory, MrcFile),
+            Runs = File.Exists(runs) ? RunsTable.Read(runs) : null,
+            Manifest = File.Exists(manifest) ? ManifestView.Read(manifest) : ManifestView.Empty,
+        };
+    }
+
+    private static List<T> ReadOptional<T>(string directory, string file)
+    {
+        string path = Path.Combine(directory, file);
+        if (!File.Exists(path)) return [];
+        try
+        {
+            using var reader = CsvReader.FromFile(path);
+            return reader.GetRecords<T>().ToList();
+        }
+        catch (CsvFormatException e)
+        {
+            string member = e.Member is null ? "" : $", column of {e.Member}";
+            throw new ResultsFolderException($"{path}: record {e.RecordNumber}{member}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new ResultsFolderException($"{path}: line 1: {e.Message} (columns are listed in docs/results-format.md)", e);
+        }
+    }
+}

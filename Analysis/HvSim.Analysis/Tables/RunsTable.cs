@@ -1,0 +1,56 @@
+using CsvHelper;
+
+namespace HvSim.Analysis.Tables;
+
+/// <summary>
+/// runs.csv of a batch folder: one row per run with its swept parameters as columns. Its columns are not fixed (they
+/// are the sweep's parameter paths), so it is read by header name rather than as a record type.
+/// </summary>
+public sealed class RunsTable
+{
+    /// <summary>Columns that identify or describe a run rather than a swept parameter.</summary>
+    private static readonly HashSet<string> BookkeepingColumns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "run_id", "scenario", "platform", "replication", "seed", "status", "error", "dir", "folder", "path",
+        "wall_s", "wall_time_s", "point", "point_index", "started", "finished",
+        // Settings `hvsim batch` lists for every run; they vary only as a consequence of the swept parameters.
+        "host_memory_bytes", "host_page_size_bytes", "swap_device", "aging", "guests", "guest_memory_bytes", "duration_s",
+    };
+
+    private readonly Dictionary<string, SweepPoint> _points;
+
+    /// <summary>Swept parameter columns in file order (only those that take more than one value).</summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    private RunsTable(IReadOnlyList<string> parameters, Dictionary<string, SweepPoint> points)
+    {
+        Parameters = parameters;
+        _points = points;
+    }
+
+    /// <summary>The sweep point of run <paramref name="runId"/>; the empty point when the run is not listed.</summary>
+    public SweepPoint PointOf(string runId) => _points.GetValueOrDefault(runId, SweepPoint.None);
+
+    public static RunsTable Read(string path)
+    {
+        using var reader = CsvReader.FromFile(path);
+        var headers = reader.Headers.ToArray();
+        int runIdIndex = Array.FindIndex(headers, h => h.Equals("run_id", StringComparison.OrdinalIgnoreCase));
+        if (runIdIndex < 0) throw new ResultsFolderException($"{path}: line 1: no run_id column (header is {string.Join(',', headers)})");
+        var rows = new List<(string RunId, string[] Values)>();
+        while (reader.Read())
+        {
+            var values = new string[headers.Length];
+            for (int i = 0; i < headers.Length; i++) values[i] = i < reader.FieldCount ? reader.GetString(i) : "";
+            rows.Add((values[runIdIndex], values));
+        }
+        var parameterIndexes = Enumerable.Range(0, headers.Length)
+            .Where(i => !BookkeepingColumns.Contains(headers[i]) && rows.Select(r => r.Values[i]).Distinct().Count() > 1)
+            .ToArray();
+        var parameters = parameterIndexes.Select(i => headers[i]).ToArray();
+        var points = new Dictionary<string, SweepPoint>();
+        foreach (var (runId, values) in rows)
+            points[runId] = new SweepPoint(parameterIndexes.Select(i => values[i]).ToArray(), parameters);
+        return new RunsTable(parameters, points);
+    }
+}

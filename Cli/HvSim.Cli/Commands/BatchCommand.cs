@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Diagnostics;
+using HvSim.Analysis.Batch;
+using HvSim.Model;
+using HvSim.Scenarios.Language;
+using Spectre.Console;
+
+namespace HvSim.Cli.Commands;
+
+/// <summary>`hvsim batch PATH...`: all scenarios × sweep points × replications, in parallel, resumable and shardable.</summary>
+internal static class BatchCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "Scenario files or folders of *.yaml files", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string>("--out") { Description = "Batch results folder", DefaultValueFactory = _ => Path.Combine("results", "batch") };
+        var jobs = new Option<int>("--jobs") { Description = "Runs simulated in parallel (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
+        var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing every scenario's seed:" };
+        var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse when the parallel runs are estimated to need more (e.g. 16GiB; default 80% of physical memory)" };
+        var cmd = new Command("batch", "Run scenarios × sweep points × replications in parallel; finished runs are kept, so re-running resumes")
+        {
+            paths, outDir, jobs, shard, seed, check, maxMemory,
+        };
+        cmd.SetAction(parse => CliScenarios.Guard(() =>
+        {
+            var scenarios = ScenarioSet.Load(parse.GetValue(paths)!);
+            var options = new BatchOptions
+            {
+                OutDir = parse.GetValue(outDir)!,
+                Jobs = Math.Max(1, parse.GetValue(jobs)),
+                Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s, Environment.GetEnvironmentVariable) : null,
+                SeedOverride = parse.GetValue(seed),
+                Check = parse.GetValue(check),
+                MaxMemoryBytes = CliScenarios.MaxMemory(parse.GetValue(maxMemory)),
+            };
+            var runner = new BatchRunner(config => SimulationRunner.Run(config));
+            var clock = Stopwatch.StartNew();
+            BatchOutcome outcome;
+            if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+            {
+                outcome = null!;
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx => outcome = runner.Run(scenarios, options, new SpectreProgress(ctx)));
+            }
+            else outcome = runner.Run(scenarios, options, new PlainProgress());
+            return Report(outcome, options, clock.Elapsed);
+        }));
+        return cmd;
+    }
+
+    internal static int Report(BatchOutcome o, BatchOptions options, TimeSpan wall)
+    {
+        var shardText = options.Shard is null ? "" : $" (shard {options.Shard}: {o.InShard} of them)";
+        Console.WriteLine($"{o.Planned} runs planned{shardText}: {o.Ran} ran, {o.Skipped} already done, {o.Failed.Count} failed, in {wall.TotalSeconds:0.0} s.");
+        foreach (var (id, error) in o.Failed) Console.Error.WriteLine($"run {id} failed: {error.Message}");
+        if (o.Complete)
+        {
+            Console.WriteLine($"Results in {options.OutDir}");
+            CliScenarios.WriteReport(options.OutDir);
+        }
+        else if (o.Failed.Count == 0) Console.WriteLine($"This shard is done; combine the shard folders with: hvsim merge DIR... --out DIR");
+        return o.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
+    }
+
+    /// <summary>Overall and per-scenario bars with ETA, on a terminal.</summary>
+    private sealed class SpectreProgress(ProgressContext ctx) : IBatchProgress
+    {
+        private ProgressTask? _overall;
+        private readonly Dictionary<string, ProgressTask> _perScenario = [];
+
+        public void Started(IReadOnlyList<BatchPlanEntry> pending, int alreadyDone)
+        {
+            _overall = ctx.AddTask($"all runs ({alreadyDone} already done)", maxValue: Math.Max(1, pending.Count));
+            foreach (var g in pending.GroupBy(r => r.Scenario))
+                _perScenario[g.Key] = ctx.AddTask(Markup.Escape(g.Key), maxValue: g.Count());
+            if (pending.Count == 0) _overall.Value = 1;
+        }
+
+        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error)
+        {
+            lock (this)
+            {
+                _overall!.Increment(1);
+                _perScenario[run.Scenario].Increment(1);
+            }
+        }
+    }
+
+    /// <summary>Occasional plain lines (every 10 % or 30 s) when the output is not a terminal.</summary>
+    private sealed class PlainProgress : IBatchProgress
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _total, _done, _failed;
+        private TimeSpan _lastLine;
+        private int _lastDecile;
+
+        public void Started(IReadOnlyList<BatchPlanEntry> pending, int alreadyDone)
+        {
+            _total = pending.Count;
+            Console.WriteLine($"batch: {pending.Count} runs to do, {alreadyDone} already done");
+        }
+
+        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error)
+        {
+            lock (this)
+            {
+                _done++;
+                if (error is not null) _failed++;
+                int decile = _done * 10 / Math.Max(1, _total);
+                var now = _clock.Elapsed;
+                if (decile == _lastDecile && now - _lastLine < TimeSpan.FromSeconds(30) && _done != _total) return;
+                (_lastDecile, _lastLine) = (decile, now);
+                var eta = _done == 0 ? TimeSpan.Zero : now / _done * (_total - _done);
+                Console.WriteLine($"batch: {_done}/{_total} runs done ({_failed} failed), elapsed {now:hh\\:mm\\:ss}, ETA {eta:hh\\:mm\\:ss}");
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using HvSim.Analysis.Planning;
+using Spectre.Console;
+
+namespace HvSim.Cli.Commands;
+
+/// <summary>`hvsim plan PLAN.yaml`: the largest guest count per platform that meets an SLO with confidence.</summary>
+internal static class PlanCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix: and min_host_memory:)" };
+        var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/plan-<plan file name>/)" };
+        var jobs = new Option<int>("--jobs") { Description = "Replications simulated in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe; writes plan.csv, plots and report.html")
+        {
+            file, outDir, jobs,
+        };
+        cmd.SetAction(parse => CliScenarios.Guard(() =>
+        {
+            string path = parse.GetValue(file)!;
+            var spec = PlanFile.Load(path);
+            var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
+            int parallel = Math.Clamp(parse.GetValue(jobs), 1, spec.Replications);
+            Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replications per probe");
+            PlanResult result;
+            try
+            {
+                result = PlanRunner.Run(spec, dir, parallel, probe => Console.WriteLine(
+                    $"  {PlatformPlan.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} guests" +
+                    (probe.Point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "") + $": {probe.Verdict}"));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not UserInputException)
+            {
+                Console.Error.WriteLine($"hvsim plan: a simulation failed: {e.Message}");
+                return ExitCodes.RunFailed;
+            }
+            Print(result);
+            AnsiConsole.MarkupLine($"[grey]plan.csv, plots and report.html in[/] {Markup.Escape(dir)}");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private static void Print(PlanResult result)
+    {
+        var table = new Table().Title($"[bold]{Markup.Escape(result.Scenario)}: {Markup.Escape(result.Slo.ToString())}[/]").RoundedBorder();
+        table.AddColumns("platform", "max guests", "SLO bound", "metric at max guests [[95% CI]]");
+        foreach (var p in result.Platforms)
+            foreach (var limit in result.Slo.Limits)
+            {
+                var s = p.AtLimit?.Stats[limit.Metric];
+                string value = s is { N: > 0 } st
+                    ? Num(st.Mean) + (double.IsFinite(st.CiLow) ? $" [{Num(st.CiLow)}, {Num(st.CiHigh)}]" : "")
+                    : "-";
+                table.AddRow(PlatformPlan.PlatformName(p.Platform), p.MaxGuests + (p.HitSearchCap ? " (cap)" : ""), Markup.Escape(limit.ToString()),
+                    Markup.Escape(value));
+            }
+        AnsiConsole.Write(table);
+        foreach (var p in result.Platforms) Console.WriteLine(p.Summary);
+        if (result.ConsolidationRatio is { } ratio)
+            Console.WriteLine($"Consolidation ratio POWER7/PPC970: {ratio.ToString("0.00", CultureInfo.InvariantCulture)}x");
+        if (result.Memory is { } m)
+            Console.WriteLine(m.MinHostMemoryBytes is { } bytes
+                ? $"Smallest host memory for {m.Guests} guests on {m.Platform}: {bytes / (double)(1L << 30):0.##} GiB"
+                : $"No host memory in the searched range lets {m.Guests} guests on {m.Platform} meet the SLO");
+    }
+
+    private static string Num(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using HvSim.Analysis;
+using HvSim.Analysis.Tables;
+
+namespace HvSim.Cli.Commands;
+
+/// <summary>`hvsim plot DIR`: regenerate stats.csv, every plot and report.html of a results folder from its CSV files alone.</summary>
+internal static class PlotCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<string>("DIR") { Description = "Results folder written by `hvsim run`, `hvsim batch`, `hvsim mrc` or `hvsim plan`" };
+        var warmup = new Option<double?>("--warmup") { Description = "Warm-up to cut from time series, in seconds (default: the manifest's warm-up)" };
+        var command = new Command("plot", "Regenerate statistics, plots (PNG + SVG) and report.html from a results folder's CSV files") { dir, warmup };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(dir)!;
+            double? w = parse.GetValue(warmup);
+            if (w is < 0) return BadInput($"hvsim plot: --warmup {w}: must be >= 0 seconds");
+            try
+            {
+                var output = ReportBuilder.Build(path, w);
+                Console.WriteLine($"{output.StatsCsv}: {output.Stats.Count} rows");
+                foreach (var f in output.Figures) Console.WriteLine($"{f.PngPath} (+ .svg)");
+                Console.WriteLine(output.ReportHtml);
+                return ExitCodes.Ok;
+            }
+            catch (ResultsFolderException e)
+            {
+                return BadInput($"hvsim plot: {e.Message}");
+            }
+        });
+        return command;
+    }
+
+    // Returned, not thrown: System.CommandLine's own exception handler would print a stack trace and exit 1.
+    private static int BadInput(string message)
+    {
+        Console.Error.WriteLine(message);
+        return ExitCodes.BadInput;
+    }
+}

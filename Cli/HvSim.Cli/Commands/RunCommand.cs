@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using HvSim.Analysis.Results;
+using HvSim.Model;
+using HvSim.Model.Results;
+using HvSim.Scenarios;
+using HvSim.Scenarios.Language;
+using HvSim.Scenarios.Planning;
+using Spectre.Console;
+
+namespace HvSim.Cli.Commands;
+
+/// <summary>`hvsim run SCENARIO.yaml`: every platform × replication (× sweep point) of one scenario, a summary table and the results files.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("scenario") { Description = "Scenario YAML file" };
+        var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/<scenario name>/)" };
+        var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing the scenario's seed:" };
+        var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
+        var jobs = new Option<int>("--jobs") { Description = "Runs simulated in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse runs estimated to need more memory than this (e.g. 16GiB; default 80% of physical memory)" };
+        var cmd = new Command("run", "Run a scenario and write summary.csv, host.csv, timeseries.csv, fault_latency.csv and manifest.json")
+        {
+            file, outDir, seed, check, jobs, maxMemory,
+        };
+        cmd.SetAction(parse => CliScenarios.Guard(() =>
+        {
+            var scenario = CliScenarios.Load(parse.GetValue(file)!);
+            var runs = RunPlanner.Plan(scenario, parse.GetValue(seed));
+            if (parse.GetValue(check)) runs = runs.Select(r => r with { Config = r.Config with { CheckInvariants = true } }).ToList();
+            int parallel = Math.Clamp(parse.GetValue(jobs), 1, Math.Max(1, runs.Count));
+            CliScenarios.CheckMemory(runs.Max(r => MemoryEstimate.Bytes(r.Config)), parallel, parse.GetValue(maxMemory));
+            var dir = parse.GetValue(outDir) ?? Path.Combine("results", scenario.Name);
+
+            var clock = Stopwatch.StartNew();
+            var results = new RunResult[runs.Count];
+            try
+            {
+                Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i => results[i] = SimulationRunner.Run(runs[i].Config));
+            }
+            catch (AggregateException e)
+            {
+                Console.Error.WriteLine($"hvsim run: a run of {scenario.Name} failed: {e.InnerExceptions[0].Message}");
+                return ExitCodes.RunFailed;
+            }
+            ScenarioRunWriter.Write(dir, scenario, runs, results, parse.GetValue(seed) ?? scenario.Settings.Seed, clock.Elapsed);
+            PrintSummary(scenario, runs, results);
+            CliScenarios.WriteReport(dir);
+            AnsiConsole.MarkupLine($"[grey]{runs.Count} run(s) in {clock.Elapsed.TotalSeconds:0.0} s; results in[/] {Markup.Escape(dir)}");
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private const int MaxRows = 48;
+
+    private static void PrintSummary(Scenario scenario, IReadOnlyList<PlannedRun> runs, IReadOnlyList<RunResult> results)
+    {
+        var table = new Table().Title($"[bold]{Markup.Escape(scenario.Name)}[/]").RoundedBorder();
+        bool swept = scenario.SweepPaths.Count > 0;
+        if (swept) table.AddColumn("point");
+        table.AddColumns("platform", "rep", "guest", "admitted");
+        foreach (var c in new[] { "accesses", "HDSI", "major", "swap-ins", "p99 µs", "stall" })
+            table.AddColumn(new TableColumn(c).RightAligned());
+        int rows = 0;
+        for (int i = 0; i < runs.Count; i++)
+            foreach (var g in results[i].Guests)
+            {
+                if (++rows > MaxRows) continue;
+                var cells = new List<string>();
+                if (swept) cells.Add(Markup.Escape(runs[i].Point.Key));
+                var p99 = g.FaultLatency.Quantile(0.99) / 1000;
+                cells.AddRange(
+                [
+                    ScenarioKeys.PlatformName(runs[i].Platform), runs[i].Replication.ToString(CultureInfo.InvariantCulture), Markup.Escape(g.Guest),
+                    g.Admitted ? "[green]yes[/]" : "[red]no[/]",
+                    N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults), N(g.SwapIns),
+                    double.IsNaN(p99) ? "-" : p99.ToString("0.0", CultureInfo.InvariantCulture),
+                    g.StallFraction.ToString("P1", CultureInfo.InvariantCulture),
+                ]);
+                table.AddRow(cells.ToArray());
+            }
+        AnsiConsole.Write(table);
+        if (rows > MaxRows) AnsiConsole.MarkupLine($"[grey]... {rows - MaxRows} more rows in summary.csv[/]");
+        foreach (var g in results.SelectMany(r => r.Guests).Where(g => !g.Admitted).DistinctBy(g => g.Guest).Take(8))
+            AnsiConsole.MarkupLine($"[red]refused[/] {Markup.Escape(g.Guest)}: [grey]{Markup.Escape(g.RefusalReason ?? "")}[/]");
+    }
+
+    private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Scenario loading and the memory guard shared by `run` and `batch`.</summary>
+internal static class CliScenarios
+{
+    /// <summary>
+    /// Bad input becomes its message on stderr and exit code 2 here, inside the action: System.CommandLine's default
+    /// exception handler would otherwise print a stack trace and return 1.
+    /// </summary>
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UserInputException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (ScenarioException e)
+        {
+            Console.Error.WriteLine(Report(e));
+            return ExitCodes.BadInput;
+        }
+        catch (HvSim.Analysis.Batch.BatchInputException e)
+        {
+            Console.Error.WriteLine("hvsim: " + e.Message);
+            return ExitCodes.BadInput;
+        }
+    }
+
+    public static Scenario Load(string file)
+    {
+        try
+        {
+            return ScenarioLoader.Load(file);
+        }
+        catch (ScenarioException e)
+        {
+            throw new UserInputException(Report(e));
+        }
+    }
+
+    /// <summary>Plots and report.html next to the tables; a plotting problem is reported but does not fail the run.</summary>
+    public static void WriteReport(string dir)
+    {
+        try
+        {
+            var report = HvSim.Analysis.ReportBuilder.Build(dir);
+            Console.WriteLine($"Report: {report.ReportHtml}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"hvsim: results are written, but the plots and report failed: {e.Message} (retry with: hvsim plot {dir})");
+        }
+    }
+
+    public static string Report(ScenarioException e) =>
+        string.Join(Environment.NewLine, e.Diagnostics) + Environment.NewLine + $"{e.Diagnostics.Count} problem{(e.Diagnostics.Count == 1 ? "" : "s")} found.";
+
+    public static long MaxMemory(string? text)
+    {
+        if (text is null) return MemoryEstimate.DefaultLimitBytes();
+        if (Units.TryParseSize(text, out var bytes) && bytes > 0) return bytes;
+        throw new UserInputException($"hvsim: --max-memory '{text}' is not a size (allowed: {Units.SizeAllowed})");
+    }
+
+    public static void CheckMemory(long perRun, int parallel, string? limitText)
+    {
+        long limit = MaxMemory(limitText);
+        if (perRun * parallel > limit)
+            throw new UserInputException(
+                $"hvsim: estimated memory {Units.FormatSize(perRun * parallel / (1 << 20) << 20)} ({parallel} parallel run(s) of up to {Units.FormatSize(perRun / (1 << 20) << 20)}) " +
+                $"exceeds the limit {Units.FormatSize(limit / (1 << 20) << 20)} (allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
+    }
+}

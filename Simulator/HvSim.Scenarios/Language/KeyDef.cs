@@ -1,0 +1,131 @@
+using System.Globalization;
+
+namespace HvSim.Scenarios.Language;
+
+/// <summary>The value types of scenario keys; each has one parser, one JSON Schema shape and one documented form.</summary>
+public enum ValueKind
+{
+    /// <summary>Bytes: 64KiB, 8GiB, 1.5GiB, or a plain integer.</summary>
+    Size,
+    /// <summary>Nanoseconds: 250ns, 10us, 8ms, 60s.</summary>
+    Duration,
+    /// <summary>Bytes per second: 500MB/s.</summary>
+    Bandwidth,
+    Integer,
+    Number,
+    /// <summary>0..1 or a percentage: 30%.</summary>
+    Fraction,
+    Boolean,
+    Text,
+    /// <summary>One of <see cref="KeyDef.Choices"/>.</summary>
+    Choice,
+    /// <summary>One or a list of <see cref="KeyDef.Choices"/>.</summary>
+    ChoiceList,
+    /// <summary>A file path, relative to the scenario file.</summary>
+    Path,
+    /// <summary>A list of nested workload blocks, each with one more key (<see cref="KeyDef.ItemKey"/>): phases, mix streams.</summary>
+    WorkloadList,
+}
+
+/// <summary>
+/// One scenario key: its name, type, unit, default, allowed range and documentation. The loader, `hvsim schema` and
+/// docs/scenarios.md all read these definitions; nothing else describes the language.
+/// </summary>
+public abstract class KeyDef
+{
+    public required string Name { get; init; }
+    public required ValueKind Kind { get; init; }
+    public required string Doc { get; init; }
+    /// <summary>The default as the loader would parse it (long, double, bool, string, string list), null = none/auto.</summary>
+    public object? Default { get; init; }
+    public double? Min { get; init; }
+    public double? Max { get; init; }
+    public IReadOnlyList<string>? Choices { get; init; }
+    /// <summary>Accepts `auto` (the kernel's computed default).</summary>
+    public bool AllowsAuto { get; init; }
+    public bool Required { get; init; }
+    /// <summary>For <see cref="ValueKind.WorkloadList"/>: the key each item has besides `workload:`.</summary>
+    public KeyDef? ItemKey { get; init; }
+    /// <summary>Replaces the printed default when it is not a fixed value (e.g. "the file name").</summary>
+    public string? DefaultDescription { get; init; }
+
+    /// <summary>Text of what is allowed, as error messages and docs print it.</summary>
+    public string Allowed => Kind switch
+    {
+        ValueKind.Choice => string.Join(", ", Choices!),
+        ValueKind.ChoiceList => "one of or a list of " + string.Join(", ", Choices!),
+        _ => BaseAllowed + RangeText + (AllowsAuto ? ", or auto" : ""),
+    };
+
+    private string BaseAllowed => Kind switch
+    {
+        ValueKind.Size => Units.SizeAllowed,
+        ValueKind.Duration => Units.DurationAllowed,
+        ValueKind.Bandwidth => Units.BandwidthAllowed,
+        ValueKind.Integer => "an integer",
+        ValueKind.Number => "a number",
+        ValueKind.Fraction => Units.FractionAllowed,
+        ValueKind.Boolean => "true or false",
+        ValueKind.Text => "text",
+        ValueKind.Path => "a file path relative to the scenario file",
+        ValueKind.WorkloadList => $"a non-empty list of {{{ItemKey!.Name}: ..., workload: {{kind: ...}}}}",
+        _ => "",
+    };
+
+    private string RangeText => (Min, Max) switch
+    {
+        (null, null) => "",
+        ({ } lo, null) => $" >= {FormatBound(lo)}",
+        (null, { } hi) => $" <= {FormatBound(hi)}",
+        ({ } lo, { } hi) => $" in [{FormatBound(lo)}, {FormatBound(hi)}]",
+    };
+
+    public string FormatBound(double v) => Kind switch
+    {
+        ValueKind.Size => Units.FormatSize((long)v),
+        ValueKind.Duration => Units.FormatDuration((long)v),
+        ValueKind.Bandwidth => Units.FormatBandwidth((long)v),
+        ValueKind.Fraction => v.ToString(CultureInfo.InvariantCulture),
+        _ => v.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The default as a scenario file would write it.</summary>
+    public string DefaultText => DefaultDescription ?? Default switch
+    {
+        null => AllowsAuto ? "auto" : Required ? "(required)" : "(none)",
+        long l when Kind == ValueKind.Size => Units.FormatSize(l),
+        long l when Kind == ValueKind.Duration => Units.FormatDuration(l),
+        long l when Kind == ValueKind.Bandwidth => Units.FormatBandwidth(l),
+        bool b => b ? "true" : "false",
+        double d => d.ToString(CultureInfo.InvariantCulture),
+        IReadOnlyList<string> list => list.Count == 1 ? list[0] : "[" + string.Join(", ", list) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => Default.ToString() ?? "",
+    };
+
+    /// <summary>Unit the value is stored in after parsing (docs).</summary>
+    public string Unit => Kind switch
+    {
+        ValueKind.Size => "bytes",
+        ValueKind.Duration => "ns",
+        ValueKind.Bandwidth => "bytes/s",
+        ValueKind.Fraction => "fraction",
+        _ => "",
+    };
+}
+
+/// <summary>A key that sets one member of a <typeparamref name="T"/> (a config record).</summary>
+public sealed class KeyDef<T> : KeyDef
+{
+    public required Func<T, object?, T> Apply { get; init; }
+}
+
+/// <summary>A named group of keys: one YAML mapping of a scenario.</summary>
+public sealed class Section<T>
+{
+    public required string Name { get; init; }
+    public required string Doc { get; init; }
+    public required IReadOnlyList<KeyDef<T>> Keys { get; init; }
+
+    public KeyDef<T>? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);
+}

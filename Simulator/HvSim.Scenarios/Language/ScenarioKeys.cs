@@ -1,0 +1,197 @@
+using HvSim.Model.Config;
+
+namespace HvSim.Scenarios.Language;
+
+/// <summary>
+/// THE definition of the scenario language: every key with its type, unit, default, range and meaning. Defaults are
+/// read from the model's config records, so the model stays the one place a default value lives.
+/// </summary>
+public static class ScenarioKeys
+{
+    public static readonly IReadOnlyList<string> AllOutputs = ["summary", "host", "timeseries", "fault_latency"];
+
+    private static readonly HostConfig HostDefaults = new();
+    private static readonly SwapDeviceConfig SwapDefaults = SwapDeviceConfig.Ssd;
+    private static readonly CostConfig CostDefaults = new();
+
+    private const long Day = 86_400_000_000_000;
+
+    public static readonly Section<ScenarioSettings> Root = new()
+    {
+        Name = "",
+        Doc = "Top level of a scenario file.",
+        Keys =
+        [
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "name", Kind = ValueKind.Text, DefaultDescription = "the file name without .yaml",
+                Doc = "Scenario name; results go to results/<name>/ (sanitised to letters, digits, '-', '_', '.').",
+                Apply = (s, v) => s with { Name = (string)v! },
+            },
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "description", Kind = ValueKind.Text, DefaultDescription = "empty", Doc = "Free text, copied into manifest.json.",
+                Apply = (s, v) => s with { Description = (string)v! },
+            },
+            Key<ScenarioSettings>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
+                null, (s, _) => s),
+            Key<ScenarioSettings>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
+                (long)ScenarioSettings.Prototype.Seed, (s, v) => s with { Seed = (ulong)(long)v! }, min: 0),
+            Key<ScenarioSettings>("replications", ValueKind.Integer, "Independent runs per sweep point and platform, each with its own derived seed.",
+                1L, (s, v) => s with { Replications = (int)(long)v! }, min: 1, max: 10_000),
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "platform", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"],
+                Doc = "power7: pageable guests (using_mmu_notifiers = 1); ppc970: pinned guests (using_mmu_notifiers = 0); both: one run on each, side by side.",
+                Default = new[] { "power7" },
+                Apply = (s, v) => s with { Platforms = ParsePlatforms((IReadOnlyList<string>)v!) },
+            },
+            Choice<ScenarioSettings>("aging", "kvm_age_hva variant on POWER7: unmap (342d3db, ageing by HDSI refaults) or rbit (clear the HPTE R bit with a tlbie).",
+                ["unmap", "rbit"], Name(ScenarioSettings.Prototype.Aging), (s, v) => s with { Aging = v == "unmap" ? AgingVariant.Unmap : AgingVariant.RBit }),
+            Key<ScenarioSettings>("duration", ValueKind.Duration, "Simulated time of each run, warm-up included.",
+                ScenarioSettings.Prototype.DurationNs, (s, v) => s with { DurationNs = (long)v! }, min: 1_000, max: 30 * Day),
+            Key<ScenarioSettings>("warmup", ValueKind.Duration, "Initial simulated time left out of the statistics (must be shorter than duration).",
+                ScenarioSettings.Prototype.WarmupNs, (s, v) => s with { WarmupNs = (long)v! }, min: 0, max: 30 * Day),
+            Key<ScenarioSettings>("interval", ValueKind.Duration, "Time-series sampling interval (timeseries.csv).",
+                ScenarioSettings.Prototype.SampleIntervalNs, (s, v) => s with { IntervalNs = (long)v! }, min: 1_000, max: 30 * Day),
+            Key<ScenarioSettings>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",
+                ScenarioSettings.Prototype.CheckInvariants, (s, v) => s with { Check = (bool)v! }),
+            Key<ScenarioSettings>("check_every", ValueKind.Integer, "With check on: events between two invariant checks (1 = after every event).",
+                (long)ScenarioSettings.Prototype.InvariantCheckEveryEvents, (s, v) => s with { CheckEveryEvents = (int)(long)v! }, min: 1, max: int.MaxValue),
+            Key<ScenarioSettings>("reference_mode", ValueKind.Boolean, "Schedule one event per guest access (slow reference mode used as a test oracle).",
+                ScenarioSettings.Prototype.ReferenceMode, (s, v) => s with { ReferenceMode = (bool)v! }),
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "outputs", Kind = ValueKind.ChoiceList, Choices = AllOutputs, Default = AllOutputs,
+                Doc = "Which results tables to write (manifest.json is always written).",
+                Apply = (s, v) => s with { Outputs = AllOutputs.Where(((IReadOnlyList<string>)v!).Contains).ToList() },
+            },
+        ],
+    };
+
+    public static readonly Section<SwapDeviceConfig> Swap = new()
+    {
+        Name = "swap",
+        Doc = "The swap device. `swap: ssd` or `swap: hdd` picks a preset; a mapping picks a preset with `device:` and overrides keys.",
+        Keys =
+        [
+            Choice<SwapDeviceConfig>("device", "Preset the other keys start from (kernel-model.md defaults for an SSD or a disk).",
+                ["ssd", "hdd"], SwapDefaults.Kind, (s, v) => v == "hdd" ? SwapDeviceConfig.Hdd : SwapDeviceConfig.Ssd),
+            Key<SwapDeviceConfig>("latency", ValueKind.Duration, "Mean service time of one swap request (ssd 200us, hdd 10ms).",
+                SwapDefaults.LatencyMeanNs, (s, v) => s with { LatencyMeanNs = (long)v! }, min: 0, max: 60_000_000_000),
+            Key<SwapDeviceConfig>("latency_cv", ValueKind.Number, "Coefficient of variation of the service time (0 constant, 1 exponential, otherwise lognormal).",
+                SwapDefaults.LatencyCv, (s, v) => s with { LatencyCv = (double)v! }, min: 0, max: 10),
+            Key<SwapDeviceConfig>("slots", ValueKind.Integer, "Requests served in parallel; more wait in FIFO order (ssd 4, hdd 1).",
+                (long)SwapDefaults.ParallelSlots, (s, v) => s with { ParallelSlots = (int)(long)v! }, min: 1, max: 1024),
+            Key<SwapDeviceConfig>("bandwidth", ValueKind.Bandwidth, "Transfer bandwidth limit, 0 = unlimited (ssd 500MB/s, hdd 120MB/s).",
+                SwapDefaults.BandwidthBytesPerSecond, (s, v) => s with { BandwidthBytesPerSecond = (long)v! }, min: 0),
+            Key<SwapDeviceConfig>("capacity", ValueKind.Size, "Swap space; running out is reported (swap_full_events), not a crash.",
+                SwapDefaults.CapacityBytes, (s, v) => s with { CapacityBytes = (long)v! }, min: 0, max: 1L << 50),
+            Key<SwapDeviceConfig>("readahead", ValueKind.Integer, "Pages read per swap-in (2^vm.page-cluster).",
+                (long)SwapDefaults.ReadaheadPages, (s, v) => s with { ReadaheadPages = (int)(long)v! }, min: 1, max: 256),
+        ],
+    };
+
+    public static readonly Section<HostConfig> Host = new()
+    {
+        Name = "host",
+        Doc = "The POWER host: memory, reclaim and swap.",
+        Keys =
+        [
+            Key<HostConfig>("memory", ValueKind.Size, "Host physical memory.", HostDefaults.MemoryBytes, (h, v) => h with { MemoryBytes = (long)v! }, min: 64 << 20, max: 1L << 46),
+            Key<HostConfig>("page_size", ValueKind.Size, "Host base page size: 64KiB (ppc64 distributions) or 4KiB.",
+                (long)HostDefaults.PageSizeBytes, (h, v) => h with { PageSizeBytes = (int)(long)v! }, min: 4 << 10, max: 64 << 10),
+            Key<HostConfig>("reserved", ValueKind.Size, "Memory the host kernel and QEMU keep, never available to guests.",
+                HostDefaults.ReservedBytes, (h, v) => h with { ReservedBytes = (long)v! }, min: 0, max: 1L << 46),
+            new KeyDef<HostConfig>
+            {
+                Name = "min_free_kbytes", Kind = ValueKind.Integer, AllowsAuto = true, Min = 1, Max = 1L << 32, Default = HostDefaults.MinFreeKbytes,
+                Doc = "vm.min_free_kbytes; auto = the 3.x default sqrt(16 * lowmem_kB) clamped to [128, 65536]. Watermarks: min = this, low = 5/4 min, high = 3/2 min.",
+                Apply = (h, v) => h with { MinFreeKbytes = (long?)v },
+            },
+            Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 100),
+            Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU), lru, fifo or clock.",
+                ["twolist", "lru", "fifo", "clock"], PolicyName(HostDefaults.Policy), (h, v) => h with { Policy = ParsePolicy(v) }),
+            Key<HostConfig>("reclaim_batch", ValueKind.Integer, "Pages reclaimed per batch (SWAP_CLUSTER_MAX).",
+                (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
+            Key<HostConfig>("rma", ValueKind.Size, "PPC970 real-mode area reserved contiguously per guest at start.",
+                HostDefaults.RmaBytes, (h, v) => h with { RmaBytes = (long)v! }, min: 0, max: 1L << 40),
+        ],
+    };
+
+    public static readonly Section<CostConfig> Costs = new()
+    {
+        Name = "costs",
+        Doc = "Costs of kernel-model.md section 4.",
+        Keys =
+        [
+            Cost("real_mode_hcall", "C_rm_hcall: real-mode hcall round trip (H_ENTER, H_REMOVE, real-mode HDSI part).", CostDefaults.RealModeHcallNs, (c, v) => c with { RealModeHcallNs = v }),
+            Cost("exit", "C_exit: full guest exit to the host kernel and re-entry.", CostDefaults.ExitNs, (c, v) => c with { ExitNs = v }),
+            Cost("tlbie", "C_tlbie: one global tlbie sequence under tlbie_lock.", CostDefaults.TlbieNs, (c, v) => c with { TlbieNs = v }),
+            Cost("gup_hit", "C_gup_hit: get_user_pages_fast on a resident page.", CostDefaults.GupHitNs, (c, v) => c with { GupHitNs = v }),
+            Cost("zero_fill", "C_minflt for an anonymous zero-fill of a new host page.", CostDefaults.ZeroFillNs, (c, v) => c with { ZeroFillNs = v }),
+            Cost("swap_cache_hit", "C_minflt for a swap-cache hit.", CostDefaults.SwapCacheHitNs, (c, v) => c with { SwapCacheHitNs = v }),
+            Cost("access", "One guest access through a valid HPTE (a memory reference).", CostDefaults.AccessNs, (c, v) => c with { AccessNs = v }),
+        ],
+    };
+
+    public static readonly Section<GuestGroup> Guests = new()
+    {
+        Name = "guests",
+        Doc = "Guests: one profile (a mapping, with `count:`) or a list of profiles. Guests of a profile are named <name>0, <name>1, ... (just <name> when count is 1).",
+        Keys =
+        [
+            Key<GuestGroup>("count", ValueKind.Integer, "Number of identical guests of this profile.", 1L, (g, v) => g with { Count = (int)(long)v! }, min: 1, max: 4096),
+            Key<GuestGroup>("name", ValueKind.Text, "Guest name (prefix when count > 1).", GuestGroup.Prototype.Guest.Name, (g, v) => g with { Guest = g.Guest with { Name = (string)v! } }),
+            Key<GuestGroup>("memory", ValueKind.Size, "Guest memory.", GuestGroup.Prototype.Guest.MemoryBytes,
+                (g, v) => g with { Guest = g.Guest with { MemoryBytes = (long)v! } }, min: 16 << 20, max: 1L << 44),
+            Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
+                (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
+            Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8).", (long)GuestGroup.Prototype.Guest.HptOrder,
+                (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 46),
+            Key<GuestGroup>("page_size", ValueKind.Size, "Guest page size: 4KiB or 64KiB (16MiB pages are not modelled).", (long)GuestGroup.Prototype.Guest.PageSizeBytes,
+                (g, v) => g with { Guest = g.Guest with { PageSizeBytes = (int)(long)v! } }, min: 4 << 10, max: 64 << 10),
+        ],
+    };
+
+    private static KeyDef<T> Key<T>(string name, ValueKind kind, string doc, object? def, Func<T, object?, T> apply, double? min = null, double? max = null) =>
+        new() { Name = name, Kind = kind, Doc = doc, Default = def, Apply = apply, Min = min, Max = max };
+
+    private static KeyDef<T> Choice<T>(string name, string doc, string[] choices, string def, Func<T, string, T> apply) =>
+        new() { Name = name, Kind = ValueKind.Choice, Doc = doc, Default = def, Choices = choices, Apply = (t, v) => apply(t, (string)v!) };
+
+    private static KeyDef<CostConfig> Cost(string name, string doc, long def, Func<CostConfig, long, CostConfig> apply) =>
+        Key<CostConfig>(name, ValueKind.Duration, doc, def, (c, v) => apply(c, (long)v!), min: 0, max: 1_000_000_000);
+
+    private static string Name(AgingVariant a) => a == AgingVariant.Unmap ? "unmap" : "rbit";
+
+    public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
+
+    public static string PolicyName(ReclaimPolicyKind p) => p switch
+    {
+        ReclaimPolicyKind.TwoList => "twolist",
+        ReclaimPolicyKind.Lru => "lru",
+        ReclaimPolicyKind.Fifo => "fifo",
+        _ => "clock",
+    };
+
+    private static ReclaimPolicyKind ParsePolicy(string v) => v switch
+    {
+        "twolist" => ReclaimPolicyKind.TwoList,
+        "lru" => ReclaimPolicyKind.Lru,
+        "fifo" => ReclaimPolicyKind.Fifo,
+        _ => ReclaimPolicyKind.Clock,
+    };
+
+    private static List<Platform> ParsePlatforms(IReadOnlyList<string> names)
+    {
+        var result = new List<Platform>();
+        foreach (var n in names)
+        {
+            if (n is "power7" or "both" && !result.Contains(Platform.Power7)) result.Add(Platform.Power7);
+            if (n is "ppc970" or "both" && !result.Contains(Platform.Ppc970)) result.Add(Platform.Ppc970);
+        }
+        result.Sort();
+        return result;
+    }
+}

@@ -1,0 +1,172 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace HvSim.Scenarios.Language;
+
+/// <summary>
+/// Reads one YAML file into located <see cref="Node"/>s with YamlDotNet's parser (events only: no type named in the
+/// file is ever instantiated; tags are rejected). Bounds nesting and size so hostile input cannot exhaust memory.
+/// </summary>
+public static class YamlDocumentReader
+{
+    public const int MaxDepth = 32;
+    public const int MaxNodes = 100_000;
+    public const long MaxFileBytes = 4 << 20;
+
+    /// <summary>Parse <paramref name="text"/>; null (with diagnostics) when it is not a usable YAML document.</summary>
+    public static Node? Parse(string file, string text, Diagnostics diagnostics)
+    {
+        if (text.Contains('\0'))
+        {
+            diagnostics.Add(new Diagnostic(file, 1, 1, "file is binary, not a YAML text file", "a UTF-8 YAML document"));
+            return null;
+        }
+        var state = new State(file, diagnostics);
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                diagnostics.Add(new Diagnostic(file, 1, 1, "scenario file is empty", "a mapping of scenario keys, see docs/scenarios.md"));
+                return null;
+            }
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, state, depth: 0);
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                var at = parser.Current!.Start;
+                diagnostics.Add(new Diagnostic(file, (int)at.Line, (int)at.Column, "more than one YAML document in the file", "exactly one document"));
+                return null;
+            }
+            if (state.Failed) return null;
+            if (root is ScalarNode { IsNull: true })
+            {
+                diagnostics.Add(new Diagnostic(file, 1, 1, "scenario file is empty", "a mapping of scenario keys, see docs/scenarios.md"));
+                return null;
+            }
+            return root;
+        }
+        catch (YamlException e)
+        {
+            var line = (int)Math.Max(1, e.Start.Line);
+            var col = (int)Math.Max(1, e.Start.Column);
+            diagnostics.Add(new Diagnostic(file, line, col, "YAML syntax error: " + TrimYamlMessage(e.Message), "valid YAML 1.1"));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed input without a YamlException; the last event read is the best location.
+            diagnostics.Add(new Diagnostic(file, state.LastLine, state.LastColumn, "YAML syntax error: malformed value or unclosed bracket after this point", "valid YAML 1.1"));
+            return null;
+        }
+        catch (TooComplexException e)
+        {
+            diagnostics.Add(new Diagnostic(file, e.Line, e.Column, e.Message, $"at most {MaxDepth} levels of nesting and {MaxNodes} nodes"));
+            return null;
+        }
+    }
+
+    private static string TrimYamlMessage(string message)
+    {
+        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: ..) - (Line..): "; we print our own location.
+        int i = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 ? message[(i + 3)..] : message;
+    }
+
+    private sealed class State(string file, Diagnostics diagnostics)
+    {
+        public readonly string File = file;
+        public readonly Diagnostics Diagnostics = diagnostics;
+        public readonly Dictionary<string, (Node Node, int Size)> Anchors = new(StringComparer.Ordinal);
+        public int Count;
+        public int LastLine = 1, LastColumn = 1;
+        public bool Failed;
+    }
+
+    private sealed class TooComplexException(string message, int line, int column) : Exception(message)
+    {
+        public int Line { get; } = line;
+        public int Column { get; } = column;
+    }
+
+    private static Node ReadNode(IParser parser, State s, int depth)
+    {
+        var ev = parser.Current!;
+        int line = (int)ev.Start.Line, col = (int)ev.Start.Column;
+        (s.LastLine, s.LastColumn) = (line, col);
+        if (depth > MaxDepth) throw new TooComplexException($"nesting deeper than {MaxDepth} levels", line, col);
+        if (++s.Count > MaxNodes) throw new TooComplexException($"document has more than {MaxNodes} nodes", line, col);
+
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            if (s.Anchors.TryGetValue(alias.Value.Value, out var target))
+            {
+                // An alias counts as a copy of its anchor's subtree, so "billion laughs" input hits the node limit.
+                s.Count += target.Size;
+                if (s.Count > MaxNodes) throw new TooComplexException($"document has more than {MaxNodes} nodes (counting aliases)", line, col);
+                return target.Node;
+            }
+            s.Diagnostics.Add(new Diagnostic(s.File, line, col, $"unknown alias *{alias.Value.Value}", "an alias of an anchor defined earlier"));
+            s.Failed = true;
+            return new ScalarNode(s.File, line, col, "", false);
+        }
+        if (ev is NodeEvent { Tag.IsEmpty: false } tagged && !IsStandardTag(tagged.Tag.Value))
+        {
+            s.Diagnostics.Add(new Diagnostic(s.File, line, col, $"YAML tag {tagged.Tag.Value} is not allowed", "plain values without tags"));
+            s.Failed = true;
+        }
+        Node node;
+        int countBefore = s.Count;
+        string anchor = ev is NodeEvent ne && !ne.Anchor.IsEmpty ? ne.Anchor.Value : "";
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            node = new ScalarNode(s.File, line, col, scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded);
+        }
+        else if (parser.TryConsume<SequenceStart>(out _))
+        {
+            var items = new List<Node>();
+            while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, s, depth + 1));
+            node = new SequenceNode(s.File, line, col, items);
+        }
+        else if (parser.TryConsume<MappingStart>(out _))
+        {
+            var entries = new List<MappingEntry>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyNode = ReadNode(parser, s, depth + 1);
+                var value = ReadNode(parser, s, depth + 1);
+                if (keyNode is not ScalarNode key)
+                {
+                    s.Diagnostics.Add(new Diagnostic(s.File, keyNode.Line, keyNode.Column, $"a key must be a plain name, not {keyNode.KindName}", "snake_case key names"));
+                    s.Failed = true;
+                    continue;
+                }
+                if (key.Value == "<<")
+                {
+                    s.Diagnostics.Add(new Diagnostic(s.File, key.Line, key.Column, "YAML merge keys (<<) are not supported", "`extends:` to reuse another scenario"));
+                    s.Failed = true;
+                    continue;
+                }
+                if (!seen.Add(key.Value))
+                {
+                    s.Diagnostics.Add(new Diagnostic(s.File, key.Line, key.Column, $"duplicate key '{key.Value}'", "each key once per mapping"));
+                    s.Failed = true;
+                    continue;
+                }
+                entries.Add(new MappingEntry(key, value));
+            }
+            node = new MappingNode(s.File, line, col, entries);
+        }
+        else
+        {
+            throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
+        }
+        if (anchor.Length > 0) s.Anchors[anchor] = (node, s.Count - countBefore + 1);
+        return node;
+    }
+
+    private static bool IsStandardTag(string tag) => tag is "!" || tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal);
+}

@@ -1,0 +1,200 @@
+using HvSim.Model.Config;
+using HvSim.Model.Workloads;
+using HvSim.Scenarios.Language;
+
+namespace HvSim.Scenarios.Loading;
+
+/// <summary>
+/// Binds a located document to config records through the key table, reporting every unknown key, wrong type, bad
+/// unit and out-of-range value. Remembers where each key was written so later consistency checks can point at it.
+/// </summary>
+internal sealed class Binder(Diagnostics diagnostics)
+{
+    public const string SweepKey = "sweep";
+    private static readonly string[] RootChildren = ["host", "costs", "guests", SweepKey];
+
+    /// <summary>Where each bound key came from, by path (`host.memory`, `guests[1].workload.alpha`).</summary>
+    public Dictionary<string, Node> Locations { get; } = new(StringComparer.Ordinal);
+
+    public RunTemplate? Bind(MappingNode root, string defaultName)
+    {
+        int errorsBefore = diagnostics.Items.Count;
+        var settings = BindSection(root, ScenarioKeys.Root, new ScenarioSettings { Name = defaultName }, "", RootChildren);
+        var host = root.Get("host") is { } hostNode ? BindHost(hostNode) : new HostConfig();
+        var costs = root.Get("costs") is { } costNode && ExpectMapping(costNode, "costs") is { } costMap
+            ? BindSection(costMap, ScenarioKeys.Costs, new CostConfig(), "costs", [])
+            : new CostConfig();
+        var groups = BindGuests(root);
+        if (diagnostics.Items.Count > errorsBefore || groups is null) return null;
+        return new RunTemplate(settings, host, costs, groups, ExpandGuests(groups));
+    }
+
+    private HostConfig BindHost(Node node)
+    {
+        if (ExpectMapping(node, "host") is not { } map) return new HostConfig();
+        var host = BindSection(map, ScenarioKeys.Host, new HostConfig(), "host", ["swap"]);
+        if (map.Get("swap") is { } swapNode && ExpectMapping(swapNode, "host.swap") is { } swapMap)
+            host = host with { Swap = BindSection(swapMap, ScenarioKeys.Swap, SwapDeviceConfig.Ssd, "host.swap", []) };
+        return host;
+    }
+
+    private List<GuestGroup>? BindGuests(MappingNode root)
+    {
+        var node = root.Get("guests");
+        if (node is null)
+        {
+            diagnostics.Add(root, "missing 'guests'", "a guest profile (mapping with count:, memory:, workload: ...) or a list of profiles");
+            return null;
+        }
+        var items = node switch
+        {
+            MappingNode m => [m],
+            SequenceNode { Items.Count: > 0 } s => s.Items,
+            _ => null,
+        };
+        if (items is null)
+        {
+            diagnostics.Add(node, $"'guests' must be a guest profile or a non-empty list of profiles, not {node.KindName}", "a mapping or a list of mappings");
+            return null;
+        }
+        var groups = new List<GuestGroup>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            var path = node is SequenceNode ? $"guests[{i}]" : "guests";
+            if (ExpectMapping(items[i], path) is not { } map) continue;
+            var group = BindSection(map, ScenarioKeys.Guests, GuestGroup.Prototype, path, ["workload"]);
+            var workload = map.Get("workload") is { } wl ? BindWorkload(wl, path + ".workload") : null;
+            if (map.Get("workload") is null)
+                diagnostics.Add(map, $"missing 'workload' in {path}", "a workload block with kind: " + string.Join("|", WorkloadKinds.All.Select(k => k.Name)));
+            if (workload is not null) groups.Add(group with { Guest = group.Guest with { Workload = workload } });
+        }
+        return groups;
+    }
+
+    private WorkloadSpec? BindWorkload(Node node, string path)
+    {
+        if (ExpectMapping(node, path) is not { } map) return null;
+        Locations[path] = map;
+        var kindNode = map.Get("kind");
+        var kindKey = WorkloadKinds.KindKey;
+        if (kindNode is null)
+        {
+            diagnostics.Add(map, $"missing 'kind' in {path}", kindKey.Allowed);
+            return null;
+        }
+        if (!ValueParser.TryParse(kindKey, kindNode, diagnostics, out var kindName)) return null;
+        var kind = WorkloadKinds.Find((string)kindName!)!;
+        var section = new Section<WorkloadSpec> { Name = "workload", Doc = kind.Doc, Keys = [kindKey, .. kind.AllKeys] };
+        return BindSection(map, section, kind.Prototype, path, []);
+    }
+
+    /// <summary>Phases or mix streams: a list of {&lt;item key&gt;: value, workload: {...}}.</summary>
+    private List<WorkloadItem>? BindWorkloadList(KeyDef key, Node node, string path)
+    {
+        if (node is not SequenceNode { Items.Count: > 0 } seq)
+        {
+            diagnostics.Add(node, $"'{key.Name}' must be a non-empty list, not {node.KindName}", key.Allowed);
+            return null;
+        }
+        var items = new List<WorkloadItem>();
+        bool ok = true;
+        for (int i = 0; i < seq.Items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (ExpectMapping(seq.Items[i], itemPath) is not { } map) { ok = false; continue; }
+            foreach (var e in map.Entries.Where(e => e.Key.Value != key.ItemKey!.Name && e.Key.Value != "workload"))
+            {
+                diagnostics.Add(e.Key, $"unknown key '{ValueParser.Shorten(e.Key.Value)}' in {itemPath}" + ValueParser.DidYouMean(e.Key.Value, [key.ItemKey!.Name, "workload"]),
+                    $"{key.ItemKey!.Name}, workload");
+                ok = false;
+            }
+            object? value = null;
+            if (map.Get(key.ItemKey!.Name) is not { } valueNode)
+            {
+                diagnostics.Add(map, $"missing '{key.ItemKey.Name}' in {itemPath}", key.ItemKey.Allowed);
+                ok = false;
+            }
+            else if (!ValueParser.TryParse(key.ItemKey, valueNode, diagnostics, out value)) ok = false;
+            WorkloadSpec? workload = null;
+            if (map.Get("workload") is not { } wl)
+            {
+                diagnostics.Add(map, $"missing 'workload' in {itemPath}", "a workload block with kind: ...");
+                ok = false;
+            }
+            else if ((workload = BindWorkload(wl, itemPath + ".workload")) is null) ok = false;
+            if (ok) items.Add(new WorkloadItem(value, workload!));
+        }
+        return ok ? items : null;
+    }
+
+    private MappingNode? ExpectMapping(Node node, string path)
+    {
+        if (node is MappingNode m)
+        {
+            Locations[path] = m;
+            return m;
+        }
+        diagnostics.Add(node, $"'{Leaf(path)}' must be a mapping of keys, not {node.KindName}", "key: value lines indented under it");
+        return null;
+    }
+
+    /// <summary>Apply the keys present in <paramref name="map"/> in table order (so a preset key such as `device` comes first).</summary>
+    private T BindSection<T>(MappingNode map, Section<T> section, T start, string path, IReadOnlyCollection<string> children)
+    {
+        foreach (var entry in map.Entries)
+        {
+            var name = entry.Key.Value;
+            if (section.Find(name) is not null || children.Contains(name)) continue;
+            var known = section.Keys.Select(k => k.Name).Concat(children).ToList();
+            var where = path.Length == 0 ? "at the top level" : $"in {path}";
+            diagnostics.Add(entry.Key, $"unknown key '{ValueParser.Shorten(name)}' {where}" + ValueParser.DidYouMean(name, known), string.Join(", ", known));
+        }
+        var result = start;
+        foreach (var key in section.Keys)
+        {
+            var keyPath = path.Length == 0 ? key.Name : $"{path}.{key.Name}";
+            if (map.Get(key.Name) is not { } node)
+            {
+                if (key.Required) diagnostics.Add(map, $"missing '{key.Name}' in {(path.Length == 0 ? "the scenario" : path)}", key.Allowed);
+                continue;
+            }
+            Locations[keyPath] = node;
+            object? value;
+            if (key.Kind == ValueKind.WorkloadList)
+            {
+                if ((value = BindWorkloadList(key, node, keyPath)) is null) continue;
+            }
+            else if (!ValueParser.TryParse(key, node, diagnostics, out value)) continue;
+            if (key.Kind == ValueKind.Path && key.Name != "extends")
+            {
+                var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node.File) ?? "", (string)value!));
+                if (!File.Exists(resolved))
+                {
+                    diagnostics.Add(node, $"file not found: {resolved}", "an existing file; relative paths are relative to the scenario file that names them");
+                    continue;
+                }
+                value = resolved;
+            }
+            try
+            {
+                result = key.Apply(result, value);
+            }
+            catch (ArgumentException e)
+            {
+                diagnostics.Add(node, $"'{key.Name}': {e.Message.Split(" (Parameter")[0]}", key.Allowed);
+            }
+        }
+        return result;
+    }
+
+    private static string Leaf(string path) => path.Length == 0 ? "scenario" : path[(path.LastIndexOf('.') + 1)..];
+
+    private static List<GuestConfig> ExpandGuests(IReadOnlyList<GuestGroup> groups)
+    {
+        var guests = new List<GuestConfig>();
+        foreach (var g in groups)
+            for (int i = 0; i < g.Count; i++)
+                guests.Add(g.Guest with { Name = g.Count == 1 ? g.Guest.Name : $"{g.Guest.Name}{i}" });
+        return guests;
+    }
+}

@@ -1,0 +1,88 @@
+using HvSim.Model.Config;
+using HvSim.Scenarios.Language;
+
+namespace HvSim.Scenarios.Loading;
+
+/// <summary>Checks between keys that each look fine alone: HPT size, page sizes, watermarks, swap vs overcommit.</summary>
+internal static class ConsistencyChecks
+{
+    private const int HpteBytes = 16;
+
+    public static void Check(RunTemplate t, IReadOnlyDictionary<string, Node> at, Node root, Diagnostics d)
+    {
+        Node Loc(params string[] paths) => paths.Select(p => at.GetValueOrDefault(p)).FirstOrDefault(n => n is not null) ?? root;
+        var s = t.Settings;
+        if (s.WarmupNs >= s.DurationNs)
+            d.Add(Loc("warmup", "duration"), $"warmup {Units.FormatDuration(s.WarmupNs)} is not shorter than duration {Units.FormatDuration(s.DurationNs)}",
+                "warmup < duration");
+        if (s.IntervalNs > s.DurationNs)
+            d.Add(Loc("interval", "duration"), $"interval {Units.FormatDuration(s.IntervalNs)} is longer than duration {Units.FormatDuration(s.DurationNs)}",
+                "interval <= duration");
+
+        var h = t.Host;
+        if (h.PageSizeBytes is not (4 << 10 or 64 << 10))
+            d.Add(Loc("host.page_size"), $"host page size {Units.FormatSize(h.PageSizeBytes)} is not supported", "4KiB or 64KiB");
+        else if (h.MemoryBytes % h.PageSizeBytes != 0)
+            d.Add(Loc("host.memory"), $"host memory {Units.FormatSize(h.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} pages",
+                $"a multiple of the page size {Units.FormatSize(h.PageSizeBytes)}");
+        if (h.ReservedBytes >= h.MemoryBytes)
+            d.Add(Loc("host.reserved", "host.memory"), $"reserved {Units.FormatSize(h.ReservedBytes)} leaves nothing of host memory {Units.FormatSize(h.MemoryBytes)}",
+                "reserved < memory");
+
+        long highWatermark = WatermarkHighBytes(h);
+        long usable = h.MemoryBytes - h.ReservedBytes;
+        if (highWatermark >= usable)
+            d.Add(Loc("host.min_free_kbytes", "host.memory"),
+                $"watermarks min {Units.FormatSize(MinFreeKbytes(h) * 1024)} < low < high {Units.FormatSize(highWatermark)} do not fit below the {Units.FormatSize(usable)} of host memory left after reserved",
+                "min_free_kbytes * 3/2 KiB below memory - reserved");
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        int guestIndex = 0;
+        for (int gi = 0; gi < t.Groups.Count; gi++)
+        {
+            var g = t.Groups[gi].Guest;
+            string p = t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
+            if (g.PageSizeBytes is not (4 << 10 or 64 << 10))
+                d.Add(Loc(p + ".page_size"), $"guest page size {Units.FormatSize(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
+            else if (g.MemoryBytes % g.PageSizeBytes != 0)
+                d.Add(Loc(p + ".memory", p), $"guest memory {Units.FormatSize(g.MemoryBytes)} is not a whole number of {Units.FormatSize(g.PageSizeBytes)} pages",
+                    $"a multiple of the guest page size {Units.FormatSize(g.PageSizeBytes)}");
+            else
+            {
+                long pages = g.MemoryBytes / g.PageSizeBytes;
+                long hptes = (1L << g.HptOrder) / HpteBytes;
+                if (hptes < pages)
+                {
+                    int needed = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(pages * HpteBytes - 1));
+                    d.Add(Loc(p + ".hpt_order", p + ".memory", p),
+                        $"HPT too small for the guest: order {g.HptOrder} ({Units.FormatSize(1L << g.HptOrder)}) holds {hptes} HPTEs, fewer than the guest's {pages} pages",
+                        $"hpt_order >= {needed} for {Units.FormatSize(g.MemoryBytes)} in {Units.FormatSize(g.PageSizeBytes)} pages, or less guest memory");
+                }
+            }
+            for (int i = 0; i < t.Groups[gi].Count; i++, guestIndex++)
+            {
+                var name = t.Guests[guestIndex].Name;
+                if (!seen.TryAdd(name, gi))
+                    d.Add(Loc(p + ".name", p), $"guest name '{name}' is used twice", "unique guest names (give each profile its own name:)");
+            }
+        }
+
+        if (s.Platforms.Contains(Platform.Power7))
+        {
+            long guestMemory = t.Guests.Sum(g => g.MemoryBytes);
+            long available = Math.Max(0, usable - highWatermark);
+            long mustPageOut = guestMemory - available;
+            if (mustPageOut > h.Swap.CapacityBytes)
+                d.Add(Loc("host.swap.capacity", "host.swap", "host"),
+                    $"swap capacity {Units.FormatSize(h.Swap.CapacityBytes)} is smaller than the {Units.FormatSize(mustPageOut)} the POWER7 host may have to page out " +
+                    $"(guest memory {Units.FormatSize(guestMemory)} - {Units.FormatSize(available)} host memory available above the high watermark)",
+                    $"swap capacity >= {Units.FormatSize(mustPageOut)}, or less overcommit");
+        }
+    }
+
+    /// <summary>vm.min_free_kbytes as init_per_zone_wmark_min computes it in 3.x (one zone: all memory is lowmem on ppc64).</summary>
+    public static long MinFreeKbytes(HostConfig h) =>
+        h.MinFreeKbytes ?? Math.Clamp((long)Math.Sqrt(16.0 * (h.MemoryBytes / 1024)), 128, 65536);
+
+    public static long WatermarkHighBytes(HostConfig h) => MinFreeKbytes(h) * 1024 * 3 / 2;
+}

@@ -1,0 +1,92 @@
+using HvSim.Scenarios.Language;
+
+namespace HvSim.Scenarios.Loading;
+
+/// <summary>Reads a scenario file and the chain of files it `extends:`, merged into one located document.</summary>
+internal static class DocumentLoader
+{
+    public const int MaxExtendsDepth = 16;
+
+    public static MappingNode? Load(string file, Diagnostics diagnostics) => Load(file, diagnostics, [], null);
+
+    private static MappingNode? Load(string file, Diagnostics diagnostics, List<string> chain, Node? referencedFrom)
+    {
+        var full = Path.GetFullPath(file);
+        if (chain.Contains(full))
+        {
+            var cycle = string.Join(" -> ", chain.Skip(chain.IndexOf(full)).Append(full).Select(Path.GetFileName));
+            diagnostics.Add(referencedFrom!, $"'extends' makes a cycle: {cycle}", "a chain of scenario files without repeats");
+            return null;
+        }
+        if (chain.Count >= MaxExtendsDepth)
+        {
+            diagnostics.Add(referencedFrom!, $"'extends' chain longer than {MaxExtendsDepth} files", $"at most {MaxExtendsDepth} levels");
+            return null;
+        }
+        string text;
+        try
+        {
+            var info = new FileInfo(full);
+            if (!info.Exists)
+            {
+                if (referencedFrom is null) diagnostics.Add(new Diagnostic(file, 1, 1, "file not found", "an existing scenario file"));
+                else diagnostics.Add(referencedFrom, $"'extends' file not found: {file}", "a path relative to the file that extends it");
+                return null;
+            }
+            if (info.Length > YamlDocumentReader.MaxFileBytes)
+            {
+                diagnostics.Add(new Diagnostic(file, 1, 1, $"file is {info.Length} bytes", $"at most {YamlDocumentReader.MaxFileBytes} bytes"));
+                return null;
+            }
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(new Diagnostic(file, 1, 1, "cannot read file: " + e.Message, "a readable scenario file"));
+            return null;
+        }
+        var root = YamlDocumentReader.Parse(file, text, diagnostics);
+        if (root is null) return null;
+        if (root is not MappingNode map)
+        {
+            diagnostics.Add(root, $"a scenario must be a mapping of keys, not {root.KindName}", "key: value lines, see docs/scenarios.md");
+            return null;
+        }
+        map = NormalizeShorthands(map);
+        var extends = map.Get("extends");
+        if (extends is null) return map;
+        var own = map.Without("extends");
+        if (extends is not ScalarNode { IsNull: false } parentName)
+        {
+            diagnostics.Add(extends, "'extends' must be a file path", "a path relative to this file");
+            return own;
+        }
+        var parentFile = Path.Combine(Path.GetDirectoryName(file) ?? "", parentName.Value.Trim());
+        var parent = Load(parentFile, diagnostics, [.. chain, full], parentName);
+        return parent is null ? own : Merge(parent, own);
+    }
+
+    /// <summary>`swap: hdd` means `swap: {device: hdd}`; normalising first lets files override one swap key at a time.</summary>
+    public static MappingNode NormalizeShorthands(MappingNode root)
+    {
+        if (root.Get("host") is not MappingNode host || host.Get("swap") is not ScalarNode { IsNull: false } preset) return root;
+        var key = new ScalarNode(preset.File, preset.Line, preset.Column, "device", false);
+        var swap = new MappingNode(preset.File, preset.Line, preset.Column, [new MappingEntry(key, preset)]);
+        var hostKey = root.Entries.First(e => e.Key.Value == "host").Key;
+        var swapKey = host.Entries.First(e => e.Key.Value == "swap").Key;
+        return root.With(hostKey, host.With(swapKey, swap));
+    }
+
+    /// <summary>The child's keys override the parent's; nested mappings merge key by key; lists and values replace.</summary>
+    public static MappingNode Merge(MappingNode parent, MappingNode child)
+    {
+        var result = parent with { File = child.File, Line = child.Line, Column = child.Column };
+        foreach (var entry in child.Entries)
+        {
+            var inherited = parent.Get(entry.Key.Value);
+            var value = inherited is MappingNode p && entry.Value is MappingNode c ? Merge(p, c) : entry.Value;
+            result = result.With(entry.Key, value);
+        }
+        return result;
+    }
+}

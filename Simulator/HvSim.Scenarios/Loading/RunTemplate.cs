@@ -1,0 +1,26 @@
+using HvSim.Model.Config;
+using HvSim.Scenarios.Language;
+
+namespace HvSim.Scenarios.Loading;
+
+/// <summary>A fully bound scenario document (one sweep point): everything but the platform and the seed of a run.</summary>
+public sealed record RunTemplate(
+    ScenarioSettings Settings, HostConfig Host, CostConfig Costs, IReadOnlyList<GuestGroup> Groups, IReadOnlyList<GuestConfig> Guests)
+{
+    public SimulationConfig ToConfig(string name, Platform platform, ulong seed) => new()
+    {
+        Name = name,
+        Host = Host,
+        Guests = Guests,
+        Platform = platform,
+        Aging = Settings.Aging,
+        Costs = Costs,
+        DurationNs = Settings.DurationNs,
+        WarmupNs = Settings.WarmupNs,
+        SampleIntervalNs = Settings.IntervalNs,
+        Seed = seed,
+        CheckInvariants = Settings.Check,
+        InvariantCheckEveryEvents = Settings.CheckEveryEvents,
+        ReferenceMode = Settings.ReferenceMode,
+    };
+}

@@ -1,0 +1,25 @@
+using HvSim.Scenarios.Language;
+using HvSim.Scenarios.Loading;
+
+namespace HvSim.Scenarios;
+
+/// <summary>One point of a sweep (the only point when there is no sweep), fully bound and checked.</summary>
+public sealed record ScenarioPoint(int Index, IReadOnlyList<SweepAssignment> Assignments, RunTemplate Template)
+{
+    /// <summary>`path=value;...` in sweep-key order; empty without a sweep.</summary>
+    public string Key => string.Join(";", Assignments.Select(a => $"{a.Path}={a.Canonical}"));
+}
+
+/// <summary>A loaded, validated scenario file.</summary>
+public sealed class Scenario
+{
+    public required string File { get; init; }
+    /// <summary>SHA-256 of the file's bytes (lower-case hex).</summary>
+    public required string Sha256 { get; init; }
+    /// <summary>The `name:` sanitised for use in file names and run ids.</summary>
+    public required string Name { get; init; }
+    public required ScenarioSettings Settings { get; init; }
+    public required string SweepMode { get; init; }
+    public required IReadOnlyList<string> SweepPaths { get; init; }
+    public required IReadOnlyList<ScenarioPoint> Points { get; init; }
+}

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using HvSim.Scenarios.Language;
+using HvSim.Scenarios.Loading;
+
+namespace HvSim.Scenarios;
+
+/// <summary>Loads scenario files: YAML, `extends:`, key table binding, sweep expansion and consistency checks.</summary>
+public static class ScenarioLoader
+{
+    /// <summary>Load and check <paramref name="file"/>; throws <see cref="ScenarioException"/> listing every problem.</summary>
+    public static Scenario Load(string file)
+    {
+        var d = new Diagnostics();
+        var scenario = TryLoad(file, d);
+        if (scenario is null || d.HasErrors) throw new ScenarioException(d.Sorted().ToList());
+        return scenario;
+    }
+
+    public static Scenario? TryLoad(string file, Diagnostics d)
+    {
+        int before = d.Items.Count;
+        var document = DocumentLoader.Load(file, d);
+        if (document is null) return null;
+        var defaultName = Path.GetFileNameWithoutExtension(file);
+        var sweepNode = document.Get(Binder.SweepKey);
+        var points = SweepParser.Parse(sweepNode, d, out var mode);
+        var baseDoc = document.Without(Binder.SweepKey);
+
+        var baseBinder = new Binder(d);
+        var baseTemplate = baseBinder.Bind(baseDoc, defaultName);
+        if (points is null) return null;
+        var bound = new List<ScenarioPoint>();
+        var pointProblems = new List<(int Point, Diagnostic Problem)>();
+        for (int i = 0; i < points.Count; i++)
+        {
+            var doc = baseDoc;
+            foreach (var a in points[i])
+                doc = (MappingNode)SweepParser.Apply(doc, a.Path.Split('.'), a.Value);
+            var binder = points[i].Count == 0 ? baseBinder : new Binder(d);
+            var template = points[i].Count == 0 ? baseTemplate : binder.Bind(doc, defaultName);
+            if (template is null) continue;
+            var checks = new Diagnostics();
+            ConsistencyChecks.Check(template, binder.Locations, doc, checks);
+            pointProblems.AddRange(checks.Items.Select(p => (i, p)));
+            bound.Add(new ScenarioPoint(i, points[i], template));
+        }
+        // A problem every point has is reported once; one that only some points have names the point.
+        foreach (var group in pointProblems.GroupBy(p => p.Problem))
+        {
+            if (group.Count() == points.Count) d.Add(group.Key);
+            else
+                foreach (var (i, problem) in group)
+                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}: {string.Join(", ", points[i].Select(a => $"{a.Path}={a.Canonical}"))}]" });
+        }
+        if (d.Items.Count > before || baseTemplate is null) return null;
+        return new Scenario
+        {
+            File = file,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))),
+            Name = OutputNames.Sanitize(baseTemplate.Settings.Name),
+            Settings = baseTemplate.Settings,
+            SweepMode = mode,
+            SweepPaths = points.Count > 0 ? points[0].Select(a => a.Path).ToList() : [],
+            Points = bound,
+        };
+    }
+}

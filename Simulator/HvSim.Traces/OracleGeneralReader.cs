@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+
+namespace HvSim.Traces;
+
+/// <summary>
+/// libCacheSim oracleGeneral: u32 time (s), u64 object id, u32 size (bytes), i64 next access (1-based position of the
+/// next request to the object, or -1).
+/// </summary>
+public sealed class OracleGeneralReader(string path) : BinaryTraceReader(path, RecordSize, "oracleGeneral")
+{
+    public const int RecordSize = 24;
+
+    protected override void Decode(ReadOnlySpan<byte> record, ref TraceRequest request)
+    {
+        long nextAccess = BinaryPrimitives.ReadInt64LittleEndian(record[16..]);
+        // The only internal consistency the format has: a next access lies in the future (this also catches a file
+        // in another format, whose bytes land here at random).
+        if (nextAccess != -1 && nextAccess <= RecordNumber)
+            throw Malformed($"next-access position {nextAccess} is not after this record (expected -1 or > {RecordNumber}); is this an oracleGeneral file?");
+        request.TimeNs = BinaryPrimitives.ReadUInt32LittleEndian(record) * 1_000_000_000L;
+        request.ObjectId = BinaryPrimitives.ReadUInt64LittleEndian(record[4..]);
+        request.SizeBytes = BinaryPrimitives.ReadUInt32LittleEndian(record[12..]);
+        request.Op = TraceOp.Unknown;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Runtime.CompilerServices;
+using HvSim.Engine;
+using HvSim.Model.Workloads;
+
+namespace HvSim.Traces;
+
+/// <summary>
+/// A guest driven by a trace file. The file is scanned once when the first vCPU's stream is created (to validate it
+/// and give its pages dense guest page numbers in order of first appearance) and then streamed by each vCPU:
+/// vCPU v of k replays records v, v + k, v + 2k, … Reads and writes come from the trace when it records them, else
+/// from <see cref="WorkloadSpec.WriteFraction"/>. Think time is the gap between a vCPU's consecutive records times
+/// <see cref="TimeScale"/>, or the base <see cref="WorkloadSpec.ThinkNs"/> when <see cref="TimeScale"/> is 0.
+/// </summary>
+public sealed record TraceWorkload : WorkloadSpec
+{
+    private static readonly ConditionalWeakTable<TraceWorkload, PageRemapper> PageMaps = [];
+
+    public required string Path
+    {
+        get;
+        init => field = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("a trace workload needs a trace file path", nameof(Path));
+    }
+
+    public TraceFormat Format { get; init; } = TraceFormat.Csv;
+    /// <summary>Column layout when <see cref="Format"/> is CSV (default <c>timestamp,obj_id,size,op</c>).</summary>
+    public CsvTraceColumns? CsvColumns { get; init; }
+    public PageMapping Mapping
+    {
+        get;
+        init => field = value ?? throw new ArgumentException("a trace workload needs a page mapping", nameof(Mapping));
+    } = PageMapping.ObjectPerPage;
+
+    /// <summary>Times the trace is played; 0 = repeat forever.</summary>
+    public int Loops
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentException($"loops must be >= 0 (0 = forever), got {value}", nameof(Loops));
+    } = 1;
+
+    /// <summary>Multiplier from trace time to simulated time (0.5 = twice as fast); 0 = ignore trace timestamps.</summary>
+    public double TimeScale
+    {
+        get;
+        init => field = value >= 0 && double.IsFinite(value) ? value
+            : throw new ArgumentException($"time scale must be a finite number >= 0, got {value}", nameof(TimeScale));
+    }
+
+    /// <summary>Distinct pages the trace touches under <see cref="Mapping"/> (scans the file on first use).</summary>
+    public int DistinctPages => PageMap().UniquePages;
+
+    public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
+    {
+        if (vcpuCount < 1 || vcpu < 0 || vcpu >= vcpuCount)
+            throw new ArgumentOutOfRangeException(nameof(vcpu), vcpu, $"vCPU must be in [0, {vcpuCount})");
+        var map = PageMap();
+        if (map.UniquePages > guestPages)
+            throw new ArgumentException($"trace {Path} touches {map.UniquePages} distinct pages, more than the guest's {guestPages} pages");
+        return new Source(this, map, vcpu, vcpuCount, rng);
+    }
+
+    private PageRemapper PageMap()
+    {
+        lock (PageMaps)
+        {
+            if (PageMaps.TryGetValue(this, out var map)) return map;
+            map = new PageRemapper();
+            using (var reader = TraceFile.Open(Path, Format, CsvColumns))
+            {
+                var request = new TraceRequest();
+                while (reader.Read(ref request))
+                {
+                    var (first, count) = Mapping.Pages(request);
+                    for (long k = 0; k < count; k++) map.Dense(first + (ulong)k);
+                }
+                if (reader.RecordNumber == 0) throw new TraceException(Path, 0, "the trace has no requests");
+            }
+            PageMaps.Add(this, map);
+            return map;
+        }
+    }
+
+    private sealed class Source(TraceWorkload spec, PageRemapper map, int vcpu, int vcpuCount, RngStream rng) : IAccessSource, IDisposable
+    {
+        private ITraceReader? _reader;
+        private int _loopsDone;
+        private TraceRequest _request;
+        private ulong _nextPage;
+        private long _pagesLeft;
+        private long _previousTimeNs = -1;
+        private bool _ended;
+        private bool _recordThisPass;
+
+        public bool Next(long now, ref GuestAccess access)
+        {
+            long think = 0;
+            if (_pagesLeft == 0)
+            {
+                if (!NextRecord()) return false;
+                think = ThinkFor(_request.TimeNs);
+            }
+            access.Page = map.Find(_nextPage);
+            access.IsWrite = _request.Op switch
+            {
+                TraceOp.Write => true,
+                TraceOp.Read => false,
+                _ => spec.WriteFraction > 0 && rng.NextDouble() < spec.WriteFraction,
+            };
+            access.ThinkNs = think;
+            _nextPage++;
+            _pagesLeft--;
+            return true;
+        }
+
+        /// <summary>This vCPU's next record: skip the other vCPUs' records, reopen the file for another loop.</summary>
+        private bool NextRecord()
+        {
+            while (!_ended)
+            {
+                _reader ??= TraceFile.Open(spec.Path, spec.Format, spec.CsvColumns);
+                if (_reader.Read(ref _request))
+                {
+                    if ((_reader.RecordNumber - 1) % vcpuCount != vcpu) continue;
+                    (_nextPage, _pagesLeft) = spec.Mapping.Pages(_request);
+                    _recordThisPass = true;
+                    return true;
+                }
+                _reader.Dispose();
+                _reader = null;
+                _previousTimeNs = -1;
+                // A vCPU with no record in the whole trace (more vCPUs than records) has nothing to loop over.
+                _ended = !_recordThisPass || (spec.Loops != 0 && ++_loopsDone >= spec.Loops);
+                _recordThisPass = false;
+            }
+            return false;
+        }
+
+        private long ThinkFor(long timeNs)
+        {
+            if (spec.TimeScale == 0)
+                return spec.ThinkNs > 0 ? (long)Math.Round(rng.NextExponential(spec.ThinkNs)) : 0;
+            long gap = _previousTimeNs < 0 ? 0 : Math.Max(0, timeNs - _previousTimeNs);
+            _previousTimeNs = timeNs;
+            return (long)Math.Round(gap * spec.TimeScale);
+        }
+
+        public void Dispose() => _reader?.Dispose();
+    }
+}

@@ -1,0 +1,152 @@
+using FsCheck;
+using FsCheck.Fluent;
+using HvSim.Analysis.Planning;
+using HvSim.Model.Config;
+
+namespace HvSim.Analysis.Tests;
+
+public class CapacityPlannerTests
+{
+    private const long MiB = 1L << 20;
+
+    /// <summary>PPC970 admission by hand: guests are pinned, so n fit while n × (guest + RMA) ≤ host − reserved.</summary>
+    private sealed class PinnedAdmission(long hostBytes, long reservedBytes, long rmaBytes, long guestBytes) : IPlanEvaluator
+    {
+        public int Calls;
+
+        public ProbeMetrics Evaluate(PlanPoint point, int replication)
+        {
+            Calls++;
+            long host = point.HostMemoryBytes ?? hostBytes;
+            bool fits = point.Guests * (guestBytes + rmaBytes) <= host - reservedBytes;
+            return new ProbeMetrics(fits, 0, 0.001, 0); // pinned guests never HDSI-fault
+        }
+    }
+
+    /// <summary>A metric that grows with the count; replications add -d and +d, so mean = base and the CI half-width is t(0.975, 1)·d.</summary>
+    private sealed class Synthetic(Func<int, double> baseValue, double d) : IPlanEvaluator
+    {
+        public readonly HashSet<(int, int)> Seen = [];
+
+        public ProbeMetrics Evaluate(PlanPoint point, int replication)
+        {
+            Assert.True(Seen.Add((point.Guests, replication)), $"probe {point.Guests} replication {replication} evaluated twice");
+            double v = baseValue(point.Guests) + (replication == 1 ? -d : d);
+            return new ProbeMetrics(true, v, 0, 0);
+        }
+    }
+
+    private static Slo P99AtMost(double limit) => new([new SloLimit(SloMetric.P99FaultLatencyUs, limit)]);
+
+    [Theory]
+    [InlineData(8192, 1024, 7)]   // (8192 − 512) / (1024 + 64) = 7.06
+    [InlineData(6144, 1024, 5)]   // (6144 − 512) / 1088 = 5.18
+    [InlineData(65536, 2048, 30)] // (65536 − 512) / 2112 = 30.79
+    [InlineData(1024, 1024, 0)]   // 1024 − 512 < 1088: not even one guest
+    public void Ppc970FindsTheCountThatFitsInPinnedMemory(long hostMiB, long guestMiB, int expected)
+    {
+        var eval = new PinnedAdmission(hostMiB * MiB, 512 * MiB, 64 * MiB, guestMiB * MiB);
+        var planner = new CapacityPlanner(eval, P99AtMost(1000), replications: 3, maxGuests: 64);
+        var plan = planner.FindMaxGuests(Platform.Ppc970);
+        Assert.Equal(expected, plan.MaxGuests);
+        Assert.Equal(planner.Probes.Count * 3, eval.Calls);
+        if (expected == 0) Assert.Contains("no guest count meets the SLO", plan.Summary);
+        else Assert.Equal(expected + 1, plan.FirstFailing!.Point.Guests);
+    }
+
+    [Fact]
+    public void SmallestHostMemoryForSevenPinnedGuests()
+    {
+        // 512 MiB reserved + 7 × (1024 + 64) MiB = 8128 MiB, a multiple of the 64 MiB step.
+        var eval = new PinnedAdmission(0, 512 * MiB, 64 * MiB, 1024 * MiB);
+        var planner = new CapacityPlanner(eval, P99AtMost(1000), replications: 2, maxGuests: 16);
+        Assert.Equal(8128 * MiB, planner.FindMinHostMemory(Platform.Ppc970, 7, 1024 * MiB, 65536 * MiB, 64 * MiB));
+        Assert.Null(planner.FindMinHostMemory(Platform.Ppc970, 7, 1024 * MiB, 4096 * MiB, 64 * MiB));
+    }
+
+    [Fact]
+    public void MonotoneMetricMatchesBruteForce()
+    {
+        const double t975With1Df = 12.7062047361747; // textbook t(0.975, 1)
+        var cases =
+            from max in Gen.Choose(1, 120)
+            from steps in Gen.ArrayOf(Gen.Choose(0, 50), 120)
+            from limit in Gen.Choose(0, 3000)
+            from d in Gen.Choose(0, 5)
+            select (max, steps, limit, d);
+        Prop.ForAll(cases.ToArbitrary(), c =>
+            {
+                var (max, steps, limit, d) = c;
+                // base(n) = sum of the first n steps: nondecreasing in n.
+                double Base(int n) => steps.Take(n).Sum();
+                var eval = new Synthetic(Base, d);
+                var planner = new CapacityPlanner(eval, P99AtMost(limit), replications: 2, maxGuests: max);
+                int found = planner.FindMaxGuests(Platform.Power7).MaxGuests;
+                int brute = 0;
+                for (int n = 1; n <= max && Base(n) + t975With1Df * d <= limit + 1e-9; n++) brute = n;
+                return found == brute && eval.Seen.Count <= 2 * (2 * (int)Math.Ceiling(Math.Log2(max + 1)) + 2);
+            }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void FinishedProbesAreReused()
+    {
+        var eval = new Synthetic(n => n * 10, 1);
+        var planner = new CapacityPlanner(eval, P99AtMost(205), replications: 2, maxGuests: 100);
+        Assert.Equal(19, planner.FindMaxGuests(Platform.Power7).MaxGuests); // 10n + 12.706 ≤ 205 -> n ≤ 19.2
+        int calls = eval.Seen.Count;
+        planner.FindMaxGuests(Platform.Power7); // Synthetic asserts no (count, replication) is evaluated twice
+        Assert.Equal(calls, eval.Seen.Count);
+    }
+
+    [Fact]
+    public void UnreachableSloIsAClearAnswer()
+    {
+        var eval = new Synthetic(n => 500 + n, 0);
+        var planner = new CapacityPlanner(eval, P99AtMost(100), replications: 2, maxGuests: 50);
+        var plan = planner.FindMaxGuests(Platform.Power7);
+        Assert.Equal(0, plan.MaxGuests);
+        Assert.Null(plan.AtLimit);
+        Assert.Contains("no guest count meets the SLO", plan.Summary);
+        Assert.Contains("p99_fault_latency_us", plan.Summary);
+
+        // The files, plot and report section are written without a crash too.
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        PlanFiles.Write(dir, new PlanResult("study", P99AtMost(100), 2, 50, [plan]));
+        var tables = PlanFiles.TryRead(dir)!;
+        Assert.Equal(0, tables.Plan.Single().MaxGuests);
+        Assert.Contains("no guest count meets the SLO", PlanReportSection.Html(tables));
+        Assert.Single(PlanPlot.Create(dir, tables));
+    }
+}
+
+public class PlanFolderTests
+{
+    [Fact]
+    public void PlanFolderRegeneratesFromPlanCsvAlone()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        var slo = new Slo([new SloLimit(SloMetric.MeanSlowdown, 0.05)]);
+        var planner = new CapacityPlanner(new LinearSlowdown(), slo, replications: 2, maxGuests: 32);
+        // slowdown = 0.004·n ± 0.0001: the CI upper bound 0.004n + 12.706·0.0001 ≤ 0.05 -> n ≤ 12.18.
+        var p7 = planner.FindMaxGuests(Platform.Power7);
+        var p970 = planner.FindMaxGuests(Platform.Ppc970);
+        Assert.Equal(12, p7.MaxGuests);
+        Assert.Equal(12, p970.MaxGuests);
+        PlanFiles.Write(dir, new PlanResult("study", slo, 2, 32, [p7, p970]));
+
+        var output = ReportBuilder.Build(dir);
+        Assert.Contains(output.Figures, f => f.Name == "plan_mean_slowdown");
+        string html = File.ReadAllText(output.ReportHtml);
+        Assert.Contains("Capacity plan", html);
+        Assert.Contains("1.00×", html); // consolidation ratio 12 / 12
+        var row = PlanFiles.TryRead(dir)!.Plan.First(r => r.Platform == "power7");
+        Assert.Equal(0.048, row.Mean!.Value, 9);
+    }
+
+    private sealed class LinearSlowdown : IPlanEvaluator
+    {
+        public ProbeMetrics Evaluate(PlanPoint point, int replication) =>
+            new(true, 0, 0.004 * point.Guests + (replication == 1 ? -0.0001 : 0.0001), 0);
+    }
+}

@@ -1,0 +1,117 @@
+using HvSim.Analysis.Planning;
+using HvSim.Model.Config;
+using HvSim.Scenarios.Language;
+
+namespace HvSim.Analysis.Tests;
+
+public class PlanFileTests
+{
+    private const string Scenario = """
+        name: plantest
+        seed: 7
+        platform: both
+        duration: 200ms
+        interval: 50ms
+        host:
+          memory: 4GiB
+          page_size: 64KiB
+          swap: ssd
+        guests:
+          count: 2
+          name: web
+          memory: 512MiB
+          vcpus: 1
+          workload:
+            kind: uniform
+        """;
+
+    private static string Folder(string plan, string scenario = Scenario)
+    {
+        var dir = Directory.CreateTempSubdirectory("hvsim-plan-").FullName;
+        File.WriteAllText(Path.Combine(dir, "scenario.yaml"), scenario);
+        File.WriteAllText(Path.Combine(dir, "plan.yaml"), plan);
+        return dir;
+    }
+
+    [Fact]
+    public void LoadsEveryKey()
+    {
+        var dir = Folder("""
+            scenario: scenario.yaml
+            slo:
+              p99_fault_latency: 2ms
+              mean_slowdown: 5%
+              major_faults_per_s_per_guest: 40
+            replications: 4
+            max_guests: 20
+            platforms: ppc970
+            confidence: 90%
+            min_host_memory: {guests: 3, platform: ppc970, from: 1GiB, to: 8GiB, step: 128MiB}
+            """);
+        var spec = PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        Assert.Equal(4, spec.Replications);
+        Assert.Equal(20, spec.MaxGuests);
+        Assert.Equal([Platform.Ppc970], spec.Platforms);
+        Assert.Equal(0.9, spec.Slo.Confidence, 12);
+        Assert.Equal([new SloLimit(SloMetric.P99FaultLatencyUs, 2000), new SloLimit(SloMetric.MeanSlowdown, 0.05), new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, 40)], spec.Slo.Limits);
+        Assert.Equal(new MemoryQuestion(Platform.Ppc970, 3, 1L << 30, 8L << 30, 128L << 20), spec.Memory);
+        Assert.Equal("web", spec.Mix.Shares.Single().Profile.Name);
+        Assert.Equal(4L << 30, spec.BaseConfig.Host.MemoryBytes);
+    }
+
+    [Fact]
+    public void ErrorsNameFileLineColumnAndWhatIsAllowed()
+    {
+        var dir = Folder("""
+            scenario: scenario.yaml
+            slo:
+              p99_fault_latencyy: 2ms
+            replications: 0
+            max_gusts: 10
+            mix:
+              db: 1
+            """);
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        string all = string.Join("\n", e.Diagnostics);
+        Assert.Contains(e.Diagnostics, d => d.Line == 3 && d.Message.Contains("p99_fault_latencyy") && d.Message.Contains("did you mean 'p99_fault_latency'"));
+        Assert.Contains(e.Diagnostics, d => d.Line == 4 && d.Column == 15 && d.Message.Contains("replications") && d.Allowed!.Contains("[1, 1000]"));
+        Assert.Contains(e.Diagnostics, d => d.Line == 5 && d.Column == 1 && d.Message.Contains("max_gusts"));
+        Assert.Contains(e.Diagnostics, d => d.Line == 7 && d.Message.Contains("'db'") && d.Allowed == "web");
+        Assert.All(e.Diagnostics, d => Assert.EndsWith("plan.yaml", d.File));
+        Assert.Contains("needs at least one bound", all);
+    }
+
+    [Fact]
+    public void MissingScenarioAndSloAreReported()
+    {
+        var dir = Folder("replications: 2\n");
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        Assert.Contains(e.Diagnostics, d => d.Message.Contains("missing required key 'scenario'"));
+        Assert.Contains(e.Diagnostics, d => d.Message.Contains("missing required key 'slo'"));
+    }
+
+    [Fact]
+    public void Ppc970PlanWithTheRealModelFindsThePinnedFit()
+    {
+        // Host 4 GiB − 512 MiB reserved = 3584 MiB; each pinned guest needs 512 MiB + 64 MiB RMA = 576 MiB:
+        // 6 guests need 3456 MiB and fit, 7 need 4032 MiB and do not.
+        var dir = Folder("""
+            scenario: scenario.yaml
+            slo:
+              p99_fault_latency: 1s
+            replications: 2
+            max_guests: 16
+            platforms: ppc970
+            """);
+        var spec = PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        var output = Path.Combine(dir, "out");
+        var result = PlanRunner.Run(spec, output);
+        var plan = result.Platforms.Single();
+        Assert.Equal(6, plan.MaxGuests);
+        Assert.Equal(7, plan.FirstFailing!.Point.Guests);
+        Assert.False(plan.FirstFailing.AllAdmitted);
+        Assert.True(File.Exists(Path.Combine(output, "plan.csv")));
+        Assert.Contains("Capacity plan", File.ReadAllText(Path.Combine(output, "report.html")));
+        Assert.Contains("plan_file", File.ReadAllText(Path.Combine(output, "manifest.json")));
+    }
+}

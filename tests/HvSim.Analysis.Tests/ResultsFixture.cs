@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace HvSim.Analysis.Tests;
+
+/// <summary>Writes a small results folder from known numbers, in the columns of docs/results-format.md.</summary>
+internal sealed class ResultsFixture : IDisposable
+{
+    public const string SummaryHeader = "scenario,platform,replication,seed,guest,admitted,refusal_reason,guest_memory_bytes,accesses,hpte_hits,h_enter_calls,hdsi_faults,minor_faults,major_faults,fault_retries,unmap_hva_calls,hptes_invalidated,tlbies,age_hva_calls,pages_reclaimed,swap_ins,swap_outs,pinned_pages,fault_latency_mean_us,fault_latency_p50_us,fault_latency_p90_us,fault_latency_p99_us,fault_latency_p999_us,stalled_s,vcpu_s,stall_fraction,simulated_s";
+    public const string HostHeader = "scenario,platform,replication,seed,memory_bytes,page_size_bytes,watermark_min_bytes,watermark_low_bytes,watermark_high_bytes,kswapd_wakeups,direct_reclaims,pages_scanned,swap_full_events";
+    public const string TimeseriesHeader = "scenario,platform,replication,seed,time_s,guest,resident_bytes,free_bytes,swap_used_bytes,swap_cache_bytes,accesses,hdsi_faults,minor_faults,major_faults,unmap_hva_calls,tlbies";
+    public const string FaultLatencyHeader = "scenario,platform,replication,seed,guest,bucket_lower_us,bucket_upper_us,count";
+
+    public string Dir { get; } = Directory.CreateTempSubdirectory("hvsim-analysis-").FullName;
+    private readonly bool _batch;
+    private readonly List<string> _summary = [], _host = [], _series = [], _latency = [];
+
+    public ResultsFixture(bool batch = false) => _batch = batch;
+
+    private string Key(string platform, int rep, string? runId) =>
+        (_batch ? $"{runId}," : "") + $"quick,{platform},{rep},{100 + rep}";
+
+    /// <summary>A guest row; unset counters are zero.</summary>
+    public ResultsFixture Guest(string platform, int rep, string guest, bool admitted = true, long accesses = 1000,
+        long hdsi = 0, long minor = 0, long major = 0, long unmaps = 0, long tlbies = 0, long swapIns = 0, long swapOuts = 0,
+        double stalledS = 0, double vcpuS = 10, double simulatedS = 10, double latencyMeanUs = 0, string? runId = null)
+    {
+        string stall = vcpuS > 0 ? F(stalledS / vcpuS) : "";
+        _summary.Add($"{Key(platform, rep, runId)},{guest},{(admitted ? "true" : "false")},{(admitted ? "" : "does not fit")},1073741824,{accesses},0,0,{hdsi},{minor},{major},0,{unmaps},{unmaps},{tlbies},0,0,{swapIns},{swapOuts},0,{(hdsi > 0 ? F(latencyMeanUs) : "")},,,,,{F(stalledS)},{F(vcpuS)},{stall},{F(simulatedS)}");
+        return this;
+    }
+
+    public ResultsFixture Host(string platform, int rep, long memory = 8L << 30, long wmin = 32L << 20, long kswapd = 0, string? runId = null)
+    {
+        _host.Add($"{Key(platform, rep, runId)},{memory},65536,{wmin},{wmin * 5 / 4},{wmin * 3 / 2},{kswapd},0,0,0");
+        return this;
+    }
+
+    public ResultsFixture HostSample(string platform, int rep, double t, long free, long swapUsed, string? runId = null)
+    {
+        _series.Add($"{Key(platform, rep, runId)},{F(t)},host,,{free},{swapUsed},0,,,,,,");
+        return this;
+    }
+
+    public ResultsFixture GuestSample(string platform, int rep, double t, string guest, long resident, long hdsi = 0, long minor = 0, long major = 0, long unmaps = 0, long tlbies = 0, string? runId = null)
+    {
+        _series.Add($"{Key(platform, rep, runId)},{F(t)},{guest},{resident},,,,100,{hdsi},{minor},{major},{unmaps},{tlbies}");
+        return this;
+    }
+
+    public ResultsFixture Bucket(string platform, int rep, string guest, double lower, double upper, long count, string? runId = null)
+    {
+        _latency.Add($"{Key(platform, rep, runId)},{guest},{F(lower)},{F(upper)},{count}");
+        return this;
+    }
+
+    public ResultsFixture Write(string? manifestJson = null, string? runsCsv = null)
+    {
+        string prefix = _batch ? "run_id," : "";
+        Save("summary.csv", prefix + SummaryHeader, _summary);
+        if (_host.Count > 0) Save("host.csv", prefix + HostHeader, _host);
+        if (_series.Count > 0) Save("timeseries.csv", prefix + TimeseriesHeader, _series);
+        if (_latency.Count > 0) Save("fault_latency.csv", prefix + FaultLatencyHeader, _latency);
+        if (manifestJson is not null) File.WriteAllText(Path.Combine(Dir, "manifest.json"), manifestJson);
+        if (runsCsv is not null) File.WriteAllText(Path.Combine(Dir, "runs.csv"), runsCsv);
+        return this;
+    }
+
+    private void Save(string name, string header, List<string> rows) =>
+        File.WriteAllText(Path.Combine(Dir, name), header + "\n" + string.Join("\n", rows) + "\n");
+
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+    }
+}
