@@ -113,7 +113,7 @@ public static class ModelBenchmarks
             page.Flags &= ~HostPageFlags.Dirty;
             if (!host.SwapCache.AddToSwap(ref page, p)) throw new InvalidOperationException("refaults benchmark: swap too small");
         }
-        var vcpu = new Vcpu(vm, host, new RefaultSource(host, vm, faults));
+        var vcpu = new Vcpu(vm, host, new RefaultSource(host, vm, faults), 0);
         sim.Start(vcpu.Run());
         sim.Run();
         if (vm.Counters.HdsiFaults != faults || vm.Counters.MinorFaults != faults)

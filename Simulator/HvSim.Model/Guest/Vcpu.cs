@@ -28,9 +28,15 @@ public sealed class Vcpu
     private bool _pending;
     private bool _firstAttempt;
     private long _stallFrom = -1;
+    private bool _inGuest = true;
+    /// <summary>Time lost to exits of sibling threads, not yet applied to <see cref="Clock"/>.</summary>
+    private long _coExitPending;
+    /// <summary>End of the latest sibling-forced exit window, so overlapping sibling exits cost one exit.</summary>
+    private long _coExitUntil;
 
-    public Vcpu(Vm vm, Host host, IAccessSource source)
+    public Vcpu(Vm vm, Host host, IAccessSource source, int vcpuId)
     {
+        VcpuId = vcpuId;
         _vm = vm;
         _host = host;
         _sim = host.Sim;
@@ -42,6 +48,9 @@ public sealed class Vcpu
         _end = host.Config.DurationNs;
     }
 
+    /// <summary>vcpu_id: vCPUs vcpuId / threads_per_core share a virtual core.</summary>
+    public int VcpuId { get; }
+
     /// <summary>This vCPU's own time: at or ahead of <see cref="Simulation.Now"/>, never past the next event.</summary>
     public long Clock { get; private set; }
 
@@ -50,6 +59,19 @@ public sealed class Vcpu
     private Command Sleep() => Command.Delay(Clock - _sim.Now);
 
     private void StallBegin() => _stallFrom = Clock;
+
+    /// <summary>
+    /// A sibling thread of this vCPU's vcore exits to the host at <paramref name="t"/> (kvmppc_run_core pulls every
+    /// thread of the core out, kernel-model.md §2.3.1): a vCPU that was running guest code loses one exit + re-entry.
+    /// </summary>
+    internal void PullOutForSiblingExit(long t)
+    {
+        if (!_inGuest || _stallFrom >= 0) return; // already out of the guest
+        long until = t + _costs.ExitNs;
+        if (until <= _coExitUntil) return;
+        _coExitPending += until - Math.Max(t, _coExitUntil);
+        _coExitUntil = until;
+    }
 
     private void StallEnd()
     {
@@ -81,12 +103,26 @@ public sealed class Vcpu
         {
             if (Clock >= _end)
             {
+                _inGuest = false;
                 yield return Command.Wait(_sim.NewEvent()); // the run is over: park for good
+                continue;
+            }
+            if (_coExitPending > 0)
+            {
+                _counters.VcoreExits++;
+                AddStall(Clock, Clock + _coExitPending);
+                Clock += _coExitPending;
+                _coExitPending = 0;
+                if (MustYield) yield return Sleep();
                 continue;
             }
             if (!_pending)
             {
-                if (!_source.Next(Clock, ref _access)) yield break;
+                if (!_source.Next(Clock, ref _access))
+                {
+                    _inGuest = false;
+                    yield break;
+                }
                 _pending = true;
                 _firstAttempt = true;
                 _counters.Accesses++;
@@ -167,7 +203,9 @@ public sealed class Vcpu
             _counters.Exits++;
             bool protection = (hpt[idx].Flags & HpteFlags.Valid) != 0;
             if (protection) _counters.ProtectionFaults++;
-            Clock += _costs.RealModeHcallNs + _costs.ExitNs;
+            Clock += _costs.RealModeHcallNs;
+            _vm.VcoreExit(this, Clock);
+            Clock += _costs.ExitNs;
             if (MustYield) yield return Sleep();
 
             // kvmppc_book3s_hv_page_fault, step a: the HPTE must still be the one that faulted.

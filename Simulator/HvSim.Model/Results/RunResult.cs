@@ -42,6 +42,8 @@ public sealed class GuestResult
     public long ProtectionFaults { get; set; }
     /// <summary>Full exits to the host kernel (HDSI virtual-mode handling and PPC970 first-touch H_ENTER).</summary>
     public long Exits { get; set; }
+    /// <summary>Times a vCPU running guest code was pulled out because a sibling thread of its vcore exited (POWER7).</summary>
+    public long VcoreExits { get; set; }
     /// <summary>vCPU time spent stalled in exits, faults, I/O and reclaim, summed over vCPUs (after warm-up).</summary>
     public long StalledNs { get; set; }
     /// <summary>vCPU time simulated, summed over vCPUs (after warm-up).</summary>

@@ -67,5 +67,5 @@ public class EquivalenceTests
     internal static string Fingerprint(GuestResult g) => string.Join(",",
         g.Guest, g.Admitted, g.RefusalReason, g.Accesses, g.HpteHits, g.HEnterCalls, g.HdsiFaults, g.MinorFaults, g.MajorFaults, g.FaultRetries,
         g.UnmapHvaCalls, g.HptesInvalidated, g.Tlbies, g.AgeHvaCalls, g.PagesReclaimed, g.SwapIns, g.SwapOuts, g.PinnedPages, g.HRemoveCalls,
-        g.ProtectionFaults, g.Exits, g.StalledNs, g.VcpuNs, g.FaultLatency.Count, g.FaultLatency.Sum);
+        g.ProtectionFaults, g.Exits, g.VcoreExits, g.StalledNs, g.VcpuNs, g.FaultLatency.Count, g.FaultLatency.Sum);
 }
