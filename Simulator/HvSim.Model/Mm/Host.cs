@@ -124,7 +124,10 @@ public sealed class Host
         WakePageFreedWaiters();
     }
 
-    /// <summary>do_anonymous_page for a store or read of a never-touched page: a zeroed, writable, dirty page.</summary>
+    /// <summary>
+    /// do_anonymous_page for a never-touched page: a zeroed, writable, dirty page (a read does not map the shared zero
+    /// page here: every first touch allocates).
+    /// </summary>
     public void ZeroFill(int hostPage)
     {
         ref var page = ref Pages[hostPage];
