@@ -191,4 +191,19 @@ public class EventOrderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.ScheduleTimeout(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.Schedule(-5, () => { }));
     }
+
+    [Fact]
+    public void RunningTheSimulationFromInsideAProcessIsRefused()
+    {
+        var sim = new Simulation();
+        Exception? caught = null;
+        IEnumerable<Command> P()
+        {
+            caught = Record.Exception(() => sim.Run());
+            yield break;
+        }
+        sim.Start(P());
+        sim.Run();
+        Assert.IsType<InvalidOperationException>(caught);
+    }
 }

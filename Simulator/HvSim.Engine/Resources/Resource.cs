@@ -57,7 +57,9 @@ public sealed class Resource
     /// <paramref name="priority"/> values are served first (FIFO within a priority). With <paramref name="preempt"/>,
     /// a request that finds no free unit takes one from the least important holder whose priority is strictly
     /// worse (the latest such request); that holder is interrupted with a <see cref="Preempted"/> cause.
-    /// Dispose <paramref name="request"/> to release the unit or to withdraw a request still waiting.
+    /// Dispose <paramref name="request"/> to release the unit or to withdraw a request still waiting. A process
+    /// interrupted while waiting should check <see cref="ResourceRequest.IsGranted"/>: a unit granted at the same
+    /// instant is still its own until disposed.
     /// </summary>
     public Command Request(out ResourceRequest request, int priority = 0, bool preempt = false)
     {
