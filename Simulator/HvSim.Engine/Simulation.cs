@@ -308,7 +308,7 @@ public sealed class Simulation
         {
             if (_urgent.Count > 0 && !IsLive(_urgent.HeadWho)) { _urgent.Pop(); continue; }
             if (_urgent.Count == 0 && _normal.Count > 0 && !IsLive(_normal.HeadWho)) { _normal.Pop(); continue; }
-            if (_urgent.Count + _normal.Count == 0 && _heap.Count > 0 && !IsLive(_heap.Top.Who)) { _heap.Pop(); continue; }
+            if (_urgent.Count + _normal.Count == 0 && _heap.Count > 0 && !IsLive(_heap.Peek().Who)) { _heap.Pop(); continue; }
             return;
         }
     }
