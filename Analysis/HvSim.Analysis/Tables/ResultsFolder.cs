@@ -55,7 +55,12 @@ public sealed class ResultsFolder
     private static List<T> ReadOptional<T>(string directory, string file)
     {
         string path = Path.Combine(directory, file);
-        if (!File.Exists(path)) return [];
+        return File.Exists(path) ? ReadTable<T>(path) : [];
+    }
+
+    /// <summary>Reads one CSV file as <typeparamref name="T"/> records; a bad file is a <see cref="ResultsFolderException"/> naming file and record.</summary>
+    public static List<T> ReadTable<T>(string path)
+    {
         try
         {
             using var reader = CsvReader.FromFile(path);
