@@ -1,61 +1,307 @@
+using System.Runtime.CompilerServices;
+using HvSim.Engine.Kernel;
+
 namespace HvSim.Engine;
 
+/// <summary>Priority class of an event: among events due at the same time, lower classes fire first.</summary>
+public enum EventPriority : byte
+{
+    /// <summary>Interrupts and preemptions: before anything else due at the same instant.</summary>
+    Urgent = 0,
+    /// <summary>Everything else.</summary>
+    Normal = 1,
+}
+
 /// <summary>
-/// The event loop. Time is integer nanoseconds; events fire in the total order (time, sequence number),
-/// the sequence number being given once, at scheduling, so simultaneous events fire in FIFO order.
+/// The event loop. Time is integer nanoseconds; events fire in the total order (time, priority class, scheduling
+/// sequence): simultaneous events of one class fire in the order they were scheduled, however large the queue.
 /// </summary>
+/// <remarks>
+/// Future events are 16-byte structs in a radix heap (<see cref="RadixQueue"/>) that keeps equal keys in FIFO
+/// order; zero-delay wake-ups go to one FIFO ring per class, merged with the heap by key. The sequence is thus
+/// the order of scheduling itself, kept structurally rather than stored, and nothing ever renumbers it.
+/// Processes and callbacks live in a slot table; an event
+/// names its target by (slot, generation), and a slot's generation moves on whenever its process resumes, is
+/// interrupted or ends, so any other wake-up still pending for the old wait is recognised as stale when it pops
+/// and skipped. That is how waits with deadlines, AnyOf, interrupts and cancellation work without ever searching
+/// the queue.
+/// </remarks>
 public sealed class Simulation
 {
     /// <summary>Seed used when a scenario gives none: never the clock, so runs repeat.</summary>
     public const ulong DefaultSeed = 0x5EED_2012_0303UL;
 
-    private readonly PriorityQueue<Process, (long Time, long Seq)> _queue = new();
-    private long _seq;
+    internal const int SlotBits = 24;
+    internal const ulong SlotMask = (1UL << SlotBits) - 1;
+    private const ulong GenMask = (1UL << (64 - SlotBits)) - 1;
+    /// <summary>Latest time an event can be scheduled for (keys hold time * 2 + class).</summary>
+    public const long MaxTime = long.MaxValue >> 1;
+
+    private struct Slot
+    {
+        public Process? Proc;
+        public object? Callback;
+        public ulong Gen;
+    }
+
+    private readonly RadixQueue _heap = new();
+    private readonly WakeRing _urgent = new();
+    private readonly WakeRing _normal = new();
+    // Slot 0 is the target of fire-and-forget timeouts: no process, no callback, generation 0 forever.
+    private Slot[] _slots = new Slot[64];
+    private int _slotsUsed = 1;
+    private int[] _freeSlots = new int[64];
+    private int _freeCount;
 
     public Simulation(ulong seed = DefaultSeed) => Seed = seed;
 
     public ulong Seed { get; }
+
+    /// <summary>Simulated time in nanoseconds.</summary>
     public long Now { get; private set; }
+
+    /// <summary>Events processed so far (stale wake-ups of cancelled waits are not counted).</summary>
     public long ProcessedEvents { get; private set; }
+
+    /// <summary>Entries waiting in the queue, including stale ones not yet popped.</summary>
+    public int PendingEvents => _heap.Count + _urgent.Count + _normal.Count;
+
+    /// <summary>The process whose step is running, or null between steps (e.g. in a scheduled callback).</summary>
+    public Process? ActiveProcess => _activeSlot != 0 ? _slots[_activeSlot].Proc : null;
+
+    // Slot of the running process (0 = none): an int, so switching costs no GC write barrier.
+    private int _activeSlot;
+
+    internal void SetActive(int slot) => _activeSlot = slot;
 
     /// <summary>Start a process; its first step runs at the current time, after events already due now.</summary>
     public Process Start(IEnumerable<Command> body, string name = "process")
     {
-        var p = new Process(body.GetEnumerator(), name);
-        ScheduleResume(p, 0);
+        ArgumentNullException.ThrowIfNull(body);
+        int slot = AllocSlot();
+        var p = new Process(this, body.GetEnumerator(), name, slot);
+        _slots[slot].Proc = p;
+        WakeNow(WhoOf(slot));
         return p;
     }
 
     public SimEvent NewEvent() => new(this);
 
+    /// <summary>An event that triggers by itself after <paramref name="delay"/> ns (for AnyOf/AllOf; allocates).</summary>
+    public SimEvent Timeout(long delay)
+    {
+        var e = new SimEvent(this);
+        ScheduleTarget(delay, e, EventPriority.Normal);
+        return e;
+    }
+
+    /// <summary>Call <paramref name="action"/> after <paramref name="delay"/> ns; the handle can cancel it.</summary>
+    public ScheduledCall Schedule(long delay, Action action, EventPriority priority = EventPriority.Normal)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return ScheduleTarget(delay, action, priority);
+    }
+
+    /// <summary>
+    /// A fire-and-forget timeout: it wakes nobody, but it is an event (counted, and <see cref="Run()"/> advances
+    /// the clock to it). Allocates nothing.
+    /// </summary>
+    public void ScheduleTimeout(long delay)
+    {
+        CheckDelay(delay);
+        Enqueue(Now, delay, EventPriority.Normal, 0);
+    }
+
     /// <summary>An independent random stream derived from the master seed and a component name.</summary>
     public RngStream Rng(string component) => new(Seed, component);
 
     /// <summary>Time of the next pending event, or <see cref="long.MaxValue"/> when none.</summary>
-    public long Peek() => _queue.TryPeek(out _, out var key) ? key.Time : long.MaxValue;
+    public long Peek()
+    {
+        DropStaleHeads();
+        if (_urgent.Count + _normal.Count > 0) return Now;
+        return _heap.Count > 0 ? _heap.MinKey >> 1 : long.MaxValue;
+    }
 
     /// <summary>Process one event; false when none is pending.</summary>
     public bool Step()
     {
-        if (!_queue.TryDequeue(out var p, out var key)) return false;
-        Now = key.Time;
-        ProcessedEvents++;
-        p.Resume(this);
-        return true;
+        while (TryPop(long.MaxValue, out long time, out ulong who))
+            if (Dispatch(time, who)) return true;
+        return false;
     }
 
+    /// <summary>Run until no event is pending.</summary>
     public void Run()
     {
-        while (Step()) { }
+        while (TryPop(long.MaxValue, out long time, out ulong who)) Dispatch(time, who);
     }
 
     /// <summary>Run every event due at or before <paramref name="until"/>, then set the clock to it.</summary>
     public void Run(long until)
     {
         if (until < Now) throw new ArgumentOutOfRangeException(nameof(until), until, $"until must be >= Now ({Now})");
-        while (Peek() <= until) Step();
+        while (TryPop(until, out long time, out ulong who)) Dispatch(time, who);
         Now = until;
     }
 
-    internal void ScheduleResume(Process p, long delay) => _queue.Enqueue(p, (Now + delay, _seq++));
+    // ---- kernel internals used by processes and resources ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong WhoOf(int slot) => (_slots[slot].Gen << SlotBits) | (uint)slot;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool IsLive(ulong who) => _slots[(int)(who & SlotMask)].Gen == who >> SlotBits;
+
+    /// <summary>Wake <paramref name="who"/> at the current time, after everything already due now.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WakeNow(ulong who) => _normal.Push(who);
+
+    /// <summary>Wake <paramref name="who"/> now unless its wait has already ended.</summary>
+    internal void WakeIfLive(ulong who)
+    {
+        if (IsLive(who)) WakeNow(who);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WakeAfter(long delay, ulong who)
+    {
+        if (delay == 0) WakeNow(who);
+        else Enqueue(Now, delay, EventPriority.Normal, who);
+    }
+
+    /// <summary>End the current wait of the process in <paramref name="slot"/> and wake it before anything else due now.</summary>
+    internal void WakeUrgently(int slot)
+    {
+        ref Slot s = ref _slots[slot];
+        s.Gen = (s.Gen + 1) & GenMask;
+        _urgent.Push(WhoOf(slot));
+    }
+
+    internal void FreeSlot(int slot)
+    {
+        ref Slot s = ref _slots[slot];
+        s.Proc = null;
+        s.Callback = null;
+        s.Gen = (s.Gen + 1) & GenMask;
+        if (_freeCount == _freeSlots.Length) Array.Resize(ref _freeSlots, _freeSlots.Length * 2);
+        _freeSlots[_freeCount++] = slot;
+    }
+
+    internal void Cancel(ulong who)
+    {
+        if (IsLive(who) && (who & SlotMask) != 0) FreeSlot((int)(who & SlotMask));
+    }
+
+    private ScheduledCall ScheduleTarget(long delay, object target, EventPriority priority)
+    {
+        CheckDelay(delay);
+        int slot = AllocSlot();
+        _slots[slot].Callback = target;
+        ulong who = WhoOf(slot);
+        if (delay == 0) (priority == EventPriority.Urgent ? _urgent : _normal).Push(who);
+        else Enqueue(Now, delay, priority, who);
+        return new ScheduledCall(this, who);
+    }
+
+    private static void CheckDelay(long delay)
+    {
+        if (delay < 0) throw new ArgumentOutOfRangeException(nameof(delay), delay, "delay must be >= 0");
+    }
+
+    /// <summary>Push a future event (delay > 0; zero delays go to the rings).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Enqueue(long now, long delay, EventPriority priority, ulong who)
+    {
+        if (delay > MaxTime - now) ThrowBeyondMaxTime(delay);
+        _heap.Push(((now + delay) << 1) | (long)priority, who);
+    }
+
+    private void ThrowBeyondMaxTime(long delay) =>
+        throw new ArgumentOutOfRangeException(nameof(delay), delay, $"event would be due after {nameof(MaxTime)} ({MaxTime} ns)");
+
+    private int AllocSlot()
+    {
+        if (_freeCount > 0) return _freeSlots[--_freeCount];
+        if (_slotsUsed == _slots.Length)
+        {
+            if ((ulong)_slots.Length * 2 > SlotMask + 1)
+                throw new InvalidOperationException($"more than {SlotMask} live processes and callbacks");
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+        return _slotsUsed++;
+    }
+
+    /// <summary>Pop the next entry in total order if it is due at or before <paramref name="until"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryPop(long until, out long time, out ulong who)
+    {
+        if (_urgent.Count + _normal.Count == 0)
+        {
+            // Without a bound, pop straight away (one bucket scan instead of two).
+            if (_heap.Count == 0 || (until != long.MaxValue && (_heap.MinKey >> 1) > until)) { time = 0; who = 0; return false; }
+            var e = _heap.Pop();
+            time = e.Key >> 1;
+            who = e.Who;
+            return true;
+        }
+        return TryPopMerged(until, out time, out who);
+    }
+
+    private bool TryPopMerged(long until, out long time, out ulong who)
+    {
+        // Ring entries are due now and were scheduled now; a heap entry due now was scheduled earlier, so it goes
+        // first unless its class is lower priority than the ring's.
+        if (Now > until) { time = 0; who = 0; return false; }
+        WakeRing ring = _urgent.Count > 0 ? _urgent : _normal;
+        long ringKey = (Now << 1) | (_urgent.Count > 0 ? (long)EventPriority.Urgent : (long)EventPriority.Normal);
+        if (_heap.Count > 0 && _heap.MinKey <= ringKey)
+        {
+            var e = _heap.Pop();
+            time = e.Key >> 1;
+            who = e.Who;
+            return true;
+        }
+        time = Now;
+        who = ring.HeadWho;
+        ring.Pop();
+        return true;
+    }
+
+    /// <summary>Run one popped entry; false if it was stale.</summary>
+    private bool Dispatch(long time, ulong who)
+    {
+        int slot = (int)(who & SlotMask);
+        ref Slot s = ref _slots[slot];
+        ulong gen = who >> SlotBits;
+        if (s.Gen != gen) return false;
+        Now = time;
+        ProcessedEvents++;
+        Process? p = s.Proc;
+        if (p != null)
+        {
+            ulong next = (gen + 1) & GenMask;
+            s.Gen = next;
+            p.Resume((next << SlotBits) | (uint)slot);
+        }
+        else if (slot != 0)
+        {
+            object target = s.Callback!;
+            FreeSlot(slot);
+            if (target is SimEvent e) e.Trigger();
+            else ((Action)target)();
+        }
+        return true;
+    }
+
+    private void DropStaleHeads()
+    {
+        while (true)
+        {
+            if (_urgent.Count > 0 && !IsLive(_urgent.HeadWho)) { _urgent.Pop(); continue; }
+            if (_urgent.Count == 0 && _normal.Count > 0 && !IsLive(_normal.HeadWho)) { _normal.Pop(); continue; }
+            if (_urgent.Count + _normal.Count == 0 && _heap.Count > 0 && !IsLive(_heap.Top.Who)) { _heap.Pop(); continue; }
+            return;
+        }
+    }
 }

@@ -15,12 +15,16 @@ public static class SimulationRunner
     public static RunResult Run(SimulationConfig config, IProgress<double>? progress = null, CancellationToken cancel = default) =>
         Run(config, pages => CreatePolicy(config.Host, pages), progress, cancel);
 
-    /// <summary>The host's anon LRU: the policy the scenario names, over one page id per host page of guest RAM.</summary>
+    /// <summary>
+    /// The host's anon LRU: the policy the scenario names, over one page id per host page of guest RAM, sized (SLRU)
+    /// for the host memory guests can use.
+    /// </summary>
     public static IReplacementPolicy CreatePolicy(HostConfig host, int pages) => host.Policy switch
     {
         // calculate_zone_inactive_ratio from the zone size (one ppc64 zone holds all of memory).
         ReclaimPolicyKind.TwoList => new TwoListPolicy(pages, host.PageSizeBytes, host.MemoryBytes),
-        var kind => ReplacementPolicies.Create(kind.ToString().ToLowerInvariant(), pages, pages, host.PageSizeBytes),
+        var kind => ReplacementPolicies.Create(kind.ToString().ToLowerInvariant(), pages,
+            (int)Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes), host.PageSizeBytes),
     };
 
     internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, IProgress<double>? progress = null,

@@ -6,11 +6,12 @@ namespace HvSim.Traces;
 /// </summary>
 public sealed class DenseTrace
 {
-    private DenseTrace(int[] pages, long requests, int uniquePages)
+    private DenseTrace(int[] pages, long requests, int uniquePages, PageMapping? mapping)
     {
         Pages = pages;
         Requests = requests;
         UniquePages = uniquePages;
+        Mapping = mapping;
     }
 
     /// <summary>Dense page ids in [0, <see cref="UniquePages"/>), one per page reference.</summary>
@@ -18,6 +19,8 @@ public sealed class DenseTrace
     /// <summary>Trace records read (fewer than page references when requests expand to several pages).</summary>
     public long Requests { get; }
     public int UniquePages { get; }
+    /// <summary>How requests became pages; null for references given directly.</summary>
+    public PageMapping? Mapping { get; }
 
     public static DenseTrace Load(ITraceReader reader, PageMapping mapping)
     {
@@ -29,7 +32,7 @@ public sealed class DenseTrace
             var (first, count) = mapping.Pages(request);
             for (long k = 0; k < count; k++) pages.Add(remapper.Dense(first + (ulong)k));
         }
-        return new DenseTrace([.. pages], reader.RecordNumber, remapper.UniquePages);
+        return new DenseTrace([.. pages], reader.RecordNumber, remapper.UniquePages, mapping);
     }
 
     public static DenseTrace Load(string path, TraceFormat format, PageMapping mapping, CsvTraceColumns? csvColumns = null)
@@ -43,6 +46,6 @@ public sealed class DenseTrace
     {
         int unique = pages.Length == 0 ? 0 : pages.Max() + 1;
         if (pages.Length > 0 && pages.Min() < 0) throw new ArgumentException("dense page ids must be >= 0", nameof(pages));
-        return new DenseTrace(pages, pages.Length, unique);
+        return new DenseTrace(pages, pages.Length, unique, null);
     }
 }

@@ -14,7 +14,7 @@ public sealed class MissRatioCurve
     /// <summary>References the hit counts are out of: the expected sample size rate·N under SHARDS_adj.</summary>
     private readonly double _total;
 
-    private MissRatioCurve(long[] histogram, long references, long totalReferences, long coldMisses, int distinctPages, double rate)
+    private MissRatioCurve(long[] histogram, long references, long totalReferences, long coldMisses, double rate)
     {
         // SHARDS_adj: a sample that caught more (or fewer) references than rate·N expects is usually off because of
         // one hot page's luck; the difference goes to the smallest distance, where hot pages' reuses sit.
@@ -30,7 +30,8 @@ public sealed class MissRatioCurve
         References = references;
         ColdMisses = coldMisses;
         SamplingRate = rate;
-        DistinctPages = (long)Math.Round(distinctPages / rate);
+        // Each sampled page's first reference is a cold miss, so they count the sampled pages.
+        DistinctPages = (long)Math.Round(coldMisses / rate);
     }
 
     /// <summary>References the curve was computed from (the sampled ones under SHARDS).</summary>
@@ -132,7 +133,7 @@ public sealed class MissRatioCurve
             Add(fenwick, time, 1);
             lastTime[page] = time;
         }
-        return new MissRatioCurve(histogram, pages.Length, totalReferences, cold, (int)cold, rate);
+        return new MissRatioCurve(histogram, pages.Length, totalReferences, cold, rate);
     }
 
     /// <summary>SHARDS' spatial filter: a page is in the sample iff its hash lands in the lowest <c>rate</c> of the range.</summary>

@@ -16,7 +16,8 @@ public static class Manifest
     private static readonly JsonSerializerOptions ConfigOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        // Enum values as scenario files write them: power7, ppc970, rbit, twolist.
+        Converters = { new JsonStringEnumConverter(new LowerCaseNames()) },
         // Settings only: computed properties (no setter) may be expensive, e.g. a trace's distinct page count scans the file.
         TypeInfoResolver = new DefaultJsonTypeInfoResolver
         {
@@ -79,6 +80,11 @@ public static class Manifest
         if (spec is MixWorkload mix)
             for (int i = 0; i < mix.Streams.Count; i++) result["streams"]![i]!["workload"] = Workload(mix.Streams[i].Workload);
         return result;
+    }
+
+    private sealed class LowerCaseNames : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
     }
 
     public static void Write(string path, JsonNode manifest) =>

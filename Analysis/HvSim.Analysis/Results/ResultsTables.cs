@@ -11,12 +11,6 @@ public static class ResultsTables
     public const string FaultLatency = "fault_latency.csv";
     public const string Manifest = "manifest.json";
 
-    /// <summary>The `outputs:` names and their files.</summary>
-    public static readonly IReadOnlyDictionary<string, string> OutputFiles = new Dictionary<string, string>
-    {
-        ["summary"] = Summary, ["host"] = Host, ["timeseries"] = Timeseries, ["fault_latency"] = FaultLatency,
-    };
-
     public static CsvWriterOptions Options { get; } = CsvWriterOptions.Default with { NewLine = "\n", TrueValue = "true", FalseValue = "false" };
 
     /// <summary>The tables of one or more runs into <paramref name="dir"/> (only those named in <paramref name="outputs"/>).</summary>

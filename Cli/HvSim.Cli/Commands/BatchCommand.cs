@@ -25,30 +25,28 @@ internal static class BatchCommand
         };
         cmd.SetAction(parse => CliScenarios.Guard(() =>
         {
+            var scenarios = ScenarioSet.Load(parse.GetValue(paths)!);
+            var options = new BatchOptions
             {
-                var scenarios = ScenarioSet.Load(parse.GetValue(paths)!);
-                var options = new BatchOptions
-                {
-                    OutDir = parse.GetValue(outDir)!,
-                    Jobs = Math.Max(1, parse.GetValue(jobs)),
-                    Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s, Environment.GetEnvironmentVariable) : null,
-                    SeedOverride = parse.GetValue(seed),
-                    Check = parse.GetValue(check),
-                    MaxMemoryBytes = CliScenarios.MaxMemory(parse.GetValue(maxMemory)),
-                };
-                var runner = new BatchRunner(config => SimulationRunner.Run(config));
-                var clock = Stopwatch.StartNew();
-                BatchOutcome outcome;
-                if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
-                {
-                    outcome = null!;
-                    AnsiConsole.Progress()
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                        .Start(ctx => outcome = runner.Run(scenarios, options, new SpectreProgress(ctx)));
-                }
-                else outcome = runner.Run(scenarios, options, new PlainProgress());
-                return Report(outcome, options, clock.Elapsed);
+                OutDir = parse.GetValue(outDir)!,
+                Jobs = Math.Max(1, parse.GetValue(jobs)),
+                Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s, Environment.GetEnvironmentVariable) : null,
+                SeedOverride = parse.GetValue(seed),
+                Check = parse.GetValue(check),
+                MaxMemoryBytes = CliScenarios.MaxMemory(parse.GetValue(maxMemory)),
+            };
+            var runner = new BatchRunner(config => SimulationRunner.Run(config));
+            var clock = Stopwatch.StartNew();
+            BatchOutcome outcome;
+            if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+            {
+                outcome = null!;
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx => outcome = runner.Run(scenarios, options, new SpectreProgress(ctx)));
             }
+            else outcome = runner.Run(scenarios, options, new PlainProgress());
+            return Report(outcome, options, clock.Elapsed);
         }));
         return cmd;
     }
@@ -58,7 +56,11 @@ internal static class BatchCommand
         var shardText = options.Shard is null ? "" : $" (shard {options.Shard}: {o.InShard} of them)";
         Console.WriteLine($"{o.Planned} runs planned{shardText}: {o.Ran} ran, {o.Skipped} already done, {o.Failed.Count} failed, in {wall.TotalSeconds:0.0} s.");
         foreach (var (id, error) in o.Failed) Console.Error.WriteLine($"run {id} failed: {error.Message}");
-        if (o.Complete) Console.WriteLine($"Results in {options.OutDir}");
+        if (o.Complete)
+        {
+            Console.WriteLine($"Results in {options.OutDir}");
+            CliScenarios.WriteReport(options.OutDir);
+        }
         else if (o.Failed.Count == 0) Console.WriteLine($"This shard is done; combine the shard folders with: hvsim merge DIR... --out DIR");
         return o.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
     }

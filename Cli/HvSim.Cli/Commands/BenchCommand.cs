@@ -8,6 +8,8 @@ internal static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Run speed benchmarks and print one row per workload");
+        bench.Subcommands.Add(BenchEngineCommand.Create());
+        bench.Subcommands.Add(BenchModelCommand.Create());
         return bench;
     }
 }

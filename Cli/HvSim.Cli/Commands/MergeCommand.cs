@@ -15,13 +15,15 @@ internal static class MergeCommand
         cmd.SetAction(parse => CliScenarios.Guard(() =>
         {
             var clock = Stopwatch.StartNew();
+            var outcome = BatchMerger.Merge(parse.GetValue(dirs)!, parse.GetValue(outDir)!);
+            Console.WriteLine($"{outcome.Planned} runs in the batch: {outcome.Ran} copied, {outcome.Skipped} already there, {outcome.Failed.Count} missing.");
+            foreach (var (id, _) in outcome.Failed) Console.Error.WriteLine($"missing run {id}: no shard folder has it (run that shard again)");
+            if (outcome.Complete)
             {
-                var outcome = BatchMerger.Merge(parse.GetValue(dirs)!, parse.GetValue(outDir)!);
-                Console.WriteLine($"{outcome.Planned} runs in the batch: {outcome.Ran} copied, {outcome.Skipped} already there, {outcome.Failed.Count} missing.");
-                foreach (var (id, _) in outcome.Failed) Console.Error.WriteLine($"missing run {id}: no shard folder has it (run that shard again)");
-                if (outcome.Complete) Console.WriteLine($"Results in {parse.GetValue(outDir)} ({clock.Elapsed.TotalSeconds:0.0} s)");
-                return outcome.Complete ? ExitCodes.Ok : ExitCodes.RunFailed;
+                Console.WriteLine($"Results in {parse.GetValue(outDir)} ({clock.Elapsed.TotalSeconds:0.0} s)");
+                CliScenarios.WriteReport(parse.GetValue(outDir)!);
             }
+            return outcome.Complete ? ExitCodes.Ok : ExitCodes.RunFailed;
         }));
         return cmd;
     }

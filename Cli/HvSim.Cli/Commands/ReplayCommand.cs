@@ -137,7 +137,7 @@ internal sealed class TraceInput
     };
     private readonly Option<string> _mapping = new("--mapping")
     {
-        Description = "object: each object id is one page (count-based); pages: each request covers the pages of its byte range",
+        Description = "object: each object id is one page (count-based); pages: each request touches every page of its byte range (requests then count page references)",
         DefaultValueFactory = _ => "object",
     };
     private readonly Option<int> _pageSize = new("--page-size") { Description = "Page size in bytes for --mapping pages", DefaultValueFactory = _ => 4096 };

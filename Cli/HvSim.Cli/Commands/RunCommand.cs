@@ -48,6 +48,7 @@ internal static class RunCommand
             }
             ScenarioRunWriter.Write(dir, scenario, runs, results, parse.GetValue(seed) ?? scenario.Settings.Seed, clock.Elapsed);
             PrintSummary(scenario, runs, results);
+            CliScenarios.WriteReport(dir);
             AnsiConsole.MarkupLine($"[grey]{runs.Count} run(s) in {clock.Elapsed.TotalSeconds:0.0} s; results in[/] {Markup.Escape(dir)}");
             return ExitCodes.Ok;
         }));
@@ -130,6 +131,20 @@ internal static class CliScenarios
         catch (ScenarioException e)
         {
             throw new UserInputException(Report(e));
+        }
+    }
+
+    /// <summary>Plots and report.html next to the tables; a plotting problem is reported but does not fail the run.</summary>
+    public static void WriteReport(string dir)
+    {
+        try
+        {
+            var report = HvSim.Analysis.ReportBuilder.Build(dir);
+            Console.WriteLine($"Report: {report.ReportHtml}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"hvsim: results are written, but the plots and report failed: {e.Message} (retry with: hvsim plot {dir})");
         }
     }
 

@@ -46,13 +46,17 @@ public sealed class LogHistogram
         return (shift + 1) * Sub + (int)((v >> shift) & (Sub - 1));
     }
 
-    /// <summary>Inclusive lower and exclusive upper bound of bucket <paramref name="b"/>.</summary>
+    /// <summary>
+    /// Inclusive lower and exclusive upper bound of bucket <paramref name="b"/> (the top bucket's upper bound,
+    /// 2^63, is reported as <see cref="long.MaxValue"/>).
+    /// </summary>
     public static (long Lower, long Upper) BucketBounds(int b)
     {
         if (b < Sub) return (b, b + 1);
         int shift = b / Sub - 1;
         long lower = ((long)Sub + b % Sub) << shift;
-        return (lower, lower + (1L << shift));
+        long width = 1L << shift;
+        return (lower, lower > long.MaxValue - width ? long.MaxValue : lower + width);
     }
 
     /// <summary>Non-empty buckets in increasing order.</summary>
@@ -78,7 +82,7 @@ public sealed class LogHistogram
             if (seen >= rank)
             {
                 var (lo, hi) = BucketBounds(b);
-                return Math.Clamp((lo + hi - 1) / 2.0, Min, Max);
+                return Math.Clamp(lo + (hi - 1 - lo) / 2.0, Min, Max);
             }
         }
         return Max;

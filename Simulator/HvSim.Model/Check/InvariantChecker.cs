@@ -11,6 +11,7 @@ public sealed class InvariantViolationException(string message) : Exception(mess
 public sealed class InvariantChecker(Host host)
 {
     private long _lastNow;
+    private bool[] _onChain = [];
 
     public void Check()
     {
@@ -21,7 +22,9 @@ public sealed class InvariantChecker(Host host)
         foreach (var vm in host.Vms)
         {
             var hpt = vm.Hpt;
-            var onChain = new bool[hpt.Count];
+            if (_onChain.Length < hpt.Count) _onChain = new bool[hpt.Count];
+            var onChain = _onChain;
+            Array.Clear(onChain);
             long never = 0, resident = 0, swapCache = 0, swapped = 0;
             for (int p = vm.HostBase; p < vm.HostBase + vm.HostPageCount; p++)
             {

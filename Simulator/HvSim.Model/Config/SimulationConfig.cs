@@ -45,4 +45,6 @@ public enum ReclaimPolicyKind
     Lru,
     Fifo,
     Clock,
+    /// <summary>Segmented LRU (an idealised comparison: it observes every guest access).</summary>
+    Slru,
 }

@@ -154,7 +154,8 @@ public sealed class Vcpu
                         pinned.Flags |= HostPageFlags.Pinned;
                         _counters.PinnedPages++;
                     }
-                    if (hpteOf[gp] < 0) Hcalls.HEnter(_vm, _host, gp, Clock, out end, virtualMode: true);
+                    end = Clock;
+                    if (hpteOf[gp] < 0) Hcalls.HEnter(_vm, _host, gp, Clock, out end, virtualMode: true); // else another vCPU inserted it
                 }
                 Clock = end;
                 StallEnd();

@@ -120,22 +120,12 @@ public sealed class KeyDef<T> : KeyDef
     public required Func<T, object?, T> Apply { get; init; }
 }
 
-/// <summary>A named group of keys (a YAML mapping) with its nested groups.</summary>
-public interface ISection
-{
-    string Name { get; }
-    string Doc { get; }
-    IReadOnlyList<KeyDef> Keys { get; }
-    IReadOnlyList<ISection> Children { get; }
-}
-
-public sealed class Section<T> : ISection
+/// <summary>A named group of keys: one YAML mapping of a scenario.</summary>
+public sealed class Section<T>
 {
     public required string Name { get; init; }
     public required string Doc { get; init; }
     public required IReadOnlyList<KeyDef<T>> Keys { get; init; }
-    public IReadOnlyList<ISection> Children { get; init; } = [];
-    IReadOnlyList<KeyDef> ISection.Keys => Keys;
 
     public KeyDef<T>? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);
 }

@@ -9,7 +9,6 @@ namespace HvSim.Scenarios.Language;
 public static class ScenarioKeys
 {
     public static readonly IReadOnlyList<string> AllOutputs = ["summary", "host", "timeseries", "fault_latency"];
-    public static readonly IReadOnlyList<string> PlatformNames = ["power7", "ppc970"];
 
     private static readonly HostConfig HostDefaults = new();
     private static readonly SwapDeviceConfig SwapDefaults = SwapDeviceConfig.Ssd;
@@ -57,6 +56,8 @@ public static class ScenarioKeys
                 ScenarioSettings.Prototype.SampleIntervalNs, (s, v) => s with { IntervalNs = (long)v! }, min: 1_000, max: 30 * Day),
             Key<ScenarioSettings>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",
                 ScenarioSettings.Prototype.CheckInvariants, (s, v) => s with { Check = (bool)v! }),
+            Key<ScenarioSettings>("check_every", ValueKind.Integer, "With check on: events between two invariant checks (1 = after every event).",
+                (long)ScenarioSettings.Prototype.InvariantCheckEveryEvents, (s, v) => s with { CheckEveryEvents = (int)(long)v! }, min: 1, max: int.MaxValue),
             Key<ScenarioSettings>("reference_mode", ValueKind.Boolean, "Schedule one event per guest access (slow reference mode used as a test oracle).",
                 ScenarioSettings.Prototype.ReferenceMode, (s, v) => s with { ReferenceMode = (bool)v! }),
             new KeyDef<ScenarioSettings>
@@ -95,7 +96,6 @@ public static class ScenarioKeys
     {
         Name = "host",
         Doc = "The POWER host: memory, reclaim and swap.",
-        Children = [Swap],
         Keys =
         [
             Key<HostConfig>("memory", ValueKind.Size, "Host physical memory.", HostDefaults.MemoryBytes, (h, v) => h with { MemoryBytes = (long)v! }, min: 64 << 20, max: 1L << 46),
@@ -153,9 +153,6 @@ public static class ScenarioKeys
                 (g, v) => g with { Guest = g.Guest with { PageSizeBytes = (int)(long)v! } }, min: 4 << 10, max: 64 << 10),
         ],
     };
-
-    /// <summary>Every section, for the schema and the reference docs (workload kinds are in <see cref="WorkloadKinds"/>).</summary>
-    public static IReadOnlyList<ISection> Sections => [Root, Host, Swap, Costs, Guests];
 
     private static KeyDef<T> Key<T>(string name, ValueKind kind, string doc, object? def, Func<T, object?, T> apply, double? min = null, double? max = null) =>
         new() { Name = name, Kind = kind, Doc = doc, Default = def, Apply = apply, Min = min, Max = max };

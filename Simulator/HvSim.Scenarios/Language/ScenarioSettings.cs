@@ -15,6 +15,7 @@ public sealed record ScenarioSettings
     public long WarmupNs { get; init; } = Prototype.WarmupNs;
     public long IntervalNs { get; init; } = Prototype.SampleIntervalNs;
     public bool Check { get; init; } = Prototype.CheckInvariants;
+    public int CheckEveryEvents { get; init; } = Prototype.InvariantCheckEveryEvents;
     public bool ReferenceMode { get; init; } = Prototype.ReferenceMode;
     public IReadOnlyList<string> Outputs { get; init; } = ScenarioKeys.AllOutputs;
 

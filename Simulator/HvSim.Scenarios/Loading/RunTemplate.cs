@@ -20,6 +20,7 @@ public sealed record RunTemplate(
         SampleIntervalNs = Settings.IntervalNs,
         Seed = seed,
         CheckInvariants = Settings.Check,
+        InvariantCheckEveryEvents = Settings.CheckEveryEvents,
         ReferenceMode = Settings.ReferenceMode,
     };
 }

@@ -68,12 +68,6 @@ internal static class SweepParser
                 if (ValueParser.TryParse(key, item, d, out var v)) values.Add(new SweepAssignment(name, item, Canonical(v)));
                 else ok = false;
             }
-            var dup = values.GroupBy(v => v.Canonical).FirstOrDefault(g => g.Count() > 1);
-            if (dup is not null)
-            {
-                d.Add(dup.Skip(1).First().Value, $"sweep value '{dup.Key}' of '{name}' is listed twice", "distinct values");
-                ok = false;
-            }
             axes.Add((name, values, entry.Value));
         }
         if (!ok) return null;
@@ -86,7 +80,7 @@ internal static class SweepParser
                 d.Add(axis.At, $"zipped sweep lists differ in length: '{axes[0].Path}' has {n} values, '{axis.Path}' has {axis.Values.Count}", "lists of equal length with mode: zip");
                 return null;
             }
-            return Enumerable.Range(0, n).Select(i => (IReadOnlyList<SweepAssignment>)axes.Select(a => a.Values[i]).ToList()).ToList();
+            return Distinct(Enumerable.Range(0, n).Select(i => (IReadOnlyList<SweepAssignment>)axes.Select(a => a.Values[i]).ToList()).ToList(), d);
         }
         long total = axes.Aggregate(1L, (acc, a) => Math.Min(acc * a.Values.Count, MaxPoints + 1L));
         if (total > MaxPoints)
@@ -97,7 +91,22 @@ internal static class SweepParser
         var points = new List<IReadOnlyList<SweepAssignment>> { Array.Empty<SweepAssignment>() };
         foreach (var axis in axes)
             points = points.SelectMany(p => axis.Values.Select(v => (IReadOnlyList<SweepAssignment>)[.. p, v])).ToList();
-        return points;
+        return Distinct(points, d);
+    }
+
+    /// <summary>Two points with the same values would be the same runs with the same seeds: refuse the repeat.</summary>
+    private static List<IReadOnlyList<SweepAssignment>>? Distinct(List<IReadOnlyList<SweepAssignment>> points, Diagnostics d)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool ok = true;
+        for (int i = 0; i < points.Count; i++)
+        {
+            var key = string.Join(";", points[i].Select(a => $"{a.Path}={a.Canonical}"));
+            if (seen.TryAdd(key, i)) continue;
+            d.Add(points[i][^1].Value, $"sweep point {i} ({key}) repeats point {seen[key]}", "distinct sweep values (equal points would be the same runs with the same seeds)");
+            ok = false;
+        }
+        return ok ? points : null;
     }
 
     /// <summary>The value as the seed derivation and runs.csv see it (8GiB and 8192MiB are the same value).</summary>

@@ -114,12 +114,18 @@ internal static class PolicyOracles
     }
 
     /// <summary>
-    /// The 3.x anon two-list in demand mode (reclaim-model.md 4-6) with inactive_ratio 1 (lists under 1 GB): new pages
-    /// on the active head; to evict, deactivate from the active tail while inactive &lt; active (clearing the bit),
-    /// then at the inactive tail activate referenced pages and evict the first unreferenced one.
+    /// The 3.x anon two-list in demand mode (reclaim-model.md 4-6): new pages on the active head; to evict, deactivate
+    /// from the active tail while inactive · ratio &lt; active (clearing the bit), then at the inactive tail activate
+    /// referenced pages and evict the first unreferenced one. ratio = floor(sqrt(10 · GB held)), 1 below 1 GB.
     /// </summary>
-    public static List<Step> TwoList(int[] trace, int capacity)
+    public static List<Step> TwoList(int[] trace, int capacity, long pageSizeBytes = 64 * 1024)
     {
+        int Ratio(int pages)
+        {
+            long gb = pages * pageSizeBytes / (1L << 30);
+            return gb == 0 ? 1 : (int)Math.Floor(Math.Sqrt(10.0 * gb));
+        }
+
         var active = new List<int>();
         var inactive = new List<int>();
         var referenced = new HashSet<int>();
@@ -132,7 +138,7 @@ internal static class PolicyOracles
             {
                 while (active.Count + inactive.Count >= capacity)
                 {
-                    if (inactive.Count < active.Count)
+                    if (inactive.Count * Ratio(active.Count + inactive.Count) < active.Count)
                     {
                         int tail = active[^1];
                         active.RemoveAt(active.Count - 1);

@@ -54,6 +54,22 @@ public class PolicyTests
     public void TwoList_matches_list_oracle(byte capacityRaw, byte[] raw) =>
         AssertMatches("twolist", Trace(raw), Capacity(capacityRaw), PolicyOracles.TwoList(Trace(raw), Capacity(capacityRaw)));
 
+    [Property(MaxTest = 300)]
+    public void TwoList_with_gigabyte_pages_keeps_the_sqrt_ratio_like_the_oracle(byte capacityRaw, byte[] raw)
+    {
+        // 128 MiB pages: 8 pages make 1 GB, so the ratio moves through 1, 3 (1 GB) and 4 (2 GB) as the lists fill.
+        const long pageSize = 128L << 20;
+        int[] trace = Trace(raw);
+        int capacity = Capacity(capacityRaw);
+        var oracle = PolicyOracles.TwoList(trace, capacity, pageSize);
+        var cache = new ReplayCache(new TwoListPolicy(Universe, pageSize), capacity, Universe);
+        for (int i = 0; i < trace.Length; i++)
+        {
+            Assert.True(oracle[i].Hit == cache.Access(trace[i]), $"C={capacity} request {i}");
+            Assert.Equal(oracle[i].Resident, Enumerable.Range(0, Universe).Where(cache.Policy.Contains));
+        }
+    }
+
     [Fact]
     public void Slru_hit_in_probation_evicts_when_capacity_is_odd()
     {

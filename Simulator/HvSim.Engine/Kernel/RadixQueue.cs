@@ -1,0 +1,219 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace HvSim.Engine.Kernel;
+
+/// <summary>
+/// Future events in a 16-way radix heap keyed by (time, class). Keys are read as 16 hex digits; bucket
+/// (level l, digit v) holds entries whose key agrees with the last minimum key above digit l and has digit v
+/// there (v is above the minimum's digit); bucket 0 holds the entries at that minimum. Buckets in (level, digit)
+/// order are in key order, so the minimum is in the lowest non-empty bucket; taking it moves that bucket's
+/// entries to lower levels, so an entry moves a few times at most, along arrays read and written sequentially:
+/// far fewer cache misses and mispredicted branches than a comparison heap.
+/// </summary>
+/// <remarks>
+/// Entries with equal keys come out in the order they went in (FIFO), which is the scheduling sequence order,
+/// so the queue needs no stored sequence number. Why: entries with equal keys are always in the same bucket
+/// (a bucket is a function of key and reference key); pushes append; a refill empties one bucket into buckets
+/// that are all empty (every lower bucket is), appending in order; and the rare push at or below the reference
+/// key is inserted after every entry with the same key. Growing never renumbers anything.
+/// </remarks>
+internal sealed class RadixQueue
+{
+    private const int DigitBits = 4;
+    private const int Digits = 1 << DigitBits;
+    private const int Buckets = 1 + 64 / DigitBits * Digits;   // bucket 0, then (level, digit)
+
+    private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
+    private readonly int[] _counts = new int[Buckets];
+    private readonly long[] _mins = new long[Buckets];   // minimum key in each bucket 1.., kept at push
+    private readonly ulong[] _nonEmpty = new ulong[(Buckets - 1) / 64];   // bit b-1 set when bucket b is non-empty
+    private int _head;              // next entry of bucket 0
+    private long _last;             // key that the buckets are relative to
+    private int _count;
+    // A lone entry waits here, outside the buckets: a queue that holds one event at a time (a single busy
+    // process) then costs a store and a load per event instead of a bucket round trip.
+    private EventEntry _solo;
+    private bool _hasSolo;
+
+    public RadixQueue()
+    {
+        for (int i = 0; i < _buckets.Length; i++) _buckets[i] = new EventEntry[8];
+        _mins.AsSpan().Fill(long.MaxValue);
+    }
+
+    public int Count => _count;
+
+    /// <summary>
+    /// Key of the minimum entry (Count must be positive), without moving anything: refilling bucket 0 early
+    /// would raise the reference key above the clock, and later pushes below it would need the slow insert.
+    /// </summary>
+    public long MinKey => _hasSolo ? _solo.Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
+
+    /// <summary>The minimum entry; only valid when <see cref="Count"/> is positive.</summary>
+    public ref readonly EventEntry Top
+    {
+        get
+        {
+            if (_hasSolo) return ref _solo;
+            if (_head == _counts[0]) Refill();
+            return ref _buckets[0][_head];
+        }
+    }
+
+    /// <summary>Bucket of a key above the reference key: its highest differing digit, and its value there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int BucketOf(long key, long reference)
+    {
+        int level = (63 - BitOperations.LeadingZeroCount((ulong)(key ^ reference))) >> 2;
+        return 1 + (level << DigitBits) + (int)((ulong)key >> (level << 2) & (Digits - 1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(long key, ulong who)
+    {
+        if (_count == 0)
+        {
+            _solo.Key = key;
+            _solo.Who = who;
+            _hasSolo = true;
+            _count = 1;
+            return;
+        }
+        if (_hasSolo)
+        {
+            _hasSolo = false;   // it was pushed first, so it goes into the buckets first
+            PushToBuckets(_solo.Key, _solo.Who);
+        }
+        _count++;
+        PushToBuckets(key, who);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PushToBuckets(long key, ulong who)
+    {
+        if (key > _last)
+        {
+            // The bucket index is always in range, so skip the bounds checks on this hot path.
+            int b = BucketOf(key, _last);
+            ref int n = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), b);
+            ref EventEntry[] arr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buckets), b);
+            if (n == arr.Length) Grow(b, b);
+            ref EventEntry slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(arr), n++);
+            slot.Key = key;
+            slot.Who = who;
+            ref long min = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_mins), b);
+            if (key < min) min = key;
+            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nonEmpty), (b - 1) >> 6) |= 1UL << (b - 1);
+        }
+        else
+        {
+            InsertLow(key, who);
+        }
+    }
+
+    public EventEntry Pop()
+    {
+        if (_hasSolo)
+        {
+            _hasSolo = false;
+            _count = 0;
+            return _solo;
+        }
+        if (_head == _counts[0]) Refill();
+        _count--;
+        return _buckets[0][_head++];
+    }
+
+    private int LowestNonEmpty()
+    {
+        for (int w = 0; ; w++)
+            if (_nonEmpty[w] != 0) return 1 + (w << 6) + BitOperations.TrailingZeroCount(_nonEmpty[w]);
+    }
+
+    /// <summary>Bucket 0 is used up: move the entries of the lowest non-empty bucket down, relative to its minimum.</summary>
+    private void Refill()
+    {
+        _head = 0;
+        ref int counts = ref MemoryMarshal.GetArrayDataReference(_counts);
+        ref EventEntry[] buckets = ref MemoryMarshal.GetArrayDataReference(_buckets);
+        ref long mins = ref MemoryMarshal.GetArrayDataReference(_mins);
+        ref ulong nonEmpty = ref MemoryMarshal.GetArrayDataReference(_nonEmpty);
+        int b = LowestNonEmpty();
+        EventEntry[] src = Unsafe.Add(ref buckets, b);
+        int n = Unsafe.Add(ref counts, b);
+        long min = Unsafe.Add(ref mins, b);
+        _last = min;
+        Unsafe.Add(ref counts, b) = 0;
+        Unsafe.Add(ref mins, b) = long.MaxValue;
+        Unsafe.Add(ref nonEmpty, (b - 1) >> 6) &= ~(1UL << (b - 1));
+        if (n == 1)
+        {
+            buckets[0] = src[0];
+            counts = 1;
+            return;
+        }
+        counts = 0;
+        ref EventEntry e = ref MemoryMarshal.GetArrayDataReference(src);
+        for (int i = 0; i < n; i++, e = ref Unsafe.Add(ref e, 1))
+        {
+            long key = e.Key;
+            if (key == min)
+            {
+                if (counts == buckets.Length) Grow(0, b);
+                Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buckets), counts++) = e;
+                continue;
+            }
+            int d = BucketOf(key, min);
+            ref int c = ref Unsafe.Add(ref counts, d);
+            ref EventEntry[] dst = ref Unsafe.Add(ref buckets, d);
+            if (c == dst.Length) Grow(d, b);
+            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dst), c++) = e;
+            ref long m = ref Unsafe.Add(ref mins, d);
+            if (key < m) m = key;
+            Unsafe.Add(ref nonEmpty, (d - 1) >> 6) |= 1UL << (d - 1);
+        }
+    }
+
+    /// <summary>
+    /// A key at or below the reference key (only after stale entries were popped without moving the clock):
+    /// insert into bucket 0 after every entry with a key not above it.
+    /// </summary>
+    private void InsertLow(long key, ulong who)
+    {
+        ref int n = ref _counts[0];
+        if (n == _buckets[0].Length) Grow(0, 0);
+        var arr = _buckets[0];
+        int i = n;
+        while (i > _head && arr[i - 1].Key > key)
+        {
+            arr[i] = arr[i - 1];
+            i--;
+        }
+        arr[i] = new EventEntry { Key = key, Who = who };
+        n++;
+    }
+
+    /// <summary>
+    /// Give bucket <paramref name="d"/> a larger array: an idle one left by another empty bucket if there is one
+    /// (buckets take turns holding the bulk of the entries, so after warm-up this hardly ever allocates), else a
+    /// new one. <paramref name="busy"/> is a bucket being read that must keep its array.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int d, int busy)
+    {
+        var current = _buckets[d];
+        EventEntry[]? bigger = null;
+        for (int i = 1; i < _buckets.Length; i++)
+        {
+            if (i == d || i == busy || _counts[i] != 0 || _buckets[i].Length <= current.Length) continue;
+            bigger = _buckets[i];
+            _buckets[i] = current;
+            break;
+        }
+        bigger ??= new EventEntry[current.Length * 2];
+        current.AsSpan(0, _counts[d]).CopyTo(bigger);
+        _buckets[d] = bigger;
+    }
+}

@@ -1,0 +1,227 @@
+namespace HvSim.Engine.Resources;
+
+/// <summary>
+/// A resource with <see cref="Capacity"/> identical units, handed out in (priority, arrival) order; a released
+/// unit goes straight to the next waiter. Requests can optionally preempt a less important holder.
+/// </summary>
+/// <example><code>
+/// yield return cpu.Request(out var req);
+/// using (req) { yield return Command.Delay(serviceNs); }
+/// </code></example>
+public sealed class Resource
+{
+    private enum State : byte { Free, Queued, Granted, Cancelled, Revoked }
+
+    private struct Rec
+    {
+        public int Version;
+        public State State;
+        public int Priority;
+        public int UserPos;
+        public ulong Seq;
+        public ulong Who;
+        public long Since;
+        public Process? Owner;
+    }
+
+    private readonly Simulation _sim;
+    private Rec[] _recs = new Rec[8];
+    private int[] _free = new int[8];
+    private int _freeCount;
+    private int _recsUsed;
+    private int[] _queue = new int[8];   // binary min-heap of record indices by (priority, seq)
+    private int _queueCount;
+    private int[] _users;
+    private ulong _seq;
+
+    public Resource(Simulation sim, int capacity = 1, string name = "resource")
+    {
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "capacity must be >= 1");
+        _sim = sim ?? throw new ArgumentNullException(nameof(sim));
+        Capacity = capacity;
+        Name = name;
+        _users = new int[Math.Min(capacity, 64)];
+    }
+
+    public string Name { get; }
+    public int Capacity { get; }
+
+    /// <summary>Units currently granted.</summary>
+    public int InUse { get; private set; }
+
+    /// <summary>Requests waiting (abandoned ones drop out when they reach the head).</summary>
+    public int QueueLength { get; private set; }
+
+    /// <summary>
+    /// Ask for one unit. The process runs on at once if a unit is free; otherwise it waits. Lower
+    /// <paramref name="priority"/> values are served first (FIFO within a priority). With <paramref name="preempt"/>,
+    /// a request that finds no free unit takes one from the least important holder whose priority is strictly
+    /// worse (the latest such request); that holder is interrupted with a <see cref="Preempted"/> cause.
+    /// Dispose <paramref name="request"/> to release the unit or to withdraw a request still waiting.
+    /// </summary>
+    public Command Request(out ResourceRequest request, int priority = 0, bool preempt = false)
+    {
+        var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"resource '{Name}': Request must be called from a running process");
+        int idx = AllocRec();
+        ref Rec r = ref _recs[idx];
+        r.State = State.Queued;
+        r.Priority = priority;
+        r.Seq = _seq++;
+        r.Who = p.Who;
+        r.Owner = p;
+        request = new ResourceRequest(this, idx, r.Version);
+        if (InUse < Capacity)
+        {
+            Grant(idx);
+            return Command.Continue;
+        }
+        if (preempt && TryPreempt(idx, p))
+        {
+            Grant(idx);
+            return Command.Continue;
+        }
+        QueuePush(idx);
+        QueueLength++;
+        return Command.Suspend;
+    }
+
+    internal bool IsGranted(int idx, int version) => _recs[idx].Version == version && _recs[idx].State == State.Granted;
+
+    internal void Dispose(int idx, int version)
+    {
+        ref Rec r = ref _recs[idx];
+        if (r.Version != version) return;
+        switch (r.State)
+        {
+            case State.Granted:
+                RemoveUser(idx);
+                FreeRec(idx);
+                GrantWaiters();
+                break;
+            case State.Queued:
+                r.State = State.Cancelled;   // leaves the heap when it reaches the head
+                QueueLength--;
+                break;
+            case State.Revoked:
+                FreeRec(idx);
+                break;
+        }
+    }
+
+    private void Grant(int idx)
+    {
+        ref Rec r = ref _recs[idx];
+        r.State = State.Granted;
+        r.Since = _sim.Now;
+        if (InUse == _users.Length) Array.Resize(ref _users, _users.Length * 2);
+        r.UserPos = InUse;
+        _users[InUse++] = idx;
+    }
+
+    private void RemoveUser(int idx)
+    {
+        int pos = _recs[idx].UserPos;
+        int last = _users[--InUse];
+        _users[pos] = last;
+        _recs[last].UserPos = pos;
+    }
+
+    /// <summary>Hand free units straight to the next waiting requests.</summary>
+    private void GrantWaiters()
+    {
+        while (InUse < Capacity && _queueCount > 0)
+        {
+            int idx = QueuePop();
+            ref Rec r = ref _recs[idx];
+            if (r.State == State.Cancelled) { FreeRec(idx); continue; }
+            QueueLength--;
+            if (!_sim.IsLive(r.Who)) { FreeRec(idx); continue; }   // its process gave up (deadline or interrupt)
+            Grant(idx);
+            _sim.WakeNow(r.Who);
+        }
+    }
+
+    private bool TryPreempt(int idx, Process by)
+    {
+        int prio = _recs[idx].Priority;
+        int victim = -1;
+        for (int i = 0; i < InUse; i++)
+        {
+            int u = _users[i];
+            ref Rec c = ref _recs[u];
+            if (c.Priority <= prio) continue;
+            if (victim < 0 || c.Priority > _recs[victim].Priority ||
+                (c.Priority == _recs[victim].Priority && c.Seq > _recs[victim].Seq))
+                victim = u;
+        }
+        if (victim < 0) return false;
+        ref Rec v = ref _recs[victim];
+        RemoveUser(victim);
+        v.State = State.Revoked;
+        var owner = v.Owner!;
+        var cause = new Preempted(this, by, v.Since);
+        v.Owner = null;
+        if (owner.IsAlive) owner.Interrupt(cause);
+        return true;
+    }
+
+    private int AllocRec()
+    {
+        if (_freeCount > 0) return _free[--_freeCount];
+        if (_recsUsed == _recs.Length) Array.Resize(ref _recs, _recs.Length * 2);
+        return _recsUsed++;
+    }
+
+    private void FreeRec(int idx)
+    {
+        ref Rec r = ref _recs[idx];
+        r.Version++;
+        r.State = State.Free;
+        r.Owner = null;
+        if (_freeCount == _free.Length) Array.Resize(ref _free, _free.Length * 2);
+        _free[_freeCount++] = idx;
+    }
+
+    private bool Before(int a, int b)
+    {
+        ref Rec x = ref _recs[a];
+        ref Rec y = ref _recs[b];
+        return x.Priority < y.Priority || (x.Priority == y.Priority && x.Seq < y.Seq);
+    }
+
+    private void QueuePush(int idx)
+    {
+        if (_queueCount == _queue.Length) Array.Resize(ref _queue, _queue.Length * 2);
+        int i = _queueCount++;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (!Before(idx, _queue[parent])) break;
+            _queue[i] = _queue[parent];
+            i = parent;
+        }
+        _queue[i] = idx;
+    }
+
+    private int QueuePop()
+    {
+        int top = _queue[0];
+        int n = --_queueCount;
+        if (n > 0)
+        {
+            int last = _queue[n];
+            int i = 0;
+            while (true)
+            {
+                int c = 2 * i + 1;
+                if (c >= n) break;
+                if (c + 1 < n && Before(_queue[c + 1], _queue[c])) c++;
+                if (!Before(_queue[c], last)) break;
+                _queue[i] = _queue[c];
+                i = c;
+            }
+            _queue[i] = last;
+        }
+        return top;
+    }
+}

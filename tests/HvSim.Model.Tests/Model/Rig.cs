@@ -1,0 +1,88 @@
+using HvSim.Engine;
+using HvSim.Model.Config;
+using HvSim.Model.Guest;
+using HvSim.Model.Mm;
+using HvSim.Model.Replacement;
+using HvSim.Model.Workloads;
+
+namespace HvSim.Model.Tests.Model;
+
+/// <summary>A workload that replays a fixed list of accesses (one list per vCPU; missing lists mean an idle vCPU).</summary>
+internal sealed record ScriptedWorkload(GuestAccess[][] PerVcpu) : WorkloadSpec
+{
+    public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
+        new Source(vcpu < PerVcpu.Length ? PerVcpu[vcpu] : []);
+
+    private sealed class Source(GuestAccess[] script) : IAccessSource
+    {
+        private int _next;
+
+        public bool Next(long now, ref GuestAccess access)
+        {
+            if (_next == script.Length) return false;
+            access = script[_next++];
+            return true;
+        }
+    }
+
+    public static GuestAccess Read(int page, long thinkNs = 0) => new() { Page = page, ThinkNs = thinkNs };
+    public static GuestAccess Write(int page, long thinkNs = 0) => new() { Page = page, IsWrite = true, ThinkNs = thinkNs };
+}
+
+/// <summary>One host and one guest built by hand, to drive single kernel-model.md transitions.</summary>
+internal sealed class Rig
+{
+    public static readonly CostConfig Costs = new();
+
+    public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int guestPageBytes = ModelKit.K64,
+        int vcpus = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16)
+    {
+        Config = new SimulationConfig
+        {
+            Platform = platform,
+            Aging = aging,
+            Host = new HostConfig
+            {
+                MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib,
+                Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
+            },
+            Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, HptOrder = 18, PageSizeBytes = guestPageBytes, Workload = new ScriptedWorkload(script ?? []) }],
+            DurationNs = 1_000_000_000,
+        };
+        Sim = new Simulation(1);
+        Host = new Host(Sim, Config, [0], n => new FifoPolicy(n));
+        Vm = Host.Vms[0];
+    }
+
+    public SimulationConfig Config { get; }
+    public Simulation Sim { get; }
+    public Host Host { get; }
+    public Vm Vm { get; }
+
+    /// <summary>Make a host page resident as a fresh zero-filled page (what a first-touch fault does).</summary>
+    public void MakeResident(int hostPage)
+    {
+        Assert.True(Host.TryAllocateFast());
+        Host.ZeroFill(hostPage);
+    }
+
+    public void MakeResidentIfNeeded(int hostPage)
+    {
+        if (Page(hostPage).State == HostPageState.NeverTouched) MakeResident(hostPage);
+    }
+
+    /// <summary>Start every vCPU of the guest with its script.</summary>
+    public List<Vcpu> StartVcpus()
+    {
+        var list = new List<Vcpu>();
+        for (int v = 0; v < Vm.Config.Vcpus; v++)
+        {
+            var vcpu = new Vcpu(Vm, Host, Vm.Config.Workload.Create(Vm.GuestPageCount, v, Vm.Config.Vcpus, Sim.Rng($"v{v}")), v);
+            list.Add(vcpu);
+            Sim.Start(vcpu.Run());
+        }
+        return list;
+    }
+
+    public ref HostPage Page(int hostPage) => ref Host.Pages[hostPage];
+}

@@ -1,0 +1,333 @@
+using HvSim.Model.Config;
+using HvSim.Model.Hv;
+using HvSim.Model.Mm;
+using static HvSim.Model.Tests.Model.ScriptedWorkload;
+
+namespace HvSim.Model.Tests.Model;
+
+/// <summary>Hand-worked kernel-model.md §2 transitions with costs summed by hand from the default CostConfig.</summary>
+public class TransitionTests
+{
+    private const long Rm = 1_000, Exit = 10_000, Tlbie = 2_000, Gup = 300, ZeroFill = 6_000, SwapCacheHit = 2_000;
+
+    [Fact]
+    public void HEnter_on_a_present_page_is_valid_linked_and_costs_one_real_mode_hcall()
+    {
+        var rig = new Rig();
+        rig.MakeResident(5);
+        Hcalls.HEnter(rig.Vm, rig.Host, 5, 1_000, out long end);
+        int slot = rig.Vm.HpteOf[5];
+        Assert.Equal(1_000 + Rm, end);
+        Assert.True(rig.Vm.Hpt.Entries[slot].IsValid);
+        Assert.False(rig.Vm.Hpt.Entries[slot].IsAbsent);
+        Assert.Equal(slot, rig.Page(5).RmapHead);
+        Assert.True(rig.Page(5).Has(HostPageFlags.RmapReferenced));
+        Assert.Equal(1, rig.Vm.Counters.HEnterCalls);
+        Assert.Equal(0, rig.Vm.Counters.Tlbies);
+    }
+
+    [Fact]
+    public void HEnter_on_a_page_not_present_inserts_absent_and_links_nothing()
+    {
+        var rig = new Rig();
+        Hcalls.HEnter(rig.Vm, rig.Host, 7, 0, out long end);
+        var h = rig.Vm.Hpt.Entries[rig.Vm.HpteOf[7]];
+        Assert.Equal(Rm, end);
+        Assert.True(h.IsAbsent);
+        Assert.False(h.IsValid);
+        Assert.Equal(-1, rig.Page(7).RmapHead);
+    }
+
+    [Fact]
+    public void HEnter_racing_an_invalidation_inserts_absent()
+    {
+        var rig = new Rig();
+        rig.MakeResident(3);
+        rig.Vm.Notifier.InvalidateRangeStart(10, 1, 0); // mmu_notifier_count != 0 while H_ENTER runs
+        Hcalls.HEnter(rig.Vm, rig.Host, 3, 0, out _);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[3]].IsAbsent);
+        Assert.Equal(-1, rig.Page(3).RmapHead);
+        rig.Vm.Notifier.InvalidateRangeEnd();
+        Assert.Equal(0, rig.Vm.Notifier.Count);
+        Assert.Equal(1, rig.Vm.Notifier.Seq);
+    }
+
+    [Fact]
+    public void UnmapHva_on_a_chain_of_three_hptes_costs_three_tlbies_and_harvests_rc()
+    {
+        // 4 KiB guest pages on a 64 KiB host page: guest pages 16, 17, 18 all live in host page 1.
+        var rig = new Rig(guestPageBytes: 4096);
+        rig.MakeResident(1);
+        foreach (int gp in new[] { 16, 17, 18 }) Hcalls.HEnter(rig.Vm, rig.Host, gp, 0, out _);
+        Assert.Equal(3, Rmap.Length(rig.Vm.Hpt, rig.Page(1)));
+        var e = rig.Vm.Hpt.Entries;
+        e[rig.Vm.HpteOf[17]].Flags |= HpteFlags.Referenced | HpteFlags.Changed; // the guest stored through 17
+        rig.Page(1).Flags &= ~(HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged);
+
+        long end = rig.Vm.Notifier.InvalidatePage(1, 100_000);
+
+        Assert.Equal(100_000 + 3 * Tlbie, end);
+        Assert.Equal(3, rig.Vm.Counters.Tlbies);
+        Assert.Equal(3, rig.Vm.Counters.HptesInvalidated);
+        Assert.Equal(1, rig.Vm.Counters.UnmapHvaCalls);
+        Assert.Equal(1, rig.Vm.Notifier.Seq);
+        Assert.Equal(-1, rig.Page(1).RmapHead);
+        foreach (int gp in new[] { 16, 17, 18 })
+        {
+            var h = e[rig.Vm.HpteOf[gp]];
+            Assert.True(h.IsAbsent && !h.IsValid);
+            Assert.Equal(HpteFlags.None, h.Flags & (HpteFlags.Referenced | HpteFlags.Changed));
+        }
+        Assert.True(rig.Page(1).Has(HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged));
+        Assert.Equal(HpteFlags.Referenced | HpteFlags.Changed, rig.Vm.Hpt.Revmap[rig.Vm.HpteOf[17]].GuestRc);
+        Assert.Equal(HpteFlags.None, rig.Vm.Hpt.Revmap[rig.Vm.HpteOf[16]].GuestRc);
+    }
+
+    [Fact]
+    public void SetSpteHva_bumps_seq_and_unmaps_like_invalidate_page()
+    {
+        var rig = new Rig();
+        rig.MakeResident(2);
+        Hcalls.HEnter(rig.Vm, rig.Host, 2, 0, out _);
+        long end = rig.Vm.Notifier.SetSpteHva(2, 0);
+        Assert.Equal(Tlbie, end);
+        Assert.Equal(1, rig.Vm.Notifier.Seq);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[2]].IsAbsent);
+        Assert.Equal(-1, rig.Page(2).RmapHead);
+    }
+
+    [Fact]
+    public void Guest_evicts_one_of_its_own_hptes_with_h_remove_when_both_ptegs_are_full()
+    {
+        var rig = new Rig(guestPageBytes: 4096);
+        var hpt = rig.Vm.Hpt;
+        int primary = hpt.PrimaryGroup(0), secondary = hpt.SecondaryGroup(0);
+        // Fill both PTEGs of guest page 0 by hand with VALID translations of guest pages 100..115 (host pages 6, 7).
+        rig.MakeResident(6);
+        rig.MakeResident(7);
+        int[] slots = [.. Enumerable.Range(primary, 8), .. Enumerable.Range(secondary, 8)];
+        for (int k = 0; k < 16; k++)
+        {
+            int gp = 100 + k;
+            hpt.Entries[slots[k]] = new Hpte { GuestPage = gp, Flags = HpteFlags.Valid };
+            rig.Vm.HpteOf[gp] = slots[k];
+            Rmap.Link(hpt, ref rig.Page(rig.Vm.HostPageOf(gp)), slots[k]);
+        }
+        Assert.Equal(-1, hpt.FreeSlot(primary));
+        Assert.Equal(-1, hpt.FreeSlot(secondary));
+        long removesBefore = rig.Vm.Counters.HRemoveCalls;
+        Hcalls.HEnter(rig.Vm, rig.Host, 0, 0, out long end);
+        Assert.Equal(removesBefore + 1, rig.Vm.Counters.HRemoveCalls);
+        int slot = rig.Vm.HpteOf[0];
+        Assert.True(slot >= 0 && (slot / 8 * 8 == primary || slot / 8 * 8 == secondary));
+        // H_ENTER + H_REMOVE (real mode) + a tlbiel for the VALID victim (one vCPU).
+        Assert.Equal(Rm + Rm + Tlbie, end);
+        Assert.Equal(15, Enumerable.Range(100, 16).Count(gp => rig.Vm.HpteOf[gp] >= 0)); // exactly one victim
+        Assert.Equal(15, Rmap.Length(hpt, rig.Page(6)) + Rmap.Length(hpt, rig.Page(7)));
+    }
+
+    [Fact]
+    public void Tlbies_of_one_vm_are_serialised_by_the_tlbie_lock()
+    {
+        var rig = new Rig(guestPageBytes: 4096);
+        rig.MakeResident(0);
+        rig.MakeResident(1);
+        Hcalls.HEnter(rig.Vm, rig.Host, 0, 0, out _);
+        Hcalls.HEnter(rig.Vm, rig.Host, 16, 0, out _);
+        long first = rig.Vm.Notifier.UnmapHva(0, 1_000);
+        long second = rig.Vm.Notifier.UnmapHva(1, 1_500); // issued while the first tlbie holds the lock
+        Assert.Equal(1_000 + Tlbie, first);
+        Assert.Equal(1_000 + 2 * Tlbie, second);
+    }
+
+    [Fact]
+    public void AgeHva_v1_unmaps_a_referenced_page_and_v2_only_clears_r_bits()
+    {
+        foreach (var aging in new[] { AgingVariant.Unmap, AgingVariant.RBit })
+        {
+            var rig = new Rig(aging: aging, guestPageBytes: 4096);
+            rig.MakeResident(1);
+            Hcalls.HEnter(rig.Vm, rig.Host, 16, 0, out _);
+            Hcalls.HEnter(rig.Vm, rig.Host, 17, 0, out _);
+            var e = rig.Vm.Hpt.Entries;
+            e[rig.Vm.HpteOf[16]].Flags |= HpteFlags.Referenced; // only 16 was accessed
+            long t = 0;
+            Assert.True(rig.Vm.Notifier.TestAgeHva(1));
+            Assert.True(rig.Vm.Notifier.AgeHva(1, ref t));
+            if (aging == AgingVariant.Unmap)
+            {
+                Assert.Equal(2 * Tlbie, t); // both HPTEs unmapped
+                Assert.True(e[rig.Vm.HpteOf[16]].IsAbsent && e[rig.Vm.HpteOf[17]].IsAbsent);
+                Assert.Equal(-1, rig.Page(1).RmapHead);
+            }
+            else
+            {
+                Assert.Equal(Tlbie, t); // one tlbie for the one R bit
+                Assert.True(e[rig.Vm.HpteOf[16]].IsValid && e[rig.Vm.HpteOf[17]].IsValid);
+                Assert.Equal(HpteFlags.None, e[rig.Vm.HpteOf[16]].Flags & HpteFlags.Referenced);
+                Assert.Equal(HpteFlags.Referenced, rig.Vm.Hpt.Revmap[rig.Vm.HpteOf[16]].GuestRc);
+            }
+            Assert.False(rig.Vm.Notifier.TestAgeHva(1));
+            long t2 = t;
+            Assert.False(rig.Vm.Notifier.AgeHva(1, ref t2));
+            Assert.Equal(t, t2);
+            Assert.Equal(0, rig.Vm.Notifier.Seq); // ageing is not an invalidation
+        }
+    }
+
+    [Fact]
+    public void First_touch_costs_h_enter_then_an_hdsi_with_zero_fill()
+    {
+        var rig = new Rig(script: [[Read(2)]]);
+        var vcpu = rig.StartVcpus()[0];
+        rig.Sim.Run();
+        var c = rig.Vm.Counters;
+        Assert.Equal(1, c.HEnterCalls);
+        Assert.Equal(1, c.HdsiFaults);
+        Assert.Equal(1, c.MinorFaults);
+        Assert.Equal(Rm + Exit + ZeroFill, (long)c.FaultLatency.Sum);
+        Assert.Equal(0, c.HpteHits);
+        // H_ENTER + HDSI + the access itself.
+        Assert.Equal(Rm + Rm + Exit + ZeroFill + Rig.Costs.AccessNs, vcpu.Clock);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[2]].IsValid);
+    }
+
+    [Fact]
+    public void Hdsi_on_a_swap_cache_page_is_a_minor_fault()
+    {
+        var rig = new Rig(script: [[Read(4, thinkNs: 50_000)]]);
+        rig.MakeResident(4);
+        Hcalls.HEnter(rig.Vm, rig.Host, 4, 0, out _);
+        UnmapToSwapCache(rig, 4);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        var c = rig.Vm.Counters;
+        Assert.Equal(1, c.HdsiFaults);
+        Assert.Equal(1, c.MinorFaults);
+        Assert.Equal(0, c.MajorFaults);
+        Assert.Equal(Rm + Exit + SwapCacheHit, (long)c.FaultLatency.Sum);
+        Assert.Equal(HostPageState.Resident, rig.Page(4).State);
+        Assert.False(rig.Page(4).Has(HostPageFlags.Writable)); // read fault: mapped read-only, swap copy kept
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[4]].Flags.HasFlag(HpteFlags.ReadOnly));
+    }
+
+    [Fact]
+    public void Major_fault_then_a_store_takes_the_second_protection_exit()
+    {
+        // Swap device: constant 100 us, one slot, no bandwidth limit.
+        var rig = new Rig(script: [[Read(4, thinkNs: 50_000), Write(4)]]);
+        rig.MakeResident(4);
+        Hcalls.HEnter(rig.Vm, rig.Host, 4, 0, out _);
+        UnmapToSwapCache(rig, 4);
+        rig.Host.FreePage(4); // clean swap copy: the page now lives on swap only
+        rig.StartVcpus();
+        rig.Sim.Run();
+        var c = rig.Vm.Counters;
+        Assert.Equal(2, c.HdsiFaults);
+        Assert.Equal(1, c.MajorFaults);
+        Assert.Equal(1, c.ProtectionFaults);
+        Assert.Equal(1, c.MinorFaults); // the write-protect fault
+        var lat = c.FaultLatency.Buckets().ToList();
+        Assert.Equal(Rm + Exit + 100_000 + (Rm + Exit + SwapCacheHit + Tlbie), (long)c.FaultLatency.Sum);
+        Assert.Equal(Rm + Exit + SwapCacheHit + Tlbie, c.FaultLatency.Min);
+        Assert.True(rig.Page(4).Has(HostPageFlags.Writable | HostPageFlags.Dirty));
+        Assert.Equal(-1, rig.Page(4).SwapSlot); // reuse_swap_page dropped the stale swap copy
+    }
+
+    [Fact]
+    public void An_invalidation_during_a_major_fault_makes_it_retry_with_another_exit()
+    {
+        var rig = new Rig(script: [[Read(4, thinkNs: 50_000)]]);
+        rig.MakeResident(4);
+        rig.MakeResident(9);
+        Hcalls.HEnter(rig.Vm, rig.Host, 4, 0, out _);
+        UnmapToSwapCache(rig, 4);
+        rig.Host.FreePage(4);
+        rig.StartVcpus();
+        // Fault starts at 50 us, swap read in flight until 50+11+100 us; reclaim unmaps another page at 100 us.
+        rig.Sim.Start(InvalidateAt(rig, 9, 100_000));
+        rig.Sim.Run();
+        var c = rig.Vm.Counters;
+        Assert.Equal(1, c.FaultRetries);
+        Assert.Equal(2, c.HdsiFaults);
+        Assert.Equal(1, c.MajorFaults);
+        Assert.Equal(2, c.FaultLatency.Count);
+        Assert.Equal(Rm + Exit + 100_000 + (Rm + Exit + Gup), (long)c.FaultLatency.Sum);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[4]].IsValid);
+    }
+
+    [Fact]
+    public void Ppc970_first_h_enter_pins_with_one_exit_and_never_goes_absent()
+    {
+        var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(3), Read(3), Read(20)]]);
+        var vcpu = rig.StartVcpus()[0];
+        rig.Sim.Run();
+        var c = rig.Vm.Counters;
+        Assert.Equal(2, c.HEnterCalls);
+        Assert.Equal(2, c.PinnedPages); // guest pages 3 and 20 sit on host pages 0 and 1
+        Assert.Equal(2, c.Exits);
+        Assert.Equal(0, c.HdsiFaults);
+        Assert.Equal(1, c.HpteHits);
+        Assert.Equal(2 * (Rm + Exit + ZeroFill) + 3 * Rig.Costs.AccessNs, vcpu.Clock);
+        Assert.True(rig.Page(0).Has(HostPageFlags.Pinned));
+        Assert.Equal(0, rig.Vm.Notifier.InvalidatePage(0, 0)); // callbacks are no-ops
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[3]].IsValid);
+        Assert.Equal(0, rig.Vm.Counters.UnmapHvaCalls);
+    }
+
+    [Fact]
+    public void Reclaim_never_frees_a_pinned_page()
+    {
+        var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(3), Read(20)]]);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        int reclaimed = rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out _);
+        Assert.Equal(0, reclaimed);
+        Assert.True(rig.Host.Counters.PagesScanned > 0);
+        Assert.Equal(HostPageState.Resident, rig.Page(0).State);
+        Assert.Equal(HostPageState.Resident, rig.Page(1).State);
+    }
+
+    [Fact]
+    public void Reclaim_unmaps_writes_dirty_pages_and_frees_them_after_writeback()
+    {
+        var rig = new Rig(script: [[Write(1), Read(2)]]);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        long free = rig.Host.FreePages;
+        long t0 = rig.Sim.Now;
+        // FIFO order 1, 2; both young once after fault-in and R set by the accesses. Pass 1: priority 1 scans page 1
+        // (young: R cleared with a tlbie, kept), priority 0 scans page 2 (same) then page 1 again (now old: unmap with
+        // one tlbie, pageout). Pass 2 scans page 2 (old: unmap, pageout).
+        Assert.Equal(1, rig.Host.Vmscan.Shrink(2, t0, out long end1));
+        Assert.Equal(t0 + 3 * Tlbie, end1);
+        Assert.Equal(1, rig.Host.Vmscan.Shrink(2, t0, out long end2));
+        Assert.Equal(t0 + 4 * Tlbie, end2); // waited for the tlbie lock held by pass 1
+        Assert.Equal(HostPageState.SwapCache, rig.Page(1).State);
+        Assert.True(rig.Page(1).Has(HostPageFlags.Writeback));
+        Assert.Equal(2, rig.Vm.Counters.SwapOuts); // both were dirtied when mapped writable
+        Assert.Equal(2, rig.Vm.Counters.UnmapHvaCalls);
+        Assert.Equal(free, rig.Host.FreePages);
+        rig.Sim.Run(); // one slot, constant 100 us: page 1 written from t0+3 tlbies, page 2 queued behind it
+        Assert.Equal(free + 2, rig.Host.FreePages);
+        Assert.Equal(HostPageState.SwappedOut, rig.Page(1).State);
+        Assert.Equal(2, rig.Vm.Counters.PagesReclaimed);
+        Assert.Equal(t0 + 3 * Tlbie + 2 * 100_000, rig.Sim.Now);
+    }
+
+    /// <summary>What reclaim does to an unreferenced clean-or-dirty page, without the writeback: unmap into the swap cache.</summary>
+    private static void UnmapToSwapCache(Rig rig, int hostPage)
+    {
+        ref var page = ref rig.Page(hostPage);
+        Assert.True(rig.Host.SwapCache.AddToSwap(ref page, hostPage));
+        page.State = HostPageState.SwapCache;
+        page.Flags &= ~(HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty);
+        rig.Vm.Notifier.InvalidatePage(hostPage, 0);
+    }
+
+    private static IEnumerable<Engine.Command> InvalidateAt(Rig rig, int hostPage, long t)
+    {
+        yield return Engine.Command.Delay(t);
+        rig.Vm.Notifier.InvalidatePage(hostPage, t);
+    }
+}

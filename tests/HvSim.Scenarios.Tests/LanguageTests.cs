@@ -1,0 +1,222 @@
+using HvSim.Model.Config;
+using HvSim.Model.Workloads;
+using HvSim.Scenarios.Language;
+using HvSim.Traces;
+
+namespace HvSim.Scenarios.Tests;
+
+public class LanguageTests
+{
+    private static Scenario Load(string text, params (string Name, string Text)[] others)
+    {
+        using var dir = new TempDir();
+        foreach (var (n, t) in others) dir.File(n, t);
+        return ScenarioLoader.Load(dir.File("s.yaml", text));
+    }
+
+    [Fact]
+    public void UnsetKeysTakeTheModelsDefaults()
+    {
+        var s = Load("guests: {workload: {kind: uniform}}\n");
+        var t = s.Points.Single().Template;
+        Assert.Equal(new HostConfig(), t.Host);
+        Assert.Equal(new CostConfig(), t.Costs);
+        Assert.Equal("s", s.Name); // the file name
+        var g = Assert.Single(t.Guests);
+        Assert.Equal(1L << 30, g.MemoryBytes);
+        Assert.Equal(24, g.HptOrder);
+        Assert.Equal(new UniformWorkload(), g.Workload);
+    }
+
+    [Fact]
+    public void EveryKeyReachesTheConfig()
+    {
+        var s = Load("""
+            name: all keys
+            seed: 7
+            replications: 3
+            platform: both
+            aging: unmap
+            duration: 2min
+            warmup: 500ms
+            interval: 250ms
+            check: true
+            reference_mode: true
+            outputs: [summary, host]
+            host:
+              memory: 16GiB
+              page_size: 4KiB
+              reserved: 1GiB
+              min_free_kbytes: 4096
+              swappiness: 100
+              policy: clock
+              reclaim_batch: 64
+              rma: 128MiB
+              swap:
+                device: hdd
+                latency: 8ms
+                latency_cv: 0.2
+                slots: 2
+                bandwidth: 150MB/s
+                capacity: 32GiB
+                readahead: 4
+            costs: {real_mode_hcall: 2us, exit: 12us, tlbie: 3us, gup_hit: 400ns, zero_fill: 7us, swap_cache_hit: 3us, access: 80ns}
+            guests:
+              count: 3
+              name: vm
+              memory: 2GiB
+              vcpus: 4
+              hpt_order: 25
+              page_size: 4KiB
+              workload: {kind: hotcold, hot_access_fraction: 80%, hot_page_fraction: 0.2, layout_seed: 9, write_fraction: 0.5, think: 5us}
+            """);
+        var t = s.Points.Single().Template;
+        Assert.Equal("all_keys", s.Name);
+        Assert.Equal(7UL, s.Settings.Seed);
+        Assert.Equal(3, s.Settings.Replications);
+        Assert.Equal([Platform.Power7, Platform.Ppc970], s.Settings.Platforms);
+        Assert.Equal(AgingVariant.Unmap, s.Settings.Aging);
+        Assert.Equal(120_000_000_000, s.Settings.DurationNs);
+        Assert.Equal(500_000_000, s.Settings.WarmupNs);
+        Assert.Equal(250_000_000, s.Settings.IntervalNs);
+        Assert.True(s.Settings.Check && s.Settings.ReferenceMode);
+        Assert.Equal(["summary", "host"], s.Settings.Outputs);
+        Assert.Equal(new HostConfig
+        {
+            MemoryBytes = 16L << 30, PageSizeBytes = 4096, ReservedBytes = 1L << 30, MinFreeKbytes = 4096, Swappiness = 100,
+            Policy = ReclaimPolicyKind.Clock, ReclaimBatchPages = 64, RmaBytes = 128L << 20,
+            Swap = new SwapDeviceConfig
+            {
+                Kind = "hdd", LatencyMeanNs = 8_000_000, LatencyCv = 0.2, ParallelSlots = 2, BandwidthBytesPerSecond = 150_000_000,
+                CapacityBytes = 32L << 30, ReadaheadPages = 4,
+            },
+        }, t.Host);
+        Assert.Equal(new CostConfig { RealModeHcallNs = 2000, ExitNs = 12000, TlbieNs = 3000, GupHitNs = 400, ZeroFillNs = 7000, SwapCacheHitNs = 3000, AccessNs = 80 }, t.Costs);
+        Assert.Equal(["vm0", "vm1", "vm2"], t.Guests.Select(g => g.Name));
+        Assert.All(t.Guests, g =>
+        {
+            Assert.Equal(2L << 30, g.MemoryBytes);
+            Assert.Equal(4, g.Vcpus);
+            Assert.Equal(25, g.HptOrder);
+            Assert.Equal(4096, g.PageSizeBytes);
+            Assert.Equal(new HotColdWorkload { HotAccessFraction = 0.8, HotPageFraction = 0.2, LayoutSeed = 9, WriteFraction = 0.5, ThinkNs = 5000 }, g.Workload);
+        });
+        var config = Planning.RunPlanner.Plan(s).First().Config;
+        Assert.True(config.CheckInvariants && config.ReferenceMode);
+        Assert.Equal(AgingVariant.Unmap, config.Aging);
+        Assert.Equal(250_000_000, config.SampleIntervalNs);
+    }
+
+    [Fact]
+    public void SwapPresetThenOverrides()
+    {
+        var hdd = Load("host: {swap: hdd}\nguests: {workload: {kind: uniform}}\n").Points[0].Template.Host.Swap;
+        Assert.Equal(SwapDeviceConfig.Hdd, hdd);
+        // Key order in the file does not matter: the preset applies first.
+        var tuned = Load("host:\n  swap: {capacity: 64GiB, device: hdd}\nguests: {workload: {kind: uniform}}\n").Points[0].Template.Host.Swap;
+        Assert.Equal(SwapDeviceConfig.Hdd with { CapacityBytes = 64L << 30 }, tuned);
+    }
+
+    [Fact]
+    public void GuestListsAndNestedWorkloads()
+    {
+        var s = Load("""
+            guests:
+              - name: db
+                memory: 4GiB
+                workload:
+                  kind: phased
+                  loop: true
+                  phases:
+                    - duration: 10s
+                      workload: {kind: sequential, stride: 16}
+                    - duration: 50s
+                      workload: {kind: zipf, alpha: 1.1}
+              - name: web
+                count: 2
+                workload:
+                  kind: mix
+                  streams:
+                    - weight: 3
+                      workload: {kind: uniform, write_fraction: 0}
+                    - weight: 1
+                      workload: {kind: working_set, start_fraction: 10%, end_fraction: 50%, ramp: 20s}
+            """);
+        var g = s.Points[0].Template.Guests;
+        Assert.Equal(["db", "web0", "web1"], g.Select(x => x.Name));
+        var phased = Assert.IsType<PhasedWorkload>(g[0].Workload);
+        Assert.True(phased.Loop);
+        Assert.Equal(new WorkloadPhase(new SequentialWorkload { Stride = 16 }, 10_000_000_000), phased.Phases[0]);
+        Assert.Equal(new WorkloadPhase(new ZipfWorkload { Alpha = 1.1 }, 50_000_000_000), phased.Phases[1]);
+        var mix = Assert.IsType<MixWorkload>(g[1].Workload);
+        Assert.Equal(new MixStream(new UniformWorkload { WriteFraction = 0 }, 3), mix.Streams[0]);
+        Assert.Equal(new MixStream(new WorkingSetWorkload { StartFraction = 0.1, EndFraction = 0.5, RampNs = 20_000_000_000 }, 1), mix.Streams[1]);
+    }
+
+    [Fact]
+    public void TracePathIsRelativeToTheFileThatNamesIt()
+    {
+        using var dir = new TempDir();
+        dir.File("traces/t.csv", "timestamp,obj_id,size,op\n1,5,4096,R\n");
+        dir.File("base/base.yaml", "guests: {workload: {kind: trace, path: ../traces/t.csv, format: csv, mapping: expand, loops: 0, time_scale: 0.5}}\n");
+        var s = ScenarioLoader.Load(dir.File("child.yaml", "extends: base/base.yaml\nname: child\n"));
+        var w = Assert.IsType<TraceWorkload>(s.Points[0].Template.Guests[0].Workload);
+        Assert.Equal(Path.Combine(dir.Path, "traces", "t.csv"), w.Path);
+        Assert.Equal(PageMappingKind.ExpandToPages, w.Mapping.Kind);
+        Assert.Equal(0, w.Loops);
+        Assert.Equal(0.5, w.TimeScale);
+    }
+
+    [Fact]
+    public void ExtendsMergesMappingsAndReplacesValues()
+    {
+        var s = Load("""
+            extends: base.yaml
+            host: {memory: 32GiB}
+            guests:
+              count: 8
+              workload: {kind: zipf, alpha: 1.2}
+            """, ("base.yaml", """
+            name: base
+            duration: 10s
+            host: {memory: 16GiB, swap: hdd}
+            guests:
+              memory: 2GiB
+              workload: {kind: uniform, think: 5us}
+            """));
+        var t = s.Points[0].Template;
+        Assert.Equal("base", s.Name);
+        Assert.Equal(10_000_000_000, s.Settings.DurationNs);
+        Assert.Equal(32L << 30, t.Host.MemoryBytes);
+        Assert.Equal("hdd", t.Host.Swap.Kind);
+        Assert.Equal(8, t.Guests.Count);
+        Assert.All(t.Guests, g => Assert.Equal(2L << 30, g.MemoryBytes));
+        // Workload blocks merge key by key too: think comes from the base, kind and alpha from the child.
+        Assert.Equal(new ZipfWorkload { Alpha = 1.2, ThinkNs = 5000 }, t.Guests[0].Workload);
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd", "etc_passwd")]
+    [InlineData("/abs/path", "abs_path")]
+    [InlineData("..", "scenario")]
+    [InlineData("a b\tc", "a_b_c")]
+    [InlineData("ok-name_1.2", "ok-name_1.2")]
+    [InlineData("日本", "scenario")]
+    public void NamesAreSanitisedToOnePathComponent(string name, string expected)
+    {
+        var s = OutputNames.Sanitize(name);
+        Assert.Equal(expected, s);
+        Assert.DoesNotContain('/', s);
+        Assert.DoesNotContain('\\', s);
+        Assert.False(s.StartsWith('.'));
+        var root = Path.GetFullPath("results");
+        Assert.StartsWith(root + Path.DirectorySeparatorChar, Path.GetFullPath(Path.Combine(root, s)));
+    }
+
+    [Fact]
+    public void DidYouMeanPicksTheNearestKey()
+    {
+        Assert.Equal(", did you mean 'memory'?", ValueParser.DidYouMean("memroy", ["memory", "page_size", "reserved"]));
+        Assert.Equal("", ValueParser.DidYouMean("banana", ["memory", "page_size"]));
+    }
+}
