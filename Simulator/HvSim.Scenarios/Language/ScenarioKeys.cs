@@ -110,8 +110,9 @@ public static class ScenarioKeys
                 Apply = (h, v) => h with { MinFreeKbytes = (long?)v },
             },
             Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 100),
-            Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU), lru, fifo or clock.",
-                ["twolist", "lru", "fifo", "clock"], PolicyName(HostDefaults.Policy), (h, v) => h with { Policy = ParsePolicy(v) }),
+            Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU) or one of the comparison policies.",
+                Enum.GetValues<ReclaimPolicyKind>().Select(PolicyName).ToArray(), PolicyName(HostDefaults.Policy),
+                (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
             Key<HostConfig>("reclaim_batch", ValueKind.Integer, "Pages reclaimed per batch (SWAP_CLUSTER_MAX).",
                 (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
             Key<HostConfig>("rma", ValueKind.Size, "PPC970 real-mode area reserved contiguously per guest at start.",
@@ -167,21 +168,8 @@ public static class ScenarioKeys
 
     public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
 
-    public static string PolicyName(ReclaimPolicyKind p) => p switch
-    {
-        ReclaimPolicyKind.TwoList => "twolist",
-        ReclaimPolicyKind.Lru => "lru",
-        ReclaimPolicyKind.Fifo => "fifo",
-        _ => "clock",
-    };
-
-    private static ReclaimPolicyKind ParsePolicy(string v) => v switch
-    {
-        "twolist" => ReclaimPolicyKind.TwoList,
-        "lru" => ReclaimPolicyKind.Lru,
-        "fifo" => ReclaimPolicyKind.Fifo,
-        _ => ReclaimPolicyKind.Clock,
-    };
+    /// <summary>The model's policy names in lower case (twolist, lru, ...), so new policies need no change here.</summary>
+    private static string PolicyName(ReclaimPolicyKind p) => p.ToString().ToLowerInvariant();
 
     private static List<Platform> ParsePlatforms(IReadOnlyList<string> names)
     {
