@@ -34,13 +34,13 @@ public static class ReportBuilder
         void Add(Figure? f) { if (f is not null) figures.Add(f); }
         foreach (var run in RepresentativeRuns(folder))
         {
-            var series = folder.Timeseries.Where(r => RunIdentity.Of(r) == run).ToList();
-            var host = folder.Host.FirstOrDefault(h => RunIdentity.Of(h) == run);
+            var series = folder.Timeseries.Where(r => r.Run == run).Select(r => r.Row).ToList();
+            var host = folder.Host.Where(h => h.Run == run).Select(h => h.Row).FirstOrDefault();
             Add(PagingCurvePlot.Create(resultsDir, $"paging_{run.Platform}", run, series, host, warmup));
             Add(FaultCurvePlot.Faults(resultsDir, $"faults_{run.Platform}", run, series, warmup));
             Add(FaultCurvePlot.Notifier(resultsDir, $"notifier_{run.Platform}", run, series, warmup));
         }
-        Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency));
+        Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
             foreach (var metric in SweepMetrics)
                 Add(SweepCurvePlot.Create(resultsDir, $"sweep_{Slug(parameter)}_{metric.Name}", stats, parameter, metric));
@@ -60,7 +60,7 @@ public static class ReportBuilder
 
     /// <summary>One run per platform whose time series the paging and fault curves show: the first run id, lowest replication.</summary>
     private static IEnumerable<RunIdentity> RepresentativeRuns(ResultsFolder folder) =>
-        folder.Timeseries.Select(RunIdentity.Of).Distinct()
+        folder.Timeseries.Select(r => r.Run).Distinct()
             .GroupBy(k => k.Platform)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.OrderBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Replication).First());

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using HvSim.Analysis.Planning;
+using HvSim.Analysis.Tables;
 using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Tests;
@@ -73,19 +74,48 @@ public class CapacityPlannerTests
             from steps in Gen.ArrayOf(Gen.Choose(0, 50), 120)
             from limit in Gen.Choose(0, 3000)
             from d in Gen.Choose(0, 5)
-            select (max, steps, limit, d);
+            from hint in Gen.Choose(0, 150)
+            select (max, steps, limit, d, hint);
         Prop.ForAll(cases.ToArbitrary(), c =>
             {
-                var (max, steps, limit, d) = c;
+                var (max, steps, limit, d, hint) = c;
                 // base(n) = sum of the first n steps: nondecreasing in n.
                 double Base(int n) => steps.Take(n).Sum();
                 var eval = new Synthetic(Base, d);
                 var planner = new CapacityPlanner(eval, P99AtMost(limit), replications: 2, maxGuests: max);
-                int found = planner.FindMaxGuests(Platform.Power7).MaxGuests;
+                // Any start (0 = none) must give the brute-force answer.
+                int found = planner.FindMaxGuests(Platform.Power7, startHint: hint == 0 ? null : hint).MaxGuests;
                 int brute = 0;
                 for (int n = 1; n <= max && Base(n) + t975With1Df * d <= limit + 1e-9; n++) brute = n;
                 return found == brute && eval.Seen.Count <= 2 * (2 * (int)Math.Ceiling(Math.Log2(max + 1)) + 2);
             }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void AGoodStartHintSavesProbes()
+    {
+        // 10n + 12.706 ≤ 205 -> 19. From 1: 1, 2, 4, 8, 16, 32, 24, 20, 18, 19 (10 probes); from 19: 19, 38, 28, 23, 21, 20 (6).
+        var cold = new CapacityPlanner(new Synthetic(n => n * 10, 1), P99AtMost(205), replications: 2, maxGuests: 100);
+        var warm = new CapacityPlanner(new Synthetic(n => n * 10, 1), P99AtMost(205), replications: 2, maxGuests: 100);
+        Assert.Equal(19, cold.FindMaxGuests(Platform.Power7).MaxGuests);
+        Assert.Equal(19, warm.FindMaxGuests(Platform.Power7, startHint: 19).MaxGuests);
+        Assert.Equal(10, cold.Probes.Count);
+        Assert.Equal(6, warm.Probes.Count);
+    }
+
+    [Fact]
+    public void MissRatioCurveEstimate()
+    {
+        MrcRecord[] curve = [new() { Capacity = 200, MissRatio = 0.1 }, new() { Capacity = 100, MissRatio = 0.5 }, new() { Capacity = 400, MissRatio = 0 }];
+        Assert.Equal(0.5, MrcEstimate.MissRatio(curve, 50), 12);   // flat below the first point
+        Assert.Equal(0.3, MrcEstimate.MissRatio(curve, 150), 12);  // half-way between 0.5 and 0.1
+        Assert.Equal(0.0, MrcEstimate.MissRatio(curve, 1000), 12); // flat beyond the last point
+        // 1000 pages shared: N = 5 leaves 200 pages each (miss ratio 0.1, at the target); N = 6 leaves 166.7 (0.233).
+        Assert.Equal(5, MrcEstimate.MaxGuests(curve, 1000 * 4096, 4096, 0.1, 64));
+        // A target only the curve's flat end meets: 2 guests (500 pages, miss ratio 0); 3 get 333 pages (0.033).
+        Assert.Equal(2, MrcEstimate.MaxGuests(curve, 1000 * 4096, 4096, 0.0001, 64));
+        // A target nothing meets: the search starts at 1.
+        Assert.Equal(1, MrcEstimate.MaxGuests([new MrcRecord { Capacity = 10, MissRatio = 0.2 }], 1000 * 4096, 4096, 0.1, 64));
     }
 
     [Fact]

@@ -82,6 +82,20 @@ public class PlanFileTests
     }
 
     [Fact]
+    public void MrcEstimatePicksTheSearchStart()
+    {
+        // Usable 4 GiB − 512 MiB = 57,344 pages of 64 KiB. 5 guests get 11,469 pages each (miss ratio 0.017 ≤ 2 %);
+        // 6 get 9,557 (0.0625 > 2 %): the search starts at 5.
+        var dir = Folder("""
+            scenario: scenario.yaml
+            slo: {mean_slowdown: 10%}
+            mrc_estimate: {file: web.mrc.csv, miss_ratio: 2%}
+            """);
+        File.WriteAllText(Path.Combine(dir, "web.mrc.csv"), "capacity,miss_ratio\n5000,0.5\n10000,0.02\n20000,0\n");
+        Assert.Equal(5, PlanFile.Load(Path.Combine(dir, "plan.yaml")).StartHint);
+    }
+
+    [Fact]
     public void MissingScenarioAndSloAreReported()
     {
         var dir = Folder("replications: 2\n");

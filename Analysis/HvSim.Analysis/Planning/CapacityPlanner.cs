@@ -33,24 +33,41 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
         return probe;
     }
 
-    /// <summary>Largest count in [1, MaxGuests] meeting the SLO: gallop 1, 2, 4, … until a failure, then bisect.</summary>
-    public PlatformPlan FindMaxGuests(Platform platform, long? hostMemoryBytes = null)
+    /// <summary>
+    /// Largest count in [1, MaxGuests] meeting the SLO. From <paramref name="startHint"/> (default 1; e.g. a miss-ratio
+    /// curve estimate): gallop up (doubling) while counts pass, or down (halving) while they fail, then bisect
+    /// between the largest passing and the smallest failing count. A good hint saves probes; any hint gives the same answer.
+    /// </summary>
+    public PlatformPlan FindMaxGuests(Platform platform, long? hostMemoryBytes = null, int? startHint = null)
     {
         Probe Try(int n) => ProbeAt(new PlanPoint(platform, n, hostMemoryBytes));
-        var first = Try(1);
-        if (!first.MeetsSlo) return Finish(platform, hostMemoryBytes, 0, null, first, false);
-        int good = 1;
-        Probe goodProbe = first;
-        Probe? bad = null;
-        while (good < MaxGuests)
+        int start = Math.Clamp(startHint ?? 1, 1, MaxGuests);
+        var first = Try(start);
+        int good = 0;
+        Probe? goodProbe = null, bad = null;
+        if (first.MeetsSlo)
         {
-            int next = (int)Math.Min((long)good * 2, MaxGuests);
-            var p = Try(next);
-            if (!p.MeetsSlo) { bad = p; break; }
-            good = next;
-            goodProbe = p;
+            (good, goodProbe) = (start, first);
+            while (good < MaxGuests)
+            {
+                int next = (int)Math.Min((long)good * 2, MaxGuests);
+                var p = Try(next);
+                if (!p.MeetsSlo) { bad = p; break; }
+                (good, goodProbe) = (next, p);
+            }
+            if (bad is null) return Finish(platform, hostMemoryBytes, good, goodProbe, null, true);
         }
-        if (bad is null) return Finish(platform, hostMemoryBytes, good, goodProbe, null, true);
+        else
+        {
+            bad = first;
+            for (int n = start / 2; n >= 1 && goodProbe is null; n /= 2)
+            {
+                var p = Try(n);
+                if (p.MeetsSlo) (good, goodProbe) = (n, p);
+                else bad = p;
+            }
+            if (goodProbe is null) return Finish(platform, hostMemoryBytes, 0, null, bad, false);
+        }
         while (bad.Point.Guests - good > 1)
         {
             int mid = good + (bad.Point.Guests - good) / 2;

@@ -20,6 +20,8 @@ public sealed record PlanSpec
     public IReadOnlyList<Platform> Platforms { get; init; } = [Platform.Power7, Platform.Ppc970];
     public required GuestMix Mix { get; init; }
     public MemoryQuestion? Memory { get; init; }
+    /// <summary>Where the count search starts (from `mrc_estimate:`); null = 1.</summary>
+    public int? StartHint { get; init; }
 
     /// <summary>The scenario's configuration (host, costs, duration, seed) that every probe starts from.</summary>
     public SimulationConfig BaseConfig => Scenario.Points[0].Template.ToConfig(Scenario.Name, Platform.Power7, Scenario.Settings.Seed);
@@ -45,6 +47,7 @@ public static class PlanFile
     private sealed record Settings(string? Scenario, int Replications, int MaxGuests, IReadOnlyList<string> Platforms, double Confidence);
     private sealed record SloSettings(double? P99Ns, double? Slowdown, double? MajorRate);
     private sealed record MemorySettings(int? Guests, string Platform, long? From, long? To, long Step);
+    private sealed record MrcSettings(string? File, double MissRatio);
 
     private static readonly Section<Settings> Root = new()
     {
@@ -86,7 +89,18 @@ public static class PlanFile
         ],
     };
 
-    private static readonly string[] Nested = ["slo", "mix", "min_host_memory"];
+    private static readonly Section<MrcSettings> MrcSection = new()
+    {
+        Name = "mrc_estimate",
+        Doc = "Optional: start the count search where one guest's miss-ratio curve says each guest's share of memory keeps its miss ratio at or below a target.",
+        Keys =
+        [
+            new() { Name = "file", Kind = ValueKind.Path, Required = true, Doc = "mrc.csv of the guest's workload (`hvsim mrc`; capacity in host pages), relative to the plan file.", Apply = (s, v) => s with { File = (string)v! } },
+            new() { Name = "miss_ratio", Kind = ValueKind.Fraction, Default = 0.01, Min = 0, Max = 1, Doc = "Target miss ratio of each guest's share.", Apply = (s, v) => s with { MissRatio = (double)v! } },
+        ],
+    };
+
+    private static readonly string[] Nested = ["slo", "mix", "min_host_memory", "mrc_estimate"];
 
     /// <exception cref="ScenarioException">Every problem in the plan file or its scenario, located.</exception>
     public static PlanSpec Load(string file)
@@ -127,6 +141,22 @@ public static class PlanFile
             }
         }
         GuestMix? mix = scenario is null ? null : BindMix(root.Get("mix"), scenario, d);
+        int? hint = null;
+        if (root.Get("mrc_estimate") is { } mrcNode && BindMapping(mrcNode, MrcSection, new MrcSettings(null, 0.01), d) is { File: { } mrcFile } mrc && scenario is not null)
+        {
+            string mrcPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", mrcFile);
+            try
+            {
+                var host = scenario.Points[0].Template.Host;
+                var curve = Tables.ResultsFolder.ReadTable<Tables.MrcRecord>(mrcPath);
+                if (curve.Count == 0) d.Add(mrcNode, $"miss-ratio curve '{mrcFile}' has no points");
+                else hint = MrcEstimate.MaxGuests(curve, host.MemoryBytes - host.ReservedBytes, host.PageSizeBytes, mrc.MissRatio, settings.MaxGuests);
+            }
+            catch (Exception e) when (e is Tables.ResultsFolderException or IOException or UnauthorizedAccessException)
+            {
+                d.Add(mrcNode, $"cannot read miss-ratio curve '{mrcFile}': {e.Message}", "an mrc.csv written by `hvsim mrc` (capacity,miss_ratio)");
+            }
+        }
         if (d.HasErrors || scenario is null || mix is null || slo is null) throw new ScenarioException(d.Sorted().ToList());
 
         var limits = new List<SloLimit>();
@@ -136,7 +166,7 @@ public static class PlanFile
         return new PlanSpec
         {
             File = file, Scenario = scenario, Slo = new Slo(limits, settings.Confidence), Replications = settings.Replications,
-            MaxGuests = settings.MaxGuests, Mix = mix,
+            MaxGuests = settings.MaxGuests, Mix = mix, StartHint = hint,
             Platforms = settings.Platforms.Contains("both") ? [Platform.Power7, Platform.Ppc970]
                 : settings.Platforms.Select(p => p == "power7" ? Platform.Power7 : Platform.Ppc970).ToList(),
             Memory = memory is { Guests: { } g, From: { } lo, To: { } hi }

@@ -11,7 +11,7 @@ public static class PlanRunner
     {
         var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf);
         var planner = new CapacityPlanner(evaluator, spec.Slo, spec.Replications, spec.MaxGuests) { Parallelism = parallelism, OnProbe = onProbe };
-        var plans = spec.Platforms.Select(p => planner.FindMaxGuests(p)).ToList();
+        var plans = spec.Platforms.Select(p => planner.FindMaxGuests(p, startHint: spec.StartHint)).ToList();
         MemoryAnswer? memory = null;
         if (spec.Memory is { } q)
             memory = new MemoryAnswer(ScenarioKeys.PlatformName(q.Platform), q.Guests,
@@ -35,6 +35,7 @@ public static class PlanRunner
         manifest["confidence"] = spec.Slo.Confidence;
         manifest["replications"] = spec.Replications;
         manifest["max_guests"] = spec.MaxGuests;
+        manifest["search_start"] = spec.StartHint ?? 1;
         manifest["platforms"] = new JsonArray(spec.Platforms.Select(p => (JsonNode)ScenarioKeys.PlatformName(p)).ToArray());
         manifest["mix"] = new JsonObject(spec.Mix.Shares.Select(s => KeyValuePair.Create(s.Profile.Name, (JsonNode?)s.Proportion)));
         manifest["config"] = Manifest.Config(spec.BaseConfig with { Guests = spec.Mix.Shares.Select(s => s.Profile).ToList() });

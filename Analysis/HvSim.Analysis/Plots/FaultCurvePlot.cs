@@ -1,3 +1,4 @@
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Tables;
 using ScottPlot;
 
@@ -6,20 +7,20 @@ namespace HvSim.Analysis.Plots;
 /// <summary>Rates over time of one run, summed over guests: HDSI/minor/major faults, and notifier unmaps/tlbies.</summary>
 public static class FaultCurvePlot
 {
-    public static Figure? Faults(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRecord> series, double warmupS) =>
+    public static Figure? Faults(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRow> series, double warmupS) =>
         Create(directory, name, run, series, warmupS, "Fault rates",
             [("HDSI faults", r => r.HdsiFaults), ("minor faults", r => r.MinorFaults), ("major faults", r => r.MajorFaults)],
             "Faults per second of simulated time in each sampling interval, summed over guests: HDSI (absent HPTE), of which minor (page still in memory or swap cache) and major (swap-in I/O). The y axis fits the measured part; first-touch faults in the shaded warm-up may run off the top.");
 
-    public static Figure? Notifier(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRecord> series, double warmupS) =>
+    public static Figure? Notifier(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRow> series, double warmupS) =>
         Create(directory, name, run, series, warmupS, "MMU notifier activity",
             [("kvm_unmap_hva calls", r => r.UnmapHvaCalls), ("tlbies", r => r.Tlbies)],
             "kvm_unmap_hva calls (host reclaim making guest HPTEs absent) and tlbie sequences per second of simulated time, summed over guests.");
 
-    private static Figure? Create(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRecord> series, double warmupS,
-        string what, (string Label, Func<TimeseriesRecord, long?> Count)[] counters, string caption)
+    private static Figure? Create(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRow> series, double warmupS,
+        string what, (string Label, Func<TimeseriesRow, long?> Count)[] counters, string caption)
     {
-        var byTime = series.Where(r => !r.IsHost).GroupBy(r => r.TimeS).OrderBy(g => g.Key).ToList();
+        var byTime = series.Where(r => !TimeseriesRows.IsHost(r)).GroupBy(r => r.TimeS).OrderBy(g => g.Key).ToList();
         if (byTime.Count == 0) return null;
         var times = byTime.Select(g => g.Key).ToArray();
         // Counts are per interval: divide by the interval's length (the first one starts at time 0).

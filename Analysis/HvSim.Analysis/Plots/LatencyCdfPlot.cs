@@ -1,12 +1,12 @@
 using HvSim.Analysis.Statistics;
-using HvSim.Analysis.Tables;
+using HvSim.Analysis.Results;
 
 namespace HvSim.Analysis.Plots;
 
 /// <summary>CDF of HDSI fault latency per platform (all guests and replications merged), log x.</summary>
 public static class LatencyCdfPlot
 {
-    public static Figure? Create(string directory, string name, string scenario, IReadOnlyList<FaultLatencyRecord> buckets)
+    public static Figure? Create(string directory, string name, string scenario, IReadOnlyList<FaultLatencyRow> buckets)
     {
         var platforms = buckets.Where(b => b.Count > 0).GroupBy(b => b.Platform).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         if (platforms.Count == 0) return null;

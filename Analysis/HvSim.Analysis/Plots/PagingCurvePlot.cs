@@ -1,3 +1,4 @@
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Tables;
 using ScottPlot;
 
@@ -6,11 +7,11 @@ namespace HvSim.Analysis.Plots;
 /// <summary>Paging curve of one run: each guest's resident memory, host free memory and swap use over time, with the watermarks.</summary>
 public static class PagingCurvePlot
 {
-    public static Figure? Create(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRecord> series, HostRecord? host, double warmupS)
+    public static Figure? Create(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRow> series, HostRow? host, double warmupS)
     {
         if (series.Count == 0) return null;
-        var hostRows = series.Where(r => r.IsHost).OrderBy(r => r.TimeS).ToList();
-        var guests = series.Where(r => !r.IsHost && r.ResidentBytes.HasValue).GroupBy(r => r.Guest).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var hostRows = series.Where(TimeseriesRows.IsHost).OrderBy(r => r.TimeS).ToList();
+        var guests = series.Where(r => !TimeseriesRows.IsHost(r) && r.ResidentBytes.HasValue).GroupBy(r => r.Guest).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         double max = new[]
         {
             hostRows.Select(r => (double)(r.FreeBytes ?? 0)).DefaultIfEmpty(0).Max(),
@@ -45,7 +46,7 @@ public static class PagingCurvePlot
     }
 
     // Solid lines only: SkiaSharp's SVG canvas cannot draw dash patterns (it prints a warning and draws them solid).
-    private static void AddHostLine(Plot plot, List<TimeseriesRecord> rows, Func<TimeseriesRecord, long?> value, ByteScale scale, string label, Color color)
+    private static void AddHostLine(Plot plot, List<TimeseriesRow> rows, Func<TimeseriesRow, long?> value, ByteScale scale, string label, Color color)
     {
         var points = rows.Where(r => value(r).HasValue).ToList();
         if (points.Count == 0) return;

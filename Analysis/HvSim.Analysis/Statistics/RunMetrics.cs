@@ -1,3 +1,4 @@
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Tables;
 using HvSim.Model.Config;
 
@@ -11,14 +12,14 @@ public static class RunMetrics
         double warmup = warmupSecondsOverride ?? folder.Manifest.WarmupSeconds() ?? 0;
         double accessUs = folder.Manifest.AccessCostMicroseconds() ?? new CostConfig().AccessNs / 1e3;
         var observations = new List<Observation>();
-        var hostByRun = folder.Host.ToDictionary(RunIdentity.Of);
-        var bucketsByRun = folder.FaultLatency.GroupBy(RunIdentity.Of).ToDictionary(g => g.Key, g => g.ToList());
-        var seriesByRun = WarmupCut.Apply(folder.Timeseries, warmup).GroupBy(RunIdentity.Of).ToDictionary(g => g.Key, g => g.ToList());
+        var hostByRun = folder.Host.ToDictionary(r => r.Run, r => r.Row);
+        var bucketsByRun = folder.FaultLatency.GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Select(r => r.Row).ToList());
+        var seriesByRun = WarmupCut.Apply(folder.Timeseries, warmup).GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Select(r => r.Row).ToList());
 
-        foreach (var run in folder.Summary.GroupBy(RunIdentity.Of))
+        foreach (var run in folder.Summary.GroupBy(r => r.Run))
         {
-            var point = folder.PointOf(run.First());
-            var guests = run.ToList();
+            var point = folder.PointOf(run.Key);
+            var guests = run.Select(r => r.Row).ToList();
             var admitted = guests.Where(g => g.Admitted).ToList();
             double seconds = guests.Max(g => g.SimulatedS);
             void Add(Metric m, double v, string guest = "") => observations.Add(new Observation(run.Key, point, guest, m, v));
@@ -28,7 +29,7 @@ public static class RunMetrics
             Add(Metric.RefusedGuests, guests.Count - admitted.Count);
             if (admitted.Count > 0)
             {
-                var stall = admitted.Select(StallFraction).ToList();
+                var stall = admitted.Select(g => g.StallFraction).ToList();
                 Add(Metric.Slowdown, stall.Average());
                 Add(Metric.SlowdownMax, stall.Max());
                 long accesses = admitted.Sum(g => g.Accesses);
@@ -63,13 +64,13 @@ public static class RunMetrics
                 Add(Metric.SwapFullEvents, host.SwapFullEvents);
             }
             var series = seriesByRun.GetValueOrDefault(run.Key) ?? [];
-            var hostSeries = series.Where(r => r.IsHost).ToList();
+            var hostSeries = series.Where(TimeseriesRows.IsHost).ToList();
             if (hostSeries.Any(r => r.FreeBytes.HasValue)) Add(Metric.HostFreeMin, hostSeries.Where(r => r.FreeBytes.HasValue).Min(r => r.FreeBytes!.Value));
             if (hostSeries.Any(r => r.SwapUsedBytes.HasValue)) Add(Metric.SwapUsedMax, hostSeries.Where(r => r.SwapUsedBytes.HasValue).Max(r => r.SwapUsedBytes!.Value));
 
             foreach (var g in admitted)
             {
-                Add(Metric.Slowdown, StallFraction(g), g.Guest);
+                Add(Metric.Slowdown, g.StallFraction, g.Guest);
                 if (g.Accesses > 0) Add(Metric.EffectiveAccessTime, accessUs + g.StalledS * 1e6 / g.Accesses, g.Guest);
                 Add(Metric.HdsiFaultRate, Rate(g.HdsiFaults), g.Guest);
                 Add(Metric.MajorFaultRate, Rate(g.MajorFaults), g.Guest);
@@ -85,8 +86,5 @@ public static class RunMetrics
         return observations;
     }
 
-    /// <summary>stall_fraction as written, else stalled_s / vcpu_s.</summary>
-    public static double StallFraction(SummaryRecord g) => g.StallFraction ?? (g.VcpuS > 0 ? g.StalledS / g.VcpuS : 0);
-
-    internal static LatencyBucket ToBucket(FaultLatencyRecord r) => new(r.BucketLowerUs, r.BucketUpperUs, r.Count);
+    internal static LatencyBucket ToBucket(FaultLatencyRow r) => new(r.BucketLowerUs, r.BucketUpperUs, r.Count);
 }

@@ -1,4 +1,5 @@
 using CsvHelper;
+using HvSim.Analysis.Results;
 
 namespace HvSim.Analysis.Tables;
 
@@ -15,15 +16,15 @@ public sealed class ResultsFolder
     public const string PlanFile = "plan.csv";
 
     public required string Directory { get; init; }
-    public IReadOnlyList<SummaryRecord> Summary { get; init; } = [];
-    public IReadOnlyList<HostRecord> Host { get; init; } = [];
-    public IReadOnlyList<TimeseriesRecord> Timeseries { get; init; } = [];
-    public IReadOnlyList<FaultLatencyRecord> FaultLatency { get; init; } = [];
+    public IReadOnlyList<RunRow<SummaryRow>> Summary { get; init; } = [];
+    public IReadOnlyList<RunRow<HostRow>> Host { get; init; } = [];
+    public IReadOnlyList<RunRow<TimeseriesRow>> Timeseries { get; init; } = [];
+    public IReadOnlyList<RunRow<FaultLatencyRow>> FaultLatency { get; init; } = [];
     public IReadOnlyList<MrcRecord> Mrc { get; init; } = [];
     public RunsTable? Runs { get; init; }
     public ManifestView Manifest { get; init; } = ManifestView.Empty;
 
-    public SweepPoint PointOf(IRunKeyed row) => Runs?.PointOf(row.RunId) ?? SweepPoint.None;
+    public SweepPoint PointOf(RunIdentity run) => Runs?.PointOf(run.RunId) ?? SweepPoint.None;
 
     /// <summary>True when <paramref name="directory"/> holds the results of a run, a batch, `hvsim mrc` or `hvsim plan`.</summary>
     public static bool IsResultsFolder(string directory) =>
@@ -42,20 +43,43 @@ public sealed class ResultsFolder
         return new ResultsFolder
         {
             Directory = directory,
-            Summary = ReadOptional<SummaryRecord>(directory, SummaryFile),
-            Host = ReadOptional<HostRecord>(directory, HostFile),
-            Timeseries = ReadOptional<TimeseriesRecord>(directory, TimeseriesFile),
-            FaultLatency = ReadOptional<FaultLatencyRecord>(directory, FaultLatencyFile),
+            Summary = ReadRuns<SummaryRow, BatchSummaryRow>(directory, SummaryFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
+            Host = ReadRuns<HostRow, BatchHostRow>(directory, HostFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
+            Timeseries = ReadRuns<TimeseriesRow, BatchTimeseriesRow>(directory, TimeseriesFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
+            FaultLatency = ReadRuns<FaultLatencyRow, BatchFaultLatencyRow>(directory, FaultLatencyFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
             Mrc = ReadOptional<MrcRecord>(directory, MrcFile),
             Runs = File.Exists(runs) ? RunsTable.Read(runs) : null,
             Manifest = File.Exists(manifest) ? ManifestView.Read(manifest) : ManifestView.Empty,
         };
     }
 
-    private static List<T> ReadOptional<T>(string directory, string file)
+    private static RunIdentity Key(string scenario, string platform, int replication) => new("", scenario, platform, replication);
+
+    /// <summary>
+    /// A results table with the writers' own row types: <typeparamref name="T"/> for a single run, or
+    /// <typeparamref name="TBatch"/> (the same columns after `run_id`) for a batch; a missing file reads as empty.
+    /// </summary>
+    private static List<RunRow<T>> ReadRuns<T, TBatch>(string directory, string file, Func<T, RunIdentity> key, Func<TBatch, (string RunId, T Row)> unbatch)
     {
         string path = Path.Combine(directory, file);
         if (!File.Exists(path)) return [];
+        bool batch;
+        using (var reader = CsvReader.FromFile(path))
+            batch = reader.Headers.Contains("run_id");
+        return batch
+            ? ReadTable<TBatch>(path).Select(unbatch).Select(b => new RunRow<T>(key(b.Row) with { RunId = b.RunId }, b.Row)).ToList()
+            : ReadTable<T>(path).Select(r => new RunRow<T>(key(r), r)).ToList();
+    }
+
+    private static List<T> ReadOptional<T>(string directory, string file)
+    {
+        string path = Path.Combine(directory, file);
+        return File.Exists(path) ? ReadTable<T>(path) : [];
+    }
+
+    /// <summary>Reads one CSV file as <typeparamref name="T"/> records; a bad file is a <see cref="ResultsFolderException"/> naming file and record.</summary>
+    public static List<T> ReadTable<T>(string path)
+    {
         try
         {
             using var reader = CsvReader.FromFile(path);

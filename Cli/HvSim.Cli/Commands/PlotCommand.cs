@@ -29,6 +29,11 @@ internal static class PlotCommand
             {
                 return BadInput($"hvsim plot: {e.Message}");
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"hvsim plot: cannot write into {path}: {e.Message}");
+                return ExitCodes.RunFailed;
+            }
         });
         return command;
     }

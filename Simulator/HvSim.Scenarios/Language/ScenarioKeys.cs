@@ -110,8 +110,9 @@ public static class ScenarioKeys
                 Apply = (h, v) => h with { MinFreeKbytes = (long?)v },
             },
             Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 100),
-            Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU), lru, fifo or clock.",
-                ["twolist", "lru", "fifo", "clock"], PolicyName(HostDefaults.Policy), (h, v) => h with { Policy = ParsePolicy(v) }),
+            Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU) or one of the comparison policies.",
+                Enum.GetValues<ReclaimPolicyKind>().Select(PolicyName).ToArray(), PolicyName(HostDefaults.Policy),
+                (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
             Key<HostConfig>("reclaim_batch", ValueKind.Integer, "Pages reclaimed per batch (SWAP_CLUSTER_MAX).",
                 (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
             Key<HostConfig>("rma", ValueKind.Size, "PPC970 real-mode area reserved contiguously per guest at start.",
@@ -141,14 +142,14 @@ public static class ScenarioKeys
         Doc = "Guests: one profile (a mapping, with `count:`) or a list of profiles. Guests of a profile are named <name>0, <name>1, ... (just <name> when count is 1).",
         Keys =
         [
-            Key<GuestGroup>("count", ValueKind.Integer, "Number of identical guests of this profile.", 1L, (g, v) => g with { Count = (int)(long)v! }, min: 1, max: 4096),
+            Key<GuestGroup>("count", ValueKind.Integer, "Number of identical guests of this profile (at most 255 guests in all).", 1L, (g, v) => g with { Count = (int)(long)v! }, min: 1, max: 255),
             Key<GuestGroup>("name", ValueKind.Text, "Guest name (prefix when count > 1).", GuestGroup.Prototype.Guest.Name, (g, v) => g with { Guest = g.Guest with { Name = (string)v! } }),
             Key<GuestGroup>("memory", ValueKind.Size, "Guest memory.", GuestGroup.Prototype.Guest.MemoryBytes,
                 (g, v) => g with { Guest = g.Guest with { MemoryBytes = (long)v! } }, min: 16 << 20, max: 1L << 44),
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8).", (long)GuestGroup.Prototype.Guest.HptOrder,
-                (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 46),
+                (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 34),
             Key<GuestGroup>("page_size", ValueKind.Size, "Guest page size: 4KiB or 64KiB (16MiB pages are not modelled).", (long)GuestGroup.Prototype.Guest.PageSizeBytes,
                 (g, v) => g with { Guest = g.Guest with { PageSizeBytes = (int)(long)v! } }, min: 4 << 10, max: 64 << 10),
         ],
@@ -167,21 +168,8 @@ public static class ScenarioKeys
 
     public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
 
-    public static string PolicyName(ReclaimPolicyKind p) => p switch
-    {
-        ReclaimPolicyKind.TwoList => "twolist",
-        ReclaimPolicyKind.Lru => "lru",
-        ReclaimPolicyKind.Fifo => "fifo",
-        _ => "clock",
-    };
-
-    private static ReclaimPolicyKind ParsePolicy(string v) => v switch
-    {
-        "twolist" => ReclaimPolicyKind.TwoList,
-        "lru" => ReclaimPolicyKind.Lru,
-        "fifo" => ReclaimPolicyKind.Fifo,
-        _ => ReclaimPolicyKind.Clock,
-    };
+    /// <summary>The model's policy names in lower case (twolist, lru, ...), so new policies need no change here.</summary>
+    private static string PolicyName(ReclaimPolicyKind p) => p.ToString().ToLowerInvariant();
 
     private static List<Platform> ParsePlatforms(IReadOnlyList<string> names)
     {
