@@ -126,6 +126,7 @@ public sealed class Simulation
     /// <summary>Process one event; false when none is pending.</summary>
     public bool Step()
     {
+        CheckNotInsideAProcess();
         while (TryPop(long.MaxValue, out long time, out ulong who))
             if (Dispatch(time, who)) return true;
         return false;
@@ -134,6 +135,7 @@ public sealed class Simulation
     /// <summary>Run until no event is pending.</summary>
     public void Run()
     {
+        CheckNotInsideAProcess();
         while (TryPop(long.MaxValue, out long time, out ulong who)) Dispatch(time, who);
     }
 
@@ -141,6 +143,7 @@ public sealed class Simulation
     public void Run(long until)
     {
         if (until < Now) throw new ArgumentOutOfRangeException(nameof(until), until, $"until must be >= Now ({Now})");
+        CheckNotInsideAProcess();
         while (TryPop(until, out long time, out ulong who)) Dispatch(time, who);
         Now = until;
     }
@@ -202,6 +205,11 @@ public sealed class Simulation
         if (delay == 0) (priority == EventPriority.Urgent ? _urgent : _normal).Push(who);
         else Enqueue(Now, delay, priority, who);
         return new ScheduledCall(this, who);
+    }
+
+    private void CheckNotInsideAProcess()
+    {
+        if (_activeSlot != 0) throw new InvalidOperationException("the simulation cannot be run from inside one of its processes");
     }
 
     private static void CheckDelay(long delay)
@@ -300,7 +308,7 @@ public sealed class Simulation
         {
             if (_urgent.Count > 0 && !IsLive(_urgent.HeadWho)) { _urgent.Pop(); continue; }
             if (_urgent.Count == 0 && _normal.Count > 0 && !IsLive(_normal.HeadWho)) { _normal.Pop(); continue; }
-            if (_urgent.Count + _normal.Count == 0 && _heap.Count > 0 && !IsLive(_heap.Top.Who)) { _heap.Pop(); continue; }
+            if (_urgent.Count + _normal.Count == 0 && _heap.Count > 0 && !IsLive(_heap.Peek().Who)) { _heap.Pop(); continue; }
             return;
         }
     }

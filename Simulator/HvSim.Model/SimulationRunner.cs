@@ -44,8 +44,7 @@ public static class SimulationRunner
             for (int v = 0; v < vm.Config.Vcpus; v++)
             {
                 var source = vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, sim.Rng($"guest{vm.ConfigIndex}/vcpu{v}"));
-                var vcpu = new Vcpu(vm, host, source, v);
-                vm.Vcpus.Add(vcpu);
+                var vcpu = new Vcpu(vm, host, source);
                 vcpus.Add(vcpu);
                 sim.Start(vcpu.Run(), $"{vm.Config.Name}/vcpu{v}");
             }

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 
 namespace HvSim.Engine.Tests;
@@ -67,8 +69,12 @@ public class EventOrderTests
     }
 
     /// <summary>Reference: sort by (time, class, scheduling index); the kernel must agree whatever the mix.</summary>
-    [Property(MaxTest = 200)]
-    public bool EventsFireInTotalOrderTimeClassSequence(byte[] times, bool[] urgent)
+    [Property(MaxTest = 300)]
+    public Property EventsFireInTotalOrderTimeClassSequence() =>
+        Prop.ForAll(Gen.Choose(0, 15).Zip(Gen.Choose(0, 3)).ArrayOf().ToArbitrary(), events =>
+            FireInTotalOrder(events.Select(e => (byte)e.Item1).ToArray(), events.Select(e => e.Item2 == 0).ToArray()));
+
+    private static bool FireInTotalOrder(byte[] times, bool[] urgent)
     {
         var sim = new Simulation();
         var log = new List<int>();
@@ -175,6 +181,22 @@ public class EventOrderTests
     }
 
     [Fact]
+    public void PeekSkipsACancelledEventAtTheHead()
+    {
+        var sim = new Simulation();
+        sim.Schedule(50, () => { });
+        var early = sim.Schedule(10, () => { });
+        early.Cancel();
+        Assert.Equal(50, sim.Peek());
+        sim.Schedule(20, () => { });   // below the event Peek found: must still come first
+        var fired = new List<long>();
+        sim.Schedule(30, () => fired.Add(sim.Now));
+        sim.Run();
+        Assert.Equal(new long[] { 30 }, fired);
+        Assert.Equal((2L + 1, 50L), (sim.ProcessedEvents, sim.Now));
+    }
+
+    [Fact]
     public void FireAndForgetTimeoutsCountAsEventsAndMoveTheClock()
     {
         var sim = new Simulation();
@@ -190,5 +212,20 @@ public class EventOrderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Command.Delay(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.ScheduleTimeout(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.Schedule(-5, () => { }));
+    }
+
+    [Fact]
+    public void RunningTheSimulationFromInsideAProcessIsRefused()
+    {
+        var sim = new Simulation();
+        Exception? caught = null;
+        IEnumerable<Command> P()
+        {
+            caught = Record.Exception(() => sim.Run());
+            yield break;
+        }
+        sim.Start(P());
+        sim.Run();
+        Assert.IsType<InvalidOperationException>(caught);
     }
 }

@@ -1,3 +1,4 @@
+using HvSim.Engine.Monitors;
 using HvSim.Engine.Resources;
 
 namespace HvSim.Engine.Tests;
@@ -156,6 +157,40 @@ public class ResourceTests
         Assert.False(abandoned.IsGranted);
         abandoned.Dispose();
         Assert.Equal(0, res.InUse);
+    }
+
+    [Fact]
+    public void AttachedMonitorsObeyLittlesLawAndTheBusyTimeIdentity()
+    {
+        // From empty to empty: the area under the queue length is the sum of the waits, and the area under the
+        // units in use is the sum of the service times, exactly.
+        var sim = new Simulation(3);
+        var res = new Resource(sim, 2) { InUseStats = new LevelStats(sim), QueueStats = new LevelStats(sim), WaitTimes = new LogHistogram() };
+        var rng = sim.Rng("load");
+        long totalService = 0;
+        IEnumerable<Command> Customer(long service)
+        {
+            yield return res.Request(out var req);
+            using (req) yield return Command.Delay(service);
+        }
+        IEnumerable<Command> Source()
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                long s = 1 + (long)rng.NextExponential(1_900);
+                totalService += s;
+                sim.Start(Customer(s));
+                yield return Command.Delay(1 + (long)rng.NextExponential(1_000));
+            }
+        }
+        sim.Start(Source());
+        sim.Run();
+        double duration = sim.Now;
+        Assert.Equal(20_000, res.WaitTimes.Count);
+        Assert.True(res.WaitTimes.Sum > 0);
+        Assert.Equal(res.WaitTimes.Sum, res.QueueStats.Mean * duration, 1e-6 * res.WaitTimes.Sum);
+        Assert.Equal(totalService, res.InUseStats.Mean * duration, 1e-6 * totalService);
+        Assert.Equal(2, res.InUseStats.Max);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ internal static class BatchCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Scenario files or folders of *.yaml files", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "Batch results folder", DefaultValueFactory = _ => Path.Combine("results", "batch") };
-        var jobs = new Option<int>("--jobs") { Description = "Runs simulated in parallel (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs") { Description = "Runs simulated in parallel (all cores unless given)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
         var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing every scenario's seed:" };
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };

@@ -14,7 +14,18 @@ internal static class BenchEngineCommand
         var quick = new Option<bool>("--quick") { Description = "Divide every workload's count by 10" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV (workload,operations,seconds,ops_per_second,bytes_allocated_per_op) instead of a table" };
         var command = new Command("engine", "Event-kernel throughput: procs, seq, bulk and mm1 workloads") { quick, csv };
-        command.SetAction(parse => Run(parse.GetValue(quick), parse.GetValue(csv)));
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(parse.GetValue(quick), parse.GetValue(csv));
+            }
+            catch (Exception e) when (e is not UserInputException)
+            {
+                Console.Error.WriteLine($"hvsim bench engine: run failed: {e.Message}");
+                return ExitCodes.RunFailed;
+            }
+        });
         return command;
     }
 

@@ -49,6 +49,8 @@ internal static class RunCommand
             ScenarioRunWriter.Write(dir, scenario, runs, results, parse.GetValue(seed) ?? scenario.Settings.Seed, clock.Elapsed);
             PrintSummary(scenario, runs, results);
             CliScenarios.WriteReport(dir);
+            if (scenario.Points.Count > 1)
+                AnsiConsole.MarkupLine("[grey]This scenario has a sweep; `hvsim batch` writes runs.csv with the swept values and run_id columns.[/]");
             AnsiConsole.MarkupLine($"[grey]{runs.Count} run(s) in {clock.Elapsed.TotalSeconds:0.0} s; results in[/] {Markup.Escape(dir)}");
             return ExitCodes.Ok;
         }));

@@ -51,15 +51,20 @@ internal sealed class RadixQueue
     /// </summary>
     public long MinKey => _hasSolo ? _solo.Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
 
-    /// <summary>The minimum entry; only valid when <see cref="Count"/> is positive.</summary>
-    public ref readonly EventEntry Top
+    /// <summary>
+    /// The entry <see cref="Pop"/> would return (Count must be positive), found without moving anything (see
+    /// <see cref="MinKey"/>): the first entry with the minimum key in the lowest bucket.
+    /// </summary>
+    public ref readonly EventEntry Peek()
     {
-        get
-        {
-            if (_hasSolo) return ref _solo;
-            if (_head == _counts[0]) Refill();
-            return ref _buckets[0][_head];
-        }
+        if (_hasSolo) return ref _solo;
+        if (_head < _counts[0]) return ref _buckets[0][_head];
+        int b = LowestNonEmpty();
+        long min = _mins[b];
+        var arr = _buckets[b];
+        int i = 0;
+        while (arr[i].Key != min) i++;
+        return ref arr[i];
     }
 
     /// <summary>Bucket of a key above the reference key: its highest differing digit, and its value there.</summary>

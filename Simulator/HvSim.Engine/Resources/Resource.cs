@@ -1,3 +1,5 @@
+using HvSim.Engine.Monitors;
+
 namespace HvSim.Engine.Resources;
 
 /// <summary>
@@ -21,6 +23,7 @@ public sealed class Resource
         public ulong Seq;
         public ulong Who;
         public long Since;
+        public long Requested;
         public Process? Owner;
     }
 
@@ -50,14 +53,35 @@ public sealed class Resource
     public int InUse { get; private set; }
 
     /// <summary>Requests waiting (abandoned ones drop out when they reach the head).</summary>
-    public int QueueLength { get; private set; }
+    public int QueueLength
+    {
+        get => _queueLength;
+        private set
+        {
+            _queueLength = value;
+            QueueStats?.Set(value);
+        }
+    }
+
+    private int _queueLength;
+
+    /// <summary>Optional monitor of <see cref="InUse"/> over time (attach before the first request).</summary>
+    public LevelStats? InUseStats { get; set; }
+
+    /// <summary>Optional monitor of <see cref="QueueLength"/> over time (attach before the first request).</summary>
+    public LevelStats? QueueStats { get; set; }
+
+    /// <summary>Optional histogram of the time from request to grant, in ns (every grant, zero waits included).</summary>
+    public LogHistogram? WaitTimes { get; set; }
 
     /// <summary>
     /// Ask for one unit. The process runs on at once if a unit is free; otherwise it waits. Lower
     /// <paramref name="priority"/> values are served first (FIFO within a priority). With <paramref name="preempt"/>,
     /// a request that finds no free unit takes one from the least important holder whose priority is strictly
     /// worse (the latest such request); that holder is interrupted with a <see cref="Preempted"/> cause.
-    /// Dispose <paramref name="request"/> to release the unit or to withdraw a request still waiting.
+    /// Dispose <paramref name="request"/> to release the unit or to withdraw a request still waiting. A process
+    /// interrupted while waiting should check <see cref="ResourceRequest.IsGranted"/>: a unit granted at the same
+    /// instant is still its own until disposed.
     /// </summary>
     public Command Request(out ResourceRequest request, int priority = 0, bool preempt = false)
     {
@@ -69,6 +93,7 @@ public sealed class Resource
         r.Seq = _seq++;
         r.Who = p.Who;
         r.Owner = p;
+        r.Requested = _sim.Now;
         request = new ResourceRequest(this, idx, r.Version);
         if (InUse < Capacity)
         {
@@ -116,6 +141,8 @@ public sealed class Resource
         if (InUse == _users.Length) Array.Resize(ref _users, _users.Length * 2);
         r.UserPos = InUse;
         _users[InUse++] = idx;
+        InUseStats?.Set(InUse);
+        WaitTimes?.Add(r.Since - r.Requested);
     }
 
     private void RemoveUser(int idx)
@@ -124,6 +151,7 @@ public sealed class Resource
         int last = _users[--InUse];
         _users[pos] = last;
         _recs[last].UserPos = pos;
+        InUseStats?.Set(InUse);
     }
 
     /// <summary>Hand free units straight to the next waiting requests.</summary>

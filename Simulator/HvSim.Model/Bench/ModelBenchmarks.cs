@@ -33,7 +33,7 @@ public static class ModelBenchmarks
 
     /// <summary>
     /// The quickstart scenario (Scenarios/quickstart.yaml): an 8 GiB host with 64 KiB pages and SSD swap, four 3 GiB
-    /// guests (1.5x overcommit) with two vCPUs each running Zipf(1.3) with 20 us mean think time, 60 s simulated.
+    /// guests (1.5x overcommit) with two vCPUs each running Zipf(1.3) with 50 us mean think time, 60 s simulated.
     /// </summary>
     public static SimulationConfig QuickstartConfig(Platform platform, long durationNs = 60_000_000_000) => new()
     {
@@ -43,7 +43,7 @@ public static class ModelBenchmarks
         Guests = Enumerable.Range(0, 4).Select(i => new GuestConfig
         {
             Name = $"guest{i + 1}", MemoryBytes = 3L << 30, Vcpus = 2, PageSizeBytes = 64 << 10,
-            Workload = new ZipfWorkload { Alpha = 1.3, ThinkNs = 20_000, WriteFraction = 0.3, LayoutSeed = (ulong)i + 1 },
+            Workload = new ZipfWorkload { Alpha = 1.3, ThinkNs = 50_000, WriteFraction = 0.3, LayoutSeed = (ulong)i + 1 },
         }).ToList(),
         DurationNs = durationNs,
         WarmupNs = durationNs / 6,
@@ -113,7 +113,7 @@ public static class ModelBenchmarks
             page.Flags &= ~HostPageFlags.Dirty;
             if (!host.SwapCache.AddToSwap(ref page, p)) throw new InvalidOperationException("refaults benchmark: swap too small");
         }
-        var vcpu = new Vcpu(vm, host, new RefaultSource(host, vm, faults), 0);
+        var vcpu = new Vcpu(vm, host, new RefaultSource(host, vm, faults));
         sim.Start(vcpu.Run());
         sim.Run();
         if (vm.Counters.HdsiFaults != faults || vm.Counters.MinorFaults != faults)

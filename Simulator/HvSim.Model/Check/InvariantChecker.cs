@@ -40,6 +40,10 @@ public sealed class InvariantChecker(Host host)
                     Fail($"{vm.Config.Name}: host page {p} is {page.State} without a swap slot");
                 if (page.SwapSlot >= 0 && host.SwapCache.OwnerOf(page.SwapSlot) != p)
                     Fail($"{vm.Config.Name}: swap slot {page.SwapSlot} of host page {p} is owned by {host.SwapCache.OwnerOf(page.SwapSlot)}");
+                bool onLru = page.InRam && !page.Has(HostPageFlags.Locked)
+                    && !(page.State == HostPageState.SwapCache && page.Has(HostPageFlags.Writeback));
+                if (host.Policy.Contains(p) != onLru)
+                    Fail($"{vm.Config.Name}: host page {p} ({page.State}, {page.Flags}) is {(onLru ? "missing from" : "wrongly on")} the LRU");
                 if (page.Has(HostPageFlags.Pinned) && page.State != HostPageState.Resident)
                     Fail($"{vm.Config.Name}: pinned host page {p} is {page.State}");
                 if (page.RmapHead < 0) continue;

@@ -29,7 +29,7 @@ public sealed class Vcpu
     private bool _firstAttempt;
     private long _stallFrom = -1;
 
-    public Vcpu(Vm vm, Host host, IAccessSource source, int index)
+    public Vcpu(Vm vm, Host host, IAccessSource source)
     {
         _vm = vm;
         _host = host;
@@ -40,10 +40,8 @@ public sealed class Vcpu
         _reference = host.Config.ReferenceMode;
         _warmup = host.Config.WarmupNs;
         _end = host.Config.DurationNs;
-        Index = index;
     }
 
-    public int Index { get; }
     /// <summary>This vCPU's own time: at or ahead of <see cref="Simulation.Now"/>, never past the next event.</summary>
     public long Clock { get; private set; }
 

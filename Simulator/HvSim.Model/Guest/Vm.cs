@@ -50,7 +50,6 @@ public sealed class Vm
     public int[] HpteOf { get; }
     public MmuNotifier Notifier { get; }
     public GuestResult Counters { get; }
-    public List<Vcpu> Vcpus { get; } = new();
 
     /// <summary>gfn -> host page: the memslot's hva arithmetic at host-page granularity.</summary>
     public int HostPageOf(int guestPage) => HostBase + (guestPage >> _guestPagesPerHostPageShift);

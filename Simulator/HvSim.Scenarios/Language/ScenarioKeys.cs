@@ -141,14 +141,14 @@ public static class ScenarioKeys
         Doc = "Guests: one profile (a mapping, with `count:`) or a list of profiles. Guests of a profile are named <name>0, <name>1, ... (just <name> when count is 1).",
         Keys =
         [
-            Key<GuestGroup>("count", ValueKind.Integer, "Number of identical guests of this profile.", 1L, (g, v) => g with { Count = (int)(long)v! }, min: 1, max: 4096),
+            Key<GuestGroup>("count", ValueKind.Integer, "Number of identical guests of this profile (at most 255 guests in all).", 1L, (g, v) => g with { Count = (int)(long)v! }, min: 1, max: 255),
             Key<GuestGroup>("name", ValueKind.Text, "Guest name (prefix when count > 1).", GuestGroup.Prototype.Guest.Name, (g, v) => g with { Guest = g.Guest with { Name = (string)v! } }),
             Key<GuestGroup>("memory", ValueKind.Size, "Guest memory.", GuestGroup.Prototype.Guest.MemoryBytes,
                 (g, v) => g with { Guest = g.Guest with { MemoryBytes = (long)v! } }, min: 16 << 20, max: 1L << 44),
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8).", (long)GuestGroup.Prototype.Guest.HptOrder,
-                (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 46),
+                (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 34),
             Key<GuestGroup>("page_size", ValueKind.Size, "Guest page size: 4KiB or 64KiB (16MiB pages are not modelled).", (long)GuestGroup.Prototype.Guest.PageSizeBytes,
                 (g, v) => g with { Guest = g.Guest with { PageSizeBytes = (int)(long)v! } }, min: 4 << 10, max: 64 << 10),
         ],

@@ -7,6 +7,8 @@ namespace HvSim.Scenarios.Loading;
 internal static class ConsistencyChecks
 {
     private const int HpteBytes = 16;
+    /// <summary>The model keeps a guest index in a byte.</summary>
+    private const int MaxGuests = 255;
 
     public static void Check(RunTemplate t, IReadOnlyDictionary<string, Node> at, Node root, Diagnostics d)
     {
@@ -44,9 +46,12 @@ internal static class ConsistencyChecks
             string p = t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
             if (g.PageSizeBytes is not (4 << 10 or 64 << 10))
                 d.Add(Loc(p + ".page_size"), $"guest page size {Units.FormatSize(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
-            else if (g.MemoryBytes % g.PageSizeBytes != 0)
-                d.Add(Loc(p + ".memory", p), $"guest memory {Units.FormatSize(g.MemoryBytes)} is not a whole number of {Units.FormatSize(g.PageSizeBytes)} pages",
-                    $"a multiple of the guest page size {Units.FormatSize(g.PageSizeBytes)}");
+            else if (g.PageSizeBytes > h.PageSizeBytes)
+                d.Add(Loc(p + ".page_size"), $"guest pages of {Units.FormatSize(g.PageSizeBytes)} need host pages at least as large, the host has {Units.FormatSize(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
+                    $"guest page_size <= host page_size ({Units.FormatSize(h.PageSizeBytes)})");
+            else if (g.MemoryBytes % Math.Max(g.PageSizeBytes, h.PageSizeBytes) != 0)
+                d.Add(Loc(p + ".memory", p), $"guest memory {Units.FormatSize(g.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} host pages",
+                    $"a multiple of the host page size {Units.FormatSize(h.PageSizeBytes)}");
             else
             {
                 long pages = g.MemoryBytes / g.PageSizeBytes;
@@ -67,6 +72,9 @@ internal static class ConsistencyChecks
             }
         }
 
+        if (t.Guests.Count > MaxGuests)
+            d.Add(Loc("guests.count", "guests[0].count", "guests"), $"{t.Guests.Count} guests", $"at most {MaxGuests} guests per host");
+
         if (s.Platforms.Contains(Platform.Power7))
         {
             long guestMemory = t.Guests.Sum(g => g.MemoryBytes);
@@ -78,6 +86,19 @@ internal static class ConsistencyChecks
                     $"(guest memory {Units.FormatSize(guestMemory)} - {Units.FormatSize(available)} host memory available above the high watermark)",
                     $"swap capacity >= {Units.FormatSize(mustPageOut)}, or less overcommit");
         }
+
+        // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it.
+        if (!d.HasErrors)
+            foreach (var platform in s.Platforms)
+                try
+                {
+                    ModelConfigValidator.Validate(t.ToConfig(s.Name, platform, s.Seed));
+                }
+                catch (ArgumentException e)
+                {
+                    d.Add(root, $"the model refuses this configuration: {e.Message}", "see docs/scenarios.md");
+                    break;
+                }
     }
 
     /// <summary>vm.min_free_kbytes as init_per_zone_wmark_min computes it in 3.x (one zone: all memory is lowmem on ppc64).</summary>

@@ -7,7 +7,7 @@ namespace HvSim.Model.Tests.Model;
 /// <summary>FsCheck drives random small scenarios; the invariant checker runs after every event and must never fire.</summary>
 public class InvariantPropertyTests
 {
-    [Property(MaxTest = 20)]
+    [Property(MaxTest = 15)]
     public void Random_small_scenarios_keep_every_invariant(byte hostSize, byte guestCount, byte vcpus, bool smallPages, bool ppc970,
         bool unmapAging, byte policy, ushort seed, byte think, byte writes, bool tinySwap)
     {

@@ -3,13 +3,13 @@ using HvSim.Model.Config;
 
 namespace HvSim.Model.Tests.Model;
 
-/// <summary>The quickstart configuration (shortened to 20 s simulated): POWER7 admits and pages, PPC970 refuses what cannot be pinned.</summary>
+/// <summary>The quickstart configuration (60 s simulated on POWER7, 2 s on PPC970): POWER7 admits and pages, PPC970 refuses what cannot be pinned.</summary>
 public class QuickstartTests
 {
     [Fact]
     public void Power7_admits_all_four_guests_and_pages()
     {
-        var r = SimulationRunner.Run(ModelBenchmarks.QuickstartConfig(Platform.Power7, 20_000_000_000));
+        var r = SimulationRunner.Run(ModelBenchmarks.QuickstartConfig(Platform.Power7));
         Assert.Equal(4, r.Guests.Count(g => g.Admitted));
         Assert.All(r.Guests, g =>
         {
@@ -35,7 +35,8 @@ public class QuickstartTests
             Assert.True(g.PinnedPages > 0);
             Assert.InRange(g.PinnedPages, 1, (3L << 30) / (64 << 10)); // pinned lazily, at most every page
             Assert.True(g.HEnterCalls >= g.PinnedPages); // each pin is one first H_ENTER (H_TOO_HARD)
-            Assert.Equal(g.PinnedPages, g.Exits);
+            // One exit per pin, plus the rare race where both vCPUs punt the same page before it is pinned.
+            Assert.InRange(g.Exits, g.PinnedPages, g.PinnedPages + g.PinnedPages / 100);
         });
         Assert.All(r.Guests.Where(g => !g.Admitted), g => Assert.Contains("PPC970 pins all guest memory", g.RefusalReason));
     }

@@ -77,7 +77,7 @@ internal sealed class Rig
         var list = new List<Vcpu>();
         for (int v = 0; v < Vm.Config.Vcpus; v++)
         {
-            var vcpu = new Vcpu(Vm, Host, Vm.Config.Workload.Create(Vm.GuestPageCount, v, Vm.Config.Vcpus, Sim.Rng($"v{v}")), v);
+            var vcpu = new Vcpu(Vm, Host, Vm.Config.Workload.Create(Vm.GuestPageCount, v, Vm.Config.Vcpus, Sim.Rng($"v{v}")));
             list.Add(vcpu);
             Sim.Start(vcpu.Run());
         }

@@ -1,0 +1,165 @@
+using System.Text.RegularExpressions;
+
+namespace HvSim.Cli.Tests;
+
+/// <summary>The CLI contract of GUIDE.md: `--help` everywhere, `--version`, exit codes 0 ok / 1 run failed / 2 bad input.</summary>
+public sealed partial class ExitCodeTests
+{
+    /// <summary>Every command and subcommand listed by `hvsim --help`, found by walking the help text itself.</summary>
+    public static TheoryData<string> Commands()
+    {
+        var found = new TheoryData<string>();
+        var queue = new Queue<string[]>([[]]);
+        while (queue.Count > 0)
+        {
+            string[] path = queue.Dequeue();
+            foreach (string name in ListedCommands(Hvsim.Run([.. path, "--help"]).Out))
+            {
+                string[] sub = [.. path, name];
+                found.Add(string.Join(' ', sub));
+                queue.Enqueue(sub);
+            }
+        }
+        return found;
+    }
+
+    private static IEnumerable<string> ListedCommands(string help)
+    {
+        bool inCommands = false;
+        foreach (string line in help.Split('\n'))
+        {
+            if (line.StartsWith("Commands:", StringComparison.Ordinal)) { inCommands = true; continue; }
+            if (inCommands && CommandLine().Match(line) is { Success: true } m) yield return m.Groups[1].Value;
+            else if (inCommands && line.Trim().Length > 0 && !line.StartsWith("    ", StringComparison.Ordinal)) inCommands = false;
+        }
+    }
+
+    [GeneratedRegex(@"^  ([a-z][a-z0-9-]*)\b")]
+    private static partial Regex CommandLine();
+
+    [Fact]
+    public void Root_help_lists_the_main_commands()
+    {
+        var r = Hvsim.Run("--help");
+        Assert.Equal(0, r.Exit);
+        var listed = ListedCommands(r.Out).ToList();
+        foreach (string expected in new[] { "run", "validate", "schema", "batch", "merge", "replay", "mrc", "plot", "bench" })
+            Assert.Contains(expected, listed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Every_command_has_help_that_exits_0(string command)
+    {
+        var r = Hvsim.Run([.. command.Split(' '), "--help"]);
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.Contains("Usage:", r.Out);
+        Assert.Contains($"hvsim {command}", r.Out);
+        Assert.Equal("", r.Err);
+    }
+
+    [Fact]
+    public void Version_prints_a_semantic_version_and_exits_0()
+    {
+        var r = Hvsim.Run("--version");
+        Assert.Equal(0, r.Exit);
+        Assert.Matches(@"^\d+\.\d+\.\d+", r.Out.Trim());
+    }
+
+    [Fact]
+    public void No_command_shows_the_usage_on_stderr_and_exits_2()
+    {
+        var r = Hvsim.Run();
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("Usage:", r.Err);
+        Assert.Contains("run", r.Err);
+    }
+
+    [Fact]
+    public void A_mistyped_command_exits_2_with_a_suggestion()
+    {
+        var r = Hvsim.Run("rnu", "Scenarios/quickstart.yaml");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("'rnu'", r.Err);
+        Assert.Contains("did you mean 'run'?", r.Err);
+        Assert.DoesNotContain("Required command was not provided", r.Err);
+    }
+
+    [Theory]
+    [InlineData("run")]                                   // missing argument
+    [InlineData("run", "a.yaml", "b.yaml")]               // one argument too many
+    [InlineData("run", "x.yaml", "--jobs", "many")]       // option value of the wrong type
+    [InlineData("replay", "x.csv", "--mapping", "bytes")] // value outside the allowed list
+    [InlineData("schema", "--no-such-option")]
+    [InlineData("merge", "some-dir")]                     // required option missing
+    public void Usage_errors_exit_2_and_name_the_command_to_get_help_for(params string[] args)
+    {
+        var r = Hvsim.Run(args);
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"Try 'hvsim {args[0]} --help'.", r.Err);
+        Assert.Equal("", r.Out);
+    }
+
+    [Fact]
+    public void A_bad_scenario_exits_2_with_file_line_column_and_no_stack_trace()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("bad.yaml", "name: bad\nduration: 60 parsecs\n");
+        var r = Hvsim.Run("run", file, "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"{file}:2:11:", r.Err);
+        AssertNoStackTrace(r.Err);
+        Assert.False(Directory.Exists(dir.Combine("out")), "results written for a bad scenario");
+    }
+
+    [Fact]
+    public void A_missing_trace_exits_2_with_one_line()
+    {
+        var r = Hvsim.Run("replay", "/nonexistent/trace.csv", "--sizes", "10");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("/nonexistent/trace.csv", r.Err);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        AssertNoStackTrace(r.Err);
+    }
+
+    [Fact]
+    public void A_failure_that_is_not_bad_input_exits_1_with_one_line_and_a_debug_hint()
+    {
+        using var dir = new TempDir();
+        string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
+        string blocker = dir.File("not-a-folder", "a file where the results folder should go");
+        var r = Hvsim.Run("run", scenario, "--out", Path.Combine(blocker, "out"));
+        Assert.True(r.Exit == 1, r.ToString());
+        string[] lines = r.Err.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("hvsim: ", lines[0]);
+        Assert.EndsWith("(run with HVSIM_DEBUG=1 for details)", lines[0]);
+        AssertNoStackTrace(r.Err);
+    }
+
+    [Fact]
+    public void HVSIM_DEBUG_adds_the_stack_trace()
+    {
+        using var dir = new TempDir();
+        string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
+        string blocker = dir.File("not-a-folder", "x");
+        var r = Hvsim.Run(new Dictionary<string, string?> { ["HVSIM_DEBUG"] = "1" }, "run", scenario, "--out", Path.Combine(blocker, "out"));
+        Assert.True(r.Exit == 1, r.ToString());
+        Assert.Contains("   at ", r.Err);
+    }
+
+    [Fact]
+    public void A_group_command_without_its_subcommand_exits_2_with_its_usage()
+    {
+        var r = Hvsim.Run("bench");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("hvsim bench", r.Err);
+        Assert.Contains("Usage:", r.Err);
+    }
+
+    internal static void AssertNoStackTrace(string text)
+    {
+        Assert.DoesNotContain("   at ", text);
+        Assert.DoesNotContain("Exception:", text);
+    }
+}

@@ -1,0 +1,33 @@
+using HvSim.Model.Check;
+using HvSim.Model.Mm;
+using static HvSim.Model.Tests.Model.ScriptedWorkload;
+
+namespace HvSim.Model.Tests.Model;
+
+public class KswapdTests
+{
+    [Fact]
+    public void Kswapd_wakes_below_low_and_reclaims_up_to_high()
+    {
+        // 64 MiB host of 64 KiB pages = 1024 pages, 128 reserved: 896 usable. min_free_kbytes = int_sqrt(16 * 65536)
+        // = 1024 KiB, so min/low/high = 16/20/24 pages. The guest touches 880 pages: free falls to 16 without kswapd.
+        var script = Enumerable.Range(0, 880).Select(p => Write(p, thinkNs: 1_000)).ToArray();
+        var rig = new Rig(guestMib: 60, script: [script]);
+        Assert.Equal(new Watermarks(16, 20, 24), rig.Host.Watermarks);
+        var checker = new InvariantChecker(rig.Host);
+        rig.Sim.Start(rig.Host.Kswapd.Run());
+        rig.StartVcpus();
+        long minFree = long.MaxValue;
+        while (rig.Sim.Step())
+        {
+            minFree = Math.Min(minFree, rig.Host.FreePages);
+            checker.Check();
+        }
+        Assert.True(rig.Host.Counters.KswapdWakeups >= 1);
+        Assert.Equal(0, rig.Host.Counters.DirectReclaims); // kswapd kept free pages at or above min
+        Assert.True(minFree >= rig.Host.Watermarks.Min, $"free fell to {minFree}");
+        Assert.True(rig.Host.FreePages >= rig.Host.Watermarks.High, $"free {rig.Host.FreePages} after kswapd");
+        Assert.Equal(rig.Host.FreePages - (896 - 880), rig.Vm.Counters.PagesReclaimed);
+        Assert.Equal(rig.Vm.Counters.PagesReclaimed, rig.Vm.Counters.SwapOuts); // all written (dirty), all freed
+    }
+}
