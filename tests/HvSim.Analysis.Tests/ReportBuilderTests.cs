@@ -107,3 +107,14 @@ public class ReportBuilderTests
         Assert.Empty(Directory.GetFiles(dir));
     }
 }
+
+public class ReportNumberTests
+{
+    [Theory]
+    [InlineData(21640.4, "21,640")]
+    [InlineData(7.0, "7")]
+    [InlineData(0.012734, "0.01273")]
+    [InlineData(343.04, "343")]
+    [InlineData(98.6234, "98.62")]
+    public void NumbersAreReadable(double value, string expected) => Assert.Equal(expected, HvSim.Analysis.Report.HtmlReport.Num(value));
+}

@@ -94,20 +94,7 @@ public static class PlanFiles
     {
         string plan = Path.Combine(directory, PlanFile), probes = Path.Combine(directory, ProbesFile);
         if (!File.Exists(plan)) return null;
-        return new PlanTables(Read<PlanRow>(plan), File.Exists(probes) ? Read<PlanProbeRow>(probes) : []);
-    }
-
-    private static List<T> Read<T>(string path)
-    {
-        try
-        {
-            using var reader = CsvReader.FromFile(path);
-            return reader.GetRecords<T>().ToList();
-        }
-        catch (Exception e) when (e is CsvFormatException or KeyNotFoundException)
-        {
-            throw new ResultsFolderException($"{path}: {e.Message}", e);
-        }
+        return new PlanTables(ResultsFolder.ReadTable<PlanRow>(plan), File.Exists(probes) ? ResultsFolder.ReadTable<PlanProbeRow>(probes) : []);
     }
 
     private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? x : null;

@@ -38,6 +38,7 @@ public static class HtmlReport
 
             """);
         if (stats.Count > 0 || extraSections.Count == 0) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
+        if ((folder.Runs?.Parameters.Count ?? 0) == 0) AppendPerGuest(html, stats);
         foreach (var section in extraSections) html.Append(section);
         if (figures.Count > 0)
         {
@@ -88,6 +89,34 @@ public static class HtmlReport
     private static IEnumerable<string> PlanScenario(string directory) =>
         Planning.PlanFiles.TryRead(directory)?.Plan.Select(r => r.Scenario).Take(1) ?? [];
 
+    private static readonly (Metric Metric, string Header, double Scale)[] GuestColumns =
+    [
+        (Metric.Slowdown, "Slowdown (stall %)", 100), (Metric.EffectiveAccessTime, "Effective access time (µs)", 1),
+        (Metric.HdsiFaultRate, "HDSI faults/s", 1), (Metric.MajorFaultRate, "Major faults/s", 1),
+        (Metric.FaultLatencyP99, "p99 fault latency (µs)", 1), (Metric.ResidentMean, "Mean resident (MiB)", 1.0 / (1 << 20)),
+    ];
+
+    /// <summary>Per-guest metrics of a single scenario (sweeps have too many rows: stats.csv has them).</summary>
+    private static void AppendPerGuest(StringBuilder html, IReadOnlyList<StatRow> stats)
+    {
+        var guests = stats.Where(r => r.Guest != "").GroupBy(r => (r.Scenario, r.Platform, r.Guest)).ToList();
+        if (guests.Count == 0 || guests.Count > 64) return;
+        html.Append("<h2>Per guest</h2>\n<table><tr><th class=\"l\">Platform</th><th class=\"l\">Guest</th>");
+        foreach (var c in GuestColumns) html.Append($"<th>{E(c.Header)}</th>");
+        html.Append("</tr>\n");
+        foreach (var g in guests)
+        {
+            html.Append($"<tr><td class=\"l\">{E(SeriesColors.PlatformLabel(g.Key.Platform))}</td><td class=\"l\">{E(g.Key.Guest)}</td>");
+            foreach (var c in GuestColumns)
+            {
+                var row = g.FirstOrDefault(r => r.Metric == c.Metric);
+                html.Append("<td>").Append(row is null ? "–" : Cell(row.Stats, c.Scale)).Append("</td>");
+            }
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n<p class=\"note\">Refused guests have no row.</p>\n");
+    }
+
     /// <summary>"mean ± half-width (n)" with four significant digits.</summary>
     internal static string Cell(ReplicationStats s, double scale = 1)
     {
@@ -97,8 +126,11 @@ public static class HtmlReport
         return $"{mean}<span class=\"ci\">{ci} (n={s.N})</span>";
     }
 
+    /// <summary>Integers and values ≥ 1000 with thousands separators, others to four significant digits (never exponent notation below 1e15).</summary>
     internal static string Num(double v) =>
-        v == Math.Floor(v) && Math.Abs(v) < 1e9 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("G4", CultureInfo.InvariantCulture);
+        (v == Math.Floor(v) || Math.Abs(v) >= 1000) && Math.Abs(v) < 1e15
+            ? v.ToString("N0", CultureInfo.InvariantCulture)
+            : v.ToString("G4", CultureInfo.InvariantCulture);
 
     internal static string E(string text) => WebUtility.HtmlEncode(text);
 }
