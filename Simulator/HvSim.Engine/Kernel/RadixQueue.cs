@@ -201,24 +201,37 @@ internal sealed class RadixQueue
     }
 
     /// <summary>
-    /// Give bucket <paramref name="d"/> a larger array: an idle one left by another empty bucket if there is one
-    /// (buckets take turns holding the bulk of the entries, so after warm-up this hardly ever allocates), else a
-    /// new one. <paramref name="busy"/> is a bucket being read that must keep its array.
+    /// Give bucket <paramref name="d"/> a larger array: trade with the bucket holding the smallest array that is
+    /// larger and whose entries fit into the current one (buckets take turns holding the bulk of the entries, so
+    /// after warm-up this hardly ever allocates), else allocate. <paramref name="busy"/> is being read: keep it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int d, int busy)
     {
         var current = _buckets[d];
-        EventEntry[]? bigger = null;
+        int best = -1;
         for (int i = 1; i < _buckets.Length; i++)
         {
-            if (i == d || i == busy || _counts[i] != 0 || _buckets[i].Length <= current.Length) continue;
-            bigger = _buckets[i];
-            _buckets[i] = current;
-            break;
+            if (i == d || i == busy || _buckets[i].Length <= current.Length || _counts[i] > current.Length / 2) continue;
+            if (best < 0 || _buckets[i].Length < _buckets[best].Length) best = i;
         }
-        bigger ??= new EventEntry[current.Length * 2];
-        current.AsSpan(0, _counts[d]).CopyTo(bigger);
+        EventEntry[] bigger;
+        if (best >= 0)
+        {
+            bigger = _buckets[best];
+            int theirs = _counts[best], mine = _counts[d];
+            // Swap contents via the spare room of `bigger` (at least twice as long, theirs fill at most a quarter):
+            // park mine after theirs, move theirs into `current`, slide mine to the front.
+            current.AsSpan(0, mine).CopyTo(bigger.AsSpan(theirs));
+            bigger.AsSpan(0, theirs).CopyTo(current);
+            bigger.AsSpan(theirs, mine).CopyTo(bigger);
+            _buckets[best] = current;
+        }
+        else
+        {
+            bigger = new EventEntry[current.Length * 2];
+            current.AsSpan(0, _counts[d]).CopyTo(bigger);
+        }
         _buckets[d] = bigger;
     }
 }
