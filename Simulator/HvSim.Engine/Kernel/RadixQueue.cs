@@ -39,7 +39,8 @@ internal sealed class RadixQueue
 
     public RadixQueue()
     {
-        for (int i = 0; i < _buckets.Length; i++) _buckets[i] = new EventEntry[8];
+        // Arrays come on first use: most of the 257 buckets of a small simulation are never touched.
+        _buckets.AsSpan().Fill([]);
         _mins.AsSpan().Fill(long.MaxValue);
     }
 
@@ -155,6 +156,7 @@ internal sealed class RadixQueue
         Unsafe.Add(ref nonEmpty, (b - 1) >> 6) &= ~(1UL << (b - 1));
         if (n == 1)
         {
+            if (buckets.Length == 0) Grow(0, b);
             buckets[0] = src[0];
             counts = 1;
             return;
@@ -203,12 +205,18 @@ internal sealed class RadixQueue
     /// <summary>
     /// Give bucket <paramref name="d"/> a larger array: trade with the bucket holding the smallest array that is
     /// larger and whose entries fit into the current one (buckets take turns holding the bulk of the entries, so
-    /// after warm-up this hardly ever allocates), else allocate. <paramref name="busy"/> is being read: keep it.
+    /// after warm-up this hardly ever allocates), else allocate. A bucket's first array is its own: trading for
+    /// it would make buckets pass small arrays around. <paramref name="busy"/> is being read: keep it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int d, int busy)
     {
         var current = _buckets[d];
+        if (current.Length == 0)
+        {
+            _buckets[d] = new EventEntry[8];
+            return;
+        }
         int best = -1;
         for (int i = 1; i < _buckets.Length; i++)
         {
