@@ -24,6 +24,7 @@ internal sealed class RadixQueue
     private const int DigitBits = 4;
     private const int Digits = 1 << DigitBits;
     private const int Buckets = 1 + 64 / DigitBits * Digits;   // bucket 0, then (level, digit)
+    private const int TradeAbove = 1024;   // smaller bucket arrays are each bucket's own (at most 4 MB in all)
 
     private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
     private readonly int[] _counts = new int[Buckets];
@@ -212,9 +213,11 @@ internal sealed class RadixQueue
     private void Grow(int d, int busy)
     {
         var current = _buckets[d];
-        if (current.Length == 0)
+        if (current.Length < TradeAbove)
         {
-            _buckets[d] = new EventEntry[8];
+            var own = new EventEntry[Math.Max(8, current.Length * 2)];
+            current.AsSpan(0, _counts[d]).CopyTo(own);
+            _buckets[d] = own;
             return;
         }
         int best = -1;
