@@ -292,7 +292,15 @@ public sealed class Simulation
         {
             ulong next = (gen + 1) & GenMask;
             s.Gen = next;
-            p.Resume((next << SlotBits) | (uint)slot);
+            try
+            {
+                p.Resume((next << SlotBits) | (uint)slot);
+            }
+            catch
+            {
+                p.Abort();
+                throw;
+            }
         }
         else if (slot != 0)
         {
