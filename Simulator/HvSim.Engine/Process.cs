@@ -66,39 +66,37 @@ public sealed class Process : Waitable
             IsInterrupted = true;
         }
         sim.SetActive(_slot);
-        try
+        while (true)
         {
-            while (true)
+            bool more = _body.MoveNext();
+            if (IsInterrupted)
             {
-                bool more = _body.MoveNext();
-                if (IsInterrupted)
-                {
-                    IsInterrupted = false;
-                    InterruptCause = null;
-                }
-                if (!more)
-                {
-                    sim.SetActive(0);
-                    Finish();
-                    return;
-                }
-                Command c = _body.Current;
-                if (c.Kind == CommandKind.Delay)
-                {
-                    sim.WakeAfter(c.Ticks, who);
-                    break;
-                }
-                if (!Execute(sim, c, who)) break;
+                IsInterrupted = false;
+                InterruptCause = null;
             }
-        }
-        catch
-        {
-            sim.SetActive(0);
-            if (IsAlive) Finish();
-            throw;
+            if (!more)
+            {
+                sim.SetActive(0);
+                Finish();
+                return;
+            }
+            Command c = _body.Current;
+            if (c.Kind == CommandKind.Delay)
+            {
+                sim.WakeAfter(c.Ticks, who);
+                break;
+            }
+            if (!Execute(sim, c, who)) break;
         }
         sim.SetActive(0);
         if (_interrupts is { Count: > 0 }) ScheduleInterrupt();
+    }
+
+    /// <summary>The body threw: the process ends (the exception goes on to whoever runs the simulation).</summary>
+    internal void Abort()
+    {
+        Simulation.SetActive(0);
+        if (IsAlive) Finish();
     }
 
     /// <summary>Register the wait a command asks for; true if it is already satisfied and the process runs on.</summary>

@@ -19,12 +19,13 @@ public enum EventPriority : byte
 /// <remarks>
 /// Future events are 16-byte structs in a radix heap (<see cref="RadixQueue"/>) that keeps equal keys in FIFO
 /// order; zero-delay wake-ups go to one FIFO ring per class, merged with the heap by key. The sequence is thus
-/// the order of scheduling itself, kept structurally rather than stored, and nothing ever renumbers it.
-/// Processes and callbacks live in a slot table; an event
-/// names its target by (slot, generation), and a slot's generation moves on whenever its process resumes, is
-/// interrupted or ends, so any other wake-up still pending for the old wait is recognised as stale when it pops
-/// and skipped. That is how waits with deadlines, AnyOf, interrupts and cancellation work without ever searching
-/// the queue.
+/// the order of scheduling itself, kept structurally rather than stored, and nothing ever renumbers it (the
+/// invariant that makes the merge exact: zero delays never enter the heap, so a heap entry due now was scheduled
+/// before now, ahead of every ring entry of its class).
+/// Processes and callbacks live in a slot table; an event names its target by (slot, generation), and a slot's
+/// generation moves on whenever its process resumes, is interrupted or ends, so any other wake-up still pending
+/// for the old wait is recognised as stale when it pops and skipped. That is how waits with deadlines, AnyOf,
+/// interrupts and cancellation work without ever searching the queue.
 /// </remarks>
 public sealed class Simulation
 {
@@ -109,7 +110,8 @@ public sealed class Simulation
     public void ScheduleTimeout(long delay)
     {
         CheckDelay(delay);
-        Enqueue(Now, delay, EventPriority.Normal, 0);
+        if (delay == 0) _normal.Push(0);
+        else Enqueue(Now, delay, EventPriority.Normal, 0);
     }
 
     /// <summary>An independent random stream derived from the master seed and a component name.</summary>
@@ -290,7 +292,15 @@ public sealed class Simulation
         {
             ulong next = (gen + 1) & GenMask;
             s.Gen = next;
-            p.Resume((next << SlotBits) | (uint)slot);
+            try
+            {
+                p.Resume((next << SlotBits) | (uint)slot);
+            }
+            catch
+            {
+                p.Abort();
+                throw;
+            }
         }
         else if (slot != 0)
         {

@@ -24,6 +24,7 @@ internal sealed class RadixQueue
     private const int DigitBits = 4;
     private const int Digits = 1 << DigitBits;
     private const int Buckets = 1 + 64 / DigitBits * Digits;   // bucket 0, then (level, digit)
+    private const int TradeAbove = 1024;   // smaller bucket arrays are each bucket's own (at most 4 MB in all)
 
     private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
     private readonly int[] _counts = new int[Buckets];
@@ -39,7 +40,8 @@ internal sealed class RadixQueue
 
     public RadixQueue()
     {
-        for (int i = 0; i < _buckets.Length; i++) _buckets[i] = new EventEntry[8];
+        // Arrays come on first use: most of the 257 buckets of a small simulation are never touched.
+        _buckets.AsSpan().Fill([]);
         _mins.AsSpan().Fill(long.MaxValue);
     }
 
@@ -155,6 +157,7 @@ internal sealed class RadixQueue
         Unsafe.Add(ref nonEmpty, (b - 1) >> 6) &= ~(1UL << (b - 1));
         if (n == 1)
         {
+            if (buckets.Length == 0) Grow(0, b);
             buckets[0] = src[0];
             counts = 1;
             return;
@@ -201,24 +204,45 @@ internal sealed class RadixQueue
     }
 
     /// <summary>
-    /// Give bucket <paramref name="d"/> a larger array: an idle one left by another empty bucket if there is one
-    /// (buckets take turns holding the bulk of the entries, so after warm-up this hardly ever allocates), else a
-    /// new one. <paramref name="busy"/> is a bucket being read that must keep its array.
+    /// Give bucket <paramref name="d"/> a larger array: trade with the bucket holding the smallest array that is
+    /// larger and whose entries fit into the current one (buckets take turns holding the bulk of the entries, so
+    /// after warm-up this hardly ever allocates), else allocate. A bucket's first array is its own: trading for
+    /// it would make buckets pass small arrays around. <paramref name="busy"/> is being read: keep it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int d, int busy)
     {
         var current = _buckets[d];
-        EventEntry[]? bigger = null;
+        if (current.Length < TradeAbove)
+        {
+            var own = new EventEntry[Math.Max(8, current.Length * 2)];
+            current.AsSpan(0, _counts[d]).CopyTo(own);
+            _buckets[d] = own;
+            return;
+        }
+        int best = -1;
         for (int i = 1; i < _buckets.Length; i++)
         {
-            if (i == d || i == busy || _counts[i] != 0 || _buckets[i].Length <= current.Length) continue;
-            bigger = _buckets[i];
-            _buckets[i] = current;
-            break;
+            if (i == d || i == busy || _buckets[i].Length <= current.Length || _counts[i] > current.Length / 2) continue;
+            if (best < 0 || _buckets[i].Length < _buckets[best].Length) best = i;
         }
-        bigger ??= new EventEntry[current.Length * 2];
-        current.AsSpan(0, _counts[d]).CopyTo(bigger);
+        EventEntry[] bigger;
+        if (best >= 0)
+        {
+            bigger = _buckets[best];
+            int theirs = _counts[best], mine = _counts[d];
+            // Swap contents via the spare room of `bigger` (at least twice as long, theirs fill at most a quarter):
+            // park mine after theirs, move theirs into `current`, slide mine to the front.
+            current.AsSpan(0, mine).CopyTo(bigger.AsSpan(theirs));
+            bigger.AsSpan(0, theirs).CopyTo(current);
+            bigger.AsSpan(theirs, mine).CopyTo(bigger);
+            _buckets[best] = current;
+        }
+        else
+        {
+            bigger = new EventEntry[current.Length * 2];
+            current.AsSpan(0, _counts[d]).CopyTo(bigger);
+        }
         _buckets[d] = bigger;
     }
 }
