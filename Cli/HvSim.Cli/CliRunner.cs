@@ -60,7 +60,7 @@ internal static partial class CliRunner
     }
 
     /// <summary>The exit code for an exception that escaped a command action, after telling the user about it.</summary>
-    internal static int Report(Exception e)
+    private static int Report(Exception e)
     {
         Console.Out.Flush();
         if (e is AggregateException { InnerExceptions.Count: 1 } single) e = single.InnerExceptions[0];
@@ -82,7 +82,7 @@ internal static partial class CliRunner
         }
         // A file system refusal (full disk, read-only folder, a file where a folder should be) is the environment's
         // fault, not ours: say what failed without calling it an internal error.
-        string what = e is IOException or UnauthorizedAccessException ? "error" : $"internal error: {e.GetType().Name}:";
+        string what = e is IOException or UnauthorizedAccessException ? "error:" : $"internal error: {e.GetType().Name}:";
         if (Environment.GetEnvironmentVariable(DebugVariable) is "1" or "true")
             Console.Error.WriteLine($"hvsim: {what} {e}");
         else
@@ -105,7 +105,7 @@ internal static partial class CliRunner
     /// System.CommandLine names the .NET type an option failed to parse as ("System.Nullable`1[System.UInt64]");
     /// users need the kind of value instead.
     /// </summary>
-    internal static string Friendly(string message)
+    private static string Friendly(string message)
     {
         var m = TypeMismatch().Match(message);
         if (!m.Success) return message;
@@ -149,7 +149,7 @@ internal static partial class CliRunner
     }
 
     /// <summary>Optimal string alignment distance: a swapped pair of letters counts as one typo.</summary>
-    internal static int EditDistance(string a, string b)
+    private static int EditDistance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
         for (int i = 0; i <= a.Length; i++) d[i, 0] = i;

@@ -142,7 +142,7 @@ public sealed partial class ExitCodeTests
         Assert.True(r.Exit == 1, r.ToString());
         string[] lines = r.Err.Trim().Split('\n');
         Assert.Single(lines);
-        Assert.StartsWith("hvsim: ", lines[0]);
+        Assert.StartsWith("hvsim: error: ", lines[0]);
         Assert.EndsWith("(run with HVSIM_DEBUG=1 for details)", lines[0]);
         AssertNoStackTrace(r.Err);
     }
