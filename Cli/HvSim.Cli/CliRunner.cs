@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using HvSim.Analysis.Batch;
 using HvSim.Analysis.Tables;
 using HvSim.Scenarios.Language;
@@ -23,7 +24,7 @@ public sealed class UserInputException(string message) : Exception(message);
 /// Parses and invokes with System.CommandLine's default exception handler switched off, so that every exception a
 /// command action throws reaches us: bad input becomes its message and exit 2, anything else one line and exit 1.
 /// </summary>
-internal static class CliRunner
+internal static partial class CliRunner
 {
     /// <summary>Set to 1 to get the full stack trace of an unexpected failure.</summary>
     public const string DebugVariable = "HVSIM_DEBUG";
@@ -35,7 +36,7 @@ internal static class CliRunner
         bool onlyMissingCommand = parse.Errors.Count > 0 && parse.Errors.All(e => IsMissingCommand(e.Message));
         if (parse.Errors.Count > 0 && !onlyMissingCommand && parse.Action is not HelpAction)
         {
-            foreach (var e in parse.Errors.Select(e => e.Message).Distinct().Where(m => !IsNoise(m, parse)))
+            foreach (var e in parse.Errors.Select(e => Friendly(e.Message)).Distinct().Where(m => !IsNoise(m, parse)))
                 Console.Error.WriteLine($"hvsim: {e}");
             if (Suggest(parse) is { } suggestion) Console.Error.WriteLine($"hvsim: did you mean '{suggestion}'?");
             Console.Error.WriteLine($"Try '{HelpHint(parse)}'.");
@@ -59,7 +60,7 @@ internal static class CliRunner
     }
 
     /// <summary>The exit code for an exception that escaped a command action, after telling the user about it.</summary>
-    internal static int Report(Exception e)
+    private static int Report(Exception e)
     {
         Console.Out.Flush();
         if (e is AggregateException { InnerExceptions.Count: 1 } single) e = single.InnerExceptions[0];
@@ -81,7 +82,7 @@ internal static class CliRunner
         }
         // A file system refusal (full disk, read-only folder, a file where a folder should be) is the environment's
         // fault, not ours: say what failed without calling it an internal error.
-        string what = e is IOException or UnauthorizedAccessException ? "error" : $"internal error: {e.GetType().Name}:";
+        string what = e is IOException or UnauthorizedAccessException ? "error:" : $"internal error: {e.GetType().Name}:";
         if (Environment.GetEnvironmentVariable(DebugVariable) is "1" or "true")
             Console.Error.WriteLine($"hvsim: {what} {e}");
         else
@@ -99,6 +100,29 @@ internal static class CliRunner
     private static bool IsNoise(string message, ParseResult parse) => parse.Errors.Count > 1 && IsMissingCommand(message);
 
     private static bool IsMissingCommand(string message) => message.StartsWith("Required command was not provided", StringComparison.Ordinal);
+
+    /// <summary>
+    /// System.CommandLine names the .NET type an option failed to parse as ("System.Nullable`1[System.UInt64]");
+    /// users need the kind of value instead.
+    /// </summary>
+    private static string Friendly(string message)
+    {
+        var m = TypeMismatch().Match(message);
+        if (!m.Success) return message;
+        string type = m.Groups["type"].Value;
+        string expected = type switch
+        {
+            _ when type.Contains("UInt64") || type.Contains("UInt32") => "a whole number >= 0",
+            _ when type.Contains("Int64") || type.Contains("Int32") => "a whole number",
+            _ when type.Contains("Double") || type.Contains("Single") || type.Contains("Decimal") => "a number such as 0.5",
+            _ when type.Contains("Boolean") => "true or false",
+            _ => "a value of another kind",
+        };
+        return $"{m.Groups["what"].Value}: '{m.Groups["value"].Value}' is not {expected}";
+    }
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?<what>option '[^']*'|argument '[^']*') as expected type '(?<type>[^']*)'")]
+    private static partial Regex TypeMismatch();
 
     private static string HelpHint(ParseResult parse) => string.Join(' ', ["hvsim", .. CommandPath(parse), "--help"]);
 
@@ -125,7 +149,7 @@ internal static class CliRunner
     }
 
     /// <summary>Optimal string alignment distance: a swapped pair of letters counts as one typo.</summary>
-    internal static int EditDistance(string a, string b)
+    private static int EditDistance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
         for (int i = 0; i <= a.Length; i++) d[i, 0] = i;

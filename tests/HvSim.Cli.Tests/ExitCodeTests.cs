@@ -89,6 +89,7 @@ public sealed partial class ExitCodeTests
     [InlineData("run")]                                   // missing argument
     [InlineData("run", "a.yaml", "b.yaml")]               // one argument too many
     [InlineData("run", "x.yaml", "--jobs", "many")]       // option value of the wrong type
+    [InlineData("run", "x.yaml", "--seed", "-1")]         // negative where only >= 0 is allowed
     [InlineData("replay", "x.csv", "--mapping", "bytes")] // value outside the allowed list
     [InlineData("schema", "--no-such-option")]
     [InlineData("merge", "some-dir")]                     // required option missing
@@ -97,7 +98,16 @@ public sealed partial class ExitCodeTests
         var r = Hvsim.Run(args);
         Assert.True(r.Exit == 2, r.ToString());
         Assert.Contains($"Try 'hvsim {args[0]} --help'.", r.Err);
+        Assert.DoesNotContain("System.", r.Err); // .NET type names mean nothing to users
         Assert.Equal("", r.Out);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_kind_says_what_kind_is_expected()
+    {
+        var r = Hvsim.Run("run", "x.yaml", "--seed", "-1");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("option '--seed': '-1' is not a whole number >= 0", r.Err);
     }
 
     [Fact]
@@ -132,7 +142,7 @@ public sealed partial class ExitCodeTests
         Assert.True(r.Exit == 1, r.ToString());
         string[] lines = r.Err.Trim().Split('\n');
         Assert.Single(lines);
-        Assert.StartsWith("hvsim: ", lines[0]);
+        Assert.StartsWith("hvsim: error: ", lines[0]);
         Assert.EndsWith("(run with HVSIM_DEBUG=1 for details)", lines[0]);
         AssertNoStackTrace(r.Err);
     }

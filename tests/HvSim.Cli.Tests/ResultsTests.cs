@@ -71,7 +71,7 @@ public sealed class ResultsTests
     /// Every file (relative path and SHA-256); with <paramref name="skipManifest"/> only the results CSV files, since
     /// manifest.json and timing.csv/timing.json record wall-clock times on purpose.
     /// </summary>
-    private static SortedDictionary<string, string> Snapshot(string folder, bool skipManifest = false)
+    internal static SortedDictionary<string, string> Snapshot(string folder, bool skipManifest = false)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (string f in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))

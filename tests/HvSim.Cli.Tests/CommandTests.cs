@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace HvSim.Cli.Tests;
+
+/// <summary>Each command used the way the issues promise, checked from the outside: exit code, stdout, files.</summary>
+public sealed class CommandTests
+{
+    [Fact]
+    public void Validate_reports_every_problem_with_file_line_column_and_exits_2()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("bad.yaml", """
+            name: bad
+            duraton: 60s
+            host:
+              memroy: 8GiB
+            guests:
+              count: -1
+              workload:
+                kind: zipff
+            """);
+        var r = Hvsim.Run("validate", file);
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"{file}:2:1: error: unknown key 'duraton'", r.Err);
+        Assert.Contains("did you mean 'duration'?", r.Err);
+        Assert.Contains($"{file}:4:3: error: unknown key 'memroy'", r.Err);
+        Assert.Contains($"{file}:6:10: error:", r.Err);
+        Assert.Contains("did you mean 'zipf'?", r.Err);
+        Assert.Contains("4 problems found.", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+    }
+
+    [Fact]
+    public void Validate_accepts_the_shipped_scenarios()
+    {
+        string[] files = Directory.GetFiles(Path.Combine(Repo.Root, "Scenarios"), "*.yaml");
+        Assert.NotEmpty(files);
+        var r = Hvsim.Run(["validate", .. files]);
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.Equal(files.Length, r.Out.Split('\n').Count(l => l.Contains(": ok (")));
+    }
+
+    [Fact]
+    public void Schema_is_a_json_schema_that_closes_the_top_level()
+    {
+        var r = Hvsim.Run("schema");
+        Assert.Equal(0, r.Exit);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.StartsWith("https://json-schema.org/", root.GetProperty("$schema").GetString());
+        Assert.False(root.GetProperty("additionalProperties").GetBoolean());
+        foreach (string key in new[] { "host", "guests", "duration", "sweep" })
+            Assert.True(root.GetProperty("properties").TryGetProperty(key, out _), $"schema has no '{key}'");
+    }
+
+    [Fact]
+    public void Replay_csv_has_the_promised_header_and_lru_misses_of_a_brute_force()
+    {
+        using var dir = new TempDir();
+        var random = new Random(1234);
+        var ids = Enumerable.Range(0, 5000).Select(_ => (long)Math.Floor(Math.Pow(random.NextDouble(), 3) * 400)).ToArray();
+        string trace = dir.File("t.csv", "timestamp,obj_id,size,op\n" + string.Concat(ids.Select((id, i) => $"{i},{id},4096,r\n")));
+        var r = Hvsim.Run("replay", trace, "--policy", "lru,fifo", "--sizes", "10,50", "--csv");
+        Assert.True(r.Exit == 0, r.ToString());
+        string[] lines = r.Out.Trim().Split('\n');
+        Assert.Equal("policy,capacity,requests,misses,miss_ratio,seconds", lines[0]);
+        Assert.Equal(5, lines.Length);
+        foreach (int capacity in new[] { 10, 50 })
+        {
+            string[] row = lines.Single(l => l.StartsWith($"lru,{capacity},", StringComparison.Ordinal)).Split(',');
+            Assert.Equal("5000", row[2]);
+            Assert.Equal(BruteForceLruMisses(ids, capacity).ToString(), row[3]);
+        }
+    }
+
+    /// <summary>LRU by a list kept in recency order: obviously right, O(n * capacity).</summary>
+    private static int BruteForceLruMisses(long[] ids, int capacity)
+    {
+        var recency = new List<long>();
+        int misses = 0;
+        foreach (long id in ids)
+        {
+            if (!recency.Remove(id))
+            {
+                misses++;
+                if (recency.Count == capacity) recency.RemoveAt(0);
+            }
+            recency.Add(id);
+        }
+        return misses;
+    }
+
+    [Fact]
+    public void Replay_of_a_truncated_binary_trace_names_the_record_and_exits_2()
+    {
+        using var dir = new TempDir();
+        string trace = dir.Combine("t.oracleGeneral");
+        File.WriteAllBytes(trace, new byte[24 * 3 + 5]);
+        var r = Hvsim.Run("replay", trace, "--sizes", "10");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("record 4", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+    }
+
+    [Fact]
+    public void Plot_makes_a_self_contained_report_from_a_run_folder()
+    {
+        using var dir = new TempDir();
+        string results = dir.Combine("out");
+        Assert.Equal(0, Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", results).Exit);
+        var r = Hvsim.Run("plot", results);
+        Assert.True(r.Exit == 0, r.ToString());
+        string html = File.ReadAllText(Path.Combine(results, "report.html"));
+        Assert.Contains("data:image/", html);
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.NotEmpty(Directory.GetFiles(results, "*.png"));
+    }
+
+    [Fact]
+    public void A_batch_killed_with_SIGKILL_resumes_to_the_same_bytes()
+    {
+        using var dir = new TempDir();
+        // Long enough runs that the kill lands while some runs are finished and others are not.
+        string scenario = dir.File("sweep.yaml", TinyScenarios.Sweep.Replace("duration: 1s", "duration: 20s"));
+        Assert.Equal(0, Hvsim.Run("batch", scenario, "--out", dir.Combine("whole"), "--jobs", "2").Exit);
+
+        string killed = dir.Combine("killed");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = Repo.Root };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "hvsim.dll"), "batch", scenario, "--out", killed, "--jobs", "2" })
+            start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            // Kill as soon as the first run is committed; the assertion below holds wherever the kill lands.
+            string runs = Path.Combine(killed, "runs");
+            var waited = Stopwatch.StartNew();
+            while (!process.HasExited && waited.Elapsed < TimeSpan.FromMinutes(2)
+                   && !(Directory.Exists(runs) && Directory.EnumerateDirectories(runs).Any(d => !Path.GetFileName(d).StartsWith('.'))))
+                Thread.Sleep(20);
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        var resumed = Hvsim.Run("batch", scenario, "--out", killed, "--jobs", "2");
+        Assert.True(resumed.Exit == 0, resumed.ToString());
+        Assert.Equal(ResultsTests.Snapshot(dir.Combine("whole"), skipManifest: true), ResultsTests.Snapshot(killed, skipManifest: true));
+    }
+}
