@@ -24,7 +24,7 @@ internal sealed class RadixQueue
     private const int DigitBits = 4;
     private const int Digits = 1 << DigitBits;
     private const int Buckets = 1 + 64 / DigitBits * Digits;   // bucket 0, then (level, digit)
-    private const int SortBelow = 8;     // buckets this small go to bucket 0 sorted, in one step
+    private const int SortBelow = 16;   // buckets this small go to bucket 0 sorted, in one step
     private const int TradeAbove = 256;    // smaller bucket arrays are each bucket's own (at most 1 MB in all)
 
     private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
