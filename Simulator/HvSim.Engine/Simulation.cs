@@ -135,6 +135,8 @@ public sealed class Simulation
     }
 
     /// <summary>Run until no event is pending.</summary>
+    /// <remarks>Compiled fully optimised at once: it is called rarely, so tiering would leave it in OSR code.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()
     {
         CheckNotInsideAProcess();
@@ -142,6 +144,7 @@ public sealed class Simulation
     }
 
     /// <summary>Run every event due at or before <paramref name="until"/>, then set the clock to it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long until)
     {
         if (until < Now) throw new ArgumentOutOfRangeException(nameof(until), until, $"until must be >= Now ({Now})");

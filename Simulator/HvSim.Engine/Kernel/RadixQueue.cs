@@ -24,7 +24,8 @@ internal sealed class RadixQueue
     private const int DigitBits = 4;
     private const int Digits = 1 << DigitBits;
     private const int Buckets = 1 + 64 / DigitBits * Digits;   // bucket 0, then (level, digit)
-    private const int TradeAbove = 1024;   // smaller bucket arrays are each bucket's own (at most 4 MB in all)
+    private const int SortBelow = 16;   // buckets this small go to bucket 0 sorted, in one step
+    private const int TradeAbove = 256;    // smaller bucket arrays are each bucket's own (at most 1 MB in all)
 
     private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
     private readonly int[] _counts = new int[Buckets];
@@ -155,11 +156,25 @@ internal sealed class RadixQueue
         Unsafe.Add(ref counts, b) = 0;
         Unsafe.Add(ref mins, b) = long.MaxValue;
         Unsafe.Add(ref nonEmpty, (b - 1) >> 6) &= ~(1UL << (b - 1));
-        if (n == 1)
+        if (n <= SortBelow)
         {
-            if (buckets.Length == 0) Grow(0, b);
-            buckets[0] = src[0];
-            counts = 1;
+            // A small bucket is sorted straight into bucket 0 (stable, so FIFO among equal keys) instead of being
+            // spread over lower levels first. The reference key becomes its largest key: the other buckets are
+            // still placed correctly against it, as it agrees with the old reference above this bucket's level.
+            while (buckets.Length < n) Grow(0, b);
+            for (int i = 0; i < n; i++)
+            {
+                EventEntry x = src[i];
+                int j = i;
+                while (j > 0 && buckets[j - 1].Key > x.Key)
+                {
+                    buckets[j] = buckets[j - 1];
+                    j--;
+                }
+                buckets[j] = x;
+            }
+            counts = n;
+            _last = buckets[n - 1].Key;
             return;
         }
         counts = 0;
