@@ -36,9 +36,17 @@ public sealed class CommandTests
     {
         string[] files = Directory.GetFiles(Path.Combine(Repo.Root, "Scenarios"), "*.yaml");
         Assert.NotEmpty(files);
-        var r = Hvsim.Run(["validate", .. files]);
-        Assert.True(r.Exit == 0, r.ToString());
-        Assert.Equal(files.Length, r.Out.Split('\n').Count(l => l.Contains(": ok (")));
+        foreach (string file in files)
+        {
+            var r = Hvsim.Run("validate", file);
+            // A trace-driven example needs the shared traces beside the repository, absent in a fresh clone: then the
+            // only acceptable complaint is that very file being missing.
+            if (r.Exit == 2 && !Directory.Exists(Path.Combine(Repo.Root, "..", "shared", "data", "traces"))
+                && r.Err.Split('\n').Where(l => l.Contains(": error: ")).All(l => l.Contains("file not found") && l.Contains("traces")))
+                continue;
+            Assert.True(r.Exit == 0, $"{file}: {r}");
+            Assert.Contains(": ok (", r.Out);
+        }
     }
 
     [Fact]
