@@ -193,7 +193,7 @@ public class BatchTests
         var e = Assert.Throws<BatchInputException>(() => new BatchRunner(FakeModel.Run).Run(Scenarios(dir),
             new BatchOptions { OutDir = Path.Combine(dir.Path, "out"), Jobs = 2, MaxMemoryBytes = 1 << 20 }, NoBatchProgress.Instance));
         Assert.Contains("estimated memory", e.Message);
-        Assert.Contains("exceeds the limit 0.00 GiB", e.Message);
+        Assert.Contains("exceeds the limit 1MiB", e.Message);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")));
     }
 
