@@ -32,7 +32,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
     {
         var names = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
-            throw new BatchInputException($"two scenarios are named '{names.Key}' ({string.Join(", ", names.Select(s => s.File))}); give each its own name:");
+            throw new BatchInputException($"two scenarios are named '{names.Key}' ({string.Join(", ", names.Select(s => s.File))}); (allowed: a different name: in each scenario file)");
         var planned = scenarios.SelectMany(s => RunPlanner.Plan(s, options.SeedOverride))
             .Select(r => options.Check ? r with { Config = r.Config with { CheckInvariants = true } } : r).ToList();
         var plan = BatchPlan.From(scenarios, planned);
