@@ -38,7 +38,7 @@ internal static class BatchCommand
             var runner = new BatchRunner(config => SimulationRunner.Run(config));
             var clock = Stopwatch.StartNew();
             BatchOutcome outcome;
-            if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+            if (ConsoleSetup.LiveProgress)
             {
                 outcome = null!;
                 AnsiConsole.Progress()

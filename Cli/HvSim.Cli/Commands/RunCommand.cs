@@ -39,7 +39,13 @@ internal static class RunCommand
             var results = new RunResult[runs.Count];
             try
             {
-                Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i => results[i] = SimulationRunner.Run(runs[i].Config));
+                void RunAll() => Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i => results[i] = SimulationRunner.Run(runs[i].Config));
+                if (ConsoleSetup.LiveProgress)
+                {
+                    var platforms = string.Join(", ", runs.Select(r => ScenarioKeys.PlatformName(r.Platform)).Distinct());
+                    AnsiConsole.Status().Start(Markup.Escape($"running {runs.Count} run(s) of {scenario.Name} ({platforms})..."), _ => RunAll());
+                }
+                else RunAll();
             }
             catch (AggregateException e)
             {
