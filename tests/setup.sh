@@ -7,17 +7,15 @@ if ! command -v slurmctld >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge) >/dev/null 2>&1 \
     || echo "setup: could not install slurmctld slurmd slurm-client munge; the Slurm test will be skipped" >&2
 fi
+# Plots need no system font (Analysis/HvSim.Analysis/Fonts is bundled and registered with ScottPlot by PlotFonts).
+# The report check screenshots report.html in headless Chromium, which renders HTML text with system fonts only, so
+# it gets DejaVu Sans (the report's font-family) with it. On its own so a failure here never blocks the steps above
+# (tests that need it report skipped).
 need=()
-# Plots need a real font in the system font folder (ScottPlot/SkiaSharp find fonts only there).
+command -v chromium >/dev/null || need+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") >/dev/null 2>&1 \
-    || { echo "setup: could not install ${need[*]}" >&2; exit 1; }
-fi
-# The report check screenshots report.html in headless Chromium; on its own so a failure here never blocks the
-# steps above (tests that need it report skipped).
-if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
-    || echo "setup: could not install chromium (report screenshot tests will be skipped)" >&2
+    || echo "setup: could not install ${need[*]} (report screenshot tests will be skipped)" >&2
 fi
 exit 0

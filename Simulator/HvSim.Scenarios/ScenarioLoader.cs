@@ -28,31 +28,31 @@ public static class ScenarioLoader
 
         var baseBinder = new Binder(d);
         var baseTemplate = baseBinder.Bind(baseDoc, defaultName);
-        if (points is null) return null;
+        // A bad sweep still leaves the rest of the file to check: check it as if it had no sweep.
+        var checkedPoints = points ?? [[]];
         var bound = new List<ScenarioPoint>();
         var pointProblems = new List<(int Point, Diagnostic Problem)>();
-        for (int i = 0; i < points.Count; i++)
+        for (int i = 0; i < checkedPoints.Count; i++)
         {
             var doc = baseDoc;
-            foreach (var a in points[i])
+            foreach (var a in checkedPoints[i])
                 doc = (MappingNode)SweepParser.Apply(doc, a.Path.Split('.'), a.Value);
-            var binder = points[i].Count == 0 ? baseBinder : new Binder(d);
-            var template = points[i].Count == 0 ? baseTemplate : binder.Bind(doc, defaultName);
-            if (template is null) continue;
+            var binder = checkedPoints[i].Count == 0 ? baseBinder : new Binder(d);
+            var template = checkedPoints[i].Count == 0 ? baseTemplate : binder.Bind(doc, defaultName);
             var checks = new Diagnostics();
-            ConsistencyChecks.Check(template, binder.Locations, doc, checks);
+            ConsistencyChecks.Check(template, binder, doc, checks);
             pointProblems.AddRange(checks.Items.Select(p => (i, p)));
-            bound.Add(new ScenarioPoint(i, points[i], template));
+            bound.Add(new ScenarioPoint(i, checkedPoints[i], template));
         }
         // A problem every point has is reported once; one that only some points have names the point.
         foreach (var group in pointProblems.GroupBy(p => p.Problem))
         {
-            if (group.Count() == points.Count) d.Add(group.Key);
+            if (group.Count() == checkedPoints.Count) d.Add(group.Key);
             else
                 foreach (var (i, problem) in group)
-                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}: {string.Join(", ", points[i].Select(a => $"{a.Path}={a.Canonical}"))}]" });
+                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}: {string.Join(", ", checkedPoints[i].Select(a => $"{a.Path}={a.Canonical}"))}]" });
         }
-        if (d.Items.Count > before || baseTemplate is null) return null;
+        if (d.Items.Count > before || points is null) return null;
         return new Scenario
         {
             File = file,

@@ -187,13 +187,29 @@ public class BatchTests
     }
 
     [Fact]
+    public void AFileNamedTwiceIsTakenOnceButTwoFilesWithOneNameAreRefused()
+    {
+        using var dir = new TempDir();
+        var a = dir.File("in/a.yaml", Sweep);
+        var b = dir.File("in/b.yaml", Second);
+        var set = ScenarioSet.Load([Path.Combine(dir.Path, "in"), a, Path.Combine(dir.Path, "in", ".", "b.yaml")]);
+        Assert.Equal(["study", "second"], set.Select(s => s.Name));
+
+        var clash = dir.File("in2/c.yaml", Second);
+        var e = Assert.Throws<BatchInputException>(() => new BatchRunner(FakeModel.Run).Run(ScenarioSet.Load([b, clash]),
+            new BatchOptions { OutDir = Path.Combine(dir.Path, "out"), MaxMemoryBytes = long.MaxValue }, NoBatchProgress.Instance));
+        Assert.Contains("two scenarios are named 'second'", e.Message);
+        Assert.EndsWith("(allowed: a different name: in each scenario file)", e.Message);
+    }
+
+    [Fact]
     public void TooMuchMemoryIsRefusedBeforeAnythingIsWritten()
     {
         using var dir = new TempDir();
         var e = Assert.Throws<BatchInputException>(() => new BatchRunner(FakeModel.Run).Run(Scenarios(dir),
             new BatchOptions { OutDir = Path.Combine(dir.Path, "out"), Jobs = 2, MaxMemoryBytes = 1 << 20 }, NoBatchProgress.Instance));
         Assert.Contains("estimated memory", e.Message);
-        Assert.Contains("exceeds the limit 0.00 GiB", e.Message);
+        Assert.Contains("exceeds the limit 1MiB", e.Message);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")));
     }
 

@@ -93,13 +93,15 @@ public class LanguageTests
         }, t.Host);
         Assert.Equal(new CostConfig { RealModeHcallNs = 2000, ExitNs = 12000, TlbieNs = 3000, GupHitNs = 400, ZeroFillNs = 7000, SwapCacheHitNs = 3000, AccessNs = 80 }, t.Costs);
         Assert.Equal(["vm0", "vm1", "vm2"], t.Guests.Select(g => g.Name));
-        Assert.All(t.Guests, g =>
+        Assert.All(t.Guests.Select((g, i) => (g, i)), x =>
         {
+            var (g, i) = x;
             Assert.Equal(2L << 30, g.MemoryBytes);
             Assert.Equal(4, g.Vcpus);
             Assert.Equal(25, g.HptOrder);
             Assert.Equal(4096, g.PageSizeBytes);
-            Assert.Equal(new HotColdWorkload { HotAccessFraction = 0.8, HotPageFraction = 0.2, LayoutSeed = 9, WriteFraction = 0.5, ThinkNs = 5000 }, g.Workload);
+            // Guest i of a count: profile lays its pages out with layout_seed + i.
+            Assert.Equal(new HotColdWorkload { HotAccessFraction = 0.8, HotPageFraction = 0.2, LayoutSeed = 9 + (ulong)i, WriteFraction = 0.5, ThinkNs = 5000 }, g.Workload);
         });
         var config = Planning.RunPlanner.Plan(s).First().Config;
         Assert.True(config.CheckInvariants && config.ReferenceMode);

@@ -115,6 +115,112 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void ConsistencyProblemsAreReportedInTheSamePassAsValueProblems()
+    {
+        // A missing trace file (a value problem) used to hide the four consistency problems until it was fixed.
+        const string text = """
+            warmup: 2min
+            duration: 1min
+            host:
+              memory: 1GiB
+              min_free_kbytes: 99999999
+              swap:
+                capacity: 1MiB
+            guests:
+              memory: 4GiB
+              hpt_order: 18
+              workload:
+                kind: trace
+                path: /no/such/trace.csv
+            """;
+        using var dir = new TempDir();
+        var file = dir.File("all.yaml", text);
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:1:9: error: warmup 2min is not shorter than duration 1min", err);
+        // min = 99999999 KiB = 95.37 GiB, low = 5/4 min = 119.21 GiB, high = 3/2 min = 143.05 GiB; 1GiB - 512MiB reserved left.
+        Assert.Contains($"{file}:5:20: error: watermarks min 95.37GiB, low 119.21GiB, high 143.05GiB do not fit below the 512MiB of host memory left after reserved", err);
+        // 4 GiB of 64 KiB pages = 65536 pages; order 18 = 256 KiB = 16384 HPTEs.
+        Assert.Contains($"{file}:10:14: error: HPT too small for the guest: order 18 (256KiB) holds 16384 HPTEs, fewer than the guest's 65536 pages", err);
+        Assert.Contains($"{file}:13:11: error: file not found: /no/such/trace.csv", err);
+        // The swap rule reads the memory left above the high watermark, which does not exist here: not reported twice.
+        Assert.DoesNotContain("swap capacity", err);
+        Assert.Contains("4 problems found.", err);
+    }
+
+    [Fact]
+    public void ARuleRunsWhenItsOwnInputsAreGoodWhateverElseIsBad()
+    {
+        const string text = """
+            duraton: 60s
+            host:
+              memroy: 8GiB
+              page_size: 8KiB
+              swap: nvme
+            guests:
+              count: -1
+              memory: 3 GB
+              workload: {kind: zipff}
+            """;
+        using var dir = new TempDir();
+        var file = dir.File("b1.yaml", text);
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:4:14: error: host page size 8KiB is not supported", err);
+        // Rules whose inputs are bad stay silent: guest memory vs the (bad) host page size, swap vs the (bad) guest count.
+        Assert.DoesNotContain("whole number", err);
+        Assert.DoesNotContain("swap capacity", err);
+        Assert.Contains("6 problems found.", err);
+    }
+
+    [Fact]
+    public void ABadValueSilencesTheRulesThatReadIt()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("w.yaml", "warmup: 2 minutes\nduration: 1s\ninterval: 2s\nguests: {workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:1:9: error: 'warmup' has a bad value '2 minutes'", err);
+        Assert.DoesNotContain("not shorter than duration", err);
+        Assert.Contains($"{file}:3:11: error: interval 2s is longer than duration 1s", err);
+        Assert.Contains("2 problems found.", err);
+    }
+
+    [Fact]
+    public void ReservedAboveMemoryIsOneProblemNotTwo()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("r.yaml", "duration: 1s\nhost: {memory: 256MiB}\nguests: {memory: 64MiB, workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("error: reserved 512MiB leaves nothing of host memory 256MiB", err);
+        Assert.DoesNotContain("watermarks", err);
+        Assert.Contains("1 problem found.", err);
+    }
+
+    [Fact]
+    public void GuestPageLargerThanHostPageIsRefusedAtTheGuestPageSize()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("p.yaml", "host:\n  memory: 1GiB\n  page_size: 4KiB\nguests:\n  memory: 256MiB\n  page_size: 64KiB\n  workload: {kind: uniform}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:6:14: error: guest pages of 64KiB need host pages at least as large, the host has 4KiB", err);
+        AssertRunRefuses(file);
+    }
+
+    [Fact]
+    public void AnOverIndentedKeyIsReportedAtItsIndentationWithAHint()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("i.yaml", "name: b2\nhost:\n  memory: 8GiB\n   page_size: 64KiB\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:4:4: error: YAML syntax error: ", err);
+        Assert.Contains("(check the indentation of this line)", err);
+    }
+
+    [Fact]
     public void ProblemsInAnExtendedFileAreLocatedInThatFile()
     {
         using var dir = new TempDir();

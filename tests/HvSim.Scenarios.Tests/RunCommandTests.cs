@@ -54,6 +54,97 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void SweptRunNamesTheRunOfEveryRowLikeBatch()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("sw.yaml", """
+            name: sw
+            seed: 3
+            duration: 1s
+            interval: 250ms
+            host: {memory: 512MiB, reserved: 128MiB}
+            guests: {count: 2, memory: 160MiB, workload: {kind: zipf, alpha: 0.9, think: 5us}}
+            sweep:
+              aging: [unmap, rbit]
+              guests.vcpus: [1, 2]
+            """);
+        var outDir = Path.Combine(dir.Path, "out");
+        var (exit, output, err) = Cli.Run("run", file, "--out", outDir, "--jobs", "2");
+        Assert.True(exit == 0, err + output);
+        Assert.DoesNotContain("report failed", err);
+
+        string[] ids = ["sw.p000.power7.r1", "sw.p001.power7.r1", "sw.p002.power7.r1", "sw.p003.power7.r1"];
+        var runs = File.ReadAllLines(Path.Combine(outDir, "runs.csv"));
+        Assert.Equal("run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,guest_memory_bytes,duration_s,sweep.aging,guests.vcpus", runs[0]);
+        Assert.Equal(ids, runs.Skip(1).Select(l => l.Split(',')[0]));
+        // Grid order: the last sweep key varies fastest; enums spelled as the scenario writes them.
+        Assert.Equal(["unmap,1", "unmap,2", "rbit,1", "rbit,2"], runs.Skip(1).Select(l => string.Join(",", l.Split(',')[^2..])));
+        Assert.Equal(["unmap", "unmap", "rbit", "rbit"], runs.Skip(1).Select(l => l.Split(',')[9]));
+
+        // Per run: one summary row per guest, one host row, a time-series row for the host and each guest at the end
+        // of each of the 4 intervals of 250 ms.
+        foreach (var (table, perRun) in new[] { ("summary.csv", 2), ("host.csv", 1), ("fault_latency.csv", -1), ("timeseries.csv", 3 * 4) })
+        {
+            var lines = File.ReadAllLines(Path.Combine(outDir, table));
+            Assert.StartsWith("run_id,scenario,platform,replication,seed,", lines[0]);
+            var byRun = lines.Skip(1).GroupBy(l => l.Split(',')[0]).ToDictionary(g => g.Key, g => g.Count());
+            if (perRun > 0) Assert.Equal(ids.ToDictionary(i => i, _ => perRun), byRun);
+            else Assert.All(byRun.Keys, k => Assert.Contains(k, ids));
+        }
+        foreach (var csv in Directory.EnumerateFiles(outDir, "*.csv"))
+            Assert.DoesNotContain("r_bit", File.ReadAllText(csv));
+
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")))!;
+        var points = manifest["points"]!.AsArray();
+        Assert.Equal(4, points.Count);
+        Assert.Equal("rbit", points[3]!["parameters"]!["aging"]!.GetValue<string>());
+        Assert.Equal("2", points[3]!["parameters"]!["guests.vcpus"]!.GetValue<string>());
+        Assert.Equal(ids[3], points[3]!["run_ids"]![0]!.GetValue<string>());
+        Assert.Equal(["aging", "guests.vcpus"], manifest["sweep_paths"]!.AsArray().Select(n => n!.GetValue<string>()));
+
+        // The analysis reader tells the four runs apart and finds each one's point.
+        var folder = HvSim.Analysis.Tables.ResultsFolder.Load(outDir);
+        var runIds = folder.Summary.Select(r => r.Run).Distinct().ToList();
+        Assert.Equal(ids, runIds.Select(r => r.RunId).Order(StringComparer.Ordinal));
+        Assert.Equal("rbit", folder.PointOf(runIds.Single(r => r.RunId == ids[2])).ValueOf("sweep.aging"));
+    }
+
+    [Fact]
+    public void RunWithoutASweepKeepsThePlainLayout()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("tiny.yaml", Tiny.Replace("replications: 2", "replications: 1").Replace("platform: both", "platform: power7"));
+        var outDir = Path.Combine(dir.Path, "out");
+        Assert.Equal(0, Cli.Run("run", file, "--out", outDir).Exit);
+        Assert.StartsWith("scenario,platform,replication,seed,guest,", File.ReadLines(Path.Combine(outDir, "summary.csv")).First());
+        Assert.False(File.Exists(Path.Combine(outDir, "runs.csv")));
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")))!;
+        Assert.Single(manifest["points"]!.AsArray());
+        Assert.Equal(0.0, manifest["warmup_s"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void HelpTextsAreCleanAndTheMemoryLimitIsPrintedUnrounded()
+    {
+        foreach (var command in new[] { "run", "batch" })
+        {
+            var (_, help, _) = Cli.Run(command, "--help");
+            var seedLine = help.Split('\n').Single(l => l.TrimStart().StartsWith("--seed", StringComparison.Ordinal));
+            Assert.False(seedLine.TrimEnd().EndsWith(':'), seedLine);
+            var jobsLine = help.Split('\n').Single(l => l.TrimStart().StartsWith("--jobs", StringComparison.Ordinal));
+            // One default, said once, and not this machine's core count.
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(jobsLine, "default"));
+            Assert.DoesNotContain("[default:", jobsLine);
+            Assert.Contains("the number of cores", jobsLine);
+        }
+        using var dir = new TempDir();
+        var file = dir.File("tiny.yaml", Tiny);
+        var (exit, _, err) = Cli.Run("run", file, "--out", Path.Combine(dir.Path, "out"), "--max-memory", "1KiB", "--jobs", "1");
+        Assert.Equal(2, exit);
+        Assert.Contains("exceeds the limit 1KiB", err);
+    }
+
+    [Fact]
     public void SeedOptionReplacesTheScenarioSeed()
     {
         using var dir = new TempDir();

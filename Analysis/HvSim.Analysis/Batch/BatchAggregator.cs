@@ -12,14 +12,7 @@ public static class BatchAggregator
 {
     public static void Write(BatchFolder folder, BatchPlan plan)
     {
-        var paramColumns = plan.ParameterColumns;
-        string[] fixedColumns =
-        [
-            "run_id", "scenario", "point", "platform", "replication", "seed", "host_memory_bytes", "host_page_size_bytes", "swap_device",
-            "aging", "guests", "guest_memory_bytes", "duration_s",
-        ];
-        ResultsTables.WriteCsv(Path.Combine(folder.Root, BatchFolder.RunsTable), [.. fixedColumns, .. paramColumns],
-            plan.Runs.Select(r => RunsRow(r, paramColumns)));
+        WriteRunsTable(Path.Combine(folder.Root, BatchFolder.RunsTable), plan);
 
         WriteJoined<SummaryRow, BatchSummaryRow>(folder, plan, ResultsTables.Summary, (id, row) => new BatchSummaryRow { RunId = id, Row = row });
         WriteJoined<HostRow, BatchHostRow>(folder, plan, ResultsTables.Host, (id, row) => new BatchHostRow { RunId = id, Row = row });
@@ -33,6 +26,23 @@ public static class BatchAggregator
             return new[] { r.RunId, wall };
         }));
     }
+
+    /// <summary>runs.csv: one row per run with its settings and swept values (also written by a swept `hvsim run`).</summary>
+    public static void WriteRunsTable(string path, BatchPlan plan)
+    {
+        var paramColumns = plan.ParameterColumns;
+        // A swept top-level key (aging) would repeat a fixed column's name; its sweep column is `sweep.<path>` instead.
+        var header = FixedColumns.Concat(paramColumns.Select(p => FixedColumns.Contains(p) ? SweepColumnPrefix + p : p)).ToArray();
+        ResultsTables.WriteCsv(path, header, plan.Runs.Select(r => RunsRow(r, paramColumns)));
+    }
+
+    public const string SweepColumnPrefix = "sweep.";
+
+    private static readonly string[] FixedColumns =
+    [
+        "run_id", "scenario", "point", "platform", "replication", "seed", "host_memory_bytes", "host_page_size_bytes", "swap_device",
+        "aging", "guests", "guest_memory_bytes", "duration_s",
+    ];
 
     private static void WriteJoined<TRow, TBatch>(BatchFolder folder, BatchPlan plan, string file, Func<string, TRow, TBatch> join) =>
         ResultsTables.WriteCsv(Path.Combine(folder.Root, file), plan.Runs.SelectMany(r =>

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Results;
 using HvSim.Model.Config;
 using HvSim.Model.Results;
 using HvSim.Scenarios;
+using HvSim.Scenarios.Language;
 using HvSim.Scenarios.Planning;
 
 namespace HvSim.Analysis.Batch;
@@ -32,7 +32,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
     {
         var names = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
-            throw new BatchInputException($"two scenarios are named '{names.Key}' ({string.Join(", ", names.Select(s => s.File))}); give each its own name:");
+            throw new BatchInputException($"two scenarios are named '{names.Key}' ({string.Join(", ", names.Select(s => s.File))}); (allowed: a different name: in each scenario file)");
         var planned = scenarios.SelectMany(s => RunPlanner.Plan(s, options.SeedOverride))
             .Select(r => options.Check ? r with { Config = r.Config with { CheckInvariants = true } } : r).ToList();
         var plan = BatchPlan.From(scenarios, planned);
@@ -44,7 +44,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
         long perRun = pending.Count == 0 ? 0 : pending.Max(i => MemoryEstimate.Bytes(planned[i].Config));
         if (perRun * jobs > options.MaxMemoryBytes)
             throw new BatchInputException(
-                $"estimated memory {Gib(perRun * jobs)} ({jobs} parallel runs of up to {Gib(perRun)}) exceeds the limit {Gib(options.MaxMemoryBytes)} " +
+                $"estimated memory {Units.FormatSizeApprox(perRun * jobs)} ({jobs} parallel runs of up to {Units.FormatSizeApprox(perRun)}) exceeds the limit {Units.FormatSizeApprox(options.MaxMemoryBytes)} " +
                 "(allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
 
         Directory.CreateDirectory(folder.Runs);
@@ -86,6 +86,4 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // stale: made from another configuration
         AtomicFile.CommitFolder(tmp, final);
     }
-
-    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB";
 }

@@ -6,7 +6,10 @@ namespace HvSim.Analysis.Batch;
 /// <summary>The scenario files named on a command line (files, or folders of *.yaml), loaded and checked together.</summary>
 public static class ScenarioSet
 {
-    /// <summary>Files in the given order; a folder contributes its *.yaml files sorted by name.</summary>
+    /// <summary>
+    /// Files in the given order; a folder contributes its *.yaml files sorted by name. A file named twice (a glob and
+    /// an explicit path, say) is taken once, at its first place.
+    /// </summary>
     public static List<string> Expand(IEnumerable<string> paths)
     {
         var files = new List<string>();
@@ -16,7 +19,7 @@ public static class ScenarioSet
                 files.AddRange(Directory.EnumerateFiles(p, "*.yaml").Concat(Directory.EnumerateFiles(p, "*.yml")).Order(StringComparer.Ordinal));
             else files.Add(p);
         }
-        return files;
+        return files.DistinctBy(Path.GetFullPath).ToList();
     }
 
     /// <summary>Load every file; throws <see cref="ScenarioException"/> with every problem of every file.</summary>

@@ -22,6 +22,22 @@ public static class ResultsTables
         if (outputs.Contains("fault_latency")) WriteCsv(Path.Combine(dir, FaultLatency), runs.SelectMany(r => r.FaultLatency));
     }
 
+    /// <summary>
+    /// The tables of several runs that the run key alone does not tell apart (a sweep's points share scenario, platform
+    /// and replication): the batch row types, `run_id` in front.
+    /// </summary>
+    public static void WriteWithRunIds(string dir, IReadOnlyList<(string RunId, RunRows Rows)> runs, IReadOnlyCollection<string> outputs)
+    {
+        if (outputs.Contains("summary"))
+            WriteCsv(Path.Combine(dir, Summary), runs.SelectMany(r => r.Rows.Summary.Select(row => new BatchSummaryRow { RunId = r.RunId, Row = row })));
+        if (outputs.Contains("host"))
+            WriteCsv(Path.Combine(dir, Host), runs.SelectMany(r => r.Rows.Host.Select(row => new BatchHostRow { RunId = r.RunId, Row = row })));
+        if (outputs.Contains("timeseries"))
+            WriteCsv(Path.Combine(dir, Timeseries), runs.SelectMany(r => r.Rows.Timeseries.Select(row => new BatchTimeseriesRow { RunId = r.RunId, Row = row })));
+        if (outputs.Contains("fault_latency"))
+            WriteCsv(Path.Combine(dir, FaultLatency), runs.SelectMany(r => r.Rows.FaultLatency.Select(row => new BatchFaultLatencyRow { RunId = r.RunId, Row = row })));
+    }
+
     public static void WriteCsv<T>(string path, IEnumerable<T> rows) => AtomicFile.Write(path, stream =>
     {
         using var csv = CsvWriter.Create(stream, Options, leaveOpen: true);

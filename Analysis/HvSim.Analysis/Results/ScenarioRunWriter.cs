@@ -7,13 +7,26 @@ using HvSim.Scenarios.Planning;
 
 namespace HvSim.Analysis.Results;
 
-/// <summary>The results folder of `hvsim run`: the tables of every run of one scenario, and manifest.json.</summary>
+/// <summary>
+/// The results folder of `hvsim run`: the tables of every run of one scenario, and manifest.json. A swept scenario's
+/// runs share scenario, platform and replication, so its tables take the batch layout: `run_id` in front of every row
+/// and runs.csv with the swept values of each run.
+/// </summary>
 public static class ScenarioRunWriter
 {
+    public const string RunsTable = BatchFolder.RunsTable;
+
     public static void Write(string dir, Scenario scenario, IReadOnlyList<PlannedRun> runs, IReadOnlyList<RunResult> results, ulong seed, TimeSpan wall)
     {
         var rows = runs.Select((r, i) => RunRows.From(new RunKey(scenario.Name, r.Platform, r.Replication, r.Seed), results[i])).ToList();
-        ResultsTables.Write(dir, rows, scenario.Settings.Outputs);
+        bool swept = scenario.SweepPaths.Count > 0;
+        if (swept)
+        {
+            ResultsTables.WriteWithRunIds(dir, runs.Select((r, i) => (r.RunId, rows[i])).ToList(), scenario.Settings.Outputs);
+            BatchAggregator.WriteRunsTable(Path.Combine(dir, RunsTable), BatchPlan.From([scenario], runs));
+        }
+        else ResultsTables.Write(dir, rows, scenario.Settings.Outputs);
+
         var manifest = Manifest.Header("hvsim run");
         manifest["kind"] = "run";
         manifest["scenario"] = scenario.Name;
@@ -21,12 +34,23 @@ public static class ScenarioRunWriter
         manifest["scenario_sha256"] = scenario.Sha256;
         manifest["seed"] = seed;
         manifest["replications"] = scenario.Settings.Replications;
+        // The warm-up as one explicit top-level value, when every point shares it (readers need not search the configs).
+        var warmups = scenario.Points.Select(p => p.Template.Settings.WarmupNs).Distinct().ToList();
+        if (warmups.Count == 1) manifest["warmup_s"] = warmups[0] / 1e9;
+        manifest["sweep_mode"] = scenario.SweepMode;
+        manifest["sweep_paths"] = new JsonArray(scenario.SweepPaths.Select(p => (JsonNode)p!).ToArray());
+        manifest["points"] = new JsonArray(scenario.Points.Select(p => (JsonNode)new JsonObject
+        {
+            ["point"] = p.Index,
+            ["parameters"] = Parameters(p),
+            ["run_ids"] = new JsonArray(runs.Where(r => r.Point.Index == p.Index).Select(r => (JsonNode)r.RunId!).ToArray()),
+        }).ToArray());
         manifest["defaults"] = Defaults.Json();
         manifest["runs"] = new JsonArray(runs.Select(r => (JsonNode)new JsonObject
         {
             ["run_id"] = r.RunId,
             ["point"] = r.Point.Index,
-            ["parameters"] = new JsonObject(r.Point.Assignments.Select(a => KeyValuePair.Create(a.Path, (JsonNode?)a.Canonical))),
+            ["parameters"] = Parameters(r.Point),
             ["platform"] = Scenarios.Language.ScenarioKeys.PlatformName(r.Platform),
             ["replication"] = r.Replication,
             ["seed"] = r.Seed,
@@ -35,4 +59,7 @@ public static class ScenarioRunWriter
         manifest["wall_time_s"] = double.Parse(wall.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         Manifest.Write(Path.Combine(dir, ResultsTables.Manifest), manifest);
     }
+
+    private static JsonObject Parameters(ScenarioPoint p) =>
+        new(p.Assignments.Select(a => KeyValuePair.Create(a.Path, (JsonNode?)a.Canonical)));
 }

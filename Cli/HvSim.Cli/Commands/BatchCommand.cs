@@ -14,9 +14,9 @@ internal static class BatchCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Scenario files or folders of *.yaml files", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "Batch results folder", DefaultValueFactory = _ => Path.Combine("results", "batch") };
-        var jobs = new Option<int>("--jobs") { Description = "Runs simulated in parallel (all cores unless given)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int?>("--jobs") { Description = "Runs simulated in parallel (default: the number of cores)" };
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
-        var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing every scenario's seed:" };
+        var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing every scenario's `seed:` key" };
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse when the parallel runs are estimated to need more (e.g. 16GiB; default 80% of physical memory)" };
         var cmd = new Command("batch", "Run scenarios × sweep points × replications in parallel; finished runs are kept, so re-running resumes")
@@ -29,7 +29,7 @@ internal static class BatchCommand
             var options = new BatchOptions
             {
                 OutDir = parse.GetValue(outDir)!,
-                Jobs = Math.Max(1, parse.GetValue(jobs)),
+                Jobs = Math.Max(1, parse.GetValue(jobs) ?? Environment.ProcessorCount),
                 Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s, Environment.GetEnvironmentVariable) : null,
                 SeedOverride = parse.GetValue(seed),
                 Check = parse.GetValue(check),
@@ -38,7 +38,7 @@ internal static class BatchCommand
             var runner = new BatchRunner(config => SimulationRunner.Run(config));
             var clock = Stopwatch.StartNew();
             BatchOutcome outcome;
-            if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+            if (ConsoleSetup.LiveProgress)
             {
                 outcome = null!;
                 AnsiConsole.Progress()

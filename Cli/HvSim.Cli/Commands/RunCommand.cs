@@ -18,9 +18,9 @@ internal static class RunCommand
     {
         var file = new Argument<string>("scenario") { Description = "Scenario YAML file" };
         var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/<scenario name>/)" };
-        var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing the scenario's seed:" };
+        var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing the scenario's `seed:` key" };
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
-        var jobs = new Option<int>("--jobs") { Description = "Runs simulated in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int?>("--jobs") { Description = "Runs simulated in parallel (default: the number of cores)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse runs estimated to need more memory than this (e.g. 16GiB; default 80% of physical memory)" };
         var cmd = new Command("run", "Run a scenario and write summary.csv, host.csv, timeseries.csv, fault_latency.csv and manifest.json")
         {
@@ -31,7 +31,7 @@ internal static class RunCommand
             var scenario = CliScenarios.Load(parse.GetValue(file)!);
             var runs = RunPlanner.Plan(scenario, parse.GetValue(seed));
             if (parse.GetValue(check)) runs = runs.Select(r => r with { Config = r.Config with { CheckInvariants = true } }).ToList();
-            int parallel = Math.Clamp(parse.GetValue(jobs), 1, Math.Max(1, runs.Count));
+            int parallel = Math.Clamp(parse.GetValue(jobs) ?? Environment.ProcessorCount, 1, Math.Max(1, runs.Count));
             CliScenarios.CheckMemory(runs.Max(r => MemoryEstimate.Bytes(r.Config)), parallel, parse.GetValue(maxMemory));
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", scenario.Name);
 
@@ -39,7 +39,13 @@ internal static class RunCommand
             var results = new RunResult[runs.Count];
             try
             {
-                Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i => results[i] = SimulationRunner.Run(runs[i].Config));
+                void RunAll() => Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i => results[i] = SimulationRunner.Run(runs[i].Config));
+                if (ConsoleSetup.LiveProgress)
+                {
+                    var platforms = string.Join(", ", runs.Select(r => ScenarioKeys.PlatformName(r.Platform)).Distinct());
+                    AnsiConsole.Status().Start(Markup.Escape($"running {runs.Count} run(s) of {scenario.Name} ({platforms})..."), _ => RunAll());
+                }
+                else RunAll();
             }
             catch (AggregateException e)
             {
@@ -49,8 +55,6 @@ internal static class RunCommand
             ScenarioRunWriter.Write(dir, scenario, runs, results, parse.GetValue(seed) ?? scenario.Settings.Seed, clock.Elapsed);
             PrintSummary(scenario, runs, results);
             CliScenarios.WriteReport(dir);
-            if (scenario.Points.Count > 1)
-                AnsiConsole.MarkupLine("[grey]This scenario has a sweep; `hvsim batch` writes runs.csv with the swept values and run_id columns.[/]");
             AnsiConsole.MarkupLine($"[grey]{runs.Count} run(s) in {clock.Elapsed.TotalSeconds:0.0} s; results in[/] {Markup.Escape(dir)}");
             return ExitCodes.Ok;
         }));
@@ -165,7 +169,7 @@ internal static class CliScenarios
         long limit = MaxMemory(limitText);
         if (perRun * parallel > limit)
             throw new UserInputException(
-                $"hvsim: estimated memory {Units.FormatSize(perRun * parallel / (1 << 20) << 20)} ({parallel} parallel run(s) of up to {Units.FormatSize(perRun / (1 << 20) << 20)}) " +
-                $"exceeds the limit {Units.FormatSize(limit / (1 << 20) << 20)} (allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
+                $"hvsim: estimated memory {Units.FormatSizeApprox(perRun * parallel)} ({parallel} parallel run(s) of up to {Units.FormatSizeApprox(perRun)}) " +
+                $"exceeds the limit {Units.FormatSizeApprox(limit)} (allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
     }
 }

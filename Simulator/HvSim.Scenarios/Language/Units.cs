@@ -86,6 +86,14 @@ public static partial class Units
     /// <summary>Shortest exact rendering with the largest binary unit (for docs and messages).</summary>
     public static string FormatSize(long bytes) => FormatExact(bytes, [("TiB", 1L << 40), ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10)], "B");
 
+    /// <summary>A size in the largest binary unit it reaches, to 2 decimals (95.37GiB), for messages that compare sizes.</summary>
+    public static string FormatSizeApprox(long bytes)
+    {
+        foreach (var (suffix, factor) in new[] { ("TiB", 1L << 40), ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10) })
+            if (Math.Abs(bytes) >= factor) return (bytes / (double)factor).ToString("0.##", CultureInfo.InvariantCulture) + suffix;
+        return bytes.ToString(CultureInfo.InvariantCulture) + "B";
+    }
+
     public static string FormatDuration(long ns) => ns == 0 ? "0" :
         FormatExact(ns, [("h", 3_600_000_000_000), ("min", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)], "ns");
 

@@ -107,7 +107,11 @@ public static class ValueParser
     public static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     /// <summary>", did you mean 'x'?" for the nearest candidate within a small edit distance, else "".</summary>
-    public static string DidYouMean(string given, IEnumerable<string> candidates)
+    public static string DidYouMean(string given, IEnumerable<string> candidates) =>
+        Nearest(given, candidates) is { } best ? $", did you mean '{best}'?" : "";
+
+    /// <summary>The candidate nearest to <paramref name="given"/> within a small edit distance (a likely misspelling), or null.</summary>
+    public static string? Nearest(string given, IEnumerable<string> candidates)
     {
         string? best = null;
         int bestDistance = int.MaxValue;
@@ -116,7 +120,7 @@ public static class ValueParser
             int d = EditDistance(given.ToLowerInvariant(), c.ToLowerInvariant());
             if (d < bestDistance) (best, bestDistance) = (c, d);
         }
-        return best is not null && bestDistance <= Math.Max(2, given.Length / 3) ? $", did you mean '{best}'?" : "";
+        return best is not null && bestDistance <= Math.Max(2, given.Length / 3) ? best : null;
     }
 
     private static int EditDistance(string a, string b)

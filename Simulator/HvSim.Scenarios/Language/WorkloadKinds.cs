@@ -42,7 +42,7 @@ public static class WorkloadKinds
             [
                 Key("alpha", ValueKind.Number, "Zipf exponent (0 = uniform; larger = more skewed).", Zipf.Alpha,
                     (w, v) => ((ZipfWorkload)w) with { Alpha = (double)v! }, min: 0, max: 20),
-                Key("layout_seed", ValueKind.Integer, "Seed of the rank-to-page scattering (same for every vCPU of a guest).", (long)Zipf.LayoutSeed,
+                Key("layout_seed", ValueKind.Integer, "Seed of the rank-to-page scattering (same for every vCPU of a guest). Guest i of a profile with count: uses layout_seed + i, so identical guests get distinct layouts.", (long)Zipf.LayoutSeed,
                     (w, v) => ((ZipfWorkload)w) with { LayoutSeed = (ulong)(long)v! }, min: 0),
             ],
         },
@@ -56,7 +56,7 @@ public static class WorkloadKinds
                     (w, v) => ((HotColdWorkload)w) with { HotAccessFraction = (double)v! }, min: 0, max: 1),
                 Key("hot_page_fraction", ValueKind.Fraction, "Share of the guest's pages in the hot set (> 0).", HotCold.HotPageFraction,
                     (w, v) => ((HotColdWorkload)w) with { HotPageFraction = (double)v! }, min: 1e-9, max: 1),
-                Key("layout_seed", ValueKind.Integer, "Seed of the scattering of hot pages over the guest.", (long)HotCold.LayoutSeed,
+                Key("layout_seed", ValueKind.Integer, "Seed of the scattering of hot pages over the guest. Guest i of a profile with count: uses layout_seed + i, so identical guests get distinct layouts.", (long)HotCold.LayoutSeed,
                     (w, v) => ((HotColdWorkload)w) with { LayoutSeed = (ulong)(long)v! }, min: 0),
             ],
         },

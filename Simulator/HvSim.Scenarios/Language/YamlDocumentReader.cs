@@ -52,7 +52,15 @@ public static class YamlDocumentReader
         {
             var line = (int)Math.Max(1, e.Start.Line);
             var col = (int)Math.Max(1, e.Start.Column);
-            diagnostics.Add(new Diagnostic(file, line, col, "YAML syntax error: " + TrimYamlMessage(e.Message), "valid YAML 1.1"));
+            var message = "YAML syntax error: " + TrimYamlMessage(e.Message);
+            // Block-structure errors are nearly always a key indented more or less than its siblings: point at the
+            // start of the line, where the indentation is, rather than where the scanner noticed.
+            if (e.Message.Contains("mapping", StringComparison.OrdinalIgnoreCase) && IndentOf(text, line) is { } indent)
+            {
+                col = indent;
+                message += " (check the indentation of this line)";
+            }
+            diagnostics.Add(new Diagnostic(file, line, col, message, "valid YAML 1.1"));
             return null;
         }
         catch (InvalidOperationException)
@@ -66,6 +74,17 @@ public static class YamlDocumentReader
             diagnostics.Add(new Diagnostic(file, e.Line, e.Column, e.Message, $"at most {MaxDepth} levels of nesting and {MaxNodes} nodes"));
             return null;
         }
+    }
+
+    /// <summary>1-based column of the first non-blank character of line <paramref name="line"/>, or null.</summary>
+    private static int? IndentOf(string text, int line)
+    {
+        var lines = text.Split('\n');
+        if (line > lines.Length) return null;
+        int i = 0;
+        var l = lines[line - 1];
+        while (i < l.Length && l[i] == ' ') i++;
+        return i < l.TrimEnd('\r').Length ? i + 1 : null;
     }
 
     private static string TrimYamlMessage(string message)

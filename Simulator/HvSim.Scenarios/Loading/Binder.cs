@@ -6,7 +6,8 @@ namespace HvSim.Scenarios.Loading;
 
 /// <summary>
 /// Binds a located document to config records through the key table, reporting every unknown key, wrong type, bad
-/// unit and out-of-range value. Remembers where each key was written so later consistency checks can point at it.
+/// unit and out-of-range value. Remembers where each key was written so later consistency checks can point at it, and
+/// which keys are bad (their defaults stand in), so those checks can still run on everything else.
 /// </summary>
 internal sealed class Binder(Diagnostics diagnostics)
 {
@@ -16,7 +17,28 @@ internal sealed class Binder(Diagnostics diagnostics)
     /// <summary>Where each bound key came from, by path (`host.memory`, `guests[1].workload.alpha`).</summary>
     public Dictionary<string, Node> Locations { get; } = new(StringComparer.Ordinal);
 
-    public RunTemplate? Bind(MappingNode root, string defaultName)
+    /// <summary>
+    /// Paths whose value could not be used: a bad value, a missing required key, a section that is not a mapping, or a
+    /// key that a misspelt one (`memroy`) probably meant. Everything under a bad path is bad too.
+    /// </summary>
+    private readonly HashSet<string> _bad = new(StringComparer.Ordinal);
+
+    /// <summary>True when the binding reported no problem: the template is exactly what the file says.</summary>
+    public bool Clean { get; private set; }
+
+    /// <summary>True when <paramref name="path"/> or a section containing it was bad; checks reading it must skip.</summary>
+    public bool IsBad(string path)
+    {
+        for (int end = path.Length; end > 0; end = path.LastIndexOfAny(['.', '['], end - 1))
+            if (_bad.Contains(path[..end])) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Bind everything that can be bound; a bad key keeps its default (see <see cref="IsBad"/>). The template is
+    /// for consistency checks only unless <see cref="Clean"/>.
+    /// </summary>
+    public RunTemplate Bind(MappingNode root, string defaultName)
     {
         int errorsBefore = diagnostics.Items.Count;
         var settings = BindSection(root, ScenarioKeys.Root, new ScenarioSettings { Name = defaultName }, "", RootChildren);
@@ -25,7 +47,7 @@ internal sealed class Binder(Diagnostics diagnostics)
             ? BindSection(costMap, ScenarioKeys.Costs, new CostConfig(), "costs", [])
             : new CostConfig();
         var groups = BindGuests(root);
-        if (diagnostics.Items.Count > errorsBefore || groups is null) return null;
+        Clean = diagnostics.Items.Count == errorsBefore;
         return new RunTemplate(settings, host, costs, groups, ExpandGuests(groups));
     }
 
@@ -38,13 +60,14 @@ internal sealed class Binder(Diagnostics diagnostics)
         return host;
     }
 
-    private List<GuestGroup>? BindGuests(MappingNode root)
+    private List<GuestGroup> BindGuests(MappingNode root)
     {
         var node = root.Get("guests");
         if (node is null)
         {
             diagnostics.Add(root, "missing 'guests'", "a guest profile (mapping with count:, memory:, workload: ...) or a list of profiles");
-            return null;
+            _bad.Add("guests");
+            return [];
         }
         var items = node switch
         {
@@ -55,18 +78,25 @@ internal sealed class Binder(Diagnostics diagnostics)
         if (items is null)
         {
             diagnostics.Add(node, $"'guests' must be a guest profile or a non-empty list of profiles, not {node.KindName}", "a mapping or a list of mappings");
-            return null;
+            _bad.Add("guests");
+            return [];
         }
         var groups = new List<GuestGroup>();
         for (int i = 0; i < items.Count; i++)
         {
             var path = node is SequenceNode ? $"guests[{i}]" : "guests";
-            if (ExpectMapping(items[i], path) is not { } map) continue;
+            if (ExpectMapping(items[i], path) is not { } map)
+            {
+                // The guests' totals (count, memory) are unknown without this profile.
+                _bad.Add("guests");
+                continue;
+            }
             var group = BindSection(map, ScenarioKeys.Guests, GuestGroup.Prototype, path, ["workload"]);
             var workload = map.Get("workload") is { } wl ? BindWorkload(wl, path + ".workload") : null;
             if (map.Get("workload") is null)
                 diagnostics.Add(map, $"missing 'workload' in {path}", "a workload block with kind: " + string.Join("|", WorkloadKinds.All.Select(k => k.Name)));
-            if (workload is not null) groups.Add(group with { Guest = group.Guest with { Workload = workload } });
+            if (workload is null) _bad.Add(path + ".workload");
+            groups.Add(workload is null ? group : group with { Guest = group.Guest with { Workload = workload } });
         }
         return groups;
     }
@@ -135,6 +165,7 @@ internal sealed class Binder(Diagnostics diagnostics)
             return m;
         }
         diagnostics.Add(node, $"'{Leaf(path)}' must be a mapping of keys, not {node.KindName}", "key: value lines indented under it");
+        _bad.Add(path);
         return null;
     }
 
@@ -147,7 +178,9 @@ internal sealed class Binder(Diagnostics diagnostics)
             if (section.Find(name) is not null || children.Contains(name)) continue;
             var known = section.Keys.Select(k => k.Name).Concat(children).ToList();
             var where = path.Length == 0 ? "at the top level" : $"in {path}";
-            diagnostics.Add(entry.Key, $"unknown key '{ValueParser.Shorten(name)}' {where}" + ValueParser.DidYouMean(name, known), string.Join(", ", known));
+            var meant = ValueParser.Nearest(name, known);
+            diagnostics.Add(entry.Key, $"unknown key '{ValueParser.Shorten(name)}' {where}" + (meant is null ? "" : $", did you mean '{meant}'?"), string.Join(", ", known));
+            if (meant is not null && map.Get(meant) is null) _bad.Add(path.Length == 0 ? meant : $"{path}.{meant}");
         }
         var result = start;
         foreach (var key in section.Keys)
@@ -155,22 +188,35 @@ internal sealed class Binder(Diagnostics diagnostics)
             var keyPath = path.Length == 0 ? key.Name : $"{path}.{key.Name}";
             if (map.Get(key.Name) is not { } node)
             {
-                if (key.Required) diagnostics.Add(map, $"missing '{key.Name}' in {(path.Length == 0 ? "the scenario" : path)}", key.Allowed);
+                if (key.Required)
+                {
+                    diagnostics.Add(map, $"missing '{key.Name}' in {(path.Length == 0 ? "the scenario" : path)}", key.Allowed);
+                    _bad.Add(keyPath);
+                }
                 continue;
             }
             Locations[keyPath] = node;
             object? value;
             if (key.Kind == ValueKind.WorkloadList)
             {
-                if ((value = BindWorkloadList(key, node, keyPath)) is null) continue;
+                if ((value = BindWorkloadList(key, node, keyPath)) is null)
+                {
+                    _bad.Add(keyPath);
+                    continue;
+                }
             }
-            else if (!ValueParser.TryParse(key, node, diagnostics, out value)) continue;
+            else if (!ValueParser.TryParse(key, node, diagnostics, out value))
+            {
+                _bad.Add(keyPath);
+                continue;
+            }
             if (key.Kind == ValueKind.Path && key.Name != "extends")
             {
                 var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node.File) ?? "", (string)value!));
                 if (!File.Exists(resolved))
                 {
                     diagnostics.Add(node, $"file not found: {resolved}", "an existing file; relative paths are relative to the scenario file that names them");
+                    _bad.Add(keyPath);
                     continue;
                 }
                 value = resolved;
@@ -182,6 +228,7 @@ internal sealed class Binder(Diagnostics diagnostics)
             catch (ArgumentException e)
             {
                 diagnostics.Add(node, $"'{key.Name}': {e.Message.Split(" (Parameter")[0]}", key.Allowed);
+                _bad.Add(keyPath);
             }
         }
         return result;
@@ -194,7 +241,11 @@ internal sealed class Binder(Diagnostics diagnostics)
         var guests = new List<GuestConfig>();
         foreach (var g in groups)
             for (int i = 0; i < g.Count; i++)
-                guests.Add(g.Guest with { Name = g.Count == 1 ? g.Guest.Name : $"{g.Guest.Name}{i}" });
+                guests.Add(g.Guest with
+                {
+                    Name = g.Count == 1 ? g.Guest.Name : $"{g.Guest.Name}{i}",
+                    Workload = g.Guest.Workload is null ? null! : GuestLayouts.ForGuest(g.Guest.Workload, i),
+                });
         return guests;
     }
 }

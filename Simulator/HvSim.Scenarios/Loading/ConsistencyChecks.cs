@@ -10,49 +10,65 @@ internal static class ConsistencyChecks
     /// <summary>The model keeps a guest index in a byte.</summary>
     private const int MaxGuests = 255;
 
-    public static void Check(RunTemplate t, IReadOnlyDictionary<string, Node> at, Node root, Diagnostics d)
+    /// <summary>
+    /// Every check runs on whatever did bind, so one `validate` reports every problem; a check is skipped only when
+    /// one of its own inputs is bad (<see cref="Binder.IsBad"/>) or would only repeat a problem already reported.
+    /// </summary>
+    public static void Check(RunTemplate t, Binder binder, Node root, Diagnostics d)
     {
+        var at = binder.Locations;
         Node Loc(params string[] paths) => paths.Select(p => at.GetValueOrDefault(p)).FirstOrDefault(n => n is not null) ?? root;
+        bool Bad(params string[] paths) => paths.Any(binder.IsBad);
         var s = t.Settings;
-        if (s.WarmupNs >= s.DurationNs)
+        if (!Bad("warmup", "duration") && s.WarmupNs >= s.DurationNs)
             d.Add(Loc("warmup", "duration"), $"warmup {Units.FormatDuration(s.WarmupNs)} is not shorter than duration {Units.FormatDuration(s.DurationNs)}",
                 "warmup < duration");
-        if (s.IntervalNs > s.DurationNs)
+        if (!Bad("interval", "duration") && s.IntervalNs > s.DurationNs)
             d.Add(Loc("interval", "duration"), $"interval {Units.FormatDuration(s.IntervalNs)} is longer than duration {Units.FormatDuration(s.DurationNs)}",
                 "interval <= duration");
 
         var h = t.Host;
-        if (h.PageSizeBytes is not (4 << 10 or 64 << 10))
+        bool hostPageOk = !Bad("host.page_size") && h.PageSizeBytes is 4 << 10 or 64 << 10;
+        if (!Bad("host.page_size") && !hostPageOk)
             d.Add(Loc("host.page_size"), $"host page size {Units.FormatSize(h.PageSizeBytes)} is not supported", "4KiB or 64KiB");
-        else if (h.MemoryBytes % h.PageSizeBytes != 0)
+        else if (hostPageOk && !Bad("host.memory") && h.MemoryBytes % h.PageSizeBytes != 0)
             d.Add(Loc("host.memory"), $"host memory {Units.FormatSize(h.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} pages",
                 $"a multiple of the page size {Units.FormatSize(h.PageSizeBytes)}");
-        if (h.ReservedBytes >= h.MemoryBytes)
+        bool hostSizesOk = !Bad("host.memory", "host.reserved");
+        if (hostSizesOk && h.ReservedBytes >= h.MemoryBytes)
             d.Add(Loc("host.reserved", "host.memory"), $"reserved {Units.FormatSize(h.ReservedBytes)} leaves nothing of host memory {Units.FormatSize(h.MemoryBytes)}",
                 "reserved < memory");
 
+        // With nothing left after reserved, the watermarks cannot fit either: that is the one problem reported above.
+        bool usableOk = hostSizesOk && h.ReservedBytes < h.MemoryBytes;
         long highWatermark = WatermarkHighBytes(h);
         long usable = h.MemoryBytes - h.ReservedBytes;
-        if (highWatermark >= usable)
+        bool watermarksOk = usableOk && !Bad("host.min_free_kbytes") && highWatermark < usable;
+        if (usableOk && !Bad("host.min_free_kbytes") && !watermarksOk)
+        {
+            long min = MinFreeKbytes(h) * 1024;
             d.Add(Loc("host.min_free_kbytes", "host.memory"),
-                $"watermarks min {Units.FormatSize(MinFreeKbytes(h) * 1024)} < low < high {Units.FormatSize(highWatermark)} do not fit below the {Units.FormatSize(usable)} of host memory left after reserved",
-                "min_free_kbytes * 3/2 KiB below memory - reserved");
+                $"watermarks min {Units.FormatSizeApprox(min)}, low {Units.FormatSizeApprox(min * 5 / 4)}, high {Units.FormatSizeApprox(highWatermark)} " +
+                $"do not fit below the {Units.FormatSizeApprox(usable)} of host memory left after reserved",
+                $"min_free_kbytes < {usable * 2 / 3 / 1024}, so that high = 3/2 min stays below memory - reserved");
+        }
 
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int guestIndex = 0;
         for (int gi = 0; gi < t.Groups.Count; gi++)
         {
             var g = t.Groups[gi].Guest;
-            string p = t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
-            if (g.PageSizeBytes is not (4 << 10 or 64 << 10))
+            string p = GroupPath(t, at, gi);
+            bool pageBad = Bad(p + ".page_size");
+            if (!pageBad && g.PageSizeBytes is not (4 << 10 or 64 << 10))
                 d.Add(Loc(p + ".page_size"), $"guest page size {Units.FormatSize(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
-            else if (g.PageSizeBytes > h.PageSizeBytes)
+            else if (!pageBad && hostPageOk && g.PageSizeBytes > h.PageSizeBytes)
                 d.Add(Loc(p + ".page_size"), $"guest pages of {Units.FormatSize(g.PageSizeBytes)} need host pages at least as large, the host has {Units.FormatSize(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
                     $"guest page_size <= host page_size ({Units.FormatSize(h.PageSizeBytes)})");
-            else if (g.MemoryBytes % Math.Max(g.PageSizeBytes, h.PageSizeBytes) != 0)
+            else if (!pageBad && hostPageOk && !Bad(p + ".memory") && g.MemoryBytes % Math.Max(g.PageSizeBytes, h.PageSizeBytes) != 0)
                 d.Add(Loc(p + ".memory", p), $"guest memory {Units.FormatSize(g.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} host pages",
                     $"a multiple of the host page size {Units.FormatSize(h.PageSizeBytes)}");
-            else
+            else if (!Bad(p + ".page_size", p + ".memory", p + ".hpt_order") && g.PageSizeBytes is 4 << 10 or 64 << 10)
             {
                 long pages = g.MemoryBytes / g.PageSizeBytes;
                 long hptes = (1L << g.HptOrder) / HpteBytes;
@@ -64,18 +80,22 @@ internal static class ConsistencyChecks
                         $"hpt_order >= {needed} for {Units.FormatSize(g.MemoryBytes)} in {Units.FormatSize(g.PageSizeBytes)} pages, or less guest memory");
                 }
             }
+            bool namesOk = !Bad(p + ".name", p + ".count");
             for (int i = 0; i < t.Groups[gi].Count; i++, guestIndex++)
             {
                 var name = t.Guests[guestIndex].Name;
-                if (!seen.TryAdd(name, gi))
+                if (!seen.TryAdd(name, gi) && namesOk)
                     d.Add(Loc(p + ".name", p), $"guest name '{name}' is used twice", "unique guest names (give each profile its own name:)");
             }
         }
 
-        if (t.Guests.Count > MaxGuests)
+        // Totals over the guests need every profile's count (and memory) to be known.
+        bool countsOk = !Bad("guests") && Enumerable.Range(0, t.Groups.Count).All(gi => !Bad(GroupPath(t, at, gi) + ".count"));
+        bool memoriesOk = countsOk && Enumerable.Range(0, t.Groups.Count).All(gi => !Bad(GroupPath(t, at, gi) + ".memory"));
+        if (countsOk && t.Guests.Count > MaxGuests)
             d.Add(Loc("guests.count", "guests[0].count", "guests"), $"{t.Guests.Count} guests", $"at most {MaxGuests} guests per host");
 
-        if (s.Platforms.Contains(Platform.Power7))
+        if (!Bad("platform", "host.swap.capacity", "host.swap.device") && s.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk)
         {
             long guestMemory = t.Guests.Sum(g => g.MemoryBytes);
             long available = Math.Max(0, usable - highWatermark);
@@ -87,8 +107,9 @@ internal static class ConsistencyChecks
                     $"swap capacity >= {Units.FormatSize(mustPageOut)}, or less overcommit");
         }
 
-        // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it.
-        if (!d.HasErrors)
+        // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it. Only for a
+        // file that bound cleanly: elsewhere defaults stand in for bad values.
+        if (!d.HasErrors && binder.Clean)
             foreach (var platform in s.Platforms)
                 try
                 {
@@ -100,6 +121,9 @@ internal static class ConsistencyChecks
                     break;
                 }
     }
+
+    private static string GroupPath(RunTemplate t, IReadOnlyDictionary<string, Node> at, int gi) =>
+        t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
 
     /// <summary>vm.min_free_kbytes as init_per_zone_wmark_min computes it in 3.x (one zone: all memory is lowmem on ppc64).</summary>
     public static long MinFreeKbytes(HostConfig h) =>
