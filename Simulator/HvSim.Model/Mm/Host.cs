@@ -187,6 +187,7 @@ public sealed class Host : ISwapCompletion
             LockForRead(p, done);
             count++;
         }
+        Counters.SwapReadRequests++;
         SwapDevice.Submit(new SwapRequest { IsRead = true, FirstSlot = first, SlotCount = end - first, Bytes = (long)count * PageBytes, QueuedAt = t, Done = done });
         return done;
     }
@@ -253,6 +254,7 @@ public sealed class Host : ISwapCompletion
     public void FinishPlug()
     {
         if (_plug.SlotCount == 0) return;
+        Counters.SwapWriteRequests++;
         SwapDevice.Submit(_plug);
         _plug = default;
     }

@@ -112,6 +112,7 @@ public sealed class Vmscan : IReferenceOracle
         if (!_host.MayWriteToQueue(_kswapd))
         {
             _keptDirty++;
+            _host.Counters.PageoutsDeferred++;
             _host.Policy.Insert(hostPage);
             return false;
         }
