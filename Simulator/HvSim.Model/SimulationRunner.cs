@@ -52,6 +52,8 @@ public static class SimulationRunner
         }
         var sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs);
         sim.Start(sampler.Run(), "sampler");
+        if (config.WarmupNs > 0 && config.WarmupNs < config.DurationNs)
+            sim.Schedule(config.WarmupNs, () => EndWarmup(host, sampler));
         var checker = config.CheckInvariants ? new InvariantChecker(host) : null;
         long end = config.DurationNs;
         long sinceCheck = 0;
@@ -71,6 +73,11 @@ public static class SimulationRunner
         }
         checker?.Check();
         foreach (var vcpu in vcpus) vcpu.FinishRun();
+        var hc = host.Counters;
+        hc.MeasuredNs = end - Math.Min(config.WarmupNs, end);
+        hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
+        hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
+        hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
         progress?.Report(1.0);
 
         var guests = new List<GuestResult>();
@@ -85,5 +92,14 @@ public static class SimulationRunner
             Config = config, Guests = guests, Host = host.Counters, HostSeries = sampler.HostSeries, GuestSeries = sampler.GuestSeries,
             SimulatedNs = end, ProcessedEvents = sim.ProcessedEvents,
         };
+    }
+
+    /// <summary>End of warm-up: every statistic restarts; the time series keeps its earlier samples.</summary>
+    private static void EndWarmup(Host host, Sampler sampler)
+    {
+        sampler.BeforeCounterReset();
+        foreach (var vm in host.Vms) vm.Counters.ResetCounters();
+        host.Counters.ResetCounters();
+        host.SwapDevice.ResetStatistics(host.Sim.Now);
     }
 }

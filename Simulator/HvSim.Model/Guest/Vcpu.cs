@@ -86,10 +86,15 @@ public sealed class Vcpu
         if (to > from) _counters.StalledNs += to - from;
     }
 
-    /// <summary>Stall time of a fault still in progress when the run ends.</summary>
+    /// <summary>Stall time of a fault still in progress when the run ends: counted, so a frozen vCPU does not hide.</summary>
     public void FinishRun()
     {
-        if (_stallFrom >= 0) AddStall(_stallFrom, _end);
+        if (_stallFrom >= 0)
+        {
+            AddStall(_stallFrom, _end);
+            _counters.FaultsInFlightAtEnd++;
+            _counters.OldestFaultInFlightNs = Math.Max(_counters.OldestFaultInFlightNs, _end - _stallFrom);
+        }
         _counters.VcpuNs += Math.Max(0, _end - _warmup);
     }
 
@@ -169,7 +174,8 @@ public sealed class Vcpu
                             foreach (var c in AllocateSlow()) yield return c;
                         if (_host.Pages[hp].State == HostPageState.NeverTouched)
                         {
-                            _host.ZeroFill(hp);
+                            _host.ZeroFill(hp); // get_user_pages -> handle_mm_fault: a host minor fault, as on POWER7
+                            _counters.MinorFaults++;
                             Clock += _costs.ZeroFillNs;
                         }
                         else

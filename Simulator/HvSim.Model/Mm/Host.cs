@@ -11,10 +11,13 @@ namespace HvSim.Model.Mm;
 /// <see cref="IReplacementPolicy"/> the scenario names), swap cache and swap device, kswapd and the QEMU memslots of
 /// every guest. Host page ids index <see cref="Pages"/>; each guest owns a contiguous range.
 /// </summary>
-public sealed class Host
+public sealed class Host : ISwapCompletion
 {
-    private readonly Dictionary<int, SimEvent> _readsInFlight = new();
+    /// <summary>Per host page: the read it is locked for, null when none.</summary>
+    private readonly SimEvent?[] _readsInFlight;
     private SimEvent? _pageFreed;
+    /// <summary>The reclaim pass's plugged swap write (blk_start_plug), not yet submitted when SlotCount is 0.</summary>
+    private SwapRequest _plug;
 
     public Host(Simulation sim, SimulationConfig config, IReadOnlyList<int> admitted, Func<int, IReplacementPolicy> policy)
     {
@@ -30,7 +33,8 @@ public sealed class Host
         for (int i = 0; i < Pages.Length; i++) Pages[i] = new HostPage { RmapHead = -1, SwapSlot = -1 };
         Policy = policy(guestPages);
         ObservesAccesses = Policy.ObservesAccesses;
-        SwapDevice = new SwapDevice(config.Host.Swap, sim.Rng("swap-device"));
+        _readsInFlight = new SimEvent?[guestPages];
+        SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
         SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes, config.Host.Swap.ReadaheadPages);
         ReservedPages = (config.Host.ReservedBytes + PageBytes - 1) / PageBytes;
         int basePage = 0;
@@ -162,7 +166,7 @@ public sealed class Host
     }
 
     /// <summary>The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read.</summary>
-    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage];
+    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage]!;
 
     /// <summary>
     /// swapin_readahead at <paramref name="t"/>: read the target page plus the swapped-out pages of its aligned cluster
@@ -171,43 +175,63 @@ public sealed class Host
     /// </summary>
     public SimEvent SwapIn(int hostPage, long t)
     {
-        var pages = new List<int>(SwapCache.ReadaheadPages) { hostPage };
+        var done = Sim.NewEvent();
         var (first, end) = SwapCache.ReadaheadCluster(Pages[hostPage].SwapSlot);
+        int count = 1;
+        LockForRead(hostPage, done);
         for (int s = first; s < end; s++)
         {
             int p = SwapCache.OwnerOf(s);
             if (p < 0 || p == hostPage || Pages[p].State != HostPageState.SwappedOut || FreePages <= Watermarks.Min) continue;
             FreePages--;
-            pages.Add(p);
+            LockForRead(p, done);
+            count++;
         }
-        var done = Sim.NewEvent();
-        foreach (int p in pages)
-        {
-            Pages[p].State = HostPageState.SwapCache;
-            Pages[p].Flags |= HostPageFlags.Locked;
-            _readsInFlight[p] = done;
-        }
-        long at = SwapDevice.Submit(t, (long)pages.Count * PageBytes);
-        Sim.Start(ReadCompletion(at, pages, done), "swap-read");
+        Counters.SwapReadRequests++;
+        SwapDevice.Submit(new SwapRequest { IsRead = true, FirstSlot = first, SlotCount = end - first, Bytes = (long)count * PageBytes, QueuedAt = t, Done = done });
         return done;
     }
 
-    /// <summary>end_swap_bio_read + unlock_page: the pages join the LRU as clean swap-cache pages.</summary>
-    private IEnumerable<Engine.Command> ReadCompletion(long at, List<int> pages, SimEvent done)
+    private void LockForRead(int hostPage, SimEvent done)
     {
-        yield return Engine.Command.Delay(at - Sim.Now);
-        foreach (int p in pages)
+        Pages[hostPage].State = HostPageState.SwapCache;
+        Pages[hostPage].Flags |= HostPageFlags.Locked;
+        _readsInFlight[hostPage] = done;
+    }
+
+    /// <summary>end_swap_bio_read / end_swap_bio_write.</summary>
+    void ISwapCompletion.EndIo(in SwapRequest request)
+    {
+        if (request.IsRead) EndSwapBioRead(request);
+        else EndSwapBioWrite(request);
+    }
+
+    /// <summary>end_swap_bio_read + unlock_page: the pages join the LRU as clean swap-cache pages.</summary>
+    private void EndSwapBioRead(in SwapRequest request)
+    {
+        for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
         {
+            int p = SwapCache.OwnerOf(s);
+            if (p < 0 || _readsInFlight[p] != request.Done) continue;
             Pages[p].Flags &= ~HostPageFlags.Locked;
-            _readsInFlight.Remove(p);
+            _readsInFlight[p] = null;
             Policy.Insert(p);
             VmOf(p).Counters.SwapIns++;
             Counters.SwapReads++;
         }
-        done.Trigger();
+        request.Done!.Trigger();
     }
 
-    /// <summary>pageout -> swap_writepage at <paramref name="t"/>: the page is clean and under writeback.</summary>
+    /// <summary>
+    /// may_write_to_queue: kswapd (PF_SWAPWRITE) writes while a request descriptor is free; a direct reclaimer does
+    /// not write to a write-congested queue (its dirty pages stay in the swap cache, PAGE_KEEP).
+    /// </summary>
+    public bool MayWriteToQueue(bool kswapd) => kswapd ? !SwapDevice.WriteRequestsExhausted : !SwapDevice.WriteCongested;
+
+    /// <summary>
+    /// pageout -> swap_writepage at <paramref name="t"/>: the page is clean and under writeback. Its bio joins the
+    /// reclaim pass's plug, merging with the previous one when the swap slots are consecutive.
+    /// </summary>
     public void Pageout(int hostPage, long t)
     {
         ref var page = ref Pages[hostPage];
@@ -215,21 +239,40 @@ public sealed class Host
         WritebackPages++;
         VmOf(hostPage).Counters.SwapOuts++;
         Counters.SwapWrites++;
-        long at = SwapDevice.Submit(t, PageBytes);
-        Sim.Start(WriteCompletion(at, hostPage), "swap-write");
+        if (_plug.SlotCount > 0 && page.SwapSlot == _plug.FirstSlot + _plug.SlotCount)
+        {
+            _plug.SlotCount++;
+            _plug.Bytes += PageBytes;
+            _plug.QueuedAt = t;
+            return;
+        }
+        FinishPlug();
+        _plug = new SwapRequest { FirstSlot = page.SwapSlot, SlotCount = 1, Bytes = PageBytes, QueuedAt = t };
+    }
+
+    /// <summary>blk_finish_plug at the end of a reclaim pass: submit the merged swap write.</summary>
+    public void FinishPlug()
+    {
+        if (_plug.SlotCount == 0) return;
+        Counters.SwapWriteRequests++;
+        SwapDevice.Submit(_plug);
+        _plug = default;
     }
 
     /// <summary>
-    /// end_page_writeback: rotate_reclaimable_page puts the page at the inactive tail, where the next scan frees it
-    /// if it is still clean and unmapped; the model frees it right away.
+    /// end_page_writeback for each page of the request: rotate_reclaimable_page puts the page at the inactive tail,
+    /// where the next scan frees it if it is still clean and unmapped; the model frees it right away.
     /// </summary>
-    private IEnumerable<Engine.Command> WriteCompletion(long at, int hostPage)
+    private void EndSwapBioWrite(in SwapRequest request)
     {
-        yield return Engine.Command.Delay(at - Sim.Now);
-        ref var page = ref Pages[hostPage];
-        page.Flags &= ~HostPageFlags.Writeback;
-        WritebackPages--;
-        if (page.State == HostPageState.SwapCache && !page.Has(HostPageFlags.Dirty)) FreePage(hostPage);
-        else WakePageFreedWaiters();
+        for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
+        {
+            int hostPage = SwapCache.OwnerOf(s);
+            ref var page = ref Pages[hostPage];
+            page.Flags &= ~HostPageFlags.Writeback;
+            WritebackPages--;
+            if (page.State == HostPageState.SwapCache && !page.Has(HostPageFlags.Dirty)) FreePage(hostPage);
+        }
+        WakePageFreedWaiters();
     }
 }

@@ -5,7 +5,8 @@ namespace HvSim.Model.Mm;
 /// <summary>
 /// kswapd: sleeps until an allocation finds free pages at or below the low watermark, then reclaims in
 /// SWAP_CLUSTER_MAX batches until free pages (counting those already under writeback) reach the high watermark,
-/// or a batch makes no progress (balance_pgdat gives up and sleeps).
+/// or a batch makes no progress (balance_pgdat gives up and sleeps). When the swap queue has no free write request
+/// it sleeps until a write completes (get_request_wait / congestion_wait) instead of scanning on.
 /// </summary>
 public sealed class Kswapd(Host host)
 {
@@ -29,7 +30,12 @@ public sealed class Kswapd(Host host)
             host.Counters.KswapdWakeups++;
             while (host.FreePages + host.WritebackPages < host.Watermarks.High)
             {
-                int reclaimed = host.Vmscan.Shrink(batch, sim.Now, out long end);
+                if (!host.MayWriteToQueue(kswapd: true))
+                {
+                    yield return Command.Wait(host.SwapDevice.WriteDone);
+                    continue;
+                }
+                int reclaimed = host.Vmscan.Shrink(batch, sim.Now, out long end, kswapd: true);
                 yield return Command.Delay(end - sim.Now);
                 if (reclaimed == 0) break;
             }

@@ -14,16 +14,24 @@ public sealed class Vmscan : IReferenceOracle
     private readonly Host _host;
     /// <summary>Time inside the current reclaim pass: start plus the tlbies issued so far.</summary>
     private long _t;
+    /// <summary>The current pass may submit swap writes (may_write_to_queue, checked per page).</summary>
+    private bool _kswapd;
+    /// <summary>Dirty pages the current pass kept because it may not write to the congested queue.</summary>
+    private int _keptDirty;
 
     public Vmscan(Host host) => _host = host;
 
     /// <summary>
     /// do_try_to_free_pages / one kswapd batch at <paramref name="now"/>: reclaim up to <paramref name="nrToReclaim"/>
-    /// pages (freed or put under writeback). <paramref name="end"/> is when the reclaiming thread is done.
+    /// pages (freed or put under writeback). <paramref name="end"/> is when the reclaiming thread is done. The pass's
+    /// swap writes are plugged and merged. Once the pass is below DEF_PRIORITY - 2 having kept dirty pages for a
+    /// congested queue it stops: the caller naps (wait_iff_congested) instead of unmapping the whole LRU.
     /// </summary>
-    public int Shrink(int nrToReclaim, long now, out long end)
+    public int Shrink(int nrToReclaim, long now, out long end, bool kswapd = false)
     {
         _t = now;
+        _kswapd = kswapd;
+        _keptDirty = 0;
         int reclaimed = 0;
         var policy = _host.Policy;
         if (_host.SwapCache.FreeSlots == 0)
@@ -35,6 +43,7 @@ public sealed class Vmscan : IReferenceOracle
         }
         for (int priority = DefPriority; priority >= 0 && reclaimed < nrToReclaim; priority--)
         {
+            if (priority < DefPriority - 2 && _keptDirty > 0) break;
             int budget = policy.Count >> priority;
             while (budget > 0 && reclaimed < nrToReclaim)
             {
@@ -45,6 +54,7 @@ public sealed class Vmscan : IReferenceOracle
                 if (ShrinkPage(victim)) reclaimed++;
             }
         }
+        _host.FinishPlug();
         end = _t;
         return reclaimed;
     }
@@ -72,6 +82,7 @@ public sealed class Vmscan : IReferenceOracle
         }
         if (page.State == HostPageState.SwapCache)
         {
+            if (page.Has(HostPageFlags.Dirty)) return Pageout(hostPage); // unmapped earlier, kept for a congested queue
             _host.FreePage(hostPage); // clean swap-cache page (read ahead, never mapped): dropped
             return true;
         }
@@ -90,8 +101,22 @@ public sealed class Vmscan : IReferenceOracle
         page.State = HostPageState.SwapCache;
         page.Flags &= ~(HostPageFlags.Young | HostPageFlags.Writable);
         _t = _host.VmOf(hostPage).Notifier.InvalidatePage(hostPage, _t);
-        if (page.Has(HostPageFlags.Dirty)) _host.Pageout(hostPage, _t);
-        else _host.FreePage(hostPage);
+        if (page.Has(HostPageFlags.Dirty)) return Pageout(hostPage);
+        _host.FreePage(hostPage);
+        return true;
+    }
+
+    /// <summary>The PageDirty branch of shrink_page_list: pageout when may_write_to_queue allows, else keep the page.</summary>
+    private bool Pageout(int hostPage)
+    {
+        if (!_host.MayWriteToQueue(_kswapd))
+        {
+            _keptDirty++;
+            _host.Counters.PageoutsDeferred++;
+            _host.Policy.Insert(hostPage);
+            return false;
+        }
+        _host.Pageout(hostPage, _t);
         return true;
     }
 }

@@ -44,6 +44,10 @@ public sealed class GuestResult
     public long Exits { get; set; }
     /// <summary>Times a vCPU running guest code was pulled out because a sibling thread of its vcore exited (POWER7).</summary>
     public long VcoreExits { get; set; }
+    /// <summary>Faults (HDSI or PPC970 first-touch H_ENTER) still in progress when the run ended; their time so far is in <see cref="StalledNs"/>.</summary>
+    public long FaultsInFlightAtEnd { get; set; }
+    /// <summary>Age at the end of the run of the oldest fault still in progress, ns (0 when none).</summary>
+    public long OldestFaultInFlightNs { get; set; }
     /// <summary>vCPU time spent stalled in exits, faults, I/O and reclaim, summed over vCPUs (after warm-up).</summary>
     public long StalledNs { get; set; }
     /// <summary>vCPU time simulated, summed over vCPUs (after warm-up).</summary>
@@ -51,6 +55,17 @@ public sealed class GuestResult
     public double StallFraction => VcpuNs == 0 ? 0 : (double)StalledNs / VcpuNs;
     /// <summary>Latency of each HDSI from the faulting access to guest resume, ns.</summary>
     public LogHistogram FaultLatency { get; } = new();
+
+    /// <summary>
+    /// End of warm-up: event counters restart so they cover the same window as <see cref="StalledNs"/>,
+    /// <see cref="VcpuNs"/> and <see cref="FaultLatency"/>. <see cref="PinnedPages"/> is a level and is kept.
+    /// </summary>
+    internal void ResetCounters()
+    {
+        Accesses = HpteHits = HEnterCalls = HdsiFaults = MinorFaults = MajorFaults = FaultRetries = 0;
+        UnmapHvaCalls = HptesInvalidated = Tlbies = AgeHvaCalls = PagesReclaimed = SwapIns = SwapOuts = 0;
+        HRemoveCalls = ProtectionFaults = Exits = VcoreExits = 0;
+    }
 }
 
 public sealed class HostResult
@@ -67,10 +82,32 @@ public sealed class HostResult
     /// <summary>Pages written to swap (pageout) and read from it (swap-in including readahead).</summary>
     public long SwapWrites { get; set; }
     public long SwapReads { get; set; }
+    /// <summary>Swap write and read requests submitted (a merged write or a readahead read is one request).</summary>
+    public long SwapWriteRequests { get; set; }
+    public long SwapReadRequests { get; set; }
+    /// <summary>Dirty pages reclaim left in the swap cache because the swap queue was write-congested (may_write_to_queue).</summary>
+    public long PageoutsDeferred { get; set; }
+    /// <summary>Time after warm-up over which the counters, histograms and busy time were measured, ns.</summary>
+    public long MeasuredNs { get; set; }
+    /// <summary>Time after warm-up with at least one swap request in service, ns.</summary>
+    public long SwapBusyNs { get; set; }
+    /// <summary>Swap device utilisation: near 1, fault latency is mostly queueing.</summary>
+    public double SwapBusyFraction => MeasuredNs == 0 ? 0 : (double)SwapBusyNs / MeasuredNs;
+    /// <summary>Queue wait (submission to dispatch) of swap reads and of swap writes queued after warm-up, ns.</summary>
+    public LogHistogram SwapReadWait { get; } = new();
+    public LogHistogram SwapWriteWait { get; } = new();
+
+    /// <summary>End of warm-up: event counters restart (see <see cref="GuestResult.ResetCounters"/>).</summary>
+    internal void ResetCounters()
+    {
+        KswapdWakeups = DirectReclaims = PagesScanned = SwapFullEvents = SwapWrites = SwapReads = 0;
+        SwapWriteRequests = SwapReadRequests = PageoutsDeferred = 0;
+    }
 }
 
-/// <summary>Host state at the end of one sampling interval.</summary>
-public readonly record struct HostSample(long TimeNs, long FreeBytes, long SwapUsedBytes, long SwapCacheBytes);
+/// <summary>Host state at the end of one sampling interval; swap queues count requests waiting or in service.</summary>
+public readonly record struct HostSample(long TimeNs, long FreeBytes, long SwapUsedBytes, long SwapCacheBytes,
+    int SwapQueuedReads = 0, int SwapQueuedWrites = 0, long WritebackBytes = 0);
 
 /// <summary>One guest's state at the end of one sampling interval; counts are for the interval.</summary>
 public readonly record struct GuestSample(

@@ -21,6 +21,16 @@ internal sealed class Sampler(Host host, long intervalNs, long endNs)
         }
     }
 
+    /// <summary>Counters are about to restart at the end of warm-up: keep the intervals' counts continuous.</summary>
+    public void BeforeCounterReset()
+    {
+        foreach (var vm in host.Vms)
+        {
+            long[] now = Counts(vm.Counters);
+            for (int k = 0; k < now.Length; k++) _last[vm.Index, k] -= now[k];
+        }
+    }
+
     private void Sample(long t)
     {
         long swapCachePages = 0;
@@ -33,15 +43,18 @@ internal sealed class Sampler(Host host, long intervalNs, long endNs)
             if (page.SwapSlot >= 0) swapCachePages++;
         }
         long pb = host.PageBytes;
-        HostSeries.Add(new HostSample(t, host.FreePages * pb, (long)host.SwapCache.UsedSlots * pb, swapCachePages * pb));
+        HostSeries.Add(new HostSample(t, host.FreePages * pb, (long)host.SwapCache.UsedSlots * pb, swapCachePages * pb,
+            host.SwapDevice.QueuedReads, host.SwapDevice.QueuedWrites, host.WritebackPages * pb));
         foreach (var vm in host.Vms)
         {
-            var c = vm.Counters;
-            long[] now = [c.HdsiFaults, c.MinorFaults, c.MajorFaults, c.UnmapHvaCalls, c.Tlbies, c.Accesses];
+            long[] now = Counts(vm.Counters);
             int g = vm.Index;
             GuestSeries.Add(new GuestSample(t, vm.ConfigIndex, inRam[g] * pb,
                 now[0] - _last[g, 0], now[1] - _last[g, 1], now[2] - _last[g, 2], now[3] - _last[g, 3], now[4] - _last[g, 4], now[5] - _last[g, 5]));
             for (int k = 0; k < 6; k++) _last[g, k] = now[k];
         }
     }
+
+    /// <summary>The counters a <see cref="GuestSample"/> reports per interval, in its order.</summary>
+    private static long[] Counts(GuestResult c) => [c.HdsiFaults, c.MinorFaults, c.MajorFaults, c.UnmapHvaCalls, c.Tlbies, c.Accesses];
 }

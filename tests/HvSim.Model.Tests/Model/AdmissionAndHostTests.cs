@@ -65,39 +65,6 @@ public class AdmissionAndHostTests
     }
 
     [Fact]
-    public void Swap_device_serves_fifo_through_its_slots_and_bandwidth()
-    {
-        var cfg = new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 2, BandwidthBytesPerSecond = 1_000_000_000 };
-        var dev = new SwapDevice(cfg, new RngStream(1, "t"));
-        // 65536 B at 1 GB/s = 65536 ns of transfer through one shared channel.
-        Assert.Equal(100_000 + 65_536, dev.Submit(0, 65536));
-        Assert.Equal(100_000 + 2 * 65_536, dev.Submit(0, 65536)); // second slot, waits for the channel
-        Assert.Equal(100_000 + 65_536 + 100_000 + 65_536, dev.Submit(0, 65536)); // queued for the first free slot
-    }
-
-    [Theory]
-    [InlineData(0.5)]
-    [InlineData(1.0)]
-    [InlineData(2.0)]
-    public void Swap_latency_has_the_configured_mean_and_cv(double cv)
-    {
-        var cfg = new SwapDeviceConfig { LatencyMeanNs = 200_000, LatencyCv = cv, ParallelSlots = 1, BandwidthBytesPerSecond = 0 };
-        var dev = new SwapDevice(cfg, new RngStream(7, "lat"));
-        var samples = new double[200_000];
-        long prev = 0;
-        for (int i = 0; i < samples.Length; i++)
-        {
-            long end = dev.Submit(prev, 0);
-            samples[i] = end - prev;
-            prev = end;
-        }
-        double mean = samples.Average();
-        double sd = Math.Sqrt(samples.Select(x => (x - mean) * (x - mean)).Average());
-        Assert.InRange(mean, 200_000 * 0.98, 200_000 * 1.02);
-        Assert.InRange(sd / mean, cv * 0.93, cv * 1.07);
-    }
-
-    [Fact]
     public void Running_out_of_swap_is_counted_and_does_not_crash()
     {
         var cfg = ModelKit.Small(hostMib: 40, guestMib: 32, guests: 2, durationMs: 100, workload: new UniformWorkload { ThinkNs = 200 },

@@ -267,6 +267,7 @@ public class TransitionTests
         Assert.Equal(2, c.PinnedPages); // guest pages 3 and 20 sit on host pages 0 and 1
         Assert.Equal(2, c.Exits);
         Assert.Equal(0, c.HdsiFaults);
+        Assert.Equal(2, c.MinorFaults); // each first touch zero-fills in get_user_pages (QA F8)
         Assert.Equal(1, c.HpteHits);
         Assert.Equal(2 * (Rm + Exit + ZeroFill) + 3 * Rig.Costs.AccessNs, vcpu.Clock);
         Assert.True(rig.Page(0).Has(HostPageFlags.Pinned));

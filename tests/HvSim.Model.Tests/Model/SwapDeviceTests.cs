@@ -1,0 +1,134 @@
+using HvSim.Engine;
+using HvSim.Model.Config;
+using HvSim.Model.Mm;
+using static HvSim.Model.Tests.Model.ScriptedWorkload;
+
+namespace HvSim.Model.Tests.Model;
+
+/// <summary>The swap device's queues (CFQ read priority, request limits) and the reclaim writeback throttling (F18).</summary>
+public class SwapDeviceTests
+{
+    /// <summary>Records every completed request with its completion time.</summary>
+    private sealed class Recorder(Simulation sim) : ISwapCompletion
+    {
+        public List<(SwapRequest Request, long At)> Done { get; } = new();
+        public void EndIo(in SwapRequest request) => Done.Add((request, sim.Now));
+    }
+
+    private static (Simulation, SwapDevice, Recorder) Device(SwapDeviceConfig cfg)
+    {
+        var sim = new Simulation(1);
+        var rec = new Recorder(sim);
+        return (sim, new SwapDevice(sim, cfg, new RngStream(7, "lat"), rec), rec);
+    }
+
+    private static SwapRequest WriteRq(int tag, long bytes, long at = 0) => new() { FirstSlot = tag, Bytes = bytes, QueuedAt = at };
+
+    [Fact]
+    public void Swap_device_serves_fifo_through_its_slots_and_bandwidth()
+    {
+        var (sim, dev, rec) = Device(new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 2, BandwidthBytesPerSecond = 1_000_000_000 });
+        for (int i = 0; i < 3; i++) dev.Submit(WriteRq(i, 65536));
+        sim.Run();
+        // 65536 B at 1 GB/s = 65536 ns of transfer through one shared channel.
+        Assert.Equal([(0, 100_000 + 65_536), (1, 100_000 + 2 * 65_536), (2, 100_000 + 65_536 + 100_000 + 65_536)],
+            rec.Done.Select(d => (d.Request.FirstSlot, d.At)));
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    public void Swap_latency_has_the_configured_mean_and_cv(double cv)
+    {
+        var (sim, dev, rec) = Device(new SwapDeviceConfig { LatencyMeanNs = 200_000, LatencyCv = cv, ParallelSlots = 1, BandwidthBytesPerSecond = 0 });
+        const int n = 200_000;
+        for (int i = 0; i < n; i++) dev.Submit(WriteRq(i, 0));
+        sim.Run();
+        var samples = new double[n];
+        for (int i = 0; i < n; i++) samples[i] = rec.Done[i].At - (i == 0 ? 0 : rec.Done[i - 1].At);
+        double mean = samples.Average();
+        double sd = Math.Sqrt(samples.Select(x => (x - mean) * (x - mean)).Average());
+        Assert.InRange(mean, 200_000 * 0.98, 200_000 * 1.02);
+        Assert.InRange(sd / mean, cv * 0.93, cv * 1.07);
+    }
+
+    [Fact]
+    public void A_read_queued_behind_writes_is_served_before_them()
+    {
+        // One slot, 10 ms per request: three writes queued at 0, a swap-in read at 1 ms. CFQ serves the sync read as
+        // soon as the write in service finishes (10 ms), not after all writes (30 ms): read done at 20 ms.
+        var (sim, dev, rec) = Device(new SwapDeviceConfig { LatencyMeanNs = 10_000_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0 });
+        for (int i = 0; i < 3; i++) dev.Submit(WriteRq(i, 65536));
+        sim.Schedule(1_000_000, () => dev.Submit(new SwapRequest { IsRead = true, FirstSlot = 99, Bytes = 65536, QueuedAt = sim.Now }));
+        sim.Run();
+        Assert.Equal([(0, false, 10_000_000L), (99, true, 20_000_000L), (1, false, 30_000_000L), (2, false, 40_000_000L)],
+            rec.Done.Select(d => (d.Request.FirstSlot, d.Request.IsRead, d.At)));
+        Assert.Equal(1, dev.ReadWait.Count);
+        Assert.Equal(9_000_000, dev.ReadWait.Max); // queued at 1 ms, dispatched at 10 ms
+        Assert.Equal(40_000_000, dev.BusyNs(sim.Now));
+    }
+
+    [Fact]
+    public void Busy_time_counts_only_time_with_a_request_in_service()
+    {
+        var (sim, dev, _) = Device(new SwapDeviceConfig { LatencyMeanNs = 1_000, LatencyCv = 0, ParallelSlots = 2, BandwidthBytesPerSecond = 0 });
+        dev.Submit(WriteRq(0, 0));
+        dev.Submit(WriteRq(1, 0)); // in parallel on the second slot: busy 0..1000 once
+        sim.Schedule(5_000, () => dev.Submit(WriteRq(2, 0, sim.Now)));
+        sim.Run();
+        Assert.Equal(2_000, dev.BusyNs(sim.Now));
+    }
+
+    [Fact]
+    public void Write_congestion_turns_on_at_113_queued_writes_and_off_below_103()
+    {
+        var (sim, dev, _) = Device(new SwapDeviceConfig { LatencyMeanNs = 1_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0 });
+        for (int i = 0; i < 112; i++) dev.Submit(WriteRq(i, 0));
+        Assert.False(dev.WriteCongested);
+        dev.Submit(WriteRq(112, 0));
+        Assert.True(dev.WriteCongested);
+        sim.Run(9_500); // 9 done: 104 queued, still congested
+        Assert.Equal(104, dev.QueuedWrites);
+        Assert.True(dev.WriteCongested);
+        sim.Run(11_500); // 11 done: 102 < 103
+        Assert.False(dev.WriteCongested);
+    }
+
+    [Fact]
+    public void Swap_writes_of_consecutive_slots_from_one_reclaim_pass_are_one_request()
+    {
+        // 10 ms per request, 64 MiB/s: one merged request of k 64 KiB pages takes 10 ms + k * 1 ms, not k * 11 ms.
+        var swap = new SwapDeviceConfig { LatencyMeanNs = 10_000_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 65_536_000, CapacityBytes = 64 * ModelKit.Mib };
+        var rig = new Rig(swap: swap, script: [[Write(1), Write(2), Write(3), Write(4), Write(5), Write(6)]]);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        long free = rig.Host.FreePages;
+        int k = rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out long end);
+        Assert.True(k >= 2, $"{k} pages reclaimed");
+        Assert.Equal(k, rig.Vm.Counters.SwapOuts);
+        Assert.Equal(1, rig.Host.SwapDevice.Requests);
+        rig.Sim.Run();
+        Assert.Equal(free + k, rig.Host.FreePages);
+        Assert.Equal(end + 10_000_000 + k * 1_000_000, rig.Sim.Now);
+    }
+
+    [Fact]
+    public void Direct_reclaim_keeps_dirty_pages_when_the_queue_is_congested_and_kswapd_still_writes()
+    {
+        var rig = new Rig(script: [[Write(1), Write(2)]]);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        for (int i = 0; i < SwapDevice.CongestionOn; i++) rig.Host.SwapDevice.Submit(new SwapRequest { QueuedAt = rig.Sim.Now });
+        Assert.False(rig.Host.MayWriteToQueue(kswapd: false));
+        Assert.Equal(0, rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out _));
+        Assert.Equal(0, rig.Vm.Counters.SwapOuts);
+        // The pages were unmapped into the swap cache and stay there dirty (PAGE_KEEP), as 3.x pageout leaves them.
+        Assert.Equal(HostPageState.SwapCache, rig.Page(1).State);
+        Assert.True(rig.Page(1).Has(HostPageFlags.Dirty));
+        Assert.True(rig.Host.MayWriteToQueue(kswapd: true));
+        Assert.Equal(2, rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out _, kswapd: true));
+        Assert.Equal(2, rig.Vm.Counters.SwapOuts);
+        Assert.True(rig.Page(1).Has(HostPageFlags.Writeback));
+    }
+}

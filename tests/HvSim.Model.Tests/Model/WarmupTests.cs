@@ -1,0 +1,74 @@
+using System.Reflection;
+using HvSim.Model.Config;
+using HvSim.Model.Results;
+
+namespace HvSim.Model.Tests.Model;
+
+/// <summary>QA finding F7: one warm-up rule for every statistic; faults in flight at the end are not lost.</summary>
+public class WarmupTests
+{
+    [Fact]
+    public void Counters_cover_the_post_warmup_window_and_the_time_series_keeps_everything()
+    {
+        var cfg = ModelKit.Small(hostMib: 48, guestMib: 32, durationMs: 200) with { WarmupNs = 100_000_000 };
+        var r = SimulationRunner.Run(cfg);
+        Assert.Equal(100_000_000, r.Host.MeasuredNs);
+        for (int g = 0; g < r.Guests.Count; g++)
+        {
+            var c = r.Guests[g];
+            var all = r.GuestSeries.Where(s => s.Guest == g).ToList();
+            var after = all.Where(s => s.TimeNs > cfg.WarmupNs).ToList();
+            Assert.Equal(after.Sum(s => s.Accesses), c.Accesses);
+            Assert.Equal(after.Sum(s => s.HdsiFaults), c.HdsiFaults);
+            Assert.Equal(after.Sum(s => s.MinorFaults), c.MinorFaults);
+            Assert.Equal(after.Sum(s => s.MajorFaults), c.MajorFaults);
+            Assert.Equal(after.Sum(s => s.Tlbies), c.Tlbies);
+            Assert.Equal(after.Sum(s => s.UnmapHvaCalls), c.UnmapHvaCalls);
+            Assert.True(all.Sum(s => s.Accesses) > c.Accesses, "warm-up samples are still reported");
+            Assert.True(c.MajorFaults > 0, "the configuration pages after warm-up");
+            // Every HDSI taken after warm-up either finished (latency histogram) or was still in flight at the end.
+            Assert.Equal(c.HdsiFaults, c.FaultLatency.Count + c.FaultsInFlightAtEnd);
+        }
+    }
+
+    [Fact]
+    public void A_fault_still_in_flight_at_the_end_is_counted_with_its_stall()
+    {
+        // A swap read takes 1000 s: every major fault of the 200 ms run is still waiting at the end.
+        var swap = SwapDeviceConfig.Ssd with { LatencyMeanNs = 1_000_000_000_000, LatencyCv = 0, CapacityBytes = 256 * ModelKit.Mib };
+        var r = SimulationRunner.Run(ModelKit.Small(hostMib: 48, guestMib: 32, swap: swap));
+        Assert.Contains(r.Guests, g => g.FaultsInFlightAtEnd > 0);
+        foreach (var g in r.Guests)
+        {
+            Assert.True(g.FaultLatency.Count == 0 || g.FaultLatency.Max < 1_000_000_000_000, "no major fault finished");
+            Assert.InRange(g.FaultsInFlightAtEnd, 0, 2); // at most one per vCPU
+            Assert.InRange(g.OldestFaultInFlightNs, 0, r.SimulatedNs);
+            Assert.True(g.StalledNs >= g.OldestFaultInFlightNs, $"{g.Guest}: stall {g.StalledNs} < in-flight {g.OldestFaultInFlightNs}");
+        }
+    }
+
+    private static readonly string[] GuestLevels = ["GuestMemoryBytes", "PinnedPages", "StalledNs", "VcpuNs", "FaultsInFlightAtEnd", "OldestFaultInFlightNs"];
+    private static readonly string[] HostLevels = ["MemoryBytes", "WatermarkMinPages", "WatermarkLowPages", "WatermarkHighPages", "MeasuredNs", "SwapBusyNs"];
+
+    [Fact]
+    public void Warmup_reset_clears_every_event_counter_and_nothing_else()
+    {
+        var guest = new GuestResult { Guest = "g" };
+        var host = new HostResult();
+        SetAll(guest);
+        SetAll(host);
+        guest.ResetCounters();
+        host.ResetCounters();
+        foreach (var (obj, levels) in new (object, string[])[] { (guest, GuestLevels), (host, HostLevels) })
+            foreach (var p in LongProperties(obj))
+                Assert.True(p.GetValue(obj) is long v && v == (levels.Contains(p.Name) ? 1 : 0), $"{obj.GetType().Name}.{p.Name} = {p.GetValue(obj)}");
+    }
+
+    private static IEnumerable<PropertyInfo> LongProperties(object o) =>
+        o.GetType().GetProperties().Where(p => p.PropertyType == typeof(long) && p.SetMethod != null);
+
+    private static void SetAll(object o)
+    {
+        foreach (var p in LongProperties(o)) p.SetValue(o, 1L);
+    }
+}
