@@ -19,4 +19,7 @@ internal static class ConsoleSetup
             ? columns
             : RedirectedWidth;
     }
+
+    /// <summary>True when live progress (bars, spinners) may be drawn: an interactive terminal, not a file or pipe.</summary>
+    public static bool LiveProgress => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 }
