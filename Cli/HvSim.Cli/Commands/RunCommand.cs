@@ -102,8 +102,8 @@ internal static class RunCommand
 internal static class CliScenarios
 {
     /// <summary>
-    /// Bad input becomes its message on stderr and exit code 2 here, inside the action: System.CommandLine's default
-    /// exception handler would otherwise print a stack trace and return 1.
+    /// Bad input becomes its message on stderr and exit code 2. CliRunner does the same for whatever escapes an action;
+    /// this keeps the scenario report format ("N problems found.") and the batch messages' `hvsim:` prefix.
     /// </summary>
     public static int Guard(Func<int> action)
     {
