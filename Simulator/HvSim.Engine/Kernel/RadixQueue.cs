@@ -6,9 +6,10 @@ namespace HvSim.Engine.Kernel;
 
 /// <summary>
 /// Future events in a 16-way radix heap keyed by (time, class). Keys are read as 16 hex digits; bucket
-/// (level l, digit v) holds entries whose key agrees with the last minimum key above digit l and has digit v
-/// there (v is above the minimum's digit); bucket 0 holds the entries at that minimum. Buckets in (level, digit)
-/// order are in key order, so the minimum is in the lowest non-empty bucket; taking it moves that bucket's
+/// (level l, digit v) holds entries whose key agrees with the reference key above digit l and has digit v there
+/// (v above the reference's digit); bucket 0 holds, sorted, the entries at or below the reference key (the
+/// minimum found by the last refill, or the largest key of a small bucket sorted in one go). Buckets in (level,
+/// digit) order are in key order, so the minimum is in the lowest non-empty bucket; taking it moves that bucket's
 /// entries to lower levels, so an entry moves a few times at most, along arrays read and written sequentially:
 /// far fewer cache misses and mispredicted branches than a comparison heap.
 /// </summary>
@@ -16,8 +17,9 @@ namespace HvSim.Engine.Kernel;
 /// Entries with equal keys come out in the order they went in (FIFO), which is the scheduling sequence order,
 /// so the queue needs no stored sequence number. Why: entries with equal keys are always in the same bucket
 /// (a bucket is a function of key and reference key); pushes append; a refill empties one bucket into buckets
-/// that are all empty (every lower bucket is), appending in order; and the rare push at or below the reference
-/// key is inserted after every entry with the same key. Growing never renumbers anything.
+/// that are all empty (every lower bucket is), appending in order, or sorts a small bucket stably into bucket 0;
+/// and a push at or below the reference key is inserted after every entry with the same key. Growing never
+/// renumbers anything.
 /// </remarks>
 internal sealed class RadixQueue
 {
@@ -200,8 +202,8 @@ internal sealed class RadixQueue
     }
 
     /// <summary>
-    /// A key at or below the reference key (only after stale entries were popped without moving the clock):
-    /// insert into bucket 0 after every entry with a key not above it.
+    /// A key at or below the reference key (after a small bucket was sorted into bucket 0, or stale entries were
+    /// popped without moving the clock): insert into bucket 0 after every entry with a key not above it.
     /// </summary>
     private void InsertLow(long key, ulong who)
     {
