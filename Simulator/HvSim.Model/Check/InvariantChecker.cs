@@ -18,7 +18,7 @@ public sealed class InvariantChecker(Host host)
         var sim = host.Sim;
         if (sim.Now < _lastNow) Fail($"simulated time went back from {_lastNow} to {sim.Now}");
         _lastNow = sim.Now;
-        long inRam = 0;
+        long inRam = 0, writeback = 0;
         foreach (var vm in host.Vms)
         {
             var hpt = vm.Hpt;
@@ -29,6 +29,7 @@ public sealed class InvariantChecker(Host host)
             for (int p = vm.HostBase; p < vm.HostBase + vm.HostPageCount; p++)
             {
                 ref var page = ref host.Pages[p];
+                if (page.Has(HostPageFlags.Writeback)) writeback++;
                 switch (page.State)
                 {
                     case HostPageState.NeverTouched: never++; break;
@@ -86,6 +87,10 @@ public sealed class InvariantChecker(Host host)
         if (host.FreePages + used != host.TotalPages)
             Fail($"free {host.FreePages} + used {used} != host pages {host.TotalPages}");
         if (host.FreePages < 0) Fail($"free pages went negative: {host.FreePages}");
+        if (writeback != host.WritebackPages) Fail($"{writeback} pages have PG_writeback but {host.WritebackPages} are counted under writeback");
+        // Writers stop at the request limit; one reclaim batch of unmergeable pages can overshoot it.
+        if (host.SwapDevice.QueuedWrites > SwapDevice.NrRequests + host.Config.Host.ReclaimBatchPages)
+            Fail($"{host.SwapDevice.QueuedWrites} swap writes queued, more than the request list allows");
     }
 
     private static void Fail(string message) => throw new InvariantViolationException(message);

@@ -44,4 +44,15 @@ public class HddSwapTests
             Assert.InRange(g.FaultLatency.Quantile(0.5), 0, 500_000_000);
         }
     }
+
+    [Fact]
+    public void Congested_hdd_reclaim_keeps_the_kernel_model_invariants()
+    {
+        var hdd = SwapDeviceConfig.Hdd with { CapacityBytes = 256 * ModelKit.Mib };
+        var cfg = ModelKit.Small(hostMib: 64, guestMib: 48, vcpus: 4, durationMs: 3000, swap: hdd, check: true,
+            workload: new UniformWorkload { ThinkNs = 200, WriteFraction = 0.5 }) with { InvariantCheckEveryEvents = 100 };
+        var r = SimulationRunner.Run(cfg);
+        Assert.True(r.Host.PageoutsDeferred > 0, "direct reclaim met a congested queue");
+        Assert.True(r.Guests.Sum(g => g.MajorFaults) > 0);
+    }
 }

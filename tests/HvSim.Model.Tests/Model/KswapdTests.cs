@@ -1,4 +1,5 @@
 using HvSim.Model.Check;
+using HvSim.Model.Config;
 using HvSim.Model.Mm;
 using static HvSim.Model.Tests.Model.ScriptedWorkload;
 
@@ -29,5 +30,29 @@ public class KswapdTests
         Assert.True(rig.Host.FreePages >= rig.Host.Watermarks.High, $"free {rig.Host.FreePages} after kswapd");
         Assert.Equal(rig.Host.FreePages - (896 - 880), rig.Vm.Counters.PagesReclaimed);
         Assert.Equal(rig.Vm.Counters.PagesReclaimed, rig.Vm.Counters.SwapOuts); // all written (dirty), all freed
+    }
+
+    [Fact]
+    public void Kswapd_sleeps_on_an_exhausted_write_queue_until_a_write_completes()
+    {
+        // get_request_wait: all 128 async request descriptors are taken (dummy 100 ms writes of no pages). The guest
+        // touches 878 of the 896 usable pages (~20 us each): free = 18, below low (20) but above min (16), so only
+        // kswapd reclaims. It is woken at ~18 ms but must not scan until the first dummy write completes at 100 ms.
+        var swap = new SwapDeviceConfig { LatencyMeanNs = 100_000_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib };
+        var script = Enumerable.Range(0, 878).Select(p => Write(p)).ToArray();
+        var rig = new Rig(guestMib: 60, swap: swap, script: [script]);
+        rig.Sim.Start(rig.Host.Kswapd.Run());
+        rig.StartVcpus();
+        for (int i = 0; i < SwapDevice.NrRequests; i++) rig.Host.SwapDevice.Submit(new SwapRequest { QueuedAt = 0 });
+        long firstScan = -1, woken = -1;
+        while (rig.Sim.Step())
+        {
+            if (woken < 0 && rig.Host.Counters.KswapdWakeups > 0) woken = rig.Sim.Now;
+            if (firstScan < 0 && rig.Host.Counters.PagesScanned > 0) firstScan = rig.Sim.Now;
+        }
+        Assert.InRange(woken, 1, 99_999_999);
+        Assert.Equal(0, rig.Host.Counters.DirectReclaims);
+        Assert.Equal(100_000_000, firstScan);
+        Assert.True(rig.Vm.Counters.SwapOuts > 0);
     }
 }
