@@ -215,7 +215,7 @@ public sealed class Host : ISwapCompletion
             if (p < 0 || _readsInFlight[p] != request.Done) continue;
             Pages[p].Flags &= ~HostPageFlags.Locked;
             _readsInFlight[p] = null;
-            Policy.Insert(p);
+            Policy.InsertInactive(p); // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list)
             VmOf(p).Counters.SwapIns++;
             Counters.SwapReads++;
         }

@@ -24,6 +24,12 @@ public interface IReplacementPolicy
     bool Contains(int page);
     /// <summary>A page becomes resident (lru_cache_add) or is put back after a failed reclaim attempt (putback).</summary>
     void Insert(int page);
+    /// <summary>
+    /// lru_cache_add_anon: a page that enters without a known reference (swap-in, readahead); policies without an
+    /// inactive list treat it as <see cref="Insert"/>.
+    /// </summary>
+    /// <remarks>LRU, FIFO and CLOCK keep one list and SLRU already admits new pages to probation, so Insert is their only entry.</remarks>
+    void InsertInactive(int page) => Insert(page);
     /// <summary>An access the policy observes directly (mark_page_accessed).</summary>
     void Hit(int page);
     /// <summary>The page leaves outside reclaim (freed, guest exit).</summary>

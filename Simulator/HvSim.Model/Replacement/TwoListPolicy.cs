@@ -1,8 +1,8 @@
 namespace HvSim.Model.Replacement;
 
 /// <summary>
-/// The 3.x anonymous-page LRU: an active and an inactive list (split-LRU, reclaim-model.md items 4-8). New and
-/// swapped-in anon pages start on the active list (before 5.9); reclaim keeps the inactive list at
+/// The 3.x anonymous-page LRU: an active and an inactive list (split-LRU, reclaim-model.md items 4-8). New anon
+/// pages start on the active list, swapped-in and read-ahead ones on the inactive list (before 5.9); reclaim keeps the inactive list at
 /// active / inactive_ratio by deactivating from the active tail regardless of references (the second chance for
 /// anonymous pages), and at the inactive tail activates referenced pages and reclaims the rest.
 /// </summary>
@@ -49,8 +49,14 @@ public sealed class TwoListPolicy : IReplacementPolicy
         return gb == 0 ? 1 : (int)IntSqrt(10 * gb);
     }
 
-    /// <summary>lru_cache_add_anon to the active list (pre-5.9), also putback_lru_page of an activated page.</summary>
+    /// <summary>lru_cache_add_lru(LRU_ACTIVE_ANON) of a new anon page (page_add_new_anon_rmap), also putback_lru_page of an activated page.</summary>
     public void Insert(int page) => _lists.AddHead(Active, page);
+
+    /// <summary>
+    /// lru_cache_add_anon = __lru_cache_add(LRU_INACTIVE_ANON) from read_swap_cache_async: a swapped-in or read-ahead
+    /// page earns activation only if page_referenced finds it young when it reaches the inactive tail.
+    /// </summary>
+    public void InsertInactive(int page) => _lists.AddHead(Inactive, page);
 
     /// <summary>Mapped anon pages are only seen through young bits (page_referenced), never through mark_page_accessed.</summary>
     public void Hit(int page) { }

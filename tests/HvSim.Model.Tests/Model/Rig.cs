@@ -35,7 +35,8 @@ internal sealed class Rig
     public static readonly CostConfig Costs = new();
 
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int guestPageBytes = ModelKit.K64,
-        int vcpus = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16)
+        int vcpus = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
+        Func<int, IReplacementPolicy>? policy = null)
     {
         Config = new SimulationConfig
         {
@@ -50,7 +51,7 @@ internal sealed class Rig
             DurationNs = 1_000_000_000,
         };
         Sim = new Simulation(1);
-        Host = new Host(Sim, Config, [0], n => new FifoPolicy(n));
+        Host = new Host(Sim, Config, [0], policy ?? (n => new FifoPolicy(n)));
         Vm = Host.Vms[0];
     }
 

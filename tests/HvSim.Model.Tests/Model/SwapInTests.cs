@@ -1,6 +1,7 @@
 using HvSim.Model.Config;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
+using HvSim.Model.Replacement;
 using HvSim.Model.Workloads;
 using static HvSim.Model.Tests.Model.ScriptedWorkload;
 
@@ -43,6 +44,34 @@ public class SwapInTests
         Assert.Equal(Rm + Exit + 100_000 + 8L * 65536 + (Rm + Exit + 2_000), (long)c.FaultLatency.Sum);
         for (int p = 0; p < 8; p++) Assert.True(rig.Page(p).State is HostPageState.Resident or HostPageState.SwapCache);
         Assert.Equal(HostPageState.SwapCache, rig.Page(7).State); // read ahead, never mapped
+    }
+
+    [Fact]
+    public void Swap_in_and_readahead_pages_start_inactive_and_only_the_mapped_young_page_is_activated_by_the_first_scan()
+    {
+        // 3.x: read_swap_cache_async adds every page of the cluster with lru_cache_add_anon (LRU_INACTIVE_ANON), the
+        // faulting page included; do_swap_page maps it young, nothing activates it at fault time.
+        TwoListPolicy? lru = null;
+        var rig = new Rig(script: [[Read(3, thinkNs: 10_000)]], policy: n => lru = new TwoListPolicy(n));
+        SwapOutInOrder(rig, 8);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        Assert.Equal(1, rig.Vm.Counters.MajorFaults);
+        Assert.Equal((0, 8), (lru!.ActiveCount, lru.InactiveCount));
+        Assert.Equal(HostPageState.Resident, rig.Page(3).State);
+        Assert.True(rig.Page(3).Has(HostPageFlags.Young));
+
+        // EndSwapBioRead added slots 0..7 in order, so the inactive tail is page 0. Priorities 3, 2, 1, 0 scan 1, 1, 3
+        // and 3 pages: 0, 1, 2 are clean unmapped swap cache (dropped), 3 is young (activated), 4..7 dropped. Each
+        // page is scanned once; none had to travel through the active list first.
+        int reclaimed = rig.Host.Vmscan.Shrink(7, 0, out _);
+        Assert.Equal(7, reclaimed);
+        Assert.Equal(8, rig.Host.Counters.PagesScanned);
+        Assert.Equal((1, 0), (lru.ActiveCount, lru.InactiveCount));
+        Assert.True(lru.IsActive(3));
+        Assert.Equal(HostPageState.Resident, rig.Page(3).State);
+        for (int p = 0; p < 8; p++)
+            if (p != 3) Assert.Equal(HostPageState.SwappedOut, rig.Page(p).State);
     }
 
     [Fact]

@@ -120,6 +120,62 @@ public class PolicyTests
     }
 
     [Fact]
+    public void TwoList_insert_inactive_puts_the_page_at_the_inactive_head_behind_older_inactive_pages()
+    {
+        // Hand-worked (ratio 1 below 1 GB): 0 new (active); then 2, 3, 4 swapped in (inactive, head to tail: 4 3 2).
+        var policy = new TwoListPolicy(8);
+        var refs = new BitOracle(8);
+        policy.Insert(0);
+        foreach (int p in new[] { 2, 3, 4 }) policy.InsertInactive(p);
+        Assert.Equal((1, 3), (policy.ActiveCount, policy.InactiveCount));
+        Assert.False(policy.IsActive(4));
+        // While inactive * 1 >= active 1, reclaim takes the inactive tail: 4 goes last, after the older 2 and 3, but
+        // before the active page 0 that entered earlier than all of them.
+        int budget = 10;
+        Assert.Equal(2, policy.IsolateVictim(refs, ref budget));
+        Assert.Equal(3, policy.IsolateVictim(refs, ref budget));
+        Assert.Equal(4, policy.IsolateVictim(refs, ref budget));
+        Assert.Equal(7, budget);
+        // Inactive now empty (0 < 1): deactivate the active tail 0 (one scan), then reclaim it (another).
+        Assert.Equal(0, policy.IsolateVictim(refs, ref budget));
+        Assert.Equal(5, budget);
+        Assert.Equal(0, policy.Count);
+    }
+
+    [Fact]
+    public void TwoList_referenced_inactive_insert_is_activated_at_the_tail_instead_of_reclaimed()
+    {
+        var policy = new TwoListPolicy(8);
+        var refs = new BitOracle(8);
+        policy.InsertInactive(5);
+        policy.InsertInactive(6);
+        refs.Bits[5] = true;
+        int budget = 10;
+        Assert.Equal(6, policy.IsolateVictim(refs, ref budget)); // 5 (tail, young) activated, then 6 reclaimed
+        Assert.Equal(8, budget);
+        Assert.True(policy.IsActive(5));
+    }
+
+    [Theory]
+    [InlineData("lru")]
+    [InlineData("fifo")]
+    [InlineData("clock")]
+    [InlineData("slru")]
+    public void Single_entry_policies_treat_insert_inactive_as_insert(string name)
+    {
+        // Same operations with Insert and with InsertInactive must isolate the same victims in the same order.
+        IReplacementPolicy a = ReplacementPolicies.Create(name, 8, 4), b = ReplacementPolicies.Create(name, 8, 4);
+        for (int p = 0; p < 4; p++) { a.Insert(p); b.InsertInactive(p); }
+        a.Hit(1);
+        b.Hit(1);
+        for (int i = 0; i < 4; i++)
+        {
+            int ba = 10, bb = 10;
+            Assert.Equal(a.IsolateVictim(new BitOracle(8), ref ba), b.IsolateVictim(new BitOracle(8), ref bb));
+        }
+    }
+
+    [Fact]
     public void Clock_respects_scan_budget_and_resumes()
     {
         var clock = new ClockPolicy(4);
