@@ -31,20 +31,30 @@ public static class ReportBuilder
         StatsTable.Write(statsPath, stats, folder.Runs?.Parameters ?? []);
 
         var figures = new List<Figure>();
+        var plotNotes = new List<string>();
         void Add(Figure? f) { if (f is not null) figures.Add(f); }
-        foreach (var run in RepresentativeRuns(folder))
+        foreach (var shown in RepresentativeRuns(folder))
         {
-            var series = folder.Timeseries.Where(r => r.Run == run).Select(r => r.Row).ToList();
-            var host = folder.Host.Where(h => h.Run == run).Select(h => h.Row).FirstOrDefault();
-            Add(PagingCurvePlot.Create(resultsDir, $"paging_{run.Platform}", run, series, host, warmup));
-            Add(FaultCurvePlot.Faults(resultsDir, $"faults_{run.Platform}", run, series, warmup));
-            Add(FaultCurvePlot.Notifier(resultsDir, $"notifier_{run.Platform}", run, series, warmup));
+            var series = folder.Timeseries.Where(r => r.Run == shown.Run).Select(r => r.Row).ToList();
+            var host = folder.Host.Where(h => h.Run == shown.Run).Select(h => h.Row).FirstOrDefault();
+            string platform = shown.Run.Platform;
+            Add(PagingCurvePlot.Create(resultsDir, $"paging_{platform}", shown, series, host, warmup));
+            Add(HostMemoryPlot.Create(resultsDir, $"host_memory_{platform}", shown, series, host, warmup));
+            var faults = FaultCurvePlot.Faults(resultsDir, $"faults_{platform}", shown, series, warmup);
+            var notifier = FaultCurvePlot.Notifier(resultsDir, $"notifier_{platform}", shown, series, warmup);
+            Add(faults);
+            Add(notifier);
+            string label = SeriesColors.PlatformLabel(platform);
+            if (faults is null && series.Count > 0)
+                plotNotes.Add($"{label}: no HDSI faults in {shown.Label}{(platform == "ppc970" ? " (pinned guests cannot fault)" : "")}, so it has no fault-rate plot.");
+            if (notifier is null && series.Count > 0)
+                plotNotes.Add($"{label}: no kvm_unmap_hva calls or tlbies in {shown.Label}{(platform == "ppc970" ? " (pinned guests: the notifier callbacks do nothing)" : "")}, so it has no notifier plot.");
         }
         Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
             foreach (var metric in SweepMetrics)
                 Add(SweepCurvePlot.Create(resultsDir, $"sweep_{Slug(parameter)}_{metric.Name}", stats, parameter, metric));
-        Add(MissRatioCurvePlot.Create(resultsDir, "mrc", folder.Mrc));
+        Add(MissRatioCurvePlot.Create(resultsDir, "mrc", folder.Mrc, folder.Manifest.Trace() ?? Path.GetFileName(Path.GetFullPath(resultsDir).TrimEnd('/'))));
 
         var sections = new List<string>();
         var plan = PlanFiles.TryRead(resultsDir);
@@ -54,16 +64,27 @@ public static class ReportBuilder
             sections.Add(PlanReportSection.Html(plan));
         }
         string reportPath = Path.Combine(resultsDir, HtmlReport.FileName);
-        HtmlReport.Write(reportPath, folder, stats, figures, sections);
+        HtmlReport.Write(reportPath, folder, stats, figures, sections, plotNotes);
         return new ReportOutput(statsPath, reportPath, figures, stats);
     }
 
-    /// <summary>One run per platform whose time series the paging and fault curves show: the first run id, lowest replication.</summary>
-    private static IEnumerable<RunIdentity> RepresentativeRuns(ResultsFolder folder) =>
-        folder.Timeseries.Select(r => r.Run).Distinct()
+    /// <summary>
+    /// One run per platform whose time series the paging and fault curves show: the one with the most major faults
+    /// (the most paging; ties go to the first run id, then the lowest replication), named with its sweep point.
+    /// </summary>
+    internal static IEnumerable<ShownRun> RepresentativeRuns(ResultsFolder folder)
+    {
+        var majorFaults = folder.Summary.GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Sum(r => r.Row.MajorFaults));
+        return folder.Timeseries.Select(r => r.Run).Distinct()
             .GroupBy(k => k.Platform)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Replication).First());
+            .Select(g =>
+            {
+                var run = g.OrderByDescending(k => majorFaults.GetValueOrDefault(k))
+                    .ThenBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Replication).ThenBy(k => k.Seed).First();
+                return new ShownRun(run, folder.PointOf(run), g.Count(), majorFaults.GetValueOrDefault(run));
+            });
+    }
 
     private static string Slug(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
 }

@@ -94,9 +94,13 @@ public class ReportBuilderTests
     {
         var dir = Directory.CreateTempSubdirectory().FullName;
         File.WriteAllText(Path.Combine(dir, "mrc.csv"), "capacity,miss_ratio\n100,0.9\n200,0.5\n400,0.2\n800,0.05\n");
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), """{"tool": "hvsim", "kind": "mrc", "trace": "web.csv", "sampling_rate": 1}""");
         var output = ReportBuilder.Build(dir);
-        Assert.Contains(output.Figures, f => f.Name == "mrc");
-        Assert.Contains("Miss-ratio curve", File.ReadAllText(output.ReportHtml));
+        var mrc = Assert.Single(output.Figures, f => f.Name == "mrc");
+        Assert.Equal("LRU miss-ratio curve: web.csv", mrc.Title);
+        string html = File.ReadAllText(output.ReportHtml);
+        Assert.Contains("LRU miss-ratio curve: web.csv", html);
+        Assert.DoesNotContain("No simulation runs", html);
     }
 
     [Fact]
@@ -116,5 +120,9 @@ public class ReportNumberTests
     [InlineData(0.012734, "0.01273")]
     [InlineData(343.04, "343")]
     [InlineData(98.6234, "98.62")]
+    [InlineData(0.00001234, "0.000012")]
+    [InlineData(2.5e-9, "0")]
+    [InlineData(1.5e16, "15,000,000,000,000,000")]
+    [InlineData(-0.5, "-0.5")]
     public void NumbersAreReadable(double value, string expected) => Assert.Equal(expected, HvSim.Analysis.Report.HtmlReport.Num(value));
 }
