@@ -44,11 +44,8 @@ public static class ReportBuilder
             var notifier = FaultCurvePlot.Notifier(resultsDir, $"notifier_{platform}", shown, series, warmup);
             Add(faults);
             Add(notifier);
-            string label = SeriesColors.PlatformLabel(platform);
-            if (faults is null && series.Count > 0)
-                plotNotes.Add($"{label}: no HDSI faults in {shown.Label}{(platform == "ppc970" ? " (pinned guests cannot fault)" : "")}, so it has no fault-rate plot.");
-            if (notifier is null && series.Count > 0)
-                plotNotes.Add($"{label}: no kvm_unmap_hva calls or tlbies in {shown.Label}{(platform == "ppc970" ? " (pinned guests: the notifier callbacks do nothing)" : "")}, so it has no notifier plot.");
+            if (series.Count > 0 && (faults is null || notifier is null))
+                plotNotes.Add(MissingPlotsNote(shown, faults is null, notifier is null));
         }
         Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
@@ -84,6 +81,19 @@ public static class ReportBuilder
                     .ThenBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Replication).ThenBy(k => k.Seed).First();
                 return new ShownRun(run, folder.PointOf(run), g.Count(), majorFaults.GetValueOrDefault(run));
             });
+    }
+
+    /// <summary>Why a platform has no fault-rate or notifier plot: every counter was zero in the run shown.</summary>
+    private static string MissingPlotsNote(ShownRun shown, bool noFaults, bool noNotifier)
+    {
+        string what = (noFaults, noNotifier) switch
+        {
+            (true, true) => "no fault-rate or notifier plot: no HDSI faults, kvm_unmap_hva calls or tlbies",
+            (true, false) => "no fault-rate plot: no HDSI faults",
+            _ => "no notifier plot: no kvm_unmap_hva calls or tlbies",
+        };
+        string why = shown.Run.Platform == "ppc970" ? " (its guests are pinned: they cannot fault and the MMU notifier callbacks do nothing)" : "";
+        return $"{SeriesColors.PlatformLabel(shown.Run.Platform)}: {what} in {shown.Label}{why}.";
     }
 
     private static string Slug(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());

@@ -32,18 +32,22 @@ public static class PagingCurvePlot
 
         int colour = 2;
         int samples = guests.Max(g => g.Count());
+        // Markers on every n-th sample, staggered per guest, so each guest stays visible where the lines coincide.
+        int stride = Math.Max(guests.Count, samples / 15);
         foreach (var (g, i) in guests.Select((g, i) => (g, i)))
         {
             var rows = g.OrderBy(r => r.TimeS).ToList();
-            var line = plot.Add.ScatterLine(rows.Select(r => r.TimeS).ToArray(), rows.Select(r => r.ResidentBytes!.Value / scale.Divisor).ToArray(), SeriesColors.Nth(colour++));
-            line.LegendText = $"{g.Key} resident";
-            line.LineWidth = 2;
-            line.MarkerShape = GuestMarkers[i % GuestMarkers.Length];
-            line.MarkerSize = samples <= 120 ? 8 : 0;
+            var color = SeriesColors.Nth(colour++);
+            var xs = rows.Select(r => r.TimeS).ToArray();
+            var ys = rows.Select(r => r.ResidentBytes!.Value / scale.Divisor).ToArray();
+            plot.Add.ScatterLine(xs, ys, color).LineWidth = 2;
+            var marked = Enumerable.Range(0, xs.Length).Where(k => k % stride == i % stride).ToArray();
+            var markers = plot.Add.Markers(marked.Select(k => xs[k]).ToArray(), marked.Select(k => ys[k]).ToArray(), GuestMarkers[i % GuestMarkers.Length], 9, color);
+            markers.LegendText = $"{g.Key} resident";
         }
         AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used (host)", Colors.DarkOrange);
         AddHostLine(plot, hostRows, r => r.SwapCacheBytes, scale, "swap cache (host)", Colors.Gray);
-        string overlap = OverlapNote(guests, scale, warmupS);
+        string overlap = OverlapNote(guests, scale, warmupS, max);
         if (overlap.Length > 0)
         {
             // A legend entry without a line: says why fewer guest lines are visible than the legend lists.
@@ -66,15 +70,14 @@ public static class PagingCurvePlot
     }
 
     /// <summary>"lines overlap" when after the warm-up every guest's sample lies within 2 % of the plot's height of the others'.</summary>
-    private static string OverlapNote(List<IGrouping<string, TimeseriesRow>> guests, ByteScale scale, double warmupS)
+    private static string OverlapNote(List<IGrouping<string, TimeseriesRow>> guests, ByteScale scale, double warmupS, double axisTop)
     {
         if (guests.Count < 2) return "";
         var samples = guests.SelectMany(g => g).Where(r => r.TimeS > warmupS).ToList();
         if (samples.Count == 0) samples = guests.SelectMany(g => g).ToList();
         double spread = samples.GroupBy(r => r.TimeS)
             .Select(t => t.Max(r => r.ResidentBytes!.Value) - t.Min(r => r.ResidentBytes!.Value)).DefaultIfEmpty(0).Max();
-        double top = guests.SelectMany(g => g).Max(r => r.ResidentBytes!.Value);
-        return top > 0 && spread <= 0.02 * top
+        return axisTop > 0 && spread <= 0.02 * axisTop
             ? $"{(guests.Count == 2 ? "both" : $"all {guests.Count}")} guest lines overlap (within {spread / scale.Divisor:0.##} {scale.Unit})"
             : "";
     }

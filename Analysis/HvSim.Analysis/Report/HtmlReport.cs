@@ -26,7 +26,7 @@ public static class HtmlReport
             h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em; }
             table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
             th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
-            th { background: #f0f3f7; } td.l, th.l { text-align: left; }
+            th { background: #f0f3f7; } td.l, th.l { text-align: left; } td { white-space: nowrap; }
             .ci { color: #666; font-size: 0.85em; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
             figcaption { color: #444; font-size: 0.92em; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
             .note { color: #555; font-size: 0.9em; }
