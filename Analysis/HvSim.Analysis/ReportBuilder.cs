@@ -6,8 +6,8 @@ using HvSim.Analysis.Tables;
 
 namespace HvSim.Analysis;
 
-/// <summary>What <see cref="ReportBuilder.Build"/> wrote.</summary>
-public sealed record ReportOutput(string StatsCsv, string ReportHtml, IReadOnlyList<Figure> Figures, IReadOnlyList<StatRow> Stats);
+/// <summary>What <see cref="ReportBuilder.Build"/> wrote; no stats.csv (null) for a folder without simulation runs (`hvsim mrc`, `hvsim plan`).</summary>
+public sealed record ReportOutput(string? StatsCsv, string ReportHtml, IReadOnlyList<Figure> Figures, IReadOnlyList<StatRow> Stats);
 
 /// <summary>
 /// The analysis entry point: from a results folder's CSV files alone, writes stats.csv, every plot (PNG + SVG) and
@@ -27,8 +27,12 @@ public static class ReportBuilder
         var folder = ResultsFolder.Load(resultsDir);
         double warmup = warmupSeconds ?? folder.Manifest.WarmupSeconds() ?? 0;
         var stats = StatsTable.Aggregate(RunMetrics.Compute(folder, warmup));
-        string statsPath = Path.Combine(resultsDir, StatsTable.FileName);
-        StatsTable.Write(statsPath, stats, folder.Runs?.Parameters ?? []);
+        string? statsPath = null;
+        if (folder.Summary.Count > 0)
+        {
+            statsPath = Path.Combine(resultsDir, StatsTable.FileName);
+            StatsTable.Write(statsPath, stats, folder.Runs?.Parameters ?? []);
+        }
 
         var figures = new List<Figure>();
         var plotNotes = new List<string>();

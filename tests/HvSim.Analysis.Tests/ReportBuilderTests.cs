@@ -34,7 +34,7 @@ public class ReportBuilderTests
     {
         using var fx = TwoPlatformRun();
         var output = ReportBuilder.Build(fx.Dir);
-        Assert.True(File.Exists(output.StatsCsv));
+        Assert.True(File.Exists(output.StatsCsv!));
         foreach (var name in new[] { "paging_power7", "faults_power7", "notifier_power7", "paging_ppc970", "fault_latency_cdf" })
         {
             Assert.Contains(output.Figures, f => f.Name == name);
@@ -86,7 +86,7 @@ public class ReportBuilderTests
         var output = ReportBuilder.Build(fx.Dir);
         Assert.Contains(output.Figures, f => f.Name == "sweep_guests_count_slowdown");
         Assert.Contains(output.Figures, f => f.Name == "sweep_guests_count_major_faults_per_s");
-        Assert.StartsWith("scenario,platform,guests.count,guest,metric,", File.ReadLines(output.StatsCsv).First());
+        Assert.StartsWith("scenario,platform,guests.count,guest,metric,", File.ReadLines(output.StatsCsv!).First());
     }
 
     [Fact]
@@ -101,6 +101,8 @@ public class ReportBuilderTests
         string html = File.ReadAllText(output.ReportHtml);
         Assert.Contains("LRU miss-ratio curve: web.csv", html);
         Assert.DoesNotContain("No simulation runs", html);
+        Assert.Null(output.StatsCsv);
+        Assert.False(File.Exists(Path.Combine(dir, "stats.csv")));
     }
 
     [Fact]

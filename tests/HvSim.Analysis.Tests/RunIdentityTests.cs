@@ -55,7 +55,7 @@ public class RunIdentityTests
         // One row per point, not the two points merged as replications: admitted POWER7 guests are 2 and 3, n = 1 each.
         var admitted = output.Stats.Where(s => s.Platform == "power7" && s.Guest == "" && s.Metric == Metric.AdmittedGuests).ToList();
         Assert.Equal([("2", 2.0, 1), ("3", 3.0, 1)], admitted.Select(s => (s.Point.ValueOf("guests.count"), s.Stats.Mean, s.Stats.N)));
-        Assert.StartsWith("scenario,platform,guests.count,guest,", File.ReadLines(output.StatsCsv).First());
+        Assert.StartsWith("scenario,platform,guests.count,guest,", File.ReadLines(output.StatsCsv!).First());
     }
 
     [Fact]

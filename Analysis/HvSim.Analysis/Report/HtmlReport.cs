@@ -32,9 +32,7 @@ public static class HtmlReport
             .note { color: #555; font-size: 0.9em; }
             </style></head><body>
             <h1>HvSim report: {{E(scenarios)}}</h1>
-            <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>. Every number is the mean over replications
-            with its 95 % Student-t confidence interval (± half-width) and the number of replications n; statistics leave out the warm-up.
-            The full table is <a href="stats.csv">stats.csv</a>.</p>
+            <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>.{{(stats.Count > 0 ? StatsNote : "")}}</p>
 
             """);
         if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
@@ -63,6 +61,12 @@ public static class HtmlReport
         byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
         AtomicFile.Write(path, s => s.Write(bytes));
     }
+
+    private const string StatsNote = """
+         Every number is the mean over replications
+        with its 95 % Student-t confidence interval (± half-width) and the number of replications n; statistics leave out the warm-up.
+        The full table is <a href="stats.csv">stats.csv</a>.
+        """;
 
     private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters)
     {
