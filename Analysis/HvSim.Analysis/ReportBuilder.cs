@@ -1,3 +1,4 @@
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Planning;
 using HvSim.Analysis.Plots;
 using HvSim.Analysis.Report;
@@ -51,6 +52,9 @@ public static class ReportBuilder
             if (series.Count > 0 && (faults is null || notifier is null))
                 plotNotes.Add(MissingPlotsNote(shown, faults is null, notifier is null));
         }
+        if ((folder.Runs?.Parameters.Count ?? 0) > 0)
+            foreach (var (scenario, platform, points) in PointSeries(folder))
+                Add(PointCurvesPlot.MajorFaults(resultsDir, $"major_faults_by_point_{Slug(scenario)}_{platform}", scenario, platform, points, warmup));
         Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
             foreach (var metric in SweepMetrics)
@@ -86,6 +90,18 @@ public static class ReportBuilder
                 return new ShownRun(run, folder.PointOf(run), g.Count(), majorFaults.GetValueOrDefault(run));
             });
     }
+
+    /// <summary>Per scenario and platform of a sweep: each point's time series (its lowest replication), in sweep order.</summary>
+    private static IEnumerable<(string Scenario, string Platform, IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)> Points)> PointSeries(ResultsFolder folder) =>
+        folder.Timeseries.GroupBy(r => r.Run)
+            .Select(g => (Run: g.Key, Point: folder.PointOf(g.Key), Rows: (IReadOnlyList<TimeseriesRow>)g.Select(r => r.Row).ToList()))
+            .GroupBy(r => (r.Run.Scenario, r.Run.Platform))
+            .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Platform, StringComparer.Ordinal)
+            .Select(g => (g.Key.Scenario, g.Key.Platform, (IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)>)g
+                .GroupBy(r => r.Point)
+                .OrderBy(p => p.Key.Values, SweepValueComparer.Instance)
+                .Select(p => (p.Key, p.OrderBy(r => r.Run.Replication).ThenBy(r => r.Run.Seed).First().Rows))
+                .ToList()));
 
     /// <summary>Why a platform has no fault-rate or notifier plot: every counter was zero in the run shown.</summary>
     private static string MissingPlotsNote(ShownRun shown, bool noFaults, bool noNotifier)

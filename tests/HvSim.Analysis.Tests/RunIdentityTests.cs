@@ -81,8 +81,10 @@ public class RunIdentityTests
             Assert.EndsWith(": quick, POWER7 (pageable), guests.count=3, replication 1", figure.Title);
             Assert.Contains("Shown: run sw.p001.power7.r1, the one with the most major faults (2,400) of the 2 POWER7 (pageable) runs", figure.Caption);
         }
+        // Every point's paging side by side, one line per point; none for PPC970, whose pinned guests never page.
+        Assert.Contains(output.Figures, f => f.Name == "major_faults_by_point_quick_power7");
         // Pinned PPC970 guests take no faults and get no notifier calls: no flat-zero plots, a note instead.
-        Assert.DoesNotContain(output.Figures, f => f.Name is "faults_ppc970" or "notifier_ppc970");
+        Assert.DoesNotContain(output.Figures, f => f.Name is "faults_ppc970" or "notifier_ppc970" or "major_faults_by_point_quick_ppc970");
         string html = File.ReadAllText(output.ReportHtml);
         Assert.Contains("PPC970 (pinned): no fault-rate or notifier plot: no HDSI faults, kvm_unmap_hva calls or tlbies in quick, PPC970 (pinned), guests.count=2, replication 1 (its guests are pinned", html);
     }
