@@ -1,3 +1,4 @@
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Planning;
 using HvSim.Analysis.Plots;
 using HvSim.Analysis.Report;
@@ -6,8 +7,8 @@ using HvSim.Analysis.Tables;
 
 namespace HvSim.Analysis;
 
-/// <summary>What <see cref="ReportBuilder.Build"/> wrote.</summary>
-public sealed record ReportOutput(string StatsCsv, string ReportHtml, IReadOnlyList<Figure> Figures, IReadOnlyList<StatRow> Stats);
+/// <summary>What <see cref="ReportBuilder.Build"/> wrote; no stats.csv (null) for a folder without simulation runs (`hvsim mrc`, `hvsim plan`).</summary>
+public sealed record ReportOutput(string? StatsCsv, string ReportHtml, IReadOnlyList<Figure> Figures, IReadOnlyList<StatRow> Stats);
 
 /// <summary>
 /// The analysis entry point: from a results folder's CSV files alone, writes stats.csv, every plot (PNG + SVG) and
@@ -27,24 +28,38 @@ public static class ReportBuilder
         var folder = ResultsFolder.Load(resultsDir);
         double warmup = warmupSeconds ?? folder.Manifest.WarmupSeconds() ?? 0;
         var stats = StatsTable.Aggregate(RunMetrics.Compute(folder, warmup));
-        string statsPath = Path.Combine(resultsDir, StatsTable.FileName);
-        StatsTable.Write(statsPath, stats, folder.Runs?.Parameters ?? []);
+        string? statsPath = null;
+        if (folder.Summary.Count > 0)
+        {
+            statsPath = Path.Combine(resultsDir, StatsTable.FileName);
+            StatsTable.Write(statsPath, stats, folder.Runs?.Parameters ?? []);
+        }
 
         var figures = new List<Figure>();
+        var plotNotes = new List<string>();
         void Add(Figure? f) { if (f is not null) figures.Add(f); }
-        foreach (var run in RepresentativeRuns(folder))
+        foreach (var shown in RepresentativeRuns(folder))
         {
-            var series = folder.Timeseries.Where(r => r.Run == run).Select(r => r.Row).ToList();
-            var host = folder.Host.Where(h => h.Run == run).Select(h => h.Row).FirstOrDefault();
-            Add(PagingCurvePlot.Create(resultsDir, $"paging_{run.Platform}", run, series, host, warmup));
-            Add(FaultCurvePlot.Faults(resultsDir, $"faults_{run.Platform}", run, series, warmup));
-            Add(FaultCurvePlot.Notifier(resultsDir, $"notifier_{run.Platform}", run, series, warmup));
+            var series = folder.Timeseries.Where(r => r.Run == shown.Run).Select(r => r.Row).ToList();
+            var host = folder.Host.Where(h => h.Run == shown.Run).Select(h => h.Row).FirstOrDefault();
+            string platform = shown.Run.Platform;
+            Add(PagingCurvePlot.Create(resultsDir, $"paging_{platform}", shown, series, host, warmup));
+            Add(HostMemoryPlot.Create(resultsDir, $"host_memory_{platform}", shown, series, host, warmup));
+            var faults = FaultCurvePlot.Faults(resultsDir, $"faults_{platform}", shown, series, warmup);
+            var notifier = FaultCurvePlot.Notifier(resultsDir, $"notifier_{platform}", shown, series, warmup);
+            Add(faults);
+            Add(notifier);
+            if (series.Count > 0 && (faults is null || notifier is null))
+                plotNotes.Add(MissingPlotsNote(shown, faults is null, notifier is null));
         }
+        if ((folder.Runs?.Parameters.Count ?? 0) > 0)
+            foreach (var (scenario, platform, points) in PointSeries(folder))
+                Add(PointCurvesPlot.MajorFaults(resultsDir, $"major_faults_by_point_{Slug(scenario)}_{platform}", scenario, platform, points, warmup));
         Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
             foreach (var metric in SweepMetrics)
                 Add(SweepCurvePlot.Create(resultsDir, $"sweep_{Slug(parameter)}_{metric.Name}", stats, parameter, metric));
-        Add(MissRatioCurvePlot.Create(resultsDir, "mrc", folder.Mrc));
+        Add(MissRatioCurvePlot.Create(resultsDir, "mrc", folder.Mrc, folder.Manifest.Trace() ?? Path.GetFileName(Path.GetFullPath(resultsDir).TrimEnd('/'))));
 
         var sections = new List<string>();
         var plan = PlanFiles.TryRead(resultsDir);
@@ -54,16 +69,52 @@ public static class ReportBuilder
             sections.Add(PlanReportSection.Html(plan));
         }
         string reportPath = Path.Combine(resultsDir, HtmlReport.FileName);
-        HtmlReport.Write(reportPath, folder, stats, figures, sections);
+        HtmlReport.Write(reportPath, folder, stats, figures, sections, plotNotes);
         return new ReportOutput(statsPath, reportPath, figures, stats);
     }
 
-    /// <summary>One run per platform whose time series the paging and fault curves show: the first run id, lowest replication.</summary>
-    private static IEnumerable<RunIdentity> RepresentativeRuns(ResultsFolder folder) =>
-        folder.Timeseries.Select(r => r.Run).Distinct()
+    /// <summary>
+    /// One run per platform whose time series the paging and fault curves show: the one with the most major faults
+    /// (the most paging; ties go to the first run id, then the lowest replication), named with its sweep point.
+    /// </summary>
+    internal static IEnumerable<ShownRun> RepresentativeRuns(ResultsFolder folder)
+    {
+        var majorFaults = folder.Summary.GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Sum(r => r.Row.MajorFaults));
+        return folder.Timeseries.Select(r => r.Run).Distinct()
             .GroupBy(k => k.Platform)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Replication).First());
+            .Select(g =>
+            {
+                var run = g.OrderByDescending(k => majorFaults.GetValueOrDefault(k))
+                    .ThenBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Replication).ThenBy(k => k.Seed).First();
+                return new ShownRun(run, folder.PointOf(run), g.Count(), majorFaults.GetValueOrDefault(run));
+            });
+    }
+
+    /// <summary>Per scenario and platform of a sweep: each point's time series (its lowest replication), in sweep order.</summary>
+    private static IEnumerable<(string Scenario, string Platform, IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)> Points)> PointSeries(ResultsFolder folder) =>
+        folder.Timeseries.GroupBy(r => r.Run)
+            .Select(g => (Run: g.Key, Point: folder.PointOf(g.Key), Rows: (IReadOnlyList<TimeseriesRow>)g.Select(r => r.Row).ToList()))
+            .GroupBy(r => (r.Run.Scenario, r.Run.Platform))
+            .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Platform, StringComparer.Ordinal)
+            .Select(g => (g.Key.Scenario, g.Key.Platform, (IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)>)g
+                .GroupBy(r => r.Point)
+                .OrderBy(p => p.Key.Values, SweepValueComparer.Instance)
+                .Select(p => (p.Key, p.OrderBy(r => r.Run.Replication).ThenBy(r => r.Run.Seed).First().Rows))
+                .ToList()));
+
+    /// <summary>Why a platform has no fault-rate or notifier plot: every counter was zero in the run shown.</summary>
+    private static string MissingPlotsNote(ShownRun shown, bool noFaults, bool noNotifier)
+    {
+        string what = (noFaults, noNotifier) switch
+        {
+            (true, true) => "no fault-rate or notifier plot: no HDSI faults, kvm_unmap_hva calls or tlbies",
+            (true, false) => "no fault-rate plot: no HDSI faults",
+            _ => "no notifier plot: no kvm_unmap_hva calls or tlbies",
+        };
+        string why = shown.Run.Platform == "ppc970" ? " (its guests are pinned: they cannot fault and the MMU notifier callbacks do nothing)" : "";
+        return $"{SeriesColors.PlatformLabel(shown.Run.Platform)}: {what} in {shown.Label}{why}.";
+    }
 
     private static string Slug(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
 }

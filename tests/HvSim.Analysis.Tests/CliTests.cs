@@ -5,11 +5,13 @@ namespace HvSim.Analysis.Tests;
 /// <summary>`hvsim plot` and `hvsim plan` as a user runs them: a separate process, its exit code and its output.</summary>
 public class CliTests
 {
-    private static (int Exit, string Out, string Err) Hvsim(params string[] args)
+    private static (int Exit, string Out, string Err) Hvsim(params string[] args) => HvsimIn(null, args);
+
+    private static (int Exit, string Out, string Err) HvsimIn(string? workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "hvsim.dll"), .. args])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "",
         };
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
@@ -38,6 +40,25 @@ public class CliTests
         Assert.Contains("report.html", output);
         foreach (var file in new[] { "stats.csv", "report.html", "paging_power7.png", "paging_power7.svg", "fault_latency_cdf.png" })
             Assert.True(File.Exists(Path.Combine(fx.Dir, file)), file);
+    }
+
+    [Fact]
+    public void MrcWritesCurvePlotAndReportIntoResultsMrcTraceName()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        // Pages 1..4 cycled: LRU misses every access below 4 pages of capacity, only the 4 cold misses from 4 on.
+        var lines = Enumerable.Range(0, 40).Select(i => $"{i},{i % 4 + 1},4096,r");
+        File.WriteAllLines(Path.Combine(dir, "my trace.csv"), ["time,obj_id,size,op", .. lines]);
+        var (exit, _, err) = HvsimIn(dir, "mrc", "my trace.csv");
+        Assert.True(exit == 0, err);
+        string output = Path.Combine(dir, "results", "mrc", "my_trace.csv");
+        foreach (var file in new[] { "mrc.csv", "manifest.json", "mrc.png", "mrc.svg", "report.html" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.False(File.Exists(Path.Combine(dir, "mrc.csv")));
+        Assert.Contains("LRU miss-ratio curve: my trace.csv", File.ReadAllText(Path.Combine(output, "report.html")));
+        var curve = File.ReadLines(Path.Combine(output, "mrc.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1.0, curve["3"]);
+        Assert.Equal(0.1, curve["4"]);
     }
 
     [Fact]

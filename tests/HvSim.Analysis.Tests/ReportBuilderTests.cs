@@ -34,7 +34,7 @@ public class ReportBuilderTests
     {
         using var fx = TwoPlatformRun();
         var output = ReportBuilder.Build(fx.Dir);
-        Assert.True(File.Exists(output.StatsCsv));
+        Assert.True(File.Exists(output.StatsCsv!));
         foreach (var name in new[] { "paging_power7", "faults_power7", "notifier_power7", "paging_ppc970", "fault_latency_cdf" })
         {
             Assert.Contains(output.Figures, f => f.Name == name);
@@ -86,7 +86,7 @@ public class ReportBuilderTests
         var output = ReportBuilder.Build(fx.Dir);
         Assert.Contains(output.Figures, f => f.Name == "sweep_guests_count_slowdown");
         Assert.Contains(output.Figures, f => f.Name == "sweep_guests_count_major_faults_per_s");
-        Assert.StartsWith("scenario,platform,guests.count,guest,metric,", File.ReadLines(output.StatsCsv).First());
+        Assert.StartsWith("scenario,platform,guests.count,guest,metric,", File.ReadLines(output.StatsCsv!).First());
     }
 
     [Fact]
@@ -94,9 +94,15 @@ public class ReportBuilderTests
     {
         var dir = Directory.CreateTempSubdirectory().FullName;
         File.WriteAllText(Path.Combine(dir, "mrc.csv"), "capacity,miss_ratio\n100,0.9\n200,0.5\n400,0.2\n800,0.05\n");
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), """{"tool": "hvsim", "kind": "mrc", "trace": "web.csv", "sampling_rate": 1}""");
         var output = ReportBuilder.Build(dir);
-        Assert.Contains(output.Figures, f => f.Name == "mrc");
-        Assert.Contains("Miss-ratio curve", File.ReadAllText(output.ReportHtml));
+        var mrc = Assert.Single(output.Figures, f => f.Name == "mrc");
+        Assert.Equal("LRU miss-ratio curve: web.csv", mrc.Title);
+        string html = File.ReadAllText(output.ReportHtml);
+        Assert.Contains("LRU miss-ratio curve: web.csv", html);
+        Assert.DoesNotContain("No simulation runs", html);
+        Assert.Null(output.StatsCsv);
+        Assert.False(File.Exists(Path.Combine(dir, "stats.csv")));
     }
 
     [Fact]
@@ -116,5 +122,9 @@ public class ReportNumberTests
     [InlineData(0.012734, "0.01273")]
     [InlineData(343.04, "343")]
     [InlineData(98.6234, "98.62")]
+    [InlineData(0.00001234, "0.000012")]
+    [InlineData(2.5e-9, "0")]
+    [InlineData(1.5e16, "15,000,000,000,000,000")]
+    [InlineData(-0.5, "-0.5")]
     public void NumbersAreReadable(double value, string expected) => Assert.Equal(expected, HvSim.Analysis.Report.HtmlReport.Num(value));
 }

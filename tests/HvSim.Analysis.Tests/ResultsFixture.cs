@@ -16,8 +16,11 @@ internal sealed class ResultsFixture : IDisposable
 
     public ResultsFixture(bool batch = false) => _batch = batch;
 
+    /// <summary>Seed of the rows added next (the points of a sweep differ by seed); unset: 100 + replication.</summary>
+    public ulong? Seed { get; set; }
+
     private string Key(string platform, int rep, string? runId) =>
-        (_batch ? $"{runId}," : "") + $"quick,{platform},{rep},{100 + rep}";
+        (_batch ? $"{runId}," : "") + $"quick,{platform},{rep},{Seed ?? (ulong)(100 + rep)}";
 
     /// <summary>A guest row; unset counters are zero.</summary>
     public ResultsFixture Guest(string platform, int rep, string guest, bool admitted = true, long accesses = 1000,

@@ -17,7 +17,8 @@ public static class FigureStyle
         PlotFonts.EnsureRegistered();
         var plot = new Plot();
         plot.Font.Set(PlotFonts.Family);
-        plot.Title(title, 20);
+        // Titles that name a sweep point get long; a smaller font keeps them inside the figure.
+        plot.Title(title, title.Length <= 60 ? 20 : title.Length <= 80 ? 16 : 13);
         plot.XLabel(xLabel, 16);
         plot.YLabel(yLabel, 16);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 14;

@@ -25,8 +25,10 @@ public static class LatencyCdfPlot
             line.LineWidth = 2.5f;
         }
         double lowest = Math.Max(buckets.Where(b => b.Count > 0).Min(b => b.BucketLowerUs), 1e-3);
-        LogAxis.Apply(plot.Axes.Bottom, lowest, buckets.Where(b => b.Count > 0).Max(b => b.BucketUpperUs));
+        var (left, right) = LogAxis.Apply(plot.Axes.Bottom, lowest, buckets.Where(b => b.Count > 0).Max(b => b.BucketUpperUs));
+        plot.Axes.SetLimitsX(left, right);
         plot.Axes.SetLimitsY(0, 1.02);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
         plot.Add.HorizontalLine(0.99, 1.5f, ScottPlot.Colors.Gray).LegendText = "0.99 (p99)";
         return FigureStyle.Save(plot, directory, name, title,
             "Cumulative distribution of HDSI latency (fault to guest resume) from the histogram buckets, all guests and replications merged. PPC970 guests are pinned and take no HDSI faults, so they have no curve unless the model reports some.");

@@ -4,64 +4,83 @@ using ScottPlot;
 
 namespace HvSim.Analysis.Plots;
 
-/// <summary>Paging curve of one run: each guest's resident memory, host free memory and swap use over time, with the watermarks.</summary>
+/// <summary>Paging curve of one run: each guest's resident memory and the host's swap use and swap cache over time.</summary>
 public static class PagingCurvePlot
 {
-    public static Figure? Create(string directory, string name, RunIdentity run, IReadOnlyList<TimeseriesRow> series, HostRow? host, double warmupS)
+    // Solid lines only (SkiaSharp's SVG canvas cannot draw dash patterns), so guests whose lines coincide are told
+    // apart by marker shape.
+    private static readonly MarkerShape[] GuestMarkers =
+    [
+        MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenDiamond,
+        MarkerShape.Cross, MarkerShape.OpenTriangleDown, MarkerShape.FilledSquare, MarkerShape.Eks,
+    ];
+
+    public static Figure? Create(string directory, string name, ShownRun shown, IReadOnlyList<TimeseriesRow> series, HostRow? host, double warmupS)
     {
-        if (series.Count == 0) return null;
         var hostRows = series.Where(TimeseriesRows.IsHost).OrderBy(r => r.TimeS).ToList();
         var guests = series.Where(r => !TimeseriesRows.IsHost(r) && r.ResidentBytes.HasValue).GroupBy(r => r.Guest).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (guests.Count == 0) return null;
         double max = new[]
         {
-            hostRows.Select(r => (double)(r.FreeBytes ?? 0)).DefaultIfEmpty(0).Max(),
             hostRows.Select(r => (double)(r.SwapUsedBytes ?? 0)).DefaultIfEmpty(0).Max(),
+            hostRows.Select(r => (double)(r.SwapCacheBytes ?? 0)).DefaultIfEmpty(0).Max(),
             guests.SelectMany(g => g).Select(r => (double)r.ResidentBytes!.Value).DefaultIfEmpty(0).Max(),
-            host?.WatermarkHighBytes ?? 0,
         }.Max();
         var scale = ByteScale.For(max);
-        string title = $"Paging curve: {run.Scenario}, {SeriesColors.PlatformLabel(run.Platform)}, replication {run.Replication}";
+        string title = $"Paging curve: {shown.Label}";
         var plot = FigureStyle.New(title, "Simulated time (s)", $"Memory ({scale.Unit})");
 
         int colour = 2;
-        foreach (var g in guests)
+        int samples = guests.Max(g => g.Count());
+        // Markers on every n-th sample, staggered per guest, so each guest stays visible where the lines coincide.
+        int stride = Math.Max(guests.Count, samples / 15);
+        foreach (var (g, i) in guests.Select((g, i) => (g, i)))
         {
             var rows = g.OrderBy(r => r.TimeS).ToList();
-            var line = plot.Add.ScatterLine(rows.Select(r => r.TimeS).ToArray(), rows.Select(r => r.ResidentBytes!.Value / scale.Divisor).ToArray(), SeriesColors.Nth(colour++));
-            line.LegendText = $"{g.Key} resident";
-            line.LineWidth = 2;
+            var color = SeriesColors.Nth(colour++);
+            var xs = rows.Select(r => r.TimeS).ToArray();
+            var ys = rows.Select(r => r.ResidentBytes!.Value / scale.Divisor).ToArray();
+            plot.Add.ScatterLine(xs, ys, color).LineWidth = 2;
+            var marked = Enumerable.Range(0, xs.Length).Where(k => k % stride == i % stride).ToArray();
+            var markers = plot.Add.Markers(marked.Select(k => xs[k]).ToArray(), marked.Select(k => ys[k]).ToArray(), GuestMarkers[i % GuestMarkers.Length], 9, color);
+            markers.LegendText = $"{g.Key} resident";
         }
-        AddHostLine(plot, hostRows, r => r.FreeBytes, scale, "host free", Colors.Black);
-        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used", Colors.DarkOrange);
-        if (host is not null)
+        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used (host)", Colors.DarkOrange);
+        AddHostLine(plot, hostRows, r => r.SwapCacheBytes, scale, "swap cache (host)", Colors.Gray);
+        string overlap = OverlapNote(guests, scale, warmupS, max);
+        if (overlap.Length > 0)
         {
-            AddWatermark(plot, host.WatermarkMinBytes, scale, $"watermark min {Mib(host.WatermarkMinBytes)}", Colors.DimGray);
-            AddWatermark(plot, host.WatermarkLowBytes, scale, $"watermark low {Mib(host.WatermarkLowBytes)}", Colors.DarkGray);
-            AddWatermark(plot, host.WatermarkHighBytes, scale, $"watermark high {Mib(host.WatermarkHighBytes)}", Colors.Silver);
+            // A legend entry without a line: says why fewer guest lines are visible than the legend lists.
+            var note = plot.Add.ScatterLine(Array.Empty<double>(), Array.Empty<double>(), Colors.Transparent);
+            note.LegendText = overlap;
         }
         WarmupMarker.Add(plot, warmupS);
-        plot.Axes.SetLimits(0, series.Max(r => r.TimeS), 0, max / scale.Divisor * 1.08);
+        plot.Axes.SetLimits(0, series.Max(r => r.TimeS), 0, Math.Max(max, 1) / scale.Divisor * 1.08);
         return FigureStyle.Save(plot, directory, name, title,
-            "Resident memory of each guest, host free memory and swap use at the end of each sampling interval; grey lines are the host watermarks (min, low, high): kswapd wakes below low and reclaims to high, allocations below min reclaim directly.");
+            "Resident memory of each guest, the host's swap use and swap cache (pages on their way to or from swap) at the end of each sampling interval (host free memory and the watermarks are in the host memory plot)." + shown.Why);
     }
 
-    // Solid lines only: SkiaSharp's SVG canvas cannot draw dash patterns (it prints a warning and draws them solid).
     private static void AddHostLine(Plot plot, List<TimeseriesRow> rows, Func<TimeseriesRow, long?> value, ByteScale scale, string label, Color color)
     {
         var points = rows.Where(r => value(r).HasValue).ToList();
-        if (points.Count == 0) return;
+        if (points.Count == 0 || points.All(r => value(r) == 0)) return;
         var line = plot.Add.ScatterLine(points.Select(r => r.TimeS).ToArray(), points.Select(r => value(r)!.Value / scale.Divisor).ToArray(), color);
         line.LegendText = label;
         line.LineWidth = 2;
     }
 
-    private static void AddWatermark(Plot plot, long bytes, ByteScale scale, string label, Color color)
+    /// <summary>"lines overlap" when after the warm-up every guest's sample lies within 2 % of the plot's height of the others'.</summary>
+    private static string OverlapNote(List<IGrouping<string, TimeseriesRow>> guests, ByteScale scale, double warmupS, double axisTop)
     {
-        var line = plot.Add.HorizontalLine(bytes / scale.Divisor, 1.5f, color);
-        line.LegendText = label;
+        if (guests.Count < 2) return "";
+        var samples = guests.SelectMany(g => g).Where(r => r.TimeS > warmupS).ToList();
+        if (samples.Count == 0) samples = guests.SelectMany(g => g).ToList();
+        double spread = samples.GroupBy(r => r.TimeS)
+            .Select(t => t.Max(r => r.ResidentBytes!.Value) - t.Min(r => r.ResidentBytes!.Value)).DefaultIfEmpty(0).Max();
+        return axisTop > 0 && spread <= 0.02 * axisTop
+            ? $"{(guests.Count == 2 ? "both" : $"all {guests.Count}")} guest lines overlap (within {spread / scale.Divisor:0.##} {scale.Unit})"
+            : "";
     }
-
-    private static string Mib(long bytes) => $"{bytes / (double)(1L << 20):0.#} MiB";
 }
 
 /// <summary>Shades the warm-up interval, which statistics leave out.</summary>

@@ -13,8 +13,15 @@ public static class SweepCurvePlot
         if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
         string title = $"{metric.Name} vs {parameter}";
         var plot = FigureStyle.New(title, parameter + UnitOf(parameter, rows[0].Point.ValueOf(parameter)), $"{metric.Name} ({metric.Unit})");
-        if (rows.All(r => X(r, parameter) == Math.Floor(X(r, parameter))))
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        var swept = rows.Select(r => X(r, parameter)).Distinct().Order().ToArray();
+        if (swept.All(x => x == Math.Floor(x)))
+        {
+            // Ticks at the swept counts themselves while they fit, so no tick sits between two points.
+            if (swept.Length <= 15) plot.Axes.Bottom.SetTicks(swept, swept.Select(x => x.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+            else plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
+        if (rows.All(r => !double.IsFinite(r.Stats.Mean) || r.Stats.Mean == Math.Floor(r.Stats.Mean)))
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         int i = 0;
         foreach (var line in lines)
         {

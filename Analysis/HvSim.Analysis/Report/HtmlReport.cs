@@ -13,7 +13,7 @@ public static class HtmlReport
 {
     public const string FileName = "report.html";
 
-    public static void Write(string path, ResultsFolder folder, IReadOnlyList<StatRow> stats, IReadOnlyList<Figure> figures, IReadOnlyList<string> extraSections)
+    public static void Write(string path, ResultsFolder folder, IReadOnlyList<StatRow> stats, IReadOnlyList<Figure> figures, IReadOnlyList<string> extraSections, IReadOnlyList<string>? plotNotes = null)
     {
         var html = new StringBuilder();
         string scenarios = string.Join(", ", stats.Select(s => s.Scenario).Concat(PlanScenario(folder.Directory)).Distinct());
@@ -26,23 +26,22 @@ public static class HtmlReport
             h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em; }
             table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
             th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
-            th { background: #f0f3f7; } td.l, th.l { text-align: left; }
+            th { background: #f0f3f7; } td.l, th.l { text-align: left; } td { white-space: nowrap; }
             .ci { color: #666; font-size: 0.85em; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
             figcaption { color: #444; font-size: 0.92em; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
             .note { color: #555; font-size: 0.9em; }
             </style></head><body>
             <h1>HvSim report: {{E(scenarios)}}</h1>
-            <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>. Every number is the mean over replications
-            with its 95 % Student-t confidence interval (± half-width) and the number of replications n; statistics leave out the warm-up.
-            The full table is <a href="stats.csv">stats.csv</a>.</p>
+            <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>.{{(stats.Count > 0 ? StatsNote : "")}}</p>
 
             """);
-        if (stats.Count > 0 || extraSections.Count == 0) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
+        if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
         if ((folder.Runs?.Parameters.Count ?? 0) == 0) AppendPerGuest(html, stats);
         foreach (var section in extraSections) html.Append(section);
         if (figures.Count > 0)
         {
             html.Append("<h2>Plots</h2>\n");
+            foreach (var note in plotNotes ?? []) html.Append($"<p class=\"note\">{E(note)}</p>\n");
             foreach (var f in figures)
             {
                 string png = Convert.ToBase64String(File.ReadAllBytes(f.PngPath));
@@ -56,12 +55,18 @@ public static class HtmlReport
         }
         html.Append("<h2>Scenario as run</h2>\n");
         html.Append(folder.Manifest.Text.Length > 0
-            ? $"<p class=\"note\">manifest.json: tool version, scenario file and hash, seed, replications and the fully resolved configuration.</p>\n<pre>{E(folder.Manifest.Text)}</pre>\n"
+            ? $"<p class=\"note\">manifest.json: tool version, scenario file and hash, seed, replications, then each run with its fully resolved configuration; the scenario language's defaults come last.</p>\n<pre>{E(folder.Manifest.ResolvedFirstText())}</pre>\n"
             : "<p class=\"note\">This folder has no manifest.json.</p>\n");
         html.Append("</body></html>\n");
         byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
         AtomicFile.Write(path, s => s.Write(bytes));
     }
+
+    private const string StatsNote = """
+         Every number is the mean over replications
+        with its 95 % Student-t confidence interval (± half-width) and the number of replications n; statistics leave out the warm-up.
+        The full table is <a href="stats.csv">stats.csv</a>.
+        """;
 
     private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters)
     {
@@ -126,11 +131,17 @@ public static class HtmlReport
         return $"{mean}<span class=\"ci\">{ci} (n={s.N})</span>";
     }
 
-    /// <summary>Integers and values ≥ 1000 with thousands separators, others to four significant digits (never exponent notation below 1e15).</summary>
-    internal static string Num(double v) =>
-        (v == Math.Floor(v) || Math.Abs(v) >= 1000) && Math.Abs(v) < 1e15
-            ? v.ToString("N0", CultureInfo.InvariantCulture)
-            : v.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Integers and values ≥ 1000 with thousands separators ("21,496"), others to four significant digits in fixed
+    /// notation without trailing zeros ("98.57", "343", "0.1234"); never exponent notation. Values below 0.000001 read as 0.
+    /// </summary>
+    internal static string Num(double v)
+    {
+        if (v == Math.Floor(v) || Math.Abs(v) >= 1000) return v.ToString("N0", CultureInfo.InvariantCulture);
+        int decimals = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 1, 6);
+        string text = v.ToString("F" + decimals, CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
+        return text is "0" or "-0" or "" ? "0" : text;
+    }
 
     internal static string E(string text) => WebUtility.HtmlEncode(text);
 }

@@ -20,6 +20,19 @@ public sealed class ManifestView
         Text = text;
     }
 
+    /// <summary>
+    /// The manifest for a reader: what was run (tool, scenario, seed, each run with its resolved configuration) before
+    /// the scenario language's documentation of its defaults, which the writer puts first.
+    /// </summary>
+    public string ResolvedFirstText()
+    {
+        if (_root is not JsonObject o || !o.ContainsKey("defaults")) return Text;
+        var reordered = new JsonObject();
+        foreach (var (k, v) in o.Where(p => p.Key != "defaults").Append(new("defaults", o["defaults"])))
+            reordered[k] = v?.DeepClone();
+        return reordered.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
     public static ManifestView Read(string path)
     {
         string text = File.ReadAllText(path);
@@ -32,6 +45,32 @@ public sealed class ManifestView
         {
             throw new ResultsFolderException($"{path}: line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}: not valid JSON ({e.Message})", e);
         }
+    }
+
+    /// <summary>The trace file `hvsim mrc` read (its manifest's top-level `trace`), when this is an MRC folder.</summary>
+    public string? Trace() =>
+        _root is JsonObject o && o["trace"] is JsonValue v && v.TryGetValue(out string? trace) && trace.Length > 0 ? trace : null;
+
+    /// <summary>The manifest's `runs` list (run_id, platform, replication, seed, swept parameters); empty when it has none.</summary>
+    public IReadOnlyList<ManifestRun> Runs()
+    {
+        if (_root is not JsonObject o || o["runs"] is not JsonArray runs) return [];
+        var list = new List<ManifestRun>();
+        foreach (var node in runs)
+        {
+            if (node is not JsonObject r
+                || r["run_id"] is not JsonValue id || !id.TryGetValue(out string? runId)
+                || r["platform"] is not JsonValue pv || !pv.TryGetValue(out string? platform)
+                || r["replication"] is not JsonValue rv || !rv.TryGetValue(out int replication)
+                || r["seed"] is not JsonValue sv || !sv.TryGetValue(out ulong seed))
+                continue;
+            var parameters = new List<KeyValuePair<string, string>>();
+            if (r["parameters"] is JsonObject ps)
+                foreach (var (k, v) in ps)
+                    parameters.Add(new(k, v is JsonValue jv && jv.TryGetValue(out string? text) ? text : v?.ToJsonString() ?? ""));
+            list.Add(new ManifestRun(runId, platform, replication, seed, parameters));
+        }
+        return list;
     }
 
     /// <summary>
@@ -87,6 +126,9 @@ public sealed class ManifestView
         }
     }
 }
+
+/// <summary>One entry of manifest.json's `runs`: which run a (platform, replication, seed) is and its sweep point.</summary>
+public sealed record ManifestRun(string RunId, string Platform, int Replication, ulong Seed, IReadOnlyList<KeyValuePair<string, string>> Parameters);
 
 /// <summary>Reads "250ns", "10us", "8ms", "60s" as seconds.</summary>
 internal static class DurationText

@@ -39,21 +39,31 @@ public sealed class ResultsFolder
             throw new ResultsFolderException(
                 $"{directory}: not a results folder (expected {SummaryFile} from `hvsim run`/`hvsim batch`, {MrcFile} from `hvsim mrc` or {PlanFile} from `hvsim plan`)");
         string runs = Path.Combine(directory, RunsFile);
-        string manifest = Path.Combine(directory, ManifestFile);
+        string manifestPath = Path.Combine(directory, ManifestFile);
+        var manifest = File.Exists(manifestPath) ? ManifestView.Read(manifestPath) : ManifestView.Empty;
+        var key = KeyFrom(manifest.Runs());
         return new ResultsFolder
         {
             Directory = directory,
-            Summary = ReadRuns<SummaryRow, BatchSummaryRow>(directory, SummaryFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
-            Host = ReadRuns<HostRow, BatchHostRow>(directory, HostFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
-            Timeseries = ReadRuns<TimeseriesRow, BatchTimeseriesRow>(directory, TimeseriesFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
-            FaultLatency = ReadRuns<FaultLatencyRow, BatchFaultLatencyRow>(directory, FaultLatencyFile, r => Key(r.Scenario, r.Platform, r.Replication), b => (b.RunId, b.Row)),
+            Summary = ReadRuns<SummaryRow, BatchSummaryRow>(directory, SummaryFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row)),
+            Host = ReadRuns<HostRow, BatchHostRow>(directory, HostFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row)),
+            Timeseries = ReadRuns<TimeseriesRow, BatchTimeseriesRow>(directory, TimeseriesFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row)),
+            FaultLatency = ReadRuns<FaultLatencyRow, BatchFaultLatencyRow>(directory, FaultLatencyFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row)),
             Mrc = ReadOptional<MrcRecord>(directory, MrcFile),
-            Runs = File.Exists(runs) ? RunsTable.Read(runs) : null,
-            Manifest = File.Exists(manifest) ? ManifestView.Read(manifest) : ManifestView.Empty,
+            Runs = File.Exists(runs) ? RunsTable.Read(runs) : RunsTable.FromManifest(manifest.Runs()),
+            Manifest = manifest,
         };
     }
 
-    private static RunIdentity Key(string scenario, string platform, int replication) => new("", scenario, platform, replication);
+    /// <summary>
+    /// The identity of a row without a run_id column (a single `hvsim run`): the manifest's run_id for its platform,
+    /// replication and seed when the manifest lists exactly one such run, else none (the seed still tells runs apart).
+    /// </summary>
+    private static Func<string, string, int, ulong, RunIdentity> KeyFrom(IReadOnlyList<ManifestRun> runs)
+    {
+        var ids = runs.GroupBy(r => (r.Platform, r.Replication, r.Seed)).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.First().RunId);
+        return (scenario, platform, replication, seed) => new(ids.GetValueOrDefault((platform, replication, seed), ""), scenario, platform, replication, seed);
+    }
 
     /// <summary>
     /// A results table with the writers' own row types: <typeparamref name="T"/> for a single run, or

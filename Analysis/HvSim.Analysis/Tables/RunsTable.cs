@@ -44,6 +44,23 @@ public sealed class RunsTable
             for (int i = 0; i < headers.Length; i++) values[i] = i < reader.FieldCount ? reader.GetString(i) : "";
             rows.Add((values[runIdIndex], values));
         }
+        return Build(headers, rows);
+    }
+
+    /// <summary>
+    /// The sweep of a single `hvsim run` of a swept scenario, from manifest.json's `runs` (its tables have no run_id
+    /// column); null when the manifest lists no runs.
+    /// </summary>
+    public static RunsTable? FromManifest(IReadOnlyList<ManifestRun> runs)
+    {
+        if (runs.Count == 0) return null;
+        var headers = runs.SelectMany(r => r.Parameters.Select(p => p.Key)).Distinct().Prepend("run_id").ToArray();
+        var rows = runs.Select(r => (r.RunId, headers.Select((h, i) => i == 0 ? r.RunId : r.Parameters.FirstOrDefault(p => p.Key == h).Value ?? "").ToArray())).ToList();
+        return Build(headers, rows);
+    }
+
+    private static RunsTable Build(string[] headers, List<(string RunId, string[] Values)> rows)
+    {
         var parameterIndexes = Enumerable.Range(0, headers.Length)
             .Where(i => !BookkeepingColumns.Contains(headers[i]) && rows.Select(r => r.Values[i]).Distinct().Count() > 1)
             .ToArray();

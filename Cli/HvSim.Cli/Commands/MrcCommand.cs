@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CsvHelper;
+using HvSim.Scenarios;
 using HvSim.Traces;
 using Spectre.Console;
 
@@ -11,14 +14,14 @@ internal static class MrcCommand
 {
     public static Command Create()
     {
-        var command = new Command("mrc", "Compute the LRU miss-ratio curve of a trace from stack distances and write mrc.csv (capacity,miss_ratio)");
+        var command = new Command("mrc", "Compute the LRU miss-ratio curve of a trace from stack distances; write mrc.csv (capacity,miss_ratio), its plot and report.html");
         var input = new TraceInput(command);
         var sample = new Option<double>("--sample")
         {
             Description = "SHARDS spatial sampling rate in (0, 1]; 1 = exact (resolves capacities from about 10 / rate pages)",
             DefaultValueFactory = _ => 1.0,
         };
-        var output = new Option<string>("--out") { Description = "Folder to write mrc.csv into", DefaultValueFactory = _ => "." };
+        var output = new Option<string?>("--out") { Description = "Folder to write mrc.csv, mrc.png/.svg and report.html into (default: results/mrc/<trace file name>)" };
         var points = new Option<int>("--points")
         {
             Description = "At most this many evenly spaced capacities in mrc.csv (all capacities when there are fewer distinct pages)",
@@ -33,7 +36,8 @@ internal static class MrcCommand
             if (!(rate > 0 && rate <= 1)) throw new UserInputException($"hvsim mrc: --sample must be > 0 and <= 1, got {rate}");
             int maxPoints = parse.GetValue(points);
             if (maxPoints < 2) throw new UserInputException($"hvsim mrc: --points must be >= 2, got {maxPoints}");
-            string folder = parse.GetValue(output)!;
+            string trace = input.Describe(parse);
+            string folder = parse.GetValue(output) ?? Path.Combine("results", "mrc", OutputNames.Sanitize(trace));
             // Sampling streams the file and keeps only the sample, so it works for traces too large to hold.
             var curve = rate == 1
                 ? input.Read(parse, "mrc", (reader, mapping) =>
@@ -43,21 +47,28 @@ internal static class MrcCommand
                 })
                 : input.Read(parse, "mrc", (reader, mapping) => MissRatioCurve.Shards(reader, mapping, rate));
             var rows = curve.Capacities(maxPoints).Select(c => (Capacity: c, MissRatio: curve.MissRatio(c))).ToList();
-            string path = Write(folder, rows);
-            Summarise(curve, rows, input.Describe(parse), path);
+            string path = Write(folder, rows, trace, curve.SamplingRate);
+            Summarise(curve, rows, trace, path);
+            CliScenarios.WriteReport(folder);
             return ExitCodes.Ok;
         }));
         return command;
     }
 
-    /// <summary>Write to a temporary file and move it into place, so a failure never leaves half a mrc.csv.</summary>
-    private static string Write(string folder, List<(long Capacity, double MissRatio)> rows)
+    /// <summary>
+    /// Write to a temporary file and move it into place, so a failure never leaves half a mrc.csv; manifest.json
+    /// names the trace (the plot's title) and the sampling rate.
+    /// </summary>
+    private static string Write(string folder, List<(long Capacity, double MissRatio)> rows, string trace, double rate)
     {
         string path = Path.Combine(folder, "mrc.csv");
         string temporary = path + ".tmp";
         try
         {
             Directory.CreateDirectory(folder);
+            var manifest = new JsonObject { ["tool"] = "hvsim", ["kind"] = "mrc", ["trace"] = trace, ["sampling_rate"] = rate };
+            File.WriteAllText(temporary, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            File.Move(temporary, Path.Combine(folder, "manifest.json"), overwrite: true);
             using (var writer = CsvWriter.ToFile(temporary, CsvWriterOptions.Default with { NewLine = "\n" }))
             {
                 writer.WriteHeader(["capacity", "miss_ratio"]);

@@ -20,7 +20,7 @@ internal static class PlotCommand
             try
             {
                 var output = ReportBuilder.Build(path, w);
-                Console.WriteLine($"{output.StatsCsv}: {output.Stats.Count} rows");
+                if (output.StatsCsv is not null) Console.WriteLine($"{output.StatsCsv}: {output.Stats.Count} rows");
                 foreach (var f in output.Figures) Console.WriteLine($"{f.PngPath} (+ .svg)");
                 Console.WriteLine(output.ReportHtml);
                 return ExitCodes.Ok;
@@ -38,7 +38,7 @@ internal static class PlotCommand
         return command;
     }
 
-    // Returned, not thrown: System.CommandLine's own exception handler would print a stack trace and exit 1.
+    // The message names the command; exit code 2 as for every bad input.
     private static int BadInput(string message)
     {
         Console.Error.WriteLine(message);
