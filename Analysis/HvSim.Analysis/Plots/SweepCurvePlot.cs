@@ -8,24 +8,39 @@ public static class SweepCurvePlot
 {
     public static Figure? Create(string directory, string name, IReadOnlyList<StatRow> stats, string parameter, Metric metric)
     {
-        var rows = stats.Where(r => r.Metric == metric && r.Guest == "" && SweepValue.TryNumber(r.Point.ValueOf(parameter), out _)).ToList();
+        var ofMetric = stats.Where(r => r.Metric == metric && r.Guest == "").ToList();
+        var rows = ofMetric.Where(r => SweepValue.TryNumber(r.Point.ValueOf(parameter), out _)).ToList();
+        // A parameter of words (aging, swap device) is drawn at evenly spaced categories, one tick per value.
+        bool numeric = rows.Count > 0;
+        if (!numeric) rows = ofMetric.Where(r => r.Point.ValueOf(parameter) != "").ToList();
+        var categories = numeric ? [] : rows.Select(r => r.Point.ValueOf(parameter)).Distinct().Order(StringComparer.Ordinal).ToList();
+        double At(StatRow r) => numeric ? X(r, parameter) : categories.IndexOf(r.Point.ValueOf(parameter));
+        // One line per platform and combination of the other swept parameters, so each line varies this parameter alone.
         var lines = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter))).OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
         if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
         string title = $"{metric.Name} vs {parameter}";
-        var plot = FigureStyle.New(title, parameter + UnitOf(parameter, rows[0].Point.ValueOf(parameter)), $"{metric.Name} ({metric.Unit})");
-        var swept = rows.Select(r => X(r, parameter)).Distinct().Order().ToArray();
-        if (swept.All(x => x == Math.Floor(x)))
+        var plot = FigureStyle.New(title, parameter + (numeric ? UnitOf(parameter, rows[0].Point.ValueOf(parameter)) : ""), $"{metric.Name} ({metric.Unit})");
+        if (!numeric)
         {
-            // Ticks at the swept counts themselves while they fit, so no tick sits between two points.
-            if (swept.Length <= 15) plot.Axes.Bottom.SetTicks(swept, swept.Select(x => x.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
-            else plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+            plot.Axes.Bottom.SetTicks(categories.Select((_, k) => (double)k).ToArray(), categories.ToArray());
+            plot.Axes.SetLimitsX(-0.25, categories.Count - 0.75);
+        }
+        else
+        {
+            var swept = rows.Select(r => X(r, parameter)).Distinct().Order().ToArray();
+            if (swept.All(x => x == Math.Floor(x)))
+            {
+                // Ticks at the swept counts themselves while they fit, so no tick sits between two points.
+                if (swept.Length <= 15) plot.Axes.Bottom.SetTicks(swept, swept.Select(x => x.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+                else plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+            }
         }
         if (rows.All(r => !double.IsFinite(r.Stats.Mean) || r.Stats.Mean == Math.Floor(r.Stats.Mean)))
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         int i = 0;
         foreach (var line in lines)
         {
-            var pts = line.Select(r => (X: X(r, parameter), r.Stats)).OrderBy(p => p.X).ToList();
+            var pts = line.Select(r => (X: At(r), r.Stats)).OrderBy(p => p.X).ToList();
             var color = lines.Select(l => l.Key.Platform).Distinct().Count() == lines.Count ? SeriesColors.ForPlatform(line.Key.Platform, i) : SeriesColors.Nth(i);
             i++;
             var xs = pts.Select(p => p.X).ToArray();

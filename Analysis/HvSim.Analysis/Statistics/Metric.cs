@@ -40,5 +40,8 @@ public sealed record Metric(string Name, string Unit, string Description)
         KswapdWakeups, DirectReclaims, PagesScanned, SwapFullEvents, HostFreeMin, SwapUsedMax, ResidentMean,
     ];
 
+    /// <summary>A fraction lies in [0, 1], and so must its confidence interval.</summary>
+    public bool IsFraction => Unit == "fraction";
+
     public static Metric? ByName(string name) => All.FirstOrDefault(m => m.Name == name);
 }

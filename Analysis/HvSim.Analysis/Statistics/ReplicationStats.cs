@@ -24,4 +24,8 @@ public readonly record struct ReplicationStats(int N, double Mean, double Sd, do
         double half = t * sd / Math.Sqrt(n);
         return new ReplicationStats(n, mean, sd, mean - half, mean + half);
     }
+
+    /// <summary>The interval cut to the values the metric can take (a fraction's Student-t interval can reach past 1).</summary>
+    public ReplicationStats ClampedTo(double low, double high) =>
+        this with { CiLow = Math.Clamp(CiLow, low, high), CiHigh = Math.Clamp(CiHigh, low, high) };
 }

@@ -8,13 +8,17 @@ public static class StatsTable
 {
     public const string FileName = "stats.csv";
 
+    /// <summary>
+    /// One row per scenario, platform, sweep point (the values of EVERY swept parameter), guest and metric, so that a
+    /// row's n counts replications of one configuration and never pools different configurations.
+    /// </summary>
     public static List<StatRow> Aggregate(IEnumerable<Observation> observations, double confidence = ReplicationStats.DefaultConfidence)
     {
         var metricOrder = Metric.All.Select((m, i) => (m, i)).ToDictionary(t => t.m.Name, t => t.i);
         return observations
             .GroupBy(o => (o.Run.Scenario, o.Run.Platform, o.Point, o.Guest, o.Metric))
             .Select(g => new StatRow(g.Key.Scenario, g.Key.Platform, g.Key.Point, g.Key.Guest, g.Key.Metric,
-                ReplicationStats.Of(g.Select(o => o.Value).ToList(), confidence)))
+                Bounded(g.Key.Metric, ReplicationStats.Of(g.Select(o => o.Value).ToList(), confidence))))
             .OrderBy(r => r.Scenario, StringComparer.Ordinal)
             .ThenBy(r => r.Platform, StringComparer.Ordinal)
             .ThenBy(r => r.Point.Values, SweepValueComparer.Instance)
@@ -22,6 +26,8 @@ public static class StatsTable
             .ThenBy(r => metricOrder.GetValueOrDefault(r.Metric.Name, int.MaxValue))
             .ToList();
     }
+
+    private static ReplicationStats Bounded(Metric metric, ReplicationStats s) => metric.IsFraction ? s.ClampedTo(0, 1) : s;
 
     /// <summary>Writes stats.csv: scenario,platform,[swept parameters…],guest,metric,unit,n,mean,sd,ci95_low,ci95_high.</summary>
     public static void Write(string path, IReadOnlyList<StatRow> rows, IReadOnlyList<string> parameters) =>

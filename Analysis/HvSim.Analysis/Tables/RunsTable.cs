@@ -34,7 +34,7 @@ public sealed class RunsTable
     public static RunsTable Read(string path)
     {
         using var reader = CsvReader.FromFile(path);
-        var headers = reader.Headers.ToArray();
+        var headers = SweepColumnNames(reader.Headers.ToArray());
         int runIdIndex = Array.FindIndex(headers, h => h.Equals("run_id", StringComparison.OrdinalIgnoreCase));
         if (runIdIndex < 0) throw new ResultsFolderException($"{path}: line 1: no run_id column (header is {string.Join(',', headers)})");
         var rows = new List<(string RunId, string[] Values)>();
@@ -70,4 +70,13 @@ public sealed class RunsTable
             points[runId] = new SweepPoint(parameterIndexes.Select(i => values[i]).ToArray(), parameters);
         return new RunsTable(parameters, points);
     }
+
+    /// <summary>
+    /// The header with a repeated name read as its sweep column: folders written before swept top-level keys got the
+    /// `sweep.` prefix list such a key (aging) twice, the fixed setting first, and dropping the second would pool the
+    /// points that differ only in it.
+    /// </summary>
+    private static string[] SweepColumnNames(string[] headers) =>
+        headers.Select((h, i) => Array.FindIndex(headers, 0, i, o => o.Equals(h, StringComparison.OrdinalIgnoreCase)) >= 0
+            ? Batch.BatchAggregator.SweepColumnPrefix + h : h).ToArray();
 }
