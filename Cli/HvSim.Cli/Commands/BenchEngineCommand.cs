@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using CsvHelper;
 using HvSim.Cli.Bench;
-using Spectre.Console;
 
 namespace HvSim.Cli.Commands;
 
@@ -46,32 +44,15 @@ internal static class BenchEngineCommand
         return ExitCodes.Ok;
     }
 
-    private static string Num(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+    private static void WriteCsv(IReadOnlyList<BenchResult> results) => BenchOutput.WriteCsv(
+        ["workload", "operations", "seconds", "ops_per_second", "bytes_allocated_per_op"],
+        results.Select(r => new[] { r.Workload, BenchOutput.Count(r.Operations), BenchOutput.Num(r.Seconds, "0.000"),
+            BenchOutput.Num(r.OpsPerSecond, "0"), BenchOutput.Num(r.BytesPerOp, "0.###") }));
 
-    private static void WriteCsv(IReadOnlyList<BenchResult> results)
-    {
-        using var writer = CsvWriter.Create(Console.Out, null!, leaveOpen: true);
-        writer.WriteRecord(["workload", "operations", "seconds", "ops_per_second", "bytes_allocated_per_op"]);
-        foreach (var r in results)
-            writer.WriteRecord([r.Workload, r.Operations.ToString(CultureInfo.InvariantCulture), Num(r.Seconds, "0.000"),
-                Num(r.OpsPerSecond, "0"), Num(r.BytesPerOp, "0.###")]);
-        writer.Flush();
-    }
-
-    private static void WriteTable(IReadOnlyList<BenchResult> results, bool quick)
-    {
-        var table = new Table().Title(quick ? "hvsim bench engine --quick" : "hvsim bench engine");
-        table.AddColumn("workload");
-        table.AddColumn(new TableColumn("operations").RightAligned());
-        table.AddColumn(new TableColumn("seconds").RightAligned());
-        table.AddColumn(new TableColumn("M ops/s").RightAligned());
-        table.AddColumn(new TableColumn("CPU s").RightAligned());
-        table.AddColumn(new TableColumn("B/op").RightAligned());
-        table.AddColumn(new TableColumn("peak RSS MB").RightAligned());
-        foreach (var r in results)
-            table.AddRow(r.Workload, r.Operations.ToString("N0", CultureInfo.InvariantCulture), Num(r.Seconds, "0.000"),
-                Num(r.OpsPerSecond / 1e6, "0.00"), Num(r.CpuSeconds, "0.000"), Num(r.BytesPerOp, "0.###"),
-                r.PeakRssBytes < 0 ? "n/a" : Num(r.PeakRssBytes / 1048576.0, "0.0"));
-        AnsiConsole.Write(table);
-    }
+    private static void WriteTable(IReadOnlyList<BenchResult> results, bool quick) => BenchOutput.WriteTable(
+        quick ? "hvsim bench engine --quick" : "hvsim bench engine",
+        ["workload", "operations", "seconds", "M ops/s", "CPU s", "B/op", "peak RSS MB"],
+        results.Select(r => new[] { r.Workload, r.Operations.ToString("N0", CultureInfo.InvariantCulture),
+            BenchOutput.Num(r.Seconds, "0.000"), BenchOutput.Num(r.OpsPerSecond / 1e6, "0.00"), BenchOutput.Num(r.CpuSeconds, "0.000"),
+            BenchOutput.Num(r.BytesPerOp, "0.###"), r.PeakRssBytes < 0 ? "n/a" : BenchOutput.Num(r.PeakRssBytes / 1048576.0, "0.0") }));
 }

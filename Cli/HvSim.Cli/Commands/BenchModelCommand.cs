@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using CsvHelper;
+using HvSim.Cli.Bench;
 using HvSim.Model.Bench;
-using Spectre.Console;
 
 namespace HvSim.Cli.Commands;
 
@@ -33,30 +32,15 @@ internal static class BenchModelCommand
         return ExitCodes.Ok;
     }
 
-    private static string Num(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+    private static void WriteCsv(IReadOnlyList<ModelBenchRow> rows) => BenchOutput.WriteCsv(
+        ["workload", "operations", "seconds", "ops_per_second", "bytes_per_guest_page"],
+        rows.Select(r => new[] { r.Workload, BenchOutput.Count(r.Operations), BenchOutput.Num(r.Seconds, "0.000"),
+            BenchOutput.Num(r.OpsPerSecond, "0"), BenchOutput.Num(r.BytesPerGuestPage, "0.##") }));
 
-    private static void WriteCsv(IReadOnlyList<ModelBenchRow> rows)
-    {
-        using var writer = CsvWriter.Create(Console.Out, null!, leaveOpen: true);
-        writer.WriteRecord(["workload", "operations", "seconds", "ops_per_second", "bytes_per_guest_page"]);
-        foreach (var r in rows)
-            writer.WriteRecord([r.Workload, r.Operations.ToString(CultureInfo.InvariantCulture), Num(r.Seconds, "0.000"),
-                Num(r.OpsPerSecond, "0"), Num(r.BytesPerGuestPage, "0.##")]);
-        writer.Flush();
-    }
-
-    private static void WriteTable(IReadOnlyList<ModelBenchRow> rows, bool quick)
-    {
-        var table = new Table().Title(quick ? "hvsim bench model --quick" : "hvsim bench model");
-        table.AddColumn("workload");
-        table.AddColumn(new TableColumn("operations").RightAligned());
-        table.AddColumn(new TableColumn("seconds").RightAligned());
-        table.AddColumn(new TableColumn("M ops/s").RightAligned());
-        table.AddColumn(new TableColumn("B/guest page").RightAligned());
-        table.AddColumn(new TableColumn("HPT B/guest page").RightAligned());
-        foreach (var r in rows)
-            table.AddRow(r.Workload, r.Operations.ToString("N0", CultureInfo.InvariantCulture), Num(r.Seconds, "0.000"),
-                Num(r.OpsPerSecond / 1e6, "0.00"), Num(r.BytesPerGuestPage, "0.##"), Num(r.HptBytesPerGuestPage, "0.#"));
-        AnsiConsole.Write(table);
-    }
+    private static void WriteTable(IReadOnlyList<ModelBenchRow> rows, bool quick) => BenchOutput.WriteTable(
+        quick ? "hvsim bench model --quick" : "hvsim bench model",
+        ["workload", "operations", "seconds", "M ops/s", "B/guest page", "HPT B/guest page"],
+        rows.Select(r => new[] { r.Workload, r.Operations.ToString("N0", CultureInfo.InvariantCulture),
+            BenchOutput.Num(r.Seconds, "0.000"), BenchOutput.Num(r.OpsPerSecond / 1e6, "0.00"),
+            BenchOutput.Num(r.BytesPerGuestPage, "0.##"), BenchOutput.Num(r.HptBytesPerGuestPage, "0.#") }));
 }
