@@ -104,8 +104,8 @@ public static class HtmlReport
         [Metric.AdmittedGuests.Name] = "Admitted guests", [Metric.Slowdown.Name] = "Slowdown (stall %)",
         [Metric.FaultLatencyP99.Name] = "p99 fault latency (µs)", [Metric.MajorFaultRate.Name] = "Major faults/s (host)",
         [Metric.MajorFaultRatePerGuest.Name] = "Major faults/s per guest", [Metric.PagesSwappedOut.Name] = "Pages swapped out",
-        [Metric.EffectiveAccessTime.Name] = "Effective access time (µs)", [Metric.SwapBusyFraction.Name] = "Swap device busy (%)",
-        [Metric.SwapReadWaitP99.Name] = "p99 swap read queue wait (µs)",
+        [Metric.EffectiveAccessTime.Name] = "Effective access time (µs)", [Metric.SwapBusyFraction.Name] = "Swap busy (%)",
+        [Metric.SwapReadWaitP99.Name] = "p99 swap read wait (µs)",
     };
 
     private static IEnumerable<string> PlanScenario(string directory) =>
