@@ -45,6 +45,7 @@ public static class ReportBuilder
             string platform = shown.Run.Platform;
             Add(PagingCurvePlot.Create(resultsDir, $"paging_{platform}", shown, series, host, warmup));
             Add(HostMemoryPlot.Create(resultsDir, $"host_memory_{platform}", shown, series, host, warmup));
+            Add(SwapDevicePlot.Create(resultsDir, $"swap_device_{platform}", shown, folder.TimeseriesHostExtra.GetValueOrDefault(shown.Run), warmup));
             var faults = FaultCurvePlot.Faults(resultsDir, $"faults_{platform}", shown, series, warmup);
             var notifier = FaultCurvePlot.Notifier(resultsDir, $"notifier_{platform}", shown, series, warmup);
             Add(faults);
@@ -58,7 +59,7 @@ public static class ReportBuilder
         Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
             foreach (var metric in SweepMetrics)
-                Add(SweepCurvePlot.Create(resultsDir, $"sweep_{Slug(parameter)}_{metric.Name}", stats, parameter, metric));
+                Add(SweepCurvePlot.Create(resultsDir, $"sweep_{Slug(SweepPoint.DisplayName(parameter))}_{metric.Name}", stats, parameter, metric));
         Add(MissRatioCurvePlot.Create(resultsDir, "mrc", folder.Mrc, folder.Manifest.Trace() ?? Path.GetFileName(Path.GetFullPath(resultsDir).TrimEnd('/'))));
 
         var sections = new List<string>();

@@ -171,8 +171,8 @@ public class SweepStatsTests
     {
         using var fx = TwoByTwo();
         var output = ReportBuilder.Build(fx.Dir);
-        // Word-valued parameters (aging, swap device) get sweep plots too, one per parameter.
-        foreach (var name in new[] { "sweep_sweep_aging_slowdown", "sweep_host_swap_device_slowdown", "sweep_host_swap_device_major_faults_per_s" })
+        // Word-valued parameters (aging, swap device) get sweep plots too, one per parameter, named without the `sweep.` prefix.
+        foreach (var name in new[] { "sweep_aging_slowdown", "sweep_host_swap_device_slowdown", "sweep_host_swap_device_major_faults_per_s" })
         {
             Assert.Contains(output.Figures, f => f.Name == name);
             Assert.True(new FileInfo(Path.Combine(fx.Dir, name + ".png")).Length > 10_000, name);

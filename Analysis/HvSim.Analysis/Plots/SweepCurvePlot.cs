@@ -18,8 +18,9 @@ public static class SweepCurvePlot
         // One line per platform and combination of the other swept parameters, so each line varies this parameter alone.
         var lines = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter))).OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
         if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
-        string title = $"{metric.Name} vs {parameter}";
-        var plot = FigureStyle.New(title, parameter + (numeric ? UnitOf(parameter, rows[0].Point.ValueOf(parameter)) : ""), $"{metric.Name} ({metric.Unit})");
+        string shownName = SweepPoint.DisplayName(parameter);
+        string title = $"{metric.Name} vs {shownName}";
+        var plot = FigureStyle.New(title, shownName + (numeric ? UnitOf(parameter, rows[0].Point.ValueOf(parameter)) : ""), $"{metric.Name} ({metric.Unit})");
         if (!numeric)
         {
             plot.Axes.Bottom.SetTicks(categories.Select((_, k) => (double)k).ToArray(), categories.ToArray());
@@ -58,7 +59,7 @@ public static class SweepCurvePlot
             mean.LegendText = SeriesColors.PlatformLabel(line.Key.Platform) + variant;
         }
         return FigureStyle.Save(plot, directory, name, title,
-            $"Mean of {metric.Name} over replications at each value of {parameter}; the shaded band is the 95 % Student-t confidence interval. {metric.Description}.");
+            $"Mean of {metric.Name} over replications at each value of {shownName}; the shaded band is the 95 % Student-t confidence interval. {metric.Description}.");
     }
 
     private static double X(StatRow r, string parameter) => SweepValue.TryNumber(r.Point.ValueOf(parameter), out double v) ? Scaled(v, r.Point.ValueOf(parameter)) : double.NaN;

@@ -35,7 +35,7 @@ public static class HtmlReport
             <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>.{{(stats.Count > 0 ? StatsNote : "")}}</p>
 
             """);
-        if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? []);
+        if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? [], folder.Manifest.SwapLatencyMicroseconds());
         if ((folder.Runs?.Parameters.Count ?? 0) == 0) AppendPerGuest(html, stats);
         foreach (var section in extraSections) html.Append(section);
         if (figures.Count > 0)
@@ -64,11 +64,13 @@ public static class HtmlReport
 
     private const string StatsNote = """
          Every number is the mean over replications
-        with its 95 % Student-t confidence interval (± half-width) and the number of replications n; statistics leave out the warm-up.
+        with its 95 % Student-t confidence interval (± half-width, or [low, high] where the interval was cut at 0 or 100 %)
+        and the number of replications n. Statistics leave out the warm-up: counts cover the measured time after it, and
+        rates divide them by that time.
         The full table is <a href="stats.csv">stats.csv</a>.
         """;
 
-    private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters)
+    private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters, double? swapLatencyUs)
     {
         var rows = KeyNumbersRow.From(stats);
         html.Append("<h2>Key numbers</h2>\n");
@@ -78,18 +80,33 @@ public static class HtmlReport
             return;
         }
         html.Append("<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>");
-        foreach (var p in parameters) html.Append($"<th class=\"l\">{E(p)}</th>");
-        html.Append("<th>Admitted guests</th><th>Slowdown (stall %)</th><th>p99 fault latency (µs)</th><th>Major faults/s (host)</th><th>Major faults/s per guest</th><th>Pages swapped out</th><th>Effective access time (µs)</th></tr>\n");
+        foreach (var p in parameters) html.Append($"<th class=\"l\">{E(SweepPoint.DisplayName(p))}</th>");
+        var columns = KeyNumbersRow.Columns.Where(m => !KeyNumbersRow.OptionalColumns.Contains(m) || rows.Any(r => r.Values.ContainsKey(m))).ToList();
+        foreach (var m in columns) html.Append($"<th>{KeyHeaders[m.Name]}</th>");
+        html.Append("</tr>\n");
+        var notes = new List<string>();
         foreach (var r in rows)
         {
             html.Append($"<tr><td class=\"l\">{E(r.Scenario)}</td><td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
             foreach (var p in parameters) html.Append($"<td class=\"l\">{E(r.Point.ValueOf(p))}</td>");
-            foreach (var m in KeyNumbersRow.Columns)
-                html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, m == Metric.Slowdown ? 100 : 1) : "–").Append("</td>");
+            foreach (var m in columns)
+                html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, m.IsFraction ? 100 : 1) : "–").Append("</td>");
             html.Append("</tr>\n");
+            string point = r.Point.Parameters.Count > 0 ? $" ({r.Point})" : "";
+            notes.AddRange(r.Notes(swapLatencyUs).Select(n => $"{SeriesColors.PlatformLabel(r.Platform)}{point}: {n}"));
         }
         html.Append("</table>\n");
+        foreach (var note in notes) html.Append($"<p class=\"note\">{E(note)}</p>\n");
     }
+
+    private static readonly Dictionary<string, string> KeyHeaders = new()
+    {
+        [Metric.AdmittedGuests.Name] = "Admitted guests", [Metric.Slowdown.Name] = "Slowdown (stall %)",
+        [Metric.FaultLatencyP99.Name] = "p99 fault latency (µs)", [Metric.MajorFaultRate.Name] = "Major faults/s (host)",
+        [Metric.MajorFaultRatePerGuest.Name] = "Major faults/s per guest", [Metric.PagesSwappedOut.Name] = "Pages swapped out",
+        [Metric.EffectiveAccessTime.Name] = "Effective access time (µs)", [Metric.SwapBusyFraction.Name] = "Swap busy (%)",
+        [Metric.SwapReadWaitP99.Name] = "p99 swap read wait (µs)",
+    };
 
     private static IEnumerable<string> PlanScenario(string directory) =>
         Planning.PlanFiles.TryRead(directory)?.Plan.Select(r => r.Scenario).Take(1) ?? [];
@@ -122,12 +139,21 @@ public static class HtmlReport
         html.Append("</table>\n<p class=\"note\">Refused guests have no row.</p>\n");
     }
 
-    /// <summary>"mean ± half-width (n)" with four significant digits.</summary>
+    /// <summary>
+    /// "mean ± half-width (n)" with four significant digits; "mean [low, high] (n)" when the interval was clamped to
+    /// the values the metric can take (it is then no longer symmetric, and ± half-width would understate one side).
+    /// </summary>
     internal static string Cell(ReplicationStats s, double scale = 1)
     {
         if (s.N == 0 || !double.IsFinite(s.Mean)) return "–";
         string mean = Num(s.Mean * scale);
-        string ci = double.IsFinite(s.HalfWidth) ? $" ± {Num(s.HalfWidth * scale)}" : "";
+        string ci = "";
+        if (double.IsFinite(s.CiLow) && double.IsFinite(s.CiHigh))
+        {
+            double below = s.Mean - s.CiLow, above = s.CiHigh - s.Mean;
+            bool symmetric = Math.Abs(below - above) <= 1e-9 * Math.Max(Math.Abs(below) + Math.Abs(above), double.Epsilon);
+            ci = symmetric ? $" ± {Num(s.HalfWidth * scale)}" : $" [{Num(s.CiLow * scale)}, {Num(s.CiHigh * scale)}]";
+        }
         return $"{mean}<span class=\"ci\">{ci} (n={s.N})</span>";
     }
 

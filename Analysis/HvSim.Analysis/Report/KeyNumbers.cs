@@ -9,11 +9,49 @@ public sealed record KeyNumbersRow(string Scenario, string Platform, SweepPoint 
     public static readonly IReadOnlyList<Metric> Columns =
     [
         Metric.AdmittedGuests, Metric.Slowdown, Metric.FaultLatencyP99, Metric.MajorFaultRate, Metric.MajorFaultRatePerGuest,
-        Metric.PagesSwappedOut, Metric.EffectiveAccessTime,
+        Metric.PagesSwappedOut, Metric.EffectiveAccessTime, Metric.SwapBusyFraction, Metric.SwapReadWaitP99,
     ];
 
+    /// <summary>Columns shown only when some run has them (folders written before host.csv had swap-device columns do not).</summary>
+    public static readonly IReadOnlySet<Metric> OptionalColumns = new HashSet<Metric> { Metric.SwapBusyFraction, Metric.SwapReadWaitP99 };
+
+    /// <summary>Busy more than this fraction of the measured time, the swap device is saturated.</summary>
+    public const double SaturatedBusyFraction = 0.9;
+
+    /// <summary>A p99 swap-read queue wait above this many device latencies means requests mostly wait for one another.</summary>
+    public const double SaturatedWaitLatencies = 10;
+
+    /// <summary>
+    /// The plain-words notes of this row: a saturated swap device (mean busy fraction above 0.9, or mean p99 read wait
+    /// above 10× the device's mean latency <paramref name="swapLatencyUs"/>) and faults still in flight at the end.
+    /// </summary>
+    public IEnumerable<string> Notes(double? swapLatencyUs)
+    {
+        double busy = Mean(Metric.SwapBusyFraction), wait = Mean(Metric.SwapReadWaitP99);
+        bool busySaturated = busy > SaturatedBusyFraction;
+        bool waitSaturated = swapLatencyUs is > 0 && wait > SaturatedWaitLatencies * swapLatencyUs.Value;
+        if (busySaturated || waitSaturated)
+        {
+            var why = new List<string>();
+            if (busySaturated) why.Add($"busy {HtmlReport.Num(busy * 100)} % of the measured time");
+            if (waitSaturated) why.Add($"p99 read queue wait {HtmlReport.Num(wait)} µs, over {SaturatedWaitLatencies:0}× the device latency of {HtmlReport.Num(swapLatencyUs!.Value)} µs");
+            yield return $"the swap device is saturated: fault latency is mostly queueing ({string.Join("; ", why)}).";
+        }
+        double inFlight = Mean(Metric.FaultsInFlightAtEnd);
+        if (inFlight > 0)
+        {
+            double oldest = Mean(Metric.OldestFaultInFlight);
+            string age = double.IsFinite(oldest) && oldest > 0 ? $", the oldest waiting {HtmlReport.Num(oldest)} µs" : "";
+            yield return $"{HtmlReport.Num(inFlight)} faults still in flight at the end (mean over replications{age}): stalls that are not in the fault-latency histogram.";
+        }
+    }
+
+    private double Mean(Metric m) => Values.TryGetValue(m, out var s) && s.N > 0 ? s.Mean : double.NaN;
+
+    private static readonly IReadOnlySet<Metric> Wanted = new HashSet<Metric>(Columns) { Metric.FaultsInFlightAtEnd, Metric.OldestFaultInFlight };
+
     public static List<KeyNumbersRow> From(IReadOnlyList<StatRow> stats) =>
-        stats.Where(r => r.Guest == "" && Columns.Contains(r.Metric))
+        stats.Where(r => r.Guest == "" && Wanted.Contains(r.Metric))
             .GroupBy(r => (r.Scenario, r.Platform, r.Point))
             .Select(g => new KeyNumbersRow(g.Key.Scenario, g.Key.Platform, g.Key.Point, g.ToDictionary(r => r.Metric, r => r.Stats)))
             .ToList();

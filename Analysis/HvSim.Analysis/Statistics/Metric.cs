@@ -13,12 +13,12 @@ public sealed record Metric(string Name, string Unit, string Description)
     public static readonly Metric FaultLatencyP90 = new("fault_latency_p90_us", "us", "90th percentile HDSI latency from the merged histogram buckets");
     public static readonly Metric FaultLatencyP99 = new("fault_latency_p99_us", "us", "99th percentile HDSI latency from the merged histogram buckets");
     public static readonly Metric FaultLatencyP999 = new("fault_latency_p999_us", "us", "99.9th percentile HDSI latency from the merged histogram buckets");
-    public static readonly Metric HdsiFaultRate = new("hdsi_faults_per_s", "1/s", "HDSI faults per simulated second");
-    public static readonly Metric MinorFaultRate = new("minor_faults_per_s", "1/s", "host minor faults (no I/O) taken in the HDSI path per simulated second");
-    public static readonly Metric MajorFaultRate = new("major_faults_per_s", "1/s", "host major faults (swap-in I/O) per simulated second");
-    public static readonly Metric MajorFaultRatePerGuest = new("major_faults_per_s_per_guest", "1/s", "major faults per simulated second, mean over admitted guests");
-    public static readonly Metric UnmapHvaRate = new("unmap_hva_per_s", "1/s", "kvm_unmap_hva calls per simulated second");
-    public static readonly Metric TlbieRate = new("tlbies_per_s", "1/s", "tlbie sequences per simulated second");
+    public static readonly Metric HdsiFaultRate = new("hdsi_faults_per_s", "1/s", "HDSI faults per measured second (after warm-up)");
+    public static readonly Metric MinorFaultRate = new("minor_faults_per_s", "1/s", "host minor faults (no I/O) taken in the HDSI path per measured second (after warm-up)");
+    public static readonly Metric MajorFaultRate = new("major_faults_per_s", "1/s", "host major faults (swap-in I/O) per measured second (after warm-up)");
+    public static readonly Metric MajorFaultRatePerGuest = new("major_faults_per_s_per_guest", "1/s", "major faults per measured second (after warm-up), mean over admitted guests");
+    public static readonly Metric UnmapHvaRate = new("unmap_hva_per_s", "1/s", "kvm_unmap_hva calls per measured second (after warm-up)");
+    public static readonly Metric TlbieRate = new("tlbies_per_s", "1/s", "tlbie sequences per measured second (after warm-up)");
     public static readonly Metric PagesSwappedOut = new("pages_swapped_out", "pages", "pages written to swap");
     public static readonly Metric PagesSwappedIn = new("pages_swapped_in", "pages", "pages read back from swap");
     public static readonly Metric PagesReclaimed = new("pages_reclaimed", "pages", "guest pages freed by host reclaim");
@@ -30,6 +30,10 @@ public sealed record Metric(string Name, string Unit, string Description)
     public static readonly Metric HostFreeMin = new("host_free_min_bytes", "bytes", "lowest host free memory after warm-up");
     public static readonly Metric SwapUsedMax = new("swap_used_max_bytes", "bytes", "largest swap use after warm-up");
     public static readonly Metric ResidentMean = new("resident_mean_bytes", "bytes", "mean resident guest memory after warm-up");
+    public static readonly Metric SwapBusyFraction = new("swap_busy_fraction", "fraction", "fraction of the measured time the swap device was busy (host.csv)");
+    public static readonly Metric SwapReadWaitP99 = new("swap_read_wait_p99_us", "us", "99th percentile time a swap read waited in the device queue (host.csv)");
+    public static readonly Metric FaultsInFlightAtEnd = new("faults_in_flight_at_end", "count", "HDSI faults not finished when the run ended: stalls missing from the latency histogram");
+    public static readonly Metric OldestFaultInFlight = new("oldest_fault_in_flight_us", "us", "age at the end of the run of the oldest unfinished fault (largest over guests)");
 
     /// <summary>Every metric, in the order stats.csv lists them.</summary>
     public static readonly IReadOnlyList<Metric> All =
@@ -38,6 +42,7 @@ public sealed record Metric(string Name, string Unit, string Description)
         FaultLatencyP90, FaultLatencyP99, FaultLatencyP999, HdsiFaultRate, MinorFaultRate, MajorFaultRate,
         MajorFaultRatePerGuest, UnmapHvaRate, TlbieRate, PagesSwappedOut, PagesSwappedIn, PagesReclaimed, PinnedPages,
         KswapdWakeups, DirectReclaims, PagesScanned, SwapFullEvents, HostFreeMin, SwapUsedMax, ResidentMean,
+        SwapBusyFraction, SwapReadWaitP99, FaultsInFlightAtEnd, OldestFaultInFlight,
     ];
 
     /// <summary>A fraction lies in [0, 1], and so must its confidence interval.</summary>

@@ -14,6 +14,7 @@ public static class RunMetrics
         var observations = new List<Observation>();
         var hostByRun = folder.Host.ToDictionary(r => r.Run, r => r.Row);
         var bucketsByRun = folder.FaultLatency.GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Select(r => r.Row).ToList());
+        double? durationS = folder.Manifest.DurationSeconds();
         var seriesByRun = WarmupCut.Apply(folder.Timeseries, warmup).GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Select(r => r.Row).ToList());
 
         foreach (var run in folder.Summary.GroupBy(r => r.Run))
@@ -21,7 +22,8 @@ public static class RunMetrics
             var point = folder.PointOf(run.Key);
             var guests = run.Select(r => r.Row).ToList();
             var admitted = guests.Where(g => g.Admitted).ToList();
-            double seconds = guests.Max(g => g.SimulatedS);
+            var hostExtra = folder.HostExtra.GetValueOrDefault(run.Key);
+            double seconds = MeasuredSeconds(hostExtra, durationS ?? guests.Max(g => g.SimulatedS), warmup);
             void Add(Metric m, double v, string guest = "") => observations.Add(new Observation(run.Key, point, guest, m, v));
             double Rate(double count) => seconds > 0 ? count / seconds : double.NaN;
 
@@ -63,6 +65,16 @@ public static class RunMetrics
                 Add(Metric.PagesScanned, host.PagesScanned);
                 Add(Metric.SwapFullEvents, host.SwapFullEvents);
             }
+            if (hostExtra is not null)
+            {
+                if (hostExtra.TryGetValue("swap_busy_fraction", out double busy)) Add(Metric.SwapBusyFraction, busy);
+                if (hostExtra.TryGetValue("swap_read_wait_p99_us", out double wait)) Add(Metric.SwapReadWaitP99, wait);
+            }
+            var guestExtra = folder.SummaryExtra.GetValueOrDefault(run.Key) ?? [];
+            if (guestExtra.Any(e => e.ContainsKey("faults_in_flight_at_end")))
+                Add(Metric.FaultsInFlightAtEnd, guestExtra.Sum(e => e.GetValueOrDefault("faults_in_flight_at_end")));
+            if (guestExtra.Any(e => e.ContainsKey("oldest_fault_in_flight_us")))
+                Add(Metric.OldestFaultInFlight, guestExtra.Max(e => e.GetValueOrDefault("oldest_fault_in_flight_us")));
             var series = seriesByRun.GetValueOrDefault(run.Key) ?? [];
             var hostSeries = series.Where(TimeseriesRows.IsHost).ToList();
             if (hostSeries.Any(r => r.FreeBytes.HasValue)) Add(Metric.HostFreeMin, hostSeries.Where(r => r.FreeBytes.HasValue).Min(r => r.FreeBytes!.Value));
@@ -85,6 +97,13 @@ public static class RunMetrics
         }
         return observations;
     }
+
+    /// <summary>
+    /// The time the counters of summary.csv and host.csv cover: the model resets them when the warm-up ends, so
+    /// host.csv's measured_s, else the run's duration less the warm-up.
+    /// </summary>
+    internal static double MeasuredSeconds(IReadOnlyDictionary<string, double>? hostExtra, double durationS, double warmupS) =>
+        hostExtra is not null && hostExtra.TryGetValue("measured_s", out double measured) ? measured : durationS - warmupS;
 
     internal static LatencyBucket ToBucket(FaultLatencyRow r) => new(r.BucketLowerUs, r.BucketUpperUs, r.Count);
 }

@@ -27,7 +27,8 @@ public static class StatsTable
             .ToList();
     }
 
-    private static ReplicationStats Bounded(Metric metric, ReplicationStats s) => metric.IsFraction ? s.ClampedTo(0, 1) : s;
+    /// <summary>Every metric is a count, rate, size, latency or fraction: its interval cannot reach below 0 (nor a fraction's above 1).</summary>
+    private static ReplicationStats Bounded(Metric metric, ReplicationStats s) => s.ClampedTo(0, metric.IsFraction ? 1 : double.PositiveInfinity);
 
     /// <summary>Writes stats.csv: scenario,platform,[swept parameters…],guest,metric,unit,n,mean,sd,ci95_low,ci95_high.</summary>
     public static void Write(string path, IReadOnlyList<StatRow> rows, IReadOnlyList<string> parameters) =>

@@ -83,6 +83,12 @@ public sealed class ManifestView
     /// <summary>Cost of one access through a valid HPTE in µs (the costs' access_ns / AccessNs), when the manifest has it.</summary>
     public double? AccessCostMicroseconds() => FindSeconds("access") * 1e6;
 
+    /// <summary>Length of the simulated run in seconds (duration_ns), when the manifest has it.</summary>
+    public double? DurationSeconds() => FindSeconds("duration");
+
+    /// <summary>Mean service latency of one swap request in µs (the swap device's latency_mean_ns), when the manifest has it.</summary>
+    public double? SwapLatencyMicroseconds() => FindSeconds("latencymean") * 1e6;
+
     private double? FindSeconds(string stem)
     {
         foreach (var (key, value) in Walk(_root))

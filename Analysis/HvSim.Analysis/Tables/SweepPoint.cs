@@ -20,9 +20,16 @@ public sealed class SweepPoint : IEquatable<SweepPoint>
         return "";
     }
 
+    /// <summary>
+    /// How a parameter is named to a reader: without the `sweep.` prefix that runs.csv gives a swept top-level key
+    /// (`sweep.aging` reads `aging`).
+    /// </summary>
+    public static string DisplayName(string parameter) =>
+        parameter.StartsWith(Batch.BatchAggregator.SweepColumnPrefix, StringComparison.Ordinal) ? parameter[Batch.BatchAggregator.SweepColumnPrefix.Length..] : parameter;
+
     /// <summary>"p1=v1, p2=v2" without the given parameter: names a line (variant) on a sweep curve.</summary>
     public string LabelWithout(string parameter) =>
-        string.Join(", ", Parameters.Select((p, i) => (p, v: Values[i])).Where(t => t.p != parameter).Select(t => $"{t.p}={t.v}"));
+        string.Join(", ", Parameters.Select((p, i) => (p, v: Values[i])).Where(t => t.p != parameter).Select(t => $"{DisplayName(t.p)}={t.v}"));
 
     public override string ToString() => LabelWithout("");
     public bool Equals(SweepPoint? other) => other is not null && Values.SequenceEqual(other.Values) && Parameters.SequenceEqual(other.Parameters);

@@ -10,7 +10,7 @@ internal static class PlotCommand
     public static Command Create()
     {
         var dir = new Argument<string>("DIR") { Description = "Results folder written by `hvsim run`, `hvsim batch`, `hvsim mrc` or `hvsim plan`" };
-        var warmup = new Option<double?>("--warmup") { Description = "Warm-up to cut from time series, in seconds (default: the manifest's warm-up)" };
+        var warmup = new Option<double?>("--warmup") { Description = "Warm-up in seconds: cut from time series, and taken from the duration for rates when host.csv has no measured_s (default: the manifest's warm-up)" };
         var command = new Command("plot", "Regenerate statistics, plots (PNG + SVG) and report.html from a results folder's CSV files") { dir, warmup };
         command.SetAction(parse =>
         {
