@@ -62,6 +62,7 @@ public sealed class Vmscan : IReferenceOracle
     /// <summary>page_referenced on a mapped anon page: ptep_clear_flush_young_notify on its one QEMU PTE.</summary>
     public bool PageReferenced(int page)
     {
+        _host.Touched?.Add(page);
         ref var p = ref _host.Pages[page];
         if (p.State != HostPageState.Resident) return false; // unmapped: no PTE to walk, no notifier call
         bool young = p.Has(HostPageFlags.Young);
@@ -73,6 +74,7 @@ public sealed class Vmscan : IReferenceOracle
     /// <summary>shrink_page_list for one isolated page; true when it was freed or put under writeback.</summary>
     private bool ShrinkPage(int hostPage)
     {
+        _host.Touched?.Add(hostPage);
         ref var page = ref _host.Pages[hostPage];
         // PPC970 pins hold an extra reference, and locked or writeback pages cannot go now: keep them on the LRU.
         if (page.Has(HostPageFlags.Pinned | HostPageFlags.Writeback | HostPageFlags.Locked))
