@@ -160,7 +160,7 @@ public sealed class Host : ISwapCompletion
             SwapCache.Free(ref page);
             page.Flags |= HostPageFlags.Dirty;
         }
-        if (!Policy.Contains(hostPage)) Policy.Insert(hostPage);
+        if (!Policy.Contains(hostPage)) Policy.InsertInactive(hostPage); // under writeback: back where reclaim left it
     }
 
     /// <summary>do_wp_page on an exclusive anon page (reuse_swap_page): writable, dirty, swap copy dropped.</summary>
