@@ -17,14 +17,14 @@ public static class SimulationRunner
 
     /// <summary>
     /// The host's anon LRU: the policy the scenario names, over one page id per host page of guest RAM, sized (SLRU)
-    /// for the host memory guests can use.
+    /// for the host memory guests can use (at least one page: with every PPC970 guest refused there are none).
     /// </summary>
     public static IReplacementPolicy CreatePolicy(HostConfig host, int pages) => host.Policy switch
     {
         // calculate_zone_inactive_ratio from the zone size (one ppc64 zone holds all of memory).
         ReclaimPolicyKind.TwoList => new TwoListPolicy(pages, host.PageSizeBytes, host.MemoryBytes),
         var kind => ReplacementPolicies.Create(kind.ToString().ToLowerInvariant(), pages,
-            (int)Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes), host.PageSizeBytes),
+            (int)Math.Max(1, Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes)), host.PageSizeBytes),
     };
 
     /// <param name="afterEvent">Test hook: runs after each event, before the invariant check.</param>

@@ -56,6 +56,19 @@ public class AdmissionAndHostTests
     }
 
     [Theory]
+    [InlineData(ReclaimPolicyKind.Slru)]
+    [InlineData(ReclaimPolicyKind.TwoList)]
+    [InlineData(ReclaimPolicyKind.Clock)]
+    public void A_ppc970_host_that_refuses_every_guest_still_runs(ReclaimPolicyKind policy)
+    {
+        // Found by the invariant property: 24 - 8 = 16 MiB pinnable < 16 + 4 (RMA), so no guest page exists at all.
+        var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 24, guestMib: 16, guests: 1, durationMs: 6, policy: policy, check: true);
+        var r = SimulationRunner.Run(cfg);
+        Assert.False(r.Guests[0].Admitted);
+        Assert.Equal(0, r.Guests[0].Accesses);
+    }
+
+    [Theory]
     [InlineData(8L << 30, 65536, 11585, 181, 226, 271)] // int_sqrt(16 * 8388608) = 11585 KiB
     [InlineData(64L << 30, 65536, 32768, 512, 640, 768)] // 32/40/48 MiB (kernel-model.md §4)
     [InlineData(64L << 20, 4096, 1024, 256, 320, 384)]
