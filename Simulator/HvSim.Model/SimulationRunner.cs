@@ -17,18 +17,19 @@ public static class SimulationRunner
 
     /// <summary>
     /// The host's anon LRU: the policy the scenario names, over one page id per host page of guest RAM, sized (SLRU)
-    /// for the host memory guests can use.
+    /// for the host memory guests can use (at least one page: with every PPC970 guest refused there are none).
     /// </summary>
     public static IReplacementPolicy CreatePolicy(HostConfig host, int pages) => host.Policy switch
     {
         // calculate_zone_inactive_ratio from the zone size (one ppc64 zone holds all of memory).
         ReclaimPolicyKind.TwoList => new TwoListPolicy(pages, host.PageSizeBytes, host.MemoryBytes),
         var kind => ReplacementPolicies.Create(kind.ToString().ToLowerInvariant(), pages,
-            (int)Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes), host.PageSizeBytes),
+            (int)Math.Max(1, Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes)), host.PageSizeBytes),
     };
 
+    /// <param name="afterEvent">Test hook: runs after each event, before the invariant check.</param>
     internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, IProgress<double>? progress = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Action<Host>? afterEvent = null)
     {
         ModelConfigValidator.Validate(config);
         var admission = Admission.Decide(config);
@@ -56,14 +57,20 @@ public static class SimulationRunner
             sim.Schedule(config.WarmupNs, () => EndWarmup(host, sampler));
         var checker = config.CheckInvariants ? new InvariantChecker(host) : null;
         long end = config.DurationNs;
-        long sinceCheck = 0;
+        long sinceCheck = 0, sinceSweep = 0;
         while (sim.Peek() <= end)
         {
             sim.Step();
-            if (checker != null && ++sinceCheck >= config.InvariantCheckEveryEvents)
+            afterEvent?.Invoke(host);
+            if (checker != null && ++sinceSweep >= config.InvariantFullSweepEveryEvents)
+            {
+                sinceCheck = sinceSweep = 0;
+                checker.CheckAll();
+            }
+            else if (checker != null && ++sinceCheck >= config.InvariantCheckEveryEvents)
             {
                 sinceCheck = 0;
-                checker.Check();
+                checker.CheckTouched();
             }
             if ((sim.ProcessedEvents & 0xFFFF) == 0)
             {
@@ -71,7 +78,7 @@ public static class SimulationRunner
                 progress?.Report((double)sim.Now / end);
             }
         }
-        checker?.Check();
+        checker?.CheckAll();
         foreach (var vcpu in vcpus) vcpu.FinishRun();
         var hc = host.Counters;
         hc.MeasuredNs = end - Math.Min(config.WarmupNs, end);

@@ -1,3 +1,4 @@
+using HvSim.Model.Guest;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
 
@@ -6,29 +7,71 @@ namespace HvSim.Model.Check;
 public sealed class InvariantViolationException(string message) : Exception(message);
 
 /// <summary>
-/// The kernel-model.md §5 invariants plus issue 3's accounting identities, checked over the whole host state.
+/// The kernel-model.md §5 invariants plus issue 3's accounting identities. <see cref="CheckTouched"/> checks only the
+/// host pages events touched since the last check (their state, LRU membership, swap slot, rmap chain and the HPTEs
+/// of their guest pages); <see cref="CheckAll"/> sweeps every page and HPTE and the whole-host counts.
 /// </summary>
-public sealed class InvariantChecker(Host host)
+public sealed class InvariantChecker
 {
+    private readonly Host _host;
+    /// <summary>Per HPTE: the mark of the last chain walk that met it (a fresh mark per walk, so nothing is cleared).</summary>
+    private readonly int[] _chainMark;
+    private int _mark;
     private long _lastNow;
-    private bool[] _onChain = [];
 
-    public void Check()
+    public InvariantChecker(Host host)
     {
-        var sim = host.Sim;
-        if (sim.Now < _lastNow) Fail($"simulated time went back from {_lastNow} to {sim.Now}");
-        _lastNow = sim.Now;
+        _host = host;
+        _chainMark = new int[host.Vms.Count == 0 ? 0 : host.Vms.Max(vm => vm.Hpt.Count)];
+        Touched = new TouchedPages(host.Pages.Length);
+        host.Touched = Touched;
+    }
+
+    public TouchedPages Touched { get; }
+
+    /// <summary>Check what the events since the last check touched; sweeps everything if they touched too much.</summary>
+    public void CheckTouched()
+    {
+        if (Touched.Overflowed)
+        {
+            CheckAll();
+            return;
+        }
+        CheckGlobal();
+        for (int k = 0; k < Touched.Count; k++)
+        {
+            int p = Touched[k];
+            var vm = _host.VmOf(p);
+            int mark = NextMark();
+            CheckPage(vm, p, mark);
+            int perHostPage = vm.GuestPageCount / vm.HostPageCount;
+            int first = (p - vm.HostBase) * perHostPage;
+            for (int gp = first; gp < first + perHostPage; gp++)
+            {
+                int i = vm.HpteOf[gp];
+                if (i < 0) continue;
+                ref var h = ref vm.Hpt.Entries[i];
+                if (h.GuestPage != gp) Fail($"{vm.Config.Name}: guest page {gp}'s HPTE {i} maps guest page {h.GuestPage}");
+                CheckHpte(vm, i, ref h);
+                if (h.IsValid && _chainMark[i] != mark) Fail($"{vm.Config.Name}: VALID HPTE {i} is not on the rmap chain of host page {p}");
+            }
+        }
+        Touched.Clear();
+    }
+
+    /// <summary>Every invariant over the whole host state.</summary>
+    public void CheckAll()
+    {
+        CheckGlobal();
         long inRam = 0, writeback = 0;
-        foreach (var vm in host.Vms)
+        foreach (var vm in _host.Vms)
         {
             var hpt = vm.Hpt;
-            if (_onChain.Length < hpt.Count) _onChain = new bool[hpt.Count];
-            var onChain = _onChain;
-            Array.Clear(onChain);
+            int mark = NextMark();
             long never = 0, resident = 0, swapCache = 0, swapped = 0;
             for (int p = vm.HostBase; p < vm.HostBase + vm.HostPageCount; p++)
             {
-                ref var page = ref host.Pages[p];
+                ref var page = ref _host.Pages[p];
                 if (page.Has(HostPageFlags.Writeback)) writeback++;
                 switch (page.State)
                 {
@@ -37,29 +80,7 @@ public sealed class InvariantChecker(Host host)
                     case HostPageState.SwapCache: swapCache++; break;
                     case HostPageState.SwappedOut: swapped++; break;
                 }
-                if (page.State is HostPageState.SwapCache or HostPageState.SwappedOut && page.SwapSlot < 0)
-                    Fail($"{vm.Config.Name}: host page {p} is {page.State} without a swap slot");
-                if (page.SwapSlot >= 0 && host.SwapCache.OwnerOf(page.SwapSlot) != p)
-                    Fail($"{vm.Config.Name}: swap slot {page.SwapSlot} of host page {p} is owned by {host.SwapCache.OwnerOf(page.SwapSlot)}");
-                bool onLru = page.InRam && !page.Has(HostPageFlags.Locked)
-                    && !(page.State == HostPageState.SwapCache && page.Has(HostPageFlags.Writeback));
-                if (host.Policy.Contains(p) != onLru)
-                    Fail($"{vm.Config.Name}: host page {p} ({page.State}, {page.Flags}) is {(onLru ? "missing from" : "wrongly on")} the LRU");
-                if (page.Has(HostPageFlags.Pinned) && page.State != HostPageState.Resident)
-                    Fail($"{vm.Config.Name}: pinned host page {p} is {page.State}");
-                if (page.RmapHead < 0) continue;
-                int i = page.RmapHead, n = 0;
-                do
-                {
-                    ref var h = ref hpt.Entries[i];
-                    if (!h.IsValid) Fail($"{vm.Config.Name}: HPTE {i} on the rmap chain of host page {p} is not VALID");
-                    if (vm.HostPageOf(h.GuestPage) != p) Fail($"{vm.Config.Name}: HPTE {i} (guest page {h.GuestPage}) is on the chain of host page {p}");
-                    if (onChain[i]) Fail($"{vm.Config.Name}: HPTE {i} is on a chain twice");
-                    onChain[i] = true;
-                    if (hpt.Revmap[hpt.Revmap[i].Forw].Back != i) Fail($"{vm.Config.Name}: rmap forw/back broken at HPTE {i}");
-                    i = hpt.Revmap[i].Forw;
-                    if (++n > hpt.Count) Fail($"{vm.Config.Name}: rmap chain of host page {p} does not close");
-                } while (i != page.RmapHead);
+                CheckPage(vm, p, mark);
             }
             if (never + resident + swapCache + swapped != vm.HostPageCount)
                 Fail($"{vm.Config.Name}: page states sum to {never + resident + swapCache + swapped}, not {vm.HostPageCount}");
@@ -67,30 +88,85 @@ public sealed class InvariantChecker(Host host)
             for (int i = 0; i < hpt.Count; i++)
             {
                 ref var h = ref hpt.Entries[i];
-                if (h.IsValid && h.IsAbsent) Fail($"{vm.Config.Name}: HPTE {i} is both VALID and ABSENT");
-                if (h.IsValid)
-                {
-                    int p = vm.HostPageOf(h.GuestPage);
-                    if (host.Pages[p].State != HostPageState.Resident)
-                        Fail($"{vm.Config.Name}: VALID HPTE {i} maps host page {p} which is {host.Pages[p].State}");
-                    if (!onChain[i]) Fail($"{vm.Config.Name}: VALID HPTE {i} is not on the rmap chain of host page {p}");
-                }
-                else if (onChain[i])
-                {
+                CheckHpte(vm, i, ref h);
+                if (h.IsValid && _chainMark[i] != mark)
+                    Fail($"{vm.Config.Name}: VALID HPTE {i} is not on the rmap chain of host page {vm.HostPageOf(h.GuestPage)}");
+                else if (!h.IsValid && _chainMark[i] == mark)
                     Fail($"{vm.Config.Name}: non-VALID HPTE {i} is on an rmap chain");
-                }
-                if (h.IsAbsent && !vm.UsesMmuNotifiers) Fail($"{vm.Config.Name}: PPC970 HPTE {i} is ABSENT");
                 if (!h.IsFree && vm.HpteOf[h.GuestPage] != i) Fail($"{vm.Config.Name}: HPTE {i} is not the guest's slot for page {h.GuestPage}");
             }
         }
-        long used = host.ReservedPages + host.RmaPages + inRam;
-        if (host.FreePages + used != host.TotalPages)
-            Fail($"free {host.FreePages} + used {used} != host pages {host.TotalPages}");
-        if (host.FreePages < 0) Fail($"free pages went negative: {host.FreePages}");
-        if (writeback != host.WritebackPages) Fail($"{writeback} pages have PG_writeback but {host.WritebackPages} are counted under writeback");
+        long used = _host.ReservedPages + _host.RmaPages + inRam;
+        if (_host.FreePages + used != _host.TotalPages)
+            Fail($"free {_host.FreePages} + used {used} != host pages {_host.TotalPages}");
+        if (writeback != _host.WritebackPages) Fail($"{writeback} pages have PG_writeback but {_host.WritebackPages} are counted under writeback");
+        Touched.Clear();
+    }
+
+    private void CheckGlobal()
+    {
+        var sim = _host.Sim;
+        if (sim.Now < _lastNow) Fail($"simulated time went back from {_lastNow} to {sim.Now}");
+        _lastNow = sim.Now;
+        if (_host.FreePages < 0) Fail($"free pages went negative: {_host.FreePages}");
         // Writers stop at the request limit; one reclaim batch of unmergeable pages can overshoot it.
-        if (host.SwapDevice.QueuedWrites > SwapDevice.NrRequests + host.Config.Host.ReclaimBatchPages)
-            Fail($"{host.SwapDevice.QueuedWrites} swap writes queued, more than the request list allows");
+        if (_host.SwapDevice.QueuedWrites > SwapDevice.NrRequests + _host.Config.Host.ReclaimBatchPages)
+            Fail($"{_host.SwapDevice.QueuedWrites} swap writes queued, more than the request list allows");
+    }
+
+    private int NextMark()
+    {
+        if (++_mark == int.MaxValue)
+        {
+            Array.Clear(_chainMark);
+            _mark = 1;
+        }
+        return _mark;
+    }
+
+    /// <summary>One host page: state, swap slot, LRU membership, pin, and its rmap chain (each HPTE stamped with <paramref name="mark"/>).</summary>
+    private void CheckPage(Vm vm, int p, int mark)
+    {
+        ref var page = ref _host.Pages[p];
+        if (page.State is HostPageState.SwapCache or HostPageState.SwappedOut && page.SwapSlot < 0)
+            Fail($"{vm.Config.Name}: host page {p} is {page.State} without a swap slot");
+        if (page.SwapSlot >= 0 && _host.SwapCache.OwnerOf(page.SwapSlot) != p)
+            Fail($"{vm.Config.Name}: swap slot {page.SwapSlot} of host page {p} is owned by {_host.SwapCache.OwnerOf(page.SwapSlot)}");
+        bool onLru = page.InRam && !page.Has(HostPageFlags.Locked)
+            && !(page.State == HostPageState.SwapCache && page.Has(HostPageFlags.Writeback));
+        if (_host.Policy.Contains(p) != onLru)
+            Fail($"{vm.Config.Name}: host page {p} ({page.State}, {page.Flags}) is {(onLru ? "missing from" : "wrongly on")} the LRU");
+        if (page.Has(HostPageFlags.Pinned) && page.State != HostPageState.Resident)
+            Fail($"{vm.Config.Name}: pinned host page {p} is {page.State}");
+        if (page.RmapHead < 0) return;
+        var hpt = vm.Hpt;
+        int i = page.RmapHead, n = 0;
+        do
+        {
+            if ((uint)i >= (uint)hpt.Count) Fail($"{vm.Config.Name}: rmap chain of host page {p} points outside the HPT ({i})");
+            ref var h = ref hpt.Entries[i];
+            if (!h.IsValid) Fail($"{vm.Config.Name}: HPTE {i} on the rmap chain of host page {p} is not VALID");
+            if (vm.HostPageOf(h.GuestPage) != p) Fail($"{vm.Config.Name}: HPTE {i} (guest page {h.GuestPage}) is on the chain of host page {p}");
+            if (_chainMark[i] == mark) Fail($"{vm.Config.Name}: HPTE {i} is on a chain twice");
+            _chainMark[i] = mark;
+            int forw = hpt.Revmap[i].Forw;
+            if ((uint)forw >= (uint)hpt.Count || hpt.Revmap[forw].Back != i) Fail($"{vm.Config.Name}: rmap forw/back broken at HPTE {i}");
+            i = forw;
+            if (++n > hpt.Count) Fail($"{vm.Config.Name}: rmap chain of host page {p} does not close");
+        } while (i != page.RmapHead);
+    }
+
+    /// <summary>One HPTE on its own: never both VALID and ABSENT, a VALID one maps a resident page, no ABSENT on PPC970.</summary>
+    private void CheckHpte(Vm vm, int i, ref Hpte h)
+    {
+        if (h.IsValid && h.IsAbsent) Fail($"{vm.Config.Name}: HPTE {i} is both VALID and ABSENT");
+        if (h.IsValid)
+        {
+            int p = vm.HostPageOf(h.GuestPage);
+            if (_host.Pages[p].State != HostPageState.Resident)
+                Fail($"{vm.Config.Name}: VALID HPTE {i} maps host page {p} which is {_host.Pages[p].State}");
+        }
+        if (h.IsAbsent && !vm.UsesMmuNotifiers) Fail($"{vm.Config.Name}: PPC970 HPTE {i} is ABSENT");
     }
 
     private static void Fail(string message) => throw new InvariantViolationException(message);

@@ -16,6 +16,7 @@ public static class ModelConfigValidator
         Require(c.WarmupNs >= 0 && c.WarmupNs < c.DurationNs, $"warmup must be in [0, duration), got {c.WarmupNs} ns");
         Require(c.SampleIntervalNs > 0, $"sample_interval must be > 0, got {c.SampleIntervalNs} ns");
         Require(c.InvariantCheckEveryEvents >= 1, $"invariant_check_every_events must be >= 1, got {c.InvariantCheckEveryEvents}");
+        Require(c.InvariantFullSweepEveryEvents >= 1, $"invariant_full_sweep_every_events must be >= 1, got {c.InvariantFullSweepEveryEvents}");
         Require(c.Guests.Count <= 255, $"at most 255 guests, got {c.Guests.Count}");
         foreach (var g in c.Guests)
         {

@@ -16,8 +16,13 @@ public sealed record SimulationConfig
     public ulong Seed { get; init; } = HvSim.Engine.Simulation.DefaultSeed;
     /// <summary>Check the kernel-model.md section 5 invariants while running (slow).</summary>
     public bool CheckInvariants { get; init; }
-    /// <summary>With <see cref="CheckInvariants"/>: check after every this many events (1 = after each event).</summary>
+    /// <summary>
+    /// With <see cref="CheckInvariants"/>: check the pages the events touched after every this many events
+    /// (1 = after each event).
+    /// </summary>
     public int InvariantCheckEveryEvents { get; init; } = 1;
+    /// <summary>With <see cref="CheckInvariants"/>: sweep every page and HPTE after this many events (and at the end).</summary>
+    public int InvariantFullSweepEveryEvents { get; init; } = 65_536;
     /// <summary>Schedule one event per guest access (slow reference mode, a test oracle for the inline fast path).</summary>
     public bool ReferenceMode { get; init; }
 }

@@ -7,6 +7,11 @@ namespace HvSim.Model.Guest;
 /// contiguous RMA (kernel-model.md §2.9), so a guest whose memory + RMA does not fit in host memory minus the reserve
 /// minus what earlier guests pin is refused, never shrunk.
 /// </summary>
+/// <remarks>
+/// Conservative on purpose (docs/architecture.md, Simplifications): in the kernel the RMA comes from a pool reserved
+/// at host boot and backs the guest's first RMA-size of real memory, so a guest pins only its memory; here each guest
+/// is charged its memory plus one RMA, up to one guest fewer at the edge.
+/// </remarks>
 public static class Admission
 {
     /// <summary>Per guest in config order: null when admitted, else the refusal reason.</summary>
@@ -26,7 +31,8 @@ public static class Admission
                 pinned += need;
                 continue;
             }
-            reasons[i] = $"PPC970 pins all guest memory: needs {Mib(need * page)} MiB (memory + {Mib(rma * page)} MiB RMA) but only " +
+            reasons[i] = $"PPC970 pins all guest memory: needs {Mib(need * page)} MiB (memory + {Mib(rma * page)} MiB RMA, counted on top " +
+                "of guest memory: a conservative simplification, the kernel backs the guest's first RMA-size of memory with a boot-time RMA pool) but only " +
                 $"{Mib((available - pinned) * page)} MiB remain (host {Mib(config.Host.MemoryBytes)} MiB - reserved " +
                 $"{Mib(config.Host.ReservedBytes)} MiB - {Mib(pinned * page)} MiB pinned by earlier guests)";
         }

@@ -167,6 +167,7 @@ public sealed class Vcpu
                     _counters.Exits++;
                     Clock = end + _costs.ExitNs;
                     int hp = _vm.HostPageOf(gp);
+                    _host.Touched?.Add(hp);
                     if (_host.Pages[hp].State == HostPageState.NeverTouched)
                     {
                         if (Clock > _sim.Now) yield return Sleep();
@@ -223,6 +224,7 @@ public sealed class Vcpu
             }
             long mmuSeq = _vm.Notifier.Seq;
             int hostPage = _vm.HostPageOf(gp);
+            _host.Touched?.Add(hostPage);
             // Step b: get_user_pages_fast(write = is_store).
             bool gupDone = false;
             while (!gupDone)
@@ -323,6 +325,7 @@ public sealed class Vcpu
     /// </summary>
     private void Instantiate(int idx, int hostPage)
     {
+        _host.Touched?.Add(hostPage);
         ref var h = ref _vm.Hpt.Entries[idx];
         ref var page = ref _host.Pages[hostPage];
         if (h.IsValid)

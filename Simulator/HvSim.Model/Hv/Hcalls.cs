@@ -28,6 +28,7 @@ public static class Hcalls
             t += host.Costs.RealModeHcallNs;
         }
         int hostPage = vm.HostPageOf(guestPage);
+        host.Touched?.Add(hostPage);
         ref var page = ref host.Pages[hostPage];
         if (!vm.UsesMmuNotifiers && !page.Has(HostPageFlags.Pinned))
         {
@@ -101,6 +102,7 @@ public static class Hcalls
         t += host.Costs.RealModeHcallNs;
         var hpt = vm.Hpt;
         ref var h = ref hpt.Entries[index];
+        if (h.GuestPage >= 0) host.Touched?.Add(vm.HostPageOf(h.GuestPage));
         if (h.IsValid)
         {
             if (vm.Config.Vcpus == 1)

@@ -78,6 +78,8 @@ public sealed class Host : ISwapCompletion
     public HostResult Counters { get; }
     /// <summary>Pages under swap writeback: reclaimed, freed when the write completes.</summary>
     public long WritebackPages { get; private set; }
+    /// <summary>With invariant checking on: the pages events changed since the last check; null otherwise.</summary>
+    public Check.TouchedPages? Touched { get; set; }
 
     public Vm VmOf(int hostPage) => Vms[Pages[hostPage].Guest];
 
@@ -119,6 +121,7 @@ public sealed class Host : ISwapCompletion
     /// </summary>
     public void FreePage(int hostPage)
     {
+        Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
         if (Policy.Contains(hostPage)) Policy.Remove(hostPage);
         page.State = HostPageState.SwappedOut;
@@ -134,6 +137,7 @@ public sealed class Host : ISwapCompletion
     /// </summary>
     public void ZeroFill(int hostPage)
     {
+        Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
         page.State = HostPageState.Resident;
         page.Flags |= HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty;
@@ -146,6 +150,7 @@ public sealed class Host : ISwapCompletion
     /// </summary>
     public void MapSwapCachePage(int hostPage, bool write)
     {
+        Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
         page.State = HostPageState.Resident;
         page.Flags |= HostPageFlags.Young;
@@ -155,7 +160,7 @@ public sealed class Host : ISwapCompletion
             SwapCache.Free(ref page);
             page.Flags |= HostPageFlags.Dirty;
         }
-        if (!Policy.Contains(hostPage)) Policy.Insert(hostPage);
+        if (!Policy.Contains(hostPage)) Policy.InsertInactive(hostPage); // under writeback: back where reclaim left it
     }
 
     /// <summary>do_wp_page on an exclusive anon page (reuse_swap_page): writable, dirty, swap copy dropped.</summary>
@@ -194,6 +199,7 @@ public sealed class Host : ISwapCompletion
 
     private void LockForRead(int hostPage, SimEvent done)
     {
+        Touched?.Add(hostPage);
         Pages[hostPage].State = HostPageState.SwapCache;
         Pages[hostPage].Flags |= HostPageFlags.Locked;
         _readsInFlight[hostPage] = done;
@@ -213,6 +219,7 @@ public sealed class Host : ISwapCompletion
         {
             int p = SwapCache.OwnerOf(s);
             if (p < 0 || _readsInFlight[p] != request.Done) continue;
+            Touched?.Add(p);
             Pages[p].Flags &= ~HostPageFlags.Locked;
             _readsInFlight[p] = null;
             Policy.InsertInactive(p); // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list)
@@ -234,6 +241,7 @@ public sealed class Host : ISwapCompletion
     /// </summary>
     public void Pageout(int hostPage, long t)
     {
+        Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
         page.Flags = (page.Flags & ~HostPageFlags.Dirty) | HostPageFlags.Writeback;
         WritebackPages++;
@@ -268,6 +276,7 @@ public sealed class Host : ISwapCompletion
         for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
         {
             int hostPage = SwapCache.OwnerOf(s);
+            Touched?.Add(hostPage);
             ref var page = ref Pages[hostPage];
             page.Flags &= ~HostPageFlags.Writeback;
             WritebackPages--;

@@ -62,6 +62,7 @@ public sealed class Vmscan : IReferenceOracle
     /// <summary>page_referenced on a mapped anon page: ptep_clear_flush_young_notify on its one QEMU PTE.</summary>
     public bool PageReferenced(int page)
     {
+        _host.Touched?.Add(page);
         ref var p = ref _host.Pages[page];
         if (p.State != HostPageState.Resident) return false; // unmapped: no PTE to walk, no notifier call
         bool young = p.Has(HostPageFlags.Young);
@@ -70,14 +71,18 @@ public sealed class Vmscan : IReferenceOracle
         return young;
     }
 
-    /// <summary>shrink_page_list for one isolated page; true when it was freed or put under writeback.</summary>
-    private bool ShrinkPage(int hostPage)
+    /// <summary>
+    /// shrink_page_list for one page isolated from the inactive list; true when it was freed or put under writeback.
+    /// Pages it gives up on go back to the inactive list (keep: putback_lru_page); only activate_locked activates.
+    /// </summary>
+    internal bool ShrinkPage(int hostPage)
     {
+        _host.Touched?.Add(hostPage);
         ref var page = ref _host.Pages[hostPage];
         // PPC970 pins hold an extra reference, and locked or writeback pages cannot go now: keep them on the LRU.
         if (page.Has(HostPageFlags.Pinned | HostPageFlags.Writeback | HostPageFlags.Locked))
         {
-            _host.Policy.Insert(hostPage);
+            _host.Policy.InsertInactive(hostPage);
             return false;
         }
         if (page.State == HostPageState.SwapCache)
@@ -113,7 +118,7 @@ public sealed class Vmscan : IReferenceOracle
         {
             _keptDirty++;
             _host.Counters.PageoutsDeferred++;
-            _host.Policy.Insert(hostPage);
+            _host.Policy.InsertInactive(hostPage);
             return false;
         }
         _host.Pageout(hostPage, _t);

@@ -50,7 +50,22 @@ public class AdmissionAndHostTests
         Assert.Equal([true, true, false], r.Guests.Select(g => g.Admitted));
         Assert.Equal(24 * ModelKit.Mib, r.Guests[2].GuestMemoryBytes);
         Assert.Equal(0, r.Guests[2].Accesses);
-        Assert.NotNull(r.Guests[2].RefusalReason);
+        // The message states the numbers and that charging the RMA on top of guest memory is a conservative choice (F24).
+        Assert.Contains("needs 28 MiB (memory + 4 MiB RMA, counted on top of guest memory: a conservative simplification", r.Guests[2].RefusalReason);
+        Assert.Contains("only 0 MiB remain", r.Guests[2].RefusalReason);
+    }
+
+    [Theory]
+    [InlineData(ReclaimPolicyKind.Slru)]
+    [InlineData(ReclaimPolicyKind.TwoList)]
+    [InlineData(ReclaimPolicyKind.Clock)]
+    public void A_ppc970_host_that_refuses_every_guest_still_runs(ReclaimPolicyKind policy)
+    {
+        // Found by the invariant property: 24 - 8 = 16 MiB pinnable < 16 + 4 (RMA), so no guest page exists at all.
+        var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 24, guestMib: 16, guests: 1, durationMs: 6, policy: policy, check: true);
+        var r = SimulationRunner.Run(cfg);
+        Assert.False(r.Guests[0].Admitted);
+        Assert.Equal(0, r.Guests[0].Accesses);
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using HvSim.Model.Workloads;
 
 namespace HvSim.Model.Tests.Model;
 
-/// <summary>FsCheck drives random small scenarios; the invariant checker runs after every event and must never fire.</summary>
+/// <summary>FsCheck drives random small scenarios; the per-event and full-sweep invariant checks must never fire.</summary>
 public class InvariantPropertyTests
 {
     [Property(MaxTest = 15)]
@@ -21,7 +21,7 @@ public class InvariantPropertyTests
             guestPageBytes: smallPages ? 4096 : ModelKit.K64, workload: workload,
             policy: (ReclaimPolicyKind)(policy % 5), seed: seed, check: true,
             swap: SwapDeviceConfig.Ssd with { CapacityBytes = (tinySwap ? 2 : 64) * ModelKit.Mib, LatencyCv = (seed % 3) / 2.0 });
-        var r = SimulationRunner.Run(cfg with { InvariantCheckEveryEvents = 5 });
+        var r = SimulationRunner.Run(cfg with { InvariantCheckEveryEvents = 1 + seed % 3, InvariantFullSweepEveryEvents = 50 + seed % 200 });
 
         foreach (var g in r.Guests.Where(g => g.Admitted))
         {

@@ -22,7 +22,7 @@ public class KswapdTests
         while (rig.Sim.Step())
         {
             minFree = Math.Min(minFree, rig.Host.FreePages);
-            checker.Check();
+            checker.CheckAll();
         }
         Assert.True(rig.Host.Counters.KswapdWakeups >= 1);
         Assert.Equal(0, rig.Host.Counters.DirectReclaims); // kswapd kept free pages at or above min
