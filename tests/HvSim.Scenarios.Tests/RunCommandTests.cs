@@ -54,6 +54,28 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void ARunReplacesTheFolderResultsOfAnEarlierRunAsAWhole()
+    {
+        using var dir = new TempDir();
+        var outDir = Path.Combine(dir.Path, "out");
+        var swept = dir.File("sw.yaml", Tiny.Replace("replications: 2", "replications: 1") + "\nsweep: {guests.count: [1, 2]}\n");
+        Assert.Equal(0, Cli.Run("run", swept, "--out", outDir).Exit);
+        Assert.True(File.Exists(Path.Combine(outDir, "runs.csv")));
+        File.WriteAllText(Path.Combine(outDir, "old_plot.png"), "stale"); // a plot only the earlier run drew
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+
+        var narrow = dir.File("narrow.yaml", Tiny + "\noutputs: [summary]\n");
+        var (exit, output, err) = Cli.Run("run", narrow, "--out", outDir);
+        Assert.True(exit == 0, err + output);
+        foreach (var stale in new[] { "host.csv", "timeseries.csv", "fault_latency.csv", "runs.csv", "old_plot.png" })
+            Assert.False(File.Exists(Path.Combine(outDir, stale)), stale + " of the earlier run is still there");
+        Assert.True(File.Exists(Path.Combine(outDir, "notes.txt"))); // not a results file: kept
+        var summary = File.ReadAllLines(Path.Combine(outDir, "summary.csv"));
+        Assert.Equal(1 + 3 * 2 * 2, summary.Length); // the new run's rows only
+        Assert.DoesNotContain("run_id", summary[0]);
+    }
+
+    [Fact]
     public void SweptRunNamesTheRunOfEveryRowLikeBatch()
     {
         using var dir = new TempDir();

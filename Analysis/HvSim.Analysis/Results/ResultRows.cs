@@ -3,7 +3,8 @@ using CsvHelper;
 namespace HvSim.Analysis.Results;
 
 // Row types of the results tables (docs/results-format.md). Column names are the documented ones; the run key
-// `scenario,platform,replication,seed` comes first in every table.
+// `scenario,platform,replication,seed` comes first in every table. Columns added after the first release are
+// `Optional` so results folders written before them still read (missing = 0 or empty).
 
 [CsvRecord]
 public sealed partial class SummaryRow
@@ -41,12 +42,12 @@ public sealed partial class SummaryRow
     [CsvColumn("vcpu_s")] public double? VcpuSCell { get; set; }
     [CsvColumn("stall_fraction")] public double? StallFractionCell { get; set; }
     [CsvColumn("simulated_s")] public double SimulatedS { get; set; }
-    [CsvColumn("h_remove_calls")] public long HRemoveCalls { get; set; }
-    [CsvColumn("protection_faults")] public long ProtectionFaults { get; set; }
-    [CsvColumn("exits")] public long Exits { get; set; }
-    [CsvColumn("vcore_exits")] public long VcoreExits { get; set; }
-    [CsvColumn("faults_in_flight_at_end")] public long FaultsInFlightAtEnd { get; set; }
-    [CsvColumn("oldest_fault_in_flight_us")] public double OldestFaultInFlightUs { get; set; }
+    [CsvColumn("h_remove_calls", Optional = true)] public long HRemoveCalls { get; set; }
+    [CsvColumn("protection_faults", Optional = true)] public long ProtectionFaults { get; set; }
+    [CsvColumn("exits", Optional = true)] public long Exits { get; set; }
+    [CsvColumn("vcore_exits", Optional = true)] public long VcoreExits { get; set; }
+    [CsvColumn("faults_in_flight_at_end", Optional = true)] public long FaultsInFlightAtEnd { get; set; }
+    [CsvColumn("oldest_fault_in_flight_us", Optional = true)] public double OldestFaultInFlightUs { get; set; }
 
     /// <summary>Stall time, vCPU time and stall fraction; 0 for a refused guest, whose cells are empty.</summary>
     [CsvIgnore] public double StalledS => StalledSCell ?? 0;
@@ -70,17 +71,17 @@ public sealed partial class HostRow
     [CsvColumn("direct_reclaims")] public long DirectReclaims { get; set; }
     [CsvColumn("pages_scanned")] public long PagesScanned { get; set; }
     [CsvColumn("swap_full_events")] public long SwapFullEvents { get; set; }
-    [CsvColumn("measured_s")] public double MeasuredS { get; set; }
-    [CsvColumn("swap_reads")] public long SwapReads { get; set; }
-    [CsvColumn("swap_writes")] public long SwapWrites { get; set; }
-    [CsvColumn("swap_read_requests")] public long SwapReadRequests { get; set; }
-    [CsvColumn("swap_write_requests")] public long SwapWriteRequests { get; set; }
-    [CsvColumn("pageouts_deferred")] public long PageoutsDeferred { get; set; }
-    [CsvColumn("swap_busy_fraction")] public double SwapBusyFraction { get; set; }
-    [CsvColumn("swap_read_wait_p50_us")] public double? SwapReadWaitP50Us { get; set; }
-    [CsvColumn("swap_read_wait_p99_us")] public double? SwapReadWaitP99Us { get; set; }
-    [CsvColumn("swap_write_wait_p50_us")] public double? SwapWriteWaitP50Us { get; set; }
-    [CsvColumn("swap_write_wait_p99_us")] public double? SwapWriteWaitP99Us { get; set; }
+    [CsvColumn("measured_s", Optional = true)] public double MeasuredS { get; set; }
+    [CsvColumn("swap_reads", Optional = true)] public long SwapReads { get; set; }
+    [CsvColumn("swap_writes", Optional = true)] public long SwapWrites { get; set; }
+    [CsvColumn("swap_read_requests", Optional = true)] public long SwapReadRequests { get; set; }
+    [CsvColumn("swap_write_requests", Optional = true)] public long SwapWriteRequests { get; set; }
+    [CsvColumn("pageouts_deferred", Optional = true)] public long PageoutsDeferred { get; set; }
+    [CsvColumn("swap_busy_fraction", Optional = true)] public double SwapBusyFraction { get; set; }
+    [CsvColumn("swap_read_wait_p50_us", Optional = true)] public double? SwapReadWaitP50Us { get; set; }
+    [CsvColumn("swap_read_wait_p99_us", Optional = true)] public double? SwapReadWaitP99Us { get; set; }
+    [CsvColumn("swap_write_wait_p50_us", Optional = true)] public double? SwapWriteWaitP50Us { get; set; }
+    [CsvColumn("swap_write_wait_p99_us", Optional = true)] public double? SwapWriteWaitP99Us { get; set; }
 }
 
 [CsvRecord]
@@ -102,9 +103,9 @@ public sealed partial class TimeseriesRow
     [CsvColumn("major_faults")] public long? MajorFaults { get; set; }
     [CsvColumn("unmap_hva_calls")] public long? UnmapHvaCalls { get; set; }
     [CsvColumn("tlbies")] public long? Tlbies { get; set; }
-    [CsvColumn("swap_queued_reads")] public int? SwapQueuedReads { get; set; }
-    [CsvColumn("swap_queued_writes")] public int? SwapQueuedWrites { get; set; }
-    [CsvColumn("writeback_bytes")] public long? WritebackBytes { get; set; }
+    [CsvColumn("swap_queued_reads", Optional = true)] public int? SwapQueuedReads { get; set; }
+    [CsvColumn("swap_queued_writes", Optional = true)] public int? SwapQueuedWrites { get; set; }
+    [CsvColumn("writeback_bytes", Optional = true)] public long? WritebackBytes { get; set; }
 }
 
 [CsvRecord]
