@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Batch;
 using HvSim.Model.Results;
@@ -56,8 +55,9 @@ public static class ScenarioRunWriter
             ["seed"] = r.Seed,
             ["config"] = Manifest.Config(r.Config),
         }).ToArray());
-        manifest["wall_time_s"] = double.Parse(wall.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         Manifest.Write(Path.Combine(dir, ResultsTables.Manifest), manifest);
+        // Wall-clock time is the one thing a rerun changes: it lives in timing.json alone, so every other file is byte-identical (F43).
+        Manifest.Write(Path.Combine(dir, BatchFolder.TimingFile), new JsonObject { ["wall_s"] = Math.Round(wall.TotalSeconds, 3) });
         RemoveStale(dir, swept, scenario.Settings.Outputs);
     }
 
