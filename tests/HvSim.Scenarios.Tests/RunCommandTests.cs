@@ -99,7 +99,7 @@ public class RunCommandTests
 
         string[] ids = ["sw.p000.power7.r1", "sw.p001.power7.r1", "sw.p002.power7.r1", "sw.p003.power7.r1"];
         var runs = File.ReadAllLines(Path.Combine(outDir, "runs.csv"));
-        Assert.Equal("run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,guest_memory_bytes,duration_s,sweep.aging,guests.vcpus", runs[0]);
+        Assert.Equal("run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,total_guest_memory_bytes,duration_s,sweep.aging,guests.vcpus", runs[0]);
         Assert.Equal(ids, runs.Skip(1).Select(l => l.Split(',')[0]));
         // Grid order: the last sweep key varies fastest; enums spelled as the scenario writes them.
         Assert.Equal(["unmap,1", "unmap,2", "rbit,1", "rbit,2"], runs.Skip(1).Select(l => string.Join(",", l.Split(',')[^2..])));
