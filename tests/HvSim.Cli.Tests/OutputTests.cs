@@ -28,6 +28,23 @@ public sealed class OutputTests
     }
 
     [Fact]
+    public void Run_summary_fits_80_columns_and_shows_a_dash_for_refused_guests()
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run(new Dictionary<string, string?> { ["COLUMNS"] = "80" }, "run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 0, r.ToString());
+        string[] lines = r.Out.Split('\n');
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"line of {l.Length} columns: {l}"));
+        Assert.Contains(lines, l => l.Contains("p99 ms") && !l.Contains("rep")); // one replication: no `rep` column
+        // Each guest row whole on one line: no number broken across lines.
+        string refused = Assert.Single(lines, l => l.Contains("ppc970") && l.Contains("guest0"));
+        string[] cells = refused.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["-", "-"], cells[^2..]);
+        string admitted = Assert.Single(lines, l => l.Contains("power7") && l.Contains("guest0"));
+        Assert.EndsWith("%", admitted.TrimEnd());
+    }
+
+    [Fact]
     public void Redirected_batch_prints_plain_progress_lines_only()
     {
         using var dir = new TempDir();

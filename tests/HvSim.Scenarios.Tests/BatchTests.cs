@@ -69,7 +69,7 @@ public class BatchTests
         Assert.Equal(3 * 2 * 2 + 1, outcome.Planned);
         var root = Path.Combine(dir.Path, "out");
         var runs = File.ReadAllLines(Path.Combine(root, "runs.csv"));
-        Assert.Equal("run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,guest_memory_bytes,duration_s,guests.count", runs[0]);
+        Assert.Equal("run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,total_guest_memory_bytes,duration_s,guests.count", runs[0]);
         Assert.Equal(14, runs.Length);
         Assert.StartsWith("study.p000.power7.r1,study,0,power7,1,", runs[1]);
         Assert.EndsWith(",8589934592,65536,ssd,rbit,2,2147483648,5,2", runs[1]);

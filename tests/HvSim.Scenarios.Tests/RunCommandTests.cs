@@ -50,7 +50,31 @@ public class RunCommandTests
         Assert.Equal(536870912, config["host"]!["memory_bytes"]!.GetValue<long>());
         Assert.Equal("zipf", config["guests"]![0]!["workload"]!["kind"]!.GetValue<string>());
         Assert.Equal(0.9, config["guests"]![0]!["workload"]!["alpha"]!.GetValue<double>());
-        Assert.True(manifest["wall_time_s"]!.GetValue<double>() >= 0);
+        Assert.Null(manifest["wall_time_s"]); // wall time is in timing.json only: the manifest is byte-identical too
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a, "manifest.json")), File.ReadAllBytes(Path.Combine(b, "manifest.json")));
+        Assert.True(JsonNode.Parse(File.ReadAllText(Path.Combine(a, "timing.json")))!["wall_s"]!.GetValue<double>() >= 0);
+    }
+
+    [Fact]
+    public void ARunReplacesTheFolderResultsOfAnEarlierRunAsAWhole()
+    {
+        using var dir = new TempDir();
+        var outDir = Path.Combine(dir.Path, "out");
+        var swept = dir.File("sw.yaml", Tiny.Replace("replications: 2", "replications: 1") + "\nsweep: {guests.count: [1, 2]}\n");
+        Assert.Equal(0, Cli.Run("run", swept, "--out", outDir).Exit);
+        Assert.True(File.Exists(Path.Combine(outDir, "runs.csv")));
+        File.WriteAllText(Path.Combine(outDir, "old_plot.png"), "stale"); // a plot only the earlier run drew
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "mine");
+
+        var narrow = dir.File("narrow.yaml", Tiny + "\noutputs: [summary]\n");
+        var (exit, output, err) = Cli.Run("run", narrow, "--out", outDir);
+        Assert.True(exit == 0, err + output);
+        foreach (var stale in new[] { "host.csv", "timeseries.csv", "fault_latency.csv", "runs.csv", "old_plot.png" })
+            Assert.False(File.Exists(Path.Combine(outDir, stale)), stale + " of the earlier run is still there");
+        Assert.True(File.Exists(Path.Combine(outDir, "notes.txt"))); // not a results file: kept
+        var summary = File.ReadAllLines(Path.Combine(outDir, "summary.csv"));
+        Assert.Equal(1 + 3 * 2 * 2, summary.Length); // the new run's rows only
+        Assert.DoesNotContain("run_id", summary[0]);
     }
 
     [Fact]
@@ -75,7 +99,7 @@ public class RunCommandTests
 
         string[] ids = ["sw.p000.power7.r1", "sw.p001.power7.r1", "sw.p002.power7.r1", "sw.p003.power7.r1"];
         var runs = File.ReadAllLines(Path.Combine(outDir, "runs.csv"));
-        Assert.Equal("run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,guest_memory_bytes,duration_s,sweep.aging,guests.vcpus", runs[0]);
+        Assert.Equal("run_id,scenario,point,platform,replication,seed,host_memory_bytes,host_page_size_bytes,swap_device,aging,guests,total_guest_memory_bytes,duration_s,sweep.aging,guests.vcpus", runs[0]);
         Assert.Equal(ids, runs.Skip(1).Select(l => l.Split(',')[0]));
         // Grid order: the last sweep key varies fastest; enums spelled as the scenario writes them.
         Assert.Equal(["unmap,1", "unmap,2", "rbit,1", "rbit,2"], runs.Skip(1).Select(l => string.Join(",", l.Split(',')[^2..])));

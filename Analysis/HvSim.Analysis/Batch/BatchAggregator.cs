@@ -41,7 +41,7 @@ public static class BatchAggregator
     private static readonly string[] FixedColumns =
     [
         "run_id", "scenario", "point", "platform", "replication", "seed", "host_memory_bytes", "host_page_size_bytes", "swap_device",
-        "aging", "guests", "guest_memory_bytes", "duration_s",
+        "aging", "guests", "total_guest_memory_bytes", "duration_s",
     ];
 
     private static void WriteJoined<TRow, TBatch>(BatchFolder folder, BatchPlan plan, string file, Func<string, TRow, TBatch> join) =>
@@ -55,13 +55,13 @@ public static class BatchAggregator
     {
         var c = r.Config;
         var guests = c["guests"]!.AsArray();
-        long guestMemory = guests.Sum(g => g!["memory_bytes"]!.GetValue<long>());
+        long totalGuestMemory = guests.Sum(g => g!["memory_bytes"]!.GetValue<long>());
         var values = new List<string?>
         {
             r.RunId, r.Scenario, r.Point.ToString(CultureInfo.InvariantCulture), r.Platform, r.Replication.ToString(CultureInfo.InvariantCulture),
             r.Seed.ToString(CultureInfo.InvariantCulture),
             c["host"]!["memory_bytes"]!.ToJsonString(), c["host"]!["page_size_bytes"]!.ToJsonString(), c["host"]!["swap"]!["kind"]!.GetValue<string>(),
-            c["aging"]!.GetValue<string>(), guests.Count.ToString(CultureInfo.InvariantCulture), guestMemory.ToString(CultureInfo.InvariantCulture),
+            c["aging"]!.GetValue<string>(), guests.Count.ToString(CultureInfo.InvariantCulture), totalGuestMemory.ToString(CultureInfo.InvariantCulture),
             (c["duration_ns"]!.GetValue<long>() / 1e9).ToString("R", CultureInfo.InvariantCulture),
         };
         foreach (var p in paramColumns)

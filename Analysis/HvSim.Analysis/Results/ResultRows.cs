@@ -3,7 +3,8 @@ using CsvHelper;
 namespace HvSim.Analysis.Results;
 
 // Row types of the results tables (docs/results-format.md). Column names are the documented ones; the run key
-// `scenario,platform,replication,seed` comes first in every table.
+// `scenario,platform,replication,seed` comes first in every table. Columns added after the first release are
+// `Optional` so results folders written before them still read (missing = 0 or empty).
 
 [CsvRecord]
 public sealed partial class SummaryRow
@@ -36,10 +37,22 @@ public sealed partial class SummaryRow
     [CsvColumn("fault_latency_p90_us")] public double? FaultLatencyP90Us { get; set; }
     [CsvColumn("fault_latency_p99_us")] public double? FaultLatencyP99Us { get; set; }
     [CsvColumn("fault_latency_p999_us")] public double? FaultLatencyP999Us { get; set; }
-    [CsvColumn("stalled_s")] public double StalledS { get; set; }
-    [CsvColumn("vcpu_s")] public double VcpuS { get; set; }
-    [CsvColumn("stall_fraction")] public double StallFraction { get; set; }
+    // A refused guest never ran: its stall cells are empty (F36). Readers of admitted guests use the non-null views.
+    [CsvColumn("stalled_s")] public double? StalledSCell { get; set; }
+    [CsvColumn("vcpu_s")] public double? VcpuSCell { get; set; }
+    [CsvColumn("stall_fraction")] public double? StallFractionCell { get; set; }
     [CsvColumn("simulated_s")] public double SimulatedS { get; set; }
+    [CsvColumn("h_remove_calls", Optional = true)] public long HRemoveCalls { get; set; }
+    [CsvColumn("protection_faults", Optional = true)] public long ProtectionFaults { get; set; }
+    [CsvColumn("exits", Optional = true)] public long Exits { get; set; }
+    [CsvColumn("vcore_exits", Optional = true)] public long VcoreExits { get; set; }
+    [CsvColumn("faults_in_flight_at_end", Optional = true)] public long FaultsInFlightAtEnd { get; set; }
+    [CsvColumn("oldest_fault_in_flight_us", Optional = true)] public double OldestFaultInFlightUs { get; set; }
+
+    /// <summary>Stall time, vCPU time and stall fraction; 0 for a refused guest, whose cells are empty.</summary>
+    [CsvIgnore] public double StalledS => StalledSCell ?? 0;
+    [CsvIgnore] public double VcpuS => VcpuSCell ?? 0;
+    [CsvIgnore] public double StallFraction => StallFractionCell ?? 0;
 }
 
 [CsvRecord]
@@ -58,6 +71,17 @@ public sealed partial class HostRow
     [CsvColumn("direct_reclaims")] public long DirectReclaims { get; set; }
     [CsvColumn("pages_scanned")] public long PagesScanned { get; set; }
     [CsvColumn("swap_full_events")] public long SwapFullEvents { get; set; }
+    [CsvColumn("measured_s", Optional = true)] public double MeasuredS { get; set; }
+    [CsvColumn("swap_reads", Optional = true)] public long SwapReads { get; set; }
+    [CsvColumn("swap_writes", Optional = true)] public long SwapWrites { get; set; }
+    [CsvColumn("swap_read_requests", Optional = true)] public long SwapReadRequests { get; set; }
+    [CsvColumn("swap_write_requests", Optional = true)] public long SwapWriteRequests { get; set; }
+    [CsvColumn("pageouts_deferred", Optional = true)] public long PageoutsDeferred { get; set; }
+    [CsvColumn("swap_busy_fraction", Optional = true)] public double SwapBusyFraction { get; set; }
+    [CsvColumn("swap_read_wait_p50_us", Optional = true)] public double? SwapReadWaitP50Us { get; set; }
+    [CsvColumn("swap_read_wait_p99_us", Optional = true)] public double? SwapReadWaitP99Us { get; set; }
+    [CsvColumn("swap_write_wait_p50_us", Optional = true)] public double? SwapWriteWaitP50Us { get; set; }
+    [CsvColumn("swap_write_wait_p99_us", Optional = true)] public double? SwapWriteWaitP99Us { get; set; }
 }
 
 [CsvRecord]
@@ -79,6 +103,9 @@ public sealed partial class TimeseriesRow
     [CsvColumn("major_faults")] public long? MajorFaults { get; set; }
     [CsvColumn("unmap_hva_calls")] public long? UnmapHvaCalls { get; set; }
     [CsvColumn("tlbies")] public long? Tlbies { get; set; }
+    [CsvColumn("swap_queued_reads", Optional = true)] public int? SwapQueuedReads { get; set; }
+    [CsvColumn("swap_queued_writes", Optional = true)] public int? SwapQueuedWrites { get; set; }
+    [CsvColumn("writeback_bytes", Optional = true)] public long? WritebackBytes { get; set; }
 }
 
 [CsvRecord]

@@ -19,12 +19,15 @@ public sealed record RunRows(
             MinorFaults = g.MinorFaults, MajorFaults = g.MajorFaults, FaultRetries = g.FaultRetries, UnmapHvaCalls = g.UnmapHvaCalls,
             HptesInvalidated = g.HptesInvalidated, Tlbies = g.Tlbies, AgeHvaCalls = g.AgeHvaCalls, PagesReclaimed = g.PagesReclaimed,
             SwapIns = g.SwapIns, SwapOuts = g.SwapOuts, PinnedPages = g.PinnedPages,
-            FaultLatencyMeanUs = Us(g.FaultLatency.Mean),
+            FaultLatencyMeanUs = Us(g.FaultLatency.Mean), // NaN (empty) when the guest took no fault or was refused
             FaultLatencyP50Us = Us(g.FaultLatency.Quantile(0.5)),
             FaultLatencyP90Us = Us(g.FaultLatency.Quantile(0.9)),
             FaultLatencyP99Us = Us(g.FaultLatency.Quantile(0.99)),
             FaultLatencyP999Us = Us(g.FaultLatency.Quantile(0.999)),
-            StalledS = g.StalledNs / NsPerS, VcpuS = g.VcpuNs / NsPerS, StallFraction = g.StallFraction, SimulatedS = r.SimulatedNs / NsPerS,
+            StalledSCell = g.Admitted ? g.StalledNs / NsPerS : null, VcpuSCell = g.Admitted ? g.VcpuNs / NsPerS : null,
+            StallFractionCell = g.Admitted ? g.StallFraction : null, SimulatedS = r.SimulatedNs / NsPerS,
+            HRemoveCalls = g.HRemoveCalls, ProtectionFaults = g.ProtectionFaults, Exits = g.Exits, VcoreExits = g.VcoreExits,
+            FaultsInFlightAtEnd = g.FaultsInFlightAtEnd, OldestFaultInFlightUs = g.OldestFaultInFlightNs / NsPerUs,
         }).ToList();
 
         var h = r.Host;
@@ -37,6 +40,11 @@ public sealed record RunRows(
                 WatermarkMinBytes = h.WatermarkMinPages * h.PageSizeBytes, WatermarkLowBytes = h.WatermarkLowPages * h.PageSizeBytes,
                 WatermarkHighBytes = h.WatermarkHighPages * h.PageSizeBytes,
                 KswapdWakeups = h.KswapdWakeups, DirectReclaims = h.DirectReclaims, PagesScanned = h.PagesScanned, SwapFullEvents = h.SwapFullEvents,
+                MeasuredS = h.MeasuredNs / NsPerS, SwapReads = h.SwapReads, SwapWrites = h.SwapWrites,
+                SwapReadRequests = h.SwapReadRequests, SwapWriteRequests = h.SwapWriteRequests, PageoutsDeferred = h.PageoutsDeferred,
+                SwapBusyFraction = h.SwapBusyFraction,
+                SwapReadWaitP50Us = Us(h.SwapReadWait.Quantile(0.5)), SwapReadWaitP99Us = Us(h.SwapReadWait.Quantile(0.99)),
+                SwapWriteWaitP50Us = Us(h.SwapWriteWait.Quantile(0.5)), SwapWriteWaitP99Us = Us(h.SwapWriteWait.Quantile(0.99)),
             },
         };
 
@@ -49,6 +57,7 @@ public sealed record RunRows(
             {
                 Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
                 TimeS = hs.TimeNs / NsPerS, Guest = "host", FreeBytes = hs.FreeBytes, SwapUsedBytes = hs.SwapUsedBytes, SwapCacheBytes = hs.SwapCacheBytes,
+                SwapQueuedReads = hs.SwapQueuedReads, SwapQueuedWrites = hs.SwapQueuedWrites, WritebackBytes = hs.WritebackBytes,
             });
             foreach (var gs in guestSamples[hs.TimeNs].OrderBy(s => s.Guest))
                 series.Add(new TimeseriesRow

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Batch;
 using HvSim.Model.Results;
@@ -56,9 +55,37 @@ public static class ScenarioRunWriter
             ["seed"] = r.Seed,
             ["config"] = Manifest.Config(r.Config),
         }).ToArray());
-        manifest["wall_time_s"] = double.Parse(wall.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         Manifest.Write(Path.Combine(dir, ResultsTables.Manifest), manifest);
+        // Wall-clock time is the one thing a rerun changes: it lives in timing.json alone, so every other file is byte-identical (F43).
+        Manifest.Write(Path.Combine(dir, BatchFolder.TimingFile), new JsonObject { ["wall_s"] = Math.Round(wall.TotalSeconds, 3) });
+        RemoveStale(dir, swept, scenario.Settings.Outputs);
     }
+
+    /// <summary>Tables this run writes when its outputs name them (a table not named is not written).</summary>
+    private static readonly (string Output, string File)[] Tables =
+    [
+        ("summary", ResultsTables.Summary), ("host", ResultsTables.Host),
+        ("timeseries", ResultsTables.Timeseries), ("fault_latency", ResultsTables.FaultLatency),
+    ];
+
+    /// <summary>
+    /// A run replaces the folder's results as a whole (F27): tables an earlier run wrote and this one did not, and the
+    /// earlier report (stats.csv, report.html, plots), go, so `hvsim plot` never mixes two runs. The report is rebuilt
+    /// from the new tables afterwards. Only files the tools write are touched.
+    /// </summary>
+    private static void RemoveStale(string dir, bool swept, IReadOnlyCollection<string> outputs)
+    {
+        var stale = Tables.Where(t => !outputs.Contains(t.Output)).Select(t => t.File).ToList();
+        if (!swept) stale.Add(RunsTable);
+        stale.AddRange(ReportFiles);
+        foreach (var file in stale.Select(f => Path.Combine(dir, f)).Where(File.Exists)) File.Delete(file);
+        foreach (var plot in Directory.EnumerateFiles(dir, "*.png").Concat(Directory.EnumerateFiles(dir, "*.svg")).ToList()) File.Delete(plot);
+        var plots = Path.Combine(dir, "plots");
+        if (Directory.Exists(plots)) Directory.Delete(plots, recursive: true);
+    }
+
+    /// <summary>What the report of a results folder consists of besides its plots (NAME.png and NAME.svg).</summary>
+    private static readonly string[] ReportFiles = [HvSim.Analysis.Statistics.StatsTable.FileName, HvSim.Analysis.Report.HtmlReport.FileName];
 
     private static JsonObject Parameters(ScenarioPoint p) =>
         new(p.Assignments.Select(a => KeyValuePair.Create(a.Path, (JsonNode?)a.Canonical)));

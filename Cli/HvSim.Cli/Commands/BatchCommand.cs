@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HvSim.Analysis.Batch;
+using HvSim.Analysis.Results;
 using HvSim.Model;
 using HvSim.Scenarios.Language;
 using Spectre.Console;
@@ -62,6 +63,14 @@ internal static class BatchCommand
             CliScenarios.WriteReport(options.OutDir);
         }
         else if (o.Failed.Count == 0) Console.WriteLine($"This shard is done; combine the shard folders with: hvsim merge DIR... --out DIR");
+        if (o.Failed.Count > 0)
+        {
+            // F42: say what is missing and how to finish, so nobody mistakes runs/ for the whole batch.
+            string tables = string.Join(", ", new[] { BatchFolder.RunsTable, ResultsTables.Summary, ResultsTables.Host, ResultsTables.Timeseries, ResultsTables.FaultLatency, BatchFolder.TimingTable });
+            Console.Error.WriteLine($"hvsim batch: not written: {tables} and the report (they need every run). " +
+                $"The {o.Skipped + o.Ran} finished run(s) are kept in {Path.Combine(options.OutDir, "runs")}/. " +
+                $"Fix the cause and resume with the same command and --out {options.OutDir}: finished runs are skipped, only the failed ones run again.");
+        }
         return o.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 

@@ -65,12 +65,16 @@ internal static class RunCommand
 
     private static void PrintSummary(Scenario scenario, IReadOnlyList<PlannedRun> runs, IReadOnlyList<RunResult> results)
     {
-        var table = new Table().Title($"[bold]{Markup.Escape(scenario.Name)}[/]").RoundedBorder();
+        // Fits 80 columns: a simple border, no `rep` column for a single replication, numbers never wrap (F45).
+        var table = new Table().Title($"[bold]{Markup.Escape(scenario.Name)}[/]").SimpleBorder();
         bool swept = scenario.SweepPaths.Count > 0;
+        bool replicated = scenario.Settings.Replications > 1;
         if (swept) table.AddColumn("point");
-        table.AddColumns("platform", "rep", "guest", "admitted");
-        foreach (var c in new[] { "accesses", "HDSI", "major", "swap-ins", "p99 µs", "stall" })
-            table.AddColumn(new TableColumn(c).RightAligned());
+        table.AddColumn("platform");
+        if (replicated) table.AddColumn(new TableColumn("rep").RightAligned().NoWrap());
+        table.AddColumns("guest", "admitted");
+        foreach (var c in new[] { "accesses", "HDSI", "major", "swap-ins", "p99 ms", "stall" })
+            table.AddColumn(new TableColumn(c).RightAligned().NoWrap());
         int rows = 0;
         for (int i = 0; i < runs.Count; i++)
             foreach (var g in results[i].Guests)
@@ -78,21 +82,30 @@ internal static class RunCommand
                 if (++rows > MaxRows) continue;
                 var cells = new List<string>();
                 if (swept) cells.Add(Markup.Escape(runs[i].Point.Key));
-                var p99 = g.FaultLatency.Quantile(0.99) / 1000;
-                cells.AddRange(
-                [
-                    ScenarioKeys.PlatformName(runs[i].Platform), runs[i].Replication.ToString(CultureInfo.InvariantCulture), Markup.Escape(g.Guest),
-                    g.Admitted ? "[green]yes[/]" : "[red]no[/]",
-                    N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults), N(g.SwapIns),
-                    double.IsNaN(p99) ? "-" : p99.ToString("0.0", CultureInfo.InvariantCulture),
-                    g.StallFraction.ToString("P1", CultureInfo.InvariantCulture),
-                ]);
+                cells.Add(ScenarioKeys.PlatformName(runs[i].Platform));
+                if (replicated) cells.Add(runs[i].Replication.ToString(CultureInfo.InvariantCulture));
+                cells.Add(Markup.Escape(g.Guest));
+                cells.Add(g.Admitted ? "[green]yes[/]" : "[red]no[/]");
+                cells.AddRange([N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults), N(g.SwapIns)]);
+                // A refused guest never ran: no latency and no stall to show (F36).
+                var p99 = g.FaultLatency.Quantile(0.99) / 1e6;
+                cells.Add(g.Admitted && !double.IsNaN(p99) ? Significant3(p99) : "-");
+                cells.Add(g.Admitted ? g.StallFraction.ToString("0.0%", CultureInfo.InvariantCulture) : "-");
                 table.AddRow(cells.ToArray());
             }
+        foreach (var column in table.Columns) column.Padding(1, 0, 0, 0); // one space between columns, not two
         AnsiConsole.Write(table);
         if (rows > MaxRows) AnsiConsole.MarkupLine($"[grey]... {rows - MaxRows} more rows in summary.csv[/]");
         foreach (var g in results.SelectMany(r => r.Guests).Where(g => !g.Admitted).DistinctBy(g => g.Guest).Take(8))
             AnsiConsole.MarkupLine($"[red]refused[/] {Markup.Escape(g.Guest)}: [grey]{Markup.Escape(g.RefusalReason ?? "")}[/]");
+    }
+
+    /// <summary>Three significant digits without an exponent (0.0123, 1.23, 123, 12346).</summary>
+    internal static string Significant3(double v)
+    {
+        if (v == 0) return "0";
+        int decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15);
+        return Math.Round(v, decimals).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

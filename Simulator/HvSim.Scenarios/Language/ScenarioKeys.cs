@@ -109,7 +109,7 @@ public static class ScenarioKeys
                 Doc = "vm.min_free_kbytes; auto = the 3.x default sqrt(16 * lowmem_kB) clamped to [128, 65536]. Watermarks: min = this, low = 5/4 min, high = 3/2 min.",
                 Apply = (h, v) => h with { MinFreeKbytes = (long?)v },
             },
-            Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 100),
+            Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness. Accepted but has no effect: the model has no page cache, so reclaim always takes anonymous (guest) pages; `hvsim validate` warns when it is set.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 100),
             Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU) or one of the comparison policies.",
                 Enum.GetValues<ReclaimPolicyKind>().Select(PolicyName).ToArray(), PolicyName(HostDefaults.Policy),
                 (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
