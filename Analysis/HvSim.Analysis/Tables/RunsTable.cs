@@ -14,7 +14,7 @@ public sealed class RunsTable
         "run_id", "scenario", "platform", "replication", "seed", "status", "error", "dir", "folder", "path",
         "wall_s", "wall_time_s", "point", "point_index", "started", "finished",
         // Settings `hvsim batch` lists for every run; they vary only as a consequence of the swept parameters.
-        "host_memory_bytes", "host_page_size_bytes", "swap_device", "aging", "guests", "guest_memory_bytes", "duration_s",
+        "host_memory_bytes", "host_page_size_bytes", "swap_device", "aging", "guests", "guest_memory_bytes", "total_guest_memory_bytes", "duration_s",
     };
 
     private readonly Dictionary<string, SweepPoint> _points;
