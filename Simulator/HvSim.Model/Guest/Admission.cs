@@ -31,8 +31,8 @@ public static class Admission
                 pinned += need;
                 continue;
             }
-            reasons[i] = $"PPC970 pins all guest memory: needs {Mib(need * page)} MiB (memory + {Mib(rma * page)} MiB RMA, counted on top " +
-                "of guest memory: a conservative simplification, the kernel backs the guest's first RMA-size of memory with a boot-time RMA pool) but only " +
+            reasons[i] = $"PPC970 pins all guest memory: needs {Mib(need * page)} MiB (memory + {Mib(rma * page)} MiB RMA, counted on top of guest " +
+                "memory: see Simplifications in docs/architecture.md) but only " +
                 $"{Mib((available - pinned) * page)} MiB remain (host {Mib(config.Host.MemoryBytes)} MiB - reserved " +
                 $"{Mib(config.Host.ReservedBytes)} MiB - {Mib(pinned * page)} MiB pinned by earlier guests)";
         }

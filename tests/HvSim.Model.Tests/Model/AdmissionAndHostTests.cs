@@ -51,7 +51,7 @@ public class AdmissionAndHostTests
         Assert.Equal(24 * ModelKit.Mib, r.Guests[2].GuestMemoryBytes);
         Assert.Equal(0, r.Guests[2].Accesses);
         // The message states the numbers and that charging the RMA on top of guest memory is a conservative choice (F24).
-        Assert.Contains("needs 28 MiB (memory + 4 MiB RMA, counted on top of guest memory: a conservative simplification", r.Guests[2].RefusalReason);
+        Assert.Contains("needs 28 MiB (memory + 4 MiB RMA, counted on top of guest memory", r.Guests[2].RefusalReason);
         Assert.Contains("only 0 MiB remain", r.Guests[2].RefusalReason);
     }
 
