@@ -54,6 +54,65 @@ public class RngStreamTests
     }
 
     [Fact]
+    public void ZigguratTablesMatchMarsagliaAndTsang()
+    {
+        // Their paper gives R = 7.69711747013104972 and V = 0.0039496598225815571993 for 256 layers of e^-x.
+        Assert.Equal(7.69711747013104972, ExponentialZiggurat.R, 1e-12);
+        Assert.Equal(0.0039496598225815571993, ExponentialZiggurat.V, 1e-15);
+        var x = ExponentialZiggurat.X;
+        var f = ExponentialZiggurat.F;
+        // Every rectangle above the base has the base's area, and the stack ends exactly at e^0.
+        for (int i = 1; i < ExponentialZiggurat.Layers; i++)
+            Assert.Equal(ExponentialZiggurat.V, x[i] * (f[i + 1] - f[i]), 1e-14);
+        Assert.Equal(1.0, f[ExponentialZiggurat.Layers]);
+    }
+
+    [Fact]
+    public void NextExponentialFillsEveryZigguratLayerAsExpOneDoes()
+    {
+        // Chi-square over quarters of the strips between the layers' edges (where a wrong table or a wrong
+        // acceptance test would show, also within a strip), each quarter's probability e^-a - e^-b, plus the tail
+        // beyond R.
+        var rng = new Simulation(9).Rng("exp-layers");
+        var layerEdges = ExponentialZiggurat.X.Skip(1).Reverse().ToArray();   // 0, ..., R ascending
+        var edges = new List<double>();
+        for (int k = 0; k + 1 < layerEdges.Length; k++)
+            for (int q = 0; q < 4; q++) edges.Add(layerEdges[k] + q * (layerEdges[k + 1] - layerEdges[k]) / 4);
+        edges.Add(layerEdges[^1]);
+        var lower = edges.ToArray();
+        int bins = lower.Length;   // the last bin is the tail
+        var counts = new long[bins];
+        const int n = 4_000_000;
+        for (int i = 0; i < n; i++)
+        {
+            int k = Array.BinarySearch(lower, rng.NextExponential(1));
+            counts[k >= 0 ? k : ~k - 1]++;
+        }
+        double chi2 = 0;
+        for (int k = 0; k < bins; k++)
+        {
+            double expected = n * (Math.Exp(-lower[k]) - (k + 1 < bins ? Math.Exp(-lower[k + 1]) : 0));
+            chi2 += (counts[k] - expected) * (counts[k] - expected) / expected;
+        }
+        double critical = MathNet.Numerics.Distributions.ChiSquared.InvCDF(bins - 1, 0.9999);
+        Assert.True(chi2 < critical, $"chi2 {chi2} >= {critical}");
+    }
+
+    [Theory]
+    [InlineData(7.69711747013104972)]   // R: the base layer's tail starts here
+    [InlineData(10.0)]                 // beyond R + 1: the tail's own tail (a second pass through it)
+    public void NextExponentialTailHasTheRightMass(double beyond)
+    {
+        var rng = new Simulation(10).Rng("exp-tail");
+        const int n = 20_000_000;
+        long over = 0;
+        for (int i = 0; i < n; i++)
+            if (rng.NextExponential(1) > beyond) over++;
+        double p = Math.Exp(-beyond), expected = p * n, sd = Math.Sqrt(n * p * (1 - p));
+        Assert.InRange(over, expected - 5 * sd - 1, expected + 5 * sd + 1);
+    }
+
+    [Fact]
     public void NextBoundedIsUniformOverItsRange()
     {
         var rng = new Simulation(8).Rng("bounded");
