@@ -26,7 +26,8 @@ internal sealed class RadixQueue
     private const int DigitBits = 4;
     private const int Digits = 1 << DigitBits;
     private const int Buckets = 1 + 64 / DigitBits * Digits;   // bucket 0, then (level, digit)
-    private const int SortBelow = 16;   // buckets this small go to bucket 0 sorted, in one step
+    private const int SortBelow = 128;   // buckets this small go to bucket 0 sorted, in one step
+    private const int InsertionSortBelow = 8;   // ...by a plain insertion sort when smaller still
     private const int TradeAbove = 256;    // smaller bucket arrays are each bucket's own (at most 1 MB in all)
 
     private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
@@ -164,17 +165,7 @@ internal sealed class RadixQueue
             // spread over lower levels first. The reference key becomes its largest key: the other buckets are
             // still placed correctly against it, as it agrees with the old reference above this bucket's level.
             while (buckets.Length < n) Grow(0, b);
-            for (int i = 0; i < n; i++)
-            {
-                EventEntry x = src[i];
-                int j = i;
-                while (j > 0 && buckets[j - 1].Key > x.Key)
-                {
-                    buckets[j] = buckets[j - 1];
-                    j--;
-                }
-                buckets[j] = x;
-            }
+            SortSmall(src, n, (b - 1) >> DigitBits, buckets);
             counts = n;
             _last = buckets[n - 1].Key;
             return;
@@ -198,6 +189,51 @@ internal sealed class RadixQueue
             ref long m = ref Unsafe.Add(ref mins, d);
             if (key < m) m = key;
             Unsafe.Add(ref nonEmpty, (d - 1) >> 6) |= 1UL << (d - 1);
+        }
+    }
+
+    /// <summary>
+    /// Stable sort of a small bucket of level <paramref name="level"/> into <paramref name="dst"/>: its keys agree
+    /// above that level, so a counting sort on the digit below it leaves runs of a few entries, which an
+    /// insertion pass then finishes almost without moving anything (an insertion sort of the whole bucket would
+    /// shift a quarter of it per entry).
+    /// </summary>
+    private static void SortSmall(EventEntry[] src, int n, int level, EventEntry[] dst)
+    {
+        if (level == 0 || n == 1)
+        {
+            // Level 0: same digits down to the last one, so every key is equal and the order is already FIFO.
+            src.AsSpan(0, n).CopyTo(dst);
+            return;
+        }
+        if (n <= InsertionSortBelow)
+        {
+            src.AsSpan(0, n).CopyTo(dst);
+            InsertionSort(dst, n);
+            return;
+        }
+        int shift = (level - 1) * DigitBits;
+        Span<int> start = stackalloc int[Digits + 1];
+        start.Clear();
+        for (int i = 0; i < n; i++) start[1 + (int)((ulong)src[i].Key >> shift & (Digits - 1))]++;
+        for (int d = 1; d < Digits; d++) start[d] += start[d - 1];
+        for (int i = 0; i < n; i++) dst[start[(int)((ulong)src[i].Key >> shift & (Digits - 1))]++] = src[i];
+        InsertionSort(dst, n);
+    }
+
+    /// <summary>Stable: an entry moves only past entries with larger keys.</summary>
+    private static void InsertionSort(EventEntry[] dst, int n)
+    {
+        for (int i = 1; i < n; i++)
+        {
+            EventEntry x = dst[i];
+            int j = i;
+            while (j > 0 && dst[j - 1].Key > x.Key)
+            {
+                dst[j] = dst[j - 1];
+                j--;
+            }
+            dst[j] = x;
         }
     }
 
