@@ -28,11 +28,13 @@ internal sealed class RadixQueue
     private const int Buckets = 1 + 64 / DigitBits * Digits;   // bucket 0, then (level, digit)
     private const int SortBelow = 128;   // buckets this small go to bucket 0 sorted, in one step
     private const int InsertionSortBelow = 8;   // ...by a plain insertion sort when smaller still
+    private const int MaxSortBits = 8;   // widest digit of the counting sort of a small bucket
     private const int TradeAbove = 256;    // smaller bucket arrays are each bucket's own (at most 1 MB in all)
 
     private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
     private readonly int[] _counts = new int[Buckets];
     private readonly long[] _mins = new long[Buckets];   // minimum key in each bucket 1.., kept at push
+    private readonly int[] _sortStarts = new int[(1 << MaxSortBits) + 1];
     private readonly ulong[] _nonEmpty = new ulong[(Buckets - 1) / 64];   // bit b-1 set when bucket b is non-empty
     private int _head;              // next entry of bucket 0
     private long _last;             // key that the buckets are relative to
@@ -194,11 +196,11 @@ internal sealed class RadixQueue
 
     /// <summary>
     /// Stable sort of a small bucket of level <paramref name="level"/> into <paramref name="dst"/>: its keys agree
-    /// above that level, so a counting sort on the digit below it leaves runs of a few entries, which an
+    /// above that level, so a counting sort on the bits below it leaves runs of about one entry, which an
     /// insertion pass then finishes almost without moving anything (an insertion sort of the whole bucket would
     /// shift a quarter of it per entry).
     /// </summary>
-    private static void SortSmall(EventEntry[] src, int n, int level, EventEntry[] dst)
+    private void SortSmall(EventEntry[] src, int n, int level, EventEntry[] dst)
     {
         if (level == 0 || n == 1)
         {
@@ -212,12 +214,16 @@ internal sealed class RadixQueue
             InsertionSort(dst, n);
             return;
         }
-        int shift = (level - 1) * DigitBits;
-        Span<int> start = stackalloc int[Digits + 1];
+        // About two counters per entry leave runs of less than one entry on average; the bits come from just
+        // below the level's own digit (keys agree above it).
+        int bits = Math.Min(Math.Min(BitOperations.Log2((uint)n) + 2, MaxSortBits), level * DigitBits);
+        int shift = level * DigitBits - bits;
+        ulong mask = (1UL << bits) - 1;
+        Span<int> start = _sortStarts.AsSpan(0, (1 << bits) + 1);
         start.Clear();
-        for (int i = 0; i < n; i++) start[1 + (int)((ulong)src[i].Key >> shift & (Digits - 1))]++;
-        for (int d = 1; d < Digits; d++) start[d] += start[d - 1];
-        for (int i = 0; i < n; i++) dst[start[(int)((ulong)src[i].Key >> shift & (Digits - 1))]++] = src[i];
+        for (int i = 0; i < n; i++) start[1 + (int)((ulong)src[i].Key >> shift & mask)]++;
+        for (int d = 1; d < start.Length - 1; d++) start[d] += start[d - 1];
+        for (int i = 0; i < n; i++) dst[start[(int)((ulong)src[i].Key >> shift & mask)]++] = src[i];
         InsertionSort(dst, n);
     }
 
