@@ -10,7 +10,10 @@ public class CapacityPlannerTests
 {
     private const long MiB = 1L << 20;
 
-    /// <summary>PPC970 admission by hand: guests are pinned, so n fit while n × (guest + RMA) ≤ host − reserved.</summary>
+    /// <summary>
+    /// PPC970 admission by hand (kernel-model.md §2.9): the boot-time pool holds one RMA per guest, and each guest pins
+    /// its memory beyond its RMA, so n fit while n × RMA + n × (guest − RMA) ≤ host − reserved.
+    /// </summary>
     private sealed class PinnedAdmission(long hostBytes, long reservedBytes, long rmaBytes, long guestBytes) : IPlanEvaluator
     {
         public int Calls;
@@ -19,7 +22,7 @@ public class CapacityPlannerTests
         {
             Calls++;
             long host = point.HostMemoryBytes ?? hostBytes;
-            bool fits = point.Guests * (guestBytes + rmaBytes) <= host - reservedBytes;
+            bool fits = point.Guests * rmaBytes + point.Guests * (guestBytes - rmaBytes) <= host - reservedBytes;
             return new ProbeMetrics(fits, 0, 0.001, 0); // pinned guests never HDSI-fault
         }
     }
@@ -40,10 +43,10 @@ public class CapacityPlannerTests
     private static Slo P99AtMost(double limit) => new([new SloLimit(SloMetric.P99FaultLatencyUs, limit)]);
 
     [Theory]
-    [InlineData(8192, 1024, 7)]   // (8192 − 512) / (1024 + 64) = 7.06
-    [InlineData(6144, 1024, 5)]   // (6144 − 512) / 1088 = 5.18
-    [InlineData(65536, 2048, 30)] // (65536 − 512) / 2112 = 30.79
-    [InlineData(1024, 1024, 0)]   // 1024 − 512 < 1088: not even one guest
+    [InlineData(8192, 1024, 7)]   // (8192 − 512) / 1024 = 7.5
+    [InlineData(6144, 1024, 5)]   // (6144 − 512) / 1024 = 5.5
+    [InlineData(65536, 2048, 31)] // (65536 − 512) / 2048 = 31.75
+    [InlineData(1024, 1024, 0)]   // 1024 − 512 < 1024: not even one guest
     public void Ppc970FindsTheCountThatFitsInPinnedMemory(long hostMiB, long guestMiB, int expected)
     {
         var eval = new PinnedAdmission(hostMiB * MiB, 512 * MiB, 64 * MiB, guestMiB * MiB);
@@ -58,10 +61,10 @@ public class CapacityPlannerTests
     [Fact]
     public void SmallestHostMemoryForSevenPinnedGuests()
     {
-        // 512 MiB reserved + 7 × (1024 + 64) MiB = 8128 MiB, a multiple of the 64 MiB step.
+        // 512 MiB reserved + 7 × 64 MiB of RMA pool + 7 × (1024 − 64) MiB pinned = 7680 MiB, a multiple of the 64 MiB step.
         var eval = new PinnedAdmission(0, 512 * MiB, 64 * MiB, 1024 * MiB);
         var planner = new CapacityPlanner(eval, P99AtMost(1000), replications: 2, maxGuests: 16);
-        Assert.Equal(8128 * MiB, planner.FindMinHostMemory(Platform.Ppc970, 7, 1024 * MiB, 65536 * MiB, 64 * MiB));
+        Assert.Equal(7680 * MiB, planner.FindMinHostMemory(Platform.Ppc970, 7, 1024 * MiB, 65536 * MiB, 64 * MiB));
         Assert.Null(planner.FindMinHostMemory(Platform.Ppc970, 7, 1024 * MiB, 4096 * MiB, 64 * MiB));
     }
 

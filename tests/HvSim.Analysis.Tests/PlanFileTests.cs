@@ -107,8 +107,8 @@ public class PlanFileTests
     [Fact]
     public void Ppc970PlanWithTheRealModelFindsThePinnedFit()
     {
-        // Host 4 GiB − 512 MiB reserved = 3584 MiB; each pinned guest needs 512 MiB + 64 MiB RMA = 576 MiB:
-        // 6 guests need 3456 MiB and fit, 7 need 4032 MiB and do not.
+        // Host 4 GiB − 512 MiB reserved = 3584 MiB. n guests boot a pool of n 64 MiB RMAs and each pins its other
+        // 448 MiB, so n guests take n × 512 MiB: 7 take 3584 MiB and fit exactly, 8 take 4096 MiB and do not.
         var dir = Folder("""
             scenario: scenario.yaml
             slo:
@@ -121,8 +121,8 @@ public class PlanFileTests
         var output = Path.Combine(dir, "out");
         var result = PlanRunner.Run(spec, output);
         var plan = result.Platforms.Single();
-        Assert.Equal(6, plan.MaxGuests);
-        Assert.Equal(7, plan.FirstFailing!.Point.Guests);
+        Assert.Equal(7, plan.MaxGuests);
+        Assert.Equal(8, plan.FirstFailing!.Point.Guests);
         Assert.False(plan.FirstFailing.AllAdmitted);
         Assert.True(File.Exists(Path.Combine(output, "plan.csv")));
         Assert.Contains("Capacity plan", File.ReadAllText(Path.Combine(output, "report.html")));

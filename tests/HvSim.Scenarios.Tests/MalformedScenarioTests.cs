@@ -115,6 +115,32 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void Ppc970RmaPoolLargerThanTheHostIsRefusedWithItsArithmetic()
+    {
+        const string text = """
+            platform: ppc970
+            host:
+              memory: 1GiB
+              rma: 128MiB
+              rma_count: 5
+            guests:
+              memory: 256MiB
+              workload: {kind: uniform}
+            """;
+        using var dir = new TempDir();
+        var file = dir.File("rma.yaml", text);
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        // 5 x 128 MiB = 640 MiB of pool against 1 GiB - 512 MiB reserved.
+        Assert.Contains($"{file}:5:14: error: the PPC970 RMA pool of 5 x 128MiB = 640MiB does not fit in the 512MiB of host memory left after reserved", err);
+        Assert.Contains("rma_count x rma <= 512MiB", err);
+        Assert.Contains("1 problem found.", err);
+        // The same host runs POWER7 guests, which need no RMA.
+        var (ok, _, _) = Cli.Run("validate", dir.File("p7.yaml", text.Replace("platform: ppc970", "platform: power7")));
+        Assert.Equal(0, ok);
+    }
+
+    [Fact]
     public void ConsistencyProblemsAreReportedInTheSamePassAsValueProblems()
     {
         // A missing trace file (a value problem) used to hide the four consistency problems until it was fixed.

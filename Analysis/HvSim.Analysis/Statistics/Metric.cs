@@ -3,7 +3,7 @@ namespace HvSim.Analysis.Statistics;
 /// <summary>A named quantity computed per run (and per guest where it makes sense); stats.csv has one row per metric.</summary>
 public sealed record Metric(string Name, string Unit, string Description)
 {
-    public static readonly Metric AdmittedGuests = new("admitted_guests", "guests", "guests that started (PPC970 refuses a guest whose pinned memory and RMA do not fit)");
+    public static readonly Metric AdmittedGuests = new("admitted_guests", "guests", "guests that started (PPC970 refuses a guest whose pinned memory does not fit or that finds no RMA free)");
     public static readonly Metric RefusedGuests = new("refused_guests", "guests", "guests refused at start");
     public static readonly Metric Slowdown = new("slowdown", "fraction", "stall fraction: vCPU time stalled in exits, faults, I/O and reclaim / vCPU time (mean over admitted guests for the run)");
     public static readonly Metric SlowdownMax = new("slowdown_max", "fraction", "largest stall fraction of any admitted guest");
@@ -22,7 +22,7 @@ public sealed record Metric(string Name, string Unit, string Description)
     public static readonly Metric PagesSwappedOut = new("pages_swapped_out", "pages", "pages written to swap");
     public static readonly Metric PagesSwappedIn = new("pages_swapped_in", "pages", "pages read back from swap");
     public static readonly Metric PagesReclaimed = new("pages_reclaimed", "pages", "guest pages freed by host reclaim");
-    public static readonly Metric PinnedPages = new("pinned_pages", "pages", "guest pages pinned (PPC970)");
+    public static readonly Metric PinnedPages = new("pinned_pages", "pages", "guest pages pinned by get_user_pages (PPC970; the pages its RMA backs are not counted)");
     public static readonly Metric KswapdWakeups = new("kswapd_wakeups", "count", "times kswapd was woken (free memory below the low watermark)");
     public static readonly Metric DirectReclaims = new("direct_reclaims", "count", "allocations that reclaimed themselves (free memory below the min watermark)");
     public static readonly Metric PagesScanned = new("pages_scanned", "pages", "pages scanned by reclaim");

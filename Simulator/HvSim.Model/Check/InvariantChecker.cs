@@ -84,7 +84,7 @@ public sealed class InvariantChecker
             }
             if (never + resident + swapCache + swapped != vm.HostPageCount)
                 Fail($"{vm.Config.Name}: page states sum to {never + resident + swapCache + swapped}, not {vm.HostPageCount}");
-            inRam += resident + swapCache;
+            inRam += resident + swapCache - vm.RmaPages;   // RMA pages are the pool's, counted in RmaPages
             for (int i = 0; i < hpt.Count; i++)
             {
                 ref var h = ref hpt.Entries[i];
@@ -132,7 +132,12 @@ public sealed class InvariantChecker
             Fail($"{vm.Config.Name}: host page {p} is {page.State} without a swap slot");
         if (page.SwapSlot >= 0 && _host.SwapCache.OwnerOf(page.SwapSlot) != p)
             Fail($"{vm.Config.Name}: swap slot {page.SwapSlot} of host page {p} is owned by {_host.SwapCache.OwnerOf(page.SwapSlot)}");
-        bool onLru = page.InRam && !page.Has(HostPageFlags.Locked)
+        bool rma = vm.IsRmaPage(p);
+        if (page.Has(HostPageFlags.Rma) != rma)
+            Fail($"{vm.Config.Name}: host page {p} is {(rma ? "inside" : "outside")} the guest's RMA but its flags say {page.Flags}");
+        if (rma && (page.State != HostPageState.Resident || !page.Has(HostPageFlags.Pinned)))
+            Fail($"{vm.Config.Name}: RMA page {p} is {page.State}, {page.Flags}: it must stay resident and pinned");
+        bool onLru = page.InRam && !rma && !page.Has(HostPageFlags.Locked)
             && !(page.State == HostPageState.SwapCache && page.Has(HostPageFlags.Writeback));
         if (_host.Policy.Contains(p) != onLru)
             Fail($"{vm.Config.Name}: host page {p} ({page.State}, {page.Flags}) is {(onLru ? "missing from" : "wrongly on")} the LRU");

@@ -14,8 +14,10 @@ public sealed record HostConfig
     /// <summary>SWAP_CLUSTER_MAX.</summary>
     public int ReclaimBatchPages { get; init; } = 32;
     public SwapDeviceConfig Swap { get; init; } = SwapDeviceConfig.Ssd;
-    /// <summary>PPC970 real-mode area reserved contiguously per guest at start.</summary>
+    /// <summary>kvm_rma_size: each PPC970 real-mode area; it backs the first RMA-size of a guest's memory. 0 = none needed.</summary>
     public long RmaBytes { get; init; } = 64L << 20;
+    /// <summary>kvm_rma_count: RMAs preallocated at host boot (PPC970); null = one per guest of the scenario.</summary>
+    public int? RmaCount { get; init; }
 }
 
 public sealed record SwapDeviceConfig

@@ -1,17 +1,14 @@
 using HvSim.Model.Config;
+using HvSim.Model.Hv;
 
 namespace HvSim.Model.Guest;
 
 /// <summary>
-/// Which guests can start. POWER7 guests are pageable, so all are admitted. PPC970 pins every guest page plus a
-/// contiguous RMA (kernel-model.md §2.9), so a guest whose memory + RMA does not fit in host memory minus the reserve
-/// minus what earlier guests pin is refused, never shrunk.
+/// Which guests can start. POWER7 guests are pageable, so all are admitted. A PPC970 guest needs an RMA from the
+/// boot-time pool and must pin the rest of its memory (kernel-model.md §2.9): a guest that finds the pool empty, or
+/// whose memory beyond its RMA does not fit in host memory minus the reserve, the pool and what earlier guests pin,
+/// is refused, never shrunk.
 /// </summary>
-/// <remarks>
-/// Conservative on purpose (docs/architecture.md, Simplifications): in the kernel the RMA comes from a pool reserved
-/// at host boot and backs the guest's first RMA-size of real memory, so a guest pins only its memory; here each guest
-/// is charged its memory plus one RMA, up to one guest fewer at the edge.
-/// </remarks>
 public static class Admission
 {
     /// <summary>Per guest in config order: null when admitted, else the refusal reason.</summary>
@@ -19,22 +16,34 @@ public static class Admission
     {
         var reasons = new string?[config.Guests.Count];
         if (config.Platform.UsesMmuNotifiers()) return reasons;
-        long page = config.Host.PageSizeBytes;
-        long available = config.Host.MemoryBytes / page - (config.Host.ReservedBytes + page - 1) / page;
-        long rma = (config.Host.RmaBytes + page - 1) / page;
+        var host = config.Host;
+        long page = host.PageSizeBytes;
+        var rma = RmaPool.For(config);
+        long available = host.MemoryBytes / page - (host.ReservedBytes + page - 1) / page - rma.TotalPages;
         long pinned = 0;
+        int rmasTaken = 0;
         for (int i = 0; i < config.Guests.Count; i++)
         {
-            long need = config.Guests[i].MemoryBytes / page + rma;
+            long pages = config.Guests[i].MemoryBytes / page;
+            long backed = rma.BackedPages(pages);
+            long need = pages - backed;
+            if (rma.Required && rmasTaken == rma.Count)
+            {
+                reasons[i] = $"PPC970 runs guest real mode in an RMA, and all {rma.Count} RMAs of the host's boot-time pool " +
+                    "(host.rma_count) are taken by earlier guests";
+                continue;
+            }
             if (pinned + need <= available)
             {
                 pinned += need;
+                rmasTaken++;
                 continue;
             }
-            reasons[i] = $"PPC970 pins all guest memory: needs {Mib(need * page)} MiB (memory + {Mib(rma * page)} MiB RMA, counted on top of guest " +
-                "memory: see Simplifications in docs/architecture.md) but only " +
-                $"{Mib((available - pinned) * page)} MiB remain (host {Mib(config.Host.MemoryBytes)} MiB - reserved " +
-                $"{Mib(config.Host.ReservedBytes)} MiB - {Mib(pinned * page)} MiB pinned by earlier guests)";
+            string besides = backed > 0 ? $" besides the {Mib(backed * page)} MiB its RMA backs" : "";
+            string pool = rma.Required ? $" - RMA pool {Mib(rma.TotalPages * page)} MiB ({rma.Count} x {Mib(rma.PagesEach * page)} MiB)" : "";
+            reasons[i] = $"PPC970 pins all guest memory: needs {Mib(need * page)} MiB{besides}, but only " +
+                $"{Mib(Math.Max(0, available - pinned) * page)} MiB remain (host {Mib(host.MemoryBytes)} MiB - reserved " +
+                $"{Mib(host.ReservedBytes)} MiB{pool} - {Mib(pinned * page)} MiB pinned by earlier guests)";
         }
         return reasons;
     }

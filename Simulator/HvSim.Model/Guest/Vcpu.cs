@@ -149,7 +149,7 @@ public sealed class Vcpu
                     // §2.2: the hardware sets R, and C on a store; no host involvement.
                     h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
                     if (_firstAttempt) _counters.HpteHits++;
-                    if (_host.ObservesAccesses) _host.Policy.Hit(_vm.HostPageOf(gp));
+                    if (_host.ObservesAccesses && !_vm.IsRmaPage(_vm.HostPageOf(gp))) _host.Policy.Hit(_vm.HostPageOf(gp)); // RMA pages are on no LRU
                     _pending = false;
                     Clock += accessNs;
                     if (MustYield) yield return Sleep();

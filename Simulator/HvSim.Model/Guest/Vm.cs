@@ -33,6 +33,13 @@ public sealed class Vm
         Counters = new GuestResult { Guest = config.Name, Admitted = true, GuestMemoryBytes = config.MemoryBytes };
         Notifier = new MmuNotifier(this, pages, sim.Aging);
         for (int p = hostBase; p < hostBase + HostPageCount; p++) pages[p].Guest = (byte)index;
+        // §2.9: the RMA's pfns go straight into slot_phys, so the memslot's first pages are there from the start.
+        RmaPages = (int)RmaPool.For(sim).BackedPages(HostPageCount);
+        for (int p = hostBase; p < hostBase + RmaPages; p++)
+        {
+            pages[p].State = HostPageState.Resident;
+            pages[p].Flags = HostPageFlags.Rma | HostPageFlags.Pinned | HostPageFlags.Writable;
+        }
     }
 
     /// <summary>Position among admitted guests (the owner id in host pages).</summary>
@@ -49,11 +56,16 @@ public sealed class Vm
     /// <summary>First host page id of this guest's memslot.</summary>
     public int HostBase { get; }
     public int HostPageCount { get; }
+    /// <summary>PPC970: host pages at the start of the memslot that the guest's RMA backs (taken from the boot-time pool).</summary>
+    public int RmaPages { get; }
     public Hpt Hpt { get; }
     /// <summary>The guest kernel's record of which HPT slot holds each guest page's translation (-1: none).</summary>
     public int[] HpteOf { get; }
     public MmuNotifier Notifier { get; }
     public GuestResult Counters { get; }
+
+    /// <summary>PPC970: the page is backed by the guest's RMA (the first <see cref="RmaPages"/> of the memslot).</summary>
+    public bool IsRmaPage(int hostPage) => hostPage < HostBase + RmaPages;
 
     /// <summary>gfn -> host page: the memslot's hva arithmetic at host-page granularity.</summary>
     public int HostPageOf(int guestPage) => HostBase + (guestPage >> _guestPagesPerHostPageShift);

@@ -1,6 +1,7 @@
 using HvSim.Engine;
 using HvSim.Model.Config;
 using HvSim.Model.Guest;
+using HvSim.Model.Hv;
 using HvSim.Model.Replacement;
 using HvSim.Model.Results;
 
@@ -44,8 +45,7 @@ public sealed class Host : ISwapCompletion
             Vms.Add(vm);
             basePage += vm.HostPageCount;
         }
-        if (!config.Platform.UsesMmuNotifiers())
-            RmaPages = admitted.Count * ((config.Host.RmaBytes + PageBytes - 1) / PageBytes);
+        RmaPages = RmaPool.For(config).TotalPages;
         FreePages = TotalPages - ReservedPages - RmaPages;
         Counters = new HostResult
         {
@@ -63,7 +63,7 @@ public sealed class Host : ISwapCompletion
     public long TotalPages { get; }
     /// <summary>Pages the host kernel and QEMU keep for themselves.</summary>
     public long ReservedPages { get; }
-    /// <summary>PPC970 RMAs, reserved contiguously at guest start.</summary>
+    /// <summary>PPC970: the RMA pool preallocated at boot (kvm_rma_count RMAs), whether or not guests took them.</summary>
     public long RmaPages { get; }
     public long FreePages { get; private set; }
     public Watermarks Watermarks { get; }

@@ -33,6 +33,8 @@ public enum HostPageFlags : ushort
     Locked = 64,
     /// <summary>PPC970: get_user_pages reference kept in slot_phys (§2.9).</summary>
     Pinned = 128,
+    /// <summary>PPC970: backed by the guest's RMA, preallocated at boot: resident and pinned from the start, never on the LRU.</summary>
+    Rma = 256,
 }
 
 /// <summary>

@@ -35,6 +35,7 @@ public sealed class GuestResult
     public long PagesReclaimed { get; set; }
     public long SwapIns { get; set; }
     public long SwapOuts { get; set; }
+    /// <summary>PPC970: pages pinned by get_user_pages on a first H_ENTER (the RMA's pages were there from boot and are not counted).</summary>
     public long PinnedPages { get; set; }
     /// <summary>H_REMOVE hcalls (the guest evicting its own HPTEs from full PTEGs).</summary>
     public long HRemoveCalls { get; set; }

@@ -115,8 +115,14 @@ public static class ScenarioKeys
                 (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
             Key<HostConfig>("reclaim_batch", ValueKind.Integer, "Pages reclaimed per batch (SWAP_CLUSTER_MAX).",
                 (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
-            Key<HostConfig>("rma", ValueKind.Size, "PPC970 real-mode area reserved contiguously per guest at start.",
+            Key<HostConfig>("rma", ValueKind.Size, "PPC970 kvm_rma_size: each real-mode area of the boot-time pool; a guest's RMA backs the first this-much of its memory, so the guest pins only the rest. 0 = guests need no RMA.",
                 HostDefaults.RmaBytes, (h, v) => h with { RmaBytes = (long)v! }, min: 0, max: 1L << 40),
+            new KeyDef<HostConfig>
+            {
+                Name = "rma_count", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 255, Default = null,
+                Doc = "PPC970 kvm_rma_count: RMAs preallocated at host boot, out of host memory whether or not guests use them; a guest that finds none free is refused. auto = one per guest of the scenario.",
+                Apply = (h, v) => h with { RmaCount = v is null ? null : (int)(long)v },
+            },
         ],
     };
 

@@ -107,6 +107,17 @@ internal static class ConsistencyChecks
                     $"swap capacity >= {Units.FormatSize(mustPageOut)}, or less overcommit");
         }
 
+        if (!Bad("platform", "host.rma", "host.rma_count", "host.page_size") && hostPageOk && s.Platforms.Contains(Platform.Ppc970) && usableOk && countsOk)
+        {
+            int rmas = h.RmaCount ?? t.Guests.Count;
+            long each = (h.RmaBytes + h.PageSizeBytes - 1) / h.PageSizeBytes * h.PageSizeBytes;
+            if (rmas * each > usable)
+                d.Add(Loc("host.rma_count", "host.rma", "host.memory"),
+                    $"the PPC970 RMA pool of {rmas} x {Units.FormatSize(each)} = {Units.FormatSize(rmas * each)} does not fit in the " +
+                    $"{Units.FormatSize(usable)} of host memory left after reserved",
+                    $"rma_count x rma <= {Units.FormatSize(usable)}");
+        }
+
         // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it. Only for a
         // file that bound cleanly: elsewhere defaults stand in for bad values.
         if (!d.HasErrors && binder.Clean)

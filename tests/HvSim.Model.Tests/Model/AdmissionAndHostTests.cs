@@ -2,6 +2,7 @@ using HvSim.Engine;
 using HvSim.Model.Config;
 using HvSim.Model.Guest;
 using HvSim.Model.Mm;
+using HvSim.Model.Replacement;
 using HvSim.Model.Workloads;
 
 namespace HvSim.Model.Tests.Model;
@@ -11,48 +12,64 @@ public class AdmissionAndHostTests
     private static SimulationConfig Quick(Platform platform, params long[] guestGib) => new()
     {
         Platform = platform,
-        Host = new HostConfig { MemoryBytes = 8L << 30 }, // reserved 512 MiB, RMA 64 MiB
+        Host = new HostConfig { MemoryBytes = 8L << 30 }, // reserved 512 MiB, RMAs of 64 MiB, one per guest
         Guests = guestGib.Select((g, i) => new GuestConfig { Name = $"g{i}", MemoryBytes = g << 30, Workload = new UniformWorkload() }).ToList(),
     };
 
     [Fact]
-    public void Ppc970_admits_in_order_what_fits_pinned_with_its_rma()
+    public void Ppc970_admits_in_order_what_fits_pinned_beside_its_rma()
     {
-        // 8192 - 512 = 7680 MiB pinnable. Each 3 GiB guest pins 3072 + 64 = 3136 MiB: two fit (6272), 1408 MiB remain.
+        // §2.9: 8192 - 512 reserved - 4 x 64 RMA pool (one per guest) = 7424 MiB pinnable. Each 3 GiB guest's RMA backs
+        // 64 MiB of it, so it pins 3008 MiB: two fit (6016), 1408 MiB remain.
         var reasons = Admission.Decide(Quick(Platform.Ppc970, 3, 3, 3, 1));
         Assert.Null(reasons[0]);
         Assert.Null(reasons[1]);
-        Assert.Contains("needs 3136 MiB", reasons[2]);
+        Assert.Contains("needs 3008 MiB besides the 64 MiB its RMA backs", reasons[2]);
         Assert.Contains("only 1408 MiB remain", reasons[2]);
-        Assert.Null(reasons[3]); // 1024 + 64 = 1088 <= 1408: a later smaller guest still fits
+        Assert.Contains("RMA pool 256 MiB (4 x 64 MiB)", reasons[2]);
+        Assert.Null(reasons[3]); // 1024 - 64 = 960 <= 1408, and an RMA is still free: a later smaller guest fits
     }
 
     [Fact]
-    public void Ppc970_admits_a_guest_that_fits_exactly_and_power7_admits_everything()
+    public void Ppc970_guest_pins_its_memory_and_no_more_so_one_as_large_as_the_host_fits()
     {
-        // 7680 MiB = 7616 MiB of guest + 64 MiB RMA.
+        // QA F24: a guest pins exactly its memory (RMA included), so one 7680 MiB guest fills 8192 - 512 MiB exactly.
         var exact = Quick(Platform.Ppc970) with
         {
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = 7616L << 20, Workload = new UniformWorkload() }],
+            Guests = [new GuestConfig { Name = "g", MemoryBytes = 7680L << 20, Workload = new UniformWorkload() }],
         };
         Assert.Null(Admission.Decide(exact)[0]);
-        var over = exact with { Guests = [exact.Guests[0] with { MemoryBytes = (7616L << 20) + (64 << 10) }] };
+        var over = exact with { Guests = [exact.Guests[0] with { MemoryBytes = (7680L << 20) + (64 << 10) }] };
         Assert.NotNull(Admission.Decide(over)[0]);
         Assert.All(Admission.Decide(Quick(Platform.Power7, 3, 3, 3, 3, 3)), Assert.Null);
+    }
+
+    [Fact]
+    public void Ppc970_guest_that_finds_the_rma_pool_empty_is_refused()
+    {
+        // kvm_rma_count = 1: the second guest gets no RMA and cannot run, however much memory is free.
+        var cfg = Quick(Platform.Ppc970, 1, 1) with { Host = new HostConfig { MemoryBytes = 8L << 30, RmaCount = 1 } };
+        var reasons = Admission.Decide(cfg);
+        Assert.Null(reasons[0]);
+        Assert.Contains("all 1 RMAs of the host's boot-time pool (host.rma_count) are taken", reasons[1]);
+        // The pool is set aside at boot even when no guest takes an RMA: 4 RMAs for one guest leave 192 MiB idle.
+        var big = Quick(Platform.Ppc970, 1) with { Host = new HostConfig { MemoryBytes = 8L << 30, RmaCount = 4 } };
+        var host = new Host(new Simulation(1), big, [0], n => new FifoPolicy(n));
+        Assert.Equal(4 * 1024, host.RmaPages); // 4 x 64 MiB in 64 KiB pages
+        Assert.Equal(131072 - 8192 - 4096, host.FreePages); // 8 GiB - 512 MiB reserved - the pool
+        Assert.Equal(1024, host.Vms[0].RmaPages);
     }
 
     [Fact]
     public void Refused_guests_are_reported_not_shrunk()
     {
         var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 64, guestMib: 24, guests: 3, durationMs: 20);
-        // 64 - 8 = 56 MiB pinnable; each guest pins 24 + 4 (RMA) = 28: two fit exactly, the third is refused.
+        // 64 - 8 reserved - 3 x 4 RMA pool = 44 MiB pinnable; each guest pins 24 - 4 = 20: two fit, 4 MiB remain.
         var r = SimulationRunner.Run(cfg);
         Assert.Equal([true, true, false], r.Guests.Select(g => g.Admitted));
         Assert.Equal(24 * ModelKit.Mib, r.Guests[2].GuestMemoryBytes);
         Assert.Equal(0, r.Guests[2].Accesses);
-        // The message states the numbers and that charging the RMA on top of guest memory is a conservative choice (F24).
-        Assert.Contains("needs 28 MiB (memory + 4 MiB RMA, counted on top of guest memory", r.Guests[2].RefusalReason);
-        Assert.Contains("only 0 MiB remain", r.Guests[2].RefusalReason);
+        Assert.Contains("needs 20 MiB besides the 4 MiB its RMA backs, but only 4 MiB remain", r.Guests[2].RefusalReason);
     }
 
     [Theory]
@@ -61,8 +78,8 @@ public class AdmissionAndHostTests
     [InlineData(ReclaimPolicyKind.Clock)]
     public void A_ppc970_host_that_refuses_every_guest_still_runs(ReclaimPolicyKind policy)
     {
-        // Found by the invariant property: 24 - 8 = 16 MiB pinnable < 16 + 4 (RMA), so no guest page exists at all.
-        var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 24, guestMib: 16, guests: 1, durationMs: 6, policy: policy, check: true);
+        // Found by the invariant property: 24 - 8 reserved - 4 RMA pool = 12 MiB pinnable < 20 - 4, so no guest page exists at all.
+        var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 24, guestMib: 20, guests: 1, durationMs: 6, policy: policy, check: true);
         var r = SimulationRunner.Run(cfg);
         Assert.False(r.Guests[0].Admitted);
         Assert.Equal(0, r.Guests[0].Accesses);

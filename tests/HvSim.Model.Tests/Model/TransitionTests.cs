@@ -256,37 +256,63 @@ public class TransitionTests
         Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[4]].IsValid);
     }
 
+    // The rig's 4 MiB RMA backs host pages 0-63, i.e. 4 KiB guest pages 0-1023; guest page 1024 is the first the guest pins.
+    private const int PastRma = 1024;
+
     [Fact]
     public void Ppc970_first_h_enter_pins_with_one_exit_and_never_goes_absent()
     {
-        var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(3), Read(3), Read(20)]]);
+        var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(PastRma + 3), Read(PastRma + 3), Read(PastRma + 20)]]);
         var vcpu = rig.StartVcpus()[0];
         rig.Sim.Run();
         var c = rig.Vm.Counters;
         Assert.Equal(2, c.HEnterCalls);
-        Assert.Equal(2, c.PinnedPages); // guest pages 3 and 20 sit on host pages 0 and 1
+        Assert.Equal(2, c.PinnedPages); // guest pages 1027 and 1044 sit on host pages 64 and 65
         Assert.Equal(2, c.Exits);
         Assert.Equal(0, c.HdsiFaults);
         Assert.Equal(2, c.MinorFaults); // each first touch zero-fills in get_user_pages (QA F8)
         Assert.Equal(1, c.HpteHits);
         Assert.Equal(2 * (Rm + Exit + ZeroFill) + 3 * Rig.Costs.AccessNs, vcpu.Clock);
-        Assert.True(rig.Page(0).Has(HostPageFlags.Pinned));
-        Assert.Equal(0, rig.Vm.Notifier.InvalidatePage(0, 0)); // callbacks are no-ops
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[3]].IsValid);
+        Assert.True(rig.Page(64).Has(HostPageFlags.Pinned));
+        Assert.Equal(0, rig.Vm.Notifier.InvalidatePage(64, 0)); // callbacks are no-ops
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[PastRma + 3]].IsValid);
         Assert.Equal(0, rig.Vm.Counters.UnmapHvaCalls);
+    }
+
+    [Fact]
+    public void Ppc970_rma_pages_are_there_from_boot_and_h_enter_needs_no_exit()
+    {
+        // §2.9: the RMA's pfns are in slot_phys before the guest runs, so real-mode H_ENTER finds them: no H_TOO_HARD,
+        // no exit, no fault, no get_user_pages pin, and no free host page taken (the pool was set aside at boot).
+        var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(3), Write(20), Read(3)]]);
+        long free = rig.Host.FreePages;
+        Assert.Equal(64 * ModelKit.Mib / ModelKit.K64 - 8 * 16 - 4 * 16, free); // 1024 pages - reserved 128 - RMA pool 64
+        var vcpu = rig.StartVcpus()[0];
+        rig.Sim.Run();
+        var c = rig.Vm.Counters;
+        Assert.Equal(2, c.HEnterCalls);
+        Assert.Equal(0, c.Exits);
+        Assert.Equal(0, c.MinorFaults);
+        Assert.Equal(0, c.PinnedPages);
+        Assert.Equal(1, c.HpteHits);
+        Assert.Equal(2 * Rm + 3 * Rig.Costs.AccessNs, vcpu.Clock);
+        Assert.Equal(free, rig.Host.FreePages);
+        Assert.True(rig.Page(0).Has(HostPageFlags.Rma | HostPageFlags.Pinned));
+        Assert.False(rig.Page(64).Has(HostPageFlags.Rma));
+        Assert.False(rig.Host.Policy.Contains(0)); // RMA memory is not on the LRU: reclaim never even sees it
     }
 
     [Fact]
     public void Reclaim_never_frees_a_pinned_page()
     {
-        var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(3), Read(20)]]);
+        var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(PastRma + 3), Read(PastRma + 20)]]);
         rig.StartVcpus();
         rig.Sim.Run();
         int reclaimed = rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out _);
         Assert.Equal(0, reclaimed);
         Assert.True(rig.Host.Counters.PagesScanned > 0);
-        Assert.Equal(HostPageState.Resident, rig.Page(0).State);
-        Assert.Equal(HostPageState.Resident, rig.Page(1).State);
+        Assert.Equal(HostPageState.Resident, rig.Page(64).State);
+        Assert.Equal(HostPageState.Resident, rig.Page(65).State);
     }
 
     [Fact]
