@@ -9,7 +9,7 @@ public static class BucketQuantile
     /// <summary>
     /// The q-quantile (0..1) assuming samples are spread evenly inside their bucket: find the bucket that holds rank
     /// q·N and interpolate linearly between its bounds (the usual histogram_quantile estimate; error below one bucket
-    /// width, i.e. 1/16 of a power of two). NaN for an empty histogram.
+    /// width, i.e. 1/64 of a power of two). NaN for an empty histogram.
     /// </summary>
     public static double Quantile(IReadOnlyList<LatencyBucket> buckets, double q)
     {
