@@ -148,13 +148,26 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void MalformedNumberNamesFileAndRecord()
+    public void MalformedOptionalColumnNamesFileLineAndColumn()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("hvsim-opt-").FullName, "timeseries.csv");
+        File.WriteAllText(path, "time_s,swap_queued_reads\n0.5,3\n1.0,\n1.5,many\n");
+        var e = Assert.Throws<ResultsFolderException>(() => OptionalColumns.Read(path, OptionalColumns.Timeseries));
+        Assert.Equal($"{path}:4: column 'swap_queued_reads': 'many' is not a number", e.Message);
+    }
+
+    [Fact]
+    public void MalformedNumberNamesFileLineColumnAndWhatWasExpected()
     {
         using var fx = new ResultsFixture().Guest("power7", 1, "a").Write();
         var path = Path.Combine(fx.Dir, "summary.csv");
-        File.WriteAllText(path, File.ReadAllText(path).Replace(",1000,", ",lots,"));
+        string text = File.ReadAllText(path);
+        File.WriteAllText(path, text.Replace(",1000,", ",lots,"));
+        // The value sits on line 2 (the header is line 1), in whichever column held 1000: name it as the header does.
+        var header = text.Split('\n')[0].Split(',');
+        var row = text.Split('\n')[1].Split(',');
+        string column = header[Array.IndexOf(row, "1000")];
         var e = Assert.Throws<ResultsFolderException>(() => ResultsFolder.Load(fx.Dir));
-        Assert.Contains("summary.csv", e.Message);
-        Assert.Contains("record 2", e.Message);
+        Assert.Equal($"{path}:2: column '{column}': 'lots' is not a whole number", e.Message);
     }
 }

@@ -26,7 +26,7 @@ public static class OptionalColumns
     public static IReadOnlyList<IReadOnlyDictionary<string, double>> Read(string path, IReadOnlyList<string> names)
     {
         if (!File.Exists(path)) return [];
-        using var reader = CsvReader.FromFile(path);
+        using var reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true });
         var headers = reader.Headers.ToArray();
         var present = names.Select(n => (Name: n, Index: Array.IndexOf(headers, n))).Where(c => c.Index >= 0).ToArray();
         var rows = new List<IReadOnlyDictionary<string, double>>();
@@ -40,7 +40,7 @@ public static class OptionalColumns
                 string text = reader.GetString(index);
                 if (text.Length == 0) continue;
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                    throw new ResultsFolderException($"{path}: record {rows.Count + 1}, column {name}: '{text}' is not a number");
+                    throw new ResultsFolderException($"{path}:{reader.LineNumber}: column '{name}': '{text}' is not a number");
                 (values ??= new())[name] = v;
             }
             rows.Add(values ?? None);

@@ -109,22 +109,40 @@ public sealed class ResultsFolder
         return File.Exists(path) ? ReadTable<T>(path) : [];
     }
 
-    /// <summary>Reads one CSV file as <typeparamref name="T"/> records; a bad file is a <see cref="ResultsFolderException"/> naming file and record.</summary>
+    /// <summary>
+    /// Reads one CSV file as <typeparamref name="T"/> records; a bad file is a <see cref="ResultsFolderException"/> naming
+    /// file, line and column as a user sees them (file.csv:4: column 'accesses': '' is not a whole number).
+    /// </summary>
     public static List<T> ReadTable<T>(string path)
     {
+        using var reader = CsvReader.FromFile(path, CsvReaderOptions.Default with { TrackLineNumbers = true });
         try
         {
-            using var reader = CsvReader.FromFile(path);
             return reader.GetRecords<T>().ToList();
         }
         catch (CsvFormatException e)
         {
-            string member = e.Member is null ? "" : $", column of {e.Member}";
-            throw new ResultsFolderException($"{path}: record {e.RecordNumber}{member}: {e.InnerException?.Message ?? e.Message}", e);
+            long line = e.LineNumber > 0 ? e.LineNumber : e.RecordNumber;
+            if (e.FieldIndex < 0 || e.FieldIndex >= reader.Headers.Count)
+                throw new ResultsFolderException($"{path}:{line}: {e.InnerException?.Message ?? e.Message}", e);
+            string column = reader.Headers[e.FieldIndex];
+            string text = reader.GetString(e.FieldIndex);
+            throw new ResultsFolderException($"{path}:{line}: column '{column}': '{text}' is not {Expected<T>(e.Member)}", e);
         }
         catch (KeyNotFoundException e)
         {
-            throw new ResultsFolderException($"{path}: line 1: {e.Message} (columns are listed in docs/results-format.md)", e);
+            throw new ResultsFolderException($"{path}:1: {e.Message} (columns are listed in docs/results-format.md)", e);
         }
+    }
+
+    /// <summary>What a column's member holds, in words (the member as CsvHelper names it: Type.Property).</summary>
+    private static string Expected<T>(string? member)
+    {
+        var type = member is null ? null : typeof(T).GetProperty(member[(member.LastIndexOf('.') + 1)..])?.PropertyType;
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(int) || type == typeof(long) || type == typeof(ulong) ? "a whole number"
+            : type == typeof(double) ? "a number"
+            : type == typeof(bool) ? "true or false"
+            : "a valid value";
     }
 }

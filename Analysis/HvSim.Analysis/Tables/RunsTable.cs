@@ -36,7 +36,7 @@ public sealed class RunsTable
         using var reader = CsvReader.FromFile(path);
         var headers = SweepColumnNames(reader.Headers.ToArray());
         int runIdIndex = Array.FindIndex(headers, h => h.Equals("run_id", StringComparison.OrdinalIgnoreCase));
-        if (runIdIndex < 0) throw new ResultsFolderException($"{path}: line 1: no run_id column (header is {string.Join(',', headers)})");
+        if (runIdIndex < 0) throw new ResultsFolderException($"{path}:1: no run_id column (header is {string.Join(',', headers)})");
         var rows = new List<(string RunId, string[] Values)>();
         while (reader.Read())
         {
