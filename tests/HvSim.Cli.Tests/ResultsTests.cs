@@ -42,6 +42,22 @@ public sealed class ResultsTests
     }
 
     [Fact]
+    public void A_batch_into_a_folder_of_another_batch_says_what_it_left_alone()
+    {
+        using var dir = new TempDir();
+        string shared = dir.Combine("shared");
+        Assert.Equal(0, Hvsim.Run("batch", dir.File("sweep.yaml", TinyScenarios.Sweep), "--out", shared).Exit);
+        var r = Hvsim.Run("batch", dir.File("tiny.yaml", TinyScenarios.Run), "--out", shared);
+        Assert.True(r.Exit == 0, r.ToString());
+        // The sweep's 12 run folders (3 points x 2 platforms x 2 replications) stay, outside tiny's tables.
+        Assert.Contains($"Note: {Path.Combine(shared, "runs")}/ also holds 12 run folder(s) of another batch", r.Out);
+        Assert.Equal(12 + 2, Directory.GetDirectories(Path.Combine(shared, "runs")).Length);
+        Assert.DoesNotContain("sweep", File.ReadAllText(Path.Combine(shared, "summary.csv")));
+        // Re-running tiny alone in a fresh folder: nothing to note.
+        Assert.DoesNotContain("Note:", Hvsim.Run("batch", dir.Combine("tiny.yaml"), "--out", dir.Combine("own")).Out);
+    }
+
+    [Fact]
     public void Batch_results_do_not_depend_on_the_number_of_jobs()
     {
         using var dir = new TempDir();

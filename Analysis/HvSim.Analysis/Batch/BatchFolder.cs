@@ -36,6 +36,14 @@ public sealed class BatchFolder(string root)
         }
     }
 
+    /// <summary>Committed run folders that <paramref name="plan"/> does not have: left by another batch written here.</summary>
+    public int CountOtherRuns(BatchPlan plan)
+    {
+        if (!Directory.Exists(Runs)) return 0;
+        var mine = plan.Runs.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        return Directory.EnumerateDirectories(Runs).Select(Path.GetFileName).Count(n => !n!.StartsWith('.') && !mine.Contains(n));
+    }
+
     /// <summary>Remove temporary folders and files left by killed processes of this machine (never those of live ones).</summary>
     public void RemoveStaleTemporaries()
     {

@@ -19,7 +19,9 @@ public sealed record BatchOptions
     public long MaxMemoryBytes { get; init; } = MemoryEstimate.DefaultLimitBytes();
 }
 
-public sealed record BatchOutcome(int Planned, int InShard, int Skipped, int Ran, IReadOnlyList<(string RunId, Exception Error)> Failed, bool Complete);
+/// <param name="OtherRuns">Run folders in the output that belong to no run of this batch (another batch wrote there).</param>
+public sealed record BatchOutcome(int Planned, int InShard, int Skipped, int Ran, IReadOnlyList<(string RunId, Exception Error)> Failed, bool Complete,
+    int OtherRuns = 0);
 
 /// <summary>
 /// Runs every point × platform × replication of a set of scenarios on N workers. Each finished run is committed
@@ -72,7 +74,8 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
         failed.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         bool complete = plan.Runs.All(folder.IsDone);
         if (complete) BatchAggregator.Write(folder, plan);
-        return new BatchOutcome(planned.Count, mine.Count, mine.Count - pending.Count, pending.Count - failed.Count, failed, complete);
+        return new BatchOutcome(planned.Count, mine.Count, mine.Count - pending.Count, pending.Count - failed.Count, failed, complete,
+            folder.CountOtherRuns(plan));
     }
 
     private static void Commit(BatchFolder folder, BatchPlanEntry entry, PlannedRun run, RunResult result, TimeSpan wall)

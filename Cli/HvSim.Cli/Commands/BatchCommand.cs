@@ -3,6 +3,7 @@ using System.Diagnostics;
 using HvSim.Analysis.Batch;
 using HvSim.Analysis.Results;
 using HvSim.Model;
+using HvSim.Scenarios;
 using HvSim.Scenarios.Language;
 using Spectre.Console;
 
@@ -14,7 +15,7 @@ internal static class BatchCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Scenario files or folders of *.yaml files", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string>("--out") { Description = "Batch results folder", DefaultValueFactory = _ => Path.Combine("results", "batch") };
+        var outDir = new Option<string?>("--out") { Description = "Batch results folder (default: results/batch-NAME for one scenario named NAME, results/batch for several)" };
         var jobs = new Option<int?>("--jobs") { Description = "Runs simulated in parallel (default: the number of cores)" };
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
         var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing every scenario's `seed:` key" };
@@ -29,7 +30,7 @@ internal static class BatchCommand
             var scenarios = ScenarioSet.Load(parse.GetValue(paths)!);
             var options = new BatchOptions
             {
-                OutDir = parse.GetValue(outDir)!,
+                OutDir = parse.GetValue(outDir) ?? DefaultOut(scenarios),
                 Jobs = Math.Max(1, parse.GetValue(jobs) ?? Environment.ProcessorCount),
                 Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s, Environment.GetEnvironmentVariable) : null,
                 SeedOverride = parse.GetValue(seed),
@@ -52,6 +53,10 @@ internal static class BatchCommand
         return cmd;
     }
 
+    /// <summary>One folder per scenario by default, so that batches of different scenarios do not share run folders (QA F39).</summary>
+    internal static string DefaultOut(IReadOnlyList<Scenario> scenarios) =>
+        Path.Combine("results", scenarios.Count == 1 ? $"batch-{scenarios[0].Name}" : "batch");
+
     internal static int Report(BatchOutcome o, BatchOptions options, TimeSpan wall)
     {
         var shardText = options.Shard is null ? "" : $" (shard {options.Shard}: {o.InShard} of them)";
@@ -63,6 +68,9 @@ internal static class BatchCommand
             CliScenarios.WriteReport(options.OutDir);
         }
         else if (o.Failed.Count == 0) Console.WriteLine($"This shard is done; combine the shard folders with: hvsim merge DIR... --out DIR");
+        if (o.OtherRuns > 0)
+            Console.WriteLine($"Note: {Path.Combine(options.OutDir, BatchFolder.RunsFolder)}/ also holds {o.OtherRuns} run folder(s) of another batch; " +
+                "they are left alone and are not in this batch's tables. Give each batch its own --out.");
         if (o.Failed.Count > 0)
         {
             // F42: say what is missing and how to finish, so nobody mistakes runs/ for the whole batch.
