@@ -18,16 +18,23 @@ public static class Hvsim
 
     public static HvsimResult Run(params string[] args) => Run(null, args);
 
-    public static HvsimResult Run(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static HvsimResult Run(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        Start("dotnet", Dll, environment, args);
+
+    /// <summary>Through the repository's `./hvsim` script, as the README has a user start it (it builds when stale).</summary>
+    public static HvsimResult RunLauncher(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        Start("bash", Path.Combine(Repo.Root, "hvsim"), environment, args);
+
+    private static HvsimResult Start(string program, string entry, IReadOnlyDictionary<string, string?>? environment, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Repo.Root,
         };
-        start.ArgumentList.Add(Dll);
+        start.ArgumentList.Add(entry);
         foreach (var a in args) start.ArgumentList.Add(a);
         // A user's terminal settings must not leak into what the tests see.
         foreach (var name in new[] { "HVSIM_DEBUG", "COLUMNS" }) start.Environment.Remove(name);
