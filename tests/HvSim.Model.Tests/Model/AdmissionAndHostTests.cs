@@ -19,27 +19,29 @@ public class AdmissionAndHostTests
     [Fact]
     public void Ppc970_admits_in_order_what_fits_pinned_beside_its_rma()
     {
-        // §2.9: 8192 - 512 reserved - 4 x 64 RMA pool (one per guest) = 7424 MiB pinnable. Each 3 GiB guest's RMA backs
-        // 64 MiB of it, so it pins 3008 MiB: two fit (6016), 1408 MiB remain.
+        // §2.9: 8192 - 512 reserved - 4 x 64 RMA pool (one per guest) - 11.3125 min watermark (int_sqrt(16 x 8 GiB in KiB)
+        // = 11585 KiB = 181 pages of 64 KiB) = 7412.69 MiB pinnable. Each 3 GiB guest's RMA backs 64 MiB of it, so it pins
+        // 3008 MiB: two fit (6016), 1396.69 MiB remain.
         var reasons = Admission.Decide(Quick(Platform.Ppc970, 3, 3, 3, 1));
         Assert.Null(reasons[0]);
         Assert.Null(reasons[1]);
         Assert.Contains("needs 3008 MiB besides the 64 MiB its RMA backs", reasons[2]);
-        Assert.Contains("only 1408 MiB remain", reasons[2]);
-        Assert.Contains("RMA pool 256 MiB (4 x 64 MiB)", reasons[2]);
-        Assert.Null(reasons[3]); // 1024 - 64 = 960 <= 1408, and an RMA is still free: a later smaller guest fits
+        Assert.Contains("only 1396.69 MiB remain", reasons[2]);
+        Assert.Contains("RMA pool 256 MiB (4 x 64 MiB) - min watermark 11.31 MiB - 6016 MiB pinned", reasons[2]);
+        Assert.Null(reasons[3]); // 1024 - 64 = 960 <= 1396.69, and an RMA is still free: a later smaller guest fits
     }
 
     [Fact]
     public void Ppc970_guest_pins_its_memory_and_no_more_so_one_as_large_as_the_host_fits()
     {
-        // QA F24: a guest pins exactly its memory (RMA included), so one 7680 MiB guest fills 8192 - 512 MiB exactly.
+        // QA F24: a guest pins exactly its memory (RMA included), so the largest guest is 8192 - 512 MiB less the min
+        // watermark's 181 pages of 64 KiB.
         var exact = Quick(Platform.Ppc970) with
         {
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = 7680L << 20, Workload = new UniformWorkload() }],
+            Guests = [new GuestConfig { Name = "g", MemoryBytes = (7680L << 20) - 181 * 65536, Workload = new UniformWorkload() }],
         };
         Assert.Null(Admission.Decide(exact)[0]);
-        var over = exact with { Guests = [exact.Guests[0] with { MemoryBytes = (7680L << 20) + (64 << 10) }] };
+        var over = exact with { Guests = [exact.Guests[0] with { MemoryBytes = exact.Guests[0].MemoryBytes + (64 << 10) }] };
         Assert.NotNull(Admission.Decide(over)[0]);
         Assert.All(Admission.Decide(Quick(Platform.Power7, 3, 3, 3, 3, 3)), Assert.Null);
     }
@@ -64,12 +66,36 @@ public class AdmissionAndHostTests
     public void Refused_guests_are_reported_not_shrunk()
     {
         var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 64, guestMib: 24, guests: 3, durationMs: 20);
-        // 64 - 8 reserved - 3 x 4 RMA pool = 44 MiB pinnable; each guest pins 24 - 4 = 20: two fit, 4 MiB remain.
+        // 64 - 8 reserved - 3 x 4 RMA pool - 1 min watermark (int_sqrt(16 x 65536) KiB) = 43 MiB pinnable; each guest
+        // pins 24 - 4 = 20: two fit, 3 MiB remain.
         var r = SimulationRunner.Run(cfg);
         Assert.Equal([true, true, false], r.Guests.Select(g => g.Admitted));
         Assert.Equal(24 * ModelKit.Mib, r.Guests[2].GuestMemoryBytes);
         Assert.Equal(0, r.Guests[2].Accesses);
-        Assert.Contains("needs 20 MiB besides the 4 MiB its RMA backs, but only 4 MiB remain", r.Guests[2].RefusalReason);
+        Assert.Contains("needs 20 MiB besides the 4 MiB its RMA backs, but only 3 MiB remain", r.Guests[2].RefusalReason);
+    }
+
+    [Fact]
+    public void Ppc970_pins_down_to_the_min_watermark_and_no_further()
+    {
+        // One guest: 64 - 8 reserved - 4 RMA - 1 min watermark = 51 MiB pinnable, so a 55 MiB guest (51 MiB beyond its
+        // RMA) fits exactly and one more 64 KiB page does not. Before, a 56 MiB guest was admitted and left 0 pages free.
+        var fits = ModelKit.Small(Platform.Ppc970, hostMib: 64, guestMib: 55, guests: 1, vcpus: 1, durationMs: 100,
+            workload: new UniformWorkload { ThinkNs = 200 }, check: true);
+        var tooBig = fits with { Guests = [fits.Guests[0] with { MemoryBytes = 55 * ModelKit.Mib + ModelKit.K64 }] };
+        Assert.Contains("min watermark 1 MiB", Admission.Decide(tooBig)[0]);
+        Assert.NotNull(Admission.Decide(fits with { Guests = [fits.Guests[0] with { MemoryBytes = 56 * ModelKit.Mib }] })[0]);
+
+        var r = SimulationRunner.Run(fits);
+        Assert.True(r.Guests[0].Admitted);
+        Assert.Equal(51 * 16, r.Guests[0].PinnedPages); // every page beyond the RMA touched and pinned
+        var wm = Watermarks.For(fits.Host);
+        Assert.Equal(16, wm.Min);
+        Assert.All(r.HostSeries, s => Assert.True(s.FreeBytes >= wm.Min * ModelKit.K64, $"free {s.FreeBytes} B at {s.TimeNs} ns"));
+        Assert.Equal(wm.Min * ModelKit.K64, r.HostSeries[^1].FreeBytes);
+        // The last pins find free at or below low (20 pages): they wake kswapd, which finds nothing it can free.
+        Assert.True(r.Host.KswapdWakeups > 0);
+        Assert.Equal(0, r.Host.DirectReclaims);
     }
 
     [Theory]
