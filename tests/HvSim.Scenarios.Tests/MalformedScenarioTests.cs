@@ -141,6 +141,20 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void SwapTooSmallSaysHowMuchIsNeededInReadableUnits()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("swap.yaml", "host: {memory: 2GiB, swap: {capacity: 16GiB}}\nguests: {count: 4, memory: 16GiB, workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        // min_free_kbytes = floor(sqrt(16 x 2097152)) = 5792, high = 3/2 min = 8688 KiB; 2 GiB - 512 MiB reserved - high
+        // = 1572864 - 8688 = 1564176 KiB (1.49 GiB) above it; 64 GiB = 67108864 KiB of guests - 1564176 = 65544688 KiB
+        // (62.508 GiB) to page out.
+        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.51GiB the POWER7 host may have to page out " +
+            "(guest memory 64GiB - 1.49GiB host memory available above the high watermark) (allowed: swap capacity >= 62.51GiB (65544688KiB), or less overcommit)", err);
+    }
+
+    [Fact]
     public void ConsistencyProblemsAreReportedInTheSamePassAsValueProblems()
     {
         // A missing trace file (a value problem) used to hide the four consistency problems until it was fixed.

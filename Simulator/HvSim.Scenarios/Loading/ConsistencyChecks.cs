@@ -30,13 +30,13 @@ internal static class ConsistencyChecks
         var h = t.Host;
         bool hostPageOk = !Bad("host.page_size") && h.PageSizeBytes is 4 << 10 or 64 << 10;
         if (!Bad("host.page_size") && !hostPageOk)
-            d.Add(Loc("host.page_size"), $"host page size {Units.FormatSize(h.PageSizeBytes)} is not supported", "4KiB or 64KiB");
+            d.Add(Loc("host.page_size"), $"host page size {Size(h.PageSizeBytes)} is not supported", "4KiB or 64KiB");
         else if (hostPageOk && !Bad("host.memory") && h.MemoryBytes % h.PageSizeBytes != 0)
-            d.Add(Loc("host.memory"), $"host memory {Units.FormatSize(h.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} pages",
-                $"a multiple of the page size {Units.FormatSize(h.PageSizeBytes)}");
+            d.Add(Loc("host.memory"), $"host memory {Size(h.MemoryBytes)} is not a whole number of {Size(h.PageSizeBytes)} pages",
+                $"a multiple of the page size {Size(h.PageSizeBytes)}");
         bool hostSizesOk = !Bad("host.memory", "host.reserved");
         if (hostSizesOk && h.ReservedBytes >= h.MemoryBytes)
-            d.Add(Loc("host.reserved", "host.memory"), $"reserved {Units.FormatSize(h.ReservedBytes)} leaves nothing of host memory {Units.FormatSize(h.MemoryBytes)}",
+            d.Add(Loc("host.reserved", "host.memory"), $"reserved {Size(h.ReservedBytes)} leaves nothing of host memory {Size(h.MemoryBytes)}",
                 "reserved < memory");
 
         // With nothing left after reserved, the watermarks cannot fit either: that is the one problem reported above.
@@ -61,13 +61,13 @@ internal static class ConsistencyChecks
             string p = GroupPath(t, at, gi);
             bool pageBad = Bad(p + ".page_size");
             if (!pageBad && g.PageSizeBytes is not (4 << 10 or 64 << 10))
-                d.Add(Loc(p + ".page_size"), $"guest page size {Units.FormatSize(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
+                d.Add(Loc(p + ".page_size"), $"guest page size {Size(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
             else if (!pageBad && hostPageOk && g.PageSizeBytes > h.PageSizeBytes)
-                d.Add(Loc(p + ".page_size"), $"guest pages of {Units.FormatSize(g.PageSizeBytes)} need host pages at least as large, the host has {Units.FormatSize(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
-                    $"guest page_size <= host page_size ({Units.FormatSize(h.PageSizeBytes)})");
+                d.Add(Loc(p + ".page_size"), $"guest pages of {Size(g.PageSizeBytes)} need host pages at least as large, the host has {Size(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
+                    $"guest page_size <= host page_size ({Size(h.PageSizeBytes)})");
             else if (!pageBad && hostPageOk && !Bad(p + ".memory") && g.MemoryBytes % Math.Max(g.PageSizeBytes, h.PageSizeBytes) != 0)
-                d.Add(Loc(p + ".memory", p), $"guest memory {Units.FormatSize(g.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} host pages",
-                    $"a multiple of the host page size {Units.FormatSize(h.PageSizeBytes)}");
+                d.Add(Loc(p + ".memory", p), $"guest memory {Size(g.MemoryBytes)} is not a whole number of {Size(h.PageSizeBytes)} host pages",
+                    $"a multiple of the host page size {Size(h.PageSizeBytes)}");
             else if (!Bad(p + ".page_size", p + ".memory", p + ".hpt_order") && g.PageSizeBytes is 4 << 10 or 64 << 10)
             {
                 long pages = g.MemoryBytes / g.PageSizeBytes;
@@ -76,8 +76,8 @@ internal static class ConsistencyChecks
                 {
                     int needed = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(pages * HpteBytes - 1));
                     d.Add(Loc(p + ".hpt_order", p + ".memory", p),
-                        $"HPT too small for the guest: order {g.HptOrder} ({Units.FormatSize(1L << g.HptOrder)}) holds {hptes} HPTEs, fewer than the guest's {pages} pages",
-                        $"hpt_order >= {needed} for {Units.FormatSize(g.MemoryBytes)} in {Units.FormatSize(g.PageSizeBytes)} pages, or less guest memory");
+                        $"HPT too small for the guest: order {g.HptOrder} ({Size(1L << g.HptOrder)}) holds {hptes} HPTEs, fewer than the guest's {pages} pages",
+                        $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(g.PageSizeBytes)} pages, or less guest memory");
                 }
             }
             bool namesOk = !Bad(p + ".name", p + ".count");
@@ -102,9 +102,9 @@ internal static class ConsistencyChecks
             long mustPageOut = guestMemory - available;
             if (mustPageOut > h.Swap.CapacityBytes)
                 d.Add(Loc("host.swap.capacity", "host.swap", "host"),
-                    $"swap capacity {Units.FormatSize(h.Swap.CapacityBytes)} is smaller than the {Units.FormatSize(mustPageOut)} the POWER7 host may have to page out " +
-                    $"(guest memory {Units.FormatSize(guestMemory)} - {Units.FormatSize(available)} host memory available above the high watermark)",
-                    $"swap capacity >= {Units.FormatSize(mustPageOut)}, or less overcommit");
+                    $"swap capacity {Size(h.Swap.CapacityBytes)} is smaller than the {Units.FormatSizeApprox(mustPageOut)} the POWER7 host may have to page out " +
+                    $"(guest memory {Size(guestMemory)} - {Units.FormatSizeApprox(available)} host memory available above the high watermark)",
+                    $"swap capacity >= {Size(mustPageOut)}, or less overcommit");
         }
 
         if (!Bad("platform", "host.rma", "host.rma_count", "host.page_size") && hostPageOk && s.Platforms.Contains(Platform.Ppc970) && usableOk && countsOk)
@@ -113,9 +113,9 @@ internal static class ConsistencyChecks
             long each = (h.RmaBytes + h.PageSizeBytes - 1) / h.PageSizeBytes * h.PageSizeBytes;
             if (rmas * each > usable)
                 d.Add(Loc("host.rma_count", "host.rma", "host.memory"),
-                    $"the PPC970 RMA pool of {rmas} x {Units.FormatSize(each)} = {Units.FormatSize(rmas * each)} does not fit in the " +
-                    $"{Units.FormatSize(usable)} of host memory left after reserved",
-                    $"rma_count x rma <= {Units.FormatSize(usable)}");
+                    $"the PPC970 RMA pool of {rmas} x {Size(each)} = {Size(rmas * each)} does not fit in the " +
+                    $"{Units.FormatSizeApprox(usable)} of host memory left after reserved",
+                    $"rma_count x rma <= {Size(usable)}");
         }
 
         // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it. Only for a
@@ -132,6 +132,9 @@ internal static class ConsistencyChecks
                     break;
                 }
     }
+
+    /// <summary>Sizes in messages are often computed (or written as 3GB): exact when short, else readable with the exact value too.</summary>
+    private static string Size(long bytes) => Units.FormatSizeReadable(bytes);
 
     private static string GroupPath(RunTemplate t, IReadOnlyDictionary<string, Node> at, int gi) =>
         t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
