@@ -1,9 +1,11 @@
 using HvSim.Model.Config;
+using HvSim.Model.Workloads;
 using HvSim.Scenarios.Language;
+using HvSim.Traces;
 
 namespace HvSim.Scenarios.Loading;
 
-/// <summary>Checks between keys that each look fine alone: HPT size, page sizes, watermarks, swap vs overcommit.</summary>
+/// <summary>Checks between keys that each look fine alone: HPT size, page sizes, watermarks, swap vs overcommit, trace vs guest size.</summary>
 internal static class ConsistencyChecks
 {
     private const int HpteBytes = 16;
@@ -14,7 +16,7 @@ internal static class ConsistencyChecks
     /// Every check runs on whatever did bind, so one `validate` reports every problem; a check is skipped only when
     /// one of its own inputs is bad (<see cref="Binder.IsBad"/>) or would only repeat a problem already reported.
     /// </summary>
-    public static void Check(RunTemplate t, Binder binder, Node root, Diagnostics d)
+    public static void Check(RunTemplate t, Binder binder, Node root, Diagnostics d, TracePageCounts traces)
     {
         var at = binder.Locations;
         Node Loc(params string[] paths) => paths.Select(p => at.GetValueOrDefault(p)).FirstOrDefault(n => n is not null) ?? root;
@@ -80,6 +82,24 @@ internal static class ConsistencyChecks
                         $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(g.PageSizeBytes)} pages, or less guest memory");
                 }
             }
+            bool guestPagesOk = !Bad(p + ".page_size", p + ".memory") && g.PageSizeBytes is 4 << 10 or 64 << 10;
+            foreach (var (trace, w) in Traces(g.Workload, p + ".workload"))
+            {
+                if (Bad(w, w + ".path", w + ".format", w + ".mapping", w + ".expand_page_size", w + ".id_unit")) continue;
+                var (touched, error) = traces.Of(trace);
+                if (error is not null)
+                    d.Add(Loc(w + ".path", w), $"cannot read the trace: {error}",
+                        $"a readable {TraceFormats.Names[(int)trace.Format]} trace file with at least one request, or the format it is in ({string.Join(", ", TraceFormats.Names)})");
+                else if (guestPagesOk && touched > g.MemoryBytes / g.PageSizeBytes)
+                {
+                    // The run gives each distinct trace page a guest page of its own, and guest memory comes in whole host pages.
+                    long unit = hostPageOk ? Math.Max(g.PageSizeBytes, h.PageSizeBytes) : g.PageSizeBytes;
+                    long need = touched * g.PageSizeBytes, least = (need + unit - 1) / unit * unit;
+                    d.Add(Loc(p + ".memory", p),
+                        $"trace {trace.Path} touches {touched} distinct pages, more than the guest's {g.MemoryBytes / g.PageSizeBytes} pages of {Size(g.PageSizeBytes)} in memory {Size(g.MemoryBytes)}",
+                        $"memory >= {Size(least)}: {touched} pages of {Size(g.PageSizeBytes)}" + (least > need ? $" in whole {Size(h.PageSizeBytes)} host pages" : ""));
+                }
+            }
             bool namesOk = !Bad(p + ".name", p + ".count");
             for (int i = 0; i < t.Groups[gi].Count; i++, guestIndex++)
             {
@@ -132,6 +152,15 @@ internal static class ConsistencyChecks
                     break;
                 }
     }
+
+    /// <summary>The trace workloads of a guest, also inside phased and mix workloads, with the path each was bound at.</summary>
+    private static IEnumerable<(TraceWorkload Trace, string Path)> Traces(WorkloadSpec? workload, string path) => workload switch
+    {
+        TraceWorkload trace => [(trace, path)],
+        PhasedWorkload phased => phased.Phases.SelectMany((phase, i) => Traces(phase.Workload, $"{path}.phases[{i}].workload")),
+        MixWorkload mix => mix.Streams.SelectMany((stream, i) => Traces(stream.Workload, $"{path}.streams[{i}].workload")),
+        _ => [],
+    };
 
     /// <summary>Sizes in messages are often computed (or written as 3GB): exact when short, else readable with the exact value too.</summary>
     private static string Size(long bytes) => Units.FormatSizeReadable(bytes);
