@@ -261,6 +261,16 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void ATabAsIndentationIsReportedAtTheTab() =>
+        // YamlDotNet itself says 1:1 here.
+        AssertRejectedAt("name: e6\nduration: 3s\nguests:\n\tmemory: 256MiB\n", "4:1: error: YAML syntax error: While scanning a mapping, found invalid tab as indentation.");
+
+    [Fact]
+    public void ATabAfterSpacesInTheIndentationIsReportedAtTheTab() =>
+        // YamlDotNet locates this one at the value on the line before (3:11).
+        AssertRejectedAt("name: e7\nguests:\n  memory: 256MiB\n  \tvcpus: 2\n", "4:3: error: YAML syntax error: ");
+
+    [Fact]
     public void ProblemsInAnExtendedFileAreLocatedInThatFile()
     {
         using var dir = new TempDir();
