@@ -261,6 +261,14 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void AnEmptyPhaseListIsCalledEmpty() =>
+        AssertRejectedAt("guests:\n  workload:\n    kind: phased\n    phases: []\n", "4:13: error: 'phases' must be a non-empty list, not an empty list (allowed: ");
+
+    [Fact]
+    public void AnEmptyGuestListIsCalledEmpty() =>
+        AssertRejectedAt("guests: []\n", "1:9: error: 'guests' must be a guest profile or a non-empty list of profiles, not an empty list (allowed: ");
+
+    [Fact]
     public void ATabAsIndentationIsReportedAtTheTab() =>
         // YamlDotNet itself says 1:1 here.
         AssertRejectedAt("name: e6\nduration: 3s\nguests:\n\tmemory: 256MiB\n", "4:1: error: YAML syntax error: While scanning a mapping, found invalid tab as indentation.");
