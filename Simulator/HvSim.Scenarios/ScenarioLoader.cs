@@ -32,6 +32,7 @@ public static class ScenarioLoader
         var checkedPoints = points ?? [[]];
         var bound = new List<ScenarioPoint>();
         var pointProblems = new List<(int Point, Diagnostic Problem)>();
+        var traces = new TracePageCounts();
         for (int i = 0; i < checkedPoints.Count; i++)
         {
             var doc = baseDoc;
@@ -40,7 +41,7 @@ public static class ScenarioLoader
             var binder = checkedPoints[i].Count == 0 ? baseBinder : new Binder(d);
             var template = checkedPoints[i].Count == 0 ? baseTemplate : binder.Bind(doc, defaultName);
             var checks = new Diagnostics();
-            ConsistencyChecks.Check(template, binder, doc, checks);
+            ConsistencyChecks.Check(template, binder, doc, checks, traces);
             pointProblems.AddRange(checks.Items.Select(p => (i, p)));
             bound.Add(new ScenarioPoint(i, checkedPoints[i], template));
         }

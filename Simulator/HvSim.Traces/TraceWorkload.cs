@@ -48,6 +48,12 @@ public sealed record TraceWorkload : WorkloadSpec
     /// <summary>Distinct pages the trace touches under <see cref="Mapping"/> (scans the file on first use).</summary>
     public int DistinctPages => PageMap().UniquePages;
 
+    /// <summary>
+    /// Everything <see cref="DistinctPages"/> depends on, and nothing else: traces with equal page sources touch the
+    /// same pages, so a caller can count them once for all (the scan reads its inputs from here to keep that true).
+    /// </summary>
+    public TracePageSource PageSource => new(Path, Format, CsvColumns, Mapping);
+
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
     {
         if (vcpuCount < 1 || vcpu < 0 || vcpu >= vcpuCount)
@@ -64,15 +70,16 @@ public sealed record TraceWorkload : WorkloadSpec
         {
             if (PageMaps.TryGetValue(this, out var map)) return map;
             map = new PageRemapper();
-            using (var reader = TraceFile.Open(Path, Format, CsvColumns))
+            var source = PageSource;
+            using (var reader = TraceFile.Open(source.Path, source.Format, source.CsvColumns))
             {
                 var request = new TraceRequest();
                 while (reader.Read(ref request))
                 {
-                    var (first, count) = Mapping.Pages(request);
+                    var (first, count) = source.Mapping.Pages(request);
                     for (long k = 0; k < count; k++) map.Dense(first + (ulong)k);
                 }
-                if (reader.RecordNumber == 0) throw new TraceException(Path, 0, "the trace has no requests");
+                if (reader.RecordNumber == 0) throw new TraceException(source.Path, 0, "the trace has no requests");
             }
             PageMaps.Add(this, map);
             return map;
@@ -146,3 +153,6 @@ public sealed record TraceWorkload : WorkloadSpec
         public void Dispose() => _reader?.Dispose();
     }
 }
+
+/// <summary>The inputs that decide which pages a trace touches: the file, how to read it, and how requests become pages.</summary>
+public sealed record TracePageSource(string Path, TraceFormat Format, CsvTraceColumns? CsvColumns, PageMapping Mapping);

@@ -141,6 +141,20 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void SwapTooSmallSaysHowMuchIsNeededInReadableUnits()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("swap.yaml", "host: {memory: 2GiB, swap: {capacity: 16GiB}}\nguests: {count: 4, memory: 16GiB, workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        // min_free_kbytes = floor(sqrt(16 x 2097152)) = 5792, high = 3/2 min = 8688 KiB; 2 GiB - 512 MiB reserved - high
+        // = 1572864 - 8688 = 1564176 KiB (1.49 GiB) above it; 64 GiB = 67108864 KiB of guests - 1564176 = 65544688 KiB
+        // (62.508 GiB) to page out.
+        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.51GiB the POWER7 host may have to page out " +
+            "(guest memory 64GiB - 1.49GiB host memory available above the high watermark) (allowed: swap capacity >= 62.51GiB (65544688KiB), or less overcommit)", err);
+    }
+
+    [Fact]
     public void ConsistencyProblemsAreReportedInTheSamePassAsValueProblems()
     {
         // A missing trace file (a value problem) used to hide the four consistency problems until it was fixed.
@@ -247,6 +261,24 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void AnEmptyPhaseListIsCalledEmpty() =>
+        AssertRejectedAt("guests:\n  workload:\n    kind: phased\n    phases: []\n", "4:13: error: 'phases' must be a non-empty list, not an empty list (allowed: ");
+
+    [Fact]
+    public void AnEmptyGuestListIsCalledEmpty() =>
+        AssertRejectedAt("guests: []\n", "1:9: error: 'guests' must be a guest profile or a non-empty list of profiles, not an empty list (allowed: ");
+
+    [Fact]
+    public void ATabAsIndentationIsReportedAtTheTab() =>
+        // YamlDotNet itself says 1:1 here.
+        AssertRejectedAt("name: e6\nduration: 3s\nguests:\n\tmemory: 256MiB\n", "4:1: error: YAML syntax error: While scanning a mapping, found invalid tab as indentation.");
+
+    [Fact]
+    public void ATabAfterSpacesInTheIndentationIsReportedAtTheTab() =>
+        // YamlDotNet locates this one at the value on the line before (3:11).
+        AssertRejectedAt("name: e7\nguests:\n  memory: 256MiB\n  \tvcpus: 2\n", "4:3: error: YAML syntax error: ");
+
+    [Fact]
     public void ProblemsInAnExtendedFileAreLocatedInThatFile()
     {
         using var dir = new TempDir();
@@ -255,6 +287,76 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", child);
         Assert.Equal(2, exit);
         Assert.Contains($"{Path.Combine(dir.Path, "base.yaml")}:2:11: error: 'memory' has a bad value '8 gigs'", err);
+    }
+
+    [Fact]
+    public void ATraceThatTouchesMorePagesThanTheGuestHasIsRefusedAtTheGuestMemory()
+    {
+        using var dir = new TempDir();
+        // 257 distinct objects, each requested twice: 257 guest pages under mapping: object.
+        var trace = dir.File("t.csv", string.Concat(Enumerable.Range(0, 514).Select(i => $"{i},{i % 257 * 7},4096,R\n")));
+        const string text = "duration: 10ms\ninterval: 1ms\nguests:\n  memory: 16MiB\n  page_size: 64KiB\n  workload: {kind: trace, path: t.csv}\n";
+        // 16 MiB in 64 KiB pages = 256 pages, one short; 257 x 64 KiB = 16448 KiB = 16.0625 MiB.
+        var small = dir.File("small.yaml", text);
+        var (exit, _, err) = Cli.Run("validate", small);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{small}:4:11: error: trace {trace} touches 257 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB " +
+            "(allowed: memory >= 16.06MiB (16448KiB): 257 pages of 64KiB)", err);
+        AssertRunRefuses(small);
+
+        var exact = dir.File("exact.yaml", text.Replace("16MiB", "16448KiB"));
+        (exit, _, err) = Cli.Run("validate", exact);
+        Assert.True(exit == 0, err);
+        // The run, which counts the trace's pages again, agrees.
+        (exit, _, err) = Cli.Run("run", exact, "--out", Path.Combine(dir.Path, "out"));
+        Assert.True(exit == 0, err);
+    }
+
+    [Fact]
+    public void TheTraceCheckCountsPagesWithEachGuestsOwnMapping()
+    {
+        using var dir = new TempDir();
+        // One request of 16 MiB at id 8. With the default id_unit of 512 B it starts at byte 4096, so it covers
+        // 4 KiB pages 1..4096: 4096 pages, exactly guest a's 16 MiB. With id_unit 1 B it starts at byte 8 and also
+        // touches page 0: 4097 pages, which need 16388 KiB, rounded up to whole 64 KiB host pages: 16448 KiB.
+        var trace = dir.File("t.csv", "1,8,16777216,R\n");
+        var file = dir.File("m.yaml", """
+            guests:
+              - {name: a, memory: 16MiB, page_size: 4KiB, workload: {kind: trace, path: t.csv, mapping: expand, id_unit: 512B}}
+              - {name: b, memory: 16MiB, page_size: 4KiB, workload: {kind: trace, path: t.csv, mapping: expand, id_unit: 1B}}
+            """);
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:3:23: error: trace {trace} touches 4097 distinct pages, more than the guest's 4096 pages of 4KiB in memory 16MiB " +
+            "(allowed: memory >= 16.06MiB (16448KiB): 4097 pages of 4KiB in whole 64KiB host pages)", err);
+        Assert.Contains("1 problem found.", err);
+    }
+
+    [Fact]
+    public void ATraceTooLargeForOneSweepPointNamesThatPoint()
+    {
+        using var dir = new TempDir();
+        dir.File("t.csv", string.Concat(Enumerable.Range(0, 257).Select(i => $"{i},{i},4096,R\n")));
+        var file = dir.File("s.yaml", "guests:\n  page_size: 64KiB\n  workload: {kind: trace, path: t.csv}\nsweep:\n  guests.memory: [16448KiB, 16MiB]\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:5:29: error: trace ", err);
+        Assert.Contains("touches 257 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB [sweep point 1: guests.memory=16777216] " +
+            "(allowed: memory >= 16.06MiB (16448KiB): 257 pages of 64KiB)", err);
+        Assert.Contains("1 problem found.", err);
+    }
+
+    [Fact]
+    public void AnUnreadableTraceIsRefusedAtItsPath()
+    {
+        using var dir = new TempDir();
+        var trace = dir.File("t.csv", "1,1,4096,R\n2,x,4096,R\n");
+        var file = dir.File("u.yaml", "guests:\n  workload:\n    kind: trace\n    path: t.csv\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:4:11: error: cannot read the trace: {trace}: record 2: line 2: object id 'x' in column 2 is not an unsigned integer", err);
+        Assert.Contains("(allowed: a readable csv trace file with at least one request, or the format it is in (csv, oracleGeneral, vscsi))", err);
+        AssertRunRefuses(file);
     }
 
     private static void AssertRejectedAt(string text, string expected)

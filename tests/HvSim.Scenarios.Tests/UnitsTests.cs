@@ -80,4 +80,11 @@ public class UnitsTests
         Assert.True(Units.TryParseSize(text, out var back));
         Assert.Equal(bytes, back);
     }
+
+    [Theory]
+    [InlineData(17179869184L, "16GiB")]
+    [InlineData(67117760512L, "62.51GiB (65544688KiB)")] // 65544688 KiB / 1048576 = 62.508 GiB
+    [InlineData(1000L, "1000B")]
+    [InlineData(3000000000L, "2.79GiB (3000000000B)")] // 3 GB = 2.794 GiB, not a whole number of KiB
+    public void ReadableSizesKeepTheExactValueWhenTheyRound(long bytes, string text) => Assert.Equal(text, Units.FormatSizeReadable(bytes));
 }

@@ -18,7 +18,8 @@ public sealed record ScalarNode(string File, int Line, int Column, string Value,
 
 public sealed record SequenceNode(string File, int Line, int Column, IReadOnlyList<Node> Items) : Node(File, Line, Column)
 {
-    public override string KindName => "a list";
+    // Where a non-empty list is wanted, "not a list" would contradict itself.
+    public override string KindName => Items.Count == 0 ? "an empty list" : "a list";
 }
 
 /// <summary>A mapping; keys are kept in file order with their own location.</summary>

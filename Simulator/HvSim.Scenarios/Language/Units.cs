@@ -94,6 +94,16 @@ public static partial class Units
         return bytes.ToString(CultureInfo.InvariantCulture) + "B";
     }
 
+    /// <summary>
+    /// A size for error messages: exact when that reads well (16GiB), otherwise to 2 decimals with the exact value
+    /// after it (62.51GiB (65544688KiB)), so a limit can be read at a glance and still be copied into the file.
+    /// </summary>
+    public static string FormatSizeReadable(long bytes)
+    {
+        string exact = FormatSize(bytes), approx = FormatSizeApprox(bytes);
+        return exact == approx ? exact : $"{approx} ({exact})";
+    }
+
     public static string FormatDuration(long ns) => ns == 0 ? "0" :
         FormatExact(ns, [("h", 3_600_000_000_000), ("min", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)], "ns");
 

@@ -52,6 +52,10 @@ public static class YamlDocumentReader
         {
             var line = (int)Math.Max(1, e.Start.Line);
             var col = (int)Math.Max(1, e.Start.Column);
+            // YamlDotNet locates a tab in the indentation at 1:1 or at the scalar before it. The tab is the first one in
+            // the indentation of a line from the last node read on.
+            if (e.Message.Contains(" tab ", StringComparison.Ordinal) && FirstIndentationTab(text, state.LastLine) is { } tab)
+                (line, col) = tab;
             var message = "YAML syntax error: " + TrimYamlMessage(e.Message);
             // Block-structure errors are nearly always a key indented more or less than its siblings: point at the
             // start of the line, where the indentation is, rather than where the scanner noticed.
@@ -85,6 +89,19 @@ public static class YamlDocumentReader
         var l = lines[line - 1];
         while (i < l.Length && l[i] == ' ') i++;
         return i < l.TrimEnd('\r').Length ? i + 1 : null;
+    }
+
+    /// <summary>1-based line and column of the first tab before the first non-blank of a line from <paramref name="fromLine"/> on, or null.</summary>
+    private static (int Line, int Column)? FirstIndentationTab(string text, int fromLine)
+    {
+        var lines = text.Split('\n');
+        for (int i = fromLine - 1; i < lines.Length; i++)
+        {
+            var l = lines[i].TrimEnd('\r');
+            int tab = l.AsSpan(0, l.Length - l.TrimStart(' ', '\t').Length).IndexOf('\t');
+            if (tab >= 0 && l.Trim().Length > 0) return (i + 1, tab + 1);
+        }
+        return null;
     }
 
     private static string TrimYamlMessage(string message)

@@ -1,9 +1,11 @@
 using HvSim.Model.Config;
+using HvSim.Model.Workloads;
 using HvSim.Scenarios.Language;
+using HvSim.Traces;
 
 namespace HvSim.Scenarios.Loading;
 
-/// <summary>Checks between keys that each look fine alone: HPT size, page sizes, watermarks, swap vs overcommit.</summary>
+/// <summary>Checks between keys that each look fine alone: HPT size, page sizes, watermarks, swap vs overcommit, trace vs guest size.</summary>
 internal static class ConsistencyChecks
 {
     private const int HpteBytes = 16;
@@ -14,7 +16,7 @@ internal static class ConsistencyChecks
     /// Every check runs on whatever did bind, so one `validate` reports every problem; a check is skipped only when
     /// one of its own inputs is bad (<see cref="Binder.IsBad"/>) or would only repeat a problem already reported.
     /// </summary>
-    public static void Check(RunTemplate t, Binder binder, Node root, Diagnostics d)
+    public static void Check(RunTemplate t, Binder binder, Node root, Diagnostics d, TracePageCounts traces)
     {
         var at = binder.Locations;
         Node Loc(params string[] paths) => paths.Select(p => at.GetValueOrDefault(p)).FirstOrDefault(n => n is not null) ?? root;
@@ -30,13 +32,13 @@ internal static class ConsistencyChecks
         var h = t.Host;
         bool hostPageOk = !Bad("host.page_size") && h.PageSizeBytes is 4 << 10 or 64 << 10;
         if (!Bad("host.page_size") && !hostPageOk)
-            d.Add(Loc("host.page_size"), $"host page size {Units.FormatSize(h.PageSizeBytes)} is not supported", "4KiB or 64KiB");
+            d.Add(Loc("host.page_size"), $"host page size {Size(h.PageSizeBytes)} is not supported", "4KiB or 64KiB");
         else if (hostPageOk && !Bad("host.memory") && h.MemoryBytes % h.PageSizeBytes != 0)
-            d.Add(Loc("host.memory"), $"host memory {Units.FormatSize(h.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} pages",
-                $"a multiple of the page size {Units.FormatSize(h.PageSizeBytes)}");
+            d.Add(Loc("host.memory"), $"host memory {Size(h.MemoryBytes)} is not a whole number of {Size(h.PageSizeBytes)} pages",
+                $"a multiple of the page size {Size(h.PageSizeBytes)}");
         bool hostSizesOk = !Bad("host.memory", "host.reserved");
         if (hostSizesOk && h.ReservedBytes >= h.MemoryBytes)
-            d.Add(Loc("host.reserved", "host.memory"), $"reserved {Units.FormatSize(h.ReservedBytes)} leaves nothing of host memory {Units.FormatSize(h.MemoryBytes)}",
+            d.Add(Loc("host.reserved", "host.memory"), $"reserved {Size(h.ReservedBytes)} leaves nothing of host memory {Size(h.MemoryBytes)}",
                 "reserved < memory");
 
         // With nothing left after reserved, the watermarks cannot fit either: that is the one problem reported above.
@@ -61,13 +63,13 @@ internal static class ConsistencyChecks
             string p = GroupPath(t, at, gi);
             bool pageBad = Bad(p + ".page_size");
             if (!pageBad && g.PageSizeBytes is not (4 << 10 or 64 << 10))
-                d.Add(Loc(p + ".page_size"), $"guest page size {Units.FormatSize(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
+                d.Add(Loc(p + ".page_size"), $"guest page size {Size(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
             else if (!pageBad && hostPageOk && g.PageSizeBytes > h.PageSizeBytes)
-                d.Add(Loc(p + ".page_size"), $"guest pages of {Units.FormatSize(g.PageSizeBytes)} need host pages at least as large, the host has {Units.FormatSize(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
-                    $"guest page_size <= host page_size ({Units.FormatSize(h.PageSizeBytes)})");
+                d.Add(Loc(p + ".page_size"), $"guest pages of {Size(g.PageSizeBytes)} need host pages at least as large, the host has {Size(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
+                    $"guest page_size <= host page_size ({Size(h.PageSizeBytes)})");
             else if (!pageBad && hostPageOk && !Bad(p + ".memory") && g.MemoryBytes % Math.Max(g.PageSizeBytes, h.PageSizeBytes) != 0)
-                d.Add(Loc(p + ".memory", p), $"guest memory {Units.FormatSize(g.MemoryBytes)} is not a whole number of {Units.FormatSize(h.PageSizeBytes)} host pages",
-                    $"a multiple of the host page size {Units.FormatSize(h.PageSizeBytes)}");
+                d.Add(Loc(p + ".memory", p), $"guest memory {Size(g.MemoryBytes)} is not a whole number of {Size(h.PageSizeBytes)} host pages",
+                    $"a multiple of the host page size {Size(h.PageSizeBytes)}");
             else if (!Bad(p + ".page_size", p + ".memory", p + ".hpt_order") && g.PageSizeBytes is 4 << 10 or 64 << 10)
             {
                 long pages = g.MemoryBytes / g.PageSizeBytes;
@@ -76,8 +78,26 @@ internal static class ConsistencyChecks
                 {
                     int needed = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(pages * HpteBytes - 1));
                     d.Add(Loc(p + ".hpt_order", p + ".memory", p),
-                        $"HPT too small for the guest: order {g.HptOrder} ({Units.FormatSize(1L << g.HptOrder)}) holds {hptes} HPTEs, fewer than the guest's {pages} pages",
-                        $"hpt_order >= {needed} for {Units.FormatSize(g.MemoryBytes)} in {Units.FormatSize(g.PageSizeBytes)} pages, or less guest memory");
+                        $"HPT too small for the guest: order {g.HptOrder} ({Size(1L << g.HptOrder)}) holds {hptes} HPTEs, fewer than the guest's {pages} pages",
+                        $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(g.PageSizeBytes)} pages, or less guest memory");
+                }
+            }
+            bool guestPagesOk = !Bad(p + ".page_size", p + ".memory") && g.PageSizeBytes is 4 << 10 or 64 << 10;
+            foreach (var (trace, w) in Traces(g.Workload, p + ".workload"))
+            {
+                if (Bad(w, w + ".path", w + ".format", w + ".mapping", w + ".expand_page_size", w + ".id_unit")) continue;
+                var (touched, error) = traces.Of(trace);
+                if (error is not null)
+                    d.Add(Loc(w + ".path", w), $"cannot read the trace: {error}",
+                        $"a readable {TraceFormats.Names[(int)trace.Format]} trace file with at least one request, or the format it is in ({string.Join(", ", TraceFormats.Names)})");
+                else if (guestPagesOk && touched > g.MemoryBytes / g.PageSizeBytes)
+                {
+                    // The run gives each distinct trace page a guest page of its own, and guest memory comes in whole host pages.
+                    long unit = hostPageOk ? Math.Max(g.PageSizeBytes, h.PageSizeBytes) : g.PageSizeBytes;
+                    long need = touched * g.PageSizeBytes, least = (need + unit - 1) / unit * unit;
+                    d.Add(Loc(p + ".memory", p),
+                        $"trace {trace.Path} touches {touched} distinct pages, more than the guest's {g.MemoryBytes / g.PageSizeBytes} pages of {Size(g.PageSizeBytes)} in memory {Size(g.MemoryBytes)}",
+                        $"memory >= {Size(least)}: {touched} pages of {Size(g.PageSizeBytes)}" + (least > need ? $" in whole {Size(h.PageSizeBytes)} host pages" : ""));
                 }
             }
             bool namesOk = !Bad(p + ".name", p + ".count");
@@ -102,9 +122,9 @@ internal static class ConsistencyChecks
             long mustPageOut = guestMemory - available;
             if (mustPageOut > h.Swap.CapacityBytes)
                 d.Add(Loc("host.swap.capacity", "host.swap", "host"),
-                    $"swap capacity {Units.FormatSize(h.Swap.CapacityBytes)} is smaller than the {Units.FormatSize(mustPageOut)} the POWER7 host may have to page out " +
-                    $"(guest memory {Units.FormatSize(guestMemory)} - {Units.FormatSize(available)} host memory available above the high watermark)",
-                    $"swap capacity >= {Units.FormatSize(mustPageOut)}, or less overcommit");
+                    $"swap capacity {Size(h.Swap.CapacityBytes)} is smaller than the {Units.FormatSizeApprox(mustPageOut)} the POWER7 host may have to page out " +
+                    $"(guest memory {Size(guestMemory)} - {Units.FormatSizeApprox(available)} host memory available above the high watermark)",
+                    $"swap capacity >= {Size(mustPageOut)}, or less overcommit");
         }
 
         if (!Bad("platform", "host.rma", "host.rma_count", "host.page_size") && hostPageOk && s.Platforms.Contains(Platform.Ppc970) && usableOk && countsOk)
@@ -113,9 +133,9 @@ internal static class ConsistencyChecks
             long each = (h.RmaBytes + h.PageSizeBytes - 1) / h.PageSizeBytes * h.PageSizeBytes;
             if (rmas * each > usable)
                 d.Add(Loc("host.rma_count", "host.rma", "host.memory"),
-                    $"the PPC970 RMA pool of {rmas} x {Units.FormatSize(each)} = {Units.FormatSize(rmas * each)} does not fit in the " +
-                    $"{Units.FormatSize(usable)} of host memory left after reserved",
-                    $"rma_count x rma <= {Units.FormatSize(usable)}");
+                    $"the PPC970 RMA pool of {rmas} x {Size(each)} = {Size(rmas * each)} does not fit in the " +
+                    $"{Units.FormatSizeApprox(usable)} of host memory left after reserved",
+                    $"rma_count x rma <= {Size(usable)}");
         }
 
         // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it. Only for a
@@ -132,6 +152,18 @@ internal static class ConsistencyChecks
                     break;
                 }
     }
+
+    /// <summary>The trace workloads of a guest, also inside phased and mix workloads, with the path each was bound at.</summary>
+    private static IEnumerable<(TraceWorkload Trace, string Path)> Traces(WorkloadSpec? workload, string path) => workload switch
+    {
+        TraceWorkload trace => [(trace, path)],
+        PhasedWorkload phased => phased.Phases.SelectMany((phase, i) => Traces(phase.Workload, $"{path}.phases[{i}].workload")),
+        MixWorkload mix => mix.Streams.SelectMany((stream, i) => Traces(stream.Workload, $"{path}.streams[{i}].workload")),
+        _ => [],
+    };
+
+    /// <summary>Sizes in messages are often computed (or written as 3GB): exact when short, else readable with the exact value too.</summary>
+    private static string Size(long bytes) => Units.FormatSizeReadable(bytes);
 
     private static string GroupPath(RunTemplate t, IReadOnlyDictionary<string, Node> at, int gi) =>
         t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
