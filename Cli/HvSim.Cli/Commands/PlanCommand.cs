@@ -12,7 +12,7 @@ internal static class PlanCommand
     {
         var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix: and min_host_memory:)" };
         var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/plan-<plan file name>/)" };
-        var jobs = new Option<int>("--jobs") { Description = "Replications simulated in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = CliOptions.Jobs("Replications");
         var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe; writes plan.csv, plots and report.html")
         {
             file, outDir, jobs,
@@ -22,7 +22,7 @@ internal static class PlanCommand
             string path = parse.GetValue(file)!;
             var spec = PlanFile.Load(path);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
-            int parallel = Math.Clamp(parse.GetValue(jobs), 1, spec.Replications);
+            int parallel = Math.Min(parse.JobsOrCores(jobs), spec.Replications);
             Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replications per probe");
             PlanResult result;
             try

@@ -1,0 +1,55 @@
+namespace HvSim.Cli.Tests;
+
+/// <summary>Options several commands share: each refuses the same bad value the same way, before anything runs.</summary>
+public sealed class OptionTests
+{
+    /// <summary>The command's main input, valid, so that only the option under test can make it fail.</summary>
+    private static string Input(TempDir dir, string command)
+    {
+        string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
+        return command == "plan" ? dir.File("plan.yaml", TinyScenarios.Plan) : scenario;
+    }
+
+    [Theory]
+    [InlineData("run", "0")]
+    [InlineData("run", "-1")]
+    [InlineData("run", "-3")]
+    [InlineData("batch", "0")]
+    [InlineData("batch", "-1")]
+    [InlineData("batch", "-3")]
+    [InlineData("plan", "0")]
+    [InlineData("plan", "-1")]
+    [InlineData("plan", "-3")]
+    public void Jobs_below_1_exits_2_naming_the_value_and_what_is_allowed(string command, string jobs)
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run(command, Input(dir, command), "--jobs", jobs, "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"--jobs '{jobs}' is not allowed (allowed: an integer >= 1)", r.Err);
+        Assert.Equal("", r.Out);
+        Assert.False(Directory.Exists(dir.Combine("out")), "results written although --jobs was refused");
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    public void Jobs_1_runs_the_same_input(string command)
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run(command, Input(dir, command), "--jobs", "1", "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.True(Directory.Exists(dir.Combine("out")), r.ToString());
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    public void Jobs_defaults_to_the_number_of_cores_in_every_help(string command)
+    {
+        // A default printed as a number would be this machine's core count, wrong on the next machine.
+        string line = Hvsim.Run(command, "--help").Out.Split('\n').Single(l => l.TrimStart().StartsWith("--jobs", StringComparison.Ordinal));
+        Assert.EndsWith("simulated in parallel (default: the number of cores)", line.TrimEnd());
+    }
+}
