@@ -27,6 +27,21 @@ internal static class CliOptions
         };
     }
 
+    /// <summary>
+    /// `--out DIR`: a results folder, new or existing. A file of that name is refused up front; otherwise it would be
+    /// found only when the results are written, after the whole simulation, as an I/O failure rather than bad input.
+    /// </summary>
+    public static Option<string?> OutFolder(string description)
+    {
+        var output = new Option<string?>("--out") { Description = description };
+        output.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } path && File.Exists(path))
+                result.AddError($"--out '{path}' is a file, not a folder (allowed: a folder, existing or new)");
+        });
+        return output;
+    }
+
     /// <summary>The value of a <see cref="Jobs"/> option, or the number of cores when it was not given.</summary>
     public static int JobsOrCores(this ParseResult parse, Option<int?> jobs) => parse.GetValue(jobs) ?? Environment.ProcessorCount;
 }

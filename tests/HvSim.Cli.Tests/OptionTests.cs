@@ -7,7 +7,13 @@ public sealed class OptionTests
     private static string Input(TempDir dir, string command)
     {
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
-        return command == "plan" ? dir.File("plan.yaml", TinyScenarios.Plan) : scenario;
+        return command switch
+        {
+            "plan" => dir.File("plan.yaml", TinyScenarios.Plan),
+            "mrc" => dir.File("t.csv", "timestamp,obj_id,size,op\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},{i % 7},4096,r\n"))),
+            "merge" => Directory.CreateDirectory(dir.Combine("shard")).FullName,
+            _ => scenario,
+        };
     }
 
     [Theory]
@@ -51,5 +57,25 @@ public sealed class OptionTests
         // A default printed as a number would be this machine's core count, wrong on the next machine.
         string line = Hvsim.Run(command, "--help").Out.Split('\n').Single(l => l.TrimStart().StartsWith("--jobs", StringComparison.Ordinal));
         Assert.EndsWith("simulated in parallel (default: the number of cores)", line.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    [InlineData("merge")]
+    [InlineData("mrc")]
+    public void Out_naming_a_file_exits_2_before_anything_runs_and_leaves_the_file_alone(string command)
+    {
+        using var dir = new TempDir();
+        const string content = "someone's notes, not a results folder";
+        string file = dir.File("afile", content);
+        var r = Hvsim.Run(command, Input(dir, command), "--out", file);
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"--out '{file}' is a file, not a folder", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+        Assert.Equal("", r.Out); // no "Planning ...", no progress: nothing started
+        Assert.Equal(content, File.ReadAllText(file));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp", SearchOption.AllDirectories));
     }
 }

@@ -15,7 +15,7 @@ internal static class BatchCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Scenario files or folders of *.yaml files", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string?>("--out") { Description = "Batch results folder (default: results/batch-NAME for one scenario named NAME, results/batch for several)" };
+        var outDir = CliOptions.OutFolder("Batch results folder (default: results/batch-NAME for one scenario named NAME, results/batch for several)");
         var jobs = CliOptions.Jobs("Runs");
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
         var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing every scenario's `seed:` key" };

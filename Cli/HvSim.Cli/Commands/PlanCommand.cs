@@ -11,7 +11,7 @@ internal static class PlanCommand
     public static Command Create()
     {
         var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix: and min_host_memory:)" };
-        var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/plan-<plan file name>/)" };
+        var outDir = CliOptions.OutFolder("Results folder (default: results/plan-<plan file name>/)");
         var jobs = CliOptions.Jobs("Replications");
         var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe; writes plan.csv, plots and report.html")
         {

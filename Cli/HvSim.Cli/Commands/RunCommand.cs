@@ -17,7 +17,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var file = new Argument<string>("scenario") { Description = "Scenario YAML file" };
-        var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/<scenario name>/)" };
+        var outDir = CliOptions.OutFolder("Results folder (default: results/<scenario name>/)");
         var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing the scenario's `seed:` key" };
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
         var jobs = CliOptions.Jobs("Runs");
