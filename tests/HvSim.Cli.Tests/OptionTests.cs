@@ -78,4 +78,42 @@ public sealed class OptionTests
         Assert.Equal(content, File.ReadAllText(file));
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp", SearchOption.AllDirectories));
     }
+
+    [Theory]
+    [InlineData("run", true)]
+    [InlineData("run", false)]
+    [InlineData("batch", true)]
+    [InlineData("batch", false)]
+    [InlineData("plan", true)]
+    [InlineData("plan", false)]
+    public void An_unknown_option_is_named_before_or_after_the_file(string command, bool optionFirst)
+    {
+        using var dir = new TempDir();
+        string input = Input(dir, command);
+        var r = Hvsim.Run(optionFirst ? [command, "--frob", input, "--out", dir.Combine("out")] : [command, input, "--frob", "--out", dir.Combine("out")]);
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("hvsim: Unrecognized option '--frob'.", r.Err);
+        Assert.DoesNotContain(input, r.Err); // the valid file is not blamed
+        Assert.Contains($"Try 'hvsim {command} --help'.", r.Err);
+        Assert.False(Directory.Exists(dir.Combine("out")));
+    }
+
+    [Fact]
+    public void A_mistyped_option_gets_a_suggestion()
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run("run", "--job", "2", Input(dir, "run"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("Unrecognized option '--job'.", r.Err);
+        Assert.Contains("did you mean '--jobs'?", r.Err);
+    }
+
+    [Fact]
+    public void After_a_double_dash_an_option_like_word_is_a_file_name()
+    {
+        var r = Hvsim.Run("validate", "--", "--no-such.yaml");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("--no-such.yaml:1:1: error: file not found", r.Err);
+        Assert.DoesNotContain("Unrecognized option", r.Err);
+    }
 }
