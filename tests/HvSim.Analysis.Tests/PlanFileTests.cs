@@ -165,6 +165,9 @@ public class PlanFileTests
         Assert.Equal(7, plan.MaxGuests);
         Assert.Equal(8, plan.FirstFailing!.Point.Guests);
         Assert.False(plan.FirstFailing.AllAdmitted);
+        // Pinned guests take no HDSI fault: the p99 is undefined (not 0), so the latency bound holds and plan.csv leaves it empty.
+        Assert.Contains("(no HDSI faults, so no p99_fault_latency_us to exceed the bound)", plan.Summary);
+        Assert.Null(PlanFiles.TryRead(output)!.Plan.Single().Mean);
         Assert.True(File.Exists(Path.Combine(output, "plan.csv")));
         Assert.Contains("Capacity plan", File.ReadAllText(Path.Combine(output, "report.html")));
         Assert.Contains("plan_file", File.ReadAllText(Path.Combine(output, "manifest.json")));

@@ -51,8 +51,9 @@ internal static class PlanCommand
             foreach (var limit in result.Slo.Limits)
             {
                 var s = p.AtLimit?.Stats[limit.Metric];
+                // "-" as in the run summary: no probe at the answer, or a p99 of no faults, which is undefined rather than 0.
                 string value = s is { N: > 0 } st
-                    ? Num(st.Mean) + (double.IsFinite(st.CiLow) ? $" [{Num(st.CiLow)}, {Num(st.CiHigh)}]" : "")
+                    ? limit.Number(st.Mean) + (double.IsFinite(st.CiLow) ? $" [{limit.Number(st.CiLow)}, {limit.Number(st.CiHigh)}]" : "") + " " + limit.Unit
                     : "-";
                 table.AddRow(PlatformPlan.PlatformName(p.Platform), p.MaxGuests + (p.HitSearchCap ? " (cap)" : ""), Markup.Escape(limit.ToString()),
                     Markup.Escape(value));
@@ -66,6 +67,4 @@ internal static class PlanCommand
                 ? $"Smallest host memory for {m.Guests} guests on {m.Platform}: {bytes / (double)(1L << 30):0.##} GiB"
                 : $"No host memory in the searched range lets {m.Guests} guests on {m.Platform} meet the SLO");
     }
-
-    private static string Num(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }
