@@ -126,6 +126,20 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void Run_help_names_every_file_a_run_writes()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out")).Exit);
+        string help = Hvsim.Run("run", "--help").Out;
+        string[] written = Directory.GetFiles(dir.Combine("out")).Select(Path.GetFileName).ToArray()!;
+        Assert.Contains("report.html", written);
+        foreach (string file in written.Where(f => !f.EndsWith(".png", StringComparison.Ordinal) && !f.EndsWith(".svg", StringComparison.Ordinal)))
+            Assert.Contains(file, help);
+        Assert.Contains(written, f => f.EndsWith(".png", StringComparison.Ordinal));
+        Assert.Contains("plots (PNG and SVG)", help);
+    }
+
+    [Fact]
     public void Plan_shows_numbers_with_units_and_a_dash_for_the_latency_of_pinned_guests()
     {
         using var dir = new TempDir();
