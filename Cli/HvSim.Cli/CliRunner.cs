@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using HvSim.Analysis.Batch;
 using HvSim.Analysis.Tables;
@@ -33,12 +34,18 @@ internal static partial class CliRunner
     {
         ConsoleSetup.Configure();
         var parse = root.Parse(args);
-        bool onlyMissingCommand = parse.Errors.Count > 0 && parse.Errors.All(e => IsMissingCommand(e.Message));
-        if (parse.Errors.Count > 0 && !onlyMissingCommand && parse.Action is not HelpAction)
+        var unknownOptions = UnknownOptions(parse);
+        bool onlyMissingCommand = unknownOptions.Count == 0 && parse.Errors.Count > 0 && parse.Errors.All(e => IsMissingCommand(e.Message));
+        if ((parse.Errors.Count > 0 || unknownOptions.Count > 0) && !onlyMissingCommand && parse.Action is not HelpAction)
         {
-            foreach (var e in parse.Errors.Select(e => Friendly(e.Message)).Distinct().Where(m => !IsNoise(m, parse)))
+            // With an unknown option found, the library's "Unrecognized command or argument" errors only blame the
+            // words it displaced.
+            var errors = parse.Errors.Select(e => Friendly(e.Message))
+                .Where(m => !IsNoise(m, parse) && !(unknownOptions.Count > 0 && m.StartsWith(UnrecognizedPrefix, StringComparison.Ordinal)));
+            foreach (var e in unknownOptions.Select(o => $"Unrecognized option '{o}'.").Concat(errors).Distinct())
                 Console.Error.WriteLine($"hvsim: {e}");
-            if (Suggest(parse) is { } suggestion) Console.Error.WriteLine($"hvsim: did you mean '{suggestion}'?");
+            var suggestion = unknownOptions.Count > 0 ? SuggestOption(parse, unknownOptions[0]) : Suggest(parse);
+            if (suggestion is not null) Console.Error.WriteLine($"hvsim: did you mean '{suggestion}'?");
             Console.Error.WriteLine($"Try '{HelpHint(parse)}'.");
             return ExitCodes.BadInput;
         }
@@ -96,6 +103,34 @@ internal static partial class CliRunner
         return newline < 0 ? message : message[..newline];
     }
 
+    private const string UnrecognizedPrefix = "Unrecognized command or argument";
+
+    /// <summary>
+    /// Words that look like options but are none of the command's. System.CommandLine takes a word it does not know
+    /// as an argument, whatever it looks like: in `run --frob x.yaml` the unknown `--frob` becomes the scenario and
+    /// the error blames the valid `x.yaml` left over, and a command taking several paths (`batch --frob x.yaml`)
+    /// would take `--frob` as a path without any error. So an option-like word that ended up as a command argument
+    /// or unmatched is reported as what it is. After `--` every word is an argument on purpose; negative numbers
+    /// and `-` alone are values.
+    /// </summary>
+    private static List<string> UnknownOptions(ParseResult parse)
+    {
+        var optionValues = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        for (SymbolResult? r = parse.CommandResult; r is not null; r = r.Parent)
+            if (r is CommandResult command)
+                foreach (var option in command.Children.OfType<OptionResult>())
+                    optionValues.UnionWith(option.Tokens);
+        return parse.Tokens
+            .TakeWhile(t => t.Type != TokenType.DoubleDash)
+            .Where(t => t.Type == TokenType.Argument && !optionValues.Contains(t) && LooksLikeOption(t.Value))
+            .Select(t => t.Value)
+            .Distinct()
+            .ToList();
+    }
+
+    private static bool LooksLikeOption(string word) =>
+        word.Length > 1 && word[0] == '-' && !double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
     /// <summary>"Required command was not provided" next to "Unrecognized command 'x'" only repeats the real problem.</summary>
     private static bool IsNoise(string message, ParseResult parse) => parse.Errors.Count > 1 && IsMissingCommand(message);
 
@@ -147,6 +182,16 @@ internal static partial class CliRunner
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Select(c => c.Name).FirstOrDefault();
     }
+
+    /// <summary>The command's option closest to a mistyped one (`--job` → `--jobs`), when one is close enough.</summary>
+    private static string? SuggestOption(ParseResult parse, string typed) =>
+        parse.CommandResult.Command.Options
+            .SelectMany(o => o.Aliases.Prepend(o.Name))
+            .Where(name => name.StartsWith("--", StringComparison.Ordinal))
+            .Select(name => (Name: name, Distance: EditDistance(typed, name)))
+            .Where(c => c.Distance <= Math.Max(1, c.Name.Length / 3))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name).FirstOrDefault();
 
     /// <summary>Optimal string alignment distance: a swapped pair of letters counts as one typo.</summary>
     private static int EditDistance(string a, string b)

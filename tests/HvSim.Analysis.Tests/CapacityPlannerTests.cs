@@ -23,7 +23,7 @@ public class CapacityPlannerTests
             Calls++;
             long host = point.HostMemoryBytes ?? hostBytes;
             bool fits = point.Guests * rmaBytes + point.Guests * (guestBytes - rmaBytes) <= host - reservedBytes;
-            return new ProbeMetrics(fits, 0, 0.001, 0); // pinned guests never HDSI-fault
+            return new ProbeMetrics(fits, double.NaN, 0.001, 0); // pinned guests never HDSI-fault: no p99 latency
         }
     }
 
@@ -55,7 +55,68 @@ public class CapacityPlannerTests
         Assert.Equal(expected, plan.MaxGuests);
         Assert.Equal(planner.Probes.Count * 3, eval.Calls);
         if (expected == 0) Assert.Contains("no guest count meets the SLO", plan.Summary);
-        else Assert.Equal(expected + 1, plan.FirstFailing!.Point.Guests);
+        else
+        {
+            Assert.Equal(expected + 1, plan.FirstFailing!.Point.Guests);
+            // No faults: the latency bound holds, and the answer says why rather than showing a p99 of 0.
+            Assert.StartsWith($"ppc970: at most {expected} guests (no HDSI faults, so no p99_fault_latency_us to exceed the bound); ", plan.Summary);
+            Assert.Equal(0, plan.AtLimit!.Stats[SloMetric.P99FaultLatencyUs].N);
+        }
+    }
+
+    /// <summary>Fixed values per replication (NaN = no HDSI faults in that replication).</summary>
+    private sealed class Fixed(params double[] p99PerReplication) : IPlanEvaluator
+    {
+        public ProbeMetrics Evaluate(PlanPoint point, int replication) => new(true, p99PerReplication[replication - 1], 0, 0);
+    }
+
+    [Fact]
+    public void AVerdictShowsPlainNumbersWithTheUnit()
+    {
+        // Both replications 12070.4 µs: sd 0, so the upper bound is the mean.
+        var probe = new CapacityPlanner(new Fixed(12070.4, 12070.4), P99AtMost(2000), replications: 2, maxGuests: 4).ProbeAt(new PlanPoint(Platform.Power7, 3));
+        Assert.False(probe.MeetsSlo);
+        Assert.Equal("p99_fault_latency_us upper 95 % bound 12070 us > 2000 us", probe.Verdict);
+    }
+
+    [Theory]
+    [InlineData(SloMetric.P99FaultLatencyUs, 2000, "p99_fault_latency_us ≤ 2000 us")]
+    [InlineData(SloMetric.P99FaultLatencyUs, 2_500_000, "p99_fault_latency_us ≤ 2500000 us")] // 2.5 s, was 2.5E+06
+    [InlineData(SloMetric.P99FaultLatencyUs, 17.25, "p99_fault_latency_us ≤ 17.25 us")]
+    [InlineData(SloMetric.MeanSlowdown, 0.05, "mean_slowdown ≤ 5 %")]
+    [InlineData(SloMetric.MeanSlowdown, 0.0712, "mean_slowdown ≤ 7.12 %")]
+    [InlineData(SloMetric.MajorFaultsPerSecondPerGuest, 0.000125, "major_faults_per_s_per_guest ≤ 0.000125 faults/s")]
+    public void SloBoundsReadWithoutExponents(SloMetric metric, double limit, string expected) =>
+        Assert.Equal(expected, new SloLimit(metric, limit).ToString());
+
+    [Theory]
+    [InlineData(1000, true)]
+    [InlineData(3000, false)]
+    public void AReplicationWithoutFaultsIsLeftOutOfTheLatencyInterval(double p99, bool meets)
+    {
+        // Replication 1 took no fault; the other's p99 alone decides (one value: the value itself is the bound).
+        var probe = new CapacityPlanner(new Fixed(double.NaN, p99), P99AtMost(2000), replications: 2, maxGuests: 4).ProbeAt(new PlanPoint(Platform.Power7, 1));
+        Assert.Equal(1, probe.Stats[SloMetric.P99FaultLatencyUs].N);
+        Assert.Equal(meets, probe.MeetsSlo);
+        Assert.Null(probe.Note);
+        Assert.Equal(meets ? "meets the SLO" : "p99_fault_latency_us upper 95 % bound 3000 us > 2000 us", probe.Verdict);
+    }
+
+    [Fact]
+    public void AnUndefinedLatencyIsAnEmptyCellAndADashInTheReport()
+    {
+        var planner = new CapacityPlanner(new PinnedAdmission(8192 * MiB, 512 * MiB, 64 * MiB, 1024 * MiB), P99AtMost(1000), replications: 2, maxGuests: 16);
+        var plan = planner.FindMaxGuests(Platform.Ppc970);
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        PlanFiles.Write(dir, new PlanResult("study", P99AtMost(1000), 2, 16, [plan]));
+        string[] row = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile))[1].Split(',');
+        string[] header = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile))[0].Split(',');
+        foreach (string column in new[] { "mean", "ci95_low", "ci95_high" })
+            Assert.Equal("", row[Array.IndexOf(header, column)]);
+        Assert.All(File.ReadAllLines(Path.Combine(dir, PlanFiles.ProbesFile)).Skip(1), line => Assert.EndsWith(",0,,,", line)); // n = 0, no values
+        string html = PlanReportSection.Html(PlanFiles.TryRead(dir)!);
+        Assert.Contains("<td>–</td>", html);
+        Assert.Contains("no HDSI faults", html);
     }
 
     [Fact]

@@ -78,7 +78,48 @@ public class PlanFileTests
         Assert.Contains(e.Diagnostics, d => d.Line == 5 && d.Column == 1 && d.Message.Contains("max_gusts"));
         Assert.Contains(e.Diagnostics, d => d.Line == 7 && d.Message.Contains("'db'") && d.Allowed == "web");
         Assert.All(e.Diagnostics, d => Assert.EndsWith("plan.yaml", d.File));
-        Assert.Contains("needs at least one bound", all);
+        Assert.DoesNotContain("needs at least one bound", all); // the misspelt bound is the problem, reported above
+    }
+
+    [Fact]
+    public void SloWithOnlyBadEntriesReportsThemAndNotAMissingBound()
+    {
+        var dir = Folder("""
+            scenario: scenario.yaml
+            slo: {p99_fault_latncy: 2ms, mean_slowdown: 5 percent}
+            """);
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        Assert.Equal(2, e.Diagnostics.Count);
+        Assert.Contains(e.Diagnostics, d => d.Line == 2 && d.Message.Contains("unknown key 'p99_fault_latncy'") && d.Message.Contains("did you mean 'p99_fault_latency'"));
+        Assert.Contains(e.Diagnostics, d => d.Line == 2 && d.Message.Contains("mean_slowdown"));
+        Assert.DoesNotContain(e.Diagnostics, d => d.Message.Contains("needs at least one bound"));
+    }
+
+    [Fact]
+    public void AnEmptySloNeedsABound()
+    {
+        var dir = Folder("scenario: scenario.yaml\nslo: {}\n");
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal("'slo' needs at least one bound", d.Message);
+        Assert.Equal((2, 6), (d.Line, d.Column));
+        Assert.Equal("p99_fault_latency, mean_slowdown, major_faults_per_s_per_guest", d.Allowed);
+    }
+
+    [Fact]
+    public void MemoryRangeBackwardsSaysWhatIsAllowed()
+    {
+        var dir = Folder("""
+            scenario: scenario.yaml
+            slo: {mean_slowdown: 5%}
+            min_host_memory: {guests: 2, from: 64GiB, to: 4GiB}
+            """);
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal("'from' (64GiB) is larger than 'to' (4GiB)", d.Message);
+        Assert.Equal("from <= to", d.Allowed);
+        Assert.Contains("(allowed: from <= to)", d.ToString());
+        Assert.Equal(3, d.Line);
     }
 
     [Fact]
@@ -124,6 +165,9 @@ public class PlanFileTests
         Assert.Equal(7, plan.MaxGuests);
         Assert.Equal(8, plan.FirstFailing!.Point.Guests);
         Assert.False(plan.FirstFailing.AllAdmitted);
+        // Pinned guests take no HDSI fault: the p99 is undefined (not 0), so the latency bound holds and plan.csv leaves it empty.
+        Assert.Contains("(no HDSI faults, so no p99_fault_latency_us to exceed the bound)", plan.Summary);
+        Assert.Null(PlanFiles.TryRead(output)!.Plan.Single().Mean);
         Assert.True(File.Exists(Path.Combine(output, "plan.csv")));
         Assert.Contains("Capacity plan", File.ReadAllText(Path.Combine(output, "report.html")));
         Assert.Contains("plan_file", File.ReadAllText(Path.Combine(output, "manifest.json")));

@@ -126,6 +126,37 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void Run_help_names_every_file_a_run_writes()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out")).Exit);
+        string help = Hvsim.Run("run", "--help").Out;
+        string[] written = Directory.GetFiles(dir.Combine("out")).Select(Path.GetFileName).ToArray()!;
+        Assert.Contains("report.html", written);
+        foreach (string file in written.Where(f => !f.EndsWith(".png", StringComparison.Ordinal) && !f.EndsWith(".svg", StringComparison.Ordinal)))
+            Assert.Contains(file, help);
+        Assert.Contains(written, f => f.EndsWith(".png", StringComparison.Ordinal));
+        Assert.Contains("plots (PNG and SVG)", help);
+    }
+
+    [Fact]
+    public void Plan_shows_numbers_with_units_and_a_dash_for_the_latency_of_pinned_guests()
+    {
+        using var dir = new TempDir();
+        dir.File("tiny.yaml", TinyScenarios.Run);
+        // POWER7 pages at 2 guests (p99 in milliseconds); pinned PPC970 guests take no HDSI fault at all.
+        string plan = dir.File("plan.yaml", "scenario: tiny.yaml\nslo: {p99_fault_latency: 100us}\nreplications: 2\nmax_guests: 2\n");
+        var r = Hvsim.Run("plan", plan, "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.DoesNotContain("E+", r.Out);
+        Assert.Matches(@"power7: at most 1 guests; 2 guests: p99_fault_latency_us upper 95 % bound \d+ us > 100 us", r.Out);
+        Assert.Matches(@"│ ppc970 +│ 1 +│ p99_fault_latency_us ≤ 100 us +│ - +│", r.Out);
+        Assert.Contains("ppc970: at most 1 guests (no HDSI faults, so no p99_fault_latency_us to exceed the bound)", r.Out);
+        string ppc970 = File.ReadAllLines(dir.Combine("out", "plan.csv")).Single(l => l.StartsWith("tiny,ppc970,", StringComparison.Ordinal));
+        Assert.StartsWith("tiny,ppc970,1,false,p99_fault_latency_us,100,0.95,2,,,,", ppc970); // mean and CI empty, not 0
+    }
+
+    [Fact]
     public void A_batch_killed_with_SIGKILL_resumes_to_the_same_bytes()
     {
         using var dir = new TempDir();

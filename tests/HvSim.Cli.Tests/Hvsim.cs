@@ -111,6 +111,14 @@ public static class TinyScenarios
             think: 20us
         """;
 
+    /// <summary>A plan over <see cref="Run"/>, saved beside it as tiny.yaml: one replication, at most 2 guests.</summary>
+    public const string Plan = """
+        scenario: tiny.yaml
+        slo: {mean_slowdown: 90%}
+        replications: 1
+        max_guests: 2
+        """;
+
     /// <summary>3 sweep points x 2 platforms x 2 replications = 12 runs.</summary>
     public const string Sweep = """
         name: sweep

@@ -5,7 +5,10 @@ namespace HvSim.Analysis.Planning;
 /// <summary>One configuration the planner tries: a platform, a guest count and optionally a host memory size.</summary>
 public readonly record struct PlanPoint(Platform Platform, int Guests, long? HostMemoryBytes = null);
 
-/// <summary>What one replication of a <see cref="PlanPoint"/> measured.</summary>
+/// <summary>
+/// What one replication of a <see cref="PlanPoint"/> measured. <see cref="P99FaultLatencyUs"/> is NaN when the run
+/// took no HDSI fault (pinned PPC970 guests): the 99th percentile of no latencies is undefined, not 0.
+/// </summary>
 public readonly record struct ProbeMetrics(bool AllAdmitted, double P99FaultLatencyUs, double MeanSlowdown, double MajorFaultsPerSecondPerGuest)
 {
     public double Get(SloMetric metric) => metric switch

@@ -121,11 +121,17 @@ public static class PlanFile
             throw new ScenarioException(d.Sorted().ToList());
         }
         var settings = Bind(root, Root, new Settings(null, 3, 64, ["both"], 0.95), d, Nested);
-        var slo = root.Get("slo") is { } sloNode ? BindMapping(sloNode, SloSection, new SloSettings(null, null, null), d) : null;
-        if (root.Get("slo") is null) d.Add(root, "missing required key 'slo'", string.Join(", ", SloSection.Keys.Select(k => k.Name)));
-        else if (slo is { P99Ns: null, Slowdown: null, MajorRate: null }) d.Add(root.Get("slo")!, "'slo' needs at least one bound", string.Join(", ", SloSection.Keys.Select(k => k.Name)));
-        var memory = root.Get("min_host_memory") is { } memNode ? BindMapping(memNode, MemorySection, new MemorySettings(null, "power7", null, null, 256L << 20), d) : null;
-        if (memory is { From: { } from, To: { } to } && from > to) d.Add(root.Get("min_host_memory")!, "'from' is larger than 'to'");
+        var sloNode = root.Get("slo");
+        var slo = sloNode is null ? null : BindMapping(sloNode, SloSection, new SloSettings(null, null, null), d);
+        string sloKeys = string.Join(", ", SloSection.Keys.Select(k => k.Name));
+        if (sloNode is null) d.Add(root, "missing required key 'slo'", sloKeys);
+        // Only an empty mapping lacks bounds: any other entry either set one or was already reported as a misspelt
+        // key or bad value, and a non-mapping is reported as such; saying "no bound" then would contradict the file.
+        else if (sloNode is MappingNode { Entries.Count: 0 }) d.Add(sloNode, "'slo' needs at least one bound", sloKeys);
+        var memNode = root.Get("min_host_memory");
+        var memory = memNode is null ? null : BindMapping(memNode, MemorySection, new MemorySettings(null, "power7", null, null, 256L << 20), d);
+        if (memory is { From: { } from, To: { } to } && from > to && memNode is MappingNode memMap)
+            d.Add(memMap, $"'from' ({Text(memMap, "from")}) is larger than 'to' ({Text(memMap, "to")})", "from <= to");
 
         Scenario? scenario = null;
         if (settings.Scenario is { } relative)
@@ -203,6 +209,9 @@ public static class PlanFile
         }
         return shares.Count > 0 && !d.HasErrors ? new GuestMix(shares) : null;
     }
+
+    /// <summary>A key's value as the file spells it, for messages about values that parsed but do not fit together.</summary>
+    private static string Text(MappingNode mapping, string key) => mapping.Get(key) is ScalarNode { Value: var v } ? v : key;
 
     private static T BindMapping<T>(Node node, Section<T> section, T start, Diagnostics d)
     {

@@ -10,7 +10,7 @@ public sealed record PlatformPlan(Platform Platform, int MaxGuests, Probe? AtLim
 {
     public string Summary => MaxGuests == 0
         ? $"{PlatformName(Platform)}: no guest count meets the SLO; 1 guest: {FirstFailing?.Verdict}"
-        : $"{PlatformName(Platform)}: at most {MaxGuests} guests" + (HitSearchCap ? " (the search cap max_guests; more may fit)"
+        : $"{PlatformName(Platform)}: at most {MaxGuests} guests" + (AtLimit?.Note is { } note ? $" ({note})" : "") + (HitSearchCap ? " (the search cap max_guests; more may fit)"
             : FirstFailing is null ? "" : $"; {FirstFailing.Point.Guests} guests: {FirstFailing.Verdict}");
 
     public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";

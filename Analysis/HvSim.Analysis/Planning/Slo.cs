@@ -33,7 +33,28 @@ public sealed record SloLimit(SloMetric Metric, double Limit)
         return false;
     }
 
-    public override string ToString() => $"{MetricName} ≤ {Limit.ToString("G6", CultureInfo.InvariantCulture)}";
+    /// <summary>The unit values of this metric are shown in (the slowdown, a fraction, as a percentage).</summary>
+    public string Unit => Metric switch
+    {
+        SloMetric.P99FaultLatencyUs => "us",
+        SloMetric.MeanSlowdown => "%",
+        _ => "faults/s",
+    };
+
+    /// <summary>A value of this metric as a person reads it: "12070 us", "7.12 %", "3.5 faults/s".</summary>
+    public string Format(double value) => $"{Number(value)} {Unit}";
+
+    /// <summary>
+    /// The number alone, in <see cref="Unit"/>: never exponent notation ("1.207E+04" hid the magnitude), whole
+    /// numbers from 1000 up, four significant digits below, and no thousands separator, as it also sits in CSV text.
+    /// </summary>
+    public string Number(double value)
+    {
+        double v = Metric == SloMetric.MeanSlowdown ? value * 100 : value;
+        return Math.Abs(v) >= 1000 ? Math.Round(v).ToString("0", CultureInfo.InvariantCulture) : Report.HtmlReport.Num(v);
+    }
+
+    public override string ToString() => $"{MetricName} ≤ {Format(Limit)}";
 }
 
 /// <summary>

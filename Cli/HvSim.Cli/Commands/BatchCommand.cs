@@ -15,8 +15,8 @@ internal static class BatchCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Scenario files or folders of *.yaml files", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string?>("--out") { Description = "Batch results folder (default: results/batch-NAME for one scenario named NAME, results/batch for several)" };
-        var jobs = new Option<int?>("--jobs") { Description = "Runs simulated in parallel (default: the number of cores)" };
+        var outDir = CliOptions.OutFolder("Batch results folder (default: results/batch-NAME for one scenario named NAME, results/batch for several)");
+        var jobs = CliOptions.Jobs("Runs");
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
         var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing every scenario's `seed:` key" };
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
@@ -31,7 +31,7 @@ internal static class BatchCommand
             var options = new BatchOptions
             {
                 OutDir = parse.GetValue(outDir) ?? DefaultOut(scenarios),
-                Jobs = Math.Max(1, parse.GetValue(jobs) ?? Environment.ProcessorCount),
+                Jobs = parse.JobsOrCores(jobs),
                 Shard = parse.GetValue(shard) is { } s ? Shard.Parse(s, Environment.GetEnvironmentVariable) : null,
                 SeedOverride = parse.GetValue(seed),
                 Check = parse.GetValue(check),

@@ -10,7 +10,8 @@ internal static class MergeCommand
     public static Command Create()
     {
         var dirs = new Argument<string[]>("dirs") { Description = "Shard folders written by hvsim batch --shard", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string>("--out") { Description = "Merged results folder", Required = true };
+        var outDir = CliOptions.OutFolder("Merged results folder");
+        outDir.Required = true;
         var cmd = new Command("merge", "Combine the folders of a sharded batch into one batch results folder") { dirs, outDir };
         cmd.SetAction(parse => CliScenarios.Guard(() =>
         {

@@ -21,7 +21,7 @@ internal static class MrcCommand
             Description = "SHARDS spatial sampling rate in (0, 1]; 1 = exact (resolves capacities from about 10 / rate pages)",
             DefaultValueFactory = _ => 1.0,
         };
-        var output = new Option<string?>("--out") { Description = "Folder to write mrc.csv, mrc.png/.svg and report.html into (default: results/mrc/<trace file name>)" };
+        var output = CliOptions.OutFolder("Folder to write mrc.csv, mrc.png/.svg and report.html into (default: results/mrc/<trace file name>)");
         var points = new Option<int>("--points")
         {
             Description = "At most this many evenly spaced capacities in mrc.csv (all capacities when there are fewer distinct pages)",

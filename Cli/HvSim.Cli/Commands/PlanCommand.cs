@@ -11,8 +11,8 @@ internal static class PlanCommand
     public static Command Create()
     {
         var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix: and min_host_memory:)" };
-        var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/plan-<plan file name>/)" };
-        var jobs = new Option<int>("--jobs") { Description = "Replications simulated in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var outDir = CliOptions.OutFolder("Results folder (default: results/plan-<plan file name>/)");
+        var jobs = CliOptions.Jobs("Replications");
         var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe; writes plan.csv, plots and report.html")
         {
             file, outDir, jobs,
@@ -22,7 +22,7 @@ internal static class PlanCommand
             string path = parse.GetValue(file)!;
             var spec = PlanFile.Load(path);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
-            int parallel = Math.Clamp(parse.GetValue(jobs), 1, spec.Replications);
+            int parallel = Math.Min(parse.JobsOrCores(jobs), spec.Replications);
             Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replications per probe");
             PlanResult result;
             try
@@ -51,8 +51,9 @@ internal static class PlanCommand
             foreach (var limit in result.Slo.Limits)
             {
                 var s = p.AtLimit?.Stats[limit.Metric];
+                // "-" as in the run summary: no probe at the answer, or a p99 of no faults, which is undefined rather than 0.
                 string value = s is { N: > 0 } st
-                    ? Num(st.Mean) + (double.IsFinite(st.CiLow) ? $" [{Num(st.CiLow)}, {Num(st.CiHigh)}]" : "")
+                    ? limit.Number(st.Mean) + (double.IsFinite(st.CiLow) ? $" [{limit.Number(st.CiLow)}, {limit.Number(st.CiHigh)}]" : "") + " " + limit.Unit
                     : "-";
                 table.AddRow(PlatformPlan.PlatformName(p.Platform), p.MaxGuests + (p.HitSearchCap ? " (cap)" : ""), Markup.Escape(limit.ToString()),
                     Markup.Escape(value));
@@ -66,6 +67,4 @@ internal static class PlanCommand
                 ? $"Smallest host memory for {m.Guests} guests on {m.Platform}: {bytes / (double)(1L << 30):0.##} GiB"
                 : $"No host memory in the searched range lets {m.Guests} guests on {m.Platform} meet the SLO");
     }
-
-    private static string Num(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }

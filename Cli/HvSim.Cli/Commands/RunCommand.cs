@@ -17,12 +17,12 @@ internal static class RunCommand
     public static Command Create()
     {
         var file = new Argument<string>("scenario") { Description = "Scenario YAML file" };
-        var outDir = new Option<string?>("--out") { Description = "Results folder (default: results/<scenario name>/)" };
+        var outDir = CliOptions.OutFolder("Results folder (default: results/<scenario name>/)");
         var seed = new Option<ulong?>("--seed") { Description = "Master seed, replacing the scenario's `seed:` key" };
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
-        var jobs = new Option<int?>("--jobs") { Description = "Runs simulated in parallel (default: the number of cores)" };
+        var jobs = CliOptions.Jobs("Runs");
         var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse runs estimated to need more memory than this (e.g. 16GiB; default 80% of physical memory)" };
-        var cmd = new Command("run", "Run a scenario and write summary.csv, host.csv, timeseries.csv, fault_latency.csv and manifest.json")
+        var cmd = new Command("run", "Run a scenario, print a summary table and write summary.csv, host.csv, timeseries.csv, fault_latency.csv, stats.csv, manifest.json, timing.json, plots (PNG and SVG) and report.html")
         {
             file, outDir, seed, check, jobs, maxMemory,
         };
@@ -31,7 +31,7 @@ internal static class RunCommand
             var scenario = CliScenarios.Load(parse.GetValue(file)!);
             var runs = RunPlanner.Plan(scenario, parse.GetValue(seed));
             if (parse.GetValue(check)) runs = runs.Select(r => r with { Config = r.Config with { CheckInvariants = true } }).ToList();
-            int parallel = Math.Clamp(parse.GetValue(jobs) ?? Environment.ProcessorCount, 1, Math.Max(1, runs.Count));
+            int parallel = Math.Min(parse.JobsOrCores(jobs), Math.Max(1, runs.Count));
             CliScenarios.CheckMemory(runs.Max(r => MemoryEstimate.Bytes(r.Config)), parallel, parse.GetValue(maxMemory));
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", scenario.Name);
 

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace HvSim.Cli;
+
+/// <summary>
+/// Options several commands share, with their checks attached, so that every command refuses the same bad values with
+/// the same message, at parse time: before any scenario is loaded, any run starts or any file is written.
+/// </summary>
+internal static class CliOptions
+{
+    /// <summary>`--jobs N`: how many of <paramref name="what"/> run at once; absent means one per core.</summary>
+    public static Option<int?> Jobs(string what)
+    {
+        return new Option<int?>("--jobs")
+        {
+            Description = $"{what} simulated in parallel (default: the number of cores)",
+            // Parsed here rather than by the library so that a word and a count below 1 get the same message: zero or
+            // negative workers would either hang the run or be clamped silently to something the user did not ask for.
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Single().Value;
+                if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n >= 1) return n;
+                result.AddError($"--jobs '{text}' is not allowed (allowed: an integer >= 1)");
+                return null;
+            },
+        };
+    }
+
+    /// <summary>
+    /// `--out DIR`: a results folder, new or existing. A file of that name is refused up front; otherwise it would be
+    /// found only when the results are written, after the whole simulation, as an I/O failure rather than bad input.
+    /// </summary>
+    public static Option<string?> OutFolder(string description)
+    {
+        var output = new Option<string?>("--out") { Description = description };
+        output.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } path && File.Exists(path))
+                result.AddError($"--out '{path}' is a file, not a folder (allowed: a folder, existing or new)");
+        });
+        return output;
+    }
+
+    /// <summary>The value of a <see cref="Jobs"/> option, or the number of cores when it was not given.</summary>
+    public static int JobsOrCores(this ParseResult parse, Option<int?> jobs) => parse.GetValue(jobs) ?? Environment.ProcessorCount;
+}

@@ -1,0 +1,119 @@
+namespace HvSim.Cli.Tests;
+
+/// <summary>Options several commands share: each refuses the same bad value the same way, before anything runs.</summary>
+public sealed class OptionTests
+{
+    /// <summary>The command's main input, valid, so that only the option under test can make it fail.</summary>
+    private static string Input(TempDir dir, string command)
+    {
+        string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
+        return command switch
+        {
+            "plan" => dir.File("plan.yaml", TinyScenarios.Plan),
+            "mrc" => dir.File("t.csv", "timestamp,obj_id,size,op\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},{i % 7},4096,r\n"))),
+            "merge" => Directory.CreateDirectory(dir.Combine("shard")).FullName,
+            _ => scenario,
+        };
+    }
+
+    [Theory]
+    [InlineData("run", "0")]
+    [InlineData("run", "-1")]
+    [InlineData("run", "-3")]
+    [InlineData("batch", "0")]
+    [InlineData("batch", "-1")]
+    [InlineData("batch", "-3")]
+    [InlineData("plan", "0")]
+    [InlineData("plan", "-1")]
+    [InlineData("plan", "-3")]
+    public void Jobs_below_1_exits_2_naming_the_value_and_what_is_allowed(string command, string jobs)
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run(command, Input(dir, command), "--jobs", jobs, "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"--jobs '{jobs}' is not allowed (allowed: an integer >= 1)", r.Err);
+        Assert.Equal("", r.Out);
+        Assert.False(Directory.Exists(dir.Combine("out")), "results written although --jobs was refused");
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    public void Jobs_1_runs_the_same_input(string command)
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run(command, Input(dir, command), "--jobs", "1", "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.True(Directory.Exists(dir.Combine("out")), r.ToString());
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    public void Jobs_defaults_to_the_number_of_cores_in_every_help(string command)
+    {
+        // A default printed as a number would be this machine's core count, wrong on the next machine.
+        string line = Hvsim.Run(command, "--help").Out.Split('\n').Single(l => l.TrimStart().StartsWith("--jobs", StringComparison.Ordinal));
+        Assert.EndsWith("simulated in parallel (default: the number of cores)", line.TrimEnd());
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    [InlineData("merge")]
+    [InlineData("mrc")]
+    public void Out_naming_a_file_exits_2_before_anything_runs_and_leaves_the_file_alone(string command)
+    {
+        using var dir = new TempDir();
+        const string content = "someone's notes, not a results folder";
+        string file = dir.File("afile", content);
+        var r = Hvsim.Run(command, Input(dir, command), "--out", file);
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"--out '{file}' is a file, not a folder", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+        Assert.Equal("", r.Out); // no "Planning ...", no progress: nothing started
+        Assert.Equal(content, File.ReadAllText(file));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData("run", true)]
+    [InlineData("run", false)]
+    [InlineData("batch", true)]
+    [InlineData("batch", false)]
+    [InlineData("plan", true)]
+    [InlineData("plan", false)]
+    public void An_unknown_option_is_named_before_or_after_the_file(string command, bool optionFirst)
+    {
+        using var dir = new TempDir();
+        string input = Input(dir, command);
+        var r = Hvsim.Run(optionFirst ? [command, "--frob", input, "--out", dir.Combine("out")] : [command, input, "--frob", "--out", dir.Combine("out")]);
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("hvsim: Unrecognized option '--frob'.", r.Err);
+        Assert.DoesNotContain(input, r.Err); // the valid file is not blamed
+        Assert.Contains($"Try 'hvsim {command} --help'.", r.Err);
+        Assert.False(Directory.Exists(dir.Combine("out")));
+    }
+
+    [Fact]
+    public void A_mistyped_option_gets_a_suggestion()
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run("run", "--job", "2", Input(dir, "run"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("Unrecognized option '--job'.", r.Err);
+        Assert.Contains("did you mean '--jobs'?", r.Err);
+    }
+
+    [Fact]
+    public void After_a_double_dash_an_option_like_word_is_a_file_name()
+    {
+        var r = Hvsim.Run("validate", "--", "--no-such.yaml");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("--no-such.yaml:1:1: error: file not found", r.Err);
+        Assert.DoesNotContain("Unrecognized option", r.Err);
+    }
+}
