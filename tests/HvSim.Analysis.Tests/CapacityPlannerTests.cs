@@ -117,6 +117,7 @@ public class CapacityPlannerTests
         string html = PlanReportSection.Html(PlanFiles.TryRead(dir)!);
         Assert.Contains("<td>–</td>", html);
         Assert.Contains("no HDSI faults", html);
+        Assert.Contains("<td class=\"l\">p99_fault_latency_us ≤ 1000 us</td>", html);
     }
 
     [Fact]
@@ -234,6 +235,8 @@ public class PlanFolderTests
         string html = File.ReadAllText(output.ReportHtml);
         Assert.Contains("Capacity plan", html);
         Assert.Contains("1.00×", html); // consolidation ratio 12 / 12
+        Assert.Contains("<td class=\"l\">mean_slowdown ≤ 5 %</td>", html); // the 0.05 bound in the verdict's unit
+        Assert.Contains("<td>4.8 % [", html); // mean 0.048 at 12 guests
         var row = PlanFiles.TryRead(dir)!.Plan.First(r => r.Platform == "power7");
         Assert.Equal(0.048, row.Mean!.Value, 9);
     }

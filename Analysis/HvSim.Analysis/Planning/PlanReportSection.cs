@@ -16,10 +16,15 @@ public static class PlanReportSection
         html.Append("<table><tr><th class=\"l\">Platform</th><th>Max guests</th><th class=\"l\">SLO bound</th><th>Metric at max guests (mean [95 % CI])</th><th>Consolidation POWER7/PPC970</th><th class=\"l\">Verdict</th></tr>\n");
         foreach (var r in plan.Plan)
         {
-            string value = r.Mean is { } m ? $"{HtmlReport.Num(m)}" + (r.CiLow is { } lo && r.CiHigh is { } hi ? $" [{HtmlReport.Num(lo)}, {HtmlReport.Num(hi)}]" : "") : "–";
+            // The row names its metric: read back as a bound, it shows the limit and the values in the metric's unit,
+            // as the verdict does (a folder from another version may name one this version lacks: plain numbers then).
+            var limit = SloLimit.TryParse(r.SloMetric, out var metric) ? new SloLimit(metric, r.Limit) : null;
+            string Show(double v) => limit?.Format(v) ?? HtmlReport.Num(v);
+            string bound = limit?.ToString() ?? $"{r.SloMetric} ≤ {HtmlReport.Num(r.Limit)}";
+            string value = r.Mean is { } m ? Show(m) + (r.CiLow is { } lo && r.CiHigh is { } hi ? $" [{Show(lo)}, {Show(hi)}]" : "") : "–";
             string ratio = r.ConsolidationRatio is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
             string cap = r.SearchCapReached ? " (cap)" : "";
-            html.Append($"<tr><td class=\"l\">{HtmlReport.E(r.Platform)}</td><td>{r.MaxGuests}{cap}</td><td class=\"l\">{HtmlReport.E(r.SloMetric)} ≤ {HtmlReport.Num(r.Limit)}</td><td>{value}</td><td>{ratio}</td><td class=\"l\">{HtmlReport.E(r.Verdict)}</td></tr>\n");
+            html.Append($"<tr><td class=\"l\">{HtmlReport.E(r.Platform)}</td><td>{r.MaxGuests}{cap}</td><td class=\"l\">{HtmlReport.E(bound)}</td><td>{value}</td><td>{ratio}</td><td class=\"l\">{HtmlReport.E(r.Verdict)}</td></tr>\n");
         }
         html.Append("</table>\n");
         foreach (var r in plan.Plan.Where(r => r.MinHostMemoryGuests.HasValue).DistinctBy(r => r.Platform))
