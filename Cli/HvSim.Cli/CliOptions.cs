@@ -28,18 +28,33 @@ internal static class CliOptions
     }
 
     /// <summary>
-    /// `--out DIR`: a results folder, new or existing. A file of that name is refused up front; otherwise it would be
-    /// found only when the results are written, after the whole simulation, as an I/O failure rather than bad input.
+    /// `--out DIR`: a results folder, new or existing. A file of that name, or a file where one of the folders above it
+    /// should be, is refused up front; otherwise it would be found only when the results are written, after the whole
+    /// simulation, as an I/O failure rather than bad input. Whose folder it is comes later (OutputFolder.Claim).
     /// </summary>
     public static Option<string?> OutFolder(string description)
     {
         var output = new Option<string?>("--out") { Description = description };
         output.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } path && File.Exists(path))
+            if (result.GetValueOrDefault<string?>() is not { } path) return;
+            if (File.Exists(path))
                 result.AddError($"--out '{path}' is a file, not a folder (allowed: a folder, existing or new)");
+            else if (FileAbove(path) is { } file)
+                result.AddError($"--out '{path}' lies under '{file}', which is a file, not a folder (allowed: a folder path, existing or new)");
         });
         return output;
+    }
+
+    /// <summary>The nearest existing ancestor of <paramref name="path"/> when it is a file, else null.</summary>
+    private static string? FileAbove(string path)
+    {
+        for (var dir = Path.GetDirectoryName(Path.GetFullPath(path)); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (Directory.Exists(dir)) return null;
+            if (File.Exists(dir)) return dir;
+        }
+        return null;
     }
 
     /// <summary>The value of a <see cref="Jobs"/> option, or the number of cores when it was not given.</summary>

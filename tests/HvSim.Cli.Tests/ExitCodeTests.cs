@@ -132,13 +132,18 @@ public sealed partial class ExitCodeTests
         AssertNoStackTrace(r.Err);
     }
 
+    /// <summary>
+    /// A well-formed folder path that the file system refuses to create, even to root: the environment's failure, found
+    /// only when the results are written (a file in the path would be bad input, refused up front).
+    /// </summary>
+    private const string UnwritableFolder = "/proc/hvsim-no-folder/out";
+
     [Fact]
     public void A_failure_that_is_not_bad_input_exits_1_with_one_line_and_a_debug_hint()
     {
         using var dir = new TempDir();
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
-        string blocker = dir.File("not-a-folder", "a file where the results folder should go");
-        var r = Hvsim.Run("run", scenario, "--out", Path.Combine(blocker, "out"));
+        var r = Hvsim.Run("run", scenario, "--out", UnwritableFolder);
         Assert.True(r.Exit == 1, r.ToString());
         string[] lines = r.Err.Trim().Split('\n');
         Assert.Single(lines);
@@ -152,8 +157,7 @@ public sealed partial class ExitCodeTests
     {
         using var dir = new TempDir();
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
-        string blocker = dir.File("not-a-folder", "x");
-        var r = Hvsim.Run(new Dictionary<string, string?> { ["HVSIM_DEBUG"] = "1" }, "run", scenario, "--out", Path.Combine(blocker, "out"));
+        var r = Hvsim.Run(new Dictionary<string, string?> { ["HVSIM_DEBUG"] = "1" }, "run", scenario, "--out", UnwritableFolder);
         Assert.True(r.Exit == 1, r.ToString());
         Assert.Contains("   at ", r.Err);
     }

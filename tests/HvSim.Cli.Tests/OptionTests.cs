@@ -80,6 +80,74 @@ public sealed class OptionTests
     }
 
     [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    [InlineData("merge")]
+    [InlineData("mrc")]
+    public void Out_under_a_file_exits_2_before_anything_runs(string command)
+    {
+        using var dir = new TempDir();
+        string file = dir.File("afile", "notes");
+        var r = Hvsim.Run(command, Input(dir, command), "--out", Path.Combine(file, "sub"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"lies under '{file}', which is a file, not a folder (allowed: a folder path", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+        Assert.Equal("", r.Out);
+        Assert.Equal("notes", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("batch")]
+    [InlineData("plan")]
+    [InlineData("mrc")]
+    public void A_folder_hvsim_did_not_write_is_refused_and_left_as_it_was(string command)
+    {
+        using var dir = new TempDir();
+        string mine = dir.Combine("mine");
+        // What `run` deleted in QA's round 2: pictures, a plots folder, and tables named like ours.
+        var files = new Dictionary<string, string>
+        {
+            ["photo.png"] = "png", ["diagram.svg"] = "svg", [Path.Combine("plots", "keep.txt")] = "keep",
+            ["host.csv"] = "a,b\n", ["summary.csv"] = "x\n", ["runs.csv"] = "y\n",
+        };
+        foreach (var (name, text) in files) dir.File(Path.Combine("mine", name), text);
+        var r = Hvsim.Run(command, Input(dir, command), "--out", mine);
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"--out {mine} is not empty and holds no hvsim results", r.Err);
+        Assert.Contains("nothing in it was touched", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+        Assert.Equal(Contents(mine), files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+    }
+
+    [Fact]
+    public void Results_of_one_command_never_mix_with_another_s()
+    {
+        using var dir = new TempDir();
+        string results = dir.Combine("r");
+        Assert.Equal(0, Hvsim.Run("run", Input(dir, "run"), "--out", results).Exit);
+        var before = Contents(results);
+        foreach (string command in new[] { "batch", "plan", "mrc" })
+        {
+            var r = Hvsim.Run(command, Input(dir, command), "--out", results);
+            Assert.True(r.Exit == 2, r.ToString());
+            Assert.Contains($"--out {results} holds the results of `hvsim run`, which those of `hvsim {command}` would mix with", r.Err);
+        }
+        Assert.Equal(before, Contents(results));
+        // The same command takes its own folder back, and an empty folder is anyone's.
+        Assert.Equal(0, Hvsim.Run("run", Input(dir, "run"), "--out", results).Exit);
+        string empty = Directory.CreateDirectory(dir.Combine("empty")).FullName;
+        Assert.Equal(0, Hvsim.Run("mrc", Input(dir, "mrc"), "--out", empty).Exit);
+    }
+
+    /// <summary>Every file below <paramref name="folder"/> as "relative path=content", in a stable order.</summary>
+    private static List<string> Contents(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => $"{Path.GetRelativePath(folder, f)}={File.ReadAllText(f)}")
+            .Order(StringComparer.Ordinal).ToList();
+
+    [Theory]
     [InlineData("run", true)]
     [InlineData("run", false)]
     [InlineData("batch", true)]

@@ -28,6 +28,7 @@ public static class PlanRunner
     private static JsonObject ManifestOf(PlanSpec spec)
     {
         var manifest = Manifest.Header("hvsim plan");
+        manifest["kind"] = "plan";
         manifest["plan_file"] = spec.File;
         manifest["scenario_file"] = spec.Scenario.File;
         manifest["scenario_sha256"] = spec.Scenario.Sha256;

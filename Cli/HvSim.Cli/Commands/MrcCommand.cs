@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
+using HvSim.Analysis.Results;
 using HvSim.Scenarios;
 using HvSim.Traces;
 using Spectre.Console;
@@ -38,6 +39,7 @@ internal static class MrcCommand
             if (maxPoints < 2) throw new UserInputException($"hvsim mrc: --points must be >= 2, got {maxPoints}");
             string trace = input.Describe(parse);
             string folder = parse.GetValue(output) ?? Path.Combine("results", "mrc", OutputNames.Sanitize(trace));
+            OutputFolder.Claim(folder, "mrc");
             // Sampling streams the file and keeps only the sample, so it works for traces too large to hold.
             var curve = rate == 1
                 ? input.Read(parse, "mrc", (reader, mapping) =>

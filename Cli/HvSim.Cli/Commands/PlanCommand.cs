@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HvSim.Analysis.Planning;
+using HvSim.Analysis.Results;
 using Spectre.Console;
 
 namespace HvSim.Cli.Commands;
@@ -22,6 +23,7 @@ internal static class PlanCommand
             string path = parse.GetValue(file)!;
             var spec = PlanFile.Load(path);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
+            OutputFolder.Claim(dir, "plan");
             int parallel = Math.Min(parse.JobsOrCores(jobs), spec.Replications);
             Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replications per probe");
             PlanResult result;

@@ -34,6 +34,7 @@ internal static class RunCommand
             int parallel = Math.Min(parse.JobsOrCores(jobs), Math.Max(1, runs.Count));
             CliScenarios.CheckMemory(runs.Max(r => MemoryEstimate.Bytes(r.Config)), parallel, parse.GetValue(maxMemory));
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", scenario.Name);
+            OutputFolder.Claim(dir, "run");
 
             var clock = Stopwatch.StartNew();
             var results = new RunResult[runs.Count];

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HvSim.Analysis.Tables;
+
+namespace HvSim.Analysis.Results;
+
+/// <summary>
+/// Which folder a command may write its results into, decided before any work starts. A results folder belongs to
+/// hvsim: a later command of the same kind replaces (run, plan, mrc) or resumes (batch, merge) what the earlier one
+/// wrote, plots and tables included. So a folder is taken only when it is new, empty, or holds the manifest.json of
+/// that same kind of command; anything else is refused and left untouched, so that a user's own files are never
+/// deleted and the results of two kinds of command never mix in one folder.
+/// </summary>
+public static class OutputFolder
+{
+    /// <summary>Refuse <paramref name="dir"/> as the results folder of `hvsim <paramref name="kind"/>` unless it is free or already one.</summary>
+    /// <exception cref="ResultsFolderException">The folder holds someone else's files.</exception>
+    public static void Claim(string dir, string kind)
+    {
+        if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any()) return;
+        string? owner = KindOf(dir);
+        if (owner == kind) return;
+        string takes = kind == "batch" ? "resumes" : "replaces";
+        string allowed = $"allowed: a new or empty folder, or one with earlier `hvsim {kind}` results, which `hvsim {kind}` {takes}";
+        throw new ResultsFolderException(owner is null
+            ? $"--out {dir} is not empty and holds no hvsim results (no manifest.json written by hvsim); nothing in it was touched ({allowed})"
+            : $"--out {dir} holds the results of `hvsim {owner}`, which those of `hvsim {kind}` would mix with; nothing in it was touched ({allowed})");
+    }
+
+    /// <summary>The command whose results <paramref name="dir"/> holds, by its manifest.json (run, batch, plan, mrc); null when none.</summary>
+    public static string? KindOf(string dir)
+    {
+        string path = Path.Combine(dir, ResultsFolder.ManifestFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject manifest) return null;
+            if (manifest["tool"]?.GetValue<string>() is not { } tool || !(tool == "hvsim" || tool.StartsWith("hvsim ", StringComparison.Ordinal)))
+                return null;
+            // Plan folders of earlier versions named their command only in `tool` ("hvsim plan").
+            return manifest["kind"]?.GetValue<string>() ?? (tool.Length > 6 ? tool[6..] : null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or IOException)
+        {
+            return null;
+        }
+    }
+}
