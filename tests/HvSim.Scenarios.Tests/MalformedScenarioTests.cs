@@ -313,6 +313,20 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void TheSmallestMemoryForALargeTraceDoesNotOverflow()
+    {
+        using var dir = new TempDir();
+        // 40000 distinct objects in 64 KiB pages need 40000 x 65536 = 2,621,440,000 bytes = 2500 MiB (2.44 GiB):
+        // more than an int holds, so a 32-bit product wrapped to a negative size.
+        var trace = dir.File("t.csv", string.Concat(Enumerable.Range(0, 40_000).Select(i => $"{i},{i},4096,R\n")));
+        var file = dir.File("big.yaml", "guests:\n  memory: 16MiB\n  page_size: 64KiB\n  workload: {kind: trace, path: t.csv}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:2:11: error: trace {trace} touches 40000 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB " +
+            "(allowed: memory >= 2.44GiB (2500MiB): 40000 pages of 64KiB)", err);
+    }
+
+    [Fact]
     public void TheTraceCheckCountsPagesWithEachGuestsOwnMapping()
     {
         using var dir = new TempDir();

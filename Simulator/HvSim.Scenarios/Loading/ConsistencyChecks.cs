@@ -94,7 +94,7 @@ internal static class ConsistencyChecks
                 {
                     // The run gives each distinct trace page a guest page of its own, and guest memory comes in whole host pages.
                     long unit = hostPageOk ? Math.Max(g.PageSizeBytes, h.PageSizeBytes) : g.PageSizeBytes;
-                    long need = touched * g.PageSizeBytes, least = (need + unit - 1) / unit * unit;
+                    long need = (long)touched * g.PageSizeBytes, least = (need + unit - 1) / unit * unit;
                     d.Add(Loc(p + ".memory", p),
                         $"trace {trace.Path} touches {touched} distinct pages, more than the guest's {g.MemoryBytes / g.PageSizeBytes} pages of {Size(g.PageSizeBytes)} in memory {Size(g.MemoryBytes)}",
                         $"memory >= {Size(least)}: {touched} pages of {Size(g.PageSizeBytes)}" + (least > need ? $" in whole {Size(h.PageSizeBytes)} host pages" : ""));
