@@ -268,15 +268,26 @@ public class MalformedScenarioTests
     public void AnEmptyGuestListIsCalledEmpty() =>
         AssertRejectedAt("guests: []\n", "1:9: error: 'guests' must be a guest profile or a non-empty list of profiles, not an empty list (allowed: ");
 
+    private const string TabError = "error: YAML syntax error: a tab in the indentation (YAML indents with spaces only) (check the indentation of this line) (allowed: ";
+
     [Fact]
     public void ATabAsIndentationIsReportedAtTheTab() =>
         // YamlDotNet itself says 1:1 here.
-        AssertRejectedAt("name: e6\nduration: 3s\nguests:\n\tmemory: 256MiB\n", "4:1: error: YAML syntax error: While scanning a mapping, found invalid tab as indentation.");
+        AssertRejectedAt("name: e6\nduration: 3s\nguests:\n\tmemory: 256MiB\n", "4:1: " + TabError);
 
     [Fact]
     public void ATabAfterSpacesInTheIndentationIsReportedAtTheTab() =>
         // YamlDotNet locates this one at the value on the line before (3:11).
-        AssertRejectedAt("name: e7\nguests:\n  memory: 256MiB\n  \tvcpus: 2\n", "4:3: error: YAML syntax error: ");
+        AssertRejectedAt("name: e7\nguests:\n  memory: 256MiB\n  \tvcpus: 2\n", "4:3: " + TabError);
+
+    [Fact]
+    public void ATabIndentingAKeyOfANestedMappingGetsTheSameMessage() =>
+        // YamlDotNet words this one "While scanning a plain scalar, found a tab character that violate indentation".
+        AssertRejectedAt("guests:\n  workload:\n    kind: uniform\n\tthink: 5us\n", "4:1: " + TabError);
+
+    [Fact]
+    public void ATabAfterSpacesIndentingAKeyOfANestedMappingIsReportedAtTheTab() =>
+        AssertRejectedAt("guests:\n  workload:\n    kind: uniform\n    \tthink: 5us\n", "4:5: " + TabError);
 
     [Fact]
     public void ProblemsInAnExtendedFileAreLocatedInThatFile()
