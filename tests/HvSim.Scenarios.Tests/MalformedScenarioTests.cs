@@ -366,9 +366,20 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
         Assert.Contains($"{file}:5:29: error: trace ", err);
-        Assert.Contains("touches 257 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB [sweep point 1: guests.memory=16777216] " +
+        Assert.Contains("touches 257 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB [sweep point 1: guests.memory=16MiB] " +
             "(allowed: memory >= 16.06MiB (16448KiB): 257 pages of 64KiB)", err);
         Assert.Contains("1 problem found.", err);
+    }
+
+    [Fact]
+    public void ASweepPointIsNamedWithItsValuesAsWritten()
+    {
+        using var dir = new TempDir();
+        // Point 1 (0-based) sets warmup 20 s against a 10 s duration; canonically that warmup is 20000000000 (ns).
+        var file = dir.File("w.yaml", "duration: 10s\nguests: {workload: {kind: uniform}}\nsweep:\n  mode: zip\n  warmup: [1s, 20s]\n  host.swap.latency_cv: [0.5, 5e-1]\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("warmup 20s is not shorter than duration 10s [sweep point 1: warmup=20s, host.swap.latency_cv=5e-1] (allowed: warmup < duration)", err);
     }
 
     [Fact]
