@@ -150,8 +150,34 @@ public class MalformedScenarioTests
         // min_free_kbytes = floor(sqrt(16 x 2097152)) = 5792, high = 3/2 min = 8688 KiB; 2 GiB - 512 MiB reserved - high
         // = 1572864 - 8688 = 1564176 KiB (1.49 GiB) above it; 64 GiB = 67108864 KiB of guests - 1564176 = 65544688 KiB
         // (62.508 GiB) to page out.
-        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.51GiB the POWER7 host may have to page out " +
-            "(guest memory 64GiB - 1.49GiB host memory available above the high watermark) (allowed: swap capacity >= 62.51GiB (65544688KiB), or less overcommit)", err);
+        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.51GiB (65544688KiB) the POWER7 host may have to page out " +
+            "(guest memory 64GiB - 1.49GiB (1564176KiB) host memory available above the high watermark) (allowed: swap capacity >= 62.51GiB (65544688KiB), or less overcommit)", err);
+    }
+
+    [Fact]
+    public void SwapJustTooSmallShowsTwoDifferentSizes()
+    {
+        using var dir = new TempDir();
+        // 4 GiB - 512 MiB reserved = 3670016 KiB; high = 3/2 x 1024 KiB = 1536 KiB, so 3668480 KiB (3.4985 GiB) is
+        // available; 2 x 4 GiB = 8388608 KiB of guests - 3668480 = 4720128 KiB (4.5015 GiB) to page out. A swap of
+        // 4720064 KiB (4.5014 GiB) is 64 KiB short and rounds to the same 4.5GiB.
+        var file = dir.File("swap.yaml",
+            "host: {memory: 4GiB, min_free_kbytes: 1024, swap: {capacity: 4720064KiB}}\nguests: {count: 2, memory: 4GiB, workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("error: swap capacity 4.5GiB (4720064KiB) is smaller than the 4.5GiB (4720128KiB) the POWER7 host may have to page out " +
+            "(guest memory 8GiB - 3.5GiB (3668480KiB) host memory available above the high watermark) (allowed: swap capacity >= 4.5GiB (4720128KiB), or less overcommit)", err);
+    }
+
+    [Fact]
+    public void WatermarksJustTooHighShowTwoDifferentSizes()
+    {
+        using var dir = new TempDir();
+        // high = 3/2 x 43691 KiB = 65536.5 KiB = 67109376 B, 512 B more than the 64 MiB left; both round to 64MiB.
+        var file = dir.File("w.yaml", "host: {memory: 64MiB, reserved: 0B, min_free_kbytes: 43691}\nguests: {memory: 16MiB, workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("error: watermarks min 42.67MiB, low 53.33MiB, high 64MiB (67109376B) do not fit below the 64MiB of host memory left after reserved", err);
     }
 
     [Fact]
@@ -178,8 +204,9 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
         Assert.Contains($"{file}:1:9: error: warmup 2min is not shorter than duration 1min", err);
-        // min = 99999999 KiB = 95.37 GiB, low = 5/4 min = 119.21 GiB, high = 3/2 min = 143.05 GiB; 1GiB - 512MiB reserved left.
-        Assert.Contains($"{file}:5:20: error: watermarks min 95.37GiB, low 119.21GiB, high 143.05GiB do not fit below the 512MiB of host memory left after reserved", err);
+        // min = 99999999 KiB = 95.37 GiB, low = 5/4 min = 119.21 GiB, high = 3/2 min = 153599998464 B = 143.05 GiB;
+        // 1GiB - 512MiB reserved left.
+        Assert.Contains($"{file}:5:20: error: watermarks min 95.37GiB, low 119.21GiB, high 143.05GiB (153599998464B) do not fit below the 512MiB of host memory left after reserved", err);
         // 4 GiB of 64 KiB pages = 65536 pages; order 18 = 256 KiB = 16384 HPTEs.
         Assert.Contains($"{file}:10:14: error: HPT too small for the guest: order 18 (256KiB) holds 16384 HPTEs, fewer than the guest's 65536 pages", err);
         Assert.Contains($"{file}:13:11: error: file not found: /no/such/trace.csv", err);
