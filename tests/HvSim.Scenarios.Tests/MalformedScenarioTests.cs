@@ -178,6 +178,10 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
         Assert.Contains("error: watermarks min 42.67MiB, low 53.33MiB, high 64MiB (67109376B) do not fit below the 64MiB of host memory left after reserved", err);
+        // 43690 x 1536 B = 67107840 B fits below 67108864 B: the bound names the first value that does not.
+        Assert.Contains("(allowed: min_free_kbytes < 43691, so that high = 3/2 min stays below memory - reserved)", err);
+        (exit, _, err) = Cli.Run("validate", dir.File("ok.yaml", File.ReadAllText(file).Replace("43691", "43690")));
+        Assert.True(exit == 0, err);
     }
 
     [Fact]

@@ -49,10 +49,13 @@ internal static class ConsistencyChecks
         if (usableOk && !Bad("host.min_free_kbytes") && !watermarksOk)
         {
             long min = MinFreeKbytes(h) * 1024;
+            // high = min_free_kbytes x 1536 bytes fits while min_free_kbytes < usable / 1536, rounded up: rounded down,
+            // the bound would refuse the largest value that fits whenever 1536 does not divide usable.
+            long bound = (usable + 1535) / 1536;
             d.Add(Loc("host.min_free_kbytes", "host.memory"),
                 $"watermarks min {Units.FormatSizeApprox(min)}, low {Units.FormatSizeApprox(min * 5 / 4)}, high {Size(highWatermark)} " +
                 $"do not fit below the {Size(usable)} of host memory left after reserved",
-                $"min_free_kbytes < {usable * 2 / 3 / 1024}, so that high = 3/2 min stays below memory - reserved");
+                $"min_free_kbytes < {bound}, so that high = 3/2 min stays below memory - reserved");
         }
 
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
