@@ -129,6 +129,22 @@ public class PlanFileTests
     }
 
     [Fact]
+    public void AFolderWhereAFileBelongsIsCalledAFolder()
+    {
+        var dir = Folder("scenario: sub\nslo: {mean_slowdown: 5%}\n");
+        Directory.CreateDirectory(Path.Combine(dir, "sub"));
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        var d = Assert.Single(e.Diagnostics);
+        Assert.StartsWith("scenario file 'sub' is a folder, not a file", d.Message);
+        Assert.Equal((1, 11), (d.Line, d.Column));
+
+        e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "sub")));
+        d = Assert.Single(e.Diagnostics);
+        Assert.Equal("the plan file is a folder, not a file", d.Message);
+        Assert.Equal("a plan YAML file", d.Allowed);
+    }
+
+    [Fact]
     public void MemoryRangeBackwardsSaysWhatIsAllowed()
     {
         var dir = Folder("""

@@ -414,6 +414,26 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void AFolderWhereAFileBelongsIsCalledAFolder()
+    {
+        using var dir = new TempDir();
+        var folder = Directory.CreateDirectory(Path.Combine(dir.Path, "traces")).FullName;
+        var trace = dir.File("t.yaml", "guests:\n  workload: {kind: trace, path: traces}\n");
+        var (exit, _, err) = Cli.Run("validate", trace);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{trace}:2:33: error: {folder} is a folder, not a file (allowed: an existing file;", err);
+
+        var extends = dir.File("e.yaml", "extends: traces\nguests: {workload: {kind: uniform}}\n");
+        (exit, _, err) = Cli.Run("validate", extends);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{extends}:1:10: error: 'extends' names a folder, not a file: ", err);
+
+        (exit, _, err) = Cli.Run("run", folder);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{folder}:1:1: error: a folder, not a file (allowed: an existing scenario file)", err);
+    }
+
+    [Fact]
     public void AnUnreadableTraceIsRefusedAtItsPath()
     {
         using var dir = new TempDir();

@@ -107,6 +107,8 @@ public static class PlanFile
     {
         var d = new Diagnostics();
         string text;
+        // Reading a folder fails as "access denied", which is not the problem.
+        if (Directory.Exists(file)) throw new ScenarioException([new Diagnostic(file, 1, 1, "the plan file is a folder, not a file", "a plan YAML file")]);
         try
         {
             text = System.IO.File.ReadAllText(file);
@@ -138,7 +140,9 @@ public static class PlanFile
         {
             string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", relative);
             var scenarioNode = root.Get("scenario")!;
-            if (!System.IO.File.Exists(path)) d.Add(scenarioNode, $"scenario file '{relative}' not found (looked for {path})");
+            if (!System.IO.File.Exists(path))
+                d.Add(scenarioNode, $"scenario file '{relative}' {(Directory.Exists(path) ? "is a folder, not a file" : "not found")} (looked for {path})",
+                    "a scenario file, relative to the plan file");
             else
             {
                 scenario = ScenarioLoader.TryLoad(path, d);
