@@ -15,13 +15,14 @@ internal static class CliOptions
         return new Option<int?>("--jobs")
         {
             Description = $"{what} simulated in parallel (default: the number of cores)",
-            // Parsed here rather than by the library so that a word and a count below 1 get the same message: zero or
-            // negative workers would either hang the run or be clamped silently to something the user did not ask for.
+            // Parsed here rather than by the library so that a word, a count below 1 and one too large get the same
+            // message: zero or negative workers would either hang the run or be clamped silently to something the user
+            // did not ask for. Any count up to int.MaxValue is fine: every command uses at most one worker per run.
             CustomParser = result =>
             {
                 string text = result.Tokens.Single().Value;
                 if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n >= 1) return n;
-                result.AddError($"--jobs '{text}' is not allowed (allowed: an integer >= 1)");
+                result.AddError($"--jobs '{text}' is not allowed (allowed: an integer from 1 to {int.MaxValue})");
                 return null;
             },
         };

@@ -51,7 +51,7 @@ public static class ScenarioLoader
             if (group.Count() == checkedPoints.Count) d.Add(group.Key);
             else
                 foreach (var (i, problem) in group)
-                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}: {string.Join(", ", checkedPoints[i].Select(a => $"{a.Path}={a.Canonical}"))}]" });
+                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}: {string.Join(", ", checkedPoints[i].Select(a => $"{a.Path}={a.AsWritten}"))}]" });
         }
         if (d.Items.Count > before || points is null) return null;
         return new Scenario

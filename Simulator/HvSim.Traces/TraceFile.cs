@@ -20,6 +20,8 @@ public static class TraceFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            // Opening a folder fails as "access denied", which is not the problem.
+            if (Directory.Exists(path)) throw new TraceException(path, 0, "cannot open the trace: it is a folder, not a file", e);
             throw new TraceException(path, 0, $"cannot open the trace: {e.Message}", e);
         }
     }

@@ -64,6 +64,26 @@ public class CapacityPlannerTests
         }
     }
 
+    [Fact]
+    public void OneGuestIsSingular()
+    {
+        // (2048 − 512) / 1024 = 1.5: one pinned guest fits, two do not.
+        var one = new CapacityPlanner(new PinnedAdmission(2048 * MiB, 512 * MiB, 64 * MiB, 1024 * MiB), P99AtMost(1000), replications: 1, maxGuests: 8)
+            .FindMaxGuests(Platform.Ppc970);
+        Assert.Equal("ppc970: at most 1 guest (no HDSI faults, so no p99_fault_latency_us to exceed the bound); 2 guests: 2 guests do not all fit (a guest was refused)",
+            one.Summary);
+        // 1024 − 512 < 1024: not even one.
+        var none = new CapacityPlanner(new PinnedAdmission(1024 * MiB, 512 * MiB, 64 * MiB, 1024 * MiB), P99AtMost(1000), replications: 2, maxGuests: 8)
+            .FindMaxGuests(Platform.Ppc970);
+        Assert.Equal("ppc970: no guest count meets the SLO; 1 guest: 1 guest does not fit (it was refused)", none.Summary);
+
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        PlanFiles.Write(dir, new PlanResult("study", P99AtMost(1000), 1, 8, [one]) { Memory = new MemoryAnswer("ppc970", 1, 2048 * MiB) });
+        string html = PlanReportSection.Html(PlanFiles.TryRead(dir)!);
+        Assert.Contains("over 1 replication at or below the limit", html);
+        Assert.Contains("ppc970: the smallest host memory for 1 guest is 2 GiB.", html);
+    }
+
     /// <summary>Fixed values per replication (NaN = no HDSI faults in that replication).</summary>
     private sealed class Fixed(params double[] p99PerReplication) : IPlanEvaluator
     {

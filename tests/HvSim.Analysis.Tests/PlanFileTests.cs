@@ -107,6 +107,44 @@ public class PlanFileTests
     }
 
     [Fact]
+    public void AnEmptyMixNeedsAProfile()
+    {
+        var dir = Folder("scenario: scenario.yaml\nslo: {mean_slowdown: 5%}\nmix: {}\n");
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal("'mix' must name at least one guest profile", d.Message);
+        Assert.Equal((3, 6), (d.Line, d.Column));
+        Assert.Equal("web, each with a proportion > 0, e.g. mix: {web: 1}", d.Allowed);
+    }
+
+    [Fact]
+    public void AZeroProportionSaysWhatIsAllowed()
+    {
+        var dir = Folder("scenario: scenario.yaml\nslo: {mean_slowdown: 5%}\nmix: {web: 0}\n");
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal("the proportion of 'web' must be > 0", d.Message);
+        Assert.Equal((3, 12), (d.Line, d.Column));
+        Assert.Equal("a number > 0", d.Allowed);
+    }
+
+    [Fact]
+    public void AFolderWhereAFileBelongsIsCalledAFolder()
+    {
+        var dir = Folder("scenario: sub\nslo: {mean_slowdown: 5%}\n");
+        Directory.CreateDirectory(Path.Combine(dir, "sub"));
+        var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
+        var d = Assert.Single(e.Diagnostics);
+        Assert.StartsWith("scenario file 'sub' is a folder, not a file", d.Message);
+        Assert.Equal((1, 11), (d.Line, d.Column));
+
+        e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "sub")));
+        d = Assert.Single(e.Diagnostics);
+        Assert.Equal("the plan file is a folder, not a file", d.Message);
+        Assert.Equal("a plan YAML file", d.Allowed);
+    }
+
+    [Fact]
     public void MemoryRangeBackwardsSaysWhatIsAllowed()
     {
         var dir = Folder("""

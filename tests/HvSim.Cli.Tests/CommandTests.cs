@@ -149,9 +149,12 @@ public sealed class CommandTests
         var r = Hvsim.Run("plan", plan, "--out", dir.Combine("out"));
         Assert.True(r.Exit == 0, r.ToString());
         Assert.DoesNotContain("E+", r.Out);
-        Assert.Matches(@"power7: at most 1 guests; 2 guests: p99_fault_latency_us upper 95 % bound \d+ us > 100 us", r.Out);
+        Assert.Matches(@"power7: at most 1 guest; 2 guests: p99_fault_latency_us upper 95 % bound \d+ us > 100 us", r.Out);
+        Assert.Contains("Planning tiny: p99_fault_latency_us ≤ 100 us with 95 % confidence, 2 replications per probe", r.Out);
+        Assert.Matches(@"\n  power7    1 guest: meets the SLO", r.Out); // a probe's progress line
+        Assert.DoesNotContain("1 guests", r.Out);
         Assert.Matches(@"│ ppc970 +│ 1 +│ p99_fault_latency_us ≤ 100 us +│ - +│", r.Out);
-        Assert.Contains("ppc970: at most 1 guests (no HDSI faults, so no p99_fault_latency_us to exceed the bound)", r.Out);
+        Assert.Contains("ppc970: at most 1 guest (no HDSI faults, so no p99_fault_latency_us to exceed the bound)", r.Out);
         string ppc970 = File.ReadAllLines(dir.Combine("out", "plan.csv")).Single(l => l.StartsWith("tiny,ppc970,", StringComparison.Ordinal));
         Assert.StartsWith("tiny,ppc970,1,false,p99_fault_latency_us,100,0.95,2,,,,", ppc970); // mean and CI empty, not 0
     }

@@ -105,9 +105,9 @@ public sealed partial class ExitCodeTests
     [Fact]
     public void A_value_of_the_wrong_kind_says_what_kind_is_expected()
     {
-        var r = Hvsim.Run("run", "x.yaml", "--seed", "-1");
+        var r = Hvsim.Run("mrc", "x.csv", "--points", "many");
         Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains("option '--seed': '-1' is not a whole number >= 0", r.Err);
+        Assert.Contains("option '--points': 'many' is not a whole number", r.Err);
     }
 
     [Fact]

@@ -26,12 +26,15 @@ public sealed class OptionTests
     [InlineData("plan", "0")]
     [InlineData("plan", "-1")]
     [InlineData("plan", "-3")]
-    public void Jobs_below_1_exits_2_naming_the_value_and_what_is_allowed(string command, string jobs)
+    [InlineData("run", "99999999999")] // an integer, but not an int
+    [InlineData("run", "2147483648")]
+    [InlineData("batch", "many")]
+    public void Jobs_outside_1_to_int_max_exits_2_naming_the_value_and_what_is_allowed(string command, string jobs)
     {
         using var dir = new TempDir();
         var r = Hvsim.Run(command, Input(dir, command), "--jobs", jobs, "--out", dir.Combine("out"));
         Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains($"--jobs '{jobs}' is not allowed (allowed: an integer >= 1)", r.Err);
+        Assert.Contains($"--jobs '{jobs}' is not allowed (allowed: an integer from 1 to 2147483647)", r.Err);
         Assert.Equal("", r.Out);
         Assert.False(Directory.Exists(dir.Combine("out")), "results written although --jobs was refused");
     }
@@ -46,6 +49,44 @@ public sealed class OptionTests
         var r = Hvsim.Run(command, Input(dir, command), "--jobs", "1", "--out", dir.Combine("out"));
         Assert.True(r.Exit == 0, r.ToString());
         Assert.True(Directory.Exists(dir.Combine("out")), r.ToString());
+    }
+
+    [Theory]
+    [InlineData("run", "-1")]
+    [InlineData("run", "18446744073709551616")] // 2^64: one more than a 64-bit seed holds
+    [InlineData("batch", "-1")]
+    [InlineData("batch", "forty-two")]
+    public void Seed_outside_64_bits_exits_2_naming_the_value_and_what_is_allowed(string command, string seed)
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run(command, Input(dir, command), "--seed", seed, "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"--seed '{seed}' is not allowed (allowed: an integer from 0 to 18446744073709551615)", r.Err);
+        Assert.Equal("", r.Out);
+        Assert.False(Directory.Exists(dir.Combine("out")), "results written although --seed was refused");
+    }
+
+    [Fact]
+    public void The_largest_seed_runs()
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run("run", Input(dir, "run"), "--seed", "18446744073709551615", "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 0, r.ToString());
+    }
+
+    [Theory]
+    [InlineData("run", "0", "is not allowed: the limit must be more than 0")]
+    [InlineData("run", "0GiB", "is not allowed: the limit must be more than 0")]
+    [InlineData("batch", "0", "is not allowed: the limit must be more than 0")]
+    [InlineData("run", "lots", "is not a size")]
+    [InlineData("batch", "-1GiB", "is not a size")]
+    public void Max_memory_not_above_0_exits_2_naming_the_value_and_what_is_allowed(string command, string limit, string problem)
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run(command, Input(dir, command), "--max-memory", limit, "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"--max-memory '{limit}' {problem} (allowed: a size > 0 such as 8GiB: ", r.Err);
+        Assert.False(Directory.Exists(dir.Combine("out")), "results written although --max-memory was refused");
     }
 
     [Theory]

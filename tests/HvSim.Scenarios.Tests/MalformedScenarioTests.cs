@@ -150,8 +150,38 @@ public class MalformedScenarioTests
         // min_free_kbytes = floor(sqrt(16 x 2097152)) = 5792, high = 3/2 min = 8688 KiB; 2 GiB - 512 MiB reserved - high
         // = 1572864 - 8688 = 1564176 KiB (1.49 GiB) above it; 64 GiB = 67108864 KiB of guests - 1564176 = 65544688 KiB
         // (62.508 GiB) to page out.
-        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.51GiB the POWER7 host may have to page out " +
-            "(guest memory 64GiB - 1.49GiB host memory available above the high watermark) (allowed: swap capacity >= 62.51GiB (65544688KiB), or less overcommit)", err);
+        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.51GiB (65544688KiB) the POWER7 host may have to page out " +
+            "(guest memory 64GiB - 1.49GiB (1564176KiB) host memory available above the high watermark) (allowed: swap capacity >= 62.51GiB (65544688KiB), or less overcommit)", err);
+    }
+
+    [Fact]
+    public void SwapJustTooSmallShowsTwoDifferentSizes()
+    {
+        using var dir = new TempDir();
+        // 4 GiB - 512 MiB reserved = 3670016 KiB; high = 3/2 x 1024 KiB = 1536 KiB, so 3668480 KiB (3.4985 GiB) is
+        // available; 2 x 4 GiB = 8388608 KiB of guests - 3668480 = 4720128 KiB (4.5015 GiB) to page out. A swap of
+        // 4720064 KiB (4.5014 GiB) is 64 KiB short and rounds to the same 4.5GiB.
+        var file = dir.File("swap.yaml",
+            "host: {memory: 4GiB, min_free_kbytes: 1024, swap: {capacity: 4720064KiB}}\nguests: {count: 2, memory: 4GiB, workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("error: swap capacity 4.5GiB (4720064KiB) is smaller than the 4.5GiB (4720128KiB) the POWER7 host may have to page out " +
+            "(guest memory 8GiB - 3.5GiB (3668480KiB) host memory available above the high watermark) (allowed: swap capacity >= 4.5GiB (4720128KiB), or less overcommit)", err);
+    }
+
+    [Fact]
+    public void WatermarksJustTooHighShowTwoDifferentSizes()
+    {
+        using var dir = new TempDir();
+        // high = 3/2 x 43691 KiB = 65536.5 KiB = 67109376 B, 512 B more than the 64 MiB left; both round to 64MiB.
+        var file = dir.File("w.yaml", "host: {memory: 64MiB, reserved: 0B, min_free_kbytes: 43691}\nguests: {memory: 16MiB, workload: {kind: uniform}}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("error: watermarks min 42.67MiB, low 53.33MiB, high 64MiB (67109376B) do not fit below the 64MiB of host memory left after reserved", err);
+        // 43690 x 1536 B = 67107840 B fits below 67108864 B: the bound names the first value that does not.
+        Assert.Contains("(allowed: min_free_kbytes < 43691, so that high = 3/2 min stays below memory - reserved)", err);
+        (exit, _, err) = Cli.Run("validate", dir.File("ok.yaml", File.ReadAllText(file).Replace("43691", "43690")));
+        Assert.True(exit == 0, err);
     }
 
     [Fact]
@@ -178,8 +208,9 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
         Assert.Contains($"{file}:1:9: error: warmup 2min is not shorter than duration 1min", err);
-        // min = 99999999 KiB = 95.37 GiB, low = 5/4 min = 119.21 GiB, high = 3/2 min = 143.05 GiB; 1GiB - 512MiB reserved left.
-        Assert.Contains($"{file}:5:20: error: watermarks min 95.37GiB, low 119.21GiB, high 143.05GiB do not fit below the 512MiB of host memory left after reserved", err);
+        // min = 99999999 KiB = 95.37 GiB, low = 5/4 min = 119.21 GiB, high = 3/2 min = 153599998464 B = 143.05 GiB;
+        // 1GiB - 512MiB reserved left.
+        Assert.Contains($"{file}:5:20: error: watermarks min 95.37GiB, low 119.21GiB, high 143.05GiB (153599998464B) do not fit below the 512MiB of host memory left after reserved", err);
         // 4 GiB of 64 KiB pages = 65536 pages; order 18 = 256 KiB = 16384 HPTEs.
         Assert.Contains($"{file}:10:14: error: HPT too small for the guest: order 18 (256KiB) holds 16384 HPTEs, fewer than the guest's 65536 pages", err);
         Assert.Contains($"{file}:13:11: error: file not found: /no/such/trace.csv", err);
@@ -268,15 +299,26 @@ public class MalformedScenarioTests
     public void AnEmptyGuestListIsCalledEmpty() =>
         AssertRejectedAt("guests: []\n", "1:9: error: 'guests' must be a guest profile or a non-empty list of profiles, not an empty list (allowed: ");
 
+    private const string TabError = "error: YAML syntax error: a tab in the indentation (YAML indents with spaces only) (check the indentation of this line) (allowed: ";
+
     [Fact]
     public void ATabAsIndentationIsReportedAtTheTab() =>
         // YamlDotNet itself says 1:1 here.
-        AssertRejectedAt("name: e6\nduration: 3s\nguests:\n\tmemory: 256MiB\n", "4:1: error: YAML syntax error: While scanning a mapping, found invalid tab as indentation.");
+        AssertRejectedAt("name: e6\nduration: 3s\nguests:\n\tmemory: 256MiB\n", "4:1: " + TabError);
 
     [Fact]
     public void ATabAfterSpacesInTheIndentationIsReportedAtTheTab() =>
         // YamlDotNet locates this one at the value on the line before (3:11).
-        AssertRejectedAt("name: e7\nguests:\n  memory: 256MiB\n  \tvcpus: 2\n", "4:3: error: YAML syntax error: ");
+        AssertRejectedAt("name: e7\nguests:\n  memory: 256MiB\n  \tvcpus: 2\n", "4:3: " + TabError);
+
+    [Fact]
+    public void ATabIndentingAKeyOfANestedMappingGetsTheSameMessage() =>
+        // YamlDotNet words this one "While scanning a plain scalar, found a tab character that violate indentation".
+        AssertRejectedAt("guests:\n  workload:\n    kind: uniform\n\tthink: 5us\n", "4:1: " + TabError);
+
+    [Fact]
+    public void ATabAfterSpacesIndentingAKeyOfANestedMappingIsReportedAtTheTab() =>
+        AssertRejectedAt("guests:\n  workload:\n    kind: uniform\n    \tthink: 5us\n", "4:5: " + TabError);
 
     [Fact]
     public void ProblemsInAnExtendedFileAreLocatedInThatFile()
@@ -313,6 +355,20 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void TheSmallestMemoryForALargeTraceDoesNotOverflow()
+    {
+        using var dir = new TempDir();
+        // 40000 distinct objects in 64 KiB pages need 40000 x 65536 = 2,621,440,000 bytes = 2500 MiB (2.44 GiB):
+        // more than an int holds, so a 32-bit product wrapped to a negative size.
+        var trace = dir.File("t.csv", string.Concat(Enumerable.Range(0, 40_000).Select(i => $"{i},{i},4096,R\n")));
+        var file = dir.File("big.yaml", "guests:\n  memory: 16MiB\n  page_size: 64KiB\n  workload: {kind: trace, path: t.csv}\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:2:11: error: trace {trace} touches 40000 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB " +
+            "(allowed: memory >= 2.44GiB (2500MiB): 40000 pages of 64KiB)", err);
+    }
+
+    [Fact]
     public void TheTraceCheckCountsPagesWithEachGuestsOwnMapping()
     {
         using var dir = new TempDir();
@@ -341,9 +397,40 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
         Assert.Contains($"{file}:5:29: error: trace ", err);
-        Assert.Contains("touches 257 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB [sweep point 1: guests.memory=16777216] " +
+        Assert.Contains("touches 257 distinct pages, more than the guest's 256 pages of 64KiB in memory 16MiB [sweep point 1: guests.memory=16MiB] " +
             "(allowed: memory >= 16.06MiB (16448KiB): 257 pages of 64KiB)", err);
         Assert.Contains("1 problem found.", err);
+    }
+
+    [Fact]
+    public void ASweepPointIsNamedWithItsValuesAsWritten()
+    {
+        using var dir = new TempDir();
+        // Point 1 (0-based) sets warmup 20 s against a 10 s duration; canonically that warmup is 20000000000 (ns).
+        var file = dir.File("w.yaml", "duration: 10s\nguests: {workload: {kind: uniform}}\nsweep:\n  mode: zip\n  warmup: [1s, 20s]\n  host.swap.latency_cv: [0.5, 5e-1]\n");
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains("warmup 20s is not shorter than duration 10s [sweep point 1: warmup=20s, host.swap.latency_cv=5e-1] (allowed: warmup < duration)", err);
+    }
+
+    [Fact]
+    public void AFolderWhereAFileBelongsIsCalledAFolder()
+    {
+        using var dir = new TempDir();
+        var folder = Directory.CreateDirectory(Path.Combine(dir.Path, "traces")).FullName;
+        var trace = dir.File("t.yaml", "guests:\n  workload: {kind: trace, path: traces}\n");
+        var (exit, _, err) = Cli.Run("validate", trace);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{trace}:2:33: error: {folder} is a folder, not a file (allowed: an existing file;", err);
+
+        var extends = dir.File("e.yaml", "extends: traces\nguests: {workload: {kind: uniform}}\n");
+        (exit, _, err) = Cli.Run("validate", extends);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{extends}:1:10: error: 'extends' names a folder, not a file: ", err);
+
+        (exit, _, err) = Cli.Run("run", folder);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{folder}:1:1: error: a folder, not a file (allowed: an existing scenario file)", err);
     }
 
     [Fact]

@@ -107,6 +107,8 @@ public static class PlanFile
     {
         var d = new Diagnostics();
         string text;
+        // Reading a folder fails as "access denied", which is not the problem.
+        if (Directory.Exists(file)) throw new ScenarioException([new Diagnostic(file, 1, 1, "the plan file is a folder, not a file", "a plan YAML file")]);
         try
         {
             text = System.IO.File.ReadAllText(file);
@@ -138,7 +140,9 @@ public static class PlanFile
         {
             string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", relative);
             var scenarioNode = root.Get("scenario")!;
-            if (!System.IO.File.Exists(path)) d.Add(scenarioNode, $"scenario file '{relative}' not found (looked for {path})");
+            if (!System.IO.File.Exists(path))
+                d.Add(scenarioNode, $"scenario file '{relative}' {(Directory.Exists(path) ? "is a folder, not a file" : "not found")} (looked for {path})",
+                    "a scenario file, relative to the plan file");
             else
             {
                 scenario = ScenarioLoader.TryLoad(path, d);
@@ -190,6 +194,12 @@ public static class PlanFile
             d.Add(node, $"'mix' must be a mapping of guest profile names to proportions, not {node.KindName}", "e.g. mix: {web: 3, db: 1}");
             return null;
         }
+        string profiles = string.Join(", ", groups.Select(g => g.Guest.Name));
+        if (map.Entries.Count == 0)
+        {
+            d.Add(map, "'mix' must name at least one guest profile", $"{profiles}, each with a proportion > 0, e.g. mix: {{{groups[0].Guest.Name}: 1}}");
+            return null;
+        }
         var proportion = new KeyDef<double> { Name = "mix", Kind = ValueKind.Number, Min = 0, Doc = "", Apply = (_, v) => (double)v! };
         var shares = new List<GuestShare>();
         foreach (var e in map.Entries)
@@ -198,13 +208,13 @@ public static class PlanFile
             if (group is null)
             {
                 d.Add(e.Key, $"'mix' names guest profile '{e.Key.Value}', which the scenario does not have" + ValueParser.DidYouMean(e.Key.Value, groups.Select(g => g.Guest.Name)),
-                    string.Join(", ", groups.Select(g => g.Guest.Name)));
+                    profiles);
                 continue;
             }
             if (ValueParser.TryParse(proportion, e.Value, d, out var v))
             {
                 if ((double)v! > 0) shares.Add(new GuestShare(group.Guest, (double)v!));
-                else d.Add(e.Value, $"the proportion of '{e.Key.Value}' must be > 0");
+                else d.Add(e.Value, $"the proportion of '{e.Key.Value}' must be > 0", "a number > 0");
             }
         }
         return shares.Count > 0 && !d.HasErrors ? new GuestMix(shares) : null;

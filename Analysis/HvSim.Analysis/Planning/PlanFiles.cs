@@ -4,7 +4,7 @@ using HvSim.Analysis.Tables;
 
 namespace HvSim.Analysis.Planning;
 
-/// <summary>One row of plan.csv: a platform's answer for one SLO bound.</summary>
+/// <summary>One row of plan.csv: a platform's answer for one SLO bound. Its numbers are plain decimals (<see cref="PlainNumberConverter"/>).</summary>
 [CsvRecord]
 public sealed partial class PlanRow
 {
@@ -13,13 +13,13 @@ public sealed partial class PlanRow
     [CsvColumn("max_guests")] public int MaxGuests { get; set; }
     [CsvColumn("search_cap_reached")] public bool SearchCapReached { get; set; }
     [CsvColumn("slo_metric")] public string SloMetric { get; set; } = "";
-    [CsvColumn("limit")] public double Limit { get; set; }
-    [CsvColumn("confidence")] public double Confidence { get; set; }
+    [CsvColumn("limit"), CsvConverter(typeof(PlainNumberConverter))] public double Limit { get; set; }
+    [CsvColumn("confidence"), CsvConverter(typeof(PlainNumberConverter))] public double Confidence { get; set; }
     [CsvColumn("replications")] public int Replications { get; set; }
-    [CsvColumn("mean")] public double? Mean { get; set; }
-    [CsvColumn("ci95_low")] public double? CiLow { get; set; }
-    [CsvColumn("ci95_high")] public double? CiHigh { get; set; }
-    [CsvColumn("consolidation_ratio")] public double? ConsolidationRatio { get; set; }
+    [CsvColumn("mean"), CsvConverter(typeof(PlainNumberConverter))] public double? Mean { get; set; }
+    [CsvColumn("ci95_low"), CsvConverter(typeof(PlainNumberConverter))] public double? CiLow { get; set; }
+    [CsvColumn("ci95_high"), CsvConverter(typeof(PlainNumberConverter))] public double? CiHigh { get; set; }
+    [CsvColumn("consolidation_ratio"), CsvConverter(typeof(PlainNumberConverter))] public double? ConsolidationRatio { get; set; }
     [CsvColumn("min_host_memory_bytes", Optional = true)] public long? MinHostMemoryBytes { get; set; }
     [CsvColumn("min_host_memory_guests", Optional = true)] public int? MinHostMemoryGuests { get; set; }
     [CsvColumn("verdict")] public string Verdict { get; set; } = "";
@@ -35,11 +35,11 @@ public sealed partial class PlanProbeRow
     [CsvColumn("all_admitted")] public bool AllAdmitted { get; set; }
     [CsvColumn("meets_slo")] public bool MeetsSlo { get; set; }
     [CsvColumn("slo_metric")] public string SloMetric { get; set; } = "";
-    [CsvColumn("limit")] public double Limit { get; set; }
+    [CsvColumn("limit"), CsvConverter(typeof(PlainNumberConverter))] public double Limit { get; set; }
     [CsvColumn("n")] public int N { get; set; }
-    [CsvColumn("mean")] public double? Mean { get; set; }
-    [CsvColumn("ci95_low")] public double? CiLow { get; set; }
-    [CsvColumn("ci95_high")] public double? CiHigh { get; set; }
+    [CsvColumn("mean"), CsvConverter(typeof(PlainNumberConverter))] public double? Mean { get; set; }
+    [CsvColumn("ci95_low"), CsvConverter(typeof(PlainNumberConverter))] public double? CiLow { get; set; }
+    [CsvColumn("ci95_high"), CsvConverter(typeof(PlainNumberConverter))] public double? CiHigh { get; set; }
 }
 
 /// <summary>plan.csv and plan_probes.csv as read back: enough to redraw the plan plot and report section from files alone.</summary>

@@ -30,7 +30,8 @@ public static class PlanPlot
                 line.LineWidth = 2.5f;
                 line.MarkerSize = 8;
                 var max = plan.Plan.FirstOrDefault(r => r.Platform == platform.Key);
-                line.LegendText = $"{SeriesColors.PlatformLabel(platform.Key)}: max {max?.MaxGuests ?? 0} guests";
+                int most = max?.MaxGuests ?? 0;
+                line.LegendText = $"{SeriesColors.PlatformLabel(platform.Key)}: max {most} {PlatformPlan.GuestNoun(most)}";
                 if (refused.Count > 0)
                 {
                     double y = pts.Count > 0 ? pts[^1].Mean!.Value : 0;

@@ -12,7 +12,7 @@ public static class PlanReportSection
         var html = new StringBuilder("<h2>Capacity plan</h2>\n");
         var first = plan.Plan.FirstOrDefault();
         if (first is null) return html.Append("<p class=\"note\">plan.csv is empty.</p>\n").ToString();
-        html.Append($"<p class=\"note\">Largest guest count meeting every SLO bound with {first.Confidence:P0} confidence (the upper end of the Student-t interval over {first.Replications} replications at or below the limit), found by galloping and bisection on the count.</p>\n");
+        html.Append($"<p class=\"note\">Largest guest count meeting every SLO bound with {first.Confidence:P0} confidence (the upper end of the Student-t interval over {first.Replications} replication{(first.Replications == 1 ? "" : "s")} at or below the limit), found by galloping and bisection on the count.</p>\n");
         html.Append("<table><tr><th class=\"l\">Platform</th><th>Max guests</th><th class=\"l\">SLO bound</th><th>Metric at max guests (mean [95 % CI])</th><th>Consolidation POWER7/PPC970</th><th class=\"l\">Verdict</th></tr>\n");
         foreach (var r in plan.Plan)
         {
@@ -29,8 +29,10 @@ public static class PlanReportSection
         html.Append("</table>\n");
         foreach (var r in plan.Plan.Where(r => r.MinHostMemoryGuests.HasValue).DistinctBy(r => r.Platform))
             html.Append(r.MinHostMemoryBytes is { } bytes
-                ? $"<p>{HtmlReport.E(r.Platform)}: the smallest host memory for {r.MinHostMemoryGuests} guests is {bytes / (double)(1L << 30):0.##} GiB.</p>\n"
-                : $"<p>{HtmlReport.E(r.Platform)}: no host memory in the searched range lets {r.MinHostMemoryGuests} guests meet the SLO.</p>\n");
+                ? $"<p>{HtmlReport.E(r.Platform)}: the smallest host memory for {Guests(r.MinHostMemoryGuests!.Value)} is {bytes / (double)(1L << 30):0.##} GiB.</p>\n"
+                : $"<p>{HtmlReport.E(r.Platform)}: no host memory in the searched range lets {Guests(r.MinHostMemoryGuests!.Value)} meet the SLO.</p>\n");
         return html.ToString();
     }
+
+    private static string Guests(int count) => $"{count} {PlatformPlan.GuestNoun(count)}";
 }

@@ -10,8 +10,11 @@ public sealed record PlatformPlan(Platform Platform, int MaxGuests, Probe? AtLim
 {
     public string Summary => MaxGuests == 0
         ? $"{PlatformName(Platform)}: no guest count meets the SLO; 1 guest: {FirstFailing?.Verdict}"
-        : $"{PlatformName(Platform)}: at most {MaxGuests} guests" + (AtLimit?.Note is { } note ? $" ({note})" : "") + (HitSearchCap ? " (the search cap max_guests; more may fit)"
-            : FirstFailing is null ? "" : $"; {FirstFailing.Point.Guests} guests: {FirstFailing.Verdict}");
+        : $"{PlatformName(Platform)}: at most {MaxGuests} {GuestNoun(MaxGuests)}" + (AtLimit?.Note is { } note ? $" ({note})" : "") + (HitSearchCap ? " (the search cap max_guests; more may fit)"
+            : FirstFailing is null ? "" : $"; {FirstFailing.Point.Guests} {GuestNoun(FirstFailing.Point.Guests)}: {FirstFailing.Verdict}");
 
     public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
+
+    /// <summary>The noun after a guest count; a plan's answer is often 1 (or 0).</summary>
+    public static string GuestNoun(int count) => count == 1 ? "guest" : "guests";
 }

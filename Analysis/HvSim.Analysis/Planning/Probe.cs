@@ -16,7 +16,8 @@ public sealed record Probe(PlanPoint Point, IReadOnlyList<ProbeMetrics> Replicat
             .ToDictionary(m => m, m => ReplicationStats.Of(replications.Select(r => r.Get(m)).ToList(), slo.Confidence));
         bool admitted = replications.All(r => r.AllAdmitted);
         if (!admitted)
-            return new Probe(point, replications, stats, false, false, $"{point.Guests} guests do not all fit (a guest was refused)");
+            return new Probe(point, replications, stats, false, false,
+                point.Guests == 1 ? "1 guest does not fit (it was refused)" : $"{point.Guests} guests do not all fit (a guest was refused)");
         var undefined = new List<string>();
         foreach (var limit in slo.Limits)
         {

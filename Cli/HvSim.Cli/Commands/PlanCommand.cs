@@ -25,12 +25,12 @@ internal static class PlanCommand
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
             OutputFolder.Claim(dir, "plan");
             int parallel = Math.Min(parse.JobsOrCores(jobs), spec.Replications);
-            Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replications per probe");
+            Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replication{(spec.Replications == 1 ? "" : "s")} per probe");
             PlanResult result;
             try
             {
                 result = PlanRunner.Run(spec, dir, parallel, probe => Console.WriteLine(
-                    $"  {PlatformPlan.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} guests" +
+                    $"  {PlatformPlan.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} {PlatformPlan.GuestNoun(probe.Point.Guests)}" +
                     (probe.Point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "") + $": {probe.Verdict}"));
             }
             catch (Exception e) when (e is not OutOfMemoryException and not UserInputException)
@@ -66,7 +66,7 @@ internal static class PlanCommand
             Console.WriteLine($"Consolidation ratio POWER7/PPC970: {ratio.ToString("0.00", CultureInfo.InvariantCulture)}x");
         if (result.Memory is { } m)
             Console.WriteLine(m.MinHostMemoryBytes is { } bytes
-                ? $"Smallest host memory for {m.Guests} guests on {m.Platform}: {bytes / (double)(1L << 30):0.##} GiB"
-                : $"No host memory in the searched range lets {m.Guests} guests on {m.Platform} meet the SLO");
+                ? $"Smallest host memory for {m.Guests} {PlatformPlan.GuestNoun(m.Guests)} on {m.Platform}: {bytes / (double)(1L << 30):0.##} GiB"
+                : $"No host memory in the searched range lets {m.Guests} {PlatformPlan.GuestNoun(m.Guests)} on {m.Platform} meet the SLO");
     }
 }

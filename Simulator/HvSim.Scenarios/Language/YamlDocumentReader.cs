@@ -52,14 +52,21 @@ public static class YamlDocumentReader
         {
             var line = (int)Math.Max(1, e.Start.Line);
             var col = (int)Math.Max(1, e.Start.Column);
-            // YamlDotNet locates a tab in the indentation at 1:1 or at the scalar before it. The tab is the first one in
-            // the indentation of a line from the last node read on.
-            if (e.Message.Contains(" tab ", StringComparison.Ordinal) && FirstIndentationTab(text, state.LastLine) is { } tab)
-                (line, col) = tab;
             var message = "YAML syntax error: " + TrimYamlMessage(e.Message);
-            // Block-structure errors are nearly always a key indented more or less than its siblings: point at the
-            // start of the line, where the indentation is, rather than where the scanner noticed.
-            if (e.Message.Contains("mapping", StringComparison.OrdinalIgnoreCase) && IndentOf(text, line) is { } indent)
+            // Block-structure errors are nearly always a key indented more or less than its siblings.
+            bool indentation = e.Message.Contains("mapping", StringComparison.OrdinalIgnoreCase);
+            // YamlDotNet locates a tab in the indentation at 1:1 or at the scalar before it, and words it one way in a
+            // mapping and another in a plain scalar. The tab is the first one in the indentation of a line from the last
+            // node read on; it is one problem, so it gets one message wherever it is.
+            if (e.Message.Contains(" tab ", StringComparison.Ordinal) && FirstIndentationTab(text, state.LastLine) is { } tab)
+            {
+                (line, col) = tab;
+                message = "YAML syntax error: a tab in the indentation (YAML indents with spaces only)";
+                indentation = true;
+            }
+            // Point at the start of the line, where the indentation is, rather than where the scanner noticed: for a
+            // tab that is the tab itself, as the indentation before it is spaces.
+            if (indentation && IndentOf(text, line) is { } indent)
             {
                 col = indent;
                 message += " (check the indentation of this line)";

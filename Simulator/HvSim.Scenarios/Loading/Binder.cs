@@ -215,7 +215,8 @@ internal sealed class Binder(Diagnostics diagnostics)
                 var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node.File) ?? "", (string)value!));
                 if (!File.Exists(resolved))
                 {
-                    diagnostics.Add(node, $"file not found: {resolved}", "an existing file; relative paths are relative to the scenario file that names them");
+                    diagnostics.Add(node, Directory.Exists(resolved) ? $"{resolved} is a folder, not a file" : $"file not found: {resolved}",
+                        "an existing file; relative paths are relative to the scenario file that names them");
                     _bad.Add(keyPath);
                     continue;
                 }

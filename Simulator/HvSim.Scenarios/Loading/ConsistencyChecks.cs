@@ -49,10 +49,13 @@ internal static class ConsistencyChecks
         if (usableOk && !Bad("host.min_free_kbytes") && !watermarksOk)
         {
             long min = MinFreeKbytes(h) * 1024;
+            // high = min_free_kbytes x 1536 bytes fits while min_free_kbytes < usable / 1536, rounded up: rounded down,
+            // the bound would refuse the largest value that fits whenever 1536 does not divide usable.
+            long bound = (usable + 1535) / 1536;
             d.Add(Loc("host.min_free_kbytes", "host.memory"),
-                $"watermarks min {Units.FormatSizeApprox(min)}, low {Units.FormatSizeApprox(min * 5 / 4)}, high {Units.FormatSizeApprox(highWatermark)} " +
-                $"do not fit below the {Units.FormatSizeApprox(usable)} of host memory left after reserved",
-                $"min_free_kbytes < {usable * 2 / 3 / 1024}, so that high = 3/2 min stays below memory - reserved");
+                $"watermarks min {Units.FormatSizeApprox(min)}, low {Units.FormatSizeApprox(min * 5 / 4)}, high {Size(highWatermark)} " +
+                $"do not fit below the {Size(usable)} of host memory left after reserved",
+                $"min_free_kbytes < {bound}, so that high = 3/2 min stays below memory - reserved");
         }
 
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -94,7 +97,7 @@ internal static class ConsistencyChecks
                 {
                     // The run gives each distinct trace page a guest page of its own, and guest memory comes in whole host pages.
                     long unit = hostPageOk ? Math.Max(g.PageSizeBytes, h.PageSizeBytes) : g.PageSizeBytes;
-                    long need = touched * g.PageSizeBytes, least = (need + unit - 1) / unit * unit;
+                    long need = (long)touched * g.PageSizeBytes, least = (need + unit - 1) / unit * unit;
                     d.Add(Loc(p + ".memory", p),
                         $"trace {trace.Path} touches {touched} distinct pages, more than the guest's {g.MemoryBytes / g.PageSizeBytes} pages of {Size(g.PageSizeBytes)} in memory {Size(g.MemoryBytes)}",
                         $"memory >= {Size(least)}: {touched} pages of {Size(g.PageSizeBytes)}" + (least > need ? $" in whole {Size(h.PageSizeBytes)} host pages" : ""));
@@ -122,8 +125,8 @@ internal static class ConsistencyChecks
             long mustPageOut = guestMemory - available;
             if (mustPageOut > h.Swap.CapacityBytes)
                 d.Add(Loc("host.swap.capacity", "host.swap", "host"),
-                    $"swap capacity {Size(h.Swap.CapacityBytes)} is smaller than the {Units.FormatSizeApprox(mustPageOut)} the POWER7 host may have to page out " +
-                    $"(guest memory {Size(guestMemory)} - {Units.FormatSizeApprox(available)} host memory available above the high watermark)",
+                    $"swap capacity {Size(h.Swap.CapacityBytes)} is smaller than the {Size(mustPageOut)} the POWER7 host may have to page out " +
+                    $"(guest memory {Size(guestMemory)} - {Size(available)} host memory available above the high watermark)",
                     $"swap capacity >= {Size(mustPageOut)}, or less overcommit");
         }
 
@@ -134,7 +137,7 @@ internal static class ConsistencyChecks
             if (rmas * each > usable)
                 d.Add(Loc("host.rma_count", "host.rma", "host.memory"),
                     $"the PPC970 RMA pool of {rmas} x {Size(each)} = {Size(rmas * each)} does not fit in the " +
-                    $"{Units.FormatSizeApprox(usable)} of host memory left after reserved",
+                    $"{Size(usable)} of host memory left after reserved",
                     $"rma_count x rma <= {Size(usable)}");
         }
 
@@ -162,7 +165,10 @@ internal static class ConsistencyChecks
         _ => [],
     };
 
-    /// <summary>Sizes in messages are often computed (or written as 3GB): exact when short, else readable with the exact value too.</summary>
+    /// <summary>
+    /// Sizes in messages are often computed (or written as 3GB): exact when short, else readable with the exact value
+    /// too, so that two sizes compared in one message never print alike (1.51GiB is smaller than 1.51GiB).
+    /// </summary>
     private static string Size(long bytes) => Units.FormatSizeReadable(bytes);
 
     private static string GroupPath(RunTemplate t, IReadOnlyDictionary<string, Node> at, int gi) =>

@@ -29,8 +29,10 @@ internal static class DocumentLoader
             var info = new FileInfo(full);
             if (!info.Exists)
             {
-                if (referencedFrom is null) diagnostics.Add(new Diagnostic(file, 1, 1, "file not found", "an existing scenario file"));
-                else diagnostics.Add(referencedFrom, $"'extends' file not found: {file}", "a path relative to the file that extends it");
+                // "Not found" for a folder that is there would send the user looking for a typo.
+                bool folder = Directory.Exists(full);
+                if (referencedFrom is null) diagnostics.Add(new Diagnostic(file, 1, 1, folder ? "a folder, not a file" : "file not found", "an existing scenario file"));
+                else diagnostics.Add(referencedFrom, $"'extends' {(folder ? "names a folder, not a file" : "file not found")}: {file}", "a path relative to the file that extends it");
                 return null;
             }
             if (info.Length > YamlDocumentReader.MaxFileBytes)

@@ -4,7 +4,11 @@ using HvSim.Scenarios.Language;
 namespace HvSim.Scenarios.Loading;
 
 /// <summary>One swept key set to one value in one sweep point.</summary>
-public sealed record SweepAssignment(string Path, Node Value, string Canonical);
+public sealed record SweepAssignment(string Path, Node Value, string Canonical)
+{
+    /// <summary>The value as the file spells it (64MiB, 8ms), for messages: <see cref="Canonical"/> is raw bytes and nanoseconds.</summary>
+    public string AsWritten => Value is ScalarNode { Value: var text } ? text : Canonical;
+}
 
 /// <summary>`sweep:` — parameter paths mapped to value lists, combined as a grid (default) or zipped.</summary>
 internal static class SweepParser

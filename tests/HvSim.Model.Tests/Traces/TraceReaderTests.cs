@@ -145,6 +145,21 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_is_a_trace_error_saying_so()
+    {
+        string path = Directory.CreateTempSubdirectory("hvsim-trace-folder-").FullName;
+        try
+        {
+            foreach (var format in Enum.GetValues<TraceFormat>())
+                Assert.Equal($"{path}: cannot open the trace: it is a folder, not a file", Assert.Throws<TraceException>(() => ReadAll(path, format)).Message);
+        }
+        finally
+        {
+            Directory.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Expanding_requests_covers_every_page_of_the_byte_range()
     {
         // LBN 7 (byte 3584) + 1024 bytes ends at byte 4607: pages 0 and 1 of 4 KiB. LBN 8 + 4096 bytes: page 1 only.
