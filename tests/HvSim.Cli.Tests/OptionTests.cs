@@ -29,14 +29,18 @@ public sealed class OptionTests
     [InlineData("run", "99999999999")] // an integer, but not an int
     [InlineData("run", "2147483648")]
     [InlineData("batch", "many")]
-    public void Jobs_outside_1_to_int_max_exits_2_naming_the_value_and_what_is_allowed(string command, string jobs)
+    public void Jobs_outside_1_to_int_max_exits_2_naming_the_value_and_what_is_allowed(string command, string jobs) =>
+        AssertRefused(command, "--jobs", jobs, "an integer from 1 to 2147483647");
+
+    /// <summary>An option value refused at parse time: exit 2, the value and what is allowed named, nothing run or written.</summary>
+    private static void AssertRefused(string command, string option, string value, string allowed)
     {
         using var dir = new TempDir();
-        var r = Hvsim.Run(command, Input(dir, command), "--jobs", jobs, "--out", dir.Combine("out"));
+        var r = Hvsim.Run(command, Input(dir, command), option, value, "--out", dir.Combine("out"));
         Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains($"--jobs '{jobs}' is not allowed (allowed: an integer from 1 to 2147483647)", r.Err);
+        Assert.Contains($"{option} '{value}' is not allowed (allowed: {allowed})", r.Err);
         Assert.Equal("", r.Out);
-        Assert.False(Directory.Exists(dir.Combine("out")), "results written although --jobs was refused");
+        Assert.False(Directory.Exists(dir.Combine("out")), $"results written although {option} was refused");
     }
 
     [Theory]
@@ -56,15 +60,8 @@ public sealed class OptionTests
     [InlineData("run", "18446744073709551616")] // 2^64: one more than a 64-bit seed holds
     [InlineData("batch", "-1")]
     [InlineData("batch", "forty-two")]
-    public void Seed_outside_64_bits_exits_2_naming_the_value_and_what_is_allowed(string command, string seed)
-    {
-        using var dir = new TempDir();
-        var r = Hvsim.Run(command, Input(dir, command), "--seed", seed, "--out", dir.Combine("out"));
-        Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains($"--seed '{seed}' is not allowed (allowed: an integer from 0 to 18446744073709551615)", r.Err);
-        Assert.Equal("", r.Out);
-        Assert.False(Directory.Exists(dir.Combine("out")), "results written although --seed was refused");
-    }
+    public void Seed_outside_64_bits_exits_2_naming_the_value_and_what_is_allowed(string command, string seed) =>
+        AssertRefused(command, "--seed", seed, "an integer from 0 to 18446744073709551615");
 
     [Fact]
     public void The_largest_seed_runs()
