@@ -98,41 +98,31 @@ public sealed class OptionTests
     }
 
     [Theory]
-    [InlineData("run")]
-    [InlineData("batch")]
-    [InlineData("plan")]
-    [InlineData("merge")]
-    [InlineData("mrc")]
-    public void Out_naming_a_file_exits_2_before_anything_runs_and_leaves_the_file_alone(string command)
+    [InlineData("run", false)]
+    [InlineData("batch", false)]
+    [InlineData("plan", false)]
+    [InlineData("merge", false)]
+    [InlineData("mrc", false)]
+    [InlineData("run", true)]
+    [InlineData("batch", true)]
+    [InlineData("plan", true)]
+    [InlineData("merge", true)]
+    [InlineData("mrc", true)]
+    public void Out_that_is_or_lies_under_a_file_exits_2_before_anything_runs_and_leaves_the_file_alone(string command, bool under)
     {
         using var dir = new TempDir();
         const string content = "someone's notes, not a results folder";
         string file = dir.File("afile", content);
-        var r = Hvsim.Run(command, Input(dir, command), "--out", file);
+        string output = under ? Path.Combine(file, "sub") : file;
+        var r = Hvsim.Run(command, Input(dir, command), "--out", output);
         Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains($"--out '{file}' is a file, not a folder", r.Err);
+        Assert.Contains(under
+            ? $"--out '{output}' lies under '{file}', which is a file, not a folder (allowed: a folder path"
+            : $"--out '{file}' is a file, not a folder (allowed: a folder", r.Err);
         ExitCodeTests.AssertNoStackTrace(r.Err);
         Assert.Equal("", r.Out); // no "Planning ...", no progress: nothing started
         Assert.Equal(content, File.ReadAllText(file));
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp", SearchOption.AllDirectories));
-    }
-
-    [Theory]
-    [InlineData("run")]
-    [InlineData("batch")]
-    [InlineData("plan")]
-    [InlineData("merge")]
-    [InlineData("mrc")]
-    public void Out_under_a_file_exits_2_before_anything_runs(string command)
-    {
-        using var dir = new TempDir();
-        string file = dir.File("afile", "notes");
-        var r = Hvsim.Run(command, Input(dir, command), "--out", Path.Combine(file, "sub"));
-        Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains($"lies under '{file}', which is a file, not a folder (allowed: a folder path", r.Err);
-        ExitCodeTests.AssertNoStackTrace(r.Err);
-        Assert.Equal("", r.Out);
-        Assert.Equal("notes", File.ReadAllText(file));
     }
 
     [Theory]
