@@ -28,6 +28,21 @@ internal static class CliOptions
         };
     }
 
+    /// <summary>`--seed N`: the master seed that replaces the scenario's `seed:`. Run seeds are derived from its decimal text, so every 64-bit value is a seed.</summary>
+    public static Option<ulong?> Seed(string description) => new("--seed")
+    {
+        Description = description,
+        // Parsed here rather than by the library so that a negative number or a word is refused in the style of --jobs,
+        // with the range, rather than with the library's type name.
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Single().Value;
+            if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)) return seed;
+            result.AddError($"--seed '{text}' is not allowed (allowed: an integer from 0 to {ulong.MaxValue})");
+            return null;
+        },
+    };
+
     /// <summary>
     /// `--out DIR`: a results folder, new or existing. A file of that name, or a file where one of the folders above it
     /// should be, is refused up front; otherwise it would be found only when the results are written, after the whole

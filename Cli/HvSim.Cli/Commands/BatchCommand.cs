@@ -18,7 +18,7 @@ internal static class BatchCommand
         var outDir = CliOptions.OutFolder("Batch results folder (default: results/batch-NAME for one scenario named NAME, results/batch for several)");
         var jobs = CliOptions.Jobs("Runs");
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
-        var seed = CliScenarios.Seed("Master seed, replacing every scenario's `seed:` key");
+        var seed = CliOptions.Seed("Master seed, replacing every scenario's `seed:` key");
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse when the parallel runs are estimated to need more (e.g. 16GiB; default 80% of physical memory)" };
         var cmd = new Command("batch", "Run scenarios × sweep points × replications in parallel; finished runs are kept, so re-running resumes")

@@ -18,7 +18,7 @@ internal static class RunCommand
     {
         var file = new Argument<string>("scenario") { Description = "Scenario YAML file" };
         var outDir = CliOptions.OutFolder("Results folder (default: results/<scenario name>/)");
-        var seed = CliScenarios.Seed("Master seed, replacing the scenario's `seed:` key");
+        var seed = CliOptions.Seed("Master seed, replacing the scenario's `seed:` key");
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
         var jobs = CliOptions.Jobs("Runs");
         var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse runs estimated to need more memory than this (e.g. 16GiB; default 80% of physical memory)" };
@@ -112,7 +112,7 @@ internal static class RunCommand
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 }
 
-/// <summary>Scenario loading, the seed option and the memory guard shared by `run` and `batch`.</summary>
+/// <summary>Scenario loading and the memory guard shared by `run` and `batch`.</summary>
 internal static class CliScenarios
 {
     /// <summary>
@@ -141,21 +141,6 @@ internal static class CliScenarios
             return ExitCodes.BadInput;
         }
     }
-
-    /// <summary>`--seed N`: the master seed that replaces the scenario's `seed:`. Run seeds are derived from its decimal text, so every 64-bit value is a seed.</summary>
-    public static Option<ulong?> Seed(string description) => new("--seed")
-    {
-        Description = description,
-        // Parsed here rather than by the library so that a negative number or a word is refused in the style of --jobs,
-        // with the range, rather than with the library's type name.
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Single().Value;
-            if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)) return seed;
-            result.AddError($"--seed '{text}' is not allowed (allowed: an integer from 0 to {ulong.MaxValue})");
-            return null;
-        },
-    };
 
     public static Scenario Load(string file)
     {
