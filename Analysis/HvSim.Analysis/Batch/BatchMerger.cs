@@ -19,7 +19,6 @@ public static class BatchMerger
             manifestText = text;
         }
         var plan = BatchPlan.FromManifest(Manifest.Read(new BatchFolder(shardDirs[0]).ManifestPath));
-        OutputFolder.Claim(outDir, "batch");
         var target = new BatchFolder(outDir);
         Directory.CreateDirectory(target.Runs);
         target.RemoveStaleTemporaries();

@@ -38,7 +38,6 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
         var planned = scenarios.SelectMany(s => RunPlanner.Plan(s, options.SeedOverride))
             .Select(r => options.Check ? r with { Config = r.Config with { CheckInvariants = true } } : r).ToList();
         var plan = BatchPlan.From(scenarios, planned);
-        OutputFolder.Claim(options.OutDir, "batch");
         var folder = new BatchFolder(options.OutDir);
 
         var mine = Enumerable.Range(0, planned.Count).Where(i => options.Shard?.Takes(i) ?? true).ToList();

@@ -37,6 +37,7 @@ internal static class BatchCommand
                 Check = parse.GetValue(check),
                 MaxMemoryBytes = CliScenarios.MaxMemory(parse.GetValue(maxMemory)),
             };
+            OutputFolder.Claim(options.OutDir, "batch");
             var runner = new BatchRunner(config => SimulationRunner.Run(config));
             var clock = Stopwatch.StartNew();
             BatchOutcome outcome;

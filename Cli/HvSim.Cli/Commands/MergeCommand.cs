@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HvSim.Analysis.Batch;
+using HvSim.Analysis.Results;
 
 namespace HvSim.Cli.Commands;
 
@@ -16,6 +17,7 @@ internal static class MergeCommand
         cmd.SetAction(parse => CliScenarios.Guard(() =>
         {
             var clock = Stopwatch.StartNew();
+            OutputFolder.Claim(parse.GetValue(outDir)!, "batch");
             var outcome = BatchMerger.Merge(parse.GetValue(dirs)!, parse.GetValue(outDir)!);
             Console.WriteLine($"{outcome.Planned} runs in the batch: {outcome.Ran} copied, {outcome.Skipped} already there, {outcome.Failed.Count} missing.");
             foreach (var (id, _) in outcome.Failed) Console.Error.WriteLine($"missing run {id}: no shard folder has it (run that shard again)");
