@@ -13,33 +13,36 @@ public readonly record struct LatencyBucket(long LowerNs, long UpperNs, double W
 /// </summary>
 public sealed class LatencyHistogram
 {
-    private readonly double[] _cumulative;
+    private readonly double[] _cumulative = [];
 
-    public LatencyHistogram(IReadOnlyList<LatencyBucket> buckets)
+    public LatencyHistogram(IReadOnlyList<LatencyBucket> buckets) => Buckets = buckets;
+
+    /// <summary>The buckets in increasing order (gaps allowed, no overlap), each with a weight >= 0; some weight > 0.</summary>
+    public IReadOnlyList<LatencyBucket> Buckets
     {
-        if (buckets.Count == 0) throw new ArgumentException("a latency histogram needs at least one bucket", nameof(buckets));
-        _cumulative = new double[buckets.Count];
-        double sum = 0;
-        long previousUpper = 0;
-        for (int i = 0; i < buckets.Count; i++)
+        get;
+        init
         {
-            var b = buckets[i];
-            if (b.LowerNs < previousUpper || b.UpperNs <= b.LowerNs)
-                throw new ArgumentException($"bucket {i + 1} [{b.LowerNs} ns, {b.UpperNs} ns) must be non-empty and start at or after the previous one's end", nameof(buckets));
-            if (!(b.Weight >= 0) || double.IsInfinity(b.Weight))
-                throw new ArgumentException($"bucket {i + 1} has weight {b.Weight}; weights must be finite and >= 0", nameof(buckets));
-            sum += b.Weight;
-            _cumulative[i] = sum;
-            previousUpper = b.UpperNs;
+            if (value.Count == 0) throw new ArgumentException("a latency histogram needs at least one bucket", nameof(Buckets));
+            var cumulative = new double[value.Count];
+            double sum = 0;
+            long previousUpper = 0;
+            for (int i = 0; i < value.Count; i++)
+            {
+                var b = value[i];
+                if (b.LowerNs < previousUpper || b.UpperNs <= b.LowerNs)
+                    throw new ArgumentException($"bucket {i + 1} [{b.LowerNs} ns, {b.UpperNs} ns) must be non-empty and start at or after the previous one's end", nameof(Buckets));
+                if (!(b.Weight >= 0) || double.IsInfinity(b.Weight))
+                    throw new ArgumentException($"bucket {i + 1} has weight {b.Weight}; weights must be finite and >= 0", nameof(Buckets));
+                sum += b.Weight;
+                cumulative[i] = sum;
+                previousUpper = b.UpperNs;
+            }
+            if (!(sum > 0)) throw new ArgumentException("a latency histogram needs a bucket with a positive weight", nameof(Buckets));
+            field = [.. value];
+            _cumulative = cumulative;
         }
-        if (!(sum > 0)) throw new ArgumentException("a latency histogram needs a bucket with a positive weight", nameof(buckets));
-        Buckets = buckets;
     }
-
-    public IReadOnlyList<LatencyBucket> Buckets { get; }
-
-    /// <summary>Mean service time, ns (each bucket at its midpoint).</summary>
-    public double MeanNs => Buckets.Sum(b => b.Weight * (b.LowerNs + b.UpperNs) / 2.0) / _cumulative[^1];
 
     /// <summary>One service time, ns.</summary>
     public long Sample(RngStream rng)
