@@ -18,4 +18,10 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null;
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") >/dev/null 2>&1 \
     || echo "setup: could not install ${need[*]} (report screenshot tests will be skipped)" >&2
 fi
+# The real-kernel validation (validation/, tests/HvSim.Cli.Tests/RealKernelValidationTests.cs) builds its workload
+# with gcc. Optional: without it that test reports skipped with the reason.
+if ! command -v gcc >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc libc6-dev) >/dev/null 2>&1 \
+    || echo "setup: could not install gcc libc6-dev (the real-kernel validation test will be skipped)" >&2
+fi
 exit 0

@@ -121,6 +121,30 @@ public class LanguageTests
     }
 
     [Fact]
+    public void AMeasuredLatencyHistogramIsReadBucketByBucketAndWrittenBackIdentically()
+    {
+        const string text = "40us..50us 30, 50us..60us 40, 1ms..2ms 7.5";
+        var swap = Load($"host:\n  swap:\n    latency_histogram: \"{text}\"\nguests: {{workload: {{kind: uniform}}}}\n").Points[0].Template.Host.Swap;
+        Assert.Equal([new LatencyBucket(40_000, 50_000, 30), new LatencyBucket(50_000, 60_000, 40), new LatencyBucket(1_000_000, 2_000_000, 7.5)],
+            swap.LatencyHistogram!.Buckets);
+        Assert.Equal(text, LatencyHistogramText.Format(swap.LatencyHistogram)); // what calibrate writes, the loader reads
+    }
+
+    [Theory]
+    [InlineData("40us..50us 30, 45us..60us 40", "bucket 2 [45000 ns, 60000 ns) must be non-empty and start at or after the previous one's end")]
+    [InlineData("40us..50us 30, 60us 40", "bucket 2 '60us 40' is not LOWER..UPPER WEIGHT")]
+    [InlineData("40us..50us -1", "bucket 1 has weight -1")]
+    public void ABadHistogramBucketIsNamedWithItsLineAndWhatIsAllowed(string histogram, string problem)
+    {
+        using var dir = new TempDir();
+        var file = dir.File("s.yaml", $"host:\n  swap:\n    latency_histogram: \"{histogram}\"\nguests: {{workload: {{kind: uniform}}}}\n");
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(file));
+        var message = Assert.Single(e.Diagnostics).ToString();
+        Assert.Contains($"s.yaml:3:24: error: 'latency_histogram': {problem}", message);
+        Assert.Contains("(allowed: comma-separated buckets LOWER..UPPER WEIGHT", message);
+    }
+
+    [Fact]
     public void GuestListsAndNestedWorkloads()
     {
         var s = Load("""

@@ -27,6 +27,8 @@ public sealed record SwapDeviceConfig
     public long LatencyMeanNs { get; init; } = 200_000;
     /// <summary>Coefficient of variation of the service time (0 = constant, 1 = exponential; lognormal otherwise).</summary>
     public double LatencyCv { get; init; } = 0.5;
+    /// <summary>A measured service-time distribution; when set it replaces <see cref="LatencyMeanNs"/> and <see cref="LatencyCv"/>.</summary>
+    public LatencyHistogram? LatencyHistogram { get; init; }
     /// <summary>Requests served in parallel; more wait in FIFO order.</summary>
     public int ParallelSlots { get; init; } = 4;
     /// <summary>Transfer bandwidth limit; 0 = unlimited.</summary>

@@ -8,7 +8,7 @@ namespace HvSim.Model.Mm;
 /// A swap block device behind the 3.x CFQ elevator: sync reads (swap-ins) and async writes (pageout) wait in separate
 /// FIFO queues and a free service slot always takes the oldest read first. Each of
 /// <see cref="SwapDeviceConfig.ParallelSlots"/> slots serves one request: a random access latency (mean and CV:
-/// constant, exponential or lognormal), then its bytes through a shared channel of
+/// constant, exponential or lognormal; or a measured histogram), then its bytes through a shared channel of
 /// <see cref="SwapDeviceConfig.BandwidthBytesPerSecond"/>. Async writes are bounded by the request list
 /// (nr_requests = 128 per direction); the queue is write-congested from 113 queued writes until it drains below 103
 /// (blk_queue_congestion_threshold).
@@ -95,9 +95,10 @@ public sealed class SwapDevice
         WriteWait = new LogHistogram();
     }
 
-    /// <summary>Service latency of one request, ns.</summary>
+    /// <summary>Service latency of one request, ns: from the measured histogram when there is one, else mean and CV.</summary>
     private long SampleLatency()
     {
+        if (_config.LatencyHistogram is { } measured) return measured.Sample(_rng);
         double cv = _config.LatencyCv;
         if (cv == 0 || _config.LatencyMeanNs == 0) return _config.LatencyMeanNs;
         if (Math.Abs(cv - 1) < 1e-12) return (long)Math.Round(_rng.NextExponential(_config.LatencyMeanNs));

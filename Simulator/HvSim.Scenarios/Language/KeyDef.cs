@@ -49,8 +49,11 @@ public abstract class KeyDef
     /// <summary>Replaces the printed default when it is not a fixed value (e.g. "the file name").</summary>
     public string? DefaultDescription { get; init; }
 
+    /// <summary>Replaces the generic text of what is allowed (e.g. the syntax of a structured text value).</summary>
+    public string? AllowedDescription { get; init; }
+
     /// <summary>Text of what is allowed, as error messages and docs print it.</summary>
-    public string Allowed => Kind switch
+    public string Allowed => AllowedDescription ?? Kind switch
     {
         ValueKind.Choice => string.Join(", ", Choices!),
         ValueKind.ChoiceList => "one of or a list of " + string.Join(", ", Choices!),

@@ -81,6 +81,13 @@ public static class ScenarioKeys
                 SwapDefaults.LatencyMeanNs, (s, v) => s with { LatencyMeanNs = (long)v! }, min: 0, max: 60_000_000_000),
             Key<SwapDeviceConfig>("latency_cv", ValueKind.Number, "Coefficient of variation of the service time (0 constant, 1 exponential, otherwise lognormal).",
                 SwapDefaults.LatencyCv, (s, v) => s with { LatencyCv = (double)v! }, min: 0, max: 10),
+            new KeyDef<SwapDeviceConfig>
+            {
+                Name = "latency_histogram", Kind = ValueKind.Text, DefaultDescription = "none",
+                Doc = "A measured service-time distribution (`hvsim calibrate swap` writes it): buckets `LOWER..UPPER WEIGHT`, comma-separated; a request's time is drawn from it, replacing latency and latency_cv.",
+                AllowedDescription = LatencyHistogramText.Allowed,
+                Apply = (s, v) => s with { LatencyHistogram = LatencyHistogramText.Parse((string)v!) },
+            },
             Key<SwapDeviceConfig>("slots", ValueKind.Integer, "Requests served in parallel; more wait in FIFO order (ssd 4, hdd 1).",
                 (long)SwapDefaults.ParallelSlots, (s, v) => s with { ParallelSlots = (int)(long)v! }, min: 1, max: 1024),
             Key<SwapDeviceConfig>("bandwidth", ValueKind.Bandwidth, "Transfer bandwidth limit, 0 = unlimited (ssd 500MB/s, hdd 120MB/s).",

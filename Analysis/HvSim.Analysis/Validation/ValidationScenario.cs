@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace HvSim.Analysis.Validation;
+
+/// <summary>
+/// HvSim's scenario for one real run, from validation/scenario-template.yaml: `${key}` placeholders filled from the
+/// run's row. One template serves every point, so a change to how points are modelled is made once.
+/// </summary>
+public static partial class ValidationScenario
+{
+    private const long Page = 4096;
+    /// <summary>Bytes of page table per 4 KiB page (one x86-64 PTE), charged to the memory cgroup (pte_alloc_one: GFP_PGTABLE_USER has __GFP_ACCOUNT).</summary>
+    private const long PteBytes = 8;
+
+    /// <summary>Pages the region has.</summary>
+    public static long Pages(RealRunRow row) => row.Pages ?? row.Mib * 256;
+
+    /// <summary>
+    /// Pages the cgroup can hold of the region: its limit less what it held before the region was mapped
+    /// (memcg_base_bytes: binary, libc, stream tables) and the region's page tables.
+    /// </summary>
+    public static long AvailablePages(RealRunRow row) =>
+        Math.Max(0, (row.LimitBytes - (row.MemcgBaseBytes ?? 0) - Pages(row) * PteBytes) / Page);
+
+    /// <summary>The scenario text for <paramref name="row"/> measuring [warmupNs, durationNs) of simulated time.</summary>
+    public static string Text(string template, RealRunRow row, ValidationOptions options, long warmupNs, long durationNs, long intervalNs)
+    {
+        long available = AvailablePages(row) * Page;
+        long hostMemory = Math.Max(64L << 20, (available + (16L << 20) + (1L << 20) - 1) & ~((1L << 20) - 1));
+        var ci = CultureInfo.InvariantCulture;
+        var values = new Dictionary<string, string>
+        {
+            ["extends"] = options.SwapBlockPath is { } swap ? $"extends: {Path.GetFullPath(swap)}" : "",
+            ["name"] = row.PointName,
+            ["description"] = $"\"{row.Runner} {row.Pattern} at {row.Ratio.ToString(ci)} x footprint, {row.Turnovers.ToString(ci)} turnovers of warm-up ({options.Kernel.Name})\"",
+            ["seed"] = row.Seed.ToString(ci),
+            ["duration"] = $"{durationNs}ns",
+            ["warmup"] = $"{warmupNs}ns",
+            ["interval"] = $"{intervalNs}ns",
+            ["host_memory"] = hostMemory.ToString(ci),
+            ["host_reserved"] = (hostMemory - available).ToString(ci),
+            ["swap_capacity"] = (2 * row.Mib << 20).ToString(ci),
+            ["readahead"] = options.ReadaheadPages.ToString(ci),
+            ["guest_memory"] = $"{row.Mib}MiB",
+            ["workload"] = Workload(row),
+            ["store"] = row.Store.ToString("R", ci),
+        };
+        string text = Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v)
+            ? v : throw new InvalidDataException($"{options.TemplatePath}: unknown placeholder ${{{m.Groups[1].Value}}} (allowed: {string.Join(", ", values.Keys)})"));
+        return options.Kernel.HostKeys.Length == 0 ? text : text.Replace("host:\n", "host:\n" + options.Kernel.HostKeys, StringComparison.Ordinal);
+    }
+
+    private static string Workload(RealRunRow row)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        return row.Pattern switch
+        {
+            "uniform" => "kind: uniform",
+            "zipf" => $"kind: zipf, alpha: {row.Alpha!.Value.ToString("R", ci)}",
+            "hotcold" => $"kind: hotcold, hot_page_fraction: {row.HotPages!.Value.ToString("R", ci)}, hot_access_fraction: {row.HotAccesses!.Value.ToString("R", ci)}",
+            _ => throw new InvalidDataException($"pattern '{row.Pattern}' (allowed: uniform, zipf, hotcold)"),
+        };
+    }
+
+    [GeneratedRegex(@"\$\{([a-z_]+)\}")]
+    private static partial Regex Placeholder();
+}
