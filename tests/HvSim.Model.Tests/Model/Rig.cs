@@ -36,7 +36,7 @@ internal sealed class Rig
 
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int guestPageBytes = ModelKit.K64,
         int vcpus = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
-        Func<int, IReplacementPolicy>? policy = null)
+        Func<int, IReplacementPolicy>? policy = null, bool swapToken = true)
     {
         Config = new SimulationConfig
         {
@@ -44,7 +44,7 @@ internal sealed class Rig
             Aging = aging,
             Host = new HostConfig
             {
-                MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib,
+                MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib, SwapToken = swapToken,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
             },
             Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, HptOrder = 18, PageSizeBytes = guestPageBytes, Workload = new ScriptedWorkload(script ?? []) }],

@@ -10,7 +10,7 @@ namespace HvSim.Model.Tests.Model;
 public class SwapInTests
 {
     /// <summary>Evict host pages 0..7 in order, so they take swap slots 0..7 (one readahead cluster).</summary>
-    private static void SwapOutInOrder(Rig rig, int pages)
+    internal static void SwapOutInOrder(Rig rig, int pages)
     {
         for (int p = 0; p < pages; p++)
         {
@@ -122,5 +122,23 @@ public class SwapInTests
         Assert.True(r.Host.DirectReclaims > 0);
         Assert.True(r.Guests.Sum(g => g.StalledNs) > 0);
         Assert.True(r.Host.PagesScanned >= r.Guests.Sum(g => g.PagesReclaimed));
+    }
+
+    [Fact]
+    public void A_swap_in_read_then_written_is_activated_by_mark_page_accessed_on_the_second_gup()
+    {
+        // mm/memory.c follow_page(FOLL_TOUCH) -> mm/swap.c mark_page_accessed after each get_user_pages slow path.
+        // The read major fault maps page 3 read-only and inactive: PG_referenced set. The store then faults on the
+        // read-only HPTE, get_user_pages(write) goes slow again (do_wp_page): inactive + referenced -> activate_page.
+        TwoListPolicy? lru = null;
+        var rig = new Rig(script: [[Read(3, thinkNs: 10_000), Write(3)]], policy: n => lru = new TwoListPolicy(n));
+        SwapOutInOrder(rig, 8);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        Assert.Equal(1, rig.Vm.Counters.ProtectionFaults);
+        Assert.True(lru!.IsActive(3));
+        Assert.False(rig.Page(3).Has(HostPageFlags.Referenced)); // cleared by the activation
+        Assert.Equal(0, rig.Host.MmapSem.IsLocked(rig.Vm.Index) ? 1 : 0);
+        for (int p = 0; p < 8; p++) if (p != 3) Assert.False(lru.IsActive(p)); // readahead pages never went through gup
     }
 }
