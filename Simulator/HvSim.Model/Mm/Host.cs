@@ -307,14 +307,15 @@ public sealed class Host : ISwapCompletion
 
     /// <summary>
     /// submit_bio of a page under writeback at <paramref name="t"/> (blk_queue_bio): it merges into the reclaim pass's
-    /// plugged request when its slot follows that request's; otherwise it needs a request of its own, and
+    /// plugged request when its slot follows that request's and the request stays within queue_max_sectors
+    /// (ll_back_merge_fn); otherwise it needs a request of its own, and
     /// get_request_wait sleeps when all <see cref="SwapDevice.NrRequests"/> write requests are taken (the plugged one
     /// included). False when the caller must sleep (the plug is flushed first, as io_schedule does) and try again.
     /// </summary>
     public bool SubmitPageout(int hostPage, long t)
     {
         ref var page = ref Pages[hostPage];
-        if (_plug.SlotCount > 0 && page.SwapSlot == _plug.FirstSlot + _plug.SlotCount)
+        if (_plug.SlotCount > 0 && page.SwapSlot == _plug.FirstSlot + _plug.SlotCount && _plug.Bytes + PageBytes <= SwapDevice.MaxRequestBytes)
         {
             _plug.SlotCount++;
             _plug.Bytes += PageBytes;

@@ -36,6 +36,8 @@ public sealed class ScanControl
     internal int IsolatedCount, IsolatedNext;
     /// <summary>A page written by this pass whose bio still waits for a request (get_request_wait), -1 when none.</summary>
     internal int PendingWrite = -1;
+    /// <summary>The pending write has already been counted as a get_request_wait sleep.</summary>
+    internal bool SleptForRequest;
 
     /// <summary>Start a pass at <paramref name="now"/> (try_to_free_pages' or balance_pgdat's fresh scan_control).</summary>
     public void Begin(long now, long nrToReclaim)
@@ -48,5 +50,6 @@ public sealed class ScanControl
         LevelStarted = false;
         IsolatedCount = IsolatedNext = 0;
         PendingWrite = -1;
+        SleptForRequest = false;
     }
 }

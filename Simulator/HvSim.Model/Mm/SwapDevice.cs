@@ -20,6 +20,8 @@ public sealed class SwapDevice
     public const int NrRequests = 128;
     public const int CongestionOn = NrRequests - NrRequests / 8 + 1;
     public const int CongestionOff = NrRequests - NrRequests / 8 - NrRequests / 16 - 1;
+    /// <summary>queue_max_sectors = BLK_DEF_MAX_SECTORS (1024 sectors of 512 B): the largest request a bio merges into.</summary>
+    public const long MaxRequestBytes = 1024 * 512;
 
     private readonly Simulation _sim;
     private readonly SwapDeviceConfig _config;

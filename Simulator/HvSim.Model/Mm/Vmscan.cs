@@ -53,7 +53,8 @@ public sealed class Vmscan : IReferenceOracle
     {
         long now = _host.Sim.Now;
         if (sc.T > now) return Command.Delay(sc.T - now);
-        _host.Counters.WriteRequestWaits++;
+        if (!sc.SleptForRequest) _host.Counters.WriteRequestWaits++; // once per bio, however many wake-ups it loses
+        sc.SleptForRequest = true;
         return Command.Wait(_host.SwapDevice.WriteDone);
     }
 
@@ -202,6 +203,7 @@ public sealed class Vmscan : IReferenceOracle
             if (!_host.SubmitPageout(sc.PendingWrite, sc.T)) return false;
             PutBack(sc.PendingWrite, active: false);
             sc.PendingWrite = -1;
+            sc.SleptForRequest = false;
         }
         while (sc.IsolatedNext < sc.IsolatedCount)
         {
