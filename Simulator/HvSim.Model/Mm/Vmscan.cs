@@ -35,7 +35,10 @@ public sealed class Vmscan : IReferenceOracle
     {
         while (sc.Priority >= 0)
         {
-            if (!ShrinkZone(sc)) return false;
+            if (!sc.LevelStarted && sc.Priority == 0) _host.SwapToken.Disable(); // disable_swap_token
+            // shrink_zones: below DEF_PRIORITY an all_unreclaimable zone is left to kswapd.
+            bool skip = !sc.LevelStarted && _host.AllUnreclaimable && sc.Priority != DefPriority;
+            if (!skip && !ShrinkZone(sc)) return false;
             if (sc.NrReclaimed >= sc.NrToReclaim) break;
             // The nap below DEF_PRIORITY - 2 is wait_iff_congested, which sleeps only for a zone marked congested
             // (every dirty page PAGE_KEEP for a congested bdi): never for swap, whose bdi is never congested.
@@ -74,7 +77,6 @@ public sealed class Vmscan : IReferenceOracle
         {
             sc.LevelStarted = true;
             sc.ZoneReclaimed = 0;
-            if (sc.Priority == 0) _host.SwapToken.Disable();
             GetScanCount(sc);
         }
         while (sc.IsolatedNext < sc.IsolatedCount || sc.PendingWrite >= 0 || sc.NrInactive > 0)
