@@ -19,7 +19,7 @@ public class SwapDeviceColumnsTests
     {
         string dir = Directory.CreateTempSubdirectory("hvsim-swapcols-").FullName;
         const string summaryHeader = ResultsFixture.SummaryHeader + ",h_remove_calls,protection_faults,exits,vcore_exits,faults_in_flight_at_end,oldest_fault_in_flight_us";
-        const string hostHeader = ResultsFixture.HostHeader + ",measured_s,swap_reads,swap_writes,swap_read_requests,swap_write_requests,pageouts_deferred,swap_busy_fraction,swap_read_wait_p50_us,swap_read_wait_p99_us,swap_write_wait_p50_us,swap_write_wait_p99_us";
+        const string hostHeader = ResultsFixture.HostHeader + ",measured_s,swap_reads,swap_writes,swap_read_requests,swap_write_requests,pages_freed,swap_busy_fraction,swap_read_wait_p50_us,swap_read_wait_p99_us,swap_write_wait_p50_us,swap_write_wait_p99_us";
         const string seriesHeader = ResultsFixture.TimeseriesHeader + ",swap_queued_reads,swap_queued_writes,writeback_bytes";
         var summary = new List<string> { summaryHeader };
         var host = new List<string> { hostHeader };

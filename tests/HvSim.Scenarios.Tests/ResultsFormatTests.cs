@@ -77,7 +77,7 @@ public class RunRowsTests
         var host = new HostResult
         {
             MeasuredNs = 2_000_000_000, SwapReads = 10, SwapWrites = 20, SwapReadRequests = 3, SwapWriteRequests = 4,
-            PageoutsDeferred = 5, SwapBusyNs = 500_000_000,
+            PagesFreed = 5, SwapBusyNs = 500_000_000,
         };
         host.SwapReadWait.Add(4_000); // one value: every quantile is that value's bucket
         return new RunResult
@@ -96,7 +96,7 @@ public class RunRowsTests
         Assert.Equal((3L, 4L, 5L, 6L, 2L, 7.5), (a.HRemoveCalls, a.ProtectionFaults, a.Exits, a.VcoreExits, a.FaultsInFlightAtEnd, a.OldestFaultInFlightUs));
         Assert.Equal(0.25, a.StallFractionCell);
         var h = rows.Host[0];
-        Assert.Equal((2.0, 10L, 20L, 3L, 4L, 5L, 0.25), (h.MeasuredS, h.SwapReads, h.SwapWrites, h.SwapReadRequests, h.SwapWriteRequests, h.PageoutsDeferred, h.SwapBusyFraction));
+        Assert.Equal((2.0, 10L, 20L, 3L, 4L, 5L, 0.25), (h.MeasuredS, h.SwapReads, h.SwapWrites, h.SwapReadRequests, h.SwapWriteRequests, h.PagesFreed, h.SwapBusyFraction));
         Assert.InRange(h.SwapReadWaitP50Us!.Value, 4.0 * 15 / 16, 4.0 * 17 / 16); // LogHistogram: 16 buckets per power of two
         Assert.Null(h.SwapWriteWaitP50Us); // no write waited: empty, not 0
         Assert.Null(h.SwapWriteWaitP99Us);

@@ -76,7 +76,11 @@ public sealed partial class HostRow
     [CsvColumn("swap_writes", Optional = true)] public long SwapWrites { get; set; }
     [CsvColumn("swap_read_requests", Optional = true)] public long SwapReadRequests { get; set; }
     [CsvColumn("swap_write_requests", Optional = true)] public long SwapWriteRequests { get; set; }
-    [CsvColumn("pageouts_deferred", Optional = true)] public long PageoutsDeferred { get; set; }
+    [CsvColumn("pages_freed", Optional = true)] public long PagesFreed { get; set; }
+    [CsvColumn("pages_deactivated", Optional = true)] public long PagesDeactivated { get; set; }
+    [CsvColumn("write_request_waits", Optional = true)] public long WriteRequestWaits { get; set; }
+    [CsvColumn("kswapd_congestion_waits", Optional = true)] public long KswapdCongestionWaits { get; set; }
+    [CsvColumn("swap_token_references", Optional = true)] public long SwapTokenReferences { get; set; }
     [CsvColumn("swap_busy_fraction", Optional = true)] public double SwapBusyFraction { get; set; }
     [CsvColumn("swap_read_wait_p50_us", Optional = true)] public double? SwapReadWaitP50Us { get; set; }
     [CsvColumn("swap_read_wait_p99_us", Optional = true)] public double? SwapReadWaitP99Us { get; set; }

@@ -25,7 +25,8 @@ public sealed record Metric(string Name, string Unit, string Description)
     public static readonly Metric PinnedPages = new("pinned_pages", "pages", "guest pages pinned by get_user_pages (PPC970; the pages its RMA backs are not counted)");
     public static readonly Metric KswapdWakeups = new("kswapd_wakeups", "count", "times kswapd was woken (free memory below the low watermark)");
     public static readonly Metric DirectReclaims = new("direct_reclaims", "count", "allocations that reclaimed themselves (free memory below the min watermark)");
-    public static readonly Metric PagesScanned = new("pages_scanned", "pages", "pages scanned by reclaim");
+    public static readonly Metric PagesScanned = new("pages_scanned", "pages", "inactive-list pages scanned by reclaim (pgscan)");
+    public static readonly Metric ScannedPerFreed = new("scanned_per_freed", "ratio", "inactive-list pages reclaim scanned per page it freed (pgscan / pgsteal, host.csv)");
     public static readonly Metric SwapFullEvents = new("swap_full_events", "count", "times the swap device was full");
     public static readonly Metric HostFreeMin = new("host_free_min_bytes", "bytes", "lowest host free memory after warm-up");
     public static readonly Metric SwapUsedMax = new("swap_used_max_bytes", "bytes", "largest swap use after warm-up");
@@ -41,7 +42,7 @@ public sealed record Metric(string Name, string Unit, string Description)
         AdmittedGuests, RefusedGuests, Slowdown, SlowdownMax, EffectiveAccessTime, FaultLatencyMean, FaultLatencyP50,
         FaultLatencyP90, FaultLatencyP99, FaultLatencyP999, HdsiFaultRate, MinorFaultRate, MajorFaultRate,
         MajorFaultRatePerGuest, UnmapHvaRate, TlbieRate, PagesSwappedOut, PagesSwappedIn, PagesReclaimed, PinnedPages,
-        KswapdWakeups, DirectReclaims, PagesScanned, SwapFullEvents, HostFreeMin, SwapUsedMax, ResidentMean,
+        KswapdWakeups, DirectReclaims, PagesScanned, ScannedPerFreed, SwapFullEvents, HostFreeMin, SwapUsedMax, ResidentMean,
         SwapBusyFraction, SwapReadWaitP99, FaultsInFlightAtEnd, OldestFaultInFlight,
     ];
 

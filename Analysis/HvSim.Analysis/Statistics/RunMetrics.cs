@@ -67,6 +67,8 @@ public static class RunMetrics
             }
             if (hostExtra is not null)
             {
+                if (hostExtra.TryGetValue("pages_freed", out double freed) && freed > 0 && host is not null)
+                    Add(Metric.ScannedPerFreed, host.PagesScanned / freed);
                 if (hostExtra.TryGetValue("swap_busy_fraction", out double busy)) Add(Metric.SwapBusyFraction, busy);
                 if (hostExtra.TryGetValue("swap_read_wait_p99_us", out double wait)) Add(Metric.SwapReadWaitP99, wait);
             }

@@ -14,7 +14,7 @@ public static class OptionalColumns
 
     public static readonly string[] Host =
     [
-        "measured_s", "swap_reads", "swap_writes", "swap_read_requests", "swap_write_requests", "pageouts_deferred", "swap_busy_fraction",
+        "measured_s", "swap_reads", "swap_writes", "swap_read_requests", "swap_write_requests", "pages_freed", "pages_deactivated", "write_request_waits", "kswapd_congestion_waits", "swap_token_references", "swap_busy_fraction",
         "swap_read_wait_p50_us", "swap_read_wait_p99_us", "swap_write_wait_p50_us", "swap_write_wait_p99_us",
     ];
 

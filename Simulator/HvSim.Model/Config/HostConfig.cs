@@ -18,6 +18,8 @@ public sealed record HostConfig
     public long RmaBytes { get; init; } = 64L << 20;
     /// <summary>kvm_rma_count: RMAs preallocated at host boot (PPC970); null = one per guest of the scenario.</summary>
     public int? RmaCount { get; init; }
+    /// <summary>3.4's swap token (mm/thrash.c); false models a kernel without it (3.5 and later removed it).</summary>
+    public bool SwapToken { get; init; } = true;
 }
 
 public sealed record SwapDeviceConfig

@@ -226,6 +226,7 @@ public sealed class Vcpu
             int hostPage = _vm.HostPageOf(gp);
             _host.Touched?.Add(hostPage);
             // Step b: get_user_pages_fast(write = is_store).
+            bool gupSlow = _host.GupSlowPathEnter(_vm, hostPage, write);
             bool gupDone = false;
             while (!gupDone)
             {
@@ -274,25 +275,22 @@ public sealed class Vcpu
                         break;
                     case HostPageState.SwappedOut:
                         if (Clock > _sim.Now) yield return Sleep();
-                        if (!_host.TryAllocateFast())
-                            foreach (var c in AllocateSlow()) yield return c;
-                        if (_host.Pages[hostPage].State != HostPageState.SwappedOut)
-                        {
-                            _host.ReturnFreePage();
-                            break;
-                        }
-                        _counters.MajorFaults++;
-                        var read = _host.SwapIn(hostPage, Clock);
-                        yield return Command.Wait(read); // the vCPU thread sleeps; other vCPUs run
+                        foreach (var c in _host.SwapinReadahead(_vm, hostPage)) yield return c;
                         Clock = _sim.Now;
-                        if (_host.Pages[hostPage].State == HostPageState.SwapCache && !_host.Pages[hostPage].Has(HostPageFlags.Locked))
+                        if (_host.Pages[hostPage].Has(HostPageFlags.Locked))
                         {
-                            _host.MapSwapCachePage(hostPage, write);
-                            gupDone = true;
+                            yield return Command.Wait(_host.ReadInFlight(hostPage)); // the vCPU thread sleeps; other vCPUs run
+                            Clock = _sim.Now;
+                            if (_host.Pages[hostPage].State == HostPageState.SwapCache && !_host.Pages[hostPage].Has(HostPageFlags.Locked))
+                            {
+                                _host.MapSwapCachePage(hostPage, write);
+                                gupDone = true;
+                            }
                         }
                         break;
                 }
             }
+            if (gupSlow) _host.GupSlowPathExit(_vm, hostPage);
             if (MustYield) yield return Sleep();
 
             // Steps d-f: re-check the HPTE, then mmu_notifier_retry under the rmap lock.
@@ -356,46 +354,10 @@ public sealed class Vcpu
         StallEnd();
     }
 
-    /// <summary>
-    /// __alloc_pages_slowpath for the page a fault needs (the vCPU is synchronised with the event loop): wake kswapd,
-    /// take a page above min, else direct reclaim (stalling this vCPU), and wait for writeback when that freed nothing.
-    /// Returns with one page taken.
-    /// </summary>
+    /// <summary>__alloc_pages_slowpath for the page a fault needs (the vCPU is synchronised with the event loop).</summary>
     private IEnumerable<Command> AllocateSlow()
     {
-        var wm = _host.Watermarks;
-        int batch = _host.Config.Host.ReclaimBatchPages;
-        while (true)
-        {
-            if (_host.TryAllocateFast()) yield break;
-            _host.Kswapd.Wake();
-            if (_host.FreePages > wm.Min)
-            {
-                _host.TakeFreePage();
-                yield break;
-            }
-            _host.Counters.DirectReclaims++;
-            int reclaimed = _host.Vmscan.Shrink(batch, Clock, out long end);
-            if (end > Clock)
-            {
-                Clock = end;
-                yield return Sleep();
-            }
-            if (_host.FreePages > wm.Min)
-            {
-                _host.TakeFreePage();
-                yield break;
-            }
-            if (reclaimed == 0 && _host.WritebackPages == 0 && _host.FreePages > 0)
-            {
-                _host.TakeFreePage(); // nothing reclaimable: dip into the reserves rather than OOM
-                yield break;
-            }
-            if (reclaimed == 0 || _host.WritebackPages > 0)
-            {
-                yield return Command.Wait(_host.PageFreed); // congestion_wait for writeback (or for ever when stuck)
-                Clock = _sim.Now;
-            }
-        }
+        foreach (var c in _host.PageAlloc.AllocPagesSlowpath(_vm)) yield return c;
+        Clock = _sim.Now;
     }
 }

@@ -54,6 +54,9 @@ public sealed class Host : ISwapCompletion
         };
         Vmscan = new Vmscan(this);
         Kswapd = new Kswapd(this);
+        PageAlloc = new PageAlloc(this);
+        MmapSem = new MmapSem(admitted.Count);
+        SwapToken = new SwapToken(config.Host.SwapToken, admitted.Count, MmapSem);
     }
 
     public Simulation Sim { get; }
@@ -76,8 +79,17 @@ public sealed class Host : ISwapCompletion
     public Kswapd Kswapd { get; }
     public List<Vm> Vms { get; } = new();
     public HostResult Counters { get; }
-    /// <summary>Pages under swap writeback: reclaimed, freed when the write completes.</summary>
+    /// <summary>Pages under swap writeback (PG_writeback): not yet freeable; a later scan frees them once written.</summary>
     public long WritebackPages { get; private set; }
+    /// <summary>zone-&gt;pages_scanned: LRU pages scanned since a page was last freed.</summary>
+    public long ZonePagesScanned { get; set; }
+    /// <summary>zone-&gt;all_unreclaimable: set by kswapd when the zone was scanned six times over without a page freed.</summary>
+    public bool AllUnreclaimable { get; set; }
+    /// <summary>zone_reclaimable: pages_scanned &lt; zone_reclaimable_pages * 6 (anon LRU pages, while swap has room).</summary>
+    public bool ZoneReclaimable => ZonePagesScanned < (SwapCache.FreeSlots > 0 ? Policy.Count : 0) * 6L;
+    public PageAlloc PageAlloc { get; }
+    public SwapToken SwapToken { get; }
+    public MmapSem MmapSem { get; }
     /// <summary>With invariant checking on: the pages events changed since the last check; null otherwise.</summary>
     public Check.TouchedPages? Touched { get; set; }
 
@@ -105,7 +117,7 @@ public sealed class Host : ISwapCompletion
         WakePageFreedWaiters();
     }
 
-    /// <summary>Wait for any page to be freed (congestion_wait on writeback, or an exhausted machine).</summary>
+    /// <summary>Wait for any page to be freed (an exhausted machine).</summary>
     public SimEvent PageFreed => _pageFreed ??= Sim.NewEvent();
 
     private void WakePageFreedWaiters()
@@ -127,7 +139,10 @@ public sealed class Host : ISwapCompletion
         page.State = HostPageState.SwappedOut;
         page.Flags &= HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged;
         FreePages++;
+        ZonePagesScanned = 0; // free_pcppages_bulk: the zone is reclaimable again
+        AllUnreclaimable = false;
         VmOf(hostPage).Counters.PagesReclaimed++;
+        Counters.PagesFreed++;
         WakePageFreedWaiters();
     }
 
@@ -160,7 +175,48 @@ public sealed class Host : ISwapCompletion
             SwapCache.Free(ref page);
             page.Flags |= HostPageFlags.Dirty;
         }
-        if (!Policy.Contains(hostPage)) Policy.InsertInactive(hostPage); // under writeback: back where reclaim left it
+    }
+
+    /// <summary>
+    /// get_user_pages_fast for a fault on <paramref name="hostPage"/>: when the host PTE is not present (or is read-only
+    /// for a store) the powerpc fast path falls back to get_user_pages under down_read(mmap_sem), held until
+    /// <see cref="GupSlowPathExit"/> across the fault, its swap read and any direct reclaim. True when it did.
+    /// </summary>
+    public bool GupSlowPathEnter(Vm vm, int hostPage, bool write)
+    {
+        ref var page = ref Pages[hostPage];
+        if (page.State == HostPageState.Resident && (!write || page.Has(HostPageFlags.Writable))) return false;
+        MmapSem.DownRead(vm.Index);
+        return true;
+    }
+
+    /// <summary>
+    /// The end of the get_user_pages slow path: follow_page(FOLL_TOUCH) finds the page and calls mark_page_accessed,
+    /// then up_read(mmap_sem).
+    /// </summary>
+    public void GupSlowPathExit(Vm vm, int hostPage)
+    {
+        MarkPageAccessed(hostPage);
+        MmapSem.UpRead(vm.Index);
+    }
+
+    /// <summary>
+    /// mark_page_accessed (mm/swap.c): inactive,unreferenced -> inactive,referenced -> active,unreferenced. The page is
+    /// on the LRU at once (the per-CPU pagevec that delays PageLRU is not modelled).
+    /// </summary>
+    public void MarkPageAccessed(int hostPage)
+    {
+        Touched?.Add(hostPage);
+        ref var page = ref Pages[hostPage];
+        if (!Policy.IsActive(hostPage) && page.Has(HostPageFlags.Referenced) && Policy.Contains(hostPage))
+        {
+            Policy.ActivatePage(hostPage);
+            page.Flags &= ~HostPageFlags.Referenced;
+        }
+        else
+        {
+            page.Flags |= HostPageFlags.Referenced;
+        }
     }
 
     /// <summary>do_wp_page on an exclusive anon page (reuse_swap_page): writable, dirty, swap copy dropped.</summary>
@@ -174,27 +230,33 @@ public sealed class Host : ISwapCompletion
     public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage]!;
 
     /// <summary>
-    /// swapin_readahead at <paramref name="t"/>: read the target page plus the swapped-out pages of its aligned cluster
-    /// (while free pages stay above min) in one request; all are locked in the swap cache until it completes.
-    /// The target's page was allocated by the caller. Returns the completion event.
+    /// do_swap_page on a swap-cache miss: grab_swap_token, then swapin_readahead (3.4 mm/swap_state.c), which calls
+    /// read_swap_cache_async for every slot of the aligned 2^page-cluster cluster in slot order, the target's included:
+    /// each page not already in RAM is allocated like any page (kswapd woken, direct reclaim below min), added to the
+    /// swap cache locked, and read with a request of its own (one bio per page, no plug). Returns when every read is
+    /// issued; the target's completes <see cref="ReadInFlight"/>. Counts the major fault when it issues the target's read.
     /// </summary>
-    public SimEvent SwapIn(int hostPage, long t)
+    public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage)
     {
-        var done = Sim.NewEvent();
+        SwapToken.Grab(vm);
         var (first, end) = SwapCache.ReadaheadCluster(Pages[hostPage].SwapSlot);
-        int count = 1;
-        LockForRead(hostPage, done);
         for (int s = first; s < end; s++)
         {
             int p = SwapCache.OwnerOf(s);
-            if (p < 0 || p == hostPage || Pages[p].State != HostPageState.SwappedOut || FreePages <= Watermarks.Min) continue;
-            FreePages--;
+            if (p < 0 || Pages[p].State != HostPageState.SwappedOut) continue; // free slot, or found in the swap cache
+            if (!TryAllocateFast())
+                foreach (var c in PageAlloc.AllocPagesSlowpath(vm)) yield return c;
+            if (SwapCache.OwnerOf(s) != p || Pages[p].State != HostPageState.SwappedOut)
+            {
+                ReturnFreePage(); // read in (or freed) by someone else while this task reclaimed
+                continue;
+            }
+            if (p == hostPage) VmOf(p).Counters.MajorFaults++;
+            var done = Sim.NewEvent();
             LockForRead(p, done);
-            count++;
+            Counters.SwapReadRequests++;
+            SwapDevice.Submit(new SwapRequest { IsRead = true, FirstSlot = s, SlotCount = 1, Bytes = PageBytes, QueuedAt = Sim.Now, Done = done });
         }
-        Counters.SwapReadRequests++;
-        SwapDevice.Submit(new SwapRequest { IsRead = true, FirstSlot = first, SlotCount = end - first, Bytes = (long)count * PageBytes, QueuedAt = t, Done = done });
-        return done;
     }
 
     private void LockForRead(int hostPage, SimEvent done)
@@ -230,32 +292,40 @@ public sealed class Host : ISwapCompletion
     }
 
     /// <summary>
-    /// may_write_to_queue: kswapd (PF_SWAPWRITE) writes while a request descriptor is free; a direct reclaimer does
-    /// not write to a write-congested queue (its dirty pages stay in the swap cache, PAGE_KEEP).
+    /// clear_page_dirty_for_io + SetPageReclaim + set_page_writeback (pageout -> swap_writepage): the page is clean and
+    /// under writeback from now on, whether or not its bio has a request yet.
     /// </summary>
-    public bool MayWriteToQueue(bool kswapd) => kswapd ? !SwapDevice.WriteRequestsExhausted : !SwapDevice.WriteCongested;
-
-    /// <summary>
-    /// pageout -> swap_writepage at <paramref name="t"/>: the page is clean and under writeback. Its bio joins the
-    /// reclaim pass's plug, merging with the previous one when the swap slots are consecutive.
-    /// </summary>
-    public void Pageout(int hostPage, long t)
+    public void StartWriteback(int hostPage)
     {
         Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
-        page.Flags = (page.Flags & ~HostPageFlags.Dirty) | HostPageFlags.Writeback;
+        page.Flags = (page.Flags & ~HostPageFlags.Dirty) | HostPageFlags.Writeback | HostPageFlags.Reclaim;
         WritebackPages++;
         VmOf(hostPage).Counters.SwapOuts++;
         Counters.SwapWrites++;
-        if (_plug.SlotCount > 0 && page.SwapSlot == _plug.FirstSlot + _plug.SlotCount)
+    }
+
+    /// <summary>
+    /// submit_bio of a page under writeback at <paramref name="t"/> (blk_queue_bio): it merges into the reclaim pass's
+    /// plugged request when its slot follows that request's and the request stays within queue_max_sectors
+    /// (ll_back_merge_fn); otherwise it needs a request of its own, and
+    /// get_request_wait sleeps when all <see cref="SwapDevice.NrRequests"/> write requests are taken (the plugged one
+    /// included). False when the caller must sleep (the plug is flushed first, as io_schedule does) and try again.
+    /// </summary>
+    public bool SubmitPageout(int hostPage, long t)
+    {
+        ref var page = ref Pages[hostPage];
+        if (_plug.SlotCount > 0 && page.SwapSlot == _plug.FirstSlot + _plug.SlotCount && _plug.Bytes + PageBytes <= SwapDevice.MaxRequestBytes)
         {
             _plug.SlotCount++;
             _plug.Bytes += PageBytes;
             _plug.QueuedAt = t;
-            return;
+            return true;
         }
         FinishPlug();
+        if (SwapDevice.QueuedWrites >= SwapDevice.NrRequests) return false;
         _plug = new SwapRequest { FirstSlot = page.SwapSlot, SlotCount = 1, Bytes = PageBytes, QueuedAt = t };
+        return true;
     }
 
     /// <summary>blk_finish_plug at the end of a reclaim pass: submit the merged swap write.</summary>
@@ -268,8 +338,9 @@ public sealed class Host : ISwapCompletion
     }
 
     /// <summary>
-    /// end_page_writeback for each page of the request: rotate_reclaimable_page puts the page at the inactive tail,
-    /// where the next scan frees it if it is still clean and unmapped; the model frees it right away.
+    /// end_swap_bio_write -> end_page_writeback for each page of the request: PG_writeback cleared and, for a page
+    /// reclaim wrote (PG_reclaim), rotate_reclaimable_page moves it to the inactive tail if it is still clean, unlocked
+    /// and inactive, so the next scan frees it.
     /// </summary>
     private void EndSwapBioWrite(in SwapRequest request)
     {
@@ -280,8 +351,10 @@ public sealed class Host : ISwapCompletion
             ref var page = ref Pages[hostPage];
             page.Flags &= ~HostPageFlags.Writeback;
             WritebackPages--;
-            if (page.State == HostPageState.SwapCache && !page.Has(HostPageFlags.Dirty)) FreePage(hostPage);
+            if (!page.Has(HostPageFlags.Reclaim)) continue;
+            page.Flags &= ~HostPageFlags.Reclaim;
+            if (!page.Has(HostPageFlags.Locked | HostPageFlags.Dirty | HostPageFlags.Isolated) && Policy.Contains(hostPage))
+                Policy.RotateReclaimable(hostPage);
         }
-        WakePageFreedWaiters();
     }
 }

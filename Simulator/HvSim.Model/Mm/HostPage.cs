@@ -35,6 +35,12 @@ public enum HostPageFlags : ushort
     Pinned = 128,
     /// <summary>PPC970: backed by the guest's RMA, preallocated at boot: resident and pinned from the start, never on the LRU.</summary>
     Rma = 256,
+    /// <summary>PG_reclaim: written by reclaim; end_page_writeback rotates it to the inactive tail (rotate_reclaimable_page).</summary>
+    Reclaim = 512,
+    /// <summary>PG_referenced: set by mark_page_accessed (the FOLL_TOUCH gup path); a second touch on the inactive list activates.</summary>
+    Referenced = 1024,
+    /// <summary>Isolated from the LRU by a reclaimer (PG_lru clear): back on a list when its shrink_page_list is done with it.</summary>
+    Isolated = 2048,
 }
 
 /// <summary>

@@ -10,8 +10,9 @@ namespace HvSim.Model.Mm;
 /// <see cref="SwapDeviceConfig.ParallelSlots"/> slots serves one request: a random access latency (mean and CV:
 /// constant, exponential or lognormal; or a measured histogram), then its bytes through a shared channel of
 /// <see cref="SwapDeviceConfig.BandwidthBytesPerSecond"/>. Async writes are bounded by the request list
-/// (nr_requests = 128 per direction); the queue is write-congested from 113 queued writes until it drains below 103
-/// (blk_queue_congestion_threshold).
+/// (nr_requests = 128 per direction, block/blk-core.c get_request_wait); the queue is write-congested from 113 queued
+/// writes until it drains below 103 (blk_queue_congestion_threshold), and each write freed below that wakes
+/// congestion_wait sleepers (__freed_request -> clear_bdi_congested).
 /// </summary>
 public sealed class SwapDevice
 {
@@ -19,6 +20,8 @@ public sealed class SwapDevice
     public const int NrRequests = 128;
     public const int CongestionOn = NrRequests - NrRequests / 8 + 1;
     public const int CongestionOff = NrRequests - NrRequests / 8 - NrRequests / 16 - 1;
+    /// <summary>queue_max_sectors = BLK_DEF_MAX_SECTORS (1024 sectors of 512 B): the largest request a bio merges into.</summary>
+    public const long MaxRequestBytes = 1024 * 512;
 
     private readonly Simulation _sim;
     private readonly SwapDeviceConfig _config;
@@ -39,6 +42,7 @@ public sealed class SwapDevice
     private long _busyNs;
     private long _measureFrom;
     private SimEvent? _writeDone;
+    private SimEvent? _congestionCleared;
 
     public SwapDevice(Simulation sim, SwapDeviceConfig config, RngStream rng, ISwapCompletion completion)
     {
@@ -76,8 +80,14 @@ public sealed class SwapDevice
     /// <summary>No free async request descriptor: a writer would sleep in get_request_wait.</summary>
     public bool WriteRequestsExhausted => QueuedWrites >= NrRequests;
 
-    /// <summary>Triggered when a write completes (congestion_wait / get_request_wait wake-up).</summary>
+    /// <summary>Triggered when a write completes and frees its request (get_request_wait wake-up).</summary>
     public SimEvent WriteDone => _writeDone ??= _sim.NewEvent();
+
+    /// <summary>
+    /// Triggered when a write request is freed with fewer than <see cref="CongestionOff"/> writes left: clear_bdi_congested
+    /// wakes congestion_wait(BLK_RW_ASYNC) sleepers (backing-dev.c).
+    /// </summary>
+    public SimEvent CongestionCleared => _congestionCleared ??= _sim.NewEvent();
 
     /// <summary>Time since the last <see cref="ResetStatistics"/> with at least one request in service.</summary>
     public long BusyNs(long now) => _busyNs + (_busySlots > 0 ? now - Math.Max(_busySince, _measureFrom) : 0);
@@ -189,11 +199,20 @@ public sealed class SwapDevice
             if (QueuedWrites < CongestionOff) WriteCongested = false;
         }
         _completion.EndIo(in r);
-        if (!r.IsRead && _writeDone != null)
+        if (!r.IsRead)
         {
-            var e = _writeDone;
-            _writeDone = null;
-            e.Trigger();
+            if (_writeDone != null)
+            {
+                var e = _writeDone;
+                _writeDone = null;
+                e.Trigger();
+            }
+            if (_congestionCleared != null && QueuedWrites < CongestionOff)
+            {
+                var e = _congestionCleared;
+                _congestionCleared = null;
+                e.Trigger();
+            }
         }
         Dispatch();
     }

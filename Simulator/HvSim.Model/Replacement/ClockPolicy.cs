@@ -15,6 +15,14 @@ public sealed class ClockPolicy(int pageCount) : IReplacementPolicy
     public void Insert(int page) => _lists.AddHead(0, page);
     public void Hit(int page) { }
     public void Remove(int page) => _lists.Remove(page);
+    public bool UsesReferenceBits => true;
+
+    /// <summary>rotate_reclaimable_page: under the hand.</summary>
+    public void RotateReclaimable(int page)
+    {
+        _lists.Remove(page);
+        _lists.AddTail(0, page);
+    }
 
     /// <summary>The hand at the oldest page: referenced -> clear and give a second chance at the newest end, else evict.</summary>
     public int IsolateVictim(IReferenceOracle refs, ref int scanBudget)

@@ -40,4 +40,35 @@ public interface IReplacementPolicy
     /// page is left.
     /// </summary>
     int IsolateVictim(IReferenceOracle refs, ref int scanBudget);
+
+    // The host's reclaim (mm/vmscan.c) drives the lists itself, per get_scan_count; `hvsim replay` uses IsolateVictim.
+
+    /// <summary>Pages on the list reclaim takes victims from: the inactive list (single-list policies: all pages).</summary>
+    int InactiveCount => Count;
+    /// <summary>Pages on the active list (0 for single-list policies).</summary>
+    int ActiveCount => 0;
+    /// <summary>inactive_anon_is_low: the active list should be shrunk.</summary>
+    bool InactiveIsLow => false;
+    /// <summary>
+    /// True when the policy reads reference bits (page_referenced): then try_to_unmap_one's young re-check applies to
+    /// its victims. A policy that decides without reference bits (LRU, FIFO, SLRU) evicts exactly the page it chose.
+    /// </summary>
+    bool UsesReferenceBits => false;
+    /// <summary>shrink_active_list of <paramref name="nrToScan"/> pages from the active tail; returns the pages scanned.</summary>
+    int ShrinkActiveList(IReferenceOracle refs, int nrToScan) => 0;
+    /// <summary>
+    /// One page of shrink_inactive_list (isolate_lru_pages + page_check_references): examine the victim end, costing one
+    /// unit of <paramref name="scanBudget"/>; a page the policy keeps goes back on its list, a victim is returned removed.
+    /// Unlike <see cref="IsolateVictim"/> it never shrinks the active list.
+    /// </summary>
+    int IsolateInactive(IReferenceOracle refs, ref int scanBudget) => IsolateVictim(refs, ref scanBudget);
+    /// <summary>activate_page from mark_page_accessed: an inactive page goes to the active list (policies without one ignore it).</summary>
+    void ActivatePage(int page) { }
+    /// <summary>True when the page is on the active list (mark_page_accessed's PageActive).</summary>
+    bool IsActive(int page) => false;
+    /// <summary>
+    /// rotate_reclaimable_page: a page whose reclaim writeback finished moves to the victim end of the inactive list, so
+    /// the next scan frees it. Pages on the active list stay.
+    /// </summary>
+    void RotateReclaimable(int page);
 }

@@ -5,5 +5,9 @@ public sealed class LruPolicy(int pageCount) : SingleListPolicy(pageCount)
 {
     public override string Name => "lru";
     public override bool ObservesAccesses => true;
-    public override void Hit(int page) => Lists.MoveToHead(0, page);
+    /// <summary>A hit moves the page to the MRU end; a page a reclaimer has isolated is on no list and stays off it.</summary>
+    public override void Hit(int page)
+    {
+        if (Contains(page)) Lists.MoveToHead(0, page);
+    }
 }

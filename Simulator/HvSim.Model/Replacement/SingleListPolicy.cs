@@ -18,6 +18,13 @@ public abstract class SingleListPolicy : IReplacementPolicy
     public abstract void Hit(int page);
     public void Remove(int page) => Lists.Remove(page);
 
+    /// <summary>rotate_reclaimable_page: to the victim end.</summary>
+    public void RotateReclaimable(int page)
+    {
+        Lists.Remove(page);
+        Lists.AddTail(0, page);
+    }
+
     public int IsolateVictim(IReferenceOracle refs, ref int scanBudget)
     {
         int victim = Lists.Tail(0);

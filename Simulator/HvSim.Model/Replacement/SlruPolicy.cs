@@ -41,8 +41,10 @@ public sealed class SlruPolicy : IReplacementPolicy
         _lists.AddHead(segment, page);
     }
 
+    /// <summary>A hit promotes the page; a page a reclaimer has isolated is on no list and stays off it.</summary>
     public void Hit(int page)
     {
+        if (_lists.ListOf(page) < 0) return;
         if (_lists.ListOf(page) == Protected)
         {
             _lists.MoveToHead(Protected, page);
@@ -56,6 +58,14 @@ public sealed class SlruPolicy : IReplacementPolicy
     }
 
     public void Remove(int page) => _lists.Remove(page);
+
+    /// <summary>rotate_reclaimable_page: a probation page moves to the probation tail (the next victim); protected pages stay.</summary>
+    public void RotateReclaimable(int page)
+    {
+        if (_lists.ListOf(page) != Probation) return;
+        _lists.Remove(page);
+        _lists.AddTail(Probation, page);
+    }
 
     /// <summary>Evict the LRU page of the lowest non-empty segment.</summary>
     public int IsolateVictim(IReferenceOracle refs, ref int scanBudget)

@@ -37,6 +37,7 @@ public sealed class TwoListPolicy : IReplacementPolicy
     public int ActiveCount => _lists.Count(Active);
     public int InactiveCount => _lists.Count(Inactive);
     public bool IsActive(int page) => _lists.ListOf(page) == Active;
+    public bool UsesReferenceBits => true;
     public bool Contains(int page) => _lists.ListOf(page) >= 0;
 
     /// <summary>Target active:inactive ratio now in force.</summary>
@@ -68,28 +69,76 @@ public sealed class TwoListPolicy : IReplacementPolicy
     {
         while (scanBudget > 0)
         {
-            if (InactiveIsLow())
+            if (InactiveIsLow)
             {
                 ShrinkActiveTail(refs);
                 scanBudget--;
                 continue;
             }
-            int page = _lists.Tail(Inactive);
-            if (page < 0) return -1;
+            if (_lists.Count(Inactive) == 0) return -1;
             scanBudget--;
-            if (refs.PageReferenced(page))
-            {
-                _lists.MoveToHead(Active, page);
-                continue;
-            }
-            _lists.Remove(page);
-            return page;
+            int victim = CheckInactiveTail(refs);
+            if (victim >= 0) return victim;
         }
         return -1;
     }
 
+    /// <summary>shrink_inactive_list, one page per unit of budget; the active list is left to the caller.</summary>
+    public int IsolateInactive(IReferenceOracle refs, ref int scanBudget)
+    {
+        while (scanBudget > 0 && _lists.Count(Inactive) > 0)
+        {
+            scanBudget--;
+            int victim = CheckInactiveTail(refs);
+            if (victim >= 0) return victim;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// page_check_references on the inactive tail page: referenced anon pages are activated (PAGEREF_ACTIVATE,
+    /// vmscan.c page_check_references) and -1 returned; an unreferenced one is isolated and returned.
+    /// </summary>
+    private int CheckInactiveTail(IReferenceOracle refs)
+    {
+        int page = _lists.Tail(Inactive);
+        if (refs.PageReferenced(page))
+        {
+            _lists.MoveToHead(Active, page);
+            return -1;
+        }
+        _lists.Remove(page);
+        return page;
+    }
+
     /// <summary>inactive_anon_is_low: inactive * inactive_ratio < active.</summary>
-    private bool InactiveIsLow() => (long)_lists.Count(Inactive) * InactiveRatio < _lists.Count(Active);
+    public bool InactiveIsLow => (long)_lists.Count(Inactive) * InactiveRatio < _lists.Count(Active);
+
+    /// <summary>shrink_active_list: up to <paramref name="nrToScan"/> pages from the active tail, each deactivated.</summary>
+    public int ShrinkActiveList(IReferenceOracle refs, int nrToScan)
+    {
+        int scanned = 0;
+        while (scanned < nrToScan && _lists.Count(Active) > 0)
+        {
+            ShrinkActiveTail(refs);
+            scanned++;
+        }
+        return scanned;
+    }
+
+    /// <summary>activate_page: an inactive page moves to the active head.</summary>
+    public void ActivatePage(int page)
+    {
+        if (_lists.ListOf(page) == Inactive) _lists.MoveToHead(Active, page);
+    }
+
+    /// <summary>rotate_reclaimable_page: an inactive page moves to the inactive tail; an active one stays.</summary>
+    public void RotateReclaimable(int page)
+    {
+        if (_lists.ListOf(page) != Inactive) return;
+        _lists.Remove(page);
+        _lists.AddTail(Inactive, page);
+    }
 
     /// <summary>
     /// shrink_active_list for one page: page_referenced is called for its side effect (clearing young bits, which

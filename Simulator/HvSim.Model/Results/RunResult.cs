@@ -78,7 +78,10 @@ public sealed class HostResult
     public long WatermarkHighPages { get; init; }
     public long KswapdWakeups { get; set; }
     public long DirectReclaims { get; set; }
+    /// <summary>Inactive-list pages reclaim isolated (pgscan_kswapd + pgscan_direct).</summary>
     public long PagesScanned { get; set; }
+    /// <summary>Pages reclaim freed (pgsteal); a page written to swap counts when a later scan frees it.</summary>
+    public long PagesFreed { get; set; }
     public long SwapFullEvents { get; set; }
     /// <summary>Pages written to swap (pageout) and read from it (swap-in including readahead).</summary>
     public long SwapWrites { get; set; }
@@ -86,8 +89,16 @@ public sealed class HostResult
     /// <summary>Swap write and read requests submitted (a merged write or a readahead read is one request).</summary>
     public long SwapWriteRequests { get; set; }
     public long SwapReadRequests { get; set; }
-    /// <summary>Dirty pages reclaim left in the swap cache because the swap queue was write-congested (may_write_to_queue).</summary>
-    public long PageoutsDeferred { get; set; }
+    /// <summary>Pages shrink_active_list moved from the active to the inactive list (pgrefill).</summary>
+    public long PagesDeactivated { get; set; }
+    /// <summary>Times a reclaimer slept in get_request_wait because all swap write requests were taken.</summary>
+    public long WriteRequestWaits { get; set; }
+    /// <summary>Times kswapd napped in congestion_wait below DEF_PRIORITY - 2.</summary>
+    public long KswapdCongestionWaits { get; set; }
+    /// <summary>Pages page_referenced reported referenced only because their guest held the swap token (mm/thrash.c).</summary>
+    public long SwapTokenReferences { get; set; }
+    /// <summary>Pages scanned (pgscan) per page freed (pgsteal): how hard reclaim works for each page it frees.</summary>
+    public double ScannedPerFreed => PagesFreed == 0 ? 0 : (double)PagesScanned / PagesFreed;
     /// <summary>Time after warm-up over which the counters, histograms and busy time were measured, ns.</summary>
     public long MeasuredNs { get; set; }
     /// <summary>Time after warm-up with at least one swap request in service, ns.</summary>
@@ -101,8 +112,8 @@ public sealed class HostResult
     /// <summary>End of warm-up: event counters restart (see <see cref="GuestResult.ResetCounters"/>).</summary>
     internal void ResetCounters()
     {
-        KswapdWakeups = DirectReclaims = PagesScanned = SwapFullEvents = SwapWrites = SwapReads = 0;
-        SwapWriteRequests = SwapReadRequests = PageoutsDeferred = 0;
+        KswapdWakeups = DirectReclaims = PagesScanned = PagesFreed = SwapFullEvents = SwapWrites = SwapReads = 0;
+        SwapWriteRequests = SwapReadRequests = PagesDeactivated = WriteRequestWaits = KswapdCongestionWaits = SwapTokenReferences = 0;
     }
 }
 

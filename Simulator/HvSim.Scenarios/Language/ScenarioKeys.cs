@@ -120,6 +120,8 @@ public static class ScenarioKeys
             Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU) or one of the comparison policies.",
                 Enum.GetValues<ReclaimPolicyKind>().Select(PolicyName).ToArray(), PolicyName(HostDefaults.Policy),
                 (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
+            Key<HostConfig>("swap_token", ValueKind.Boolean, "3.4's swap token (mm/thrash.c): the guest whose QEMU last won it in a swap-in fault has its pages treated as referenced by other reclaimers while one of its vCPU threads is in a get_user_pages fault. false models a kernel without it (3.5 and later).",
+                HostDefaults.SwapToken, (h, v) => h with { SwapToken = (bool)v! }),
             Key<HostConfig>("reclaim_batch", ValueKind.Integer, "Pages reclaimed per batch (SWAP_CLUSTER_MAX).",
                 (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
             Key<HostConfig>("rma", ValueKind.Size, "PPC970 kvm_rma_size: each real-mode area of the boot-time pool; a guest's RMA backs the first this-much of its memory, so the guest pins only the rest. 0 = guests need no RMA.",

@@ -29,7 +29,11 @@ public class KswapdTests
         Assert.True(minFree >= rig.Host.Watermarks.Min, $"free fell to {minFree}");
         Assert.True(rig.Host.FreePages >= rig.Host.Watermarks.High, $"free {rig.Host.FreePages} after kswapd");
         Assert.Equal(rig.Host.FreePages - (896 - 880), rig.Vm.Counters.PagesReclaimed);
-        Assert.Equal(rig.Vm.Counters.PagesReclaimed, rig.Vm.Counters.SwapOuts); // all written (dirty), all freed
+        // 3.4 balance_pgdat counts freed pages only, so kswapd writes more than it frees: pages whose writes were still
+        // in flight when free pages passed high stay in the swap cache, clean, for a later scan to free.
+        long writtenNotFreed = Enumerable.Range(0, 880).Count(p => rig.Page(p).State == HostPageState.SwapCache && !rig.Page(p).Has(HostPageFlags.Dirty));
+        Assert.True(writtenNotFreed > 0);
+        Assert.Equal(rig.Vm.Counters.SwapOuts, rig.Vm.Counters.PagesReclaimed + writtenNotFreed);
     }
 
     [Fact]
@@ -37,22 +41,24 @@ public class KswapdTests
     {
         // get_request_wait: all 128 async request descriptors are taken (dummy 100 ms writes of no pages). The guest
         // touches 878 of the 896 usable pages (~20 us each): free = 18, below low (20) but above min (16), so only
-        // kswapd reclaims. It is woken at ~18 ms but must not scan until the first dummy write completes at 100 ms.
+        // kswapd reclaims. It is woken at ~18 ms, scans and unmaps, and its first write sleeps until the first dummy
+        // write completes at 100 ms: only then does a request of its own reach the device.
         var swap = new SwapDeviceConfig { LatencyMeanNs = 100_000_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib };
         var script = Enumerable.Range(0, 878).Select(p => Write(p)).ToArray();
         var rig = new Rig(guestMib: 60, swap: swap, script: [script]);
         rig.Sim.Start(rig.Host.Kswapd.Run());
         rig.StartVcpus();
         for (int i = 0; i < SwapDevice.NrRequests; i++) rig.Host.SwapDevice.Submit(new SwapRequest { QueuedAt = 0 });
-        long firstScan = -1, woken = -1;
+        long firstWrite = -1, woken = -1;
         while (rig.Sim.Step())
         {
             if (woken < 0 && rig.Host.Counters.KswapdWakeups > 0) woken = rig.Sim.Now;
-            if (firstScan < 0 && rig.Host.Counters.PagesScanned > 0) firstScan = rig.Sim.Now;
+            if (firstWrite < 0 && rig.Host.SwapDevice.Requests > SwapDevice.NrRequests) firstWrite = rig.Sim.Now;
         }
         Assert.InRange(woken, 1, 99_999_999);
         Assert.Equal(0, rig.Host.Counters.DirectReclaims);
-        Assert.Equal(100_000_000, firstScan);
+        Assert.True(rig.Host.Counters.WriteRequestWaits >= 1);
+        Assert.Equal(100_000_000, firstWrite);
         Assert.True(rig.Vm.Counters.SwapOuts > 0);
     }
 }

@@ -36,7 +36,7 @@ internal sealed class Rig
 
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int guestPageBytes = ModelKit.K64,
         int vcpus = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
-        Func<int, IReplacementPolicy>? policy = null)
+        Func<int, IReplacementPolicy>? policy = null, bool swapToken = true)
     {
         Config = new SimulationConfig
         {
@@ -44,7 +44,7 @@ internal sealed class Rig
             Aging = aging,
             Host = new HostConfig
             {
-                MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib,
+                MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib, SwapToken = swapToken,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
             },
             Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, HptOrder = 18, PageSizeBytes = guestPageBytes, Workload = new ScriptedWorkload(script ?? []) }],
@@ -87,4 +87,28 @@ internal sealed class Rig
     }
 
     public ref HostPage Page(int hostPage) => ref Host.Pages[hostPage];
+
+    /// <summary>
+    /// One try_to_free_pages pass at <paramref name="t"/> by a task outside the guest (no swap token of its own): the
+    /// pages it freed, and when its tlbies let it finish. The pass must not sleep for a swap request.
+    /// </summary>
+    public int Reclaim(int nrToReclaim, long t, out long end)
+    {
+        var sc = new ScanControl(Config.Host.ReclaimBatchPages);
+        sc.Begin(t, nrToReclaim);
+        Assert.True(Host.Vmscan.DoTryToFreePages(sc), "the pass slept in get_request_wait");
+        end = sc.T;
+        return (int)sc.NrReclaimed;
+    }
+
+    /// <summary>shrink_page_list for one page taken off the LRU by hand (isolate_lru_page).</summary>
+    public void ShrinkIsolatedPage(int hostPage)
+    {
+        Host.Policy.Remove(hostPage);
+        Page(hostPage).Flags |= HostPageFlags.Isolated;
+        var sc = new ScanControl(Config.Host.ReclaimBatchPages);
+        sc.Begin(Sim.Now, 32);
+        Assert.True(Host.Vmscan.ShrinkPage(sc, hostPage));
+        Host.FinishPlug();
+    }
 }

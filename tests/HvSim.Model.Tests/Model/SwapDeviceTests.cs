@@ -126,39 +126,80 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void Swap_writes_of_consecutive_slots_from_one_reclaim_pass_are_one_request()
+    public void Swap_writes_of_consecutive_slots_from_one_shrink_zone_are_one_request()
     {
-        // 10 ms per request, 64 MiB/s: one merged request of k 64 KiB pages takes 10 ms + k * 1 ms, not k * 11 ms.
+        // 3.4 shrink_mem_cgroup_zone plugs its writes (blk_start_plug .. blk_finish_plug) and blk_queue_bio merges a
+        // bio into the plugged request its sector follows. FIFO over pages 1..6 (no young re-check): priorities 12..3
+        // scan 6 >> p = 0 pages, priority 2 writes page 1 (slot 0), priority 1 pages 2, 3, 4 (slots 1-3), priority 0
+        // pages 5, 6 (slots 4, 5) and meets 1-4 under writeback (kept). Three shrink_zone calls, three requests of 1, 3
+        // and 2 pages; nothing is freed until the writes are done. 10 ms per request plus 1 ms per 64 KiB page.
         var swap = new SwapDeviceConfig { LatencyMeanNs = 10_000_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 65_536_000, CapacityBytes = 64 * ModelKit.Mib };
         var rig = new Rig(swap: swap, script: [[Write(1), Write(2), Write(3), Write(4), Write(5), Write(6)]]);
         rig.StartVcpus();
         rig.Sim.Run();
         long free = rig.Host.FreePages;
-        int k = rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out long end);
-        Assert.True(k >= 2, $"{k} pages reclaimed");
-        Assert.Equal(k, rig.Vm.Counters.SwapOuts);
-        Assert.Equal(1, rig.Host.SwapDevice.Requests);
-        rig.Sim.Run();
-        Assert.Equal(free + k, rig.Host.FreePages);
-        Assert.Equal(end + 10_000_000 + k * 1_000_000, rig.Sim.Now);
+        long t0 = rig.Sim.Now;
+        Assert.Equal(0, rig.Reclaim(32, t0, out long end));
+        Assert.Equal(t0 + 6 * 2_000, end); // one tlbie per unmapped page
+        Assert.Equal(6, rig.Vm.Counters.SwapOuts);
+        Assert.Equal(3, rig.Host.SwapDevice.Requests);
+        Assert.Equal(free, rig.Host.FreePages);
+        rig.Sim.Run(); // the first request is queued after page 1's tlbie; the device serves the three back to back
+        Assert.Equal(t0 + 2_000 + (10_000_000 + 1_000_000) + (10_000_000 + 3_000_000) + (10_000_000 + 2_000_000), rig.Sim.Now);
+        // Written and rotated to the tail: the next pass frees all six without writing again.
+        Assert.Equal(6, rig.Reclaim(32, rig.Sim.Now, out _));
+        Assert.Equal(free + 6, rig.Host.FreePages);
+        Assert.Equal(6, rig.Vm.Counters.SwapOuts);
     }
 
     [Fact]
-    public void Direct_reclaim_keeps_dirty_pages_when_the_queue_is_congested_and_kswapd_still_writes()
+    public void Direct_reclaim_writes_to_a_congested_queue()
     {
+        // pageout's comment: swap_backing_dev_info is bust, so may_write_to_queue never sees the swap device congested.
         var rig = new Rig(script: [[Write(1), Write(2)]]);
         rig.StartVcpus();
         rig.Sim.Run();
         for (int i = 0; i < SwapDevice.CongestionOn; i++) rig.Host.SwapDevice.Submit(new SwapRequest { QueuedAt = rig.Sim.Now });
-        Assert.False(rig.Host.MayWriteToQueue(kswapd: false));
-        Assert.Equal(0, rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out _));
-        Assert.Equal(0, rig.Vm.Counters.SwapOuts);
-        // The pages were unmapped into the swap cache and stay there dirty (PAGE_KEEP), as 3.x pageout leaves them.
-        Assert.Equal(HostPageState.SwapCache, rig.Page(1).State);
-        Assert.True(rig.Page(1).Has(HostPageFlags.Dirty));
-        Assert.True(rig.Host.MayWriteToQueue(kswapd: true));
-        Assert.Equal(2, rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out _, kswapd: true));
+        Assert.True(rig.Host.SwapDevice.WriteCongested);
+        Assert.Equal(0, rig.Reclaim(32, rig.Sim.Now, out _));
         Assert.Equal(2, rig.Vm.Counters.SwapOuts);
         Assert.True(rig.Page(1).Has(HostPageFlags.Writeback));
+        Assert.True(rig.Page(2).Has(HostPageFlags.Writeback));
+    }
+
+    [Fact]
+    public void A_reclaimer_sleeps_in_get_request_wait_when_all_128_write_requests_are_taken()
+    {
+        // block/blk-core.c get_request_wait: with nr_requests (128) async requests allocated, submit_bio sleeps until
+        // one is freed. Rig device: one slot, 100 us per request. FIFO over pages 1, 2 (tlbie 2 us each): priority 1
+        // unmaps page 1 (t0 + 2 us) and its bio finds no request; the first dummy write completes at t0 + 100 us and
+        // page 1 takes its request. Priority 0 (a new plug) unmaps page 2 (t0 + 102 us), whose bio again finds all 128
+        // taken, until the second dummy completes at t0 + 200 us; page 1, under writeback, is kept.
+        var rig = new Rig(script: [[Write(1), Write(2)]]);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        long t0 = rig.Sim.Now;
+        for (int i = 0; i < SwapDevice.NrRequests; i++) rig.Host.SwapDevice.Submit(new SwapRequest { QueuedAt = t0 });
+        var sc = new ScanControl(32);
+        long end = -1;
+        IEnumerable<Command> Pass()
+        {
+            sc.Begin(rig.Sim.Now, 32);
+            while (!rig.Host.Vmscan.DoTryToFreePages(sc))
+            {
+                yield return rig.Host.Vmscan.GetRequestWait(sc);
+                sc.T = Math.Max(sc.T, rig.Sim.Now);
+            }
+            end = sc.T;
+        }
+        rig.Sim.Start(Pass());
+        rig.Sim.Run(t0 + 50_000);
+        Assert.Equal(1, rig.Vm.Counters.SwapOuts); // page 1 is under writeback, its bio still waiting for a request
+        Assert.True(rig.Page(1).Has(HostPageFlags.Writeback));
+        Assert.Equal(SwapDevice.NrRequests, rig.Host.SwapDevice.QueuedWrites);
+        rig.Sim.Run();
+        Assert.Equal(t0 + 200_000, end);
+        Assert.Equal(2, rig.Host.Counters.WriteRequestWaits);
+        Assert.Equal(2, rig.Vm.Counters.SwapOuts);
     }
 }

@@ -308,38 +308,40 @@ public class TransitionTests
         var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(PastRma + 3), Read(PastRma + 20)]]);
         rig.StartVcpus();
         rig.Sim.Run();
-        int reclaimed = rig.Host.Vmscan.Shrink(32, rig.Sim.Now, out _);
-        Assert.Equal(0, reclaimed);
+        Assert.Equal(0, rig.Reclaim(32, rig.Sim.Now, out _));
         Assert.True(rig.Host.Counters.PagesScanned > 0);
         Assert.Equal(HostPageState.Resident, rig.Page(64).State);
         Assert.Equal(HostPageState.Resident, rig.Page(65).State);
     }
 
     [Fact]
-    public void Reclaim_unmaps_writes_dirty_pages_and_frees_them_after_writeback()
+    public void Fifo_reclaim_unmaps_and_writes_without_a_second_chance_and_a_later_pass_frees_the_written_pages()
     {
         var rig = new Rig(script: [[Write(1), Read(2)]]);
         rig.StartVcpus();
         rig.Sim.Run();
         long free = rig.Host.FreePages;
         long t0 = rig.Sim.Now;
-        // FIFO order 1, 2; both young once after fault-in and R set by the accesses. Pass 1: priority 1 scans page 1
-        // (young: R cleared with a tlbie, kept), priority 0 scans page 2 (same) then page 1 again (now old: unmap with
-        // one tlbie, pageout). Pass 2 scans page 2 (old: unmap, pageout).
-        Assert.Equal(1, rig.Host.Vmscan.Shrink(2, t0, out long end1));
-        Assert.Equal(t0 + 3 * Tlbie, end1);
-        Assert.Equal(1, rig.Host.Vmscan.Shrink(2, t0, out long end2));
-        Assert.Equal(t0 + 4 * Tlbie, end2); // waited for the tlbie lock held by pass 1
+        // FIFO order 1, 2, both young and dirty (first touch zero-fills a dirty page). A true FIFO skips
+        // try_to_unmap_one's young re-check. Priority 1 scans 2 >> 1 = 1 page: page 1, unmapped (one tlbie) and written;
+        // priority 0 scans 2: page 2 (unmap, write) and page 1 again (under writeback: kept). Nothing is freed yet:
+        // nr_reclaimed counts freed pages only (3.4 shrink_page_list).
+        Assert.Equal(0, rig.Reclaim(2, t0, out long end));
+        Assert.Equal(t0 + 2 * Tlbie, end);
         Assert.Equal(HostPageState.SwapCache, rig.Page(1).State);
         Assert.True(rig.Page(1).Has(HostPageFlags.Writeback));
-        Assert.Equal(2, rig.Vm.Counters.SwapOuts); // both were dirtied when mapped writable
+        Assert.Equal(2, rig.Vm.Counters.SwapOuts);
         Assert.Equal(2, rig.Vm.Counters.UnmapHvaCalls);
+        Assert.Equal(2, rig.Host.SwapDevice.Requests); // one per shrink_zone plug
         Assert.Equal(free, rig.Host.FreePages);
-        rig.Sim.Run(); // one slot, constant 100 us: page 1 written from t0+3 tlbies, page 2 queued behind it
+        rig.Sim.Run(); // one slot, constant 100 us: page 1's write from t0 + 1 tlbie, page 2's queued behind it
+        Assert.Equal(t0 + Tlbie + 2 * 100_000, rig.Sim.Now);
+        Assert.Equal(free, rig.Host.FreePages); // end_page_writeback frees nothing: it rotates the pages to the tail
+        Assert.Equal(2, rig.Reclaim(2, rig.Sim.Now, out _));
         Assert.Equal(free + 2, rig.Host.FreePages);
         Assert.Equal(HostPageState.SwappedOut, rig.Page(1).State);
         Assert.Equal(2, rig.Vm.Counters.PagesReclaimed);
-        Assert.Equal(t0 + 3 * Tlbie + 2 * 100_000, rig.Sim.Now);
+        Assert.Equal(2, rig.Vm.Counters.SwapOuts); // freed without a second write
     }
 
     /// <summary>What reclaim does to an unreferenced clean-or-dirty page, without the writeback: unmap into the swap cache.</summary>
