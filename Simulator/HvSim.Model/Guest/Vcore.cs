@@ -93,6 +93,22 @@ public sealed class Vcore
     }
 
     /// <summary>
+    /// The clock at which thread <paramref name="current"/> stops being the one <see cref="NextInGuest"/> picks: another
+    /// running thread's clock (one tick later for a higher index, which loses ties), the exit or the end of the run.
+    /// </summary>
+    private long TurnEnds(int current, long exitAt)
+    {
+        long limit = Math.Min(exitAt, _end);
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            var v = _threads[i];
+            if (i == current || v.Ended || v.IsTrapped) continue;
+            limit = Math.Min(limit, i > current ? v.Clock + 1 : v.Clock);
+        }
+        return limit;
+    }
+
+    /// <summary>
     /// kvmppc_vcpu_run for the whole vcore: guest execution until a thread traps, then kvmppc_run_core's exit handling
     /// (VCORE_EXITING): one runner serves the trapped threads in runnable_threads order, and all re-enter together.
     /// Written as one iterator so that a fault allocates nothing (only direct reclaim, the slow path, nests one).
@@ -115,8 +131,13 @@ public sealed class Vcore
                     continue;
                 }
                 synced = false;
-                // Until the exit reaches them, the other threads run on: a trap inside that window joins this exit.
-                if (v.Step() == GuestStep.Trapped && exitAt == NoExit) exitAt = v.Clock;
+                // The thread runs on while it stays the earliest and before the next event. Until the exit reaches
+                // them, the other threads run on too: a trap inside that window joins this exit.
+                long limit = TurnEnds(next, exitAt);
+                GuestStep step;
+                do step = v.Step();
+                while (step == GuestStep.Ran && v.Clock < limit && !MustYield(v.Clock));
+                if (step == GuestStep.Trapped && exitAt == NoExit) exitAt = v.Clock;
                 continue;
             }
             if (exitAt == NoExit)
