@@ -52,10 +52,10 @@ public class VcoreTests
     [InlineData(1)]
     public void Two_overlapping_major_faults_of_one_vcore_are_served_one_after_the_other(int threads)
     {
-        // Pages 0 and 8 are in different readahead clusters; the swap device serves 4 reads in parallel, so only the
-        // runner can serialise them. vCPU 0 faults on page 0 at 10 us (trap at 11 us); vCPU 1 faults on page 8 at
+        // No readahead (one read per fault); the swap device serves 4 reads in parallel, so only the runner can
+        // serialise them. vCPU 0 faults on page 0 at 10 us (trap at 11 us); vCPU 1 faults on page 8 at
         // 10.5 us, before vCPU 0's exit takes it out, so both trap into the same exit (the last at 11.5 us).
-        var swap = new SwapDeviceConfig { LatencyMeanNs = Read, LatencyCv = 0, ParallelSlots = 4, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib };
+        var swap = new SwapDeviceConfig { LatencyMeanNs = Read, LatencyCv = 0, ParallelSlots = 4, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib, ReadaheadPages = 1 };
         GuestAccess[][] script = [[ScriptedWorkload.Read(0, 10 * Us)], [ScriptedWorkload.Read(8, 10_500)]];
         var rig = new Rig(vcpus: 2, threads: threads, swap: swap, script: script);
         SwapInTests.SwapOutInOrder(rig, 16);
@@ -86,7 +86,7 @@ public class VcoreTests
         // vCPU 1 would fault on page 8 at 15 us, but the vcore left the guest at 11 us with 4 us of its think time
         // still to run: it re-enters at 121 us, faults at 125 us and waits for its own read until 236 us. vCPU 0, back
         // at 121 us, reads page 0 (a hit) and computes until 141.1 us; vCPU 1's exit at 126 us takes it out for 110 us.
-        var swap = new SwapDeviceConfig { LatencyMeanNs = Read, LatencyCv = 0, ParallelSlots = 4, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib };
+        var swap = new SwapDeviceConfig { LatencyMeanNs = Read, LatencyCv = 0, ParallelSlots = 4, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib, ReadaheadPages = 1 };
         GuestAccess[][] script = [[ScriptedWorkload.Read(0, 10 * Us), ScriptedWorkload.Read(0, 20 * Us)], [ScriptedWorkload.Read(8, 15 * Us)]];
         var rig = new Rig(vcpus: 2, threads: 2, swap: swap, script: script);
         SwapInTests.SwapOutInOrder(rig, 16);
