@@ -41,16 +41,8 @@ public static class SimulationRunner
         sim.Start(host.Kswapd.Run(), "kswapd");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
-        {
-            for (int v = 0; v < vm.Config.Vcpus; v++)
-            {
-                var source = vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, sim.Rng($"guest{vm.ConfigIndex}/vcpu{v}"));
-                var vcpu = new Vcpu(vm, host, source, v);
-                vm.Vcpus.Add(vcpu);
-                vcpus.Add(vcpu);
-                sim.Start(vcpu.Run(), $"{vm.Config.Name}/vcpu{v}");
-            }
-        }
+            vcpus.AddRange(Vcore.StartAll(vm, host,
+                v => vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, sim.Rng($"guest{vm.ConfigIndex}/vcpu{v}"))));
         var sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs);
         sim.Start(sampler.Run(), "sampler");
         if (config.WarmupNs > 0 && config.WarmupNs < config.DurationNs)

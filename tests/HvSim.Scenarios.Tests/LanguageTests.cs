@@ -111,6 +111,14 @@ public class LanguageTests
     }
 
     [Fact]
+    public void GuestThreadsReachTheConfigAndDefaultToQemusOne()
+    {
+        // QEMU's -smp N without threads= gives one thread per core (vl.c smp_parse), so one vCPU per vcore.
+        Assert.Equal(1, Load("guests: {vcpus: 4, workload: {kind: uniform}}\n").Points[0].Template.Guests[0].Threads);
+        Assert.Equal(4, Load("guests: {vcpus: 8, threads: 4, workload: {kind: uniform}}\n").Points[0].Template.Guests[0].Threads);
+    }
+
+    [Fact]
     public void SwapPresetThenOverrides()
     {
         var hdd = Load("host: {swap: hdd}\nguests: {workload: {kind: uniform}}\n").Points[0].Template.Host.Swap;

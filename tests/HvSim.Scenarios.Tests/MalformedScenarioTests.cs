@@ -185,6 +185,29 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void MoreGuestThreadsThanTheHostCoreHasAreRefusedAtTheKey()
+    {
+        // QEMU refuses -smp threads above kvmppc_smt_threads() (KVM_CAP_PPC_SMT): 4 on POWER7, 1 on PPC970.
+        const string text = """
+            platform: both
+            guests:
+              vcpus: 4
+              threads: 2
+              workload: {kind: uniform}
+            """;
+        using var dir = new TempDir();
+        var file = dir.File("threads.yaml", text);
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:4:12: error: 2 threads per core on ppc970: QEMU refuses more threads than the host core has (allowed: threads <= 1 on ppc970)", err);
+        (exit, _, err) = Cli.Run("validate", dir.File("power7.yaml", text.Replace("platform: both", "platform: power7")));
+        Assert.True(exit == 0, err);
+        (exit, _, err) = Cli.Run("validate", dir.File("five.yaml", text.Replace("threads: 2", "threads: 5")));
+        Assert.Equal(2, exit);
+        Assert.Contains("threads", err);
+    }
+
+    [Fact]
     public void ConsistencyProblemsAreReportedInTheSamePassAsValueProblems()
     {
         // A missing trace file (a value problem) used to hide the four consistency problems until it was fixed.

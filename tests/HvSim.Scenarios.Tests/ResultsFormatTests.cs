@@ -72,6 +72,7 @@ public class RunRowsTests
         {
             Guest = "a", Admitted = true, HRemoveCalls = 3, ProtectionFaults = 4, Exits = 5, VcoreExits = 6,
             FaultsInFlightAtEnd = 2, OldestFaultInFlightNs = 7_500, StalledNs = 250_000_000, VcpuNs = 1_000_000_000,
+            SiblingWaitNs = 125_000_000,
         };
         var refused = new GuestResult { Guest = "b", Admitted = false, RefusalReason = "does not fit" };
         var host = new HostResult
@@ -95,6 +96,7 @@ public class RunRowsTests
         var a = rows.Summary[0];
         Assert.Equal((3L, 4L, 5L, 6L, 2L, 7.5), (a.HRemoveCalls, a.ProtectionFaults, a.Exits, a.VcoreExits, a.FaultsInFlightAtEnd, a.OldestFaultInFlightUs));
         Assert.Equal(0.25, a.StallFractionCell);
+        Assert.Equal(0.125, a.SiblingWaitS);
         var h = rows.Host[0];
         Assert.Equal((2.0, 10L, 20L, 3L, 4L, 5L, 0.25), (h.MeasuredS, h.SwapReads, h.SwapWrites, h.SwapReadRequests, h.SwapWriteRequests, h.PagesFreed, h.SwapBusyFraction));
         Assert.InRange(h.SwapReadWaitP50Us!.Value, 4.0 * 15 / 16, 4.0 * 17 / 16); // LogHistogram: 16 buckets per power of two

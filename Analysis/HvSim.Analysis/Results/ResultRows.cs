@@ -48,6 +48,7 @@ public sealed partial class SummaryRow
     [CsvColumn("vcore_exits", Optional = true)] public long VcoreExits { get; set; }
     [CsvColumn("faults_in_flight_at_end", Optional = true)] public long FaultsInFlightAtEnd { get; set; }
     [CsvColumn("oldest_fault_in_flight_us", Optional = true)] public double OldestFaultInFlightUs { get; set; }
+    [CsvColumn("sibling_wait_s", Optional = true)] public double SiblingWaitS { get; set; }
 
     /// <summary>Stall time, vCPU time and stall fraction; 0 for a refused guest, whose cells are empty.</summary>
     [CsvIgnore] public double StalledS => StalledSCell ?? 0;

@@ -28,6 +28,7 @@ public sealed record RunRows(
             StallFractionCell = g.Admitted ? g.StallFraction : null, SimulatedS = r.SimulatedNs / NsPerS,
             HRemoveCalls = g.HRemoveCalls, ProtectionFaults = g.ProtectionFaults, Exits = g.Exits, VcoreExits = g.VcoreExits,
             FaultsInFlightAtEnd = g.FaultsInFlightAtEnd, OldestFaultInFlightUs = g.OldestFaultInFlightNs / NsPerUs,
+            SiblingWaitS = g.SiblingWaitNs / NsPerS,
         }).ToList();
 
         var h = r.Host;

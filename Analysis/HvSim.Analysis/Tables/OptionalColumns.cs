@@ -10,7 +10,7 @@ namespace HvSim.Analysis.Tables;
 /// </summary>
 public static class OptionalColumns
 {
-    public static readonly string[] Summary = ["h_remove_calls", "protection_faults", "exits", "vcore_exits", "faults_in_flight_at_end", "oldest_fault_in_flight_us"];
+    public static readonly string[] Summary = ["h_remove_calls", "protection_faults", "exits", "vcore_exits", "faults_in_flight_at_end", "oldest_fault_in_flight_us", "sibling_wait_s"];
 
     public static readonly string[] Host =
     [

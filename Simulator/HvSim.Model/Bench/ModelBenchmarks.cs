@@ -108,14 +108,13 @@ public static class ModelBenchmarks
         for (int p = 0; p < vm.HostPageCount; p++)
         {
             if (!host.TryAllocateFast()) throw new InvalidOperationException("refaults benchmark: guest does not fit");
-            host.ZeroFill(p);
+            host.DoAnonymousPage(p);
             Hcalls.HEnter(vm, host, p, 0, out _);
             ref var page = ref host.Pages[p];
             page.Flags &= ~HostPageFlags.Dirty;
             if (!host.SwapCache.AddToSwap(ref page, p)) throw new InvalidOperationException("refaults benchmark: swap too small");
         }
-        var vcpu = new Vcpu(vm, host, new RefaultSource(host, vm, faults), 0);
-        sim.Start(vcpu.Run());
+        Vcore.StartAll(vm, host, _ => new RefaultSource(host, vm, faults));
         sim.Run();
         if (vm.Counters.HdsiFaults != faults || vm.Counters.MinorFaults != faults)
             throw new InvalidOperationException($"refaults benchmark: {vm.Counters.HdsiFaults} HDSIs, {vm.Counters.MinorFaults} minor faults for {faults} accesses");

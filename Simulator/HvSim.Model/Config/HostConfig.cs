@@ -51,6 +51,11 @@ public sealed record GuestConfig
     public string Name { get; init; } = "guest";
     public long MemoryBytes { get; init; } = 1L << 30;
     public int Vcpus { get; init; } = 1;
+    /// <summary>
+    /// Guest SMT threads per core (QEMU -smp ...,threads=N; QEMU's default is 1). QEMU numbers vCPU ids so that each
+    /// guest core starts a new host vcore, so vCPUs i / Threads share a vcore (see <see cref="Guest.Vcore"/>).
+    /// </summary>
+    public int Threads { get; init; } = 1;
     /// <summary>HPT size is 2^order bytes (default 24 = 16 MiB, minimum 18).</summary>
     public int HptOrder { get; init; } = 24;
     /// <summary>Guest page size: 4 KiB or 64 KiB (16 MiB needs hugetlbfs backing and is not modelled).</summary>

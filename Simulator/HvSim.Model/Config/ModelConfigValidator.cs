@@ -26,6 +26,9 @@ public static class ModelConfigValidator
             Require(g.MemoryBytes > 0 && g.MemoryBytes % h.PageSizeBytes == 0, $"{n}: memory_bytes must be a positive multiple of the host page size ({h.PageSizeBytes}), got {g.MemoryBytes}");
             Require(g.MemoryBytes / g.PageSizeBytes <= int.MaxValue, $"{n}: too many guest pages");
             Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
+            int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
+            Require(g.Threads >= 1 && g.Threads <= smt,
+                $"{n}: threads must be in [1, {smt}] on {c.Platform} (QEMU refuses more threads per core than the host's KVM_CAP_PPC_SMT), got {g.Threads}");
             Require(g.HptOrder is >= 18 and <= 34, $"{n}: hpt_order must be in [18, 34], got {g.HptOrder}");
         }
     }

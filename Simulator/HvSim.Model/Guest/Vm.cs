@@ -21,7 +21,6 @@ public sealed class Vm
         ConfigIndex = configIndex;
         Config = config;
         UsesMmuNotifiers = platform.UsesMmuNotifiers();
-        ThreadsPerVcore = platform.ThreadsPerCore();
         GuestPageCount = checked((int)(config.MemoryBytes / config.PageSizeBytes));
         _guestPagesPerHostPageShift = System.Numerics.BitOperations.Log2((uint)(hostPageBytes / config.PageSizeBytes));
         HostBase = hostBase;
@@ -44,8 +43,6 @@ public sealed class Vm
 
     /// <summary>Position among admitted guests (the owner id in host pages).</summary>
     public int Index { get; }
-    /// <summary>threads_per_core: vCPUs of one vcore enter and leave the guest together (4 on POWER7, 1 on PPC970).</summary>
-    public int ThreadsPerVcore { get; }
     public List<Vcpu> Vcpus { get; } = new();
     /// <summary>Position in <see cref="SimulationConfig.Guests"/>.</summary>
     public int ConfigIndex { get; }
@@ -69,19 +66,6 @@ public sealed class Vm
 
     /// <summary>gfn -> host page: the memslot's hva arithmetic at host-page granularity.</summary>
     public int HostPageOf(int guestPage) => HostBase + (guestPage >> _guestPagesPerHostPageShift);
-
-    /// <summary>
-    /// <paramref name="exiting"/> exits to the host kernel at <paramref name="t"/>: the other threads of its vcore are
-    /// pulled out of the guest too.
-    /// </summary>
-    public void VcoreExit(Vcpu exiting, long t)
-    {
-        if (ThreadsPerVcore == 1) return;
-        int vcore = exiting.VcpuId / ThreadsPerVcore;
-        int last = Math.Min(Vcpus.Count, (vcore + 1) * ThreadsPerVcore);
-        for (int i = vcore * ThreadsPerVcore; i < last; i++)
-            if (Vcpus[i] != exiting) Vcpus[i].PullOutForSiblingExit(t);
-    }
 
     /// <summary>A global tlbie under this VM's tlbie_lock, issued at <paramref name="t"/>; returns its completion.</summary>
     public long Tlbie(long t)

@@ -12,7 +12,7 @@ namespace HvSim.Model.Mm;
 /// <see cref="IReplacementPolicy"/> the scenario names), swap cache and swap device, kswapd and the QEMU memslots of
 /// every guest. Host page ids index <see cref="Pages"/>; each guest owns a contiguous range.
 /// </summary>
-public sealed class Host : ISwapCompletion
+public sealed partial class Host : ISwapCompletion
 {
     /// <summary>Per host page: the read it is locked for, null when none.</summary>
     private readonly SimEvent?[] _readsInFlight;
@@ -147,37 +147,6 @@ public sealed class Host : ISwapCompletion
     }
 
     /// <summary>
-    /// do_anonymous_page for a never-touched page: a zeroed, writable, dirty page (a read does not map the shared zero
-    /// page here: every first touch allocates).
-    /// </summary>
-    public void ZeroFill(int hostPage)
-    {
-        Touched?.Add(hostPage);
-        ref var page = ref Pages[hostPage];
-        page.State = HostPageState.Resident;
-        page.Flags |= HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty;
-        Policy.Insert(hostPage);
-    }
-
-    /// <summary>
-    /// do_swap_page on a page found in the swap cache: map it again (writable and redirtied only for a store, which
-    /// also drops the swap copy via reuse_swap_page; try_to_free_swap when swap is more than half full).
-    /// </summary>
-    public void MapSwapCachePage(int hostPage, bool write)
-    {
-        Touched?.Add(hostPage);
-        ref var page = ref Pages[hostPage];
-        page.State = HostPageState.Resident;
-        page.Flags |= HostPageFlags.Young;
-        if (write) MakeWritable(ref page);
-        else if (SwapCache.IsFull && !page.Has(HostPageFlags.Writeback))
-        {
-            SwapCache.Free(ref page);
-            page.Flags |= HostPageFlags.Dirty;
-        }
-    }
-
-    /// <summary>
     /// get_user_pages_fast for a fault on <paramref name="hostPage"/>: when the host PTE is not present (or is read-only
     /// for a store) the powerpc fast path falls back to get_user_pages under down_read(mmap_sem), held until
     /// <see cref="GupSlowPathExit"/> across the fault, its swap read and any direct reclaim. True when it did.
@@ -217,13 +186,6 @@ public sealed class Host : ISwapCompletion
         {
             page.Flags |= HostPageFlags.Referenced;
         }
-    }
-
-    /// <summary>do_wp_page on an exclusive anon page (reuse_swap_page): writable, dirty, swap copy dropped.</summary>
-    public void MakeWritable(ref HostPage page)
-    {
-        page.Flags |= HostPageFlags.Writable | HostPageFlags.Dirty;
-        if (page.SwapSlot >= 0 && !page.Has(HostPageFlags.Writeback)) SwapCache.Free(ref page);
     }
 
     /// <summary>The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read.</summary>

@@ -45,6 +45,11 @@ public sealed class GuestResult
     public long Exits { get; set; }
     /// <summary>Times a vCPU running guest code was pulled out because a sibling thread of its vcore exited (POWER7).</summary>
     public long VcoreExits { get; set; }
+    /// <summary>
+    /// vCPU time spent out of the guest because a sibling thread of the vcore trapped (its exit and the runner's handling
+    /// of the vcore's faults), summed over vCPUs; part of <see cref="StalledNs"/>.
+    /// </summary>
+    public long SiblingWaitNs { get; set; }
     /// <summary>Faults (HDSI or PPC970 first-touch H_ENTER) still in progress when the run ended; their time so far is in <see cref="StalledNs"/>.</summary>
     public long FaultsInFlightAtEnd { get; set; }
     /// <summary>Age at the end of the run of the oldest fault still in progress, ns (0 when none).</summary>

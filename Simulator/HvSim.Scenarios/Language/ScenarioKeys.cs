@@ -163,6 +163,8 @@ public static class ScenarioKeys
                 (g, v) => g with { Guest = g.Guest with { MemoryBytes = (long)v! } }, min: 16 << 20, max: 1L << 44),
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
+            Key<GuestGroup>("threads", ValueKind.Integer, "Guest SMT threads per core, like QEMU's -smp N,threads=T (QEMU's default is 1). vCPUs i / threads share one KVM vcore, which enters and leaves the guest as a unit: a fault of one thread stalls its siblings (kvmppc_run_core). At most the host's threads per core: 4 on POWER7, 1 on PPC970.",
+                (long)GuestGroup.Prototype.Guest.Threads, (g, v) => g with { Guest = g.Guest with { Threads = (int)(long)v! } }, min: 1, max: 4),
             Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8).", (long)GuestGroup.Prototype.Guest.HptOrder,
                 (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 34),
             Key<GuestGroup>("page_size", ValueKind.Size, "Guest page size: 4KiB or 64KiB (16MiB pages are not modelled).", (long)GuestGroup.Prototype.Guest.PageSizeBytes,

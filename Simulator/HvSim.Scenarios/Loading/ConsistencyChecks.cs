@@ -1,4 +1,5 @@
 using HvSim.Model.Config;
+using HvSim.Model.Guest;
 using HvSim.Model.Workloads;
 using HvSim.Scenarios.Language;
 using HvSim.Traces;
@@ -85,6 +86,14 @@ internal static class ConsistencyChecks
                         $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(g.PageSizeBytes)} pages, or less guest memory");
                 }
             }
+            if (!Bad("platform", p + ".threads"))
+                foreach (var platform in s.Platforms)
+                    if (g.Threads > platform.ThreadsPerCore())
+                    {
+                        d.Add(Loc(p + ".threads"), $"{g.Threads} threads per core on {ScenarioKeys.PlatformName(platform)}: QEMU refuses more threads than the host core has",
+                            $"threads <= {platform.ThreadsPerCore()} on {ScenarioKeys.PlatformName(platform)}");
+                        break;
+                    }
             bool guestPagesOk = !Bad(p + ".page_size", p + ".memory") && g.PageSizeBytes is 4 << 10 or 64 << 10;
             foreach (var (trace, w) in Traces(g.Workload, p + ".workload"))
             {

@@ -62,7 +62,7 @@ public class PutbackTests
     {
         var (rig, lru) = TwoListRig();
         PageOutUnderWriteback(rig, lru);
-        rig.Host.MapSwapCachePage(0, write: true); // do_swap_page + reuse_swap_page: writable and dirty again
+        rig.Host.DoSwapPage(0, write: true); // do_swap_page + reuse_swap_page: writable and dirty again
         Assert.Equal(HostPageState.Resident, rig.Page(0).State);
         Assert.True(lru.Contains(0));
         Assert.False(lru.IsActive(0));

@@ -35,7 +35,7 @@ internal sealed class Rig
     public static readonly CostConfig Costs = new();
 
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int guestPageBytes = ModelKit.K64,
-        int vcpus = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
+        int vcpus = 1, int threads = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
         Func<int, IReplacementPolicy>? policy = null, bool swapToken = true)
     {
         Config = new SimulationConfig
@@ -47,7 +47,7 @@ internal sealed class Rig
                 MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib, SwapToken = swapToken,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
             },
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, HptOrder = 18, PageSizeBytes = guestPageBytes, Workload = new ScriptedWorkload(script ?? []) }],
+            Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, Workload = new ScriptedWorkload(script ?? []) }],
             DurationNs = 1_000_000_000,
         };
         Sim = new Simulation(1);
@@ -64,7 +64,7 @@ internal sealed class Rig
     public void MakeResident(int hostPage)
     {
         Assert.True(Host.TryAllocateFast());
-        Host.ZeroFill(hostPage);
+        Host.DoAnonymousPage(hostPage);
     }
 
     public void MakeResidentIfNeeded(int hostPage)
@@ -72,19 +72,9 @@ internal sealed class Rig
         if (Page(hostPage).State == HostPageState.NeverTouched) MakeResident(hostPage);
     }
 
-    /// <summary>Start every vCPU of the guest with its script.</summary>
-    public List<Vcpu> StartVcpus()
-    {
-        var list = new List<Vcpu>();
-        for (int v = 0; v < Vm.Config.Vcpus; v++)
-        {
-            var vcpu = new Vcpu(Vm, Host, Vm.Config.Workload.Create(Vm.GuestPageCount, v, Vm.Config.Vcpus, Sim.Rng($"v{v}")), v);
-            Vm.Vcpus.Add(vcpu);
-            list.Add(vcpu);
-            Sim.Start(vcpu.Run());
-        }
-        return list;
-    }
+    /// <summary>Start every vCPU of the guest with its script, grouped into vcores as the kernel does.</summary>
+    public List<Vcpu> StartVcpus() =>
+        Vcore.StartAll(Vm, Host, v => Vm.Config.Workload.Create(Vm.GuestPageCount, v, Vm.Config.Vcpus, Sim.Rng($"v{v}")));
 
     public ref HostPage Page(int hostPage) => ref Host.Pages[hostPage];
 

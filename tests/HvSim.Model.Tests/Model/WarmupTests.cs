@@ -47,7 +47,7 @@ public class WarmupTests
         }
     }
 
-    private static readonly string[] GuestLevels = ["GuestMemoryBytes", "PinnedPages", "StalledNs", "VcpuNs", "FaultsInFlightAtEnd", "OldestFaultInFlightNs"];
+    private static readonly string[] GuestLevels = ["GuestMemoryBytes", "PinnedPages", "StalledNs", "SiblingWaitNs", "VcpuNs", "FaultsInFlightAtEnd", "OldestFaultInFlightNs"];
     private static readonly string[] HostLevels = ["MemoryBytes", "WatermarkMinPages", "WatermarkLowPages", "WatermarkHighPages", "MeasuredNs", "SwapBusyNs"];
 
     [Fact]

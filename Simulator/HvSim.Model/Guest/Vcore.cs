@@ -1,0 +1,231 @@
+using HvSim.Engine;
+using HvSim.Model.Config;
+using HvSim.Model.Mm;
+using HvSim.Model.Workloads;
+
+namespace HvSim.Model.Guest;
+
+/// <summary>
+/// A virtual core (struct kvmppc_vcore, Linux 3.4 arch/powerpc/kvm/book3s_hv.c): the vCPUs that KVM runs together on
+/// one physical core, entering and leaving the guest as a unit. When a thread traps to the host, the whole core comes
+/// out; kvmppc_run_core then calls kvmppc_handle_exit for each runnable thread in turn, in the one runner task, so a
+/// page fault's get_user_pages, its swap-in wait and any direct reclaim hold every thread of the vcore out of the
+/// guest; the vcore re-enters only when all are handled (and no vCPU is busy in the host, n_busy). This is the
+/// simulation process: it runs its threads' accesses inline in time order, as long as the earliest thread's clock
+/// stays before the next pending event, and yields only to keep that order or to block (design-notes §2); in
+/// reference mode it yields before every step instead, which gives the same results one event per step.
+/// </summary>
+public sealed class Vcore
+{
+    private const long NoExit = long.MaxValue;
+    private readonly Vcpu[] _threads;
+    private readonly Vm _vm;
+    private readonly Host _host;
+    private readonly Simulation _sim;
+    private readonly CostConfig _costs;
+    private readonly bool _reference;
+    private readonly long _end;
+    /// <summary>The runner's time while the vcore is out of the guest.</summary>
+    private long _clock;
+
+    private Vcore(Vm vm, Host host, Vcpu[] threads)
+    {
+        _vm = vm;
+        _host = host;
+        _sim = host.Sim;
+        _costs = host.Costs;
+        _reference = host.Config.ReferenceMode;
+        _end = host.Config.DurationNs;
+        _threads = threads;
+    }
+
+    /// <summary>
+    /// kvm vcpu_id of guest CPU <paramref name="cpuIndex"/>: QEMU spaces the ids so that each guest core starts a new
+    /// host core, (cpu_index / smp_threads) * kvmppc_smt_threads() + cpu_index % smp_threads (kvmppc_fixup_cpu,
+    /// target-ppc/kvm.c; kvmppc_smt_threads is KVM_CAP_PPC_SMT, the host's threads_per_core).
+    /// </summary>
+    public static int VcpuId(int cpuIndex, int threads, int hostThreadsPerCore) =>
+        cpuIndex / threads * hostThreadsPerCore + cpuIndex % threads;
+
+    /// <summary>kvmppc_core_vcpu_create: the vcore of a vCPU is vcpu_id / threads_per_core.</summary>
+    public static int VcoreOf(int vcpuId, int hostThreadsPerCore) => vcpuId / hostThreadsPerCore;
+
+    /// <summary>
+    /// Create <paramref name="vm"/>'s vCPUs, each with the access stream <paramref name="source"/> gives its index,
+    /// group them into vcores by vcpu_id and start one process per vcore. Returns the vCPUs in index order.
+    /// </summary>
+    public static List<Vcpu> StartAll(Vm vm, Host host, Func<int, IAccessSource> source)
+    {
+        int smt = host.Config.Platform.ThreadsPerCore();
+        var vcpus = new List<Vcpu>();
+        var cores = new SortedDictionary<int, List<Vcpu>>();
+        for (int i = 0; i < vm.Config.Vcpus; i++)
+        {
+            int id = VcpuId(i, vm.Config.Threads, smt);
+            var vcpu = new Vcpu(vm, host, source(i), id);
+            vcpus.Add(vcpu);
+            vm.Vcpus.Add(vcpu);
+            int core = VcoreOf(id, smt);
+            if (!cores.TryGetValue(core, out var list)) cores[core] = list = new List<Vcpu>();
+            list.Add(vcpu); // kvmppc_run_vcpu adds threads to runnable_threads in the order they first run
+        }
+        foreach (var (core, threads) in cores)
+            host.Sim.Start(new Vcore(vm, host, threads.ToArray()).Run(), $"{vm.Config.Name}/vcore{core}");
+        return vcpus;
+    }
+
+    private bool MustYield(long clock) => _reference || clock >= Math.Min(_sim.Peek(), _end);
+
+    private Command SleepUntil(long t) => Command.Delay(t - _sim.Now);
+
+    /// <summary>The running thread with the earliest clock before <paramref name="before"/> (lowest index on ties); -1 if none.</summary>
+    private int NextInGuest(long before)
+    {
+        int next = -1;
+        long min = Math.Min(before, _end);
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            var v = _threads[i];
+            if (v.Ended || v.IsTrapped || v.Clock >= min) continue;
+            if (next < 0 || v.Clock < _threads[next].Clock) next = i;
+        }
+        return next;
+    }
+
+    /// <summary>
+    /// The clock at which thread <paramref name="current"/> stops being the one <see cref="NextInGuest"/> picks: another
+    /// running thread's clock (one tick later for a higher index, which loses ties), the exit or the end of the run.
+    /// </summary>
+    private long TurnEnds(int current, long exitAt)
+    {
+        long limit = Math.Min(exitAt, _end);
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            var v = _threads[i];
+            if (i == current || v.Ended || v.IsTrapped) continue;
+            limit = Math.Min(limit, i > current ? v.Clock + 1 : v.Clock);
+        }
+        return limit;
+    }
+
+    /// <summary>
+    /// kvmppc_vcpu_run for the whole vcore: guest execution until a thread traps, then kvmppc_run_core's exit handling
+    /// (VCORE_EXITING): one runner serves the trapped threads in runnable_threads order, and all re-enter together.
+    /// Written as one iterator so that a fault allocates nothing (only direct reclaim, the slow path, nests one).
+    /// </summary>
+    public IEnumerable<Command> Run()
+    {
+        foreach (var v in _threads) v.Clock = _sim.Now;
+        long exitAt = NoExit;
+        bool synced = true;
+        while (true)
+        {
+            int next = NextInGuest(exitAt);
+            if (next >= 0)
+            {
+                var v = _threads[next];
+                if (!synced && MustYield(v.Clock))
+                {
+                    synced = true;
+                    yield return SleepUntil(v.Clock);
+                    continue;
+                }
+                synced = false;
+                // The thread runs on while it stays the earliest and before the next event. Until the exit reaches
+                // them, the other threads run on too: a trap inside that window joins this exit.
+                long limit = TurnEnds(next, exitAt);
+                GuestStep step;
+                do step = v.Step();
+                while (step == GuestStep.Ran && v.Clock < limit && !MustYield(v.Clock));
+                if (step == GuestStep.Trapped && exitAt == NoExit) exitAt = v.Clock;
+                continue;
+            }
+            if (exitAt == NoExit)
+            {
+                if (AllEnded()) yield break;
+                yield return Command.Wait(_sim.NewEvent()); // the run is over: park for good
+                continue;
+            }
+
+            _clock = LeaveGuest(exitAt);
+            if (MustYield(_clock)) yield return SleepUntil(_clock);
+            for (int i = 0; i < _threads.Length; i++)
+            {
+                var v = _threads[i];
+                if (!v.IsTrapped) continue;
+                // kvmppc_handle_exit -> kvmppc_book3s_hv_page_fault (HDSI) or, PPC970, the H_TOO_HARD hcall in virtual mode.
+                bool hdsi = v.Fault.Kind == TrapKind.Hdsi;
+                if (hdsi && !HvPageFault.StillFaulting(_vm, v.Fault)) continue;
+                HvPageFault.Begin(_vm, _host, ref v.Fault);
+                int page = v.Fault.HostPage;
+                bool write = v.Fault.Write || !hdsi; // kvmppc_get_guest_page pins with write = 1
+                bool gupSlow = hdsi && _host.GupSlowPathEnter(_vm, page, write);
+                while (true)
+                {
+                    // get_user_pages_fast -> handle_mm_fault; the runner sleeps for swap reads and direct reclaim.
+                    var status = _host.GetUserPage(page, write, ref _clock);
+                    if (status == GupStatus.Done) break;
+                    if (_clock > _sim.Now) yield return SleepUntil(_clock);
+                    if (status == GupStatus.NeedPage)
+                    {
+                        if (!_host.TryAllocateFast())
+                            foreach (var c in AllocateSlow()) yield return c;
+                        if (_host.FaultInNewPage(page, ref _clock) == GupStatus.Done) break;
+                        continue;
+                    }
+                    if (status == GupStatus.SwapMiss)
+                    {
+                        foreach (var c in _host.SwapinReadahead(_vm, page)) yield return c;
+                        _clock = _sim.Now;
+                        if (!_host.Pages[page].Has(HostPageFlags.Locked)) continue;
+                    }
+                    yield return Command.Wait(_host.ReadInFlight(page)); // lock_page until the swap read completes
+                    _clock = _sim.Now;
+                    if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write)) break;
+                }
+                if (gupSlow) _host.GupSlowPathExit(_vm, page);
+                if (hdsi)
+                {
+                    if (MustYield(_clock)) yield return SleepUntil(_clock);
+                    HvPageFault.Finish(_vm, _host, v.Fault, ref _clock);
+                }
+                else
+                {
+                    HvPageFault.PinAndEnter(_vm, _host, v.Fault, ref _clock);
+                }
+            }
+            foreach (var v in _threads) v.Reenter(_clock);
+            exitAt = NoExit;
+            synced = false;
+        }
+    }
+
+    private bool AllEnded()
+    {
+        foreach (var v in _threads)
+            if (!v.Ended) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// The vcore leaves the guest at <paramref name="exitAt"/>: running threads are pulled out there, and once the last
+    /// trapping thread is out the exit and re-entry cost is paid. Returns when the runner starts handling the exits.
+    /// </summary>
+    private long LeaveGuest(long exitAt)
+    {
+        long lastTrap = exitAt;
+        foreach (var v in _threads)
+        {
+            if (v.IsTrapped) lastTrap = Math.Max(lastTrap, v.Clock);
+            else if (!v.Ended) v.PullOut(exitAt);
+        }
+        return lastTrap + _costs.ExitNs;
+    }
+
+    /// <summary>__alloc_pages_slowpath for the page a fault needs, in the runner: the whole vcore waits for its reclaim.</summary>
+    private IEnumerable<Command> AllocateSlow()
+    {
+        foreach (var c in _host.PageAlloc.AllocPagesSlowpath(_vm)) yield return c;
+        _clock = _sim.Now;
+    }
+}
