@@ -33,14 +33,16 @@ public class HddSwapTests
         Assert.Contains(r.HostSeries, s => s.SwapQueuedWrites > 0);
         Assert.All(r.HostSeries, s => Assert.InRange(s.SwapQueuedWrites, 0, Mm.SwapDevice.NrRequests));
         Assert.True(r.Host.SwapWriteRequests < r.Host.SwapWrites, "swap writes were merged");
+        // The device (10 ms per request, shared with writeback) serves ~100 requests/s, ~1,800 in the measured 18 s, and
+        // 3.4 readahead reads each of a cluster's 8 pages with a request of its own (swap_state.c swapin_readahead), so
+        // at most ~200 major faults fit for both guests together. The frozen host QA saw had 2 major faults and every
+        // vCPU stalled from t = 3 s to the end behind ~100 s of queued writes. The swap token (mm/thrash.c) shields the
+        // holder's pages, so the guests need not share the device evenly: each must still progress, and together they
+        // must use a good part of what the device can read.
+        Assert.True(r.Guests.Sum(g => g.MajorFaults) > 100, $"{r.Guests.Sum(g => g.MajorFaults)} major faults in all");
         foreach (var g in r.Guests)
         {
-            // The device (10 ms per request, shared with writeback) can serve ~100 requests/s, and 3.4 readahead reads
-            // each of a cluster's 8 pages with a request of its own, so the vCPUs are nearly always waiting, but each
-            // read waits for at most the write in service: about a hundred major faults or more and a median fault far
-            // below a second. The frozen host QA saw had 2 major faults and every vCPU stalled from t = 3 s to the end
-            // behind ~100 s of queued writes.
-            Assert.True(g.MajorFaults > 50, $"{g.Guest}: {g.MajorFaults} major faults");
+            Assert.True(g.MajorFaults > 20, $"{g.Guest}: {g.MajorFaults} major faults");
             Assert.True(g.StalledNs < g.VcpuNs, $"{g.Guest}: stall {g.StallFraction:P3}");
             Assert.InRange(g.FaultLatency.Quantile(0.5), 0, 500_000_000);
         }
