@@ -16,6 +16,12 @@ public sealed class BatchFolder(string root)
     public const string RunsTable = "runs.csv";
     public const string TimingTable = "timing.csv";
 
+    /// <summary>Every file a run folder may hold: its tables, run.json and timing.json (what `hvsim merge` copies).</summary>
+    public static readonly IReadOnlySet<string> RunFiles = new SortedSet<string>(StringComparer.Ordinal)
+    {
+        RunFile, TimingFile, ResultsTables.Summary, ResultsTables.Host, ResultsTables.Timeseries, ResultsTables.FaultLatency,
+    };
+
     public string Root { get; } = root;
     public string Runs => Path.Combine(Root, RunsFolder);
     public string RunDir(string runId) => Path.Combine(Runs, runId);

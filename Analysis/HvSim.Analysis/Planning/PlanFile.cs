@@ -106,17 +106,8 @@ public static class PlanFile
     public static PlanSpec Load(string file)
     {
         var d = new Diagnostics();
-        string text;
-        // Reading a folder fails as "access denied", which is not the problem.
-        if (Directory.Exists(file)) throw new ScenarioException([new Diagnostic(file, 1, 1, "the plan file is a folder, not a file", "a plan YAML file")]);
-        try
-        {
-            text = System.IO.File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioException([new Diagnostic(file, 1, 1, $"cannot read the plan file: {e.Message}")]);
-        }
+        var text = YamlDocumentReader.ReadText(file, d, "a plan YAML file");
+        if (text is null) throw new ScenarioException(d.Sorted().ToList());
         if (YamlDocumentReader.Parse(file, text, d) is not MappingNode root)
         {
             if (!d.HasErrors) d.Add(new Diagnostic(file, 1, 1, "a plan file must be a mapping of keys", "scenario:, slo:, replications:, max_guests:, platforms:"));
@@ -140,8 +131,8 @@ public static class PlanFile
         {
             string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", relative);
             var scenarioNode = root.Get("scenario")!;
-            if (!System.IO.File.Exists(path))
-                d.Add(scenarioNode, $"scenario file '{relative}' {(Directory.Exists(path) ? "is a folder, not a file" : "not found")} (looked for {path})",
+            if (HvSim.Traces.FileKinds.NotRegular(path) is { } problem)
+                d.Add(scenarioNode, $"scenario file '{relative}' {(problem == HvSim.Traces.FileKinds.NotFound ? "not found" : "is " + problem)} (looked for {path})",
                     "a scenario file, relative to the plan file");
             else
             {

@@ -1,3 +1,5 @@
+using System.Text;
+using HvSim.Traces;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -12,6 +14,50 @@ public static class YamlDocumentReader
     public const int MaxDepth = 32;
     public const int MaxNodes = 100_000;
     public const long MaxFileBytes = 4 << 20;
+
+    /// <summary>
+    /// The text of a YAML file, or null with a diagnostic at 1:1 (or at the first invalid byte) when it is not one
+    /// HvSim reads: only a regular file (a FIFO would block, /dev/zero never end), at most <see cref="MaxFileBytes"/>,
+    /// valid UTF-8 (a byte that is not would otherwise become U+FFFD silently).
+    /// </summary>
+    public static string? ReadText(string file, Diagnostics diagnostics, string allowed)
+    {
+        if (FileKinds.NotRegular(file) is { } problem)
+        {
+            diagnostics.Add(new Diagnostic(file, 1, 1, problem, allowed));
+            return null;
+        }
+        byte[] bytes;
+        try
+        {
+            long length = new FileInfo(file).Length;
+            if (length > MaxFileBytes)
+            {
+                diagnostics.Add(new Diagnostic(file, 1, 1, $"file is {length} bytes", $"at most {MaxFileBytes} bytes"));
+                return null;
+            }
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(new Diagnostic(file, 1, 1, "cannot read file: " + e.Message, allowed));
+            return null;
+        }
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            int at = Math.Clamp(e.Index, 0, bytes.Length);
+            int line = 1 + bytes.AsSpan(0, at).Count((byte)'\n');
+            int column = 1 + Encoding.UTF8.GetCharCount(bytes.AsSpan(0, at)[(bytes.AsSpan(0, at).LastIndexOf((byte)'\n') + 1)..]);
+            diagnostics.Add(new Diagnostic(file, line, column, "invalid UTF-8 byte", "a UTF-8 text file"));
+            return null;
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parse <paramref name="text"/>; null (with diagnostics) when it is not a usable YAML document.</summary>
     public static Node? Parse(string file, string text, Diagnostics diagnostics)
