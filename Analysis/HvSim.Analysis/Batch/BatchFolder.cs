@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Results;
 
@@ -54,27 +53,10 @@ public sealed class BatchFolder(string root)
     public void RemoveStaleTemporaries()
     {
         foreach (var dir in new[] { Root, Runs }.Where(Directory.Exists))
-            foreach (var entry in Directory.EnumerateFileSystemEntries(dir, ".*.tmp-*"))
+            foreach (var entry in Directory.EnumerateFileSystemEntries(dir, ".*.tmp-*").Where(AtomicFile.IsStale))
             {
-                var name = Path.GetFileName(entry);
-                var pidText = name[(name.LastIndexOf(".tmp-", StringComparison.Ordinal) + 5)..].Split('-')[0];
-                if (int.TryParse(pidText, out var pid) && IsAlive(pid)) continue;
                 if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
                 else File.Delete(entry);
             }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

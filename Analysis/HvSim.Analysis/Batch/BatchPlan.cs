@@ -34,6 +34,7 @@ public sealed class BatchPlan
         var scenarioList = new JsonArray(scenarios.Select(s => (JsonNode)new JsonObject
         {
             ["name"] = s.Name,
+            ["description"] = s.Settings.Description,
             ["file"] = Path.GetFileName(s.File),
             ["sha256"] = s.Sha256,
             ["seed"] = s.Settings.Seed,

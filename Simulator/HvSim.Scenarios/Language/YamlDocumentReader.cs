@@ -201,9 +201,11 @@ public static class YamlDocumentReader
             s.Failed = true;
             return new ScalarNode(s.File, line, col, "", false);
         }
-        if (ev is NodeEvent { Tag.IsEmpty: false } tagged && !IsStandardTag(tagged.Tag.Value))
+        // Every tag, the core schema's (!!str, !!binary, !!python/name:...) included: a scenario is plain values whose
+        // meaning the key table gives, and a tag would be one more way to read a file than the one documented.
+        if (ev is NodeEvent { Tag.IsEmpty: false } tagged)
         {
-            s.Diagnostics.Add(new Diagnostic(s.File, line, col, $"YAML tag {tagged.Tag.Value} is not allowed", "plain values without tags"));
+            s.Diagnostics.Add(new Diagnostic(s.File, line, col, $"YAML tag {AsWritten(tagged.Tag.Value)} is not allowed", "plain values without tags"));
             s.Failed = true;
         }
         Node node;
@@ -257,5 +259,9 @@ public static class YamlDocumentReader
         return node;
     }
 
-    private static bool IsStandardTag(string tag) => tag is "!" || tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal);
+    private const string CoreSchemaPrefix = "tag:yaml.org,2002:";
+
+    /// <summary>A core-schema tag as a file writes it (`!!str`); others as they are, shortened.</summary>
+    private static string AsWritten(string tag) =>
+        ValueParser.Shorten(tag.StartsWith(CoreSchemaPrefix, StringComparison.Ordinal) ? "!!" + tag[CoreSchemaPrefix.Length..] : tag);
 }
