@@ -14,7 +14,10 @@ public static class OutputNames
     public static bool IsSafe(string name) =>
         name.Length is > 0 and <= 255 && name[0] != '.' && name.All(IsKept);
 
-    /// <summary>Letters, digits, '-', '_' and '.' are kept; runs of anything else become one '_'; no leading dots or underscores.</summary>
+    /// <summary>
+    /// Letters, digits, '-', '_' and '.' are kept; runs of anything else become one '_'; no leading dots, underscores or
+    /// '-' (a name is a CSV cell too, and one starting with '-', '=', '+' or '@' is a formula to a spreadsheet).
+    /// </summary>
     public static string Sanitize(string name)
     {
         var sb = new StringBuilder();
@@ -24,7 +27,7 @@ public static class OutputNames
             else if (sb.Length == 0 || sb[^1] != '_') sb.Append('_');
             if (sb.Length >= MaxLength) break;
         }
-        var s = sb.ToString().TrimStart('.', '_').TrimEnd('_');
+        var s = sb.ToString().TrimStart('.', '_', '-').TrimEnd('_');
         return s.Length == 0 ? "scenario" : s;
     }
 

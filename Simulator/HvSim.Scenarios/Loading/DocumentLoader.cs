@@ -31,11 +31,8 @@ internal static class DocumentLoader
                 "a path relative to the file that extends it");
             return null;
         }
-        int before = diagnostics.Items.Count;
         var text = YamlDocumentReader.ReadText(file, diagnostics, "an existing scenario file");
         var root = text is null ? null : YamlDocumentReader.Parse(file, text, diagnostics);
-        if (referencedFrom is not null && diagnostics.Items.Count > before)
-            diagnostics.Add(referencedFrom, $"'extends' names a file with problems: {file} (reported under its name)", "a valid scenario file");
         if (root is null) return null;
         if (root is not MappingNode map)
         {
@@ -47,8 +44,6 @@ internal static class DocumentLoader
             // Its lines would each be an "unknown key", echoing a file that may be anyone's (extends: /etc/shadow).
             diagnostics.Add(new Diagnostic(file, 1, 1, $"not a scenario file: none of its {map.Entries.Count} top-level keys is a scenario key (its contents are not shown)",
                 "a mapping of scenario keys, see docs/scenarios.md"));
-            if (referencedFrom is not null)
-                diagnostics.Add(referencedFrom, $"'extends' names a file with problems: {file} (reported under its name)", "a valid scenario file");
             return null;
         }
         map = NormalizeShorthands(map);
@@ -61,7 +56,11 @@ internal static class DocumentLoader
             return own;
         }
         var parentFile = Path.Combine(Path.GetDirectoryName(file) ?? "", parentName.Value.Trim());
+        int before = diagnostics.Items.Count;
         var parent = Load(parentFile, diagnostics, [.. chain, full], parentName);
+        // A file that could not be read as a scenario at all is also reported where it is named, as a value would be.
+        if (parent is null && diagnostics.Items.Skip(before).Any(d => d.File == parentFile))
+            diagnostics.Add(parentName, $"'extends' names a file with problems: {parentFile} (reported under its name)", "a readable scenario file");
         return parent is null ? own : Merge(parent, own);
     }
 
