@@ -198,14 +198,14 @@ public static class PlanFile
             var group = groups.FirstOrDefault(g => g.Guest.Name == e.Key.Value);
             if (group is null)
             {
-                d.Add(e.Key, $"'mix' names guest profile '{e.Key.Value}', which the scenario does not have" + ValueParser.DidYouMean(e.Key.Value, groups.Select(g => g.Guest.Name)),
+                d.Add(e.Key, $"'mix' names guest profile '{ValueParser.Shorten(e.Key.Value)}', which the scenario does not have" + ValueParser.DidYouMean(e.Key.Value, groups.Select(g => g.Guest.Name)),
                     profiles);
                 continue;
             }
             if (ValueParser.TryParse(proportion, e.Value, d, out var v))
             {
                 if ((double)v! > 0) shares.Add(new GuestShare(group.Guest, (double)v!));
-                else d.Add(e.Value, $"the proportion of '{e.Key.Value}' must be > 0", "a number > 0");
+                else d.Add(e.Value, $"the proportion of '{ValueParser.Shorten(e.Key.Value)}' must be > 0", "a number > 0");
             }
         }
         return shares.Count > 0 && !d.HasErrors ? new GuestMix(shares) : null;
@@ -231,7 +231,7 @@ public static class PlanFile
             if (key is null)
             {
                 var names = section.Keys.Select(k => k.Name).Concat(nested).ToList();
-                d.Add(e.Key, $"unknown key '{e.Key.Value}' in {section.Name}" + ValueParser.DidYouMean(e.Key.Value, names), string.Join(", ", names));
+                d.Add(e.Key, $"unknown key '{ValueParser.Shorten(e.Key.Value)}' in {section.Name}" + ValueParser.DidYouMean(e.Key.Value, names), string.Join(", ", names));
                 continue;
             }
             if (ValueParser.TryParse(key, e.Value, d, out var v)) value = key.Apply(value, v);

@@ -51,7 +51,7 @@ public static class ValueParser
                 ok = key.Choices!.Contains(text, StringComparer.Ordinal); value = text;
                 if (!ok)
                 {
-                    diagnostics.Add(node, $"'{key.Name}' cannot be '{text}'" + DidYouMean(text, key.Choices!), key.Allowed);
+                    diagnostics.Add(node, $"'{key.Name}' cannot be '{Shorten(text)}'" + DidYouMean(text, key.Choices!), key.Allowed);
                     return false;
                 }
                 break;

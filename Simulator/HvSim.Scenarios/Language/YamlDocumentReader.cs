@@ -243,7 +243,7 @@ public static class YamlDocumentReader
                 }
                 if (!seen.Add(key.Value))
                 {
-                    s.Diagnostics.Add(new Diagnostic(s.File, key.Line, key.Column, $"duplicate key '{key.Value}'", "each key once per mapping"));
+                    s.Diagnostics.Add(new Diagnostic(s.File, key.Line, key.Column, $"duplicate key '{ValueParser.Shorten(key.Value)}'", "each key once per mapping"));
                     s.Failed = true;
                     continue;
                 }

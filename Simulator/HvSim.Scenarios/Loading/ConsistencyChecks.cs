@@ -115,7 +115,7 @@ internal static class ConsistencyChecks
             {
                 var name = t.Guests[guestIndex].Name;
                 if (!seen.TryAdd(name, gi) && namesOk)
-                    d.Add(Loc(p + ".name", p), $"guest name '{name}' is used twice", "unique guest names (give each profile its own name:)");
+                    d.Add(Loc(p + ".name", p), $"guest name '{ValueParser.Shorten(name)}' is used twice", "unique guest names (give each profile its own name:)");
             }
         }
 
