@@ -38,6 +38,7 @@ public static class OutputFolder
     /// so that a read-only file system or a folder without write permission is found now, before any simulation, and
     /// not after it when the results are written.
     /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or written.</exception>
     private static void Probe(string dir, string kind)
     {
         try
@@ -48,7 +49,8 @@ public static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ResultsFolderException($"--out {dir} cannot be written: {e.Message}; nothing was run (allowed: a folder this user can create and write)");
+            // The file system's refusal, not bad input (exit 1, as a full disk): only found before the work now.
+            throw new IOException($"--out {dir} cannot be written: {e.Message} Nothing was run.", e);
         }
     }
 

@@ -43,6 +43,8 @@ public static class YamlDocumentReader
             diagnostics.Add(new Diagnostic(file, 1, 1, "cannot read file: " + e.Message, allowed));
             return null;
         }
+        // A binary file is not text at all, which Parse says at 1:1, rather than blame its first byte that is not UTF-8.
+        if (bytes.AsSpan().Contains((byte)0)) return Encoding.UTF8.GetString(bytes);
         try
         {
             return StrictUtf8.GetString(bytes);
