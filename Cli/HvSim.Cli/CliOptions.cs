@@ -54,12 +54,25 @@ internal static class CliOptions
         output.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is not { } path) return;
-            if (File.Exists(path))
+            // An empty path is no folder (.NET refuses it with an exception), and a name of spaces only is a folder no
+            // one meant: both come from an unset shell variable or a stray quote.
+            if (BlankPart(path) is { } blank)
+                result.AddError(blank.Length == path.Length
+                    ? $"--out '{path}' is {(path.Length == 0 ? "empty" : "blank")} (allowed: a folder path, existing or new)"
+                    : $"--out '{path}' has a folder name made of spaces only (allowed: folder names with something besides spaces)");
+            else if (File.Exists(path))
                 result.AddError($"--out '{path}' is a file, not a folder (allowed: a folder, existing or new)");
             else if (FileAbove(path) is { } file)
                 result.AddError($"--out '{path}' lies under '{file}', which is a file, not a folder (allowed: a folder path, existing or new)");
         });
         return output;
+    }
+
+    /// <summary>The first part of <paramref name="path"/> between separators that is empty or blank (never the empty parts `a//b` or `/a` make); null when none.</summary>
+    private static string? BlankPart(string path)
+    {
+        if (path.Trim().Length == 0) return path;
+        return path.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).FirstOrDefault(p => p.Length > 0 && p.Trim().Length == 0);
     }
 
     /// <summary>The nearest existing ancestor of <paramref name="path"/> when it is a file, else null.</summary>

@@ -33,6 +33,7 @@ internal static partial class CliRunner
     public static int Invoke(RootCommand root, string[] args)
     {
         ConsoleSetup.Configure();
+        Interruption.Handle();
         var parse = root.Parse(args);
         var unknownOptions = UnknownOptions(parse);
         bool onlyMissingCommand = unknownOptions.Count == 0 && parse.Errors.Count > 0 && parse.Errors.All(e => IsMissingCommand(e.Message));

@@ -124,7 +124,12 @@ public sealed class CsvTraceReader : ITraceReader
             : throw Malformed($"op '{Text(field)}' in column {_op} is not R, W, read, write or a hex SCSI opcode");
     }
 
-    private static string Text(ReadOnlySpan<byte> field) => Encoding.UTF8.GetString(field);
+    /// <summary>The most of a field a message quotes: a trace may be any file, and a field of megabytes is no message.</summary>
+    public const int MaxQuotedBytes = 40;
+
+    private static string Text(ReadOnlySpan<byte> field) => field.Length <= MaxQuotedBytes
+        ? Encoding.UTF8.GetString(field)
+        : $"{Encoding.UTF8.GetString(field[..(MaxQuotedBytes - 3)])}... ({field.Length} bytes)";
 
     private TraceException Malformed(string problem) =>
         new(Path, RecordNumber, _csv.LineNumber > 0 ? $"line {_csv.LineNumber}: {problem}" : problem);

@@ -9,6 +9,7 @@ namespace HvSim.Traces;
 public sealed class OracleGeneralReader(string path) : BinaryTraceReader(path, RecordSize, "oracleGeneral")
 {
     public const int RecordSize = 24;
+    private uint _lastSeconds;
 
     protected override void Decode(ReadOnlySpan<byte> record, ref TraceRequest request)
     {
@@ -17,7 +18,13 @@ public sealed class OracleGeneralReader(string path) : BinaryTraceReader(path, R
         // in another format, whose bytes land here at random).
         if (nextAccess != -1 && nextAccess <= RecordNumber)
             throw Malformed($"next-access position {nextAccess} is not after this record (expected -1 or > {RecordNumber}); is this an oracleGeneral file?");
-        request.TimeNs = BinaryPrimitives.ReadUInt32LittleEndian(record) * 1_000_000_000L;
+        // And its records are in time order (libCacheSim's traceConv writes them sorted): bytes of another format
+        // (vSCSI, whose 32- or 48-byte records line up with 24-byte ones every 3 or 2 records) go backwards soon.
+        uint seconds = BinaryPrimitives.ReadUInt32LittleEndian(record);
+        if (seconds < _lastSeconds)
+            throw Malformed($"time {seconds} s is before the previous record's {_lastSeconds} s (records are in time order); is this an oracleGeneral file?");
+        _lastSeconds = seconds;
+        request.TimeNs = seconds * 1_000_000_000L;
         request.ObjectId = BinaryPrimitives.ReadUInt64LittleEndian(record[4..]);
         request.SizeBytes = BinaryPrimitives.ReadUInt32LittleEndian(record[12..]);
         request.Op = TraceOp.Unknown;

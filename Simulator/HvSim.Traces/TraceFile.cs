@@ -14,14 +14,15 @@ public static class TraceFile
     /// <summary>Open for sequential reading; a missing or unreadable file becomes a <see cref="TraceException"/>.</summary>
     internal static FileStream OpenRead(string path, int bufferSize)
     {
+        // Checked before opening: a FIFO would block the open, and a device such as /dev/zero would never end.
+        if (FileKinds.NotRegular(path) is { } problem && problem != FileKinds.NotFound)
+            throw new TraceException(path, 0, $"cannot open the trace: it is {problem}");
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            // Opening a folder fails as "access denied", which is not the problem.
-            if (Directory.Exists(path)) throw new TraceException(path, 0, "cannot open the trace: it is a folder, not a file", e);
             throw new TraceException(path, 0, $"cannot open the trace: {e.Message}", e);
         }
     }

@@ -140,7 +140,7 @@ public class PlanFileTests
 
         e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "sub")));
         d = Assert.Single(e.Diagnostics);
-        Assert.Equal("the plan file is a folder, not a file", d.Message);
+        Assert.Equal("a folder, not a file", d.Message);
         Assert.Equal("a plan YAML file", d.Allowed);
     }
 

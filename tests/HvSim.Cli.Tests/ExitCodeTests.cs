@@ -134,7 +134,7 @@ public sealed partial class ExitCodeTests
 
     /// <summary>
     /// A well-formed folder path that the file system refuses to create, even to root: the environment's failure, found
-    /// only when the results are written (a file in the path would be bad input, refused up front).
+    /// when the folder is claimed, before the simulation (a file in the path would be bad input, refused at parsing).
     /// </summary>
     private const string UnwritableFolder = "/proc/hvsim-no-folder/out";
 

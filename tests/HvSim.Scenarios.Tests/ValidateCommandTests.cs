@@ -1,6 +1,6 @@
 namespace HvSim.Scenarios.Tests;
 
-/// <summary>`hvsim validate` over folders (F37) and its swappiness warning (F40).</summary>
+/// <summary>`hvsim validate` over folders (F37), its swappiness warning (F40) and its memory warning.</summary>
 [Collection(CliCollection.Name)]
 public class ValidateCommandTests
 {
@@ -46,5 +46,24 @@ public class ValidateCommandTests
         Assert.Contains($"{file}: ok", output);
         Assert.Contains("warning: host.swappiness: 10 has no effect", err);
         Assert.DoesNotContain("warning", Cli.Run("validate", dir.File("d.yaml", Good)).Err);
+    }
+
+    /// <summary>
+    /// `validate` said ok for a scenario that `run` then refused on this machine for its memory (issue 13). A 64 TiB host
+    /// needs a page array of 16 Gi entries, far beyond 80 % of any test machine's memory.
+    /// </summary>
+    [Fact]
+    public void A_scenario_run_would_refuse_for_its_memory_gets_a_warning()
+    {
+        using var dir = new TempDir();
+        var file = dir.File("huge.yaml", Good.Replace("memory: 1GiB", "memory: 64TiB"));
+        var runs = HvSim.Scenarios.Planning.RunPlanner.Plan(ScenarioLoader.Load(file));
+        Assert.True(HvSim.Scenarios.Planning.MemoryEstimate.Bytes(runs[0].Config) > HvSim.Scenarios.Planning.MemoryEstimate.DefaultLimitBytes(), "the scenario is not big enough for this machine");
+        var (exit, output, err) = Cli.Run("validate", file);
+        Assert.Equal(0, exit);
+        Assert.Contains($"{file}: ok", output);
+        Assert.Contains($"{file}: warning: one run is estimated to need ", err);
+        Assert.Contains("hvsim run refuses it here unless --max-memory allows more", err);
+        Assert.Equal(2, Cli.Run("run", file, "--out", Path.Combine(dir.Path, "out")).Exit);
     }
 }

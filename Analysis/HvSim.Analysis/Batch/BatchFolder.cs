@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Results;
 
@@ -15,6 +14,12 @@ public sealed class BatchFolder(string root)
     public const string TimingFile = "timing.json";
     public const string RunsTable = "runs.csv";
     public const string TimingTable = "timing.csv";
+
+    /// <summary>Every file a run folder may hold: its tables, run.json and timing.json (what `hvsim merge` copies).</summary>
+    public static readonly IReadOnlySet<string> RunFiles = new SortedSet<string>(StringComparer.Ordinal)
+    {
+        RunFile, TimingFile, ResultsTables.Summary, ResultsTables.Host, ResultsTables.Timeseries, ResultsTables.FaultLatency,
+    };
 
     public string Root { get; } = root;
     public string Runs => Path.Combine(Root, RunsFolder);
@@ -48,27 +53,10 @@ public sealed class BatchFolder(string root)
     public void RemoveStaleTemporaries()
     {
         foreach (var dir in new[] { Root, Runs }.Where(Directory.Exists))
-            foreach (var entry in Directory.EnumerateFileSystemEntries(dir, ".*.tmp-*"))
+            foreach (var entry in Directory.EnumerateFileSystemEntries(dir, ".*.tmp-*").Where(AtomicFile.IsStale))
             {
-                var name = Path.GetFileName(entry);
-                var pidText = name[(name.LastIndexOf(".tmp-", StringComparison.Ordinal) + 5)..].Split('-')[0];
-                if (int.TryParse(pidText, out var pid) && IsAlive(pid)) continue;
                 if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
                 else File.Delete(entry);
             }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

@@ -34,6 +34,7 @@ public sealed class BatchPlan
         var scenarioList = new JsonArray(scenarios.Select(s => (JsonNode)new JsonObject
         {
             ["name"] = s.Name,
+            ["description"] = s.Settings.Description,
             ["file"] = Path.GetFileName(s.File),
             ["sha256"] = s.Sha256,
             ["seed"] = s.Settings.Seed,
@@ -67,16 +68,45 @@ public sealed class BatchPlan
         return m;
     }
 
-    public static BatchPlan FromManifest(JsonNode manifest)
+    /// <summary>
+    /// The plan a batch manifest records. The manifest may come from another machine: every field is checked for its
+    /// type, and every run id for being one safe file name, since `hvsim merge` makes the run's folder name of it.
+    /// </summary>
+    /// <exception cref="BatchInputException">What is missing or wrong, by its JSON path (`runs[3].seed`).</exception>
+    public static BatchPlan FromManifest(JsonNode? manifest)
     {
-        if (manifest["kind"]?.GetValue<string>() != "batch" || manifest["runs"] is not JsonArray runs)
-            throw new BatchInputException("manifest.json is not the manifest of an hvsim batch");
-        var entries = runs.Select(n => new BatchPlanEntry(
-            n!["run_id"]!.GetValue<string>(), n["scenario"]!.GetValue<string>(), n["point"]!.GetValue<int>(), n["platform"]!.GetValue<string>(),
-            n["replication"]!.GetValue<int>(), n["seed"]!.GetValue<ulong>(),
-            n["parameters"]!.AsObject().Select(p => KeyValuePair.Create(p.Key, p.Value!.GetValue<string>())).ToList(),
-            n["config_sha256"]!.GetValue<string>(), n["config"]!.AsObject())).ToList();
-        return new BatchPlan { Runs = entries, Scenarios = manifest["scenarios"]!.AsArray() };
+        if (manifest is not JsonObject || manifest["kind"] is not JsonValue kind || !kind.TryGetValue(out string? k) || k != "batch")
+            throw new BatchInputException("not the manifest of an hvsim batch (allowed: a JSON object with \"kind\": \"batch\")");
+        if (manifest["runs"] is not JsonArray runs) throw new BatchInputException("'runs' is missing or not a list");
+        if (manifest["scenarios"] is not JsonArray scenarios) throw new BatchInputException("'scenarios' is missing or not a list");
+        var entries = new List<BatchPlanEntry>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < runs.Count; i++)
+        {
+            string at = $"runs[{i}]";
+            var n = runs[i];
+            var runId = Field<string>(n, "run_id", at);
+            if (!OutputNames.IsSafe(runId))
+                throw new BatchInputException($"{at}.run_id '{ValueParser.Shorten(runId)}' is not a run id (allowed: one file name of letters, digits, '-', '_' and '.', not starting with '.')");
+            if (!ids.Add(runId)) throw new BatchInputException($"{at}.run_id '{runId}' appears twice (allowed: each run once)");
+            if (n!["parameters"] is not JsonObject parameters) throw new BatchInputException($"{at}.parameters is missing or not an object");
+            if (n["config"] is not JsonObject config) throw new BatchInputException($"{at}.config is missing or not an object");
+            entries.Add(new BatchPlanEntry(
+                runId, Field<string>(n, "scenario", at), Field<int>(n, "point", at), Field<string>(n, "platform", at),
+                Field<int>(n, "replication", at), Field<ulong>(n, "seed", at),
+                parameters.Select(p => KeyValuePair.Create(p.Key, Field<string>(parameters, p.Key, $"{at}.parameters"))).ToList(),
+                Field<string>(n, "config_sha256", at), config));
+        }
+        return new BatchPlan { Runs = entries, Scenarios = scenarios };
+    }
+
+    /// <summary>The value of <paramref name="key"/> in the object <paramref name="parent"/> as a <typeparamref name="T"/>; else the path and what is wrong.</summary>
+    private static T Field<T>(JsonNode? parent, string key, string at)
+    {
+        var node = parent is JsonObject o ? o[key] : null;
+        if (node is JsonValue v && v.TryGetValue(out T? value) && value is not null) return value;
+        string type = typeof(T) == typeof(string) ? "a string" : "a whole number in range";
+        throw new BatchInputException($"{at}.{key} is {(node is null ? "missing" : "not " + type)}");
     }
 }
 

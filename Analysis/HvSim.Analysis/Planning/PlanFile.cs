@@ -106,17 +106,8 @@ public static class PlanFile
     public static PlanSpec Load(string file)
     {
         var d = new Diagnostics();
-        string text;
-        // Reading a folder fails as "access denied", which is not the problem.
-        if (Directory.Exists(file)) throw new ScenarioException([new Diagnostic(file, 1, 1, "the plan file is a folder, not a file", "a plan YAML file")]);
-        try
-        {
-            text = System.IO.File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioException([new Diagnostic(file, 1, 1, $"cannot read the plan file: {e.Message}")]);
-        }
+        var text = YamlDocumentReader.ReadText(file, d, "a plan YAML file");
+        if (text is null) throw new ScenarioException(d.Sorted().ToList());
         if (YamlDocumentReader.Parse(file, text, d) is not MappingNode root)
         {
             if (!d.HasErrors) d.Add(new Diagnostic(file, 1, 1, "a plan file must be a mapping of keys", "scenario:, slo:, replications:, max_guests:, platforms:"));
@@ -140,8 +131,8 @@ public static class PlanFile
         {
             string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", relative);
             var scenarioNode = root.Get("scenario")!;
-            if (!System.IO.File.Exists(path))
-                d.Add(scenarioNode, $"scenario file '{relative}' {(Directory.Exists(path) ? "is a folder, not a file" : "not found")} (looked for {path})",
+            if (HvSim.Traces.FileKinds.NotRegular(path) is { } problem)
+                d.Add(scenarioNode, $"scenario file '{relative}' {(problem == HvSim.Traces.FileKinds.NotFound ? "not found" : "is " + problem)} (looked for {path})",
                     "a scenario file, relative to the plan file");
             else
             {
@@ -207,14 +198,14 @@ public static class PlanFile
             var group = groups.FirstOrDefault(g => g.Guest.Name == e.Key.Value);
             if (group is null)
             {
-                d.Add(e.Key, $"'mix' names guest profile '{e.Key.Value}', which the scenario does not have" + ValueParser.DidYouMean(e.Key.Value, groups.Select(g => g.Guest.Name)),
+                d.Add(e.Key, $"'mix' names guest profile '{ValueParser.Shorten(e.Key.Value)}', which the scenario does not have" + ValueParser.DidYouMean(e.Key.Value, groups.Select(g => g.Guest.Name)),
                     profiles);
                 continue;
             }
             if (ValueParser.TryParse(proportion, e.Value, d, out var v))
             {
                 if ((double)v! > 0) shares.Add(new GuestShare(group.Guest, (double)v!));
-                else d.Add(e.Value, $"the proportion of '{e.Key.Value}' must be > 0", "a number > 0");
+                else d.Add(e.Value, $"the proportion of '{ValueParser.Shorten(e.Key.Value)}' must be > 0", "a number > 0");
             }
         }
         return shares.Count > 0 && !d.HasErrors ? new GuestMix(shares) : null;
@@ -240,7 +231,7 @@ public static class PlanFile
             if (key is null)
             {
                 var names = section.Keys.Select(k => k.Name).Concat(nested).ToList();
-                d.Add(e.Key, $"unknown key '{e.Key.Value}' in {section.Name}" + ValueParser.DidYouMean(e.Key.Value, names), string.Join(", ", names));
+                d.Add(e.Key, $"unknown key '{ValueParser.Shorten(e.Key.Value)}' in {section.Name}" + ValueParser.DidYouMean(e.Key.Value, names), string.Join(", ", names));
                 continue;
             }
             if (ValueParser.TryParse(key, e.Value, d, out var v)) value = key.Apply(value, v);

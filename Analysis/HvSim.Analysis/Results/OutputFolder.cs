@@ -17,6 +17,12 @@ public static class OutputFolder
     /// <exception cref="ResultsFolderException">The folder holds someone else's files.</exception>
     public static void Claim(string dir, string kind)
     {
+        CheckOwner(dir, kind);
+        Probe(dir, kind);
+    }
+
+    private static void CheckOwner(string dir, string kind)
+    {
         if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any()) return;
         string? owner = KindOf(dir);
         if (owner == kind) return;
@@ -25,6 +31,27 @@ public static class OutputFolder
         throw new ResultsFolderException(owner is null
             ? $"--out {dir} is not empty and holds no hvsim results (no manifest.json written by hvsim); nothing in it was touched ({allowed})"
             : $"--out {dir} holds the results of `hvsim {owner}`, which those of `hvsim {kind}` would mix with; nothing in it was touched ({allowed})");
+    }
+
+    /// <summary>
+    /// Create the folder and write a file in it (and, for `run`, which renames a new folder into place, one beside it),
+    /// so that a read-only file system or a folder without write permission is found now, before any simulation, and
+    /// not after it when the results are written.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or written.</exception>
+    private static void Probe(string dir, string kind)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            AtomicFile.ProbeBeside(Path.Combine(dir, "probe"));
+            if (kind == "run") AtomicFile.ProbeBeside(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file system's refusal, not bad input (exit 1, as a full disk): only found before the work now.
+            throw new IOException($"--out {dir} cannot be written: {e.Message} Nothing was run.", e);
+        }
     }
 
     /// <summary>The command whose results <paramref name="dir"/> holds, by its manifest.json (run, batch, plan, mrc); null when none.</summary>

@@ -15,7 +15,14 @@ public static class ScenarioRunWriter
 {
     public const string RunsTable = BatchFolder.RunsTable;
 
-    public static void Write(string dir, Scenario scenario, IReadOnlyList<PlannedRun> runs, IReadOnlyList<RunResult> results, ulong seed, TimeSpan wall)
+    /// <summary>
+    /// Replace <paramref name="dir"/> by a folder of these runs' results, written beside it and renamed into place: a
+    /// run killed or failing (a full disk) at any moment leaves the earlier results whole or the new ones, never a mix.
+    /// </summary>
+    public static void Write(string dir, Scenario scenario, IReadOnlyList<PlannedRun> runs, IReadOnlyList<RunResult> results, ulong seed, TimeSpan wall) =>
+        AtomicFile.ReplaceFolder(dir, tmp => WriteInto(tmp, scenario, runs, results, seed, wall), IsOwnOutput);
+
+    private static void WriteInto(string dir, Scenario scenario, IReadOnlyList<PlannedRun> runs, IReadOnlyList<RunResult> results, ulong seed, TimeSpan wall)
     {
         var rows = runs.Select((r, i) => RunRows.From(new RunKey(scenario.Name, r.Platform, r.Replication, r.Seed), results[i])).ToList();
         bool swept = scenario.SweepPaths.Count > 0;
@@ -29,6 +36,7 @@ public static class ScenarioRunWriter
         var manifest = Manifest.Header("hvsim run");
         manifest["kind"] = "run";
         manifest["scenario"] = scenario.Name;
+        manifest["description"] = scenario.Settings.Description;
         manifest["scenario_file"] = Path.GetFileName(scenario.File);
         manifest["scenario_sha256"] = scenario.Sha256;
         manifest["seed"] = seed;
@@ -58,34 +66,23 @@ public static class ScenarioRunWriter
         Manifest.Write(Path.Combine(dir, ResultsTables.Manifest), manifest);
         // Wall-clock time is the one thing a rerun changes: it lives in timing.json alone, so every other file is byte-identical (F43).
         Manifest.Write(Path.Combine(dir, BatchFolder.TimingFile), new JsonObject { ["wall_s"] = Math.Round(wall.TotalSeconds, 3) });
-        RemoveStale(dir, swept, scenario.Settings.Outputs);
     }
-
-    /// <summary>Tables this run writes when its outputs name them (a table not named is not written).</summary>
-    private static readonly (string Output, string File)[] Tables =
-    [
-        ("summary", ResultsTables.Summary), ("host", ResultsTables.Host),
-        ("timeseries", ResultsTables.Timeseries), ("fault_latency", ResultsTables.FaultLatency),
-    ];
 
     /// <summary>
-    /// A run replaces the folder's results as a whole (F27): tables an earlier run wrote and this one did not, and the
-    /// earlier report (stats.csv, report.html, plots), go, so `hvsim plot` never mixes two runs. The report is rebuilt
-    /// from the new tables afterwards. Only files the tools write are touched.
+    /// What a run writes, whether or not this one did: a run replaces the folder's results as a whole (F27), so tables
+    /// an earlier run wrote and this one did not, and the earlier report (stats.csv, report.html, plots), go with the
+    /// old folder and `hvsim plot` never mixes two runs. Anything else in the old folder (a user's notes) is kept.
     /// </summary>
-    private static void RemoveStale(string dir, bool swept, IReadOnlyCollection<string> outputs)
-    {
-        var stale = Tables.Where(t => !outputs.Contains(t.Output)).Select(t => t.File).ToList();
-        if (!swept) stale.Add(RunsTable);
-        stale.AddRange(ReportFiles);
-        foreach (var file in stale.Select(f => Path.Combine(dir, f)).Where(File.Exists)) File.Delete(file);
-        foreach (var plot in Directory.EnumerateFiles(dir, "*.png").Concat(Directory.EnumerateFiles(dir, "*.svg")).ToList()) File.Delete(plot);
-        var plots = Path.Combine(dir, "plots");
-        if (Directory.Exists(plots)) Directory.Delete(plots, recursive: true);
-    }
+    private static bool IsOwnOutput(string name) =>
+        OwnFiles.Contains(name) || name == PlotsFolder || name.EndsWith(".png", StringComparison.Ordinal) || name.EndsWith(".svg", StringComparison.Ordinal);
 
-    /// <summary>What the report of a results folder consists of besides its plots (NAME.png and NAME.svg).</summary>
-    private static readonly string[] ReportFiles = [HvSim.Analysis.Statistics.StatsTable.FileName, HvSim.Analysis.Report.HtmlReport.FileName];
+    private const string PlotsFolder = "plots";
+
+    private static readonly HashSet<string> OwnFiles = new(StringComparer.Ordinal)
+    {
+        ResultsTables.Summary, ResultsTables.Host, ResultsTables.Timeseries, ResultsTables.FaultLatency, ResultsTables.Manifest,
+        RunsTable, BatchFolder.TimingFile, HvSim.Analysis.Statistics.StatsTable.FileName, HvSim.Analysis.Report.HtmlReport.FileName,
+    };
 
     private static JsonObject Parameters(ScenarioPoint p) =>
         new(p.Assignments.Select(a => KeyValuePair.Create(a.Path, (JsonNode?)a.Canonical)));

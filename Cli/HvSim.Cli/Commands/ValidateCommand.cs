@@ -36,6 +36,11 @@ internal static class ValidateCommand
                 var runs = RunPlanner.Plan(scenario);
                 long peak = runs.Count == 0 ? 0 : runs.Max(r => MemoryEstimate.Bytes(r.Config));
                 Console.WriteLine($"{file}: ok ({scenario.Points.Count} point{(scenario.Points.Count == 1 ? "" : "s")}, {runs.Count} run{(runs.Count == 1 ? "" : "s")}, up to {Units.FormatSize(peak / (1 << 20) << 20)} per run)");
+                // `run` refuses a run estimated to need more than the default limit (80 % of this machine's memory): say so
+                // here rather than call the file ok and have `run` refuse it.
+                if (peak > MemoryEstimate.DefaultLimitBytes())
+                    Console.Error.WriteLine($"{file}: warning: one run is estimated to need {Units.FormatSizeApprox(peak)}, more than this machine's default limit " +
+                        $"{Units.FormatSizeApprox(MemoryEstimate.DefaultLimitBytes())}: hvsim run refuses it here unless --max-memory allows more");
                 // F40: accepted for familiarity, but the model has no page cache, so there is nothing to balance against.
                 foreach (int swappiness in runs.Select(r => r.Config.Host.Swappiness).Where(v => v != new HostConfig().Swappiness).Distinct())
                     Console.Error.WriteLine($"{file}: warning: host.swappiness: {swappiness} has no effect (the model has no page cache: reclaim always takes anonymous guest pages)");

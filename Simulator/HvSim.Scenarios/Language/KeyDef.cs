@@ -89,6 +89,8 @@ public abstract class KeyDef
         ValueKind.Duration => Units.FormatDuration((long)v),
         ValueKind.Bandwidth => Units.FormatBandwidth((long)v),
         ValueKind.Fraction => v.ToString(CultureInfo.InvariantCulture),
+        // Written out in full: 18446744073709551615, not 1.8446744073709552E+19 (conversions from double saturate).
+        ValueKind.Integer when v > long.MaxValue => ((ulong)v).ToString(CultureInfo.InvariantCulture),
         _ => v.ToString(CultureInfo.InvariantCulture),
     };
 

@@ -36,7 +36,7 @@ public static class ScenarioKeys
             Key<ScenarioSettings>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
                 null, (s, _) => s),
             Key<ScenarioSettings>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
-                (long)ScenarioSettings.Prototype.Seed, (s, v) => s with { Seed = (ulong)(long)v! }, min: 0),
+                (long)ScenarioSettings.Prototype.Seed, (s, v) => s with { Seed = v is ulong u ? u : (ulong)(long)v! }, min: 0, max: ulong.MaxValue),
             Key<ScenarioSettings>("replications", ValueKind.Integer, "Independent runs per sweep point and platform, each with its own derived seed.",
                 1L, (s, v) => s with { Replications = (int)(long)v! }, min: 1, max: 10_000),
             new KeyDef<ScenarioSettings>

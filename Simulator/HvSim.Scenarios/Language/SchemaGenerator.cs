@@ -134,7 +134,7 @@ public static class SchemaGenerator
     private static JsonObject Range(JsonObject o, KeyDef k)
     {
         if (k.Min is { } lo) o["minimum"] = lo;
-        if (k.Max is { } hi) o["maximum"] = hi;
+        if (k.Max is { } hi) o["maximum"] = hi > long.MaxValue ? JsonValue.Create((ulong)hi) : JsonValue.Create(hi);
         return o;
     }
 }

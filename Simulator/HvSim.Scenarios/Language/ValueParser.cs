@@ -32,7 +32,11 @@ public static class ValueParser
             case ValueKind.Bandwidth:
                 ok = Units.TryParseBandwidth(text, out var bw); value = bw; break;
             case ValueKind.Integer:
-                ok = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l); value = l; break;
+                ok = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l); value = l;
+                // Above long's range only for a key whose range goes there (seed: every 64-bit value, as --seed takes).
+                if (!ok && key.Max > long.MaxValue && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
+                    (ok, value) = (true, u);
+                break;
             case ValueKind.Number:
                 ok = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d); value = d; break;
             case ValueKind.Fraction:
@@ -47,7 +51,7 @@ public static class ValueParser
                 ok = key.Choices!.Contains(text, StringComparer.Ordinal); value = text;
                 if (!ok)
                 {
-                    diagnostics.Add(node, $"'{key.Name}' cannot be '{text}'" + DidYouMean(text, key.Choices!), key.Allowed);
+                    diagnostics.Add(node, $"'{key.Name}' cannot be '{Shorten(text)}'" + DidYouMean(text, key.Choices!), key.Allowed);
                     return false;
                 }
                 break;

@@ -1,3 +1,5 @@
+using System.Text;
+using HvSim.Traces;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -12,6 +14,52 @@ public static class YamlDocumentReader
     public const int MaxDepth = 32;
     public const int MaxNodes = 100_000;
     public const long MaxFileBytes = 4 << 20;
+
+    /// <summary>
+    /// The text of a YAML file, or null with a diagnostic at 1:1 (or at the first invalid byte) when it is not one
+    /// HvSim reads: only a regular file (a FIFO would block, /dev/zero never end), at most <see cref="MaxFileBytes"/>,
+    /// valid UTF-8 (a byte that is not would otherwise become U+FFFD silently).
+    /// </summary>
+    public static string? ReadText(string file, Diagnostics diagnostics, string allowed)
+    {
+        if (FileKinds.NotRegular(file) is { } problem)
+        {
+            diagnostics.Add(new Diagnostic(file, 1, 1, problem, allowed));
+            return null;
+        }
+        byte[] bytes;
+        try
+        {
+            long length = new FileInfo(file).Length;
+            if (length > MaxFileBytes)
+            {
+                diagnostics.Add(new Diagnostic(file, 1, 1, $"file is {length} bytes", $"at most {MaxFileBytes} bytes"));
+                return null;
+            }
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(new Diagnostic(file, 1, 1, "cannot read file: " + e.Message, allowed));
+            return null;
+        }
+        // A binary file is not text at all, which Parse says at 1:1, rather than blame its first byte that is not UTF-8.
+        if (bytes.AsSpan().Contains((byte)0)) return Encoding.UTF8.GetString(bytes);
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            int at = Math.Clamp(e.Index, 0, bytes.Length);
+            int line = 1 + bytes.AsSpan(0, at).Count((byte)'\n');
+            int column = 1 + Encoding.UTF8.GetCharCount(bytes.AsSpan(0, at)[(bytes.AsSpan(0, at).LastIndexOf((byte)'\n') + 1)..]);
+            diagnostics.Add(new Diagnostic(file, line, column, "invalid UTF-8 byte", "a UTF-8 text file"));
+            return null;
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parse <paramref name="text"/>; null (with diagnostics) when it is not a usable YAML document.</summary>
     public static Node? Parse(string file, string text, Diagnostics diagnostics)
@@ -155,9 +203,11 @@ public static class YamlDocumentReader
             s.Failed = true;
             return new ScalarNode(s.File, line, col, "", false);
         }
-        if (ev is NodeEvent { Tag.IsEmpty: false } tagged && !IsStandardTag(tagged.Tag.Value))
+        // Every tag, the core schema's (!!str, !!binary, !!python/name:...) included: a scenario is plain values whose
+        // meaning the key table gives, and a tag would be one more way to read a file than the one documented.
+        if (ev is NodeEvent { Tag.IsEmpty: false } tagged)
         {
-            s.Diagnostics.Add(new Diagnostic(s.File, line, col, $"YAML tag {tagged.Tag.Value} is not allowed", "plain values without tags"));
+            s.Diagnostics.Add(new Diagnostic(s.File, line, col, $"YAML tag {AsWritten(tagged.Tag.Value)} is not allowed", "plain values without tags"));
             s.Failed = true;
         }
         Node node;
@@ -195,7 +245,7 @@ public static class YamlDocumentReader
                 }
                 if (!seen.Add(key.Value))
                 {
-                    s.Diagnostics.Add(new Diagnostic(s.File, key.Line, key.Column, $"duplicate key '{key.Value}'", "each key once per mapping"));
+                    s.Diagnostics.Add(new Diagnostic(s.File, key.Line, key.Column, $"duplicate key '{ValueParser.Shorten(key.Value)}'", "each key once per mapping"));
                     s.Failed = true;
                     continue;
                 }
@@ -211,5 +261,9 @@ public static class YamlDocumentReader
         return node;
     }
 
-    private static bool IsStandardTag(string tag) => tag is "!" || tag.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal);
+    private const string CoreSchemaPrefix = "tag:yaml.org,2002:";
+
+    /// <summary>A core-schema tag as a file writes it (`!!str`); others as they are, shortened.</summary>
+    private static string AsWritten(string tag) =>
+        ValueParser.Shorten(tag.StartsWith(CoreSchemaPrefix, StringComparison.Ordinal) ? "!!" + tag[CoreSchemaPrefix.Length..] : tag);
 }

@@ -14,6 +14,9 @@ internal sealed class Binder(Diagnostics diagnostics)
     public const string SweepKey = "sweep";
     private static readonly string[] RootChildren = ["host", "costs", "guests", SweepKey];
 
+    /// <summary>True when <paramref name="name"/> may stand at the top level of a scenario file.</summary>
+    public static bool IsTopLevelKey(string name) => ScenarioKeys.Root.Find(name) is not null || RootChildren.Contains(name);
+
     /// <summary>Where each bound key came from, by path (`host.memory`, `guests[1].workload.alpha`).</summary>
     public Dictionary<string, Node> Locations { get; } = new(StringComparer.Ordinal);
 
@@ -213,9 +216,9 @@ internal sealed class Binder(Diagnostics diagnostics)
             if (key.Kind == ValueKind.Path && key.Name != "extends")
             {
                 var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node.File) ?? "", (string)value!));
-                if (!File.Exists(resolved))
+                if (HvSim.Traces.FileKinds.NotRegular(resolved) is { } problem)
                 {
-                    diagnostics.Add(node, Directory.Exists(resolved) ? $"{resolved} is a folder, not a file" : $"file not found: {resolved}",
+                    diagnostics.Add(node, problem == HvSim.Traces.FileKinds.NotFound ? $"file not found: {resolved}" : $"{resolved} is {problem}",
                         "an existing file; relative paths are relative to the scenario file that names them");
                     _bad.Add(keyPath);
                     continue;

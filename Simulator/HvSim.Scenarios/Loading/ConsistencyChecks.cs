@@ -9,6 +9,9 @@ namespace HvSim.Scenarios.Loading;
 /// <summary>Checks between keys that each look fine alone: HPT size, page sizes, watermarks, swap vs overcommit, trace vs guest size.</summary>
 internal static class ConsistencyChecks
 {
+    /// <summary>First characters that make a CSV cell a formula in spreadsheets (OWASP "CSV injection").</summary>
+    private const string FormulaStarts = "=+-@\t\r";
+
     private const int HpteBytes = 16;
     /// <summary>The model keeps a guest index in a byte.</summary>
     private const int MaxGuests = 255;
@@ -113,11 +116,15 @@ internal static class ConsistencyChecks
                 }
             }
             bool namesOk = !Bad(p + ".name", p + ".count");
+            // Guest names go into the CSV tables as written: one a spreadsheet would run as a formula is refused (CWE-1236).
+            if (namesOk && t.Groups[gi].Count > 0 && t.Guests[guestIndex].Name is { Length: > 0 } first && FormulaStarts.Contains(first[0]))
+                d.Add(Loc(p + ".name", p), $"guest name '{ValueParser.Shorten(first)}' starts with '{first[0]}', which spreadsheets read as a formula",
+                    "a name that does not start with =, +, -, @, a tab or a carriage return");
             for (int i = 0; i < t.Groups[gi].Count; i++, guestIndex++)
             {
                 var name = t.Guests[guestIndex].Name;
                 if (!seen.TryAdd(name, gi) && namesOk)
-                    d.Add(Loc(p + ".name", p), $"guest name '{name}' is used twice", "unique guest names (give each profile its own name:)");
+                    d.Add(Loc(p + ".name", p), $"guest name '{ValueParser.Shorten(name)}' is used twice", "unique guest names (give each profile its own name:)");
             }
         }
 

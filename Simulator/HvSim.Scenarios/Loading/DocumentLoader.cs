@@ -1,4 +1,5 @@
 using HvSim.Scenarios.Language;
+using HvSim.Traces;
 
 namespace HvSim.Scenarios.Loading;
 
@@ -23,35 +24,26 @@ internal static class DocumentLoader
             diagnostics.Add(referencedFrom!, $"'extends' chain longer than {MaxExtendsDepth} files", $"at most {MaxExtendsDepth} levels");
             return null;
         }
-        string text;
-        try
+        // Problems of the file itself are located at 1:1 in it; for an extended file, also at the `extends:` naming it.
+        if (referencedFrom is not null && FileKinds.NotRegular(full) is { } problem)
         {
-            var info = new FileInfo(full);
-            if (!info.Exists)
-            {
-                // "Not found" for a folder that is there would send the user looking for a typo.
-                bool folder = Directory.Exists(full);
-                if (referencedFrom is null) diagnostics.Add(new Diagnostic(file, 1, 1, folder ? "a folder, not a file" : "file not found", "an existing scenario file"));
-                else diagnostics.Add(referencedFrom, $"'extends' {(folder ? "names a folder, not a file" : "file not found")}: {file}", "a path relative to the file that extends it");
-                return null;
-            }
-            if (info.Length > YamlDocumentReader.MaxFileBytes)
-            {
-                diagnostics.Add(new Diagnostic(file, 1, 1, $"file is {info.Length} bytes", $"at most {YamlDocumentReader.MaxFileBytes} bytes"));
-                return null;
-            }
-            text = File.ReadAllText(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Add(new Diagnostic(file, 1, 1, "cannot read file: " + e.Message, "a readable scenario file"));
+            diagnostics.Add(referencedFrom, problem == FileKinds.NotFound ? $"'extends' file not found: {file}" : $"'extends' names {problem}: {file}",
+                "a path relative to the file that extends it");
             return null;
         }
-        var root = YamlDocumentReader.Parse(file, text, diagnostics);
+        var text = YamlDocumentReader.ReadText(file, diagnostics, "an existing scenario file");
+        var root = text is null ? null : YamlDocumentReader.Parse(file, text, diagnostics);
         if (root is null) return null;
         if (root is not MappingNode map)
         {
             diagnostics.Add(root, $"a scenario must be a mapping of keys, not {root.KindName}", "key: value lines, see docs/scenarios.md");
+            return null;
+        }
+        if (!LooksLikeScenario(map))
+        {
+            // Its lines would each be an "unknown key", echoing a file that may be anyone's (extends: /etc/shadow).
+            diagnostics.Add(new Diagnostic(file, 1, 1, $"not a scenario file: none of its {map.Entries.Count} top-level keys is a scenario key (its contents are not shown)",
+                "a mapping of scenario keys, see docs/scenarios.md"));
             return null;
         }
         map = NormalizeShorthands(map);
@@ -64,9 +56,17 @@ internal static class DocumentLoader
             return own;
         }
         var parentFile = Path.Combine(Path.GetDirectoryName(file) ?? "", parentName.Value.Trim());
+        int before = diagnostics.Items.Count;
         var parent = Load(parentFile, diagnostics, [.. chain, full], parentName);
+        // A file that could not be read as a scenario at all is also reported where it is named, as a value would be.
+        if (parent is null && diagnostics.Items.Skip(before).Any(d => d.File == parentFile))
+            diagnostics.Add(parentName, $"'extends' names a file with problems: {parentFile} (reported under its name)", "a readable scenario file");
         return parent is null ? own : Merge(parent, own);
     }
+
+    /// <summary>A file with no top-level scenario key at all is some other file, not a scenario with misspelt keys.</summary>
+    private static bool LooksLikeScenario(MappingNode map) =>
+        map.Entries.Count == 0 || map.Entries.Any(e => Binder.IsTopLevelKey(e.Key.Value));
 
     /// <summary>`swap: hdd` means `swap: {device: hdd}`; normalising first lets files override one swap key at a time.</summary>
     public static MappingNode NormalizeShorthands(MappingNode root)

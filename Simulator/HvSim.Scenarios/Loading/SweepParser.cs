@@ -62,7 +62,7 @@ internal static class SweepParser
             }
             if (entry.Value is not SequenceNode { Items.Count: > 0 } list)
             {
-                d.Add(entry.Value, $"sweep values of '{name}' must be a non-empty list", "[value, value, ...]");
+                d.Add(entry.Value, $"sweep values of '{ValueParser.Shorten(name)}' must be a non-empty list", "[value, value, ...]");
                 ok = false;
                 continue;
             }
