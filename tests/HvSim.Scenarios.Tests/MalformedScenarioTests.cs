@@ -304,6 +304,24 @@ public class MalformedScenarioTests
     }
 
     [Fact]
+    public void SixtyFourKiBGuestPagesOnPpc970AreRefusedAtTheGuestPageSize()
+    {
+        // 3.4 kvm_book3s_64.h hpte_page_size: 64 KiB HPTEs only with CPU_FTR_ARCH_206, so PPC970's kvmppc_h_enter returns
+        // H_PARAMETER. Written out, 64KiB is refused wherever a ppc970 run is asked for; auto gives PPC970 4 KiB pages.
+        using var dir = new TempDir();
+        const string text = "platform: both\nhost:\n  memory: 8GiB\nguests:\n  memory: 1GiB\n  page_size: 64KiB\n  workload: {kind: uniform}\n";
+        var file = dir.File("p970.yaml", text);
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:6:14: error: guest pages of 64KiB on PPC970: H_ENTER returns H_PARAMETER", err);
+        Assert.Contains("(allowed: 4KiB or auto with a ppc970 platform; 64KiB only with platform: power7)", err);
+        Assert.Contains("1 problem found.", err);
+        AssertRunRefuses(file);
+        Assert.Equal(0, Cli.Run("validate", dir.File("p7.yaml", text.Replace("platform: both", "platform: power7"))).Exit);
+        Assert.Equal(0, Cli.Run("validate", dir.File("auto.yaml", text.Replace("64KiB", "auto"))).Exit);
+    }
+
+    [Fact]
     public void AnOverIndentedKeyIsReportedAtItsIndentationWithAHint()
     {
         using var dir = new TempDir();
