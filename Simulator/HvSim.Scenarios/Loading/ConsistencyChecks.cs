@@ -1,5 +1,6 @@
 using HvSim.Model.Config;
 using HvSim.Model.Guest;
+using HvSim.Model.Hv;
 using HvSim.Model.Workloads;
 using HvSim.Scenarios.Language;
 using HvSim.Traces;
@@ -141,15 +142,18 @@ internal static class ConsistencyChecks
         if (countsOk && t.Guests.Count > MaxGuests)
             d.Add(Loc("guests.count", "guests[0].count", "guests"), $"{t.Guests.Count} guests", $"at most {MaxGuests} guests per host");
 
-        if (!Bad("platform", "host.swap.capacity", "host.swap.device") && s.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk)
+        if (!Bad("platform", "host.swap.capacity", "host.swap.device") && s.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk && hostPageOk)
         {
             long guestMemory = t.Guests.Sum(g => g.MemoryBytes);
-            long available = Math.Max(0, usable - highWatermark);
+            // Each guest's HPT, revmap and rmap are host kernel memory that guest pages cannot use.
+            long kvm = t.Guests.Sum(g => KvmGuestMemory.For(g, Platform.Power7, h.PageSizeBytes).TotalPages) * h.PageSizeBytes;
+            long available = Math.Max(0, usable - highWatermark - kvm);
             long mustPageOut = guestMemory - available;
             if (mustPageOut > h.Swap.CapacityBytes)
                 d.Add(Loc("host.swap.capacity", "host.swap", "host"),
                     $"swap capacity {Size(h.Swap.CapacityBytes)} is smaller than the {Size(mustPageOut)} the POWER7 host may have to page out " +
-                    $"(guest memory {Size(guestMemory)} - {Size(available)} host memory available above the high watermark)",
+                    $"(guest memory {Size(guestMemory)} - {Size(available)} host memory available above the high watermark, " +
+                    $"beside {Size(kvm)} of KVM memory for the guests' HPTs, revmaps and rmaps)",
                     $"swap capacity >= {Size(mustPageOut)}, or less overcommit");
         }
 
