@@ -6,7 +6,7 @@ namespace HvSim.Model.Hv;
 /// <summary>
 /// Host kernel memory KVM allocates for one guest, in host pages, none of it reclaimable (3.4 sources):
 /// the HPT (kvmppc_alloc_hpt: __get_free_pages of order HPT_ORDER - PAGE_SHIFT, 2^hpt_order bytes), its revmap
-/// (vmalloc of sizeof(struct revmap_entry) = 16 B per HPTE), the memslot rmap (kvm_set_memory_region: vzalloc of 8 B
+/// (vmalloc of sizeof(struct revmap_entry) = 16 B per HPTE), the memslot rmap (__kvm_set_memory_region: vzalloc of 8 B
 /// per memslot page, on both platforms) and, on PPC970 only, slot_phys (kvmppc_core_prepare_memory_region: vzalloc of
 /// 8 B per memslot page). Memslot pages are host pages (memory_size &gt;&gt; PAGE_SHIFT), whatever the guest page size.
 /// vmalloc rounds each array up to whole pages; the page tables that map them are left out (a few pages per GiB).
@@ -20,7 +20,7 @@ public readonly record struct KvmGuestMemory(long HptPages, long RevmapPages, lo
     /// <summary>One memslot->rmap word, and one slot_phys word (unsigned long).</summary>
     public const int RmapEntryBytes = 8;
 
-    /// <summary>kvmppc_core_init_vm (HPT, revmap) and kvm_set_memory_region (rmap, slot_phys) for one guest.</summary>
+    /// <summary>kvmppc_core_init_vm (HPT, revmap), __kvm_set_memory_region (rmap) and kvmppc_core_prepare_memory_region (slot_phys) for one guest.</summary>
     public static KvmGuestMemory For(GuestConfig guest, Platform platform, int hostPageBytes)
     {
         long hpt = 1L << guest.HptOrder;

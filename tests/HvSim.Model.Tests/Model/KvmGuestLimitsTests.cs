@@ -17,7 +17,7 @@ public class KvmGuestLimitsTests
 
     [Theory]
     // 3.4 book3s_64_mmu_hv.c kvmppc_alloc_hpt: HPT = __get_free_pages(order HPT_ORDER - PAGE_SHIFT) = 2^24 B; revmap =
-    // vmalloc(sizeof(struct revmap_entry) x HPT_NPTE) = 16 B x 2^20. kvm_main.c kvm_set_memory_region: rmap = vzalloc(npages
+    // vmalloc(sizeof(struct revmap_entry) x HPT_NPTE) = 16 B x 2^20. kvm_main.c __kvm_set_memory_region: rmap = vzalloc(npages
     // x 8) with npages = memory_size >> PAGE_SHIFT; book3s_hv.c kvmppc_core_prepare_memory_region: slot_phys likewise, only
     // when !using_mmu_notifiers.
     // 3 GiB, 64 KiB host pages: 49152 pages x 8 B = 384 KiB = 6 pages each; HPT and revmap 256 pages each.
