@@ -147,26 +147,31 @@ public class MalformedScenarioTests
         var file = dir.File("swap.yaml", "host: {memory: 2GiB, swap: {capacity: 16GiB}}\nguests: {count: 4, memory: 16GiB, workload: {kind: uniform}}\n");
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
-        // min_free_kbytes = floor(sqrt(16 x 2097152)) = 5792, high = 3/2 min = 8688 KiB; 2 GiB - 512 MiB reserved - high
-        // = 1572864 - 8688 = 1564176 KiB (1.49 GiB) above it; 64 GiB = 67108864 KiB of guests - 1564176 = 65544688 KiB
-        // (62.508 GiB) to page out.
-        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.51GiB (65544688KiB) the POWER7 host may have to page out " +
-            "(guest memory 64GiB - 1.49GiB (1564176KiB) host memory available above the high watermark) (allowed: swap capacity >= 62.51GiB (65544688KiB), or less overcommit)", err);
+        // min_free_kbytes = floor(sqrt(16 x 2097152)) = 5792, high = 3/2 min = 8688 KiB; KVM memory per 16 GiB guest (3.4
+        // book3s_64_mmu_hv.c kvmppc_alloc_hpt, kvm_main.c __kvm_set_memory_region): HPT 16384 + revmap 16384 + rmap 262144
+        // pages x 8 B = 2048 KiB, x 4 guests = 139264 KiB (136 MiB). 2 GiB - 512 MiB reserved - high - KVM memory
+        // = 1572864 - 8688 - 139264 = 1424912 KiB (1.36 GiB) available; 64 GiB = 67108864 KiB of guests - 1424912
+        // = 65683952 KiB (62.64 GiB) to page out.
+        Assert.Contains($"{file}:1:39: error: swap capacity 16GiB is smaller than the 62.64GiB (65683952KiB) the POWER7 host may have to page out " +
+            "(guest memory 64GiB - 1.36GiB (1424912KiB) host memory available above the high watermark, beside 136MiB of KVM memory for the guests' " +
+            "HPTs, revmaps and rmaps) (allowed: swap capacity >= 62.64GiB (65683952KiB), or less overcommit)", err);
     }
 
     [Fact]
     public void SwapJustTooSmallShowsTwoDifferentSizes()
     {
         using var dir = new TempDir();
-        // 4 GiB - 512 MiB reserved = 3670016 KiB; high = 3/2 x 1024 KiB = 1536 KiB, so 3668480 KiB (3.4985 GiB) is
-        // available; 2 x 4 GiB = 8388608 KiB of guests - 3668480 = 4720128 KiB (4.5015 GiB) to page out. A swap of
-        // 4720064 KiB (4.5014 GiB) is 64 KiB short and rounds to the same 4.5GiB.
+        // 4 GiB - 512 MiB reserved = 3670016 KiB; high = 3/2 x 1024 KiB = 1536 KiB; KVM memory per guest (3.4
+        // book3s_64_mmu_hv.c kvmppc_alloc_hpt, kvm_main.c __kvm_set_memory_region): HPT 16384 KiB + revmap 16384 KiB + rmap
+        // 65536 pages x 8 B = 512 KiB, so 2 x 33280 = 66560 KiB. 3670016 - 1536 - 66560 = 3601920 KiB is available;
+        // 2 x 4 GiB = 8388608 KiB of guests - 3601920 = 4786688 KiB to page out. A swap of 4786624 KiB is 64 KiB short.
         var file = dir.File("swap.yaml",
-            "host: {memory: 4GiB, min_free_kbytes: 1024, swap: {capacity: 4720064KiB}}\nguests: {count: 2, memory: 4GiB, workload: {kind: uniform}}\n");
+            "host: {memory: 4GiB, min_free_kbytes: 1024, swap: {capacity: 4786624KiB}}\nguests: {count: 2, memory: 4GiB, workload: {kind: uniform}}\n");
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
-        Assert.Contains("error: swap capacity 4.5GiB (4720064KiB) is smaller than the 4.5GiB (4720128KiB) the POWER7 host may have to page out " +
-            "(guest memory 8GiB - 3.5GiB (3668480KiB) host memory available above the high watermark) (allowed: swap capacity >= 4.5GiB (4720128KiB), or less overcommit)", err);
+        Assert.Contains("error: swap capacity 4.56GiB (4786624KiB) is smaller than the 4.56GiB (4786688KiB) the POWER7 host may have to page out " +
+            "(guest memory 8GiB - 3.44GiB (3601920KiB) host memory available above the high watermark, beside 65MiB of KVM memory for the guests' " +
+            "HPTs, revmaps and rmaps) (allowed: swap capacity >= 4.56GiB (4786688KiB), or less overcommit)", err);
     }
 
     [Fact]
@@ -301,6 +306,24 @@ public class MalformedScenarioTests
         Assert.Equal(2, exit);
         Assert.Contains($"{file}:6:14: error: guest pages of 64KiB need host pages at least as large, the host has 4KiB", err);
         AssertRunRefuses(file);
+    }
+
+    [Fact]
+    public void SixtyFourKiBGuestPagesOnPpc970AreRefusedAtTheGuestPageSize()
+    {
+        // 3.4 kvm_book3s_64.h hpte_page_size: 64 KiB HPTEs only with CPU_FTR_ARCH_206, so PPC970's kvmppc_h_enter returns
+        // H_PARAMETER. Written out, 64KiB is refused wherever a ppc970 run is asked for; auto gives PPC970 4 KiB pages.
+        using var dir = new TempDir();
+        const string text = "platform: both\nhost:\n  memory: 8GiB\nguests:\n  memory: 1GiB\n  page_size: 64KiB\n  workload: {kind: uniform}\n";
+        var file = dir.File("p970.yaml", text);
+        var (exit, _, err) = Cli.Run("validate", file);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{file}:6:14: error: guest pages of 64KiB on PPC970: H_ENTER returns H_PARAMETER", err);
+        Assert.Contains("(allowed: 4KiB or auto with a ppc970 platform; 64KiB only with platform: power7)", err);
+        Assert.Contains("1 problem found.", err);
+        AssertRunRefuses(file);
+        Assert.Equal(0, Cli.Run("validate", dir.File("p7.yaml", text.Replace("platform: both", "platform: power7"))).Exit);
+        Assert.Equal(0, Cli.Run("validate", dir.File("auto.yaml", text.Replace("64KiB", "auto"))).Exit);
     }
 
     [Fact]

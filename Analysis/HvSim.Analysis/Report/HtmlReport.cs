@@ -35,6 +35,7 @@ public static class HtmlReport
             <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>.{{(stats.Count > 0 ? StatsNote : "")}}</p>
 
             """);
+        if (folder.Manifest.AnyRunAgesByUnmap()) html.Append($"<p class=\"note\">{E(UnmapAgeingNote)}</p>\n");
         if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? [], folder.Manifest.SwapLatencyMicroseconds());
         if ((folder.Runs?.Parameters.Count ?? 0) == 0) AppendPerGuest(html, stats);
         foreach (var section in extraSections) html.Append(section);
@@ -61,6 +62,11 @@ public static class HtmlReport
         byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
         AtomicFile.Write(path, s => s.Write(bytes));
     }
+
+    /// <summary>Said wherever the unmap ageing variant is offered: it is a what-if, not a kernel anyone ran.</summary>
+    public const string UnmapAgeingNote =
+        "Runs with aging: unmap age guest pages by unmapping them (kvm_age_hva as 342d3db first had it). No released kernel " +
+        "has that variant: Linux 3.4, the first release with the change, clears the HPTE R bit (aging: rbit). Read those runs as a what-if.";
 
     private const string StatsNote = """
          Every number is the mean over replications

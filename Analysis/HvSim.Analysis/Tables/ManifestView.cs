@@ -51,6 +51,15 @@ public sealed class ManifestView
     public string? Trace() =>
         _root is JsonObject o && o["trace"] is JsonValue v && v.TryGetValue(out string? trace) && trace.Length > 0 ? trace : null;
 
+    /// <summary>
+    /// Whether any POWER7 run aged guest pages by unmapping them (`aging: unmap`), the kvm_age_hva of 342d3db before its
+    /// follow-up: a what-if no released kernel has.
+    /// </summary>
+    public bool AnyRunAgesByUnmap() =>
+        _root is JsonObject o && o["runs"] is JsonArray runs && runs.Any(r =>
+            r?["platform"] is JsonValue p && p.TryGetValue(out string? platform) && platform == "power7"
+            && r["config"]?["aging"] is JsonValue a && a.TryGetValue(out string? aging) && aging == "unmap");
+
     /// <summary>The manifest's `runs` list (run_id, platform, replication, seed, swept parameters); empty when it has none.</summary>
     public IReadOnlyList<ManifestRun> Runs()
     {

@@ -42,7 +42,7 @@ public static class ModelBenchmarks
         Host = new HostConfig { MemoryBytes = 8L << 30, PageSizeBytes = 64 << 10, Swap = SwapDeviceConfig.Ssd },
         Guests = Enumerable.Range(0, 4).Select(i => new GuestConfig
         {
-            Name = $"guest{i + 1}", MemoryBytes = 3L << 30, Vcpus = 2, PageSizeBytes = 64 << 10,
+            Name = $"guest{i + 1}", MemoryBytes = 3L << 30, Vcpus = 2,
             Workload = new ZipfWorkload { Alpha = 1.3, ThinkNs = 50_000, WriteFraction = 0.3, LayoutSeed = (ulong)i + 1 },
         }).ToList(),
         DurationNs = durationNs,
@@ -149,7 +149,7 @@ public static class ModelBenchmarks
     public static double BytesPerGuestPage(SimulationConfig cfg)
     {
         long hostPages = cfg.Guests.Sum(g => g.MemoryBytes / cfg.Host.PageSizeBytes);
-        long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageSizeBytes);
+        long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var policy = SimulationRunner.CreatePolicy(cfg.Host, (int)hostPages);
         long policyBytes = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -162,7 +162,7 @@ public static class ModelBenchmarks
     public static double HptBytesPerGuestPage(SimulationConfig cfg)
     {
         long hptes = cfg.Guests.Sum(g => (1L << g.HptOrder) / Hpt.HpteBytes);
-        long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageSizeBytes);
+        long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
         return (double)hptes * (Unsafe.SizeOf<Hpte>() + Unsafe.SizeOf<RevmapEntry>()) / guestPages;
     }
 }

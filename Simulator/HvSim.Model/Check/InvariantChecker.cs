@@ -96,7 +96,7 @@ public sealed class InvariantChecker
                 if (!h.IsFree && vm.HpteOf[h.GuestPage] != i) Fail($"{vm.Config.Name}: HPTE {i} is not the guest's slot for page {h.GuestPage}");
             }
         }
-        long used = _host.ReservedPages + _host.RmaPages + inRam;
+        long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + inRam;
         if (_host.FreePages + used != _host.TotalPages)
             Fail($"free {_host.FreePages} + used {used} != host pages {_host.TotalPages}");
         if (writeback != _host.WritebackPages) Fail($"{writeback} pages have PG_writeback but {_host.WritebackPages} are counted under writeback");

@@ -1,3 +1,5 @@
+using HvSim.Model.Guest;
+
 namespace HvSim.Model.Config;
 
 public sealed record HostConfig
@@ -16,7 +18,10 @@ public sealed record HostConfig
     public SwapDeviceConfig Swap { get; init; } = SwapDeviceConfig.Ssd;
     /// <summary>kvm_rma_size: each PPC970 real-mode area; it backs the first RMA-size of a guest's memory. 0 = none needed.</summary>
     public long RmaBytes { get; init; } = 64L << 20;
-    /// <summary>kvm_rma_count: RMAs preallocated at host boot (PPC970); null = one per guest of the scenario.</summary>
+    /// <summary>
+    /// kvm_rma_count: RMAs preallocated at host boot (PPC970). null = one per guest that is admitted, as an administrator
+    /// sizes it for the guests the host will run (the kernel's own default, 0, would let no PPC970 guest run).
+    /// </summary>
     public int? RmaCount { get; init; }
     /// <summary>3.4's swap token (mm/thrash.c); false models a kernel without it (3.5 and later removed it).</summary>
     public bool SwapToken { get; init; } = true;
@@ -56,9 +61,15 @@ public sealed record GuestConfig
     /// guest core starts a new host vcore, so vCPUs i / Threads share a vcore (see <see cref="Guest.Vcore"/>).
     /// </summary>
     public int Threads { get; init; } = 1;
-    /// <summary>HPT size is 2^order bytes (default 24 = 16 MiB, minimum 18).</summary>
+    /// <summary>HPT size is 2^order bytes (default 24 = 16 MiB, the HPT_ORDER 3.4 fixes; minimum 18).</summary>
     public int HptOrder { get; init; } = 24;
-    /// <summary>Guest page size: 4 KiB or 64 KiB (16 MiB needs hugetlbfs backing and is not modelled).</summary>
-    public int PageSizeBytes { get; init; } = 64 << 10;
+    /// <summary>
+    /// Guest page size: 4 KiB or 64 KiB (64 KiB on POWER7 only; 16 MiB needs hugetlbfs backing and is not modelled).
+    /// null = the platform's default (<see cref="PlatformExtensions.DefaultGuestPageBytes"/>).
+    /// </summary>
+    public int? PageSizeBytes { get; init; }
     public required Workloads.WorkloadSpec Workload { get; init; }
+
+    /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>
+    public int PageBytesOn(Platform platform, int hostPageBytes) => PageSizeBytes ?? platform.DefaultGuestPageBytes(hostPageBytes);
 }

@@ -1,3 +1,5 @@
+using HvSim.Model.Guest;
+
 namespace HvSim.Model.Config;
 
 /// <summary>Checks a <see cref="SimulationConfig"/> against what the model supports; throws <see cref="ArgumentException"/> naming the field.</summary>
@@ -21,10 +23,12 @@ public static class ModelConfigValidator
         foreach (var g in c.Guests)
         {
             string n = $"guest '{g.Name}'";
-            Require(g.PageSizeBytes is 4096 or 65536, $"{n}: page_size_bytes must be 4096 or 65536 (16 MiB pages need hugetlbfs, not modelled), got {g.PageSizeBytes}");
-            Require(g.PageSizeBytes <= h.PageSizeBytes, $"{n}: guest pages of {g.PageSizeBytes} B need host backing pages at least as large (host has {h.PageSizeBytes} B): H_PARAMETER");
+            int page = g.PageBytesOn(c.Platform, h.PageSizeBytes);
+            Require(page is 4096 or 65536, $"{n}: page_size_bytes must be 4096 or 65536 (16 MiB pages need hugetlbfs, not modelled), got {page}");
+            Require(c.Platform.AcceptsGuestPage(page), $"{n}: {page} B guest pages on PPC970: H_ENTER returns H_PARAMETER (hpte_page_size accepts 64 KiB only with CPU_FTR_ARCH_206); use 4096");
+            Require(page <= h.PageSizeBytes, $"{n}: guest pages of {page} B need host backing pages at least as large (host has {h.PageSizeBytes} B): H_PARAMETER");
             Require(g.MemoryBytes > 0 && g.MemoryBytes % h.PageSizeBytes == 0, $"{n}: memory_bytes must be a positive multiple of the host page size ({h.PageSizeBytes}), got {g.MemoryBytes}");
-            Require(g.MemoryBytes / g.PageSizeBytes <= int.MaxValue, $"{n}: too many guest pages");
+            Require(g.MemoryBytes / page <= int.MaxValue, $"{n}: too many guest pages");
             Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
             int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
             Require(g.Threads >= 1 && g.Threads <= smt,

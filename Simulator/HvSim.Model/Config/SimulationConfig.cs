@@ -7,7 +7,7 @@ public sealed record SimulationConfig
     public required HostConfig Host { get; init; }
     public required IReadOnlyList<GuestConfig> Guests { get; init; }
     public Platform Platform { get; init; } = Platform.Power7;
-    /// <summary>Which kvm_age_hva the POWER7 host uses (kernel-model.md 2.5).</summary>
+    /// <summary>Which kvm_age_hva the POWER7 host uses (kernel-model.md 2.5); 3.4 shipped <see cref="AgingVariant.RBit"/>.</summary>
     public AgingVariant Aging { get; init; } = AgingVariant.RBit;
     public CostConfig Costs { get; init; } = new();
     public long DurationNs { get; init; } = 60_000_000_000;
@@ -37,9 +37,12 @@ public enum Platform
 
 public enum AgingVariant
 {
-    /// <summary>342d3db: kvm_age_hva unmaps referenced pages; ageing is emulated by HDSI refaults.</summary>
+    /// <summary>
+    /// 342d3db before its follow-up: kvm_age_hva unmaps referenced pages; ageing is emulated by HDSI refaults. Never in
+    /// a released kernel: a what-if.
+    /// </summary>
     Unmap,
-    /// <summary>Follow-up: kvm_age_hva clears the hardware R bit with a tlbie, no HPTE becomes absent.</summary>
+    /// <summary>What Linux 3.4 shipped (kvm_age_rmapp): kvm_age_hva clears the hardware R bit with a tlbie, no HPTE becomes absent.</summary>
     RBit,
 }
 

@@ -5,10 +5,13 @@ using HvSim.Model.Mm;
 namespace HvSim.Model.Guest;
 
 /// <summary>
-/// Which guests can start. POWER7 guests are pageable, so all are admitted. A PPC970 guest needs an RMA from the
+/// Which guests can start, in config order; a guest's fate depends only on the guests before it, so asking for more
+/// guests never admits fewer. Every guest first needs what KVM_CREATE_VM and its memslot allocate in the host kernel
+/// (<see cref="KvmGuestMemory"/>: HPT, revmap, rmap, slot_phys) and an LPID (<see cref="PlatformExtensions.GuestLpids"/>).
+/// POWER7 guest memory is pageable, so that is all a POWER7 guest needs. A PPC970 guest also needs an RMA from the
 /// boot-time pool and must pin the rest of its memory (kernel-model.md §2.9): a guest that finds the pool empty, or
-/// whose memory beyond its RMA does not fit in host memory minus the reserve, the pool, the min watermark and what
-/// earlier guests pin, is refused, never shrunk.
+/// whose memory beyond its RMA and KVM memory do not fit in host memory minus the reserve, the pool, the min watermark
+/// and what earlier guests hold, is refused, never shrunk, and holds no RMA.
 /// </summary>
 /// <remarks>
 /// The pins are get_user_pages allocations, which may take free memory down to the min watermark and no further:
@@ -21,40 +24,58 @@ public static class Admission
     public static string?[] Decide(SimulationConfig config)
     {
         var reasons = new string?[config.Guests.Count];
-        if (config.Platform.UsesMmuNotifiers()) return reasons;
         var host = config.Host;
-        long page = host.PageSizeBytes;
-        var rma = RmaPool.For(config);
+        int page = host.PageSizeBytes;
+        bool pins = !config.Platform.UsesMmuNotifiers();
         long minWatermark = Watermarks.For(host).Min;
-        long available = host.MemoryBytes / page - (host.ReservedBytes + page - 1) / page - rma.TotalPages - minWatermark;
-        long pinned = 0;
-        int rmasTaken = 0;
+        long reserved = (host.ReservedBytes + page - 1) / page;
+        long beforePool = host.MemoryBytes / page - reserved - minWatermark;
+        int lpids = config.Platform.GuestLpids();
+        long held = 0; // pinned pages and KVM memory of the guests admitted so far
+        int admitted = 0;
         for (int i = 0; i < config.Guests.Count; i++)
         {
-            long pages = config.Guests[i].MemoryBytes / page;
-            long backed = rma.BackedPages(pages);
-            long need = pages - backed;
-            if (rma.Required && rmasTaken == rma.Count)
+            var guest = config.Guests[i];
+            if (admitted == lpids)
             {
-                reasons[i] = $"PPC970 runs guest real mode in an RMA, and all {rma.Count} RMAs of the host's boot-time pool " +
+                reasons[i] = $"no LPID left: {Name(config.Platform)} LPIDs have {config.Platform.LpidBits()} bits, one is the host's and one " +
+                    $"is reserved for partition switching (kvmppc_mmu_hv_init), so {lpids} guests can run and the guests before this one hold them all";
+                continue;
+            }
+            // With rma_count auto the pool has one RMA per admitted guest, this one's included.
+            var pool = RmaPool.AtBoot(config, admitted + 1);
+            if (pins && pool.Required && host.RmaCount is int count && admitted == count)
+            {
+                reasons[i] = $"PPC970 runs guest real mode in an RMA, and all {count} RMAs of the host's boot-time pool " +
                     "(host.rma_count) are taken by earlier guests";
                 continue;
             }
-            if (pinned + need <= available)
+            var kvm = KvmGuestMemory.For(guest, config.Platform, page);
+            long pages = guest.MemoryBytes / page;
+            long backed = pins ? RmaPool.BackedPages(config, pages) : 0;
+            long pinned = pins ? pages - backed : 0;
+            long available = beforePool - pool.TotalPages;
+            if (held + pinned + kvm.TotalPages <= available)
             {
-                pinned += need;
-                rmasTaken++;
+                held += pinned + kvm.TotalPages;
+                admitted++;
                 continue;
             }
-            string besides = backed > 0 ? $" besides the {Mib(backed * page)} MiB its RMA backs" : "";
-            string pool = rma.Required ? $" - RMA pool {Mib(rma.TotalPages * page)} MiB ({rma.Count} x {Mib(rma.PagesEach * page)} MiB)" : "";
-            reasons[i] = $"PPC970 pins all guest memory: needs {Mib(need * page)} MiB{besides}, but only " +
-                $"{Mib(Math.Max(0, available - pinned) * page)} MiB remain (host {Mib(host.MemoryBytes)} MiB - reserved " +
-                $"{Mib(host.ReservedBytes)} MiB{pool} - min watermark {Mib(minWatermark * page)} MiB - {Mib(pinned * page)} MiB " +
-                "pinned by earlier guests)";
+            string remain = $"only {Mib(Math.Max(0, available - held) * page)} MiB remain (host {Mib(host.MemoryBytes)} MiB - reserved " +
+                $"{Mib(host.ReservedBytes)} MiB" +
+                (pool.Required ? $" - RMA pool {Mib(pool.TotalPages * page)} MiB ({pool.Count} x {Mib(pool.PagesEach * page)} MiB)" : "") +
+                $" - min watermark {Mib(minWatermark * page)} MiB - {Mib(held * page)} MiB " +
+                (pins ? "pinned and held by KVM for earlier guests)" : "held by KVM for earlier guests)");
+            string kvmText = $"{Mib(kvm.TotalPages * page)} MiB of KVM memory ({kvm.Describe(page)})";
+            reasons[i] = pins
+                ? $"PPC970 pins all guest memory: needs {Mib(pinned * page)} MiB" +
+                    (backed > 0 ? $" besides the {Mib(backed * page)} MiB its RMA backs" : "") + $", plus {kvmText}, but {remain}"
+                : $"KVM_CREATE_VM fails with ENOMEM: the guest needs {kvmText} that cannot be reclaimed, but {remain}";
         }
         return reasons;
     }
+
+    private static string Name(Platform p) => p == Platform.Power7 ? "POWER7" : "PPC970";
 
     private static string Mib(long bytes) => (bytes / (double)(1 << 20)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }

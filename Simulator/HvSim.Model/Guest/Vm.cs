@@ -21,11 +21,12 @@ public sealed class Vm
         ConfigIndex = configIndex;
         Config = config;
         UsesMmuNotifiers = platform.UsesMmuNotifiers();
-        GuestPageCount = checked((int)(config.MemoryBytes / config.PageSizeBytes));
-        _guestPagesPerHostPageShift = System.Numerics.BitOperations.Log2((uint)(hostPageBytes / config.PageSizeBytes));
+        GuestPageBytes = config.PageBytesOn(platform, hostPageBytes);
+        GuestPageCount = checked((int)(config.MemoryBytes / GuestPageBytes));
+        _guestPagesPerHostPageShift = System.Numerics.BitOperations.Log2((uint)(hostPageBytes / GuestPageBytes));
         HostBase = hostBase;
         HostPageCount = checked((int)(config.MemoryBytes / hostPageBytes));
-        Hpt = new Hpt(config.HptOrder, config.PageSizeBytes);
+        Hpt = new Hpt(config.HptOrder, GuestPageBytes);
         HpteOf = new int[GuestPageCount];
         Array.Fill(HpteOf, -1);
         _tlbieLock = new TlbieLock(sim.Costs.TlbieNs);
@@ -33,7 +34,7 @@ public sealed class Vm
         Notifier = new MmuNotifier(this, pages, sim.Aging);
         for (int p = hostBase; p < hostBase + HostPageCount; p++) pages[p].Guest = (byte)index;
         // §2.9: the RMA's pfns go straight into slot_phys, so the memslot's first pages are there from the start.
-        RmaPages = (int)RmaPool.For(sim).BackedPages(HostPageCount);
+        RmaPages = (int)RmaPool.BackedPages(sim, HostPageCount);
         for (int p = hostBase; p < hostBase + RmaPages; p++)
         {
             pages[p].State = HostPageState.Resident;
@@ -49,6 +50,8 @@ public sealed class Vm
     public GuestConfig Config { get; }
     /// <summary>kvm->arch.using_mmu_notifiers.</summary>
     public bool UsesMmuNotifiers { get; }
+    /// <summary>The guest's page size: its HPTEs map pages of this size.</summary>
+    public int GuestPageBytes { get; }
     public int GuestPageCount { get; }
     /// <summary>First host page id of this guest's memslot.</summary>
     public int HostBase { get; }

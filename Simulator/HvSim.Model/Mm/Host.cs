@@ -45,8 +45,9 @@ public sealed partial class Host : ISwapCompletion
             Vms.Add(vm);
             basePage += vm.HostPageCount;
         }
-        RmaPages = RmaPool.For(config).TotalPages;
-        FreePages = TotalPages - ReservedPages - RmaPages;
+        RmaPages = RmaPool.AtBoot(config, admitted.Count).TotalPages;
+        foreach (int g in admitted) KvmPages += KvmGuestMemory.For(config.Guests[g], config.Platform, PageBytes).TotalPages;
+        FreePages = TotalPages - ReservedPages - RmaPages - KvmPages;
         Counters = new HostResult
         {
             MemoryBytes = config.Host.MemoryBytes, PageSizeBytes = PageBytes,
@@ -68,6 +69,8 @@ public sealed partial class Host : ISwapCompletion
     public long ReservedPages { get; }
     /// <summary>PPC970: the RMA pool preallocated at boot (kvm_rma_count RMAs), whether or not guests took them.</summary>
     public long RmaPages { get; }
+    /// <summary>What KVM allocated in the host kernel for the admitted guests (HPTs, revmaps, rmaps, slot_phys): never reclaimable.</summary>
+    public long KvmPages { get; }
     public long FreePages { get; private set; }
     public Watermarks Watermarks { get; }
     public HostPage[] Pages { get; }

@@ -46,7 +46,7 @@ public static class ScenarioKeys
                 Default = new[] { "power7" },
                 Apply = (s, v) => s with { Platforms = ParsePlatforms((IReadOnlyList<string>)v!) },
             },
-            Choice<ScenarioSettings>("aging", "kvm_age_hva variant on POWER7: unmap (342d3db, ageing by HDSI refaults) or rbit (clear the HPTE R bit with a tlbie).",
+            Choice<ScenarioSettings>("aging", "kvm_age_hva variant on POWER7: rbit (clear the HPTE R bit with a tlbie: what Linux 3.4 shipped) or unmap (ageing by HDSI refaults: 342d3db before its follow-up, never in a released kernel, a what-if).",
                 ["unmap", "rbit"], Name(ScenarioSettings.Prototype.Aging), (s, v) => s with { Aging = v == "unmap" ? AgingVariant.Unmap : AgingVariant.RBit }),
             Key<ScenarioSettings>("duration", ValueKind.Duration, "Simulated time of each run, warm-up included.",
                 ScenarioSettings.Prototype.DurationNs, (s, v) => s with { DurationNs = (long)v! }, min: 1_000, max: 30 * Day),
@@ -129,7 +129,7 @@ public static class ScenarioKeys
             new KeyDef<HostConfig>
             {
                 Name = "rma_count", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 255, Default = null,
-                Doc = "PPC970 kvm_rma_count: RMAs preallocated at host boot, out of host memory whether or not guests use them; a guest that finds none free is refused. auto = one per guest of the scenario.",
+                Doc = "PPC970 kvm_rma_count: RMAs preallocated at host boot, out of host memory whether or not guests use them; a guest that finds none free is refused, and a refused guest holds none. The kernel's default is 0, which lets no PPC970 guest run; auto = one per admitted guest, as an administrator would boot the host for the guests it runs.",
                 Apply = (h, v) => h with { RmaCount = v is null ? null : (int)(long)v },
             },
         ],
@@ -165,10 +165,15 @@ public static class ScenarioKeys
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("threads", ValueKind.Integer, "Guest SMT threads per core, like QEMU's -smp N,threads=T (QEMU's default is 1). vCPUs i / threads share one KVM vcore, which enters and leaves the guest as a unit: a fault of one thread stalls its siblings (kvmppc_run_core). At most the host's threads per core: 4 on POWER7, 1 on PPC970.",
                 (long)GuestGroup.Prototype.Guest.Threads, (g, v) => g with { Guest = g.Guest with { Threads = (int)(long)v! } }, min: 1, max: 4),
-            Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8).", (long)GuestGroup.Prototype.Guest.HptOrder,
+            Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8). 3.4 fixes it at 24 (HPT_ORDER); other orders are a what-if (KVM_PPC_ALLOCATE_HTAB came in 3.5). The HPT and its revmap (as large again) are host kernel memory charged per guest.", (long)GuestGroup.Prototype.Guest.HptOrder,
                 (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 34),
-            Key<GuestGroup>("page_size", ValueKind.Size, "Guest page size: 4KiB or 64KiB (16MiB pages are not modelled).", (long)GuestGroup.Prototype.Guest.PageSizeBytes,
-                (g, v) => g with { Guest = g.Guest with { PageSizeBytes = (int)(long)v! } }, min: 4 << 10, max: 64 << 10),
+            new KeyDef<GuestGroup>
+            {
+                Name = "page_size", Kind = ValueKind.Size, AllowsAuto = true, Min = 4 << 10, Max = 64 << 10, Default = (long?)GuestGroup.Prototype.Guest.PageSizeBytes,
+                Doc = "Guest page size: 4KiB, or 64KiB on POWER7 only (PPC970's H_ENTER refuses 64KiB pages with H_PARAMETER in 3.4; 16MiB pages are not modelled). " +
+                    "auto = what QEMU offers a Linux guest: 64KiB on POWER7 when host pages are 64KiB, else 4KiB; 4KiB on PPC970.",
+                Apply = (g, v) => g with { Guest = g.Guest with { PageSizeBytes = v is null ? null : (int)(long)v } },
+            },
         ],
     };
 

@@ -94,12 +94,14 @@ public static class SchemaGenerator
     }
 
     private const string Num = @"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?";
+    private const string SizePattern = $@"^\s*{Num}\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?\s*$";
 
     public static JsonObject ValueSchema(KeyDef k)
     {
         JsonObject s = k.Kind switch
         {
-            ValueKind.Size => OneOf(Integer(k), Pattern($@"^\s*{Num}\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?\s*$")),
+            ValueKind.Size when k.AllowsAuto => OneOf(Integer(k), Pattern(SizePattern), new JsonObject { ["const"] = "auto" }),
+            ValueKind.Size => OneOf(Integer(k), Pattern(SizePattern)),
             ValueKind.Duration => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(ns|us|µs|ms|s|min|h)\s*$")),
             ValueKind.Bandwidth => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)/s\s*$")),
             ValueKind.Integer when k.AllowsAuto => OneOf(Integer(k), new JsonObject { ["const"] = "auto" }),

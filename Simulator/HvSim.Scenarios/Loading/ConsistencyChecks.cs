@@ -1,5 +1,6 @@
 using HvSim.Model.Config;
 using HvSim.Model.Guest;
+using HvSim.Model.Hv;
 using HvSim.Model.Workloads;
 using HvSim.Scenarios.Language;
 using HvSim.Traces;
@@ -69,24 +70,29 @@ internal static class ConsistencyChecks
             var g = t.Groups[gi].Guest;
             string p = GroupPath(t, at, gi);
             bool pageBad = Bad(p + ".page_size");
-            if (!pageBad && g.PageSizeBytes is not (4 << 10 or 64 << 10))
-                d.Add(Loc(p + ".page_size"), $"guest page size {Size(g.PageSizeBytes)} is not supported", "4KiB or 64KiB");
-            else if (!pageBad && hostPageOk && g.PageSizeBytes > h.PageSizeBytes)
-                d.Add(Loc(p + ".page_size"), $"guest pages of {Size(g.PageSizeBytes)} need host pages at least as large, the host has {Size(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
-                    $"guest page_size <= host page_size ({Size(h.PageSizeBytes)})");
-            else if (!pageBad && hostPageOk && !Bad(p + ".memory") && g.MemoryBytes % Math.Max(g.PageSizeBytes, h.PageSizeBytes) != 0)
+            // The smallest page any of the scenario's platforms runs the guest with: the most HPTEs and guest pages.
+            int page = s.Platforms.Min(pl => g.PageBytesOn(pl, hostPageOk ? h.PageSizeBytes : 64 << 10));
+            if (!pageBad && g.PageSizeBytes is { } written && written is not (4 << 10 or 64 << 10))
+                d.Add(Loc(p + ".page_size"), $"guest page size {Size(written)} is not supported", "4KiB or 64KiB, or auto");
+            else if (!pageBad && !Bad("platform") && g.PageSizeBytes is { } size && s.Platforms.Contains(Platform.Ppc970) && !Platform.Ppc970.AcceptsGuestPage(size))
+                d.Add(Loc(p + ".page_size"), $"guest pages of {Size(size)} on PPC970: H_ENTER returns H_PARAMETER (3.4 hpte_page_size accepts 64KiB pages only on POWER7, CPU_FTR_ARCH_206)",
+                    "4KiB or auto with a ppc970 platform; 64KiB only with platform: power7");
+            else if (!pageBad && hostPageOk && g.PageSizeBytes is { } larger && larger > h.PageSizeBytes)
+                d.Add(Loc(p + ".page_size"), $"guest pages of {Size(larger)} need host pages at least as large, the host has {Size(h.PageSizeBytes)} (H_ENTER fails with H_PARAMETER)",
+                    $"guest page_size <= host page_size ({Size(h.PageSizeBytes)}), or auto");
+            else if (!pageBad && hostPageOk && !Bad(p + ".memory") && g.MemoryBytes % Math.Max(page, h.PageSizeBytes) != 0)
                 d.Add(Loc(p + ".memory", p), $"guest memory {Size(g.MemoryBytes)} is not a whole number of {Size(h.PageSizeBytes)} host pages",
                     $"a multiple of the host page size {Size(h.PageSizeBytes)}");
-            else if (!Bad(p + ".page_size", p + ".memory", p + ".hpt_order") && g.PageSizeBytes is 4 << 10 or 64 << 10)
+            else if (!Bad(p + ".page_size", p + ".memory", p + ".hpt_order") && page is 4 << 10 or 64 << 10)
             {
-                long pages = g.MemoryBytes / g.PageSizeBytes;
+                long pages = g.MemoryBytes / page;
                 long hptes = (1L << g.HptOrder) / HpteBytes;
                 if (hptes < pages)
                 {
                     int needed = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(pages * HpteBytes - 1));
                     d.Add(Loc(p + ".hpt_order", p + ".memory", p),
                         $"HPT too small for the guest: order {g.HptOrder} ({Size(1L << g.HptOrder)}) holds {hptes} HPTEs, fewer than the guest's {pages} pages",
-                        $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(g.PageSizeBytes)} pages, or less guest memory");
+                        $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(page)} pages, or less guest memory");
                 }
             }
             if (!Bad("platform", p + ".threads"))
@@ -97,7 +103,7 @@ internal static class ConsistencyChecks
                             $"threads <= {platform.ThreadsPerCore()} on {ScenarioKeys.PlatformName(platform)}");
                         break;
                     }
-            bool guestPagesOk = !Bad(p + ".page_size", p + ".memory") && g.PageSizeBytes is 4 << 10 or 64 << 10;
+            bool guestPagesOk = !Bad(p + ".page_size", p + ".memory") && page is 4 << 10 or 64 << 10;
             foreach (var (trace, w) in Traces(g.Workload, p + ".workload"))
             {
                 if (Bad(w, w + ".path", w + ".format", w + ".mapping", w + ".expand_page_size", w + ".id_unit")) continue;
@@ -105,14 +111,16 @@ internal static class ConsistencyChecks
                 if (error is not null)
                     d.Add(Loc(w + ".path", w), $"cannot read the trace: {error}",
                         $"a readable {TraceFormats.Names[(int)trace.Format]} trace file with at least one request, or the format it is in ({string.Join(", ", TraceFormats.Names)})");
-                else if (guestPagesOk && touched > g.MemoryBytes / g.PageSizeBytes)
+                else if (guestPagesOk && s.Platforms.Select(pl => g.PageBytesOn(pl, hostPageOk ? h.PageSizeBytes : 64 << 10)).Max() is var largest
+                    && touched > g.MemoryBytes / largest)
                 {
-                    // The run gives each distinct trace page a guest page of its own, and guest memory comes in whole host pages.
-                    long unit = hostPageOk ? Math.Max(g.PageSizeBytes, h.PageSizeBytes) : g.PageSizeBytes;
-                    long need = (long)touched * g.PageSizeBytes, least = (need + unit - 1) / unit * unit;
+                    // The run gives each distinct trace page a guest page of its own, and guest memory comes in whole host
+                    // pages; the platform with the largest guest pages has the fewest.
+                    long unit = hostPageOk ? Math.Max(largest, h.PageSizeBytes) : largest;
+                    long need = (long)touched * largest, least = (need + unit - 1) / unit * unit;
                     d.Add(Loc(p + ".memory", p),
-                        $"trace {trace.Path} touches {touched} distinct pages, more than the guest's {g.MemoryBytes / g.PageSizeBytes} pages of {Size(g.PageSizeBytes)} in memory {Size(g.MemoryBytes)}",
-                        $"memory >= {Size(least)}: {touched} pages of {Size(g.PageSizeBytes)}" + (least > need ? $" in whole {Size(h.PageSizeBytes)} host pages" : ""));
+                        $"trace {trace.Path} touches {touched} distinct pages, more than the guest's {g.MemoryBytes / largest} pages of {Size(largest)} in memory {Size(g.MemoryBytes)}",
+                        $"memory >= {Size(least)}: {touched} pages of {Size(largest)}" + (least > need ? $" in whole {Size(h.PageSizeBytes)} host pages" : ""));
                 }
             }
             bool namesOk = !Bad(p + ".name", p + ".count");
@@ -134,23 +142,26 @@ internal static class ConsistencyChecks
         if (countsOk && t.Guests.Count > MaxGuests)
             d.Add(Loc("guests.count", "guests[0].count", "guests"), $"{t.Guests.Count} guests", $"at most {MaxGuests} guests per host");
 
-        if (!Bad("platform", "host.swap.capacity", "host.swap.device") && s.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk)
+        if (!Bad("platform", "host.swap.capacity", "host.swap.device") && s.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk && hostPageOk)
         {
             long guestMemory = t.Guests.Sum(g => g.MemoryBytes);
-            long available = Math.Max(0, usable - highWatermark);
+            // Each guest's HPT, revmap and rmap are host kernel memory that guest pages cannot use.
+            long kvm = t.Guests.Sum(g => KvmGuestMemory.For(g, Platform.Power7, h.PageSizeBytes).TotalPages) * h.PageSizeBytes;
+            long available = Math.Max(0, usable - highWatermark - kvm);
             long mustPageOut = guestMemory - available;
             if (mustPageOut > h.Swap.CapacityBytes)
                 d.Add(Loc("host.swap.capacity", "host.swap", "host"),
                     $"swap capacity {Size(h.Swap.CapacityBytes)} is smaller than the {Size(mustPageOut)} the POWER7 host may have to page out " +
-                    $"(guest memory {Size(guestMemory)} - {Size(available)} host memory available above the high watermark)",
+                    $"(guest memory {Size(guestMemory)} - {Size(available)} host memory available above the high watermark, " +
+                    $"beside {Size(kvm)} of KVM memory for the guests' HPTs, revmaps and rmaps)",
                     $"swap capacity >= {Size(mustPageOut)}, or less overcommit");
         }
 
         if (!Bad("platform", "host.rma", "host.rma_count", "host.page_size") && hostPageOk && s.Platforms.Contains(Platform.Ppc970) && usableOk && countsOk)
         {
-            int rmas = h.RmaCount ?? t.Guests.Count;
+            // With rma_count auto the pool grows with the guests admitted, so only a count written out can overflow.
             long each = (h.RmaBytes + h.PageSizeBytes - 1) / h.PageSizeBytes * h.PageSizeBytes;
-            if (rmas * each > usable)
+            if (h.RmaCount is int rmas && rmas * each > usable)
                 d.Add(Loc("host.rma_count", "host.rma", "host.memory"),
                     $"the PPC970 RMA pool of {rmas} x {Size(each)} = {Size(rmas * each)} does not fit in the " +
                     $"{Size(usable)} of host memory left after reserved",

@@ -11,7 +11,8 @@ public sealed record RunTemplate(
     {
         Name = name,
         Host = Host,
-        Guests = Guests,
+        // auto page sizes resolved for the platform, so a run's config (and manifest.json) says what the guest ran with.
+        Guests = Guests.Select(g => g with { PageSizeBytes = g.PageBytesOn(platform, Host.PageSizeBytes) }).ToList(),
         Platform = platform,
         Aging = Settings.Aging,
         Costs = Costs,

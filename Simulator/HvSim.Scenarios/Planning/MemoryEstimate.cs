@@ -20,7 +20,7 @@ public static class MemoryEstimate
         long samples = c.SampleIntervalNs > 0 ? c.DurationNs / c.SampleIntervalNs + 1 : 1;
         foreach (var g in c.Guests)
         {
-            long pages = g.MemoryBytes / g.PageSizeBytes;
+            long pages = g.MemoryBytes / g.PageBytesOn(c.Platform, c.Host.PageSizeBytes);
             total += pages * (32 + 12);
             total += (1L << g.HptOrder) / 16 * 32;
             total += samples * 96;

@@ -17,28 +17,34 @@ public class AdmissionAndHostTests
     };
 
     [Fact]
-    public void Ppc970_admits_in_order_what_fits_pinned_beside_its_rma()
+    public void Ppc970_admits_in_order_what_fits_pinned_beside_its_rma_and_kvm_memory()
     {
-        // §2.9: 8192 - 512 reserved - 4 x 64 RMA pool (one per guest) - 11.3125 min watermark (int_sqrt(16 x 8 GiB in KiB)
-        // = 11585 KiB = 181 pages of 64 KiB) = 7412.69 MiB pinnable. Each 3 GiB guest's RMA backs 64 MiB of it, so it pins
-        // 3008 MiB: two fit (6016), 1396.69 MiB remain.
+        // §2.9 and 3.4 book3s_64_mmu_hv.c kvmppc_alloc_hpt / book3s_hv.c kvmppc_core_prepare_memory_region: each 3 GiB
+        // guest needs 3008 MiB pinned beyond its 64 MiB RMA, plus KVM memory: HPT 2^24 B = 16 MiB, revmap 2^20 HPTEs x
+        // 16 B = 16 MiB, rmap and slot_phys 49152 host pages x 8 B = 384 KiB each (6 pages of 64 KiB) = 32.75 MiB.
+        // Available = 8192 - 512 reserved - 11.3125 min watermark (int_sqrt(16 x 8 GiB in KiB) = 11585 KiB = 181 pages)
+        // - the RMA pool, one 64 MiB RMA per admitted guest. Guest2 would make the pool 3 x 64: 7476.69 MiB, of which
+        // guests 0 and 1 hold 2 x 3040.75 = 6081.5, leaving 1395.19 MiB.
         var reasons = Admission.Decide(Quick(Platform.Ppc970, 3, 3, 3, 1));
         Assert.Null(reasons[0]);
         Assert.Null(reasons[1]);
-        Assert.Contains("needs 3008 MiB besides the 64 MiB its RMA backs", reasons[2]);
-        Assert.Contains("only 1396.69 MiB remain", reasons[2]);
-        Assert.Contains("RMA pool 256 MiB (4 x 64 MiB) - min watermark 11.31 MiB - 6016 MiB pinned", reasons[2]);
-        Assert.Null(reasons[3]); // 1024 - 64 = 960 <= 1396.69, and an RMA is still free: a later smaller guest fits
+        Assert.Equal("PPC970 pins all guest memory: needs 3008 MiB besides the 64 MiB its RMA backs, plus 32.75 MiB of KVM memory " +
+            "(HPT 16 + revmap 16 + rmap 0.38 + slot_phys 0.38 MiB), but only 1395.19 MiB remain (host 8192 MiB - reserved 512 MiB - " +
+            "RMA pool 192 MiB (3 x 64 MiB) - min watermark 11.31 MiB - 6081.5 MiB pinned and held by KVM for earlier guests)", reasons[2]);
+        // 1024 - 64 + 32.25 (rmap and slot_phys of 16384 pages: 2 pages each) = 992.25 <= 1395.19, and the auto pool gets
+        // a third RMA: a later smaller guest fits.
+        Assert.Null(reasons[3]);
     }
 
     [Fact]
-    public void Ppc970_guest_pins_its_memory_and_no_more_so_one_as_large_as_the_host_fits()
+    public void Ppc970_guest_pins_its_memory_and_kvm_memory_and_no_more_so_one_as_large_as_the_host_fits()
     {
-        // QA F24: a guest pins exactly its memory (RMA included), so the largest guest is 8192 - 512 MiB less the min
-        // watermark's 181 pages of 64 KiB.
+        // QA F24: a guest pins exactly its memory (RMA included) and KVM allocates its HPT (256 pages of 64 KiB), revmap
+        // (256) and rmap and slot_phys (15 pages each for ~122k pages). Pinnable: 131072 - 8192 reserved - 181 min
+        // watermark = 122699 pages, so the largest guest has 122699 - 542 = 122157 pages.
         var exact = Quick(Platform.Ppc970) with
         {
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = (7680L << 20) - 181 * 65536, Workload = new UniformWorkload() }],
+            Guests = [new GuestConfig { Name = "g", MemoryBytes = 122157L * 65536, Workload = new UniformWorkload() }],
         };
         Assert.Null(Admission.Decide(exact)[0]);
         var over = exact with { Guests = [exact.Guests[0] with { MemoryBytes = exact.Guests[0].MemoryBytes + (64 << 10) }] };
@@ -58,7 +64,9 @@ public class AdmissionAndHostTests
         var big = Quick(Platform.Ppc970, 1) with { Host = new HostConfig { MemoryBytes = 8L << 30, RmaCount = 4 } };
         var host = new Host(new Simulation(1), big, [0], n => new FifoPolicy(n));
         Assert.Equal(4 * 1024, host.RmaPages); // 4 x 64 MiB in 64 KiB pages
-        Assert.Equal(131072 - 8192 - 4096, host.FreePages); // 8 GiB - 512 MiB reserved - the pool
+        // KVM memory of the 1 GiB guest: HPT 256 + revmap 256 + rmap 2 + slot_phys 2 (16384 pages x 8 B = 2 pages).
+        Assert.Equal(516, host.KvmPages);
+        Assert.Equal(131072 - 8192 - 4096 - 516, host.FreePages); // 8 GiB - 512 MiB reserved - the pool - KVM memory
         Assert.Equal(1024, host.Vms[0].RmaPages);
     }
 
@@ -66,29 +74,33 @@ public class AdmissionAndHostTests
     public void Refused_guests_are_reported_not_shrunk()
     {
         var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 64, guestMib: 24, guests: 3, durationMs: 20);
-        // 64 - 8 reserved - 3 x 4 RMA pool - 1 min watermark (int_sqrt(16 x 65536) KiB) = 43 MiB pinnable; each guest
-        // pins 24 - 4 = 20: two fit, 3 MiB remain.
+        // 64 - 8 reserved - 1 min watermark (int_sqrt(16 x 65536) KiB) - 4 MiB per admitted guest's RMA; each guest pins
+        // 24 - 4 = 20 MiB and holds 0.625 MiB of KVM memory (HPT and revmap of order 18, 4 pages each; rmap and slot_phys of
+        // 384 host pages, 1 page each): two fit (41.25 MiB of 47), the third would leave 43 - 41.25 = 1.75 MiB.
         var r = SimulationRunner.Run(cfg);
         Assert.Equal([true, true, false], r.Guests.Select(g => g.Admitted));
         Assert.Equal(24 * ModelKit.Mib, r.Guests[2].GuestMemoryBytes);
         Assert.Equal(0, r.Guests[2].Accesses);
-        Assert.Contains("needs 20 MiB besides the 4 MiB its RMA backs, but only 3 MiB remain", r.Guests[2].RefusalReason);
+        Assert.Contains("needs 20 MiB besides the 4 MiB its RMA backs", r.Guests[2].RefusalReason);
+        Assert.Contains("but only 1.75 MiB remain", r.Guests[2].RefusalReason);
     }
 
     [Fact]
     public void Ppc970_pins_down_to_the_min_watermark_and_no_further()
     {
-        // One guest: 64 - 8 reserved - 4 RMA - 1 min watermark = 51 MiB pinnable, so a 55 MiB guest (51 MiB beyond its
-        // RMA) fits exactly and one more 64 KiB page does not. Before, a 56 MiB guest was admitted and left 0 pages free.
-        var fits = ModelKit.Small(Platform.Ppc970, hostMib: 64, guestMib: 55, guests: 1, vcpus: 1, durationMs: 100,
+        // One guest: 1024 pages - 128 reserved - 64 RMA - 16 min watermark = 816 pinnable, of which KVM takes 10 (HPT and
+        // revmap of order 18, 4 + 4; rmap and slot_phys 1 + 1). A guest of 870 pages (806 beyond its 64 RMA pages) fits
+        // exactly and one more 64 KiB page does not.
+        var small = ModelKit.Small(Platform.Ppc970, hostMib: 64, guestMib: 55, guests: 1, vcpus: 1, durationMs: 100,
             workload: new UniformWorkload { ThinkNs = 200 }, check: true);
-        var tooBig = fits with { Guests = [fits.Guests[0] with { MemoryBytes = 55 * ModelKit.Mib + ModelKit.K64 }] };
+        var fits = small with { Guests = [small.Guests[0] with { MemoryBytes = 870L * ModelKit.K64 }] };
+        var tooBig = fits with { Guests = [fits.Guests[0] with { MemoryBytes = 871L * ModelKit.K64 }] };
+        Assert.Null(Admission.Decide(fits)[0]);
         Assert.Contains("min watermark 1 MiB", Admission.Decide(tooBig)[0]);
-        Assert.NotNull(Admission.Decide(fits with { Guests = [fits.Guests[0] with { MemoryBytes = 56 * ModelKit.Mib }] })[0]);
 
         var r = SimulationRunner.Run(fits);
         Assert.True(r.Guests[0].Admitted);
-        Assert.Equal(51 * 16, r.Guests[0].PinnedPages); // every page beyond the RMA touched and pinned
+        Assert.Equal(806, r.Guests[0].PinnedPages); // every page beyond the RMA touched and pinned
         var wm = Watermarks.For(fits.Host);
         Assert.Equal(16, wm.Min);
         Assert.All(r.HostSeries, s => Assert.True(s.FreeBytes >= wm.Min * ModelKit.K64, $"free {s.FreeBytes} B at {s.TimeNs} ns"));

@@ -34,7 +34,7 @@ internal sealed class Rig
 {
     public static readonly CostConfig Costs = new();
 
-    public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int guestPageBytes = ModelKit.K64,
+    public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int? guestPageBytes = null,
         int vcpus = 1, int threads = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
         Func<int, IReplacementPolicy>? policy = null, bool swapToken = true)
     {

@@ -114,13 +114,15 @@ public class VcoreTests
     [Fact]
     public void Ppc970_has_one_thread_per_core_and_a_pin_exit_stalls_nobody_else()
     {
-        // vCPU 0 first-touches page 100 (past the RMA) at t = 0: H_TOO_HARD exit, pin. vCPUs 1-4 compute for 100 us, then hit page 5.
-        GuestAccess[][] script = [[ScriptedWorkload.Read(100)], [ScriptedWorkload.Read(5, 100_000)], [ScriptedWorkload.Read(5, 100_000)],
-            [ScriptedWorkload.Read(5, 100_000)], [ScriptedWorkload.Read(5, 100_000)]];
+        // PPC970 guests use 4 KiB pages (16 per 64 KiB host page). vCPU 0 first-touches guest page 1600 (host page 100,
+        // past the 64-page RMA) at t = 0: H_TOO_HARD exit, pin. vCPUs 1-4 compute for 100 us, then hit guest page 80
+        // (host page 5), already mapped.
+        GuestAccess[][] script = [[ScriptedWorkload.Read(1600)], [ScriptedWorkload.Read(80, 100_000)], [ScriptedWorkload.Read(80, 100_000)],
+            [ScriptedWorkload.Read(80, 100_000)], [ScriptedWorkload.Read(80, 100_000)]];
         var rig = new Rig(platform: Platform.Ppc970, vcpus: 5, script: script);
         rig.MakeResident(5);
         rig.Host.Pages[5].Flags |= Mm.HostPageFlags.Pinned;
-        Hcalls.HEnter(rig.Vm, rig.Host, 5, 0, out _);
+        Hcalls.HEnter(rig.Vm, rig.Host, 80, 0, out _);
         var vcpus = rig.StartVcpus();
         rig.Sim.Run();
         Assert.All(vcpus.Skip(1), v => Assert.Equal(100_000 + Rig.Costs.AccessNs, v.Clock));
