@@ -29,19 +29,24 @@ public sealed record HostKernel
     /// scan outside global direct reclaim); 3.4 shrink_mem_cgroup_zone only below DEF_PRIORITY.
     /// </summary>
     public required bool CgroupReclaimStopsAtTarget { get; init; }
+    /// <summary>
+    /// 6.x inactive_is_low takes the ratio int_sqrt(10 * GB) from the size of the two lists now; 3.4's zone LRU fixes it
+    /// from the zone's size (calculate_zone_inactive_ratio).
+    /// </summary>
+    public required bool InactiveRatioFromLists { get; init; }
     /// <summary>3.4's swap token (mm/thrash.c), removed in 3.5.</summary>
     public required bool HasSwapToken { get; init; }
 
     public static readonly HostKernel Linux34 = new()
     {
         Name = "linux-3.4", NewAnonInactive = false, WorkingsetRefault = false, SwapInMapsExclusiveWritable = false,
-        CgroupReclaimStopsAtTarget = false, HasSwapToken = true,
+        CgroupReclaimStopsAtTarget = false, InactiveRatioFromLists = false, HasSwapToken = true,
     };
 
     public static readonly HostKernel Linux618 = new()
     {
         Name = "linux-6.18", NewAnonInactive = true, WorkingsetRefault = true, SwapInMapsExclusiveWritable = true,
-        CgroupReclaimStopsAtTarget = true, HasSwapToken = false,
+        CgroupReclaimStopsAtTarget = true, InactiveRatioFromLists = true, HasSwapToken = false,
     };
 
     public static IReadOnlyList<HostKernel> All { get; } = [Linux34, Linux618];
