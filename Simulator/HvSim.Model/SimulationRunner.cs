@@ -21,8 +21,9 @@ public static class SimulationRunner
     /// </summary>
     public static IReplacementPolicy CreatePolicy(HostConfig host, int pages) => host.Policy switch
     {
-        // calculate_zone_inactive_ratio from the zone size (one ppc64 zone holds all of memory).
-        ReclaimPolicyKind.TwoList => new TwoListPolicy(pages, host.PageSizeBytes, host.MemoryBytes),
+        // 3.4 calculate_zone_inactive_ratio from the zone size (one ppc64 zone holds all of memory); 6.x inactive_is_low
+        // from the lists' size.
+        ReclaimPolicyKind.TwoList => new TwoListPolicy(pages, host.PageSizeBytes, host.Kernel.InactiveRatioFromLists ? 0 : host.MemoryBytes),
         var kind => ReplacementPolicies.Create(kind.ToString().ToLowerInvariant(), pages,
             (int)Math.Max(1, Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes)), host.PageSizeBytes),
     };

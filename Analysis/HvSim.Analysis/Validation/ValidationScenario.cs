@@ -34,7 +34,10 @@ public static partial class ValidationScenario
         // has none, so the host grows by that much and the guest keeps exactly the cgroup's room.
         var guest = new GuestConfig { MemoryBytes = row.Mib << 20, PageSizeBytes = (int)Page, Workload = new UniformWorkload() };
         long kvm = KvmGuestMemory.For(guest, Platform.Power7, (int)Page).TotalPages * Page;
-        long hostMemory = Math.Max(64L << 20, (available + kvm + (16L << 20) + (1L << 20) - 1) & ~((1L << 20) - 1));
+        // linux-6.18: the cgroup limit is the guest's memory_max on a host with room for the whole footprint, so only
+        // try_charge reclaims; linux-3.4: a host that holds just the limit.
+        long held = options.Kernel.LimitAsMemoryMax ? Math.Max(Pages(row) * Page, available) + (8L << 20) : available;
+        long hostMemory = Math.Max(64L << 20, (held + kvm + (16L << 20) + (1L << 20) - 1) & ~((1L << 20) - 1));
         var ci = CultureInfo.InvariantCulture;
         var values = new Dictionary<string, string>
         {
@@ -46,7 +49,7 @@ public static partial class ValidationScenario
             ["warmup"] = $"{warmupNs}ns",
             ["interval"] = $"{intervalNs}ns",
             ["host_memory"] = hostMemory.ToString(ci),
-            ["host_reserved"] = (hostMemory - available - kvm).ToString(ci),
+            ["host_reserved"] = (hostMemory - held - kvm).ToString(ci),
             ["swap_capacity"] = (2 * row.Mib << 20).ToString(ci),
             ["readahead"] = options.ReadaheadPages.ToString(ci),
             ["guest_memory"] = $"{row.Mib}MiB",
@@ -55,7 +58,9 @@ public static partial class ValidationScenario
         };
         string text = Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v)
             ? v : throw new InvalidDataException($"{options.TemplatePath}: unknown placeholder ${{{m.Groups[1].Value}}} (allowed: {string.Join(", ", values.Keys)})"));
-        return options.Kernel.HostKeys.Length == 0 ? text : text.Replace("host:\n", "host:\n" + options.Kernel.HostKeys, StringComparison.Ordinal);
+        if (options.Kernel.HostKeys.Length > 0) text = text.Replace("host:\n", "host:\n" + options.Kernel.HostKeys, StringComparison.Ordinal);
+        if (options.Kernel.LimitAsMemoryMax) text = text.Replace("guests:\n", $"guests:\n  memory_max: {available.ToString(ci)}\n", StringComparison.Ordinal);
+        return text;
     }
 
     private static string Workload(RealRunRow row)

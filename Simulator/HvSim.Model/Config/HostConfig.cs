@@ -25,6 +25,8 @@ public sealed record HostConfig
     public int? RmaCount { get; init; }
     /// <summary>3.4's swap token (mm/thrash.c); false models a kernel without it (3.5 and later removed it).</summary>
     public bool SwapToken { get; init; } = true;
+    /// <summary>The kernel whose memory management the host follows (host.kernel).</summary>
+    public HostKernel Kernel { get; init; } = HostKernel.Linux34;
 }
 
 public sealed record SwapDeviceConfig
@@ -68,6 +70,11 @@ public sealed record GuestConfig
     /// null = the platform's default (<see cref="PlatformExtensions.DefaultGuestPageBytes"/>).
     /// </summary>
     public int? PageSizeBytes { get; init; }
+    /// <summary>
+    /// memory.max of the QEMU process's memory cgroup: pages charged beyond it are reclaimed synchronously by the
+    /// charging task from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages). null = max.
+    /// </summary>
+    public long? MemoryMaxBytes { get; init; }
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

@@ -20,6 +20,8 @@ public static class ModelConfigValidator
         Require(c.InvariantCheckEveryEvents >= 1, $"invariant_check_every_events must be >= 1, got {c.InvariantCheckEveryEvents}");
         Require(c.InvariantFullSweepEveryEvents >= 1, $"invariant_full_sweep_every_events must be >= 1, got {c.InvariantFullSweepEveryEvents}");
         Require(c.Guests.Count <= 255, $"at most 255 guests, got {c.Guests.Count}");
+        Require(c.Guests.Count == 1 || c.Guests.All(g => g.MemoryMaxBytes is null),
+            $"guests.memory_max needs one guest: with {c.Guests.Count} the model's one LRU cannot stand for each cgroup's own lists");
         foreach (var g in c.Guests)
         {
             string n = $"guest '{g.Name}'";
@@ -29,6 +31,7 @@ public static class ModelConfigValidator
             Require(page <= h.PageSizeBytes, $"{n}: guest pages of {page} B need host backing pages at least as large (host has {h.PageSizeBytes} B): H_PARAMETER");
             Require(g.MemoryBytes > 0 && g.MemoryBytes % h.PageSizeBytes == 0, $"{n}: memory_bytes must be a positive multiple of the host page size ({h.PageSizeBytes}), got {g.MemoryBytes}");
             Require(g.MemoryBytes / page <= int.MaxValue, $"{n}: too many guest pages");
+            Require(g.MemoryMaxBytes is null || g.MemoryMaxBytes >= h.PageSizeBytes, $"{n}: memory_max must be at least one host page ({h.PageSizeBytes} B), got {g.MemoryMaxBytes}");
             Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
             int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
             Require(g.Threads >= 1 && g.Threads <= smt,

@@ -168,7 +168,7 @@ public sealed class Vcore
                     if (_clock > _sim.Now) yield return SleepUntil(_clock);
                     if (status == GupStatus.NeedPage)
                     {
-                        if (!_host.TryAllocateFast())
+                        if (!_host.TryAllocateFast(_vm))
                             foreach (var c in AllocateSlow()) yield return c;
                         if (_host.FaultInNewPage(page, ref _clock) == GupStatus.Done) break;
                         continue;

@@ -3,8 +3,9 @@ namespace HvSim.Model.Mm;
 public sealed partial class Host
 {
     /// <summary>
-    /// do_anonymous_page for a never-touched page, into a page the caller allocated: a zeroed, writable, dirty page on
-    /// the active list (page_add_new_anon_rmap). A read does not map the shared zero page here: every first touch
+    /// do_anonymous_page for a never-touched page, into a page the caller allocated: a zeroed, writable, dirty page,
+    /// charged to the guest's memory cgroup (mem_cgroup_charge), on the active list (3.4 page_add_new_anon_rmap ->
+    /// lru_cache_add_lru(LRU_ACTIVE_ANON)) or, 5.9 and later, the inactive list (lru_cache_add_inactive_or_unevictable). A read does not map the shared zero page here: every first touch
     /// allocates (docs/architecture.md, Simplifications).
     /// </summary>
     public void DoAnonymousPage(int hostPage)
@@ -13,6 +14,8 @@ public sealed partial class Host
         ref var page = ref Pages[hostPage];
         page.State = HostPageState.Resident;
         page.Flags |= HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty;
-        Policy.Insert(hostPage);
+        VmOf(hostPage).Memcg.Charge();
+        if (Kernel.NewAnonInactive) Policy.InsertInactive(hostPage);
+        else Policy.Insert(hostPage);
     }
 }

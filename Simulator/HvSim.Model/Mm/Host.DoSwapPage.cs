@@ -6,6 +6,8 @@ public sealed partial class Host
     /// do_swap_page on a page found (unlocked) in the swap cache: map it again, young; writable and redirtied only for
     /// a store, which also drops the swap copy (reuse_swap_page); a read keeps it read-only, and try_to_free_swap drops
     /// the copy when swap is more than half full (vm_swap_full). The page is already on the LRU (read_swap_cache_async).
+    /// 6.x maps the exclusive page writable on a read fault too, clean, keeping its swap copy (pte_mkwrite for an
+    /// exclusive folio; should_try_to_free_swap), so a later store takes no second fault.
     /// </summary>
     public void DoSwapPage(int hostPage, bool write)
     {
@@ -14,7 +16,8 @@ public sealed partial class Host
         page.State = HostPageState.Resident;
         page.Flags |= HostPageFlags.Young;
         if (write) DoWpPage(ref page);
-        else if (SwapCache.IsFull && !page.Has(HostPageFlags.Writeback))
+        else if (Kernel.SwapInMapsExclusiveWritable) page.Flags |= HostPageFlags.Writable;
+        if (!write && SwapCache.IsFull && !page.Has(HostPageFlags.Writeback))
         {
             SwapCache.Free(ref page);
             page.Flags |= HostPageFlags.Dirty;

@@ -33,6 +33,8 @@ public sealed partial class Host : ISwapCompletion
         Pages = new HostPage[guestPages];
         for (int i = 0; i < Pages.Length; i++) Pages[i] = new HostPage { RmapHead = -1, SwapSlot = -1 };
         Policy = policy(guestPages);
+        Kernel = config.Host.Kernel;
+        Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages) : null;
         ObservesAccesses = Policy.ObservesAccesses;
         _readsInFlight = new SimEvent?[guestPages];
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
@@ -57,7 +59,7 @@ public sealed partial class Host : ISwapCompletion
         Kswapd = new Kswapd(this);
         PageAlloc = new PageAlloc(this);
         MmapSem = new MmapSem(admitted.Count);
-        SwapToken = new SwapToken(config.Host.SwapToken, admitted.Count, MmapSem);
+        SwapToken = new SwapToken(config.Host.SwapToken && Kernel.HasSwapToken, admitted.Count, MmapSem);
     }
 
     public Simulation Sim { get; }
@@ -75,6 +77,10 @@ public sealed partial class Host : ISwapCompletion
     public Watermarks Watermarks { get; }
     public HostPage[] Pages { get; }
     public IReplacementPolicy Policy { get; }
+    /// <summary>The kernel whose memory management this host follows (host.kernel).</summary>
+    public HostKernel Kernel { get; }
+    /// <summary>Workingset refault detection for anon pages (6.x); null on 3.4.</summary>
+    public Workingset? Workingset { get; }
     public bool ObservesAccesses { get; }
     public SwapDevice SwapDevice { get; }
     public SwapCache SwapCache { get; }
@@ -105,6 +111,12 @@ public sealed partial class Host : ISwapCompletion
         FreePages--;
         return true;
     }
+
+    /// <summary>
+    /// A page for <paramref name="vm"/> without reclaim: its cgroup can be charged (below memory.max) and the zone is
+    /// above the low watermark. Otherwise <see cref="PageAlloc.AllocPagesSlowpath"/> reclaims.
+    /// </summary>
+    public bool TryAllocateFast(Vm vm) => !vm.Memcg.OverLimit && TryAllocateFast();
 
     /// <summary>Take a page below the low watermark (ALLOC_WMARK_MIN or, when reclaim is hopeless, the reserves).</summary>
     public void TakeFreePage()
@@ -141,6 +153,8 @@ public sealed partial class Host : ISwapCompletion
         if (Policy.Contains(hostPage)) Policy.Remove(hostPage);
         page.State = HostPageState.SwappedOut;
         page.Flags &= HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged;
+        Workingset?.Eviction(hostPage); // __remove_mapping -> workingset_eviction: the shadow entry
+        VmOf(hostPage).Memcg.Uncharge();
         FreePages++;
         ZonePagesScanned = 0; // free_pcppages_bulk: the zone is reclaimable again
         AllUnreclaimable = false;
@@ -184,6 +198,7 @@ public sealed partial class Host : ISwapCompletion
         {
             Policy.ActivatePage(hostPage);
             page.Flags &= ~HostPageFlags.Referenced;
+            Workingset?.AgeNonresident(1); // workingset_activation
         }
         else
         {
@@ -209,7 +224,7 @@ public sealed partial class Host : ISwapCompletion
         {
             int p = SwapCache.OwnerOf(s);
             if (p < 0 || Pages[p].State != HostPageState.SwappedOut) continue; // free slot, or found in the swap cache
-            if (!TryAllocateFast())
+            if (!TryAllocateFast(vm))
                 foreach (var c in PageAlloc.AllocPagesSlowpath(vm)) yield return c;
             if (SwapCache.OwnerOf(s) != p || Pages[p].State != HostPageState.SwappedOut)
             {
@@ -230,6 +245,9 @@ public sealed partial class Host : ISwapCompletion
         Pages[hostPage].State = HostPageState.SwapCache;
         Pages[hostPage].Flags |= HostPageFlags.Locked;
         _readsInFlight[hostPage] = done;
+        VmOf(hostPage).Memcg.Charge(); // mem_cgroup_swapin_charge_folio
+        // workingset_refault: folio_set_active before folio_add_lru.
+        if (Workingset != null && Workingset.Refault(hostPage, Policy, SwapCache.FreeSlots > 0)) Pages[hostPage].Flags |= HostPageFlags.Active;
     }
 
     /// <summary>end_swap_bio_read / end_swap_bio_write.</summary>
@@ -249,7 +267,11 @@ public sealed partial class Host : ISwapCompletion
             Touched?.Add(p);
             Pages[p].Flags &= ~HostPageFlags.Locked;
             _readsInFlight[p] = null;
-            Policy.InsertInactive(p); // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list)
+            // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x folio_add_lru: active after a
+            // refault workingset_refault activated.
+            if (Pages[p].Has(HostPageFlags.Active)) Policy.Insert(p);
+            else Policy.InsertInactive(p);
+            Pages[p].Flags &= ~HostPageFlags.Active;
             VmOf(p).Counters.SwapIns++;
             Counters.SwapReads++;
         }

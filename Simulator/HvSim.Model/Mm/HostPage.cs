@@ -41,6 +41,8 @@ public enum HostPageFlags : ushort
     Referenced = 1024,
     /// <summary>Isolated from the LRU by a reclaimer (PG_lru clear): back on a list when its shrink_page_list is done with it.</summary>
     Isolated = 2048,
+    /// <summary>PG_active set before the page joins the LRU (6.x workingset_refault): folio_add_lru puts it on the active list.</summary>
+    Active = 4096,
 }
 
 /// <summary>

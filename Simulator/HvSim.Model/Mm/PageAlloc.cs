@@ -6,7 +6,7 @@ namespace HvSim.Model.Mm;
 /// <summary>
 /// mm/page_alloc.c's __alloc_pages_slowpath for the order-0 GFP_HIGHUSER_MOVABLE page a guest fault (or its swap
 /// readahead) needs, run by a vCPU thread: wake kswapd, take a page above min, else direct reclaim
-/// (try_to_free_pages) and retry. The scan_control of each reclaiming thread comes from a small pool, so direct
+/// (try_to_free_pages) and retry. First, when the guest's memory cgroup is at memory.max, try_charge's reclaim. The scan_control of each reclaiming thread comes from a small pool, so direct
 /// reclaim allocates nothing once the pool has grown to the number of concurrent reclaimers.
 /// </summary>
 public sealed class PageAlloc(Host host)
@@ -20,6 +20,7 @@ public sealed class PageAlloc(Host host)
         var wm = host.Watermarks;
         var sc = _pool.Count > 0 ? _pool.Pop() : new ScanControl(host.Config.Host.ReclaimBatchPages);
         sc.Mm = mm;
+        foreach (var c in TryCharge(mm, sc)) yield return c;
         while (true)
         {
             if (host.TryAllocateFast()) break;
@@ -61,5 +62,31 @@ public sealed class PageAlloc(Host host)
         }
         sc.Mm = null;
         _pool.Push(sc);
+    }
+
+    /// <summary>
+    /// try_charge (6.x mm/memcontrol.c) when page_counter_try_charge fails at memory.max: the charging task reclaims
+    /// from its cgroup's own lists, try_to_free_mem_cgroup_pages with nr_to_reclaim = max(1, SWAP_CLUSTER_MAX): no
+    /// kswapd, no watermarks. It retries while reclaim makes progress; with nothing reclaimed it waits for a write
+    /// to complete (pages under writeback), and with nothing under writeback it charges over the limit (the kernel
+    /// would OOM-kill: not modelled).
+    /// </summary>
+    private IEnumerable<Command> TryCharge(Vm mm, ScanControl sc)
+    {
+        var sim = host.Sim;
+        while (mm.Memcg.OverLimit)
+        {
+            host.Counters.DirectReclaims++;
+            sc.Begin(sim.Now, host.Config.Host.ReclaimBatchPages, cgroupReclaim: true);
+            while (!host.Vmscan.DoTryToFreePages(sc))
+            {
+                yield return host.Vmscan.GetRequestWait(sc);
+                sc.T = Math.Max(sc.T, sim.Now);
+            }
+            if (sc.T > sim.Now) yield return Command.Delay(sc.T - sim.Now);
+            if (sc.NrReclaimed > 0) continue;
+            if (host.WritebackPages == 0) break;
+            yield return Command.Wait(host.SwapDevice.WriteDone);
+        }
     }
 }

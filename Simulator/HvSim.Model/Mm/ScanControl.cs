@@ -13,6 +13,13 @@ public sealed class ScanControl
 
     /// <summary>current_is_kswapd().</summary>
     public bool IsKswapd { get; init; }
+    /// <summary>cgroup_reclaim(sc): reclaim of one memory cgroup's lists at its memory.max (try_to_free_mem_cgroup_pages).</summary>
+    public bool CgroupReclaim { get; private set; }
+    /// <summary>
+    /// 6.x sc-&gt;may_deactivate &amp; DEACTIVATE_ANON (prepare_scan_control, per shrink_node): shrink the active anon list
+    /// in this level's batches.
+    /// </summary>
+    internal bool MayDeactivate;
     /// <summary>current-&gt;mm: the guest whose vCPU thread reclaims (null for kswapd), for the swap token test.</summary>
     public Vm? Mm { get; set; }
     /// <summary>sc-&gt;nr_to_reclaim: SWAP_CLUSTER_MAX for direct reclaim, unlimited (ULONG_MAX) for kswapd.</summary>
@@ -40,8 +47,9 @@ public sealed class ScanControl
     internal bool SleptForRequest;
 
     /// <summary>Start a pass at <paramref name="now"/> (try_to_free_pages' or balance_pgdat's fresh scan_control).</summary>
-    public void Begin(long now, long nrToReclaim)
+    public void Begin(long now, long nrToReclaim, bool cgroupReclaim = false)
     {
+        CgroupReclaim = cgroupReclaim;
         T = now;
         NrToReclaim = nrToReclaim;
         NrReclaimed = 0;

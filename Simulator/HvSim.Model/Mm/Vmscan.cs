@@ -19,6 +19,8 @@ public sealed class Vmscan : IReferenceOracle
     private readonly int _clusterMax;
     /// <summary>The pass being run (the reclaimer whose page_referenced calls the policy makes).</summary>
     private ScanControl _sc = null!;
+    /// <summary>6.x lruvec-&gt;refaults[WORKINGSET_ANON]: WORKINGSET_ACTIVATE_ANON when the last reclaim pass ended (snapshot_refaults).</summary>
+    private long _refaultsSnapshot;
 
     public Vmscan(Host host)
     {
@@ -36,14 +38,15 @@ public sealed class Vmscan : IReferenceOracle
         while (sc.Priority >= 0)
         {
             if (!sc.LevelStarted && sc.Priority == 0) _host.SwapToken.Disable(); // disable_swap_token
-            // shrink_zones: below DEF_PRIORITY an all_unreclaimable zone is left to kswapd.
-            bool skip = !sc.LevelStarted && _host.AllUnreclaimable && sc.Priority != DefPriority;
+            // shrink_zones: below DEF_PRIORITY an all_unreclaimable zone is left to kswapd (global reclaim only).
+            bool skip = !sc.CgroupReclaim && !sc.LevelStarted && _host.AllUnreclaimable && sc.Priority != DefPriority;
             if (!skip && !ShrinkZone(sc)) return false;
             if (sc.NrReclaimed >= sc.NrToReclaim) break;
             // The nap below DEF_PRIORITY - 2 is wait_iff_congested, which sleeps only for a zone marked congested
             // (every dirty page PAGE_KEEP for a congested bdi): never for swap, whose bdi is never congested.
             sc.Priority--;
         }
+        if (_host.Workingset != null) _refaultsSnapshot = _host.Workingset.ActivateAnon; // snapshot_refaults
         return true;
     }
 
@@ -78,6 +81,10 @@ public sealed class Vmscan : IReferenceOracle
             sc.LevelStarted = true;
             sc.ZoneReclaimed = 0;
             GetScanCount(sc);
+            // 6.x prepare_scan_control: deactivate anon pages when refaults were activated since the last pass or the
+            // inactive list is low; 3.4 asks inactive_anon_is_low before each active batch.
+            var ws = _host.Workingset;
+            sc.MayDeactivate = ws != null && (ws.ActivateAnon != _refaultsSnapshot || policy.InactiveIsLow);
         }
         while (sc.IsolatedNext < sc.IsolatedCount || sc.PendingWrite >= 0 || sc.NrInactive > 0)
         {
@@ -92,9 +99,10 @@ public sealed class Vmscan : IReferenceOracle
             {
                 int n = (int)Math.Min(sc.NrActive, _clusterMax);
                 sc.NrActive -= n;
-                if (policy.InactiveIsLow) ShrinkActiveList(n);
+                if (_host.Workingset != null ? sc.MayDeactivate : policy.InactiveIsLow) ShrinkActiveList(n);
             }
-            if (sc.ZoneReclaimed >= sc.NrToReclaim && sc.Priority < DefPriority) break;
+            bool stopAtTarget = sc.Priority < DefPriority || (sc.CgroupReclaim && _host.Kernel.CgroupReclaimStopsAtTarget);
+            if (sc.ZoneReclaimed >= sc.NrToReclaim && stopAtTarget) break;
         }
         sc.NrInactive = sc.NrActive = 0;
         // Even if we did not try to evict anon pages at all, we want to rebalance the anon lru active/inactive ratio.
@@ -146,6 +154,9 @@ public sealed class Vmscan : IReferenceOracle
             int before = budget;
             int victim = policy.IsolateInactive(this, ref budget);
             CountScanned(sc, before - budget);
+            // page_check_references activated the pages examined but not isolated; 6.x move_folios_to_lru ages
+            // nonresident_age by each activated page.
+            _host.Workingset?.AgeNonresident(before - budget - (victim >= 0 ? 1 : 0));
             if (victim < 0) continue;
             _host.Pages[victim].Flags |= HostPageFlags.Isolated;
             sc.Isolated[sc.IsolatedCount++] = victim;
@@ -288,7 +299,11 @@ public sealed class Vmscan : IReferenceOracle
         ref var page = ref _host.Pages[hostPage];
         page.Flags &= ~HostPageFlags.Isolated;
         if (page.State == HostPageState.SwappedOut || _host.Policy.Contains(hostPage)) return;
-        if (active) _host.Policy.Insert(hostPage);
+        if (active)
+        {
+            _host.Policy.Insert(hostPage);
+            _host.Workingset?.AgeNonresident(1); // move_folios_to_lru: an activated page
+        }
         else _host.Policy.InsertInactive(hostPage);
     }
 }

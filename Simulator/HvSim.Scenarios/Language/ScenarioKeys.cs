@@ -120,7 +120,9 @@ public static class ScenarioKeys
             Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU) or one of the comparison policies.",
                 Enum.GetValues<ReclaimPolicyKind>().Select(PolicyName).ToArray(), PolicyName(HostDefaults.Policy),
                 (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
-            Key<HostConfig>("swap_token", ValueKind.Boolean, "3.4's swap token (mm/thrash.c): the guest whose QEMU last won it in a swap-in fault has its pages treated as referenced by other reclaimers while one of its vCPU threads is in a get_user_pages fault. false models a kernel without it (3.5 and later).",
+            Choice<HostConfig>("kernel", "The host kernel whose memory management the model follows: linux-3.4 (the kernel of 342d3db) or linux-6.18 (without MGLRU: new anon pages on the inactive list, workingset refault detection for anon pages, read swap-ins mapped writable, no swap token). docs/fidelity.md lists what each models.",
+                HostKernel.All.Select(k => k.Name).ToArray(), HostDefaults.Kernel.Name, (h, v) => h with { Kernel = HostKernel.Find(v)! }),
+            Key<HostConfig>("swap_token", ValueKind.Boolean, "3.4's swap token (mm/thrash.c): the guest whose QEMU last won it in a swap-in fault has its pages treated as referenced by other reclaimers while one of its vCPU threads is in a get_user_pages fault. false models a kernel without it (3.5 and later); linux-6.18 has none whatever this says.",
                 HostDefaults.SwapToken, (h, v) => h with { SwapToken = (bool)v! }),
             Key<HostConfig>("reclaim_batch", ValueKind.Integer, "Pages reclaimed per batch (SWAP_CLUSTER_MAX).",
                 (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
@@ -161,6 +163,12 @@ public static class ScenarioKeys
             Key<GuestGroup>("name", ValueKind.Text, "Guest name (prefix when count > 1).", GuestGroup.Prototype.Guest.Name, (g, v) => g with { Guest = g.Guest with { Name = (string)v! } }),
             Key<GuestGroup>("memory", ValueKind.Size, "Guest memory.", GuestGroup.Prototype.Guest.MemoryBytes,
                 (g, v) => g with { Guest = g.Guest with { MemoryBytes = (long)v! } }, min: 16 << 20, max: 1L << 44),
+            new KeyDef<GuestGroup>
+            {
+                Name = "memory_max", Kind = ValueKind.Size, Min = 4 << 10, Max = 1L << 44, Default = null,
+                Doc = "memory.max of the guest's QEMU process's memory cgroup: a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset = max (no limit). Only with one guest (the model keeps one LRU).",
+                Apply = (g, v) => g with { Guest = g.Guest with { MemoryMaxBytes = (long?)v } },
+            },
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("threads", ValueKind.Integer, "Guest SMT threads per core, like QEMU's -smp N,threads=T (QEMU's default is 1). vCPUs i / threads share one KVM vcore, which enters and leaves the guest as a unit: a fault of one thread stalls its siblings (kvmppc_run_core). At most the host's threads per core: 4 on POWER7, 1 on PPC970.",

@@ -1,0 +1,55 @@
+namespace HvSim.Model.Config;
+
+/// <summary>
+/// The host kernel whose memory management the model follows (<c>host.kernel</c>): what changed between Linux 3.4, the
+/// kernel of 342d3db, and 6.18 without MGLRU that matters to a paging guest. Declared once; the mm code consults it.
+/// </summary>
+public sealed record HostKernel
+{
+    public required string Name { get; init; }
+    /// <summary>
+    /// 5.9: do_anonymous_page adds a new anon page to the inactive list
+    /// (lru_cache_add_inactive_or_unevictable); 3.4 adds it to the active list (lru_cache_add_lru(LRU_ACTIVE_ANON)).
+    /// </summary>
+    public required bool NewAnonInactive { get; init; }
+    /// <summary>
+    /// 5.9: anon pages leave a shadow entry in the swap cache when reclaimed (workingset_eviction)
+    /// and a refault whose distance fits in the workingset is activated (workingset_refault); reclaim deactivates the
+    /// active list whenever there were such activations (prepare_scan_control's may_deactivate).
+    /// </summary>
+    public required bool WorkingsetRefault { get; init; }
+    /// <summary>
+    /// 6.x do_swap_page maps an exclusive anon page writable on a read fault too (pte_mkwrite for an exclusive folio),
+    /// keeping its swap copy; 3.4 maps it writable only for a write fault (reuse_swap_page), so a later store takes a
+    /// second, minor fault (do_wp_page).
+    /// </summary>
+    public required bool SwapInMapsExclusiveWritable { get; init; }
+    /// <summary>
+    /// 6.x shrink_lruvec stops a cgroup's reclaim once nr_to_reclaim pages are freed at any priority (no proportional
+    /// scan outside global direct reclaim); 3.4 shrink_mem_cgroup_zone only below DEF_PRIORITY.
+    /// </summary>
+    public required bool CgroupReclaimStopsAtTarget { get; init; }
+    /// <summary>
+    /// 6.x inactive_is_low takes the ratio int_sqrt(10 * GB) from the size of the two lists now; 3.4's zone LRU fixes it
+    /// from the zone's size (calculate_zone_inactive_ratio).
+    /// </summary>
+    public required bool InactiveRatioFromLists { get; init; }
+    /// <summary>3.4's swap token (mm/thrash.c), removed in 3.5.</summary>
+    public required bool HasSwapToken { get; init; }
+
+    public static readonly HostKernel Linux34 = new()
+    {
+        Name = "linux-3.4", NewAnonInactive = false, WorkingsetRefault = false, SwapInMapsExclusiveWritable = false,
+        CgroupReclaimStopsAtTarget = false, InactiveRatioFromLists = false, HasSwapToken = true,
+    };
+
+    public static readonly HostKernel Linux618 = new()
+    {
+        Name = "linux-6.18", NewAnonInactive = true, WorkingsetRefault = true, SwapInMapsExclusiveWritable = true,
+        CgroupReclaimStopsAtTarget = true, InactiveRatioFromLists = true, HasSwapToken = false,
+    };
+
+    public static IReadOnlyList<HostKernel> All { get; } = [Linux34, Linux618];
+
+    public static HostKernel? Find(string name) => All.FirstOrDefault(k => k.Name == name);
+}
