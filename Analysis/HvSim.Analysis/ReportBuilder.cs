@@ -26,8 +26,7 @@ public static class ReportBuilder
     public static ReportOutput Build(string resultsDir, double? warmupSeconds = null)
     {
         var folder = ResultsFolder.Load(resultsDir);
-        double warmup = warmupSeconds ?? folder.Manifest.WarmupSeconds() ?? 0;
-        var stats = StatsTable.Aggregate(RunMetrics.Compute(folder, warmup));
+        var stats = StatsTable.Aggregate(RunMetrics.Compute(folder, warmupSeconds));
         string? statsPath = null;
         if (folder.Summary.Count > 0)
         {
@@ -43,9 +42,10 @@ public static class ReportBuilder
             var series = folder.Timeseries.Where(r => r.Run == shown.Run).Select(r => r.Row).ToList();
             var host = folder.Host.Where(h => h.Run == shown.Run).Select(h => h.Row).FirstOrDefault();
             string platform = shown.Run.Platform;
+            double warmup = folder.WarmupSeconds(shown.Run, warmupSeconds);
             Add(PagingCurvePlot.Create(resultsDir, $"paging_{platform}", shown, series, host, warmup));
             Add(HostMemoryPlot.Create(resultsDir, $"host_memory_{platform}", shown, series, host, warmup));
-            Add(SwapDevicePlot.Create(resultsDir, $"swap_device_{platform}", shown, folder.TimeseriesHostExtra.GetValueOrDefault(shown.Run), warmup));
+            Add(SwapDevicePlot.Create(resultsDir, $"swap_device_{platform}", shown, series, warmup));
             var faults = FaultCurvePlot.Faults(resultsDir, $"faults_{platform}", shown, series, warmup);
             var notifier = FaultCurvePlot.Notifier(resultsDir, $"notifier_{platform}", shown, series, warmup);
             Add(faults);
@@ -54,8 +54,9 @@ public static class ReportBuilder
                 plotNotes.Add(MissingPlotsNote(shown, faults is null, notifier is null));
         }
         if ((folder.Runs?.Parameters.Count ?? 0) > 0)
-            foreach (var (scenario, platform, points) in PointSeries(folder))
-                Add(PointCurvesPlot.MajorFaults(resultsDir, $"major_faults_by_point_{Slug(scenario)}_{platform}", scenario, platform, points, warmup));
+            foreach (var (scenario, platform, first, points) in PointSeries(folder))
+                Add(PointCurvesPlot.MajorFaults(resultsDir, $"major_faults_by_point_{Slug(scenario)}_{platform}", scenario, platform, points,
+                    folder.WarmupSeconds(first, warmupSeconds)));
         Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
             foreach (var metric in SweepMetrics)
@@ -92,13 +93,16 @@ public static class ReportBuilder
             });
     }
 
-    /// <summary>Per scenario and platform of a sweep: each point's time series (its lowest replication), in sweep order.</summary>
-    private static IEnumerable<(string Scenario, string Platform, IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)> Points)> PointSeries(ResultsFolder folder) =>
+    /// <summary>
+    /// Per scenario and platform of a sweep: each point's time series (its lowest replication), in sweep order, and
+    /// a run of them (whose warm-up the plot marks).
+    /// </summary>
+    private static IEnumerable<(string Scenario, string Platform, RunIdentity First, IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)> Points)> PointSeries(ResultsFolder folder) =>
         folder.Timeseries.GroupBy(r => r.Run)
             .Select(g => (Run: g.Key, Point: folder.PointOf(g.Key), Rows: (IReadOnlyList<TimeseriesRow>)g.Select(r => r.Row).ToList()))
             .GroupBy(r => (r.Run.Scenario, r.Run.Platform))
             .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Platform, StringComparer.Ordinal)
-            .Select(g => (g.Key.Scenario, g.Key.Platform, (IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)>)g
+            .Select(g => (g.Key.Scenario, g.Key.Platform, g.First().Run, (IReadOnlyList<(SweepPoint, IReadOnlyList<TimeseriesRow>)>)g
                 .GroupBy(r => r.Point)
                 .OrderBy(p => p.Key.Values, SweepValueComparer.Instance)
                 .Select(p => (p.Key, p.OrderBy(r => r.Run.Replication).ThenBy(r => r.Run.Seed).First().Rows))

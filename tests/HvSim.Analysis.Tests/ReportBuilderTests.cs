@@ -26,7 +26,7 @@ public class ReportBuilderTests
             for (int b = 0; b < 12; b++)
                 fx.Bucket("power7", rep, "g0", 50 * Math.Pow(2, b / 2.0), 50 * Math.Pow(2, (b + 1) / 2.0), 100 - 8 * b);
         }
-        return fx.Write(manifestJson: """{"tool_version": "0.1.0", "scenario_file": "Scenarios/quickstart.yaml", "seed": 42, "config": {"name": "quick", "warmup_ns": 2000000000}}""");
+        return fx.Write(manifestJson: fx.Manifest(ResultsFixture.Config(durationNs: 10_000_000_000, warmupNs: 2_000_000_000)));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Tests;
 
@@ -19,8 +21,35 @@ internal sealed class ResultsFixture : IDisposable
     /// <summary>Seed of the rows added next (the points of a sweep differ by seed); unset: 100 + replication.</summary>
     public ulong? Seed { get; set; }
 
-    private string Key(string platform, int rep, string? runId) =>
-        (_batch ? $"{runId}," : "") + $"quick,{platform},{rep},{Seed ?? (ulong)(100 + rep)}";
+    private readonly List<(string RunId, string Platform, int Replication, ulong Seed)> _runs = [];
+
+    private string Key(string platform, int rep, string? runId)
+    {
+        ulong seed = Seed ?? (ulong)(100 + rep);
+        runId ??= $"{platform}-{rep}-{seed}";
+        if (!_runs.Contains((runId, platform, rep, seed))) _runs.Add((runId, platform, rep, seed));
+        return (_batch ? $"{runId}," : "") + $"quick,{platform},{rep},{seed}";
+    }
+
+    /// <summary>
+    /// manifest.json as `hvsim run` writes it for the runs added so far: each with <paramref name="config"/> as its
+    /// configuration, through the writer's own serialisation.
+    /// </summary>
+    public string Manifest(SimulationConfig config) => new JsonObject
+    {
+        ["tool"] = "hvsim run",
+        ["scenario"] = "quick",
+        ["scenario_file"] = "Scenarios/quickstart.yaml",
+        ["runs"] = new JsonArray(_runs.Select(r => (JsonNode)new JsonObject
+        {
+            ["run_id"] = r.RunId, ["platform"] = r.Platform, ["replication"] = r.Replication, ["seed"] = r.Seed,
+            ["config"] = HvSim.Analysis.Results.Manifest.Config(config with { Seed = r.Seed }),
+        }).ToArray()),
+    }.ToJsonString();
+
+    /// <summary>A configuration with the given times (ns) and no guests, for <see cref="Manifest"/>.</summary>
+    public static SimulationConfig Config(long durationNs, long warmupNs) =>
+        new() { Name = "quick", Host = new HostConfig(), Guests = [], DurationNs = durationNs, WarmupNs = warmupNs };
 
     /// <summary>A guest row; unset counters are zero.</summary>
     public ResultsFixture Guest(string platform, int rep, string guest, bool admitted = true, long accesses = 1000,

@@ -62,7 +62,8 @@ public class StatisticsTests
     [Fact]
     public void RunMetricsFromKnownNumbers()
     {
-        using var fx = new ResultsFixture()
+        using var fx = new ResultsFixture();
+        fx
             // replication 1: guest a stalls 2 of 10 s, guest b 4 of 10 s; 50 + 30 major faults in the 9 s after the 1 s warm-up.
             .Guest("power7", 1, "a", accesses: 1000, hdsi: 100, major: 50, stalledS: 2, swapOuts: 7)
             .Guest("power7", 1, "b", accesses: 3000, hdsi: 60, major: 30, stalledS: 4, swapOuts: 5)
@@ -73,8 +74,8 @@ public class StatisticsTests
             .HostSample("power7", 1, 1, free: 10, swapUsed: 0)      // warm-up, cut
             .HostSample("power7", 1, 2, free: 500, swapUsed: 64)
             .HostSample("power7", 1, 3, free: 300, swapUsed: 128)
-            .Bucket("power7", 1, "a", 0, 10, 50).Bucket("power7", 1, "b", 10, 20, 50)
-            .Write(manifestJson: """{"config": {"warmup_ns": 1000000000, "costs": {"access_ns": 200}}}""");
+            .Bucket("power7", 1, "a", 0, 10, 50).Bucket("power7", 1, "b", 10, 20, 50);
+        fx.Write(manifestJson: fx.Manifest(ResultsFixture.Config(durationNs: 10_000_000_000, warmupNs: 1_000_000_000) with { Costs = new HvSim.Model.Config.CostConfig { AccessNs = 200 } }));
         var folder = ResultsFolder.Load(fx.Dir);
         var obs = RunMetrics.Compute(folder);
         double Get(int rep, Metric m, string guest = "") => obs.Single(o => o.Run.Replication == rep && o.Metric == m && o.Guest == guest).Value;
@@ -84,7 +85,7 @@ public class StatisticsTests
         Assert.Equal((0.2 + 0.4) / 2, Get(1, Metric.Slowdown), 12);
         Assert.Equal(0.4, Get(1, Metric.SlowdownMax), 12);
         Assert.Equal(0.4, Get(1, Metric.Slowdown, "b"), 12);
-        // Counters are post-warm-up; without host.csv's measured_s the time is simulated_s − warm-up = 9 s.
+        // Counters are post-warm-up; without host.csv's measured_s the time is the run's duration − warm-up = 9 s.
         Assert.Equal(80.0 / 9, Get(1, Metric.MajorFaultRate), 12);
         Assert.Equal((50.0 / 9 + 30.0 / 9) / 2, Get(1, Metric.MajorFaultRatePerGuest), 12);
         Assert.Equal(12, Get(1, Metric.PagesSwappedOut));
@@ -150,10 +151,12 @@ public class StatisticsTests
     [Fact]
     public void MalformedOptionalColumnNamesFileLineAndColumn()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("hvsim-opt-").FullName, "timeseries.csv");
-        File.WriteAllText(path, "time_s,swap_queued_reads\n0.5,3\n1.0,\n1.5,many\n");
-        var e = Assert.Throws<ResultsFolderException>(() => OptionalColumns.Read(path, OptionalColumns.Timeseries));
-        Assert.Equal($"{path}:4: column 'swap_queued_reads': 'many' is not a number", e.Message);
+        using var fx = new ResultsFixture().Guest("power7", 1, "a").HostSample("power7", 1, 1, free: 10, swapUsed: 0).Write();
+        var path = Path.Combine(fx.Dir, "timeseries.csv");
+        var lines = File.ReadAllLines(path);
+        File.WriteAllLines(path, [lines[0] + ",swap_queued_reads", lines[1] + ",many"]);
+        var e = Assert.Throws<ResultsFolderException>(() => ResultsFolder.Load(fx.Dir));
+        Assert.Equal($"{path}:2: column 'swap_queued_reads': 'many' is not a whole number", e.Message);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using HvSim.Model.Config;
 using HvSim.Analysis.Report;
 using HvSim.Analysis.Statistics;
 using HvSim.Analysis.Tables;
@@ -45,8 +47,19 @@ public class SwapDeviceColumnsTests
         File.WriteAllText(Path.Combine(dir, "summary.csv"), string.Join("\n", summary) + "\n");
         File.WriteAllText(Path.Combine(dir, "host.csv"), string.Join("\n", host) + "\n");
         File.WriteAllText(Path.Combine(dir, "timeseries.csv"), string.Join("\n", series) + "\n");
-        File.WriteAllText(Path.Combine(dir, "manifest.json"),
-            """{"config": {"name": "quick", "duration_ns": 12000000000, "warmup_ns": 2000000000, "host": {"swap": {"latency_mean_ns": 100000}}}}""");
+        var config = ResultsFixture.Config(durationNs: 12_000_000_000, warmupNs: 2_000_000_000) with
+        {
+            Host = new HostConfig { Swap = new SwapDeviceConfig { LatencyMeanNs = 100_000 } },
+        };
+        var runs = new JsonArray();
+        for (int rep = 1; rep <= 3; rep++)
+            foreach (var (platform, seed) in new[] { ("power7", 100 + rep), ("ppc970", 200 + rep) })
+                runs.Add(new JsonObject
+                {
+                    ["run_id"] = $"{platform}-{rep}", ["platform"] = platform, ["replication"] = rep, ["seed"] = seed,
+                    ["config"] = HvSim.Analysis.Results.Manifest.Config(config),
+                });
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), new JsonObject { ["runs"] = runs }.ToJsonString());
         return dir;
     }
 
@@ -92,7 +105,7 @@ public class SwapDeviceColumnsTests
     [Fact]
     public void FolderWithoutNewColumnsStillReports()
     {
-        using var fx = ReportBuilderTests.TwoPlatformRun();   // warm-up 2 s, simulated 10 s, no measured_s, no duration in the manifest
+        using var fx = ReportBuilderTests.TwoPlatformRun();   // warm-up 2 s of 10 s, no measured_s
         var output = ReportBuilder.Build(fx.Dir);
         string html = File.ReadAllText(output.ReportHtml);
         Assert.DoesNotContain("Swap busy", html);

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Xunit;
 using HvSim.Analysis.Results;
+using HvSim.Model.Config;
 using HvSim.Scenarios.Language;
 
 namespace HvSim.Scenarios.Tests;
@@ -39,6 +40,36 @@ public class ManifestTests
         Assert.Equal(2.0, inner["weight"]!.GetValue<double>());
         Assert.Equal("sequential", inner["workload"]!["kind"]!.GetValue<string>());
         Assert.Equal(8, inner["workload"]!["stride"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// Every run of every shipped scenario (and the nested workloads above) reads back from manifest.json as the
+    /// configuration it ran with: written again, it is the same JSON, and its settings are the planned ones.
+    /// </summary>
+    [Fact]
+    public void EveryShippedRunConfigurationReadsBackAsItRan()
+    {
+        bool traces = Directory.Exists(Repo.Path("..", "shared", "data", "traces"));   // trace-guest.yaml reads one
+        var configs = Directory.GetFiles(Repo.Path("Scenarios"), "*.yaml").Order(StringComparer.Ordinal)
+            .Where(f => traces || Path.GetFileName(f) != "trace-guest.yaml")
+            .SelectMany(f => Planning.RunPlanner.Plan(ScenarioLoader.Load(f))).Select(r => r.Config).ToList();
+        Assert.True(configs.Count > 50);
+        // A measured swap service-time histogram (hvsim calibrate swap) reads back too.
+        configs.Add(configs[0] with
+        {
+            Host = configs[0].Host with { Swap = configs[0].Host.Swap with { LatencyHistogram = new([new(1_000, 50_000, 0.9), new(50_000, 2_000_000, 0.1)]) } },
+        });
+        foreach (var config in configs)
+        {
+            var written = Manifest.Config(config);
+            var back = Manifest.ReadConfig(written);
+            Assert.NotNull(back);
+            Assert.Equal(written.ToJsonString(), Manifest.Config(back).ToJsonString());
+            Assert.Equal((config.DurationNs, config.WarmupNs, config.Costs), (back.DurationNs, back.WarmupNs, back.Costs));
+            Assert.Equal(config.Host.Swap.LatencyMeanNs, back.Host.Swap.LatencyMeanNs);
+            Assert.Equal(config.Host.Swap.LatencyHistogram?.Buckets, back.Host.Swap.LatencyHistogram?.Buckets);
+            Assert.Equal(config.Guests.Select(g => g.Workload.GetType()), back.Guests.Select(g => g.Workload.GetType()));
+        }
     }
 
     [Property]

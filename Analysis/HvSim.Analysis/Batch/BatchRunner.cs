@@ -35,19 +35,13 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
         var names = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
             throw new BatchInputException($"two scenarios are named '{names.Key}' ({string.Join(", ", names.Select(s => s.File))}); (allowed: a different name: in each scenario file)");
-        var planned = scenarios.SelectMany(s => RunPlanner.Plan(s, options.SeedOverride))
-            .Select(r => options.Check ? r with { Config = r.Config with { CheckInvariants = true } } : r).ToList();
+        var planned = RunSchedule.Plan(scenarios, options.SeedOverride, options.Check);
         var plan = BatchPlan.From(scenarios, planned);
         var folder = new BatchFolder(options.OutDir);
 
         var mine = Enumerable.Range(0, planned.Count).Where(i => options.Shard?.Takes(i) ?? true).ToList();
         var pending = mine.Where(i => !folder.IsDone(plan.Runs[i])).ToList();
-        int jobs = Math.Max(1, Math.Min(options.Jobs, Math.Max(1, pending.Count)));
-        long perRun = pending.Count == 0 ? 0 : pending.Max(i => MemoryEstimate.Bytes(planned[i].Config));
-        if (perRun * jobs > options.MaxMemoryBytes)
-            throw new BatchInputException(
-                $"estimated memory {Units.FormatSizeApprox(perRun * jobs)} ({jobs} parallel runs of up to {Units.FormatSizeApprox(perRun)}) exceeds the limit {Units.FormatSizeApprox(options.MaxMemoryBytes)} " +
-                "(allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
+        int jobs = RunSchedule.Workers(pending.Select(i => planned[i].Config).ToList(), options.Jobs, options.MaxMemoryBytes);
 
         Directory.CreateDirectory(folder.Runs);
         folder.RemoveStaleTemporaries();
@@ -55,7 +49,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
 
         progress.Started(pending.Select(i => plan.Runs[i]).ToList(), mine.Count - pending.Count);
         var failed = new List<(string, Exception)>();
-        Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
+        RunSchedule.Run(pending, jobs, i =>
         {
             var entry = plan.Runs[i];
             var clock = Stopwatch.StartNew();

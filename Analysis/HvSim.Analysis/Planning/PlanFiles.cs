@@ -58,7 +58,7 @@ public static class PlanFiles
         var probes = new List<PlanProbeRow>();
         foreach (var p in result.Platforms)
         {
-            string platform = PlatformPlan.PlatformName(p.Platform);
+            string platform = HvSim.Scenarios.Language.ScenarioKeys.PlatformName(p.Platform);
             foreach (var limit in result.Slo.Limits)
             {
                 var s = p.AtLimit?.Stats[limit.Metric];

@@ -1,3 +1,4 @@
+using HvSim.Scenarios.Language;
 using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Planning;
@@ -9,11 +10,9 @@ namespace HvSim.Analysis.Planning;
 public sealed record PlatformPlan(Platform Platform, int MaxGuests, Probe? AtLimit, Probe? FirstFailing, IReadOnlyList<Probe> Probes, bool HitSearchCap)
 {
     public string Summary => MaxGuests == 0
-        ? $"{PlatformName(Platform)}: no guest count meets the SLO; 1 guest: {FirstFailing?.Verdict}"
-        : $"{PlatformName(Platform)}: at most {MaxGuests} {GuestNoun(MaxGuests)}" + (AtLimit?.Note is { } note ? $" ({note})" : "") + (HitSearchCap ? " (the search cap max_guests; more may fit)"
+        ? $"{ScenarioKeys.PlatformName(Platform)}: no guest count meets the SLO; 1 guest: {FirstFailing?.Verdict}"
+        : $"{ScenarioKeys.PlatformName(Platform)}: at most {MaxGuests} {GuestNoun(MaxGuests)}" + (AtLimit?.Note is { } note ? $" ({note})" : "") + (HitSearchCap ? " (the search cap max_guests; more may fit)"
             : FirstFailing is null ? "" : $"; {FirstFailing.Point.Guests} {GuestNoun(FirstFailing.Point.Guests)}: {FirstFailing.Verdict}");
-
-    public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
 
     /// <summary>The noun after a guest count; a plan's answer is often 1 (or 0).</summary>
     public static string GuestNoun(int count) => count == 1 ? "guest" : "guests";

@@ -13,7 +13,7 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
         var host = point.HostMemoryBytes is { } memory ? baseConfig.Host with { MemoryBytes = memory } : baseConfig.Host;
         var config = baseConfig with
         {
-            Name = $"{baseConfig.Name}-{PlatformPlan.PlatformName(point.Platform)}-{point.Guests}",
+            Name = $"{baseConfig.Name}-{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(point.Platform)}-{point.Guests}",
             Platform = point.Platform,
             Host = host,
             Guests = mix.Guests(point.Guests),

@@ -1,3 +1,4 @@
+using HvSim.Analysis.Results;
 using HvSim.Analysis.Tables;
 using ScottPlot;
 
@@ -9,15 +10,16 @@ namespace HvSim.Analysis.Plots;
 /// </summary>
 public static class SwapDevicePlot
 {
-    public static Figure? Create(string directory, string name, ShownRun shown, IReadOnlyDictionary<double, IReadOnlyDictionary<string, double>>? hostExtra, double warmupS)
+    public static Figure? Create(string directory, string name, ShownRun shown, IReadOnlyList<TimeseriesRow> series, double warmupS)
     {
-        if (hostExtra is null || hostExtra.Count == 0) return null;
-        var rows = hostExtra.OrderBy(p => p.Key).ToList();
-        var times = rows.Select(p => p.Key).ToArray();
-        double[] Column(string c, double scale = 1) => rows.Select(p => p.Value.TryGetValue(c, out double v) ? v * scale : double.NaN).ToArray();
-        var reads = Column("swap_queued_reads");
-        var writes = Column("swap_queued_writes");
-        var writeback = Column("writeback_bytes", 1.0 / (1 << 20));
+        var rows = series.Where(r => TimeseriesRows.IsHost(r) && (r.SwapQueuedReads.HasValue || r.SwapQueuedWrites.HasValue || r.WritebackBytes.HasValue))
+            .DistinctBy(r => r.TimeS).OrderBy(r => r.TimeS).ToList();
+        if (rows.Count == 0) return null;
+        var times = rows.Select(r => r.TimeS).ToArray();
+        double[] Column(Func<TimeseriesRow, double?> c, double scale = 1) => rows.Select(r => c(r) * scale ?? double.NaN).ToArray();
+        var reads = Column(r => r.SwapQueuedReads);
+        var writes = Column(r => r.SwapQueuedWrites);
+        var writeback = Column(r => r.WritebackBytes, 1.0 / (1 << 20));
         if (new[] { reads, writes, writeback }.All(s => s.All(v => !double.IsFinite(v) || v == 0))) return null;
 
         string title = $"Swap device: {shown.Label}";

@@ -36,7 +36,7 @@ public static class HtmlReport
 
             """);
         if (folder.Manifest.AnyRunAgesByUnmap()) html.Append($"<p class=\"note\">{E(UnmapAgeingNote)}</p>\n");
-        if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder.Runs?.Parameters ?? [], folder.Manifest.SwapLatencyMicroseconds());
+        if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder);
         if ((folder.Runs?.Parameters.Count ?? 0) == 0) AppendPerGuest(html, stats);
         foreach (var section in extraSections) html.Append(section);
         if (figures.Count > 0)
@@ -76,9 +76,11 @@ public static class HtmlReport
         The full table is <a href="stats.csv">stats.csv</a>.
         """;
 
-    private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, IReadOnlyList<string> parameters, double? swapLatencyUs)
+    private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, ResultsFolder folder)
     {
+        var parameters = folder.Runs?.Parameters ?? [];
         var rows = KeyNumbersRow.From(stats);
+        var swapLatencyUs = SwapLatencyMicroseconds(folder);
         html.Append("<h2>Key numbers</h2>\n");
         if (rows.Count == 0)
         {
@@ -99,11 +101,24 @@ public static class HtmlReport
                 html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, m.IsFraction ? 100 : 1) : "–").Append("</td>");
             html.Append("</tr>\n");
             string point = r.Point.Parameters.Count > 0 ? $" ({r.Point})" : "";
-            notes.AddRange(r.Notes(swapLatencyUs).Select(n => $"{SeriesColors.PlatformLabel(r.Platform)}{point}: {n}"));
+            notes.AddRange(r.Notes(swapLatencyUs.GetValueOrDefault((r.Scenario, r.Platform, r.Point))).Select(n => $"{SeriesColors.PlatformLabel(r.Platform)}{point}: {n}"));
         }
         html.Append("</table>\n");
         foreach (var note in notes) html.Append($"<p class=\"note\">{E(note)}</p>\n");
     }
+
+    /// <summary>
+    /// The swap device's mean service latency in µs of each row of the key numbers (scenario, platform, sweep point),
+    /// from its runs' own configurations; absent when they do not record it or do not agree.
+    /// </summary>
+    private static Dictionary<(string, string, SweepPoint), double?> SwapLatencyMicroseconds(ResultsFolder folder) =>
+        folder.Summary.Select(r => r.Run).Distinct()
+            .GroupBy(run => (run.Scenario, run.Platform, folder.PointOf(run)))
+            .ToDictionary(g => g.Key, g =>
+            {
+                var latencies = g.Select(run => folder.ConfigOf(run)?.Host.Swap.LatencyMeanNs).Distinct().ToList();
+                return latencies is [long ns] ? ns / ResultsFolder.NsPerS * 1e6 : (double?)null;
+            });
 
     private static readonly Dictionary<string, string> KeyHeaders = new()
     {

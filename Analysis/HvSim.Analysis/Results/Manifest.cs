@@ -16,8 +16,8 @@ public static class Manifest
     private static readonly JsonSerializerOptions ConfigOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // Enum values as scenario files write them: power7, ppc970, rbit, twolist.
-        Converters = { new JsonStringEnumConverter(new LowerCaseNames()) },
+        // Enum values as scenario files write them: power7, ppc970, rbit, twolist; a workload with its `kind` first.
+        Converters = { new JsonStringEnumConverter(new LowerCaseNames()), new WorkloadConverter() },
         // Settings only: computed properties (no setter) may be expensive, e.g. a trace's distinct page count scans the file.
         TypeInfoResolver = new DefaultJsonTypeInfoResolver
         {
@@ -55,31 +55,49 @@ public static class Manifest
     }
 
     /// <summary>A run's configuration with every default filled in; the workload with its `kind` and all its parameters.</summary>
-    public static JsonObject Config(SimulationConfig config)
+    public static JsonObject Config(SimulationConfig config) => JsonSerializer.SerializeToNode(config, ConfigOptions)!.AsObject();
+
+    /// <summary>
+    /// A run's configuration read back from what <see cref="Config"/> wrote (a manifest's `runs[].config`); keys it
+    /// lacks keep the model's defaults. Null when it is not a configuration (a hand-written or foreign manifest).
+    /// </summary>
+    public static SimulationConfig? ReadConfig(JsonNode? config)
     {
-        var node = JsonSerializer.SerializeToNode(config, ConfigOptions)!.AsObject();
-        var guests = node["guests"]!.AsArray();
-        for (int i = 0; i < config.Guests.Count; i++)
-            guests[i]!["workload"] = Workload(config.Guests[i].Workload);
-        return node;
+        if (config is not JsonObject) return null;
+        try
+        {
+            return config.Deserialize<SimulationConfig>(ConfigOptions);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
     }
 
-    private static JsonObject Workload(WorkloadSpec spec)
+    /// <summary>A workload as `{kind, parameters...}`, the kind's name from <see cref="WorkloadKinds"/>; nested workloads (phases, streams) alike.</summary>
+    private sealed class WorkloadConverter : JsonConverter<WorkloadSpec>
     {
-        var kind = WorkloadKinds.All.FirstOrDefault(k => k.Prototype.GetType() == spec.GetType())?.Name ?? spec.GetType().Name;
-        var body = JsonSerializer.SerializeToNode(spec, spec.GetType(), ConfigOptions)!.AsObject();
-        var result = new JsonObject { ["kind"] = kind };
-        foreach (var (k, v) in body.ToList())
+        public override WorkloadSpec Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            body.Remove(k);
-            result[k] = v;
+            var body = JsonNode.Parse(ref reader) as JsonObject ?? throw new JsonException("a workload is an object");
+            string? name = body["kind"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+            var kind = WorkloadKinds.Find(name ?? "") ?? throw new JsonException($"unknown workload kind '{name}'");
+            body.Remove("kind");
+            return (WorkloadSpec?)body.Deserialize(kind.Prototype.GetType(), options) ?? throw new JsonException("empty workload");
         }
-        // Nested workloads are declared as the abstract base: write them with their own kind and parameters.
-        if (spec is PhasedWorkload phased)
-            for (int i = 0; i < phased.Phases.Count; i++) result["phases"]![i]!["workload"] = Workload(phased.Phases[i].Workload);
-        if (spec is MixWorkload mix)
-            for (int i = 0; i < mix.Streams.Count; i++) result["streams"]![i]!["workload"] = Workload(mix.Streams[i].Workload);
-        return result;
+
+        public override void Write(Utf8JsonWriter writer, WorkloadSpec value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", WorkloadKinds.All.FirstOrDefault(k => k.Prototype.GetType() == value.GetType())?.Name ?? value.GetType().Name);
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(value, value.GetType(), options)!.AsObject())
+            {
+                writer.WritePropertyName(k);
+                if (v is null) writer.WriteNullValue();
+                else v.WriteTo(writer, options);
+            }
+            writer.WriteEndObject();
+        }
     }
 
     private sealed class LowerCaseNames : JsonNamingPolicy

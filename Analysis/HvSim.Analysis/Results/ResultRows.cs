@@ -4,7 +4,8 @@ namespace HvSim.Analysis.Results;
 
 // Row types of the results tables (docs/results-format.md). Column names are the documented ones; the run key
 // `scenario,platform,replication,seed` comes first in every table. Columns added after the first release are
-// `Optional` so results folders written before them still read (missing = 0 or empty).
+// `Optional` and nullable, so results folders written before them still read: a missing column reads as null, which
+// readers tell apart from a counted 0.
 
 [CsvRecord]
 public sealed partial class SummaryRow
@@ -42,13 +43,13 @@ public sealed partial class SummaryRow
     [CsvColumn("vcpu_s")] public double? VcpuSCell { get; set; }
     [CsvColumn("stall_fraction")] public double? StallFractionCell { get; set; }
     [CsvColumn("simulated_s")] public double SimulatedS { get; set; }
-    [CsvColumn("h_remove_calls", Optional = true)] public long HRemoveCalls { get; set; }
-    [CsvColumn("protection_faults", Optional = true)] public long ProtectionFaults { get; set; }
-    [CsvColumn("exits", Optional = true)] public long Exits { get; set; }
-    [CsvColumn("vcore_exits", Optional = true)] public long VcoreExits { get; set; }
-    [CsvColumn("faults_in_flight_at_end", Optional = true)] public long FaultsInFlightAtEnd { get; set; }
-    [CsvColumn("oldest_fault_in_flight_us", Optional = true)] public double OldestFaultInFlightUs { get; set; }
-    [CsvColumn("sibling_wait_s", Optional = true)] public double SiblingWaitS { get; set; }
+    [CsvColumn("h_remove_calls", Optional = true)] public long? HRemoveCalls { get; set; }
+    [CsvColumn("protection_faults", Optional = true)] public long? ProtectionFaults { get; set; }
+    [CsvColumn("exits", Optional = true)] public long? Exits { get; set; }
+    [CsvColumn("vcore_exits", Optional = true)] public long? VcoreExits { get; set; }
+    [CsvColumn("faults_in_flight_at_end", Optional = true)] public long? FaultsInFlightAtEnd { get; set; }
+    [CsvColumn("oldest_fault_in_flight_us", Optional = true)] public double? OldestFaultInFlightUs { get; set; }
+    [CsvColumn("sibling_wait_s", Optional = true)] public double? SiblingWaitS { get; set; }
 
     /// <summary>Stall time, vCPU time and stall fraction; 0 for a refused guest, whose cells are empty.</summary>
     [CsvIgnore] public double StalledS => StalledSCell ?? 0;
@@ -72,17 +73,17 @@ public sealed partial class HostRow
     [CsvColumn("direct_reclaims")] public long DirectReclaims { get; set; }
     [CsvColumn("pages_scanned")] public long PagesScanned { get; set; }
     [CsvColumn("swap_full_events")] public long SwapFullEvents { get; set; }
-    [CsvColumn("measured_s", Optional = true)] public double MeasuredS { get; set; }
-    [CsvColumn("swap_reads", Optional = true)] public long SwapReads { get; set; }
-    [CsvColumn("swap_writes", Optional = true)] public long SwapWrites { get; set; }
-    [CsvColumn("swap_read_requests", Optional = true)] public long SwapReadRequests { get; set; }
-    [CsvColumn("swap_write_requests", Optional = true)] public long SwapWriteRequests { get; set; }
-    [CsvColumn("pages_freed", Optional = true)] public long PagesFreed { get; set; }
-    [CsvColumn("pages_deactivated", Optional = true)] public long PagesDeactivated { get; set; }
-    [CsvColumn("write_request_waits", Optional = true)] public long WriteRequestWaits { get; set; }
-    [CsvColumn("kswapd_congestion_waits", Optional = true)] public long KswapdCongestionWaits { get; set; }
-    [CsvColumn("swap_token_references", Optional = true)] public long SwapTokenReferences { get; set; }
-    [CsvColumn("swap_busy_fraction", Optional = true)] public double SwapBusyFraction { get; set; }
+    [CsvColumn("measured_s", Optional = true)] public double? MeasuredS { get; set; }
+    [CsvColumn("swap_reads", Optional = true)] public long? SwapReads { get; set; }
+    [CsvColumn("swap_writes", Optional = true)] public long? SwapWrites { get; set; }
+    [CsvColumn("swap_read_requests", Optional = true)] public long? SwapReadRequests { get; set; }
+    [CsvColumn("swap_write_requests", Optional = true)] public long? SwapWriteRequests { get; set; }
+    [CsvColumn("pages_freed", Optional = true)] public long? PagesFreed { get; set; }
+    [CsvColumn("pages_deactivated", Optional = true)] public long? PagesDeactivated { get; set; }
+    [CsvColumn("write_request_waits", Optional = true)] public long? WriteRequestWaits { get; set; }
+    [CsvColumn("kswapd_congestion_waits", Optional = true)] public long? KswapdCongestionWaits { get; set; }
+    [CsvColumn("swap_token_references", Optional = true)] public long? SwapTokenReferences { get; set; }
+    [CsvColumn("swap_busy_fraction", Optional = true)] public double? SwapBusyFraction { get; set; }
     [CsvColumn("swap_read_wait_p50_us", Optional = true)] public double? SwapReadWaitP50Us { get; set; }
     [CsvColumn("swap_read_wait_p99_us", Optional = true)] public double? SwapReadWaitP99Us { get; set; }
     [CsvColumn("swap_write_wait_p50_us", Optional = true)] public double? SwapWriteWaitP50Us { get; set; }

@@ -5,5 +5,5 @@ namespace HvSim.Analysis.Results;
 /// <summary>The key every results row starts with.</summary>
 public sealed record RunKey(string Scenario, Platform Platform, int Replication, ulong Seed)
 {
-    public string PlatformName => Platform == Platform.Power7 ? "power7" : "ppc970";
+    public string PlatformName => Scenarios.Language.ScenarioKeys.PlatformName(Platform);
 }

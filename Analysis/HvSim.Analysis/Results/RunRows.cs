@@ -11,14 +11,10 @@ public sealed record RunRows(
 
     public static RunRows From(RunKey key, RunResult r)
     {
-        var summary = r.Guests.Select(g => new SummaryRow
+        var summary = r.Guests.Select(g => GuestCounters.CopyTo(g, new SummaryRow
         {
             Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
-            Guest = g.Guest, Admitted = g.Admitted, RefusalReason = g.RefusalReason, GuestMemoryBytes = g.GuestMemoryBytes,
-            Accesses = g.Accesses, HpteHits = g.HpteHits, HEnterCalls = g.HEnterCalls, HdsiFaults = g.HdsiFaults,
-            MinorFaults = g.MinorFaults, MajorFaults = g.MajorFaults, FaultRetries = g.FaultRetries, UnmapHvaCalls = g.UnmapHvaCalls,
-            HptesInvalidated = g.HptesInvalidated, Tlbies = g.Tlbies, AgeHvaCalls = g.AgeHvaCalls, PagesReclaimed = g.PagesReclaimed,
-            SwapIns = g.SwapIns, SwapOuts = g.SwapOuts, PinnedPages = g.PinnedPages,
+            Guest = g.Guest, Admitted = g.Admitted, RefusalReason = g.RefusalReason,
             FaultLatencyMeanUs = Us(g.FaultLatency.Mean), // NaN (empty) when the guest took no fault or was refused
             FaultLatencyP50Us = Us(g.FaultLatency.Quantile(0.5)),
             FaultLatencyP90Us = Us(g.FaultLatency.Quantile(0.9)),
@@ -26,29 +22,22 @@ public sealed record RunRows(
             FaultLatencyP999Us = Us(g.FaultLatency.Quantile(0.999)),
             StalledSCell = g.Admitted ? g.StalledNs / NsPerS : null, VcpuSCell = g.Admitted ? g.VcpuNs / NsPerS : null,
             StallFractionCell = g.Admitted ? g.StallFraction : null, SimulatedS = r.SimulatedNs / NsPerS,
-            HRemoveCalls = g.HRemoveCalls, ProtectionFaults = g.ProtectionFaults, Exits = g.Exits, VcoreExits = g.VcoreExits,
-            FaultsInFlightAtEnd = g.FaultsInFlightAtEnd, OldestFaultInFlightUs = g.OldestFaultInFlightNs / NsPerUs,
-            SiblingWaitS = g.SiblingWaitNs / NsPerS,
-        }).ToList();
+            OldestFaultInFlightUs = g.OldestFaultInFlightNs / NsPerUs, SiblingWaitS = g.SiblingWaitNs / NsPerS,
+        })).ToList();
 
         var h = r.Host;
         var host = new List<HostRow>
         {
-            new()
+            HostCounters.CopyTo(h, new HostRow
             {
                 Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
-                MemoryBytes = h.MemoryBytes, PageSizeBytes = h.PageSizeBytes,
                 WatermarkMinBytes = h.WatermarkMinPages * h.PageSizeBytes, WatermarkLowBytes = h.WatermarkLowPages * h.PageSizeBytes,
                 WatermarkHighBytes = h.WatermarkHighPages * h.PageSizeBytes,
-                KswapdWakeups = h.KswapdWakeups, DirectReclaims = h.DirectReclaims, PagesScanned = h.PagesScanned, SwapFullEvents = h.SwapFullEvents,
-                MeasuredS = h.MeasuredNs / NsPerS, SwapReads = h.SwapReads, SwapWrites = h.SwapWrites,
-                SwapReadRequests = h.SwapReadRequests, SwapWriteRequests = h.SwapWriteRequests, PagesFreed = h.PagesFreed,
-                PagesDeactivated = h.PagesDeactivated, WriteRequestWaits = h.WriteRequestWaits, KswapdCongestionWaits = h.KswapdCongestionWaits,
-                SwapTokenReferences = h.SwapTokenReferences,
+                MeasuredS = h.MeasuredNs / NsPerS,
                 SwapBusyFraction = h.SwapBusyFraction,
                 SwapReadWaitP50Us = Us(h.SwapReadWait.Quantile(0.5)), SwapReadWaitP99Us = Us(h.SwapReadWait.Quantile(0.99)),
                 SwapWriteWaitP50Us = Us(h.SwapWriteWait.Quantile(0.5)), SwapWriteWaitP99Us = Us(h.SwapWriteWait.Quantile(0.99)),
-            },
+            }),
         };
 
         // Host rows and guest rows of one interval sit together, host first, then guests in config order.
@@ -81,5 +70,29 @@ public sealed record RunRows(
         return new RunRows(summary, host, series, latency);
     }
 
+    private static readonly SameNamedCounters<GuestResult, SummaryRow> GuestCounters = new();
+    private static readonly SameNamedCounters<HostResult, HostRow> HostCounters = new();
+
     private static double? Us(double ns) => double.IsNaN(ns) ? null : ns / NsPerUs;
+}
+
+/// <summary>
+/// Copies every whole-number counter of a model result into the row column of the same name (GuestResult.MajorFaults
+/// into SummaryRow.MajorFaults, the `major_faults` column): a counter the model keeps needs only its column declared
+/// in <see cref="SummaryRow"/> or <see cref="HostRow"/>. Columns that convert units (ns to s, pages to bytes) are set by hand.
+/// </summary>
+internal sealed class SameNamedCounters<TResult, TRow>
+{
+    private readonly (System.Reflection.PropertyInfo From, System.Reflection.PropertyInfo To)[] _pairs =
+        typeof(TRow).GetProperties()
+            .Where(to => to.CanWrite && (Nullable.GetUnderlyingType(to.PropertyType) ?? to.PropertyType) == typeof(long))
+            .Select(to => (From: typeof(TResult).GetProperty(to.Name)!, To: to))
+            .Where(p => p.From is not null && (p.From.PropertyType == typeof(long) || p.From.PropertyType == typeof(int)))
+            .ToArray();
+
+    public TRow CopyTo(TResult result, TRow row)
+    {
+        foreach (var (from, to) in _pairs) to.SetValue(row, Convert.ToInt64(from.GetValue(result), System.Globalization.CultureInfo.InvariantCulture));
+        return row;
+    }
 }

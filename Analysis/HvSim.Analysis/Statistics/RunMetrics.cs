@@ -9,21 +9,26 @@ public static class RunMetrics
 {
     public static List<Observation> Compute(ResultsFolder folder, double? warmupSecondsOverride = null)
     {
-        double warmup = warmupSecondsOverride ?? folder.Manifest.WarmupSeconds() ?? 0;
-        double accessUs = folder.Manifest.AccessCostMicroseconds() ?? new CostConfig().AccessNs / 1e3;
         var observations = new List<Observation>();
         var hostByRun = folder.Host.ToDictionary(r => r.Run, r => r.Row);
         var bucketsByRun = folder.FaultLatency.GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Select(r => r.Row).ToList());
-        double? durationS = folder.Manifest.DurationSeconds();
-        var seriesByRun = WarmupCut.Apply(folder.Timeseries, warmup).GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Select(r => r.Row).ToList());
+        var seriesByRun = folder.Timeseries.GroupBy(r => r.Run)
+            .ToDictionary(g => g.Key, g => WarmupCut.Apply(g, folder.WarmupSeconds(g.Key, warmupSecondsOverride)).Select(r => r.Row).ToList());
 
         foreach (var run in folder.Summary.GroupBy(r => r.Run))
         {
             var point = folder.PointOf(run.Key);
             var guests = run.Select(r => r.Row).ToList();
             var admitted = guests.Where(g => g.Admitted).ToList();
-            var hostExtra = folder.HostExtra.GetValueOrDefault(run.Key);
-            double seconds = MeasuredSeconds(hostExtra, durationS ?? guests.Max(g => g.SimulatedS), warmup);
+            var host = hostByRun.GetValueOrDefault(run.Key);
+            // The run's own settings as it ran them; a folder whose manifest does not record them: the simulated time
+            // and the model's default access cost.
+            var config = folder.ConfigOf(run.Key);
+            double warmup = folder.WarmupSeconds(run.Key, warmupSecondsOverride);
+            double accessUs = config is null ? new CostConfig().AccessNs / 1e3 : config.Costs.AccessNs / ResultsFolder.NsPerS * 1e6;
+            double durationS = config is null ? guests.Max(g => g.SimulatedS) : config.DurationNs / ResultsFolder.NsPerS;
+            // The counters cover what the model measured after the warm-up: host.csv's measured_s, else duration less warm-up.
+            double seconds = host?.MeasuredS ?? durationS - warmup;
             void Add(Metric m, double v, string guest = "") => observations.Add(new Observation(run.Key, point, guest, m, v));
             double Rate(double count) => seconds > 0 ? count / seconds : double.NaN;
 
@@ -58,25 +63,20 @@ public static class RunMetrics
             Add(Metric.PagesSwappedIn, guests.Sum(g => g.SwapIns));
             Add(Metric.PagesReclaimed, guests.Sum(g => g.PagesReclaimed));
             Add(Metric.PinnedPages, guests.Sum(g => g.PinnedPages));
-            if (hostByRun.TryGetValue(run.Key, out var host))
+            if (host is not null)
             {
                 Add(Metric.KswapdWakeups, host.KswapdWakeups);
                 Add(Metric.DirectReclaims, host.DirectReclaims);
                 Add(Metric.PagesScanned, host.PagesScanned);
                 Add(Metric.SwapFullEvents, host.SwapFullEvents);
+                if (host.PagesFreed is > 0 and { } freed) Add(Metric.ScannedPerFreed, host.PagesScanned / (double)freed);
+                if (host.SwapBusyFraction is { } busy) Add(Metric.SwapBusyFraction, busy);
+                if (host.SwapReadWaitP99Us is { } wait) Add(Metric.SwapReadWaitP99, wait);
             }
-            if (hostExtra is not null)
-            {
-                if (hostExtra.TryGetValue("pages_freed", out double freed) && freed > 0 && host is not null)
-                    Add(Metric.ScannedPerFreed, host.PagesScanned / freed);
-                if (hostExtra.TryGetValue("swap_busy_fraction", out double busy)) Add(Metric.SwapBusyFraction, busy);
-                if (hostExtra.TryGetValue("swap_read_wait_p99_us", out double wait)) Add(Metric.SwapReadWaitP99, wait);
-            }
-            var guestExtra = folder.SummaryExtra.GetValueOrDefault(run.Key) ?? [];
-            if (guestExtra.Any(e => e.ContainsKey("faults_in_flight_at_end")))
-                Add(Metric.FaultsInFlightAtEnd, guestExtra.Sum(e => e.GetValueOrDefault("faults_in_flight_at_end")));
-            if (guestExtra.Any(e => e.ContainsKey("oldest_fault_in_flight_us")))
-                Add(Metric.OldestFaultInFlight, guestExtra.Max(e => e.GetValueOrDefault("oldest_fault_in_flight_us")));
+            if (guests.Any(g => g.FaultsInFlightAtEnd.HasValue))
+                Add(Metric.FaultsInFlightAtEnd, guests.Sum(g => g.FaultsInFlightAtEnd ?? 0));
+            if (guests.Any(g => g.OldestFaultInFlightUs.HasValue))
+                Add(Metric.OldestFaultInFlight, guests.Max(g => g.OldestFaultInFlightUs ?? 0));
             var series = seriesByRun.GetValueOrDefault(run.Key) ?? [];
             var hostSeries = series.Where(TimeseriesRows.IsHost).ToList();
             if (hostSeries.Any(r => r.FreeBytes.HasValue)) Add(Metric.HostFreeMin, hostSeries.Where(r => r.FreeBytes.HasValue).Min(r => r.FreeBytes!.Value));
@@ -99,13 +99,6 @@ public static class RunMetrics
         }
         return observations;
     }
-
-    /// <summary>
-    /// The time the counters of summary.csv and host.csv cover: the model resets them when the warm-up ends, so
-    /// host.csv's measured_s, else the run's duration less the warm-up.
-    /// </summary>
-    internal static double MeasuredSeconds(IReadOnlyDictionary<string, double>? hostExtra, double durationS, double warmupS) =>
-        hostExtra is not null && hostExtra.TryGetValue("measured_s", out double measured) ? measured : durationS - warmupS;
 
     internal static LatencyBucket ToBucket(FaultLatencyRow r) => new(r.BucketLowerUs, r.BucketUpperUs, r.Count);
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Tables;
 
@@ -56,12 +56,14 @@ public sealed class ManifestView
     /// follow-up: a what-if no released kernel has.
     /// </summary>
     public bool AnyRunAgesByUnmap() =>
-        _root is JsonObject o && o["runs"] is JsonArray runs && runs.Any(r =>
-            r?["platform"] is JsonValue p && p.TryGetValue(out string? platform) && platform == "power7"
-            && r["config"]?["aging"] is JsonValue a && a.TryGetValue(out string? aging) && aging == "unmap");
+        Runs().Any(r => r.Config is { Platform: Platform.Power7, Aging: AgingVariant.Unmap });
 
-    /// <summary>The manifest's `runs` list (run_id, platform, replication, seed, swept parameters); empty when it has none.</summary>
-    public IReadOnlyList<ManifestRun> Runs()
+    /// <summary>The manifest's `runs` list (run_id, platform, replication, seed, swept parameters, configuration); empty when it has none.</summary>
+    public IReadOnlyList<ManifestRun> Runs() => _runs ??= ReadRuns();
+
+    private IReadOnlyList<ManifestRun>? _runs;
+
+    private List<ManifestRun> ReadRuns()
     {
         if (_root is not JsonObject o || o["runs"] is not JsonArray runs) return [];
         var list = new List<ManifestRun>();
@@ -77,91 +79,15 @@ public sealed class ManifestView
             if (r["parameters"] is JsonObject ps)
                 foreach (var (k, v) in ps)
                     parameters.Add(new(k, v is JsonValue jv && jv.TryGetValue(out string? text) ? text : v?.ToJsonString() ?? ""));
-            list.Add(new ManifestRun(runId, platform, replication, seed, parameters));
+            list.Add(new ManifestRun(runId, platform, replication, seed, parameters, Results.Manifest.ReadConfig(r["config"])));
         }
         return list;
     }
-
-    /// <summary>
-    /// Warm-up length in seconds: the first key anywhere in the resolved configuration whose name, ignoring case and
-    /// '_', is warmupns, warmupus or warmups; failing that, one named warmup (seconds, or text with a unit such as
-    /// "5s"). The manifest's documentation of defaults (a `defaults` object) is not the configuration and is skipped.
-    /// </summary>
-    public double? WarmupSeconds() => FindSeconds("warmup");
-
-    /// <summary>Cost of one access through a valid HPTE in µs (the costs' access_ns / AccessNs), when the manifest has it.</summary>
-    public double? AccessCostMicroseconds() => FindSeconds("access") * 1e6;
-
-    /// <summary>Length of the simulated run in seconds (duration_ns), when the manifest has it.</summary>
-    public double? DurationSeconds() => FindSeconds("duration");
-
-    /// <summary>Mean service latency of one swap request in µs (the swap device's latency_mean_ns), when the manifest has it.</summary>
-    public double? SwapLatencyMicroseconds() => FindSeconds("latencymean") * 1e6;
-
-    private double? FindSeconds(string stem)
-    {
-        foreach (var (key, value) in Walk(_root))
-        {
-            string k = key.Replace("_", "").ToLowerInvariant();
-            if (k == stem + "ns" && TryNumber(value, out double ns)) return ns / 1e9;
-            if (k == stem + "us" && TryNumber(value, out double us)) return us / 1e6;
-            if (k == stem + "s" && TryNumber(value, out double s)) return s;
-        }
-        foreach (var (key, value) in Walk(_root))
-            if (key.Replace("_", "").ToLowerInvariant() == stem && value is JsonValue v)
-            {
-                if (TryNumber(v, out double plain)) return plain;
-                if (v.TryGetValue(out string? text) && DurationText.TryParseSeconds(text, out double parsed)) return parsed;
-            }
-        return null;
-    }
-
-    private static bool TryNumber(JsonNode? node, out double value)
-    {
-        value = 0;
-        return node is JsonValue v && v.TryGetValue(out value);
-    }
-
-    private static IEnumerable<(string Key, JsonNode? Value)> Walk(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (k, v) in o)
-                {
-                    if (k == "defaults") continue;
-                    yield return (k, v);
-                    foreach (var inner in Walk(v)) yield return inner;
-                }
-                break;
-            case JsonArray a:
-                foreach (var item in a)
-                    foreach (var inner in Walk(item)) yield return inner;
-                break;
-        }
-    }
 }
 
-/// <summary>One entry of manifest.json's `runs`: which run a (platform, replication, seed) is and its sweep point.</summary>
-public sealed record ManifestRun(string RunId, string Platform, int Replication, ulong Seed, IReadOnlyList<KeyValuePair<string, string>> Parameters);
-
-/// <summary>Reads "250ns", "10us", "8ms", "60s" as seconds.</summary>
-internal static class DurationText
-{
-    private static readonly (string Suffix, double Seconds)[] Units = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1)];
-
-    public static bool TryParseSeconds(string? text, out double seconds)
-    {
-        seconds = 0;
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        text = text.Trim();
-        foreach (var (suffix, scale) in Units)
-            if (text.EndsWith(suffix, StringComparison.Ordinal)
-                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-            {
-                seconds = v * scale;
-                return true;
-            }
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds);
-    }
-}
+/// <summary>
+/// One entry of manifest.json's `runs`: which run a (platform, replication, seed) is, its sweep point and the
+/// configuration it ran with (null when the entry has none that reads back).
+/// </summary>
+public sealed record ManifestRun(string RunId, string Platform, int Replication, ulong Seed, IReadOnlyList<KeyValuePair<string, string>> Parameters,
+    SimulationConfig? Config = null);

@@ -1,5 +1,6 @@
 using CsvHelper;
 using HvSim.Analysis.Results;
+using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Tables;
 
@@ -22,18 +23,25 @@ public sealed class ResultsFolder
     public IReadOnlyList<RunRow<FaultLatencyRow>> FaultLatency { get; init; } = [];
     public IReadOnlyList<MrcRecord> Mrc { get; init; } = [];
 
-    /// <summary>Optional columns (<see cref="OptionalColumns"/>) of each row of <see cref="Summary"/>, <see cref="Host"/> and <see cref="Timeseries"/>, by run.</summary>
-    public IReadOnlyDictionary<RunIdentity, IReadOnlyList<IReadOnlyDictionary<string, double>>> SummaryExtra { get; init; } = Empty;
-    public IReadOnlyDictionary<RunIdentity, IReadOnlyDictionary<string, double>> HostExtra { get; init; } = new Dictionary<RunIdentity, IReadOnlyDictionary<string, double>>();
-    /// <summary>Optional columns of the host rows of timeseries.csv, by run and time_s.</summary>
-    public IReadOnlyDictionary<RunIdentity, IReadOnlyDictionary<double, IReadOnlyDictionary<string, double>>> TimeseriesHostExtra { get; init; } =
-        new Dictionary<RunIdentity, IReadOnlyDictionary<double, IReadOnlyDictionary<string, double>>>();
-
-    private static readonly Dictionary<RunIdentity, IReadOnlyList<IReadOnlyDictionary<string, double>>> Empty = new();
     public RunsTable? Runs { get; init; }
     public ManifestView Manifest { get; init; } = ManifestView.Empty;
 
     public SweepPoint PointOf(RunIdentity run) => Runs?.PointOf(run.RunId) ?? SweepPoint.None;
+
+    /// <summary>The configuration <paramref name="run"/> ran with, from manifest.json; null when the manifest does not record it.</summary>
+    public SimulationConfig? ConfigOf(RunIdentity run) => _configs.GetValueOrDefault(run.RunId);
+
+    private IReadOnlyDictionary<string, SimulationConfig> _configs = new Dictionary<string, SimulationConfig>();
+
+    /// <summary>
+    /// The warm-up of <paramref name="run"/> in seconds: <paramref name="overrideSeconds"/> when given (`hvsim plot
+    /// --warmup`), else the run's configured warm-up, else none.
+    /// </summary>
+    public double WarmupSeconds(RunIdentity run, double? overrideSeconds = null) =>
+        overrideSeconds ?? (ConfigOf(run) is { } c ? c.WarmupNs / NsPerS : 0);
+
+    /// <summary>Nanoseconds in a second, for the configuration's durations.</summary>
+    public const double NsPerS = 1e9;
 
     /// <summary>True when <paramref name="directory"/> holds the results of a run, a batch, `hvsim mrc` or `hvsim plan`.</summary>
     public static bool IsResultsFolder(string directory) =>
@@ -54,26 +62,17 @@ public sealed class ResultsFolder
         var summary = ReadRuns<SummaryRow, BatchSummaryRow>(directory, SummaryFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row));
         var host = ReadRuns<HostRow, BatchHostRow>(directory, HostFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row));
         var timeseries = ReadRuns<TimeseriesRow, BatchTimeseriesRow>(directory, TimeseriesFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row));
-        var summaryExtra = OptionalColumns.Read(Path.Combine(directory, SummaryFile), OptionalColumns.Summary);
-        var hostExtra = OptionalColumns.Read(Path.Combine(directory, HostFile), OptionalColumns.Host);
-        var seriesExtra = OptionalColumns.Read(Path.Combine(directory, TimeseriesFile), OptionalColumns.Timeseries);
         return new ResultsFolder
         {
             Directory = directory,
             Summary = summary,
             Host = host,
             Timeseries = timeseries,
-            // The optional columns were read from the same files in the same order: row i of one is row i of the other.
-            SummaryExtra = summary.Zip(summaryExtra).GroupBy(p => p.First.Run)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<IReadOnlyDictionary<string, double>>)g.Select(p => p.Second).ToList()),
-            HostExtra = host.Zip(hostExtra).GroupBy(p => p.First.Run).ToDictionary(g => g.Key, g => g.First().Second),
-            TimeseriesHostExtra = timeseries.Zip(seriesExtra).Where(p => TimeseriesRows.IsHost(p.First.Row) && p.Second.Count > 0).GroupBy(p => p.First.Run)
-                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<double, IReadOnlyDictionary<string, double>>)g
-                    .GroupBy(p => p.First.Row.TimeS).ToDictionary(t => t.Key, t => t.First().Second)),
             FaultLatency = ReadRuns<FaultLatencyRow, BatchFaultLatencyRow>(directory, FaultLatencyFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row)),
             Mrc = ReadOptional<MrcRecord>(directory, MrcFile),
             Runs = File.Exists(runs) ? RunsTable.Read(runs) : RunsTable.FromManifest(manifest.Runs()),
             Manifest = manifest,
+            _configs = manifest.Runs().Where(r => r.Config is not null).GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => g.First().Config!),
         };
     }
 

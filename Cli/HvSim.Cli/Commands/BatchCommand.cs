@@ -25,7 +25,7 @@ internal static class BatchCommand
         {
             paths, outDir, jobs, shard, seed, check, maxMemory,
         };
-        cmd.SetAction(parse => CliScenarios.Guard(() =>
+        cmd.SetAction(parse =>
         {
             var scenarios = ScenarioSet.Load(parse.GetValue(paths)!);
             var options = new BatchOptions
@@ -50,7 +50,7 @@ internal static class BatchCommand
             }
             else outcome = runner.Run(scenarios, options, new PlainProgress());
             return Report(outcome, options, clock.Elapsed);
-        }));
+        });
         return cmd;
     }
 

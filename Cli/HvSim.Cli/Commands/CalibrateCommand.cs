@@ -28,7 +28,7 @@ internal static class CalibrateCommand
         {
             path, size, output, ios, depth, pageSize,
         };
-        command.SetAction(parse => UserErrors.Report(() =>
+        command.SetAction(parse =>
         {
             string target = parse.GetValue(path)!;
             string outFile = parse.GetValue(output)!;
@@ -68,7 +68,7 @@ internal static class CalibrateCommand
                 if (created && File.Exists(target)) File.Delete(target);
             }
             return ExitCodes.Ok;
-        }));
+        });
         return command;
     }
 

@@ -14,7 +14,7 @@ internal static class MergeCommand
         var outDir = CliOptions.OutFolder("Merged results folder");
         outDir.Required = true;
         var cmd = new Command("merge", "Combine the folders of a sharded batch into one batch results folder") { dirs, outDir };
-        cmd.SetAction(parse => CliScenarios.Guard(() =>
+        cmd.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
             OutputFolder.Claim(parse.GetValue(outDir)!, "batch");
@@ -27,7 +27,7 @@ internal static class MergeCommand
                 CliScenarios.WriteReport(parse.GetValue(outDir)!);
             }
             return outcome.Complete ? ExitCodes.Ok : ExitCodes.RunFailed;
-        }));
+        });
         return cmd;
     }
 }

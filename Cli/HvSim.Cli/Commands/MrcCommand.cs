@@ -31,7 +31,7 @@ internal static class MrcCommand
         command.Options.Add(sample);
         command.Options.Add(output);
         command.Options.Add(points);
-        command.SetAction(parse => UserErrors.Report(() =>
+        command.SetAction(parse =>
         {
             double rate = parse.GetValue(sample);
             if (!(rate > 0 && rate <= 1)) throw new UserInputException($"hvsim mrc: --sample must be > 0 and <= 1, got {rate}");
@@ -53,7 +53,7 @@ internal static class MrcCommand
             Summarise(curve, rows, trace, path);
             CliScenarios.WriteReport(folder);
             return ExitCodes.Ok;
-        }));
+        });
         return command;
     }
 

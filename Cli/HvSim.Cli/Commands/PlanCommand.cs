@@ -18,7 +18,7 @@ internal static class PlanCommand
         {
             file, outDir, jobs,
         };
-        cmd.SetAction(parse => CliScenarios.Guard(() =>
+        cmd.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
             var spec = PlanFile.Load(path);
@@ -30,7 +30,7 @@ internal static class PlanCommand
             try
             {
                 result = PlanRunner.Run(spec, dir, parallel, probe => Console.WriteLine(
-                    $"  {PlatformPlan.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} {PlatformPlan.GuestNoun(probe.Point.Guests)}" +
+                    $"  {HvSim.Scenarios.Language.ScenarioKeys.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} {PlatformPlan.GuestNoun(probe.Point.Guests)}" +
                     (probe.Point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "") + $": {probe.Verdict}"));
             }
             catch (Exception e) when (e is not OutOfMemoryException and not UserInputException)
@@ -41,7 +41,7 @@ internal static class PlanCommand
             Print(result);
             AnsiConsole.MarkupLine($"[grey]plan.csv, plots and report.html in[/] {Markup.Escape(dir)}");
             return ExitCodes.Ok;
-        }));
+        });
         return cmd;
     }
 
@@ -57,7 +57,7 @@ internal static class PlanCommand
                 string value = s is { N: > 0 } st
                     ? limit.Number(st.Mean) + (double.IsFinite(st.CiLow) ? $" [{limit.Number(st.CiLow)}, {limit.Number(st.CiHigh)}]" : "") + " " + limit.Unit
                     : "-";
-                table.AddRow(PlatformPlan.PlatformName(p.Platform), p.MaxGuests + (p.HitSearchCap ? " (cap)" : ""), Markup.Escape(limit.ToString()),
+                table.AddRow(HvSim.Scenarios.Language.ScenarioKeys.PlatformName(p.Platform), p.MaxGuests + (p.HitSearchCap ? " (cap)" : ""), Markup.Escape(limit.ToString()),
                     Markup.Escape(value));
             }
         AnsiConsole.Write(table);

@@ -35,7 +35,7 @@ internal static class ReplayCommand
         command.Options.Add(sizes);
         command.Options.Add(loop);
         command.Options.Add(csv);
-        command.SetAction(parse => UserErrors.Report(() =>
+        command.SetAction(parse =>
         {
             string[] policyNames = ParsePolicies(parse.GetValue(policies)!);
             int loops = parse.GetValue(loop);
@@ -49,7 +49,7 @@ internal static class ReplayCommand
             if (parse.GetValue(csv)) WriteCsv(results);
             else WriteTable(results, trace, input.Describe(parse));
             return ExitCodes.Ok;
-        }));
+        });
         return command;
     }
 
@@ -103,27 +103,6 @@ internal static class ReplayCommand
             table.AddRow(r.Policy, r.Capacity.ToString("N0"), r.Requests.ToString("N0"), r.Misses.ToString("N0"), r.MissRatio.ToString("F4"),
                 r.Seconds.ToString("F3"), r.Seconds > 0 ? (r.Requests / r.Seconds / 1e6).ToString("F1") : "-");
         AnsiConsole.Write(table);
-    }
-}
-
-/// <summary>
-/// Reports a <see cref="UserInputException"/> as one line on stderr with exit code 2 inside the command action:
-/// System.CommandLine's default exception handler would otherwise print a stack trace and exit 1 before
-/// <see cref="CliRunner"/> sees the exception.
-/// </summary>
-internal static class UserErrors
-{
-    public static int Report(Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (UserInputException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return ExitCodes.BadInput;
-        }
     }
 }
 

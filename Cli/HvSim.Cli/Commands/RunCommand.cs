@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using HvSim.Analysis.Batch;
 using HvSim.Analysis.Results;
 using HvSim.Model;
 using HvSim.Model.Results;
@@ -26,13 +27,11 @@ internal static class RunCommand
         {
             file, outDir, seed, check, jobs, maxMemory,
         };
-        cmd.SetAction(parse => CliScenarios.Guard(() =>
+        cmd.SetAction(parse =>
         {
-            var scenario = CliScenarios.Load(parse.GetValue(file)!);
-            var runs = RunPlanner.Plan(scenario, parse.GetValue(seed));
-            if (parse.GetValue(check)) runs = runs.Select(r => r with { Config = r.Config with { CheckInvariants = true } }).ToList();
-            int parallel = Math.Min(parse.JobsOrCores(jobs), Math.Max(1, runs.Count));
-            CliScenarios.CheckMemory(runs.Max(r => MemoryEstimate.Bytes(r.Config)), parallel, parse.GetValue(maxMemory));
+            var scenario = ScenarioLoader.Load(parse.GetValue(file)!);
+            var runs = RunSchedule.Plan([scenario], parse.GetValue(seed), parse.GetValue(check));
+            int parallel = RunSchedule.Workers(runs.Select(r => r.Config).ToList(), parse.JobsOrCores(jobs), CliScenarios.MaxMemory(parse.GetValue(maxMemory)));
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", scenario.Name);
             OutputFolder.Claim(dir, "run");
 
@@ -40,7 +39,7 @@ internal static class RunCommand
             var results = new RunResult[runs.Count];
             try
             {
-                void RunAll() => Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, i => results[i] = SimulationRunner.Run(runs[i].Config));
+                void RunAll() => RunSchedule.Run(Enumerable.Range(0, runs.Count), parallel, i => results[i] = SimulationRunner.Run(runs[i].Config));
                 if (ConsoleSetup.LiveProgress)
                 {
                     var platforms = string.Join(", ", runs.Select(r => ScenarioKeys.PlatformName(r.Platform)).Distinct());
@@ -58,7 +57,7 @@ internal static class RunCommand
             CliScenarios.WriteReport(dir);
             AnsiConsole.MarkupLine($"[grey]{runs.Count} run(s) in {clock.Elapsed.TotalSeconds:0.0} s; results in[/] {Markup.Escape(dir)}");
             return ExitCodes.Ok;
-        }));
+        });
         return cmd;
     }
 
@@ -112,48 +111,9 @@ internal static class RunCommand
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 }
 
-/// <summary>Scenario loading and the memory guard shared by `run` and `batch`.</summary>
+/// <summary>The report and the memory guard of `run`.</summary>
 internal static class CliScenarios
 {
-    /// <summary>
-    /// Bad input becomes its message on stderr and exit code 2. CliRunner does the same for whatever escapes an action;
-    /// this keeps the scenario report format ("N problems found.") and the batch messages' `hvsim:` prefix.
-    /// </summary>
-    public static int Guard(Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (UserInputException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (ScenarioException e)
-        {
-            Console.Error.WriteLine(Report(e));
-            return ExitCodes.BadInput;
-        }
-        catch (HvSim.Analysis.Batch.BatchInputException e)
-        {
-            Console.Error.WriteLine("hvsim: " + e.Message);
-            return ExitCodes.BadInput;
-        }
-    }
-
-    public static Scenario Load(string file)
-    {
-        try
-        {
-            return ScenarioLoader.Load(file);
-        }
-        catch (ScenarioException e)
-        {
-            throw new UserInputException(Report(e));
-        }
-    }
-
     /// <summary>Plots and report.html next to the tables; a plotting problem is reported but does not fail the run.</summary>
     public static void WriteReport(string dir)
     {
@@ -168,9 +128,6 @@ internal static class CliScenarios
         }
     }
 
-    public static string Report(ScenarioException e) =>
-        string.Join(Environment.NewLine, e.Diagnostics) + Environment.NewLine + $"{e.Diagnostics.Count} problem{(e.Diagnostics.Count == 1 ? "" : "s")} found.";
-
     public static long MaxMemory(string? text)
     {
         if (text is null) return MemoryEstimate.DefaultLimitBytes();
@@ -178,14 +135,5 @@ internal static class CliScenarios
         if (!Units.TryParseSize(text, out var bytes)) throw new UserInputException($"hvsim: --max-memory '{text}' is not a size (allowed: {allowed})");
         if (bytes == 0) throw new UserInputException($"hvsim: --max-memory '{text}' is not allowed: the limit must be more than 0 (allowed: {allowed})");
         return bytes;
-    }
-
-    public static void CheckMemory(long perRun, int parallel, string? limitText)
-    {
-        long limit = MaxMemory(limitText);
-        if (perRun * parallel > limit)
-            throw new UserInputException(
-                $"hvsim: estimated memory {Units.FormatSizeApprox(perRun * parallel)} ({parallel} parallel run(s) of up to {Units.FormatSizeApprox(perRun)}) " +
-                $"exceeds the limit {Units.FormatSizeApprox(limit)} (allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
     }
 }

@@ -21,7 +21,7 @@ internal static class ValidationCommand
         {
             real, output, template, swap, kernel, readahead,
         };
-        command.SetAction(parse => UserErrors.Report(() =>
+        command.SetAction(parse =>
         {
             string csv = parse.GetValue(real)!;
             var mode = KernelMode.Find(parse.GetValue(kernel)!)
@@ -48,7 +48,7 @@ internal static class ValidationCommand
             Print(rows);
             AnsiConsole.MarkupLine($"[grey]{rows.Count} point(s); comparison in[/] {Markup.Escape(Path.Combine(options.OutDir, ValidationRunner.ComparisonFile))}");
             return ExitCodes.Ok;
-        }));
+        });
         return command;
     }
 

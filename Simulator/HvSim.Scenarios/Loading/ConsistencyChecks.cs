@@ -202,8 +202,7 @@ internal static class ConsistencyChecks
         t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
 
     /// <summary>vm.min_free_kbytes as init_per_zone_wmark_min computes it in 3.x (one zone: all memory is lowmem on ppc64).</summary>
-    public static long MinFreeKbytes(HostConfig h) =>
-        h.MinFreeKbytes ?? Math.Clamp((long)Math.Sqrt(16.0 * (h.MemoryBytes / 1024)), 128, 65536);
+    public static long MinFreeKbytes(HostConfig h) => h.MinFreeKbytes ?? HvSim.Model.Mm.Watermarks.DefaultMinFreeKbytes(h.MemoryBytes);
 
     public static long WatermarkHighBytes(HostConfig h) => MinFreeKbytes(h) * 1024 * 3 / 2;
 }
