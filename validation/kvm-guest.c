@@ -26,6 +26,8 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#define PROG "kvm-guest"
+#include "host.h"
 #include "stream.h"
 
 #define PAGE 4096UL
@@ -60,23 +62,6 @@ void guest_main(struct stream *st, char *data, uint64_t warmup, uint64_t accesse
     if (warmup == warmup + accesses) outb(PORT_WINDOW_START);
     outb(PORT_WINDOW_END);
     for (;;) __asm__ volatile("hlt" ::"r"(sink));
-}
-
-static void die(const char *what) { fprintf(stderr, "kvm-guest: %s: %s\n", what, strerror(errno)); exit(1); }
-static void usage(const char *msg) { fprintf(stderr, "kvm-guest: %s\n", msg); exit(2); }
-
-static int64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-static void faults(long *maj, long *min)
-{
-    struct rusage u;
-    if (getrusage(RUSAGE_SELF, &u)) die("getrusage");
-    *maj = u.ru_majflt; *min = u.ru_minflt;
 }
 
 /* Opens /dev/kvm and creates a VM; on failure writes why to reason and returns -1. */

@@ -31,29 +31,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROG "workload"
+#include "host.h"
 #include "stream.h"
 
 #define PAGE 4096UL
 #define BUCKETS 160 /* 4 per octave from 1 ns: up to 2^40 ns */
 
 static uint32_t pages;
-
-static void die(const char *what) { fprintf(stderr, "workload: %s: %s\n", what, strerror(errno)); exit(1); }
-static void usage(const char *msg) { fprintf(stderr, "workload: %s\n", msg); exit(2); }
-
-static int64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-static void faults(long *maj, long *min)
-{
-    struct rusage u;
-    if (getrusage(RUSAGE_SELF, &u)) die("getrusage");
-    *maj = u.ru_majflt; *min = u.ru_minflt;
-}
 
 /* key/value pairs of a "name value" file (/proc/vmstat, memory.stat). */
 #define MAXKV 256
