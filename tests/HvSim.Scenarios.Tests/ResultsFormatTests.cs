@@ -8,10 +8,11 @@ namespace HvSim.Scenarios.Tests;
 /// <summary>The headers we write are exactly those docs/results-format.md documents.</summary>
 public class ResultsFormatTests
 {
+    private static string Doc() => File.ReadAllText(Repo.Path("docs", "results-format.md"));
+
     private static string DocumentedHeader(string file)
     {
-        var doc = File.ReadAllText(Repo.Path("docs", "results-format.md"));
-        var m = Regex.Match(doc, $@"## {Regex.Escape(file)}[^\n]*\n`([^`]+)`");
+        var m = Regex.Match(Doc(), $@"### {Regex.Escape(file)}\n`([^`]+)`");
         Assert.True(m.Success, $"docs/results-format.md documents no header for {file}");
         return m.Groups[1].Value;
     }
@@ -24,6 +25,16 @@ public class ResultsFormatTests
         return File.ReadAllText(path).TrimEnd('\n');
     }
 
+    [Fact]
+    public void ColumnReferenceIsTheOneTheDeclarationsGenerate()
+    {
+        var doc = Doc();
+        int begin = doc.IndexOf(ResultColumns.Begin, StringComparison.Ordinal), end = doc.IndexOf(ResultColumns.End, begin, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, "docs/results-format.md has no generated column reference");
+        Assert.Equal(ResultColumns.Markdown(), doc[begin..(end + ResultColumns.End.Length + 1)]);
+    }
+
+    // The declarations are read by reflection; the writer by CsvHelper's source generator: both must name the same columns.
     [Fact]
     public void Summary() => Assert.Equal(DocumentedHeader("summary.csv"), WrittenHeader<SummaryRow>());
 

@@ -89,8 +89,9 @@ public static class HtmlReport
         }
         html.Append("<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>");
         foreach (var p in parameters) html.Append($"<th class=\"l\">{E(SweepPoint.DisplayName(p))}</th>");
-        var columns = KeyNumbersRow.Columns.Where(m => !KeyNumbersRow.OptionalColumns.Contains(m) || rows.Any(r => r.Values.ContainsKey(m))).ToList();
-        foreach (var m in columns) html.Append($"<th>{KeyHeaders[m.Name]}</th>");
+        // A total of a column older folders lack is shown only when some run has it.
+        var columns = KeyNumbersRow.Columns.Where(m => !m.IsOptional || rows.Any(r => r.Values.ContainsKey(m))).ToList();
+        foreach (var m in columns) html.Append($"<th>{m.Heading}</th>");
         html.Append("</tr>\n");
         var notes = new List<string>();
         foreach (var r in rows)
@@ -98,7 +99,7 @@ public static class HtmlReport
             html.Append($"<tr><td class=\"l\">{E(r.Scenario)}</td><td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
             foreach (var p in parameters) html.Append($"<td class=\"l\">{E(r.Point.ValueOf(p))}</td>");
             foreach (var m in columns)
-                html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, m.IsFraction ? 100 : 1) : "–").Append("</td>");
+                html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, m.DisplayScale) : "–").Append("</td>");
             html.Append("</tr>\n");
             string point = r.Point.Parameters.Count > 0 ? $" ({r.Point})" : "";
             notes.AddRange(r.Notes(swapLatencyUs.GetValueOrDefault((r.Scenario, r.Platform, r.Point))).Select(n => $"{SeriesColors.PlatformLabel(r.Platform)}{point}: {n}"));
@@ -120,23 +121,12 @@ public static class HtmlReport
                 return latencies is [long ns] ? ns / ResultsFolder.NsPerS * 1e6 : (double?)null;
             });
 
-    private static readonly Dictionary<string, string> KeyHeaders = new()
-    {
-        [Metric.AdmittedGuests.Name] = "Admitted guests", [Metric.Slowdown.Name] = "Slowdown (stall %)",
-        [Metric.FaultLatencyP99.Name] = "p99 fault latency (µs)", [Metric.MajorFaultRate.Name] = "Major faults/s (host)",
-        [Metric.MajorFaultRatePerGuest.Name] = "Major faults/s per guest", [Metric.PagesSwappedOut.Name] = "Pages swapped out",
-        [Metric.EffectiveAccessTime.Name] = "Effective access time (µs)", [Metric.SwapBusyFraction.Name] = "Swap busy (%)",
-        [Metric.SwapReadWaitP99.Name] = "p99 swap read wait (µs)",
-    };
-
     private static IEnumerable<string> PlanScenario(string directory) =>
         Planning.PlanFiles.TryRead(directory)?.Plan.Select(r => r.Scenario).Take(1) ?? [];
 
-    private static readonly (Metric Metric, string Header, double Scale)[] GuestColumns =
+    private static readonly Metric[] GuestColumns =
     [
-        (Metric.Slowdown, "Slowdown (stall %)", 100), (Metric.EffectiveAccessTime, "Effective access time (µs)", 1),
-        (Metric.HdsiFaultRate, "HDSI faults/s", 1), (Metric.MajorFaultRate, "Major faults/s", 1),
-        (Metric.FaultLatencyP99, "p99 fault latency (µs)", 1), (Metric.ResidentMean, "Mean resident (MiB)", 1.0 / (1 << 20)),
+        Metric.Slowdown, Metric.EffectiveAccessTime, Metric.HdsiFaultRate, Metric.MajorFaultRate, Metric.FaultLatencyP99, Metric.ResidentMean,
     ];
 
     /// <summary>Per-guest metrics of a single scenario (sweeps have too many rows: stats.csv has them).</summary>
@@ -145,15 +135,15 @@ public static class HtmlReport
         var guests = stats.Where(r => r.Guest != "").GroupBy(r => (r.Scenario, r.Platform, r.Guest)).ToList();
         if (guests.Count == 0 || guests.Count > 64) return;
         html.Append("<h2>Per guest</h2>\n<table><tr><th class=\"l\">Platform</th><th class=\"l\">Guest</th>");
-        foreach (var c in GuestColumns) html.Append($"<th>{E(c.Header)}</th>");
+        foreach (var m in GuestColumns) html.Append($"<th>{E(m.Heading)}</th>");
         html.Append("</tr>\n");
         foreach (var g in guests)
         {
             html.Append($"<tr><td class=\"l\">{E(SeriesColors.PlatformLabel(g.Key.Platform))}</td><td class=\"l\">{E(g.Key.Guest)}</td>");
-            foreach (var c in GuestColumns)
+            foreach (var m in GuestColumns)
             {
-                var row = g.FirstOrDefault(r => r.Metric == c.Metric);
-                html.Append("<td>").Append(row is null ? "–" : Cell(row.Stats, c.Scale)).Append("</td>");
+                var row = g.FirstOrDefault(r => r.Metric == m);
+                html.Append("<td>").Append(row is null ? "–" : Cell(row.Stats, m.DisplayScale)).Append("</td>");
             }
             html.Append("</tr>\n");
         }

@@ -12,9 +12,6 @@ public sealed record KeyNumbersRow(string Scenario, string Platform, SweepPoint 
         Metric.PagesSwappedOut, Metric.EffectiveAccessTime, Metric.SwapBusyFraction, Metric.SwapReadWaitP99,
     ];
 
-    /// <summary>Columns shown only when some run has them (folders written before host.csv had swap-device columns do not).</summary>
-    public static readonly IReadOnlySet<Metric> OptionalColumns = new HashSet<Metric> { Metric.SwapBusyFraction, Metric.SwapReadWaitP99 };
-
     /// <summary>Busy more than this fraction of the measured time, the swap device is saturated.</summary>
     public const double SaturatedBusyFraction = 0.9;
 

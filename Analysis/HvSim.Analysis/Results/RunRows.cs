@@ -22,7 +22,6 @@ public sealed record RunRows(
             FaultLatencyP999Us = Us(g.FaultLatency.Quantile(0.999)),
             StalledSCell = g.Admitted ? g.StalledNs / NsPerS : null, VcpuSCell = g.Admitted ? g.VcpuNs / NsPerS : null,
             StallFractionCell = g.Admitted ? g.StallFraction : null, SimulatedS = r.SimulatedNs / NsPerS,
-            OldestFaultInFlightUs = g.OldestFaultInFlightNs / NsPerUs, SiblingWaitS = g.SiblingWaitNs / NsPerS,
         })).ToList();
 
         var h = r.Host;
@@ -33,8 +32,6 @@ public sealed record RunRows(
                 Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
                 WatermarkMinBytes = h.WatermarkMinPages * h.PageSizeBytes, WatermarkLowBytes = h.WatermarkLowPages * h.PageSizeBytes,
                 WatermarkHighBytes = h.WatermarkHighPages * h.PageSizeBytes,
-                MeasuredS = h.MeasuredNs / NsPerS,
-                SwapBusyFraction = h.SwapBusyFraction,
                 SwapReadWaitP50Us = Us(h.SwapReadWait.Quantile(0.5)), SwapReadWaitP99Us = Us(h.SwapReadWait.Quantile(0.99)),
                 SwapWriteWaitP50Us = Us(h.SwapWriteWait.Quantile(0.5)), SwapWriteWaitP99Us = Us(h.SwapWriteWait.Quantile(0.99)),
             }),
@@ -77,22 +74,47 @@ public sealed record RunRows(
 }
 
 /// <summary>
-/// Copies every whole-number counter of a model result into the row column of the same name (GuestResult.MajorFaults
-/// into SummaryRow.MajorFaults, the `major_faults` column): a counter the model keeps needs only its column declared
-/// in <see cref="SummaryRow"/> or <see cref="HostRow"/>. Columns that convert units (ns to s, pages to bytes) are set by hand.
+/// Copies every counter of a model result into the row column that declares it by name: GuestResult.MajorFaults into
+/// SummaryRow.MajorFaults (the `major_faults` column), a time GuestResult.SiblingWaitNs into SummaryRow.SiblingWaitS
+/// (unit s) or HostResult.OldestFaultInFlightNs into ...Us (unit us), a ratio of the same name as is. A counter the
+/// model keeps needs only its column declared in <see cref="SummaryRow"/> or <see cref="HostRow"/>; columns computed
+/// from several results (quantiles, pages to bytes, cells left empty for refused guests) are set by hand in <see cref="RunRows"/>.
 /// </summary>
 internal sealed class SameNamedCounters<TResult, TRow>
 {
-    private readonly (System.Reflection.PropertyInfo From, System.Reflection.PropertyInfo To)[] _pairs =
-        typeof(TRow).GetProperties()
-            .Where(to => to.CanWrite && (Nullable.GetUnderlyingType(to.PropertyType) ?? to.PropertyType) == typeof(long))
-            .Select(to => (From: typeof(TResult).GetProperty(to.Name)!, To: to))
-            .Where(p => p.From is not null && (p.From.PropertyType == typeof(long) || p.From.PropertyType == typeof(int)))
+    private readonly (System.Reflection.PropertyInfo From, System.Reflection.PropertyInfo To, double Divisor)[] _pairs =
+        ResultColumns.All.Where(c => c.Property.DeclaringType == typeof(TRow) && c.Property.CanWrite)
+            .Select(c => Source(c) is var (from, divisor) ? (from, c.Property, divisor) : default)
+            .Where(p => p.from is not null)
             .ToArray();
+
+    /// <summary>The result property a column copies, and what its value is divided by (ns to the column's s or µs).</summary>
+    private static (System.Reflection.PropertyInfo, double)? Source(ResultColumn c)
+    {
+        var to = Nullable.GetUnderlyingType(c.Property.PropertyType) ?? c.Property.PropertyType;
+        string name = c.Property.Name;
+        var (fromName, divisor) = (c.Unit, to) switch
+        {
+            ("s", _) when to == typeof(double) && name.EndsWith('S') => (name[..^1] + "Ns", 1e9),
+            ("us", _) when to == typeof(double) && name.EndsWith("Us", StringComparison.Ordinal) => (name[..^2] + "Ns", 1e3),
+            _ => (name, 1.0),
+        };
+        var from = typeof(TResult).GetProperty(fromName);
+        bool whole = to == typeof(long) && (from?.PropertyType == typeof(long) || from?.PropertyType == typeof(int));
+        bool ratio = to == typeof(double) && from?.PropertyType == typeof(double) && divisor == 1;
+        bool time = to == typeof(double) && from?.PropertyType == typeof(long) && divisor != 1;
+        return from is not null && (whole || ratio || time) ? (from, divisor) : null;
+    }
 
     public TRow CopyTo(TResult result, TRow row)
     {
-        foreach (var (from, to) in _pairs) to.SetValue(row, Convert.ToInt64(from.GetValue(result), System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (from, to, divisor) in _pairs)
+        {
+            var value = from.GetValue(result)!;
+            object cell = divisor == 1 && value is not double ? (object)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)
+                : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) / divisor;
+            to.SetValue(row, cell);
+        }
         return row;
     }
 }

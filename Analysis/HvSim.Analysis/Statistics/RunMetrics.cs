@@ -61,20 +61,15 @@ public static class RunMetrics
             Add(Metric.TlbieRate, Rate(guests.Sum(g => g.Tlbies)));
             Add(Metric.PagesSwappedOut, guests.Sum(g => g.SwapOuts));
             Add(Metric.PagesSwappedIn, guests.Sum(g => g.SwapIns));
-            Add(Metric.PagesReclaimed, guests.Sum(g => g.PagesReclaimed));
-            Add(Metric.PinnedPages, guests.Sum(g => g.PinnedPages));
-            if (host is not null)
+            // Column totals: summed over the run's guests, or the run's host.csv value; absent where the cells are empty.
+            foreach (var m in Metric.All)
             {
-                Add(Metric.KswapdWakeups, host.KswapdWakeups);
-                Add(Metric.DirectReclaims, host.DirectReclaims);
-                Add(Metric.PagesScanned, host.PagesScanned);
-                Add(Metric.SwapFullEvents, host.SwapFullEvents);
-                if (host.PagesFreed is > 0 and { } freed) Add(Metric.ScannedPerFreed, host.PagesScanned / (double)freed);
-                if (host.SwapBusyFraction is { } busy) Add(Metric.SwapBusyFraction, busy);
-                if (host.SwapReadWaitP99Us is { } wait) Add(Metric.SwapReadWaitP99, wait);
+                if (m.Column is not { } column) continue;
+                IEnumerable<object> rows = column.Table == ResultsTables.Host ? host is null ? [] : [host] : guests;
+                var cells = rows.Select(column.ValueIn).ToList();
+                if (cells.Any(v => v.HasValue)) Add(m, cells.Sum(v => v ?? 0));
             }
-            if (guests.Any(g => g.FaultsInFlightAtEnd.HasValue))
-                Add(Metric.FaultsInFlightAtEnd, guests.Sum(g => g.FaultsInFlightAtEnd ?? 0));
+            if (host?.PagesFreed is > 0 and { } freed) Add(Metric.ScannedPerFreed, host.PagesScanned / (double)freed);
             if (guests.Any(g => g.OldestFaultInFlightUs.HasValue))
                 Add(Metric.OldestFaultInFlight, guests.Max(g => g.OldestFaultInFlightUs ?? 0));
             var series = seriesByRun.GetValueOrDefault(run.Key) ?? [];

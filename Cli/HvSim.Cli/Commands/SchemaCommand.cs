@@ -1,18 +1,20 @@
 using System.CommandLine;
+using HvSim.Analysis.Results;
 using HvSim.Scenarios.Language;
 
 namespace HvSim.Cli.Commands;
 
-/// <summary>`hvsim schema`: the JSON Schema of scenario files (or the key reference of docs/scenarios.md).</summary>
+/// <summary>`hvsim schema`: the JSON Schema of scenario files (or the key reference of docs/scenarios.md, or the column reference of docs/results-format.md).</summary>
 internal static class SchemaCommand
 {
     public static Command Create()
     {
         var markdown = new Option<bool>("--markdown") { Description = "Print the key reference tables of docs/scenarios.md instead" };
-        var cmd = new Command("schema", "Print the JSON Schema of scenario files, generated from the key table the loader uses") { markdown };
+        var results = new Option<bool>("--results-markdown") { Description = "Print the column reference of docs/results-format.md instead" };
+        var cmd = new Command("schema", "Print the JSON Schema of scenario files, generated from the key table the loader uses") { markdown, results };
         cmd.SetAction(parse =>
         {
-            Console.Out.Write(parse.GetValue(markdown) ? KeyReference.Markdown() : SchemaGenerator.Generate());
+            Console.Out.Write(parse.GetValue(results) ? ResultColumns.Markdown() : parse.GetValue(markdown) ? KeyReference.Markdown() : SchemaGenerator.Generate());
             return ExitCodes.Ok;
         });
         return cmd;
