@@ -18,6 +18,7 @@ internal static class CommandRegistry
         yield return MrcCommand.Create();
         yield return PlotCommand.Create();
         yield return PlanCommand.Create();
+        yield return CompareCommand.Create();
         yield return CalibrateCommand.Create();
         yield return ValidationCommand.Create();
     }

@@ -18,20 +18,8 @@ public static class HtmlReport
         var html = new StringBuilder();
         string scenarios = string.Join(", ", stats.Select(s => s.Scenario).Concat(PlanScenario(folder.Directory)).Distinct());
         if (scenarios.Length == 0) scenarios = Path.GetFileName(Path.GetFullPath(folder.Directory));
+        html.Append(Head($"HvSim report: {scenarios}"));
         html.Append($$"""
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>HvSim report: {{E(scenarios)}}</title>
-            <style>
-            body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.4; }
-            h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em; }
-            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
-            th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
-            th { background: #f0f3f7; } td.l, th.l { text-align: left; } td { white-space: nowrap; }
-            .ci { color: #666; font-size: 0.85em; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
-            figcaption { color: #444; font-size: 0.92em; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
-            .note { color: #555; font-size: 0.9em; }
-            </style></head><body>
-            <h1>HvSim report: {{E(scenarios)}}</h1>
             <p class="note">Results folder <code>{{E(Path.GetFullPath(folder.Directory))}}</code>.{{(stats.Count > 0 ? StatsNote : "")}}</p>
 
             """);
@@ -43,16 +31,7 @@ public static class HtmlReport
         {
             html.Append("<h2>Plots</h2>\n");
             foreach (var note in plotNotes ?? []) html.Append($"<p class=\"note\">{E(note)}</p>\n");
-            foreach (var f in figures)
-            {
-                string png = Convert.ToBase64String(File.ReadAllBytes(f.PngPath));
-                html.Append($"""
-                    <figure id="{E(f.Name)}">
-                    <img alt="{E(f.Title)}" src="data:image/png;base64,{png}">
-                    <figcaption>{E(f.Caption)} Files: <a href="{E(Path.GetFileName(f.PngPath))}">PNG</a>, <a href="{E(Path.GetFileName(f.SvgPath))}">SVG</a>.</figcaption></figure>
-
-                    """);
-            }
+            foreach (var f in figures) html.Append(FigureHtml(f));
         }
         html.Append("<h2>Scenario as run</h2>\n");
         html.Append(folder.Manifest.Text.Length > 0
@@ -61,6 +40,36 @@ public static class HtmlReport
         html.Append("</body></html>\n");
         byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
         AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    /// <summary>The page's head and style, shared by every HvSim HTML page (the run report, `hvsim compare`), with <paramref name="title"/> as its title and first heading.</summary>
+    internal static string Head(string title) => $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>{{E(title)}}</title>
+            <style>
+            body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.4; }
+            h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em; }
+            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
+            th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
+            th { background: #f0f3f7; } td.l, th.l { text-align: left; } td { white-space: nowrap; }
+            .ci { color: #666; font-size: 0.85em; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
+            figcaption { color: #444; font-size: 0.92em; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
+            .note { color: #555; font-size: 0.9em; }
+            </style></head><body>
+            <h1>{{E(title)}}</h1>
+
+            """;
+
+    /// <summary>A plot embedded as base64 PNG with its caption and links to the PNG and SVG files beside the page.</summary>
+    internal static string FigureHtml(Figure f)
+    {
+        string png = Convert.ToBase64String(File.ReadAllBytes(f.PngPath));
+        return $"""
+            <figure id="{E(f.Name)}">
+            <img alt="{E(f.Title)}" src="data:image/png;base64,{png}">
+            <figcaption>{E(f.Caption)} Files: <a href="{E(Path.GetFileName(f.PngPath))}">PNG</a>, <a href="{E(Path.GetFileName(f.SvgPath))}">SVG</a>.</figcaption></figure>
+
+            """;
     }
 
     /// <summary>Said wherever the unmap ageing variant is offered: it is a what-if, not a kernel anyone ran.</summary>

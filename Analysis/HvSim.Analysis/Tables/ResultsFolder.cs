@@ -57,7 +57,7 @@ public sealed class ResultsFolder
                 $"{directory}: not a results folder (expected {SummaryFile} from `hvsim run`/`hvsim batch`, {MrcFile} from `hvsim mrc` or {PlanFile} from `hvsim plan`)");
         string runs = Path.Combine(directory, RunsFile);
         string manifestPath = Path.Combine(directory, ManifestFile);
-        var manifest = File.Exists(manifestPath) ? ManifestView.Read(manifestPath) : ManifestView.Empty;
+        var manifest = Present(manifestPath) ? ManifestView.Read(manifestPath) : ManifestView.Empty;
         var key = KeyFrom(manifest.Runs());
         var summary = ReadRuns<SummaryRow, BatchSummaryRow>(directory, SummaryFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row));
         var host = ReadRuns<HostRow, BatchHostRow>(directory, HostFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row));
@@ -70,7 +70,7 @@ public sealed class ResultsFolder
             Timeseries = timeseries,
             FaultLatency = ReadRuns<FaultLatencyRow, BatchFaultLatencyRow>(directory, FaultLatencyFile, r => key(r.Scenario, r.Platform, r.Replication, r.Seed), b => (b.RunId, b.Row)),
             Mrc = ReadOptional<MrcRecord>(directory, MrcFile),
-            Runs = File.Exists(runs) ? RunsTable.Read(runs) : RunsTable.FromManifest(manifest.Runs()),
+            Runs = Present(runs) ? RunsTable.Read(runs) : RunsTable.FromManifest(manifest.Runs()),
             Manifest = manifest,
             _configs = manifest.Runs().Where(r => r.Config is not null).GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => g.First().Config!),
         };
@@ -93,7 +93,7 @@ public sealed class ResultsFolder
     private static List<RunRow<T>> ReadRuns<T, TBatch>(string directory, string file, Func<T, RunIdentity> key, Func<TBatch, (string RunId, T Row)> unbatch)
     {
         string path = Path.Combine(directory, file);
-        if (!File.Exists(path)) return [];
+        if (!Present(path)) return [];
         bool batch;
         using (var reader = CsvReader.FromFile(path))
             batch = reader.Headers.Contains("run_id");
@@ -105,7 +105,20 @@ public sealed class ResultsFolder
     private static List<T> ReadOptional<T>(string directory, string file)
     {
         string path = Path.Combine(directory, file);
-        return File.Exists(path) ? ReadTable<T>(path) : [];
+        return Present(path) ? ReadTable<T>(path) : [];
+    }
+
+    /// <summary>
+    /// Whether a results file is there to read: true for a regular file, false when absent. Anything else in its place
+    /// (a FIFO would block the reader, /dev/zero never ends, a folder) is refused before it is opened (docs/security.md).
+    /// </summary>
+    /// <exception cref="ResultsFolderException">The path is not a regular file.</exception>
+    public static bool Present(string path)
+    {
+        var problem = HvSim.Traces.FileKinds.NotRegular(path);
+        if (problem is null) return true;
+        if (problem == HvSim.Traces.FileKinds.NotFound) return false;
+        throw new ResultsFolderException($"{path}: {problem} (allowed: the regular files hvsim writes, docs/results-format.md)");
     }
 
     /// <summary>
