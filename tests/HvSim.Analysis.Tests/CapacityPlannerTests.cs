@@ -133,7 +133,14 @@ public class CapacityPlannerTests
         string[] header = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile))[0].Split(',');
         foreach (string column in new[] { "mean", "ci95_low", "ci95_high" })
             Assert.Equal("", row[Array.IndexOf(header, column)]);
-        Assert.All(File.ReadAllLines(Path.Combine(dir, PlanFiles.ProbesFile)).Skip(1), line => Assert.EndsWith(",0,,,", line)); // n = 0, no values
+        Assert.All(PlanFiles.TryRead(dir)!.Probes, p => // n = 0, no values
+        {
+            Assert.Equal(0, p.N);
+            Assert.Null(p.Mean);
+            Assert.Null(p.CiLow);
+            Assert.Null(p.CiHigh);
+            Assert.Null(p.UpperBound);
+        });
         string html = PlanReportSection.Html(PlanFiles.TryRead(dir)!);
         Assert.Contains("<td>–</td>", html);
         Assert.Contains("no HDSI faults", html);

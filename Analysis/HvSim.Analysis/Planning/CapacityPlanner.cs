@@ -28,7 +28,7 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
         var results = new ProbeMetrics[Replications];
         Parallel.For(0, Replications, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism) },
             r => results[r] = evaluator.Evaluate(point, r + 1));
-        var probe = _probes[point] = Probe.Judge(point, results, slo);
+        var probe = _probes[point] = Probe.Judge(point, results, slo) with { Order = _probes.Count + 1 };
         OnProbe?.Invoke(probe);
         return probe;
     }

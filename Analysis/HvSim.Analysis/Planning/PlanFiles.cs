@@ -25,7 +25,10 @@ public sealed partial class PlanRow
     [CsvColumn("verdict")] public string Verdict { get; set; } = "";
 }
 
-/// <summary>One row of plan_probes.csv: one SLO metric of one probed configuration.</summary>
+/// <summary>
+/// One row of plan_probes.csv: one SLO bound of one probed configuration, and why the probe failed. Every other metric
+/// of each probe run is in the folder's stats.csv and run tables (docs/results-format.md).
+/// </summary>
 [CsvRecord]
 public sealed partial class PlanProbeRow
 {
@@ -40,6 +43,11 @@ public sealed partial class PlanProbeRow
     [CsvColumn("mean"), CsvConverter(typeof(PlainNumberConverter))] public double? Mean { get; set; }
     [CsvColumn("ci95_low"), CsvConverter(typeof(PlainNumberConverter))] public double? CiLow { get; set; }
     [CsvColumn("ci95_high"), CsvConverter(typeof(PlainNumberConverter))] public double? CiHigh { get; set; }
+    [CsvColumn("order", Optional = true)] public int? Order { get; set; }
+    [CsvColumn("search", Optional = true)] public string? Search { get; set; }
+    [CsvColumn("upper_bound", Optional = true), CsvConverter(typeof(PlainNumberConverter))] public double? UpperBound { get; set; }
+    [CsvColumn("meets_limit", Optional = true)] public bool? MeetsLimit { get; set; }
+    [CsvColumn("verdict", Optional = true)] public string? Verdict { get; set; }
 }
 
 /// <summary>plan.csv and plan_probes.csv as read back: enough to redraw the plan plot and report section from files alone.</summary>
@@ -73,18 +81,22 @@ public static class PlanFiles
                     Verdict = p.Summary,
                 });
             }
-            foreach (var probe in p.Probes)
-                foreach (var limit in result.Slo.Limits)
-                {
-                    var s = probe.Stats[limit.Metric];
-                    probes.Add(new PlanProbeRow
-                    {
-                        Platform = platform, Guests = probe.Point.Guests, HostMemoryBytes = probe.Point.HostMemoryBytes,
-                        AllAdmitted = probe.AllAdmitted, MeetsSlo = probe.MeetsSlo, SloMetric = limit.MetricName, Limit = limit.Limit,
-                        N = s.N, Mean = Finite(s.Mean), CiLow = Finite(s.CiLow), CiHigh = Finite(s.CiHigh),
-                    });
-                }
         }
+        // Every probe, in the order the searches made them: the count searches' and the min_host_memory search's steps.
+        foreach (var probe in result.Probes.OrderBy(p => p.Order))
+            foreach (var limit in result.Slo.Limits)
+            {
+                var s = probe.Stats[limit.Metric];
+                var (upper, holds) = probe.Bound(limit);
+                probes.Add(new PlanProbeRow
+                {
+                    Platform = HvSim.Scenarios.Language.ScenarioKeys.PlatformName(probe.Point.Platform), Guests = probe.Point.Guests,
+                    HostMemoryBytes = probe.Point.HostMemoryBytes, AllAdmitted = probe.AllAdmitted, MeetsSlo = probe.MeetsSlo,
+                    SloMetric = limit.MetricName, Limit = limit.Limit,
+                    N = s.N, Mean = Finite(s.Mean), CiLow = Finite(s.CiLow), CiHigh = Finite(s.CiHigh),
+                    Order = probe.Order, Search = probe.Search, UpperBound = Finite(upper), MeetsLimit = holds, Verdict = probe.Verdict,
+                });
+            }
         ResultsTables.WriteCsv(Path.Combine(directory, PlanFile), rows);
         ResultsTables.WriteCsv(Path.Combine(directory, ProbesFile), probes);
     }
@@ -93,8 +105,8 @@ public static class PlanFiles
     public static PlanTables? TryRead(string directory)
     {
         string plan = Path.Combine(directory, PlanFile), probes = Path.Combine(directory, ProbesFile);
-        if (!File.Exists(plan)) return null;
-        return new PlanTables(ResultsFolder.ReadTable<PlanRow>(plan), File.Exists(probes) ? ResultsFolder.ReadTable<PlanProbeRow>(probes) : []);
+        if (!ResultsFolder.Present(plan)) return null;
+        return new PlanTables(ResultsFolder.ReadTable<PlanRow>(plan), ResultsFolder.Present(probes) ? ResultsFolder.ReadTable<PlanProbeRow>(probes) : []);
     }
 
     private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? x : null;

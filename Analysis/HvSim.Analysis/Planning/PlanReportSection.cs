@@ -31,7 +31,36 @@ public static class PlanReportSection
             html.Append(r.MinHostMemoryBytes is { } bytes
                 ? $"<p>{HtmlReport.E(r.Platform)}: the smallest host memory for {Guests(r.MinHostMemoryGuests!.Value)} is {bytes / (double)(1L << 30):0.##} GiB.</p>\n"
                 : $"<p>{HtmlReport.E(r.Platform)}: no host memory in the searched range lets {Guests(r.MinHostMemoryGuests!.Value)} meet the SLO.</p>\n");
+        AppendProbes(html, plan.Probes);
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Every probe in the order the searches made it, with its verdict: why a count (or a host memory) failed, bound by
+    /// bound, measured against the limit. Folders written before plan_probes.csv had `order` list none.
+    /// </summary>
+    private static void AppendProbes(StringBuilder html, IReadOnlyList<PlanProbeRow> probes)
+    {
+        var steps = probes.Where(p => p.Order.HasValue).GroupBy(p => p.Order!.Value).OrderBy(g => g.Key).ToList();
+        if (steps.Count == 0) return;
+        bool memory = steps.Any(g => g.First().HostMemoryBytes.HasValue);
+        html.Append("<h3>Search steps</h3>\n<table><tr><th>Step</th><th class=\"l\">Search</th><th class=\"l\">Platform</th><th>Guests</th>");
+        if (memory) html.Append("<th>Host memory</th>");
+        html.Append("<th class=\"l\">Bounds: upper CI end vs limit</th><th class=\"l\">Verdict</th></tr>\n");
+        foreach (var g in steps)
+        {
+            var first = g.First();
+            string bounds = string.Join("; ", g.Select(p =>
+            {
+                var limit = SloLimit.TryParse(p.SloMetric, out var metric) ? new SloLimit(metric, p.Limit) : null;
+                string Show(double v) => limit?.Format(v) ?? HtmlReport.Num(v);
+                return p.UpperBound is { } upper ? $"{p.SloMetric} {Show(upper)} {(p.MeetsLimit == true ? "≤" : ">")} {Show(p.Limit)}" : $"{p.SloMetric}: no value";
+            }));
+            html.Append($"<tr><td>{g.Key}</td><td class=\"l\">{HtmlReport.E(first.Search ?? "")}</td><td class=\"l\">{HtmlReport.E(first.Platform)}</td><td>{first.Guests}</td>");
+            if (memory) html.Append($"<td>{(first.HostMemoryBytes is { } b ? HtmlReport.E(HvSim.Scenarios.Language.Units.FormatSizeApprox(b)) : "–")}</td>");
+            html.Append($"<td class=\"l\">{HtmlReport.E(bounds)}</td><td class=\"l\">{HtmlReport.E(first.Verdict ?? "")}</td></tr>\n");
+        }
+        html.Append("</table>\n<p class=\"note\">Every metric of every probe run, not only the SLO's, is in stats.csv and the key numbers above (one row per platform and guest count).</p>\n");
     }
 
     private static string Guests(int count) => $"{count} {PlatformPlan.GuestNoun(count)}";

@@ -3,6 +3,9 @@ namespace HvSim.Analysis.Planning;
 /// <summary>A finished capacity plan: per platform the largest guest count, and the POWER7/PPC970 consolidation ratio.</summary>
 public sealed record PlanResult(string Scenario, Slo Slo, int Replications, int MaxGuestsSearched, IReadOnlyList<PlatformPlan> Platforms, MemoryAnswer? Memory = null)
 {
+    /// <summary>Every probe the planner made, the min_host_memory search's included; unset, the count searches' probes.</summary>
+    public IReadOnlyList<Probe> Probes { get; init; } = Platforms.SelectMany(p => p.Probes).ToList();
+
     /// <summary>max guests on POWER7 / max guests on PPC970; null unless both ran and PPC970 fits at least one.</summary>
     public double? ConsolidationRatio
     {

@@ -37,6 +37,24 @@ public sealed record Probe(PlanPoint Point, IReadOnlyList<ProbeMetrics> Replicat
         return new Probe(point, replications, stats, true, true, note is null ? "meets the SLO" : $"meets the SLO ({note})", note);
     }
 
+    /// <summary>When the planner made this probe: 1 for the first, in the order its searches ran (plan_probes.csv `order`).</summary>
+    public int Order { get; init; }
+
+    /// <summary>Which search made this probe: the guest count's (max_guests) or the host memory's (min_host_memory).</summary>
+    public string Search => Point.HostMemoryBytes is null ? "max_guests" : "min_host_memory";
+
+    /// <summary>
+    /// The value one bound is judged by (the CI upper bound; null when no replication had a value) and whether it is
+    /// within the limit. A refused guest fails the probe whatever its bounds (<see cref="AllAdmitted"/>).
+    /// </summary>
+    public (double? Upper, bool Holds) Bound(SloLimit limit)
+    {
+        var s = Stats[limit.Metric];
+        if (s.N == 0) return (null, true);
+        double upper = UpperBound(s);
+        return (upper, upper <= limit.Limit);
+    }
+
     /// <summary>The CI upper bound; with one replication (no spread known) the value itself.</summary>
     public static double UpperBound(ReplicationStats s) => s.N >= 2 ? s.CiHigh : s.Mean;
 }

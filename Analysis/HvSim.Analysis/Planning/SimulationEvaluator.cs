@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using HvSim.Analysis.Results;
 using HvSim.Engine.Monitors;
 using HvSim.Model;
 using HvSim.Model.Config;
@@ -5,9 +7,20 @@ using HvSim.Model.Results;
 
 namespace HvSim.Analysis.Planning;
 
-/// <summary>The real evaluator: builds the plan's configuration for a probe and runs the discrete-event model on it.</summary>
+/// <summary>One replication of a probe as it ran: its configuration and the rows it adds to the results tables.</summary>
+public sealed record ProbeRun(PlanPoint Point, int Replication, SimulationConfig Config, RunRows Rows);
+
+/// <summary>
+/// The real evaluator: builds the plan's configuration for a probe and runs the discrete-event model on it. Every run
+/// is kept (<see cref="Runs"/>), so the plan folder records each probe's full results, not only its SLO metrics.
+/// </summary>
 public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mix, Func<PlanPoint, int, ulong> seedOf) : IPlanEvaluator
 {
+    private readonly ConcurrentDictionary<(PlanPoint, int), ProbeRun> _runs = new();
+
+    /// <summary>Every run made so far, in no particular order (replications run in parallel).</summary>
+    public IReadOnlyCollection<ProbeRun> Runs => (IReadOnlyCollection<ProbeRun>)_runs.Values;
+
     public ProbeMetrics Evaluate(PlanPoint point, int replication)
     {
         var host = point.HostMemoryBytes is { } memory ? baseConfig.Host with { MemoryBytes = memory } : baseConfig.Host;
@@ -19,7 +32,10 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
             Guests = mix.Guests(point.Guests),
             Seed = seedOf(point, replication),
         };
-        return Measure(SimulationRunner.Run(config));
+        var result = SimulationRunner.Run(config);
+        _runs[(point, replication)] = new ProbeRun(point, replication, config,
+            RunRows.From(new RunKey(baseConfig.Name, point.Platform, replication, config.Seed), result));
+        return Measure(result);
     }
 
     /// <summary>The SLO metrics of one run, defined as in stats.csv (docs/analysis.md).</summary>

@@ -24,9 +24,10 @@ public static class HtmlReport
 
             """);
         if (folder.Manifest.AnyRunAgesByUnmap()) html.Append($"<p class=\"note\">{E(UnmapAgeingNote)}</p>\n");
+        // A capacity plan's answer comes first; the key numbers of its probe runs follow.
+        foreach (var section in extraSections) html.Append(section);
         if (stats.Count > 0 || (extraSections.Count == 0 && folder.Mrc.Count == 0)) AppendKeyNumbers(html, stats, folder);
         if ((folder.Runs?.Parameters.Count ?? 0) == 0) AppendPerGuest(html, stats);
-        foreach (var section in extraSections) html.Append(section);
         if (figures.Count > 0)
         {
             html.Append("<h2>Plots</h2>\n");
