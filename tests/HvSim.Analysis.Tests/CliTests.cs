@@ -73,4 +73,41 @@ public class CliTests
         Assert.Contains("plan.yaml:3:", err);
         Assert.DoesNotContain("   at ", err);
     }
+
+    [Fact]
+    public void CompareRefusesFoldersThatDoNotCompareAndWritesNothing()
+    {
+        using var a = new ResultsFixture().Guest("power7", 1, "g0").Guest("power7", 1, "g1").Write();
+        using var b = new ResultsFixture().Guest("power7", 1, "g0").Write();
+        string before = string.Join(",", Directory.GetFiles(a.Dir).Concat(Directory.GetFiles(b.Dir)).Order());
+        string outDir = Path.Combine(Directory.CreateTempSubdirectory().FullName, "cmp");
+        var (exit, _, err) = Hvsim("compare", a.Dir, b.Dir, "--out", outDir);
+        Assert.Equal(2, exit);
+        Assert.Contains("do not compare: their guests differ", err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.False(Directory.Exists(outDir), "a refused comparison created its --out folder");
+        Assert.Equal(before, string.Join(",", Directory.GetFiles(a.Dir).Concat(Directory.GetFiles(b.Dir)).Order()));
+        // A folder without runs is refused by name, as `hvsim plot` refuses it.
+        var empty = Directory.CreateTempSubdirectory().FullName;
+        (exit, _, err) = Hvsim("compare", a.Dir, empty, "--out", outDir);
+        Assert.Equal(2, exit);
+        Assert.Contains("not a results folder", err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void CompareWritesTheTablePlotAndReportIntoOutOnly()
+    {
+        using var a = new ResultsFixture().Guest("power7", 1, "g0", stalledS: 1).Guest("power7", 2, "g0", stalledS: 2).Write();
+        string before = string.Join(",", Directory.GetFiles(a.Dir).Order());
+        string outDir = Path.Combine(Directory.CreateTempSubdirectory().FullName, "cmp");
+        var (exit, output, err) = Hvsim("compare", a.Dir, a.Dir, "--out", outDir);
+        Assert.True(exit == 0, err);
+        Assert.Contains("no significant difference", output);
+        Assert.Equal(before, string.Join(",", Directory.GetFiles(a.Dir).Order())); // nothing written beside the inputs
+        Assert.StartsWith("scenario_a,scenario_b,platform,guest,metric,unit,n_a,mean_a,n_b,mean_b,difference,relative_difference,ci_low,ci_high,confidence,interval,verdict\n",
+            File.ReadAllText(Path.Combine(outDir, "compare.csv")));
+        Assert.True(File.Exists(Path.Combine(outDir, "compare_power7.png")));
+        Assert.Contains("no significant difference in any key metric", File.ReadAllText(Path.Combine(outDir, "report.html")));
+    }
 }
