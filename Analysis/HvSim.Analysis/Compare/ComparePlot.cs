@@ -1,6 +1,7 @@
 using HvSim.Analysis.Plots;
 using HvSim.Analysis.Report;
 using HvSim.Analysis.Statistics;
+using HvSim.Analysis.Tables;
 using ScottPlot;
 
 namespace HvSim.Analysis.Compare;
@@ -23,6 +24,7 @@ public static class ComparePlot
         {
             var shown = metrics.Where(m => platform.Any(r => r.Metric == m)).ToList();
             var groups = platform.Select(r => r.Group).Distinct().Take(MaxPoints).ToList();
+            var varying = comparison.Parameters.Where(p => groups.Select(g => g.Point.ValueOf(p)).Distinct().Count() > 1).ToList();
             string title = $"{SeriesColors.PlatformLabel(platform.Key)}: B vs A, key metrics";
             var plot = FigureStyle.New(title, "B / A (ratio of the means, log scale)", "");
             plot.Add.VerticalLine(0, 1.5f, Colors.Gray);
@@ -49,7 +51,8 @@ public static class ComparePlot
                     bar.MarkerSize = 0;
                 }
                 var marks = plot.Add.Markers(xs.ToArray(), ys.ToArray(), MarkerShape.FilledCircle, 10, color);
-                string point = groups[k].Point.ToString();
+                // Named by the parameters that tell the drawn points apart (a plan's host.memory is often the same for all).
+                string point = string.Join(", ", varying.Select(p => $"{SweepPoint.DisplayName(p)}={groups[k].Point.ValueOf(p)}"));
                 marks.LegendText = point.Length > 0 ? point : "B / A";
             }
             var (first, last) = LogAxis.Apply(plot.Axes.Bottom, Math.Max(low / 1.5, Floor), high * 1.5);
