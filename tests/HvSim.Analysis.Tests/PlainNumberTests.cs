@@ -46,7 +46,11 @@ public class PlainNumberTests
         PlanFiles.Write(dir, new PlanResult("study", slo, 2, 2, [plan]));
         string[] lines = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile));
         Assert.StartsWith("study,power7,2,true,mean_slowdown,0.000003,0.95,2,0.0000001,0.0000001,0.0000001,,", lines[1]);
-        Assert.All(File.ReadAllLines(Path.Combine(dir, PlanFiles.ProbesFile)).Skip(1), line => Assert.EndsWith(",mean_slowdown,0.000003,2,0.0000001,0.0000001,0.0000001", line));
+        Assert.All(File.ReadAllLines(Path.Combine(dir, PlanFiles.ProbesFile)).Skip(1), line =>
+        {
+            Assert.Contains(",mean_slowdown,0.000003,2,0.0000001,0.0000001,0.0000001,", line);
+            Assert.EndsWith(",max_guests,0.0000001,true,meets the SLO", line); // the bound's upper end, plain too
+        });
         var back = PlanFiles.TryRead(dir)!;
         Assert.Equal(3e-6, back.Plan.Single().Limit);
         Assert.Equal(1e-7, back.Plan.Single().Mean);
