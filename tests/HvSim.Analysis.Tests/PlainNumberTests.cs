@@ -40,13 +40,13 @@ public class PlainNumberTests
     [Fact]
     public void PlanCsvHasPlainNumbersAndReadsThemBack()
     {
-        var slo = new Slo([new SloLimit(SloMetric.MeanSlowdown, 3e-6)]);
+        var slo = new Slo([new SloLimit(SloMetric.MeanStallFraction, 3e-6)]);
         var plan = new CapacityPlanner(new TinySlowdown(), slo, replications: 2, maxGuests: 2).FindMaxGuests(Platform.Power7);
         var dir = Directory.CreateTempSubdirectory().FullName;
         PlanFiles.Write(dir, new PlanResult("study", slo, 2, 2, [plan]));
         string[] lines = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile));
-        Assert.StartsWith("study,power7,2,true,mean_slowdown,0.000003,0.95,2,0.0000001,0.0000001,0.0000001,,", lines[1]);
-        Assert.All(File.ReadAllLines(Path.Combine(dir, PlanFiles.ProbesFile)).Skip(1), line => Assert.EndsWith(",mean_slowdown,0.000003,2,0.0000001,0.0000001,0.0000001", line));
+        Assert.StartsWith("study,power7,2,true,mean_stall_fraction,0.000003,0.95,2,0.0000001,0.0000001,0.0000001,,", lines[1]);
+        Assert.All(File.ReadAllLines(Path.Combine(dir, PlanFiles.ProbesFile)).Skip(1), line => Assert.EndsWith(",mean_stall_fraction,0.000003,2,0.0000001,0.0000001,0.0000001", line));
         var back = PlanFiles.TryRead(dir)!;
         Assert.Equal(3e-6, back.Plan.Single().Limit);
         Assert.Equal(1e-7, back.Plan.Single().Mean);

@@ -180,6 +180,6 @@ public class SweepStatsTests
         // The report's key numbers: one row per configuration.
         var keyRows = Report.KeyNumbersRow.From(output.Stats);
         Assert.Equal(4, keyRows.Count);
-        Assert.All(keyRows, r => Assert.Equal(2, r.Values[Metric.Slowdown].N));
+        Assert.All(keyRows, r => Assert.Equal(2, r.Values[Metric.StallFraction].N));
     }
 }

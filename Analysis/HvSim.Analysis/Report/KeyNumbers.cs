@@ -6,10 +6,15 @@ namespace HvSim.Analysis.Report;
 /// <summary>The numbers a reader decides from, first in the report: one row per platform (and sweep point).</summary>
 public sealed record KeyNumbersRow(string Scenario, string Platform, SweepPoint Point, IReadOnlyDictionary<Metric, ReplicationStats> Values)
 {
+    /// <summary>
+    /// The key numbers, as the report's first table and the console print them: how many guests fit and how
+    /// overcommitted the host is, how much work it gets done (and against PPC970), how much slower each guest runs, and why.
+    /// </summary>
     public static readonly IReadOnlyList<Metric> Columns =
     [
-        Metric.AdmittedGuests, Metric.Slowdown, Metric.FaultLatencyP99, Metric.MajorFaultRate, Metric.MajorFaultRatePerGuest,
-        Metric.PagesSwappedOut, Metric.EffectiveAccessTime, Metric.SwapBusyFraction, Metric.SwapReadWaitP99,
+        Metric.AdmittedGuests, Metric.OvercommitRatio, Metric.HostThroughput, Metric.WorkVsPpc970, Metric.StallFraction,
+        Metric.SlowdownFactor, Metric.FaultLatencyP99, Metric.MajorFaultRatePerGuest, Metric.EffectiveAccessTime,
+        Metric.SwapBusyFraction, Metric.SwapReadWaitP99,
     ];
 
     /// <summary>Busy more than this fraction of the measured time, the swap device is saturated.</summary>

@@ -133,14 +133,14 @@ public sealed class HostResult
     /// <summary>Time after warm-up with at least one swap request in service, ns.</summary>
     public long SwapBusyNs { get; set; }
     /// <summary>When host reclaim first ran (kswapd's first wake-up or the first direct reclaim), ns; -1 if it never did.</summary>
-    public long ReclaimStartNs { get; private set; } = -1;
+    public long FirstReclaimNs { get; private set; } = -1;
     /// <summary>The warm-up the run used, ns: the configured one, or where `warmup: auto` found steady state.</summary>
     public long WarmupNs { get; set; }
 
-    /// <summary>Host reclaim ran at <paramref name="now"/>: the first time is <see cref="ReclaimStartNs"/>.</summary>
+    /// <summary>Host reclaim ran at <paramref name="now"/>: the first time is <see cref="FirstReclaimNs"/>.</summary>
     internal void NoteReclaim(long now)
     {
-        if (ReclaimStartNs < 0) ReclaimStartNs = now;
+        if (FirstReclaimNs < 0) FirstReclaimNs = now;
     }
 
     /// <summary>Swap device utilisation: near 1, fault latency is mostly queueing.</summary>

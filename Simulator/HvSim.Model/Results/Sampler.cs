@@ -59,7 +59,7 @@ internal sealed class Sampler(Host host, long intervalNs, long endNs, Action? en
             for (int k = 0; k < 6; k++) _last[g, k] = now[k];
         }
         if (_steady is not null && host.WarmupEndNs == long.MaxValue
-            && _steady.Add(t, accesses, inRam.Sum() * pb, host.Counters.ReclaimStartNs))
+            && _steady.Add(t, accesses, inRam.Sum() * pb, host.Counters.FirstReclaimNs))
         {
             _steady = null;
             endWarmup!();

@@ -50,7 +50,7 @@ public class SteadyStateTests
         var config = ModelKit.Small(hostMib: 64, guestMib: 48, durationMs: 2000, workload: new HvSim.Model.Workloads.UniformWorkload { ThinkNs = 2_000 })
             with { WarmupAuto = true, SampleIntervalNs = 50_000_000 };
         var r = SimulationRunner.Run(config);
-        Assert.InRange(r.Host.ReclaimStartNs, 0, r.Host.WarmupNs - SteadyState.Window * config.SampleIntervalNs);
+        Assert.InRange(r.Host.FirstReclaimNs, 0, r.Host.WarmupNs - SteadyState.Window * config.SampleIntervalNs);
         Assert.True(r.Host.WarmupNs < config.DurationNs / 2, $"steady state at {r.Host.WarmupNs} ns, not the half-way fallback");
         Assert.Equal(0, r.Host.WarmupNs % config.SampleIntervalNs); // at the end of a sampling interval
         Assert.Equal(config.DurationNs - r.Host.WarmupNs, r.Host.MeasuredNs);
