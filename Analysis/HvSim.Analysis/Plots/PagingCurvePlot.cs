@@ -1,3 +1,4 @@
+using HvSim.Analysis.Statistics;
 using HvSim.Analysis.Results;
 using HvSim.Analysis.Tables;
 using ScottPlot;

@@ -24,10 +24,10 @@ public static class HtmlReport
             <style>
             body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.4; }
             h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em; }
-            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
-            th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
+            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.88em; max-width: 100%; }
+            th, td { border: 1px solid #ccc; padding: 0.3em 0.45em; text-align: right; } th { font-size: 0.92em; }
             th { background: #f0f3f7; } td.l, th.l { text-align: left; } td { white-space: nowrap; }
-            .ci { color: #666; font-size: 0.85em; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
+            .ci { color: #666; font-size: 0.85em; display: block; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
             figcaption { color: #444; font-size: 0.92em; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
             .note { color: #555; font-size: 0.9em; } .warn { color: #8a4b00; font-size: 0.9em; }
             details { margin: 1em 0; } summary { cursor: pointer; font-weight: bold; }
@@ -88,7 +88,9 @@ public static class HtmlReport
             html.Append("<p class=\"note\">No simulation runs in this folder.</p>\n");
             return;
         }
-        html.Append("<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>");
+        // One scenario (the usual case) is named in the title: its column would only take width.
+        bool scenarios = rows.Select(r => r.Scenario).Distinct().Count() > 1;
+        html.Append(scenarios ? "<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>" : "<table><tr><th class=\"l\">Platform</th>");
         foreach (var p in parameters) html.Append($"<th class=\"l\">{E(SweepPoint.DisplayName(p))}</th>");
         // A column no row has (a total older folders lack, the PPC970 ratio without PPC970 runs) is left out.
         var columns = KeyNumbersRow.Columns.Where(m => rows.Any(r => r.Values.ContainsKey(m))).ToList();
@@ -98,7 +100,7 @@ public static class HtmlReport
         var notes = new List<string>();
         foreach (var r in rows)
         {
-            html.Append($"<tr><td class=\"l\">{E(r.Scenario)}</td><td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
+            html.Append(scenarios ? $"<tr><td class=\"l\">{E(r.Scenario)}</td>" : "<tr>").Append($"<td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
             foreach (var p in parameters) html.Append($"<td class=\"l\">{E(r.Point.ValueOf(p))}</td>");
             foreach (var m in columns)
                 html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, display[m].Scale) : "–").Append("</td>");

@@ -36,14 +36,14 @@ public sealed record KeyNumbersRow(string Scenario, string Platform, SweepPoint 
         {
             var why = new List<string>();
             if (busySaturated) why.Add($"busy {HtmlReport.Num(busy * 100)} % of the measured time");
-            if (waitSaturated) why.Add($"p99 read queue wait {HtmlReport.Num(wait)} µs, over {SaturatedWaitLatencies:0}× the device latency of {HtmlReport.Num(swapLatencyUs!.Value)} µs");
+            if (waitSaturated) why.Add($"p99 read queue wait {MetricDisplay.Time(wait)}, over {SaturatedWaitLatencies:0}× the device latency of {MetricDisplay.Time(swapLatencyUs!.Value)}");
             yield return $"the swap device is saturated: fault latency is mostly queueing ({string.Join("; ", why)}).";
         }
         double inFlight = Mean(Metric.FaultsInFlightAtEnd);
         if (inFlight > 0)
         {
             double oldest = Mean(Metric.OldestFaultInFlight);
-            string age = double.IsFinite(oldest) && oldest > 0 ? $", the oldest waiting {HtmlReport.Num(oldest)} µs" : "";
+            string age = double.IsFinite(oldest) && oldest > 0 ? $", the oldest waiting {MetricDisplay.Time(oldest)}" : "";
             yield return $"{HtmlReport.Num(inFlight)} faults still in flight at the end (mean over replications{age}): stalls that are not in the fault-latency histogram.";
         }
     }

@@ -22,7 +22,7 @@ public sealed record MetricDisplay(string Label, string Unit, double Scale)
         {
             "fraction" => new(label, "%", 100),
             "x" => new(label, "×", 1),
-            "accesses/s" => new(label, "M accesses/s", 1e-6),
+            "accesses/s" => max >= 1e6 ? new(label, "M accesses/s", 1e-6) : max >= 1e3 ? new(label, "k accesses/s", 1e-3) : new(label, "accesses/s", 1),
             "us" => max >= 1e6 ? new(label, "s", 1e-6) : max >= 1e3 ? new(label, "ms", 1e-3) : new(label, "µs", 1),
             "bytes" => max >= 1L << 30 ? new(label, "GiB", 1.0 / (1L << 30)) : max >= 1 << 20 ? new(label, "MiB", 1.0 / (1 << 20)) : new(label, "KiB", 1.0 / 1024),
             "guests" or "count" or "pages" or "ratio" => new(label, "", 1),
@@ -37,6 +37,11 @@ public sealed record MetricDisplay(string Label, string Unit, double Scale)
     /// <summary>"POWER7" or "PPC970", with the sweep point when there is one: who a row or a warning is about.</summary>
     public static string Who(string platform, Tables.SweepPoint point) =>
         Plots.SeriesColors.PlatformLabel(platform) + (point.Parameters.Count > 0 ? $" ({point})" : "");
+
+    /// <summary>A time given in µs in the unit that suits it: "850 µs", "4.48 ms", "17.6 s".</summary>
+    public static string Time(double us) => For(TimeUs, us) is var d ? $"{d.Format(us)} {d.Unit}" : "";
+
+    private static readonly Metric TimeUs = new("time", "us", "");
 
     /// <summary>A value in this display's unit, as <see cref="HtmlReport.Num"/> writes numbers ("–" when undefined).</summary>
     public string Format(double value) => double.IsFinite(value) ? HtmlReport.Num(value * Scale) : "–";

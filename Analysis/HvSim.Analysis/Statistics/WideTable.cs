@@ -15,7 +15,7 @@ public static class WideTable
             .GroupBy(o => (o.Run, o.Guest))
             .OrderBy(g => g.Key.Run.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Run.Platform, StringComparer.Ordinal)
             .ThenBy(g => g.First().Point.Values, SweepValueComparer.Instance).ThenBy(g => g.Key.Run.Replication)
-            .ThenBy(g => g.Key.Run.Seed).ThenBy(g => g.Key.Guest, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Run.Seed).ThenBy(g => g.Key.Guest, GuestNameComparer.Instance)
             .Select(g =>
             {
                 var values = g.GroupBy(o => o.Metric).ToDictionary(m => m.Key, m => m.First().Value);
