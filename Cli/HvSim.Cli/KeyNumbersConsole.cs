@@ -24,7 +24,7 @@ internal static class KeyNumbersConsole
         {
             var parts = KeyNumbersRow.Columns.Where(r.Values.ContainsKey)
                 .Select(m => (d: display[m], s: r.Values[m])).Where(c => c.s.N > 0 && double.IsFinite(c.s.Mean))
-                .Select(c => $"{c.d.Label.ToLowerInvariant()} {c.d.Format(c.s.Mean)}{Unit(c.d)}");
+                .Select(c => $"{c.d.Label} {c.d.Format(c.s.Mean)}{Unit(c.d)}");
             string who = (scenarios ? r.Scenario + " " : "") + MetricDisplay.Who(r.Platform, r.Point);
             AnsiConsole.MarkupLine($"  [bold]{Markup.Escape(who)}[/]: {Markup.Escape(string.Join(", ", parts))}");
         }

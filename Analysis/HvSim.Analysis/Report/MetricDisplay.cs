@@ -26,6 +26,7 @@ public sealed record MetricDisplay(string Label, string Unit, double Scale)
             "us" => max >= 1e6 ? new(label, "s", 1e-6) : max >= 1e3 ? new(label, "ms", 1e-3) : new(label, "µs", 1),
             "bytes" => max >= 1L << 30 ? new(label, "GiB", 1.0 / (1L << 30)) : max >= 1 << 20 ? new(label, "MiB", 1.0 / (1 << 20)) : new(label, "KiB", 1.0 / 1024),
             "guests" or "count" or "pages" or "ratio" => new(label, "", 1),
+            "1/s" => new(label, "", 1), // the label says per second
             var unit => new(label, unit, 1),
         };
     }
