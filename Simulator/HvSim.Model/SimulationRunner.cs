@@ -44,10 +44,13 @@ public static class SimulationRunner
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,
                 v => vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, sim.Rng($"guest{vm.ConfigIndex}/vcpu{v}"))));
-        var sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs);
+        Sampler sampler = null!;
+        sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs, config.WarmupAuto ? () => EndWarmup(host, sampler) : null);
         sim.Start(sampler.Run(), "sampler");
-        if (config.WarmupNs > 0 && config.WarmupNs < config.DurationNs)
-            sim.Schedule(config.WarmupNs, () => EndWarmup(host, sampler));
+        // warmup: auto that has not found steady state by half the duration ends its warm-up there (SteadyState).
+        long warmupAt = config.WarmupAuto ? config.DurationNs / 2 : config.WarmupNs;
+        if (warmupAt > 0 && warmupAt < config.DurationNs)
+            sim.Schedule(warmupAt, () => EndWarmup(host, sampler));
         var checker = config.CheckInvariants ? new InvariantChecker(host) : null;
         long end = config.DurationNs;
         long sinceCheck = 0, sinceSweep = 0;
@@ -74,7 +77,9 @@ public static class SimulationRunner
         checker?.CheckAll();
         foreach (var vcpu in vcpus) vcpu.FinishRun();
         var hc = host.Counters;
-        hc.MeasuredNs = end - Math.Min(config.WarmupNs, end);
+        if (host.WarmupEndNs == long.MaxValue) host.WarmupEndNs = 0; // a duration too short to schedule the fallback
+        hc.WarmupNs = Math.Min(host.WarmupEndNs, end);
+        hc.MeasuredNs = end - hc.WarmupNs;
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
@@ -97,6 +102,8 @@ public static class SimulationRunner
     /// <summary>End of warm-up: every statistic restarts; the time series keeps its earlier samples.</summary>
     private static void EndWarmup(Host host, Sampler sampler)
     {
+        if (host.Config.WarmupAuto && host.WarmupEndNs != long.MaxValue) return; // steady state came first
+        host.WarmupEndNs = host.Sim.Now;
         sampler.BeforeCounterReset();
         foreach (var vm in host.Vms) vm.Counters.ResetCounters();
         host.Counters.ResetCounters();

@@ -114,7 +114,7 @@ public static class TinyScenarios
     /// <summary>A plan over <see cref="Run"/>, saved beside it as tiny.yaml: one replication, at most 2 guests.</summary>
     public const string Plan = """
         scenario: tiny.yaml
-        slo: {mean_slowdown: 90%}
+        slo: {mean_stall_fraction: 90%}
         replications: 1
         max_guests: 2
         """;

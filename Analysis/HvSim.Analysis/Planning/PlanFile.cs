@@ -20,6 +20,8 @@ public sealed record PlanSpec
     public IReadOnlyList<Platform> Platforms { get; init; } = [Platform.Power7, Platform.Ppc970];
     public required GuestMix Mix { get; init; }
     public MemoryQuestion? Memory { get; init; }
+    /// <summary>Located warnings about the plan file (a renamed key), for the command to print.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>Where the count search starts (from `mrc_estimate:`); null = 1.</summary>
     public int? StartHint { get; init; }
 
@@ -45,7 +47,7 @@ public sealed record PlanSpec
 public static class PlanFile
 {
     private sealed record Settings(string? Scenario, int Replications, int MaxGuests, IReadOnlyList<string> Platforms, double Confidence);
-    private sealed record SloSettings(double? P99Ns, double? Slowdown, double? MajorRate);
+    private sealed record SloSettings(double? P99Ns, double? StallFraction, double? MajorRate, double? SlowdownFactor = null);
     private sealed record MemorySettings(int? Guests, string Platform, long? From, long? To, long Step);
     private sealed record MrcSettings(string? File, double MissRatio);
 
@@ -70,7 +72,8 @@ public static class PlanFile
         Keys =
         [
             new() { Name = "p99_fault_latency", Kind = ValueKind.Duration, Min = 1, Doc = "Upper bound of the 99th percentile HDSI fault latency.", Apply = (s, v) => s with { P99Ns = (long)v! } },
-            new() { Name = "mean_slowdown", Kind = ValueKind.Fraction, Min = 0, Max = 1, Doc = "Upper bound of the mean stall fraction of the guests (e.g. 5%).", Apply = (s, v) => s with { Slowdown = (double)v! } },
+            new() { Name = "mean_stall_fraction", Kind = ValueKind.Fraction, Min = 0, Max = 1, Doc = "Upper bound of the mean stall fraction of the guests (e.g. 5%: a twentieth of vCPU time out of the guest). Was mean_slowdown.", Apply = (s, v) => s with { StallFraction = (double)v! } },
+            new() { Name = "slowdown_factor", Kind = ValueKind.Number, Min = 1, Doc = "Upper bound of the guests' slowdown factor: time to do the same work relative to running unpressured, vCPU time / (vCPU time - stalled time) over the guests together (e.g. 1.25).", Apply = (s, v) => s with { SlowdownFactor = (double)v! } },
             new() { Name = "major_faults_per_s_per_guest", Kind = ValueKind.Number, Min = 0, Doc = "Upper bound of major faults per second per guest.", Apply = (s, v) => s with { MajorRate = (double)v! } },
         ],
     };
@@ -162,12 +165,13 @@ public static class PlanFile
 
         var limits = new List<SloLimit>();
         if (slo.P99Ns is { } ns) limits.Add(new SloLimit(SloMetric.P99FaultLatencyUs, ns / 1e3));
-        if (slo.Slowdown is { } f) limits.Add(new SloLimit(SloMetric.MeanSlowdown, f));
+        if (slo.StallFraction is { } f) limits.Add(new SloLimit(SloMetric.MeanStallFraction, f));
+        if (slo.SlowdownFactor is { } x) limits.Add(new SloLimit(SloMetric.SlowdownFactor, x));
         if (slo.MajorRate is { } r) limits.Add(new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, r));
         return new PlanSpec
         {
             File = file, Scenario = scenario, Slo = new Slo(limits, settings.Confidence), Replications = settings.Replications,
-            MaxGuests = settings.MaxGuests, Mix = mix, StartHint = hint,
+            MaxGuests = settings.MaxGuests, Mix = mix, StartHint = hint, Warnings = d.Warnings,
             Platforms = settings.Platforms.Contains("both") ? [Platform.Power7, Platform.Ppc970]
                 : settings.Platforms.Select(p => p == "power7" ? Platform.Power7 : Platform.Ppc970).ToList(),
             Memory = memory is { Guests: { } g, From: { } lo, To: { } hi }
@@ -228,6 +232,11 @@ public static class PlanFile
         {
             if (nested.Contains(e.Key.Value)) continue;
             var key = section.Find(e.Key.Value);
+            if (key is null && KeyAliases.Find(section.Name, e.Key.Value) is { } alias)
+            {
+                key = section.Find(alias.New);
+                d.Warn(KeyAliases.Warning(alias, e.Key));
+            }
             if (key is null)
             {
                 var names = section.Keys.Select(k => k.Name).Concat(nested).ToList();

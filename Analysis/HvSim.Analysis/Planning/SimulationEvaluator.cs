@@ -49,7 +49,8 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
         return new ProbeMetrics(
             AllAdmitted: admitted.Count == result.Guests.Count,
             P99FaultLatencyUs: latency.Quantile(0.99) / 1e3, // NaN without faults (ProbeMetrics)
-            MeanSlowdown: admitted.Count == 0 ? 0 : admitted.Average(g => g.StallFraction),
-            MajorFaultsPerSecondPerGuest: admitted.Count == 0 ? 0 : admitted.Average(g => g.MajorFaults / seconds));
+            MeanStallFraction: admitted.Count == 0 ? 0 : admitted.Average(g => g.StallFraction),
+            MajorFaultsPerSecondPerGuest: admitted.Count == 0 ? 0 : admitted.Average(g => g.MajorFaults / seconds),
+            SlowdownFactor: admitted.Count == 0 ? 1 : Statistics.Slowdown.Factor(admitted.Sum(g => (double)g.StalledNs), admitted.Sum(g => (double)g.VcpuNs)));
     }
 }

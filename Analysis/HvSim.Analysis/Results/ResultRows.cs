@@ -89,6 +89,19 @@ public sealed partial class SummaryRow
     [CsvColumn("oldest_fault_in_flight_us", Optional = true)] public double? OldestFaultInFlightUs { get; set; }
     [ColumnDoc("s", "the part of `stalled_s` the guest's vCPUs spent pulled out by a sibling's exit (the exit and the runner's handling of the vcore's faults), summed over vCPUs")]
     [CsvColumn("sibling_wait_s", Optional = true)] public double? SiblingWaitS { get; set; }
+    // Where stalled_s went (Model/Results/StallCause): the six add up to stalled_s.
+    [ColumnDoc("s", "part of `stalled_s` in guest exits and hcalls: real-mode HDSI or H_ENTER, the vcore's exit and re-entry, the HPTE instantiation and its tlbie (PPC970: the pin); 0 for a refused guest")]
+    [CsvColumn("stall_exit_s", Optional = true)] public double? StallExitS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` waiting for a swap read queued behind other requests (submission to dispatch)")]
+    [CsvColumn("stall_swap_queue_s", Optional = true)] public double? StallSwapQueueS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` waiting for a swap read the device is serving (dispatch to completion)")]
+    [CsvColumn("stall_swap_service_s", Optional = true)] public double? StallSwapServiceS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` in direct reclaim in the fault path (__alloc_pages_slowpath, its tlbies and get_request_wait sleeps included)")]
+    [CsvColumn("stall_direct_reclaim_s", Optional = true)] public double? StallDirectReclaimS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` waiting for a sibling thread of the vcore: pulled out by its exit (as `sibling_wait_s`) or trapped while the runner serves its fault")]
+    [CsvColumn("stall_sibling_s", Optional = true)] public double? StallSiblingS { get; set; }
+    [ColumnDoc("s", "the rest of `stalled_s`: get_user_pages on resident and swap-cache pages (minor faults), do_anonymous_page")]
+    [CsvColumn("stall_other_s", Optional = true)] public double? StallOtherS { get; set; }
 
     /// <summary>Stall time, vCPU time and stall fraction; 0 for a refused guest, whose cells are empty.</summary>
     [CsvIgnore] public double StalledS => StalledSCell ?? 0;
@@ -145,16 +158,20 @@ public sealed partial class HostRow
     [CsvColumn("kswapd_congestion_waits", Optional = true)] public long? KswapdCongestionWaits { get; set; }
     [ColumnDoc("pages", "pages page_referenced called referenced only because their guest held the 3.4 swap token")]
     [CsvColumn("swap_token_references", Optional = true)] public long? SwapTokenReferences { get; set; }
-    [ColumnDoc("fraction", "fraction of the measured time the swap device was busy (host.csv)", Stat = true, Header = "Swap busy (%)")]
+    [ColumnDoc("fraction", "fraction of the measured time the swap device was busy (host.csv)", Stat = true, Header = "Swap busy")]
     [CsvColumn("swap_busy_fraction", Optional = true)] public double? SwapBusyFraction { get; set; }
     [ColumnDoc("us", "median queue wait (submission to dispatch) of swap reads queued after warm-up; empty when there were none")]
     [CsvColumn("swap_read_wait_p50_us", Optional = true)] public double? SwapReadWaitP50Us { get; set; }
-    [ColumnDoc("us", "99th percentile time a swap read waited in the device queue (host.csv)", Stat = true, Header = "p99 swap read wait (µs)")]
+    [ColumnDoc("us", "99th percentile time a swap read waited in the device queue (host.csv)", Stat = true, Header = "p99 swap read wait")]
     [CsvColumn("swap_read_wait_p99_us", Optional = true)] public double? SwapReadWaitP99Us { get; set; }
     [ColumnDoc("us", "median queue wait of swap writes queued after warm-up; empty when there were none")]
     [CsvColumn("swap_write_wait_p50_us", Optional = true)] public double? SwapWriteWaitP50Us { get; set; }
     [ColumnDoc("us", "99th percentile queue wait of swap writes queued after warm-up; empty when there were none")]
     [CsvColumn("swap_write_wait_p99_us", Optional = true)] public double? SwapWriteWaitP99Us { get; set; }
+    [ColumnDoc("s", "the warm-up the run used: the configured one, or with `warmup: auto` where it found steady state")]
+    [CsvColumn("warmup_s", Optional = true)] public double? WarmupS { get; set; }
+    [ColumnDoc("s", "when host reclaim first ran (kswapd's first wake-up or the first direct reclaim); empty when it never did. After `warmup_s`, part of the measured window had no memory pressure: `hvsim run` and the report warn")]
+    [CsvColumn("reclaim_start_s", Optional = true)] public double? ReclaimStartS { get; set; }
 }
 
 [CsvRecord]

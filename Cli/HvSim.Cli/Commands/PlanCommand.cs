@@ -22,6 +22,7 @@ internal static class PlanCommand
         {
             string path = parse.GetValue(file)!;
             var spec = PlanFile.Load(path);
+            foreach (var warning in spec.Warnings) Console.Error.WriteLine(warning);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
             OutputFolder.Claim(dir, "plan");
             int parallel = Math.Min(parse.JobsOrCores(jobs), spec.Replications);

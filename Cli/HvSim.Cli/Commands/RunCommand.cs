@@ -73,7 +73,7 @@ internal static class RunCommand
         table.AddColumn("platform");
         if (replicated) table.AddColumn(new TableColumn("rep").RightAligned().NoWrap());
         table.AddColumns("guest", "admitted");
-        foreach (var c in new[] { "accesses", "HDSI", "major", "swap-ins", "p99 ms", "stall" })
+        foreach (var c in new[] { "accesses", "HDSI", "major", "p99 ms", "stall", "slowdown" })
             table.AddColumn(new TableColumn(c).RightAligned().NoWrap());
         int rows = 0;
         for (int i = 0; i < runs.Count; i++)
@@ -86,11 +86,13 @@ internal static class RunCommand
                 if (replicated) cells.Add(runs[i].Replication.ToString(CultureInfo.InvariantCulture));
                 cells.Add(Markup.Escape(g.Guest));
                 cells.Add(g.Admitted ? "[green]yes[/]" : "[red]no[/]");
-                cells.AddRange([N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults), N(g.SwapIns)]);
+                cells.AddRange([N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults)]);
                 // A refused guest never ran: no latency and no stall to show (F36).
                 var p99 = g.FaultLatency.Quantile(0.99) / 1e6;
                 cells.Add(g.Admitted && !double.IsNaN(p99) ? Significant3(p99) : "-");
                 cells.Add(g.Admitted ? g.StallFraction.ToString("0.0%", CultureInfo.InvariantCulture) : "-");
+                double slowdown = HvSim.Analysis.Statistics.Slowdown.Factor(g.StalledNs, g.VcpuNs);
+                cells.Add(g.Admitted && double.IsFinite(slowdown) ? Significant3(slowdown) + "×" : "-");
                 table.AddRow(cells.ToArray());
             }
         foreach (var column in table.Columns) column.Padding(1, 0, 0, 0); // one space between columns, not two
@@ -114,12 +116,16 @@ internal static class RunCommand
 /// <summary>The report and the memory guard of `run`.</summary>
 internal static class CliScenarios
 {
-    /// <summary>Plots and report.html next to the tables; a plotting problem is reported but does not fail the run.</summary>
+    /// <summary>
+    /// Plots and report.html next to the tables, then the report's key numbers and measured-window warnings on the
+    /// console (the same statistics, so both say the same); a plotting problem is reported but does not fail the run.
+    /// </summary>
     public static void WriteReport(string dir)
     {
         try
         {
             var report = HvSim.Analysis.ReportBuilder.Build(dir);
+            KeyNumbersConsole.Print(report.Stats, HvSim.Analysis.Tables.ResultsFolder.Load(dir));
             Console.WriteLine($"Report: {report.ReportHtml}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)

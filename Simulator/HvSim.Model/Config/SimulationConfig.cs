@@ -12,6 +12,11 @@ public sealed record SimulationConfig
     public CostConfig Costs { get; init; } = new();
     public long DurationNs { get; init; } = 60_000_000_000;
     public long WarmupNs { get; init; }
+    /// <summary>
+    /// `warmup: auto`: <see cref="WarmupNs"/> is ignored and the warm-up ends once the run has reached steady state
+    /// (<see cref="Results.SteadyState"/>).
+    /// </summary>
+    public bool WarmupAuto { get; init; }
     public long SampleIntervalNs { get; init; } = 1_000_000_000;
     public ulong Seed { get; init; } = HvSim.Engine.Simulation.DefaultSeed;
     /// <summary>Check the kernel-model.md section 5 invariants while running (slow).</summary>

@@ -29,13 +29,22 @@ public sealed class Vcpu
     private readonly IAccessSource _source;
     private readonly CostConfig _costs;
     private readonly GuestResult _counters;
-    private readonly long _warmup;
     private readonly long _end;
     private GuestAccess _access;
     private bool _pending;
     private bool _firstAttempt;
     /// <summary>Start of the current time out of the guest (a fault, or a sibling's exit); -1 while running.</summary>
     private long _stallFrom = -1;
+
+    /// <summary>The vcore this thread belongs to, and its index there (set by <see cref="Vcore.StartAll"/>).</summary>
+    internal Vcore Core = null!;
+    internal int ThreadIndex;
+
+    /// <summary>Start of the current stall (see <see cref="_stallFrom"/>).</summary>
+    internal long StallFrom => _stallFrom;
+
+    /// <summary>When the current trap left real mode for the host (after the real-mode HDSI or H_ENTER work).</summary>
+    internal long TrappedAt { get; private set; }
 
     public Vcpu(Vm vm, Host host, IAccessSource source, int vcpuId)
     {
@@ -45,7 +54,6 @@ public sealed class Vcpu
         _source = source;
         _costs = host.Costs;
         _counters = vm.Counters;
-        _warmup = host.Config.WarmupNs;
         _end = host.Config.DurationNs;
     }
 
@@ -113,11 +121,12 @@ public sealed class Vcpu
             if (Hcalls.HEnter(_vm, _host, gp, Clock, out long end) == HEnterStatus.TooHard)
             {
                 _counters.Exits++;
-                Clock = end;
+                Clock = TrappedAt = end;
                 Fault.Kind = TrapKind.HEnterTooHard;
                 return GuestStep.Trapped;
             }
             Clock = end;
+            AddStallPart(StallCause.Exit, _stallFrom, Clock);
             EndStall();
             return GuestStep.Ran;
         }
@@ -126,6 +135,7 @@ public sealed class Vcpu
         _counters.Exits++;
         if ((_vm.Hpt.Entries[idx].Flags & HpteFlags.Valid) != 0) _counters.ProtectionFaults++;
         Clock += _costs.RealModeHcallNs;
+        TrappedAt = Clock;
         Fault.Kind = TrapKind.Hdsi;
         return GuestStep.Trapped;
     }
@@ -145,7 +155,8 @@ public sealed class Vcpu
     {
         if (IsTrapped)
         {
-            if (Fault.Kind == TrapKind.Hdsi && Fault.Start >= _warmup) _counters.FaultLatency.Add(t - Fault.Start);
+            if (Fault.Kind == TrapKind.Hdsi && Fault.Start >= _host.WarmupEndNs) _counters.FaultLatency.Add(t - Fault.Start);
+            Core.AttributeTrapped(this, t);
             Fault.Kind = TrapKind.None;
             Clock = t;
             EndStall();
@@ -155,6 +166,7 @@ public sealed class Vcpu
         long away = t - _stallFrom;
         AddStall(_stallFrom, t);
         AddSiblingWait(_stallFrom, t);
+        AddStallPart(StallCause.Sibling, _stallFrom, t);
         _stallFrom = -1;
         Clock += away;
     }
@@ -165,7 +177,14 @@ public sealed class Vcpu
         _stallFrom = -1;
     }
 
-    private (long From, long To) Measured(long from, long to) => (Math.Max(from, _warmup), Math.Min(to, _end));
+    private (long From, long To) Measured(long from, long to) => (Math.Max(from, _host.WarmupEndNs), Math.Min(to, _end));
+
+    /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
+    internal void AddStallPart(StallCause cause, long from, long to)
+    {
+        (from, to) = Measured(from, to);
+        if (to > from) _counters.AddStallPart(cause, to - from);
+    }
 
     private void AddStall(long from, long to)
     {
@@ -187,14 +206,16 @@ public sealed class Vcpu
             AddStall(_stallFrom, _end);
             if (IsTrapped)
             {
+                Core.AttributeTrapped(this, _end);
                 _counters.FaultsInFlightAtEnd++;
                 _counters.OldestFaultInFlightNs = Math.Max(_counters.OldestFaultInFlightNs, _end - _stallFrom);
             }
             else
             {
                 AddSiblingWait(_stallFrom, _end);
+                AddStallPart(StallCause.Sibling, _stallFrom, _end);
             }
         }
-        _counters.VcpuNs += Math.Max(0, _end - _warmup);
+        _counters.VcpuNs += Math.Max(0, _end - _host.WarmupEndNs);
     }
 }

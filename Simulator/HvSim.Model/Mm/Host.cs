@@ -16,6 +16,8 @@ public sealed partial class Host : ISwapCompletion
 {
     /// <summary>Per host page: the read it is locked for, null when none.</summary>
     private readonly SimEvent?[] _readsInFlight;
+    /// <summary>Per host page: when the device started serving its swap read (long.MaxValue while it waits in the queue).</summary>
+    private readonly long[] _readStartedAt;
     private SimEvent? _pageFreed;
     /// <summary>The reclaim pass's plugged swap write (blk_start_plug), not yet submitted when SlotCount is 0.</summary>
     private SwapRequest _plug;
@@ -37,6 +39,8 @@ public sealed partial class Host : ISwapCompletion
         Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages) : null;
         ObservesAccesses = Policy.ObservesAccesses;
         _readsInFlight = new SimEvent?[guestPages];
+        _readStartedAt = new long[guestPages];
+        WarmupEndNs = config.WarmupAuto ? long.MaxValue : config.WarmupNs;
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
         SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes, config.Host.Swap.ReadaheadPages);
         ReservedPages = (config.Host.ReservedBytes + PageBytes - 1) / PageBytes;
@@ -209,6 +213,15 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read.</summary>
     public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage]!;
 
+    /// <summary>When the device started serving the swap read of <paramref name="hostPage"/>; long.MaxValue while it is still queued.</summary>
+    public long ReadStartedAt(int hostPage) => _readStartedAt[hostPage];
+
+    /// <summary>
+    /// End of the warm-up: statistics cover [WarmupEndNs, duration). The configured warm-up, or with `warmup: auto`
+    /// long.MaxValue until <see cref="Results.SteadyState"/> decides it.
+    /// </summary>
+    public long WarmupEndNs { get; internal set; }
+
     /// <summary>
     /// do_swap_page on a swap-cache miss: grab_swap_token, then swapin_readahead (3.4 mm/swap_state.c), which calls
     /// read_swap_cache_async for every slot of the aligned 2^page-cluster cluster in slot order, the target's included:
@@ -245,12 +258,20 @@ public sealed partial class Host : ISwapCompletion
         Pages[hostPage].State = HostPageState.SwapCache;
         Pages[hostPage].Flags |= HostPageFlags.Locked;
         _readsInFlight[hostPage] = done;
+        _readStartedAt[hostPage] = long.MaxValue;
         VmOf(hostPage).Memcg.Charge(); // mem_cgroup_swapin_charge_folio
         // workingset_refault: folio_set_active before folio_add_lru.
         if (Workingset != null && Workingset.Refault(hostPage, Policy, SwapCache.FreeSlots > 0)) Pages[hostPage].Flags |= HostPageFlags.Active;
     }
 
     /// <summary>end_swap_bio_read / end_swap_bio_write.</summary>
+    void ISwapCompletion.StartIo(in SwapRequest request)
+    {
+        if (!request.IsRead) return;
+        for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
+            if (SwapCache.OwnerOf(s) is var p and >= 0 && _readsInFlight[p] == request.Done) _readStartedAt[p] = Sim.Now;
+    }
+
     void ISwapCompletion.EndIo(in SwapRequest request)
     {
         if (request.IsRead) EndSwapBioRead(request);

@@ -59,6 +59,30 @@ public sealed class GuestResult
     /// <summary>vCPU time simulated, summed over vCPUs (after warm-up).</summary>
     public long VcpuNs { get; set; }
     public double StallFraction => VcpuNs == 0 ? 0 : (double)StalledNs / VcpuNs;
+    /// <summary>Where <see cref="StalledNs"/> went, ns per <see cref="StallCause"/>; the parts add up to it exactly.</summary>
+    public long StallExitNs { get; set; }
+    public long StallSwapQueueNs { get; set; }
+    public long StallSwapServiceNs { get; set; }
+    public long StallDirectReclaimNs { get; set; }
+    public long StallSiblingNs { get; set; }
+    public long StallOtherNs { get; set; }
+
+    /// <summary>
+    /// Adds <paramref name="ns"/> of stalled vCPU time to its cause's part. <see cref="StalledNs"/> is counted on its
+    /// own (a vCPU's whole time out of the guest), so that the parts adding up to it is a check of the bookkeeping.
+    /// </summary>
+    internal void AddStallPart(StallCause cause, long ns)
+    {
+        switch (cause)
+        {
+            case StallCause.Exit: StallExitNs += ns; break;
+            case StallCause.SwapQueue: StallSwapQueueNs += ns; break;
+            case StallCause.SwapService: StallSwapServiceNs += ns; break;
+            case StallCause.DirectReclaim: StallDirectReclaimNs += ns; break;
+            case StallCause.Sibling: StallSiblingNs += ns; break;
+            default: StallOtherNs += ns; break;
+        }
+    }
     /// <summary>Latency of each HDSI from the faulting access to guest resume, ns.</summary>
     public LogHistogram FaultLatency { get; } = new();
 
@@ -108,6 +132,17 @@ public sealed class HostResult
     public long MeasuredNs { get; set; }
     /// <summary>Time after warm-up with at least one swap request in service, ns.</summary>
     public long SwapBusyNs { get; set; }
+    /// <summary>When host reclaim first ran (kswapd's first wake-up or the first direct reclaim), ns; -1 if it never did.</summary>
+    public long FirstReclaimNs { get; private set; } = -1;
+    /// <summary>The warm-up the run used, ns: the configured one, or where `warmup: auto` found steady state.</summary>
+    public long WarmupNs { get; set; }
+
+    /// <summary>Host reclaim ran at <paramref name="now"/>: the first time is <see cref="FirstReclaimNs"/>.</summary>
+    internal void NoteReclaim(long now)
+    {
+        if (FirstReclaimNs < 0) FirstReclaimNs = now;
+    }
+
     /// <summary>Swap device utilisation: near 1, fault latency is mostly queueing.</summary>
     public double SwapBusyFraction => MeasuredNs == 0 ? 0 : (double)SwapBusyNs / MeasuredNs;
     /// <summary>Queue wait (submission to dispatch) of swap reads and of swap writes queued after warm-up, ns.</summary>

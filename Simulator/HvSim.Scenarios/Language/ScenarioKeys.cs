@@ -50,8 +50,12 @@ public static class ScenarioKeys
                 ["unmap", "rbit"], Name(ScenarioSettings.Prototype.Aging), (s, v) => s with { Aging = v == "unmap" ? AgingVariant.Unmap : AgingVariant.RBit }),
             Key<ScenarioSettings>("duration", ValueKind.Duration, "Simulated time of each run, warm-up included.",
                 ScenarioSettings.Prototype.DurationNs, (s, v) => s with { DurationNs = (long)v! }, min: 1_000, max: 30 * Day),
-            Key<ScenarioSettings>("warmup", ValueKind.Duration, "Initial simulated time left out of the statistics (must be shorter than duration).",
-                ScenarioSettings.Prototype.WarmupNs, (s, v) => s with { WarmupNs = (long)v! }, min: 0, max: 30 * Day),
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "warmup", Kind = ValueKind.Duration, AllowsAuto = true, Min = 0, Max = 30 * Day, Default = ScenarioSettings.Prototype.WarmupNs,
+                Doc = "Initial simulated time left out of the statistics (must be shorter than duration); auto = until the run reaches steady state: host reclaim (if any) running for 5 intervals, guest resident memory within 1 % of host memory over 5 intervals, and the accesses of the last 5 intervals within 5 % of the 5 before (at most half the duration; docs/analysis.md).",
+                Apply = (s, v) => v is long ns ? s with { WarmupNs = ns, WarmupAuto = false } : s with { WarmupNs = 0, WarmupAuto = true },
+            },
             Key<ScenarioSettings>("interval", ValueKind.Duration, "Time-series sampling interval (timeseries.csv).",
                 ScenarioSettings.Prototype.SampleIntervalNs, (s, v) => s with { IntervalNs = (long)v! }, min: 1_000, max: 30 * Day),
             Key<ScenarioSettings>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",

@@ -102,6 +102,7 @@ public static class SchemaGenerator
         {
             ValueKind.Size when k.AllowsAuto => OneOf(Integer(k), Pattern(SizePattern), new JsonObject { ["const"] = "auto" }),
             ValueKind.Size => OneOf(Integer(k), Pattern(SizePattern)),
+            ValueKind.Duration when k.AllowsAuto => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(ns|us|µs|ms|s|min|h)\s*$"), new JsonObject { ["const"] = "auto" }),
             ValueKind.Duration => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(ns|us|µs|ms|s|min|h)\s*$")),
             ValueKind.Bandwidth => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)/s\s*$")),
             ValueKind.Integer when k.AllowsAuto => OneOf(Integer(k), new JsonObject { ["const"] = "auto" }),

@@ -27,7 +27,7 @@ internal static class ConsistencyChecks
         Node Loc(params string[] paths) => paths.Select(p => at.GetValueOrDefault(p)).FirstOrDefault(n => n is not null) ?? root;
         bool Bad(params string[] paths) => paths.Any(binder.IsBad);
         var s = t.Settings;
-        if (!Bad("warmup", "duration") && s.WarmupNs >= s.DurationNs)
+        if (!Bad("warmup", "duration") && !s.WarmupAuto && s.WarmupNs >= s.DurationNs)
             d.Add(Loc("warmup", "duration"), $"warmup {Units.FormatDuration(s.WarmupNs)} is not shorter than duration {Units.FormatDuration(s.DurationNs)}",
                 "warmup < duration");
         if (!Bad("interval", "duration") && s.IntervalNs > s.DurationNs)

@@ -53,6 +53,24 @@ public class AdmissionAndHostTests
     }
 
     [Fact]
+    public void Ppc970_admits_never_fewer_guests_when_asked_for_more()
+    {
+        // The quickstart's host and 3 GiB guests: as worked above, two fit whatever the count asked for (a refused guest
+        // holds no RMA, so the auto pool does not grow with refusals and squeeze out a guest that fitted).
+        for (int n = 1; n <= 8; n++)
+        {
+            var asked = Admission.Decide(Quick(Platform.Ppc970, Enumerable.Repeat(3L, n).ToArray()));
+            Assert.Equal(Math.Min(n, 2), asked.Count(r => r is null));
+            // Each guest's fate depends only on the guests before it: one more guest asked changes no earlier answer.
+            Assert.Equal(Admission.Decide(Quick(Platform.Ppc970, Enumerable.Repeat(3L, n - 1).ToArray())), asked[..^1]);
+        }
+        // And the host a run builds sets aside one RMA per admitted guest, not per guest asked for.
+        var cfg = Quick(Platform.Ppc970, 3, 3, 3, 3);
+        var host = new Host(new Simulation(1), cfg, [0, 1], n => new FifoPolicy(n));
+        Assert.Equal(2 * 1024, host.RmaPages);
+    }
+
+    [Fact]
     public void Ppc970_guest_that_finds_the_rma_pool_empty_is_refused()
     {
         // kvm_rma_count = 1: the second guest gets no RMA and cannot run, however much memory is free.
