@@ -51,11 +51,12 @@ public static class BoltedLinearMap
         int pageBytes = guest.PageBytesOn(platform, hostPageBytes);
         long pages = guest.MemoryBytes / pageBytes;
         int groups = 1 << (guest.HptOrder - 7);
-        if (pages > (long)groups * Hpt.PtegSlots) return Panic(guest, pageBytes, pages);
         var bolted = new byte[groups];
         for (int gp = 0; gp < pages; gp++)
             if (++bolted[Hpt.LinearGroup(gp, guest.HptOrder, pageBytes) / Hpt.PtegSlots] > Hpt.PtegSlots)
-                return Panic(guest, pageBytes, pages);
+                return $"the guest kernel panics at boot: htab_bolt_mapping cannot bolt its linear map ({pages} HPTEs of {pageBytes >> 10} KiB) " +
+                    $"into its HPT (2^{guest.HptOrder} bytes): linear-map PTEG {Hpt.LinearGroup(gp, guest.HptOrder, pageBytes) / Hpt.PtegSlots} is full " +
+                    "(H_PTEG_FULL, BUG_ON in htab_initialize); give it a larger hpt_order, larger pages or linear_map: none";
         for (int g = 0; g < groups; g++)
             if (bolted[g] == Hpt.PtegSlots && bolted[~g & (groups - 1)] == Hpt.PtegSlots)
                 return $"the guest hangs at boot: its bolted linear map ({pages} HPTEs of {pageBytes >> 10} KiB) fills PTEG {g} and its " +
@@ -63,9 +64,4 @@ public static class BoltedLinearMap
                     "and retries for ever; give it a larger hpt_order, larger pages or linear_map: none";
         return null;
     }
-
-    private static string Panic(GuestConfig guest, int pageBytes, long pages) =>
-        $"the guest kernel panics at boot: htab_bolt_mapping cannot bolt its linear map ({pages} HPTEs of {pageBytes >> 10} KiB) " +
-        $"into its HPT (2^{guest.HptOrder} bytes): a linear-map PTEG is full (H_PTEG_FULL, BUG_ON in htab_initialize); give it " +
-        "a larger hpt_order, larger pages or linear_map: none";
 }

@@ -181,21 +181,26 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void A_linear_map_larger_than_the_hpt_panics_the_guest_at_boot_and_is_refused()
+    public void A_linear_map_that_overflows_a_pteg_panics_the_guest_at_boot_and_one_that_fills_the_hpt_hangs_it()
     {
-        // 2^18-byte HPT: 2048 PTEGs of 8 = 16384 HPTEs. 128 MiB of 4 KiB pages = 32768 bolted HPTEs: htab_bolt_mapping
-        // gets H_PTEG_FULL and htab_initialize's BUG_ON fires. 64 MiB (16384 pages, 8 per PTEG since the 16384 page
-        // indices of segment 0 XOR onto each 11-bit PTEG number 8 times) fills every PTEG and its secondary alike:
-        // hash_page could place no user HPTE. 32 MiB (4 per PTEG) boots. None of it applies with linear_map: none.
-        GuestConfig Guest(long mib, LinearMap map = LinearMap.Bolted) =>
-            new() { Name = "g", MemoryBytes = mib << 20, HptOrder = 18, PageSizeBytes = 4096, LinearMap = map, Workload = new ScriptedWorkload([]) };
-        var cfg = ModelKit.Small() with { Guests = [Guest(128), Guest(64), Guest(32), Guest(128, LinearMap.None)] };
+        // htab_bolt_mapping puts each page in its primary PTEG only, hpt_hash = VSID ^ page index in the segment.
+        // 64 KiB pages, 2^24-byte HPT (131072 PTEGs): a 256 MiB segment's 4096 pages fill one block of 4096 PTEGs, the
+        // block being bits 12-16 of the segment's VSID. vsid_scramble(0xc00000000 + s) over the 224 segments of a 56 GiB
+        // guest puts 9 of them in one block (first at 222 segments): H_PTEG_FULL, and htab_initialize's BUG_ON fires.
+        // 32 GiB (128 segments, at most 5 per block) boots. 4 KiB pages, 2^18 bytes (2048 PTEGs, 16384 HPTEs): the
+        // 16384 pages of a 64 MiB guest XOR onto each 11-bit PTEG number 8 times, filling every PTEG and its secondary
+        // alike: hash_page could place no user HPTE. None of it applies with linear_map: none.
+        GuestConfig Guest(long mib, int order = 24, int page = 65536, LinearMap map = LinearMap.Bolted) =>
+            new() { Name = "g", MemoryBytes = mib << 20, HptOrder = order, PageSizeBytes = page, LinearMap = map, Workload = new ScriptedWorkload([]) };
+        var host = new HostConfig { MemoryBytes = 1L << 40 };
+        var cfg = ModelKit.Small() with { Host = host, Guests = [Guest(56 << 10), Guest(64, 18, 4096), Guest(32 << 10), Guest(56 << 10, map: LinearMap.None)] };
+        ModelConfigValidator.Validate(cfg); // each fits its HPT one HPTE per page: only the bolted map's placement fails
         var reasons = Admission.Decide(cfg);
         Assert.Contains("panics at boot: htab_bolt_mapping", reasons[0]);
         Assert.Contains("hangs at boot", reasons[1]);
         Assert.Null(reasons[2]);
         Assert.Null(reasons[3]);
-        Assert.Null(BoltedLinearMap.WhyNotBootable(Guest(32), Platform.Power7, ModelKit.K64));
+        Assert.Null(BoltedLinearMap.WhyNotBootable(Guest(48 << 10), Platform.Power7, ModelKit.K64)); // 192 segments, at most 7 per block
     }
 
     [Fact]
