@@ -39,6 +39,7 @@ public static class SimulationRunner
         for (int i = 0; i < config.Guests.Count; i++)
             if (admission[i] == null) admitted.Add(i);
         var host = new Host(sim, config, admitted, policy);
+        foreach (var vm in host.Vms) BoltedLinearMap.HtabInitialize(vm, host); // the guests boot before the workload starts
         sim.Start(host.Kswapd.Run(), "kswapd");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)

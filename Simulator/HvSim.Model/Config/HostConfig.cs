@@ -75,8 +75,22 @@ public sealed record GuestConfig
     /// charging task from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages). null = max.
     /// </summary>
     public long? MemoryMaxBytes { get; init; }
+    /// <summary>
+    /// Whether the guest kernel bolts a linear mapping of all its RAM into the HPT at boot (Linux: htab_initialize ->
+    /// htab_bolt_mapping), so that every page it touches through that mapping has a second HPTE besides its user one.
+    /// </summary>
+    public LinearMap LinearMap { get; init; } = LinearMap.Bolted;
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>
     public int PageBytesOn(Platform platform, int hostPageBytes) => PageSizeBytes ?? platform.DefaultGuestPageBytes(hostPageBytes);
+}
+
+/// <summary>How the guest kernel maps its own RAM in the HPT.</summary>
+public enum LinearMap
+{
+    /// <summary>What a Linux ppc64 guest does: one bolted HPTE per page of RAM, entered with H_ENTER at boot (htab_initialize).</summary>
+    Bolted,
+    /// <summary>A guest without a bolted linear map: only the pages it touches get HPTEs, one each.</summary>
+    None,
 }

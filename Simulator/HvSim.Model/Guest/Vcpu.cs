@@ -97,6 +97,19 @@ public sealed class Vcpu
         int gp = _access.Page;
         bool write = _access.IsWrite;
         int idx = _vm.HpteOf[gp];
+        bool clearPage = false;
+        if (idx < 0 && _vm.LinearMapBolted)
+        {
+            // A page no process has mapped yet is first zeroed by the guest kernel through its linear mapping
+            // (do_anonymous_page -> clear_user_highpage -> clear_page): a store through the bolted HPTE, whose R bit,
+            // in the hardware HPTE or harvested into the guest's view, says the kernel has done so.
+            int linear = _vm.Hpt.LinearSlot(gp);
+            if (((_vm.Hpt.Entries[linear].Flags | _vm.Hpt.Revmap[linear].GuestRc) & HpteFlags.Referenced) == 0)
+            {
+                idx = linear;
+                write = clearPage = true;
+            }
+        }
         if (idx >= 0)
         {
             ref var h = ref _vm.Hpt.Entries[idx];
@@ -104,10 +117,10 @@ public sealed class Vcpu
             {
                 // §2.2: the hardware sets R, and C on a store; no host involvement.
                 h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
-                if (_firstAttempt) _counters.HpteHits++;
+                if (_firstAttempt && !clearPage) _counters.HpteHits++;
                 int hp = _vm.HostPageOf(gp);
                 if (_host.ObservesAccesses && !_vm.IsRmaPage(hp)) _host.Policy.Hit(hp); // RMA pages are on no LRU
-                _pending = false;
+                _pending = clearPage; // after the clear, the process's own access maps the page
                 Clock += _costs.AccessNs;
                 return GuestStep.Ran;
             }

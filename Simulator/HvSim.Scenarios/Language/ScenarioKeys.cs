@@ -179,6 +179,8 @@ public static class ScenarioKeys
                 (long)GuestGroup.Prototype.Guest.Threads, (g, v) => g with { Guest = g.Guest with { Threads = (int)(long)v! } }, min: 1, max: 4),
             Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8). 3.4 fixes it at 24 (HPT_ORDER); other orders are a what-if (KVM_PPC_ALLOCATE_HTAB came in 3.5). The HPT and its revmap (as large again) are host kernel memory charged per guest.", (long)GuestGroup.Prototype.Guest.HptOrder,
                 (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 34),
+            Choice<GuestGroup>("linear_map", "How the guest kernel maps its RAM in the HPT. bolted (what a Linux ppc64 guest does): at boot htab_initialize enters one bolted HPTE per guest page with H_ENTER (ABSENT on POWER7 while the host page is untouched; on PPC970 each one pins its page), and the guest kernel zeroes each page through that mapping before a process first maps it, so the page's host rmap chain holds two HPTEs and its first unmap or age costs two tlbies. A guest whose linear map does not fit its HPT panics at boot and is refused. none: a guest without one, each page gets one HPTE on first touch.",
+                ["bolted", "none"], LinearMapName(GuestGroup.Prototype.Guest.LinearMap), (g, v) => g with { Guest = g.Guest with { LinearMap = v == "none" ? LinearMap.None : LinearMap.Bolted } }),
             new KeyDef<GuestGroup>
             {
                 Name = "page_size", Kind = ValueKind.Size, AllowsAuto = true, Min = 4 << 10, Max = 64 << 10, Default = (long?)GuestGroup.Prototype.Guest.PageSizeBytes,
@@ -197,6 +199,8 @@ public static class ScenarioKeys
 
     private static KeyDef<CostConfig> Cost(string name, string doc, long def, Func<CostConfig, long, CostConfig> apply) =>
         Key<CostConfig>(name, ValueKind.Duration, doc, def, (c, v) => apply(c, (long)v!), min: 0, max: 1_000_000_000);
+
+    private static string LinearMapName(LinearMap m) => m == LinearMap.None ? "none" : "bolted";
 
     private static string Name(AgingVariant a) => a == AgingVariant.Unmap ? "unmap" : "rbit";
 

@@ -87,12 +87,13 @@ public class KvmGuestLimitsTests
     {
         // 3.4 book3s_64_mmu_hv.c kvmppc_mmu_hv_init: on PPC970 LPID 0 is the host's and MAX_LPID_970 = 63 is reserved for
         // partition switching; HID4 holds 6 LPID bits (book3s_hv.c kvmppc_core_init_vm). 63 tiny guests, each backed
-        // wholly by its 64 MiB RMA (HPT of order 18), fit a 16 GiB host many times over: LPIDs refuse the 63rd.
+        // wholly by its 64 MiB RMA (HPT of order 19: the bolted linear map's 16384 HPTEs of 4 KiB would fill all of an
+        // order-18 one), fit a 16 GiB host many times over: LPIDs refuse the 63rd.
         var cfg = new SimulationConfig
         {
             Platform = Platform.Ppc970,
             Host = new HostConfig { MemoryBytes = 16L << 30 },
-            Guests = Enumerable.Range(0, 63).Select(i => Guest(64L << 20, hptOrder: 18) with { Name = $"g{i}" }).ToList(),
+            Guests = Enumerable.Range(0, 63).Select(i => Guest(64L << 20, hptOrder: 19) with { Name = $"g{i}" }).ToList(),
         };
         var reasons = Admission.Decide(cfg);
         Assert.All(reasons.Take(62), Assert.Null);
