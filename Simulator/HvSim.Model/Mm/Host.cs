@@ -14,8 +14,11 @@ namespace HvSim.Model.Mm;
 /// </summary>
 public sealed partial class Host : ISwapCompletion
 {
-    /// <summary>Per host page: the read it is locked for, null when none.</summary>
-    private readonly SimEvent?[] _readsInFlight;
+    /// <summary>
+    /// The read each page locked for swap-in waits on, by host page: like the kernel's hashed page wait queues
+    /// (page_waitqueue, mm/filemap.c), state for the few pages in flight only, not a word per page.
+    /// </summary>
+    private readonly Dictionary<int, SimEvent> _readsInFlight = new();
     private SimEvent? _pageFreed;
     /// <summary>The reclaim pass's plugged swap write (blk_start_plug), not yet submitted when SlotCount is 0.</summary>
     private SwapRequest _plug;
@@ -36,7 +39,6 @@ public sealed partial class Host : ISwapCompletion
         Kernel = config.Host.Kernel;
         Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages) : null;
         ObservesAccesses = Policy.ObservesAccesses;
-        _readsInFlight = new SimEvent?[guestPages];
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
         SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes, config.Host.Swap.ReadaheadPages);
         ReservedPages = (config.Host.ReservedBytes + PageBytes - 1) / PageBytes;
@@ -207,7 +209,7 @@ public sealed partial class Host : ISwapCompletion
     }
 
     /// <summary>The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read.</summary>
-    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage]!;
+    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage];
 
     /// <summary>
     /// do_swap_page on a swap-cache miss: grab_swap_token, then swapin_readahead (3.4 mm/swap_state.c), which calls
@@ -263,10 +265,10 @@ public sealed partial class Host : ISwapCompletion
         for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
         {
             int p = SwapCache.OwnerOf(s);
-            if (p < 0 || _readsInFlight[p] != request.Done) continue;
+            if (p < 0 || !_readsInFlight.TryGetValue(p, out var waiting) || waiting != request.Done) continue;
             Touched?.Add(p);
             Pages[p].Flags &= ~HostPageFlags.Locked;
-            _readsInFlight[p] = null;
+            _readsInFlight.Remove(p);
             // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x folio_add_lru: active after a
             // refault workingset_refault activated.
             if (Pages[p].Has(HostPageFlags.Active)) Policy.Insert(p);
