@@ -133,10 +133,10 @@ public sealed class Vcore
                 synced = false;
                 // The thread runs on while it stays the earliest and before the next event. Until the exit reaches
                 // them, the other threads run on too: a trap inside that window joins this exit.
-                long limit = TurnEnds(next, exitAt);
-                GuestStep step;
-                do step = v.Step();
-                while (step == GuestStep.Ran && v.Clock < limit && !MustYield(v.Clock));
+                // Guest steps schedule no events, so the next one stays where it is while the thread runs; in reference
+                // mode the thread takes one step.
+                long stop = _reference ? long.MinValue : Math.Min(TurnEnds(next, exitAt), _sim.Peek());
+                var step = v.StepUntil(stop);
                 if (step == GuestStep.Trapped && exitAt == NoExit) exitAt = v.Clock;
                 continue;
             }
