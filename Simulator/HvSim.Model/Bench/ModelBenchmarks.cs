@@ -10,11 +10,12 @@ using HvSim.Model.Workloads;
 namespace HvSim.Model.Bench;
 
 /// <summary>
-/// One row of <c>hvsim bench model</c>. <paramref name="SimulatedSeconds"/> and <paramref name="ScannedPerFreed"/> are
+/// One row of <c>hvsim bench model</c>: wall and CPU seconds of the timed part (on a shared machine the CPU seconds
+/// are nearer what an idle one takes). <paramref name="SimulatedSeconds"/> and <paramref name="ScannedPerFreed"/> are
 /// set by the workloads that run a whole host (bighost, scale): wall seconds per simulated second, and host reclaim's
 /// pages scanned per page freed (pgscan / pgsteal).
 /// </summary>
-public sealed record ModelBenchRow(string Workload, long Operations, double Seconds, IReadOnlyList<(string Part, double Bytes)> BytesPerGuestPageByPart,
+public sealed record ModelBenchRow(string Workload, long Operations, double Seconds, double CpuSeconds, IReadOnlyList<(string Part, double Bytes)> BytesPerGuestPageByPart,
     double HptBytesPerGuestPage, double SimulatedSeconds = 0, double ScannedPerFreed = double.NaN)
 {
     /// <summary>Per-page model state per guest page: the sum of <see cref="BytesPerGuestPageByPart"/>.</summary>
@@ -92,11 +93,11 @@ public static class ModelBenchmarks
     private static ModelBenchRow BigHost(bool quick)
     {
         var cfg = BigHostConfig(quick ? 6_000_000_000 : 60_000_000_000);
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         var r = SimulationRunner.Run(cfg);
-        double seconds = sw.Elapsed.TotalSeconds;
+        var (seconds, cpu) = sw.Read();
         if (r.Host.PagesFreed == 0) throw new InvalidOperationException("bighost benchmark: the host never reclaimed");
-        return new ModelBenchRow("bighost", r.Guests.Sum(g => g.Accesses), seconds, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg),
+        return new ModelBenchRow("bighost", r.Guests.Sum(g => g.Accesses), seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg),
             cfg.DurationNs / 1e9, (double)r.Host.PagesScanned / r.Host.PagesFreed);
     }
 
@@ -120,22 +121,24 @@ public static class ModelBenchmarks
     private static ModelBenchRow Scale(bool quick)
     {
         var cfg = ScaleConfig(quick ? 200_000_000 : 2_000_000_000);
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         var r = SimulationRunner.Run(cfg);
-        return new ModelBenchRow("scale", r.Guests.Sum(g => g.Accesses), sw.Elapsed.TotalSeconds, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg),
+        var (seconds, cpu) = sw.Read();
+        return new ModelBenchRow("scale", r.Guests.Sum(g => g.Accesses), seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg),
             cfg.DurationNs / 1e9);
     }
 
     private static ModelBenchRow Quickstart(bool quick)
     {
         long duration = quick ? 6_000_000_000 : 60_000_000_000;
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         long accesses = 0;
         // Without warm-up the access counters cover the whole run: ops = every access simulated.
         foreach (var platform in new[] { Platform.Power7, Platform.Ppc970 })
             accesses += SimulationRunner.Run(QuickstartConfig(platform, duration) with { WarmupNs = 0 }).Guests.Sum(g => g.Accesses);
         var cfg = QuickstartConfig(Platform.Power7);
-        return new ModelBenchRow("quickstart", accesses, sw.Elapsed.TotalSeconds, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
+        var (seconds, cpu) = sw.Read();
+        return new ModelBenchRow("quickstart", accesses, seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
     }
 
     /// <summary>One vCPU, uniform over a 1 GiB guest that fits in host memory: after first touch every access hits.</summary>
@@ -149,12 +152,12 @@ public static class ModelBenchmarks
             DurationNs = quick ? 500_000_000 : 5_000_000_000, // 100 ns per access: 10 M accesses per simulated second
         };
         SimulationRunner.Run(cfg with { DurationNs = 50_000_000 }); // JIT warm-up
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         var r = SimulationRunner.Run(cfg);
-        double seconds = sw.Elapsed.TotalSeconds;
+        var (seconds, cpu) = sw.Read();
         var g = r.Guests[0];
         if (g.HpteHits < 0.99 * g.Accesses) throw new InvalidOperationException($"hits benchmark: only {g.HpteHits} of {g.Accesses} accesses hit");
-        return new ModelBenchRow("hits", g.Accesses, seconds, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
+        return new ModelBenchRow("hits", g.Accesses, seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
     }
 
     /// <summary>
@@ -165,9 +168,10 @@ public static class ModelBenchmarks
     {
         long faults = quick ? 300_000 : 3_000_000;
         RefaultRun(20_000);
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         var (cfg, handled) = RefaultRun(faults);
-        return new ModelBenchRow("refaults", handled, sw.Elapsed.TotalSeconds, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
+        var (seconds, cpu) = sw.Read();
+        return new ModelBenchRow("refaults", handled, seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
     }
 
     private static (SimulationConfig, long) RefaultRun(long faults)
@@ -251,5 +255,14 @@ public static class ModelBenchmarks
         long hptes = cfg.Guests.Sum(g => (1L << g.HptOrder) / Hpt.HpteBytes);
         long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
         return (double)hptes * (Unsafe.SizeOf<Hpte>() + Unsafe.SizeOf<RevmapEntry>()) / guestPages;
+    }
+
+    /// <summary>Wall and process CPU time since <see cref="Start"/>.</summary>
+    private readonly struct BenchClock(Stopwatch wall, TimeSpan cpuAtStart)
+    {
+        public static BenchClock Start() => new(Stopwatch.StartNew(), System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
+
+        public (double Wall, double Cpu) Read() =>
+            (wall.Elapsed.TotalSeconds, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds);
     }
 }
