@@ -152,10 +152,10 @@ public sealed class Vcore
                 synced = false;
                 // The thread runs on while it stays the earliest and before the next event. Until the exit reaches
                 // them, the other threads run on too: a trap inside that window joins this exit.
-                long limit = TurnEnds(next, exitAt);
-                GuestStep step;
-                do step = v.Step();
-                while (step == GuestStep.Ran && v.Clock < limit && !MustYield(v.Clock));
+                // Guest steps schedule no events, so the next one stays where it is while the thread runs; in reference
+                // mode the thread takes one step.
+                long stop = _reference ? long.MinValue : Math.Min(TurnEnds(next, exitAt), _sim.Peek());
+                var step = v.StepUntil(stop);
                 if (step == GuestStep.Trapped && exitAt == NoExit) exitAt = v.Clock;
                 continue;
             }
@@ -206,9 +206,10 @@ public sealed class Vcore
                         if (!_host.Pages[page].Has(HostPageFlags.Locked)) continue;
                     }
                     _waitPage = page;
-                    yield return Command.Wait(_host.ReadInFlight(page)); // lock_page until the swap read completes
+                    var read = _host.ReadInFlight(page);
+                    yield return Command.Wait(read); // lock_page until the swap read completes
                     _clock = _sim.Now;
-                    SpentOnSwapRead(page, _clock);
+                    SpentOnSwapRead(read.Value, _clock);
                     _waitPage = -1;
                     if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write)) break;
                 }
@@ -280,11 +281,11 @@ public sealed class Vcore
         _blocked = StallCause.Other;
     }
 
-    /// <summary>A wait for the swap read of <paramref name="page"/> until <paramref name="end"/>: queued until the device started it, then served.</summary>
-    private void SpentOnSwapRead(int page, long end)
+    /// <summary>A wait for a swap read until <paramref name="end"/>: queued until the device started it at <paramref name="started"/>, then served.</summary>
+    private void SpentOnSwapRead(long started, long end)
     {
         long from = _segs == 0 ? _exitStart : _segEnd[_segs - 1];
-        Segment(Math.Clamp(_host.ReadStartedAt(page), from, end), StallCause.SwapQueue);
+        Segment(Math.Clamp(started, from, end), StallCause.SwapQueue);
         Segment(end, StallCause.SwapService);
     }
 

@@ -30,6 +30,10 @@ public sealed class Vcpu
     private readonly CostConfig _costs;
     private readonly GuestResult _counters;
     private readonly long _end;
+    private readonly int[] _hpteOf;
+    private readonly Hpte[] _hptes;
+    private readonly long _accessNs;
+    private readonly bool _observesAccesses;
     private GuestAccess _access;
     private bool _pending;
     private bool _firstAttempt;
@@ -55,6 +59,10 @@ public sealed class Vcpu
         _costs = host.Costs;
         _counters = vm.Counters;
         _end = host.Config.DurationNs;
+        _hpteOf = vm.HpteOf;
+        _hptes = vm.Hpt.Entries;
+        _accessNs = _costs.AccessNs;
+        _observesAccesses = host.ObservesAccesses;
     }
 
     /// <summary>kvm vcpu_id as QEMU numbers it (see <see cref="Vcore.VcpuId"/>).</summary>
@@ -72,59 +80,80 @@ public sealed class Vcpu
     internal bool IsTrapped => Fault.Kind != TrapKind.None;
 
     /// <summary>
-    /// One step in the guest at <see cref="Clock"/>: the next access (after its think time), through a valid HPTE; else
-    /// the guest's hash_page inserts the HPTE with H_ENTER (real mode, no exit), or the access takes an HDSI whose
-    /// real-mode part (kvmppc_hpte_hv_fault) finds the HPTE ABSENT or read-only and traps to the host.
+    /// Steps in the guest from <see cref="Clock"/> while the thread runs on and its clock stays before
+    /// <paramref name="stop"/>; always at least one. A step is the next access (after its think time) through a valid
+    /// HPTE; else the guest's hash_page inserts the HPTE with H_ENTER (real mode, no exit), or the access takes an HDSI
+    /// whose real-mode part (kvmppc_hpte_hv_fault) finds the HPTE ABSENT or read-only and traps to the host. Returns
+    /// what the last step ended with.
     /// </summary>
-    internal GuestStep Step()
+    internal GuestStep StepUntil(long stop)
     {
-        if (!_pending)
+        var hpteOf = _hpteOf;
+        var hptes = _hptes;
+        while (true)
         {
-            if (!_source.Next(Clock, ref _access))
+            if (!_pending)
             {
-                Ended = true;
-                return GuestStep.Ended;
+                if (!_source.Next(Clock, ref _access))
+                {
+                    Ended = true;
+                    return GuestStep.Ended;
+                }
+                _pending = true;
+                _firstAttempt = true;
+                _counters.Accesses++;
+                if (_access.ThinkNs > 0)
+                {
+                    Clock += _access.ThinkNs;
+                    if (Clock >= stop) return GuestStep.Ran;
+                }
             }
-            _pending = true;
-            _firstAttempt = true;
-            _counters.Accesses++;
-            if (_access.ThinkNs > 0)
+            int gp = _access.Page;
+            bool write = _access.IsWrite;
+            int idx = hpteOf[gp];
+            bool clearPage = false;
+            if (idx < 0 && _vm.LinearMapBolted)
             {
-                Clock += _access.ThinkNs;
-                return GuestStep.Ran;
+                // A page no process has mapped yet is first zeroed by the guest kernel through its linear mapping
+                // (do_anonymous_page -> clear_user_highpage -> clear_page): a store through the bolted HPTE, whose R bit,
+                // in the hardware HPTE or harvested into the guest's view, says the kernel has done so.
+                int linear = _vm.Hpt.LinearSlot(gp);
+                if (((hptes[linear].Flags | _vm.Hpt.Revmap[linear].GuestRc) & HpteFlags.Referenced) == 0)
+                {
+                    idx = linear;
+                    write = clearPage = true;
+                }
             }
+            if (idx >= 0)
+            {
+                ref var h = ref hptes[idx];
+                if ((h.Flags & HpteFlags.Valid) != 0 && (!write || (h.Flags & HpteFlags.ReadOnly) == 0))
+                {
+                    // §2.2: the hardware sets R, and C on a store; no host involvement.
+                    h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
+                    if (_firstAttempt && !clearPage) _counters.HpteHits++;
+                    if (_observesAccesses) ObserveHit(gp);
+                    _pending = clearPage; // after the clear, the process's own access maps the page
+                    Clock += _accessNs;
+                    if (Clock >= stop) return GuestStep.Ran;
+                    continue;
+                }
+            }
+            var step = Miss(gp, write, idx);
+            if (step != GuestStep.Ran || Clock >= stop) return step;
         }
-        int gp = _access.Page;
-        bool write = _access.IsWrite;
-        int idx = _vm.HpteOf[gp];
-        bool clearPage = false;
-        if (idx < 0 && _vm.LinearMapBolted)
-        {
-            // A page no process has mapped yet is first zeroed by the guest kernel through its linear mapping
-            // (do_anonymous_page -> clear_user_highpage -> clear_page): a store through the bolted HPTE, whose R bit,
-            // in the hardware HPTE or harvested into the guest's view, says the kernel has done so.
-            int linear = _vm.Hpt.LinearSlot(gp);
-            if (((_vm.Hpt.Entries[linear].Flags | _vm.Hpt.Revmap[linear].GuestRc) & HpteFlags.Referenced) == 0)
-            {
-                idx = linear;
-                write = clearPage = true;
-            }
-        }
-        if (idx >= 0)
-        {
-            ref var h = ref _vm.Hpt.Entries[idx];
-            if ((h.Flags & HpteFlags.Valid) != 0 && (!write || (h.Flags & HpteFlags.ReadOnly) == 0))
-            {
-                // §2.2: the hardware sets R, and C on a store; no host involvement.
-                h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
-                if (_firstAttempt && !clearPage) _counters.HpteHits++;
-                int hp = _vm.HostPageOf(gp);
-                if (_host.ObservesAccesses && !_vm.IsRmaPage(hp)) _host.Policy.Hit(hp); // RMA pages are on no LRU
-                _pending = clearPage; // after the clear, the process's own access maps the page
-                Clock += _costs.AccessNs;
-                return GuestStep.Ran;
-            }
-        }
+    }
+
+    /// <summary>A policy that sees every access (LRU, SLRU) hears of the hit; RMA pages are on no LRU.</summary>
+    private void ObserveHit(int guestPage)
+    {
+        int hp = _vm.HostPageOf(guestPage);
+        if (!_vm.IsRmaPage(hp)) _host.Policy.Hit(hp);
+    }
+
+    /// <summary>The access at <see cref="Clock"/> found no valid HPTE allowing it: H_ENTER in real mode, or an HDSI trap.</summary>
+    private GuestStep Miss(int gp, bool write, int idx)
+    {
         _firstAttempt = false;
         _stallFrom = Clock;
         Fault = new PageFault { GuestPage = gp, Write = write, HpteIndex = idx, Start = Clock };
@@ -146,7 +175,7 @@ public sealed class Vcpu
         // §2.3: HDSI. Real-mode kvmppc_hpte_hv_fault finds the ABSENT (or read-only) HPTE and exits to the host.
         _counters.HdsiFaults++;
         _counters.Exits++;
-        if ((_vm.Hpt.Entries[idx].Flags & HpteFlags.Valid) != 0) _counters.ProtectionFaults++;
+        if ((_hptes[idx].Flags & HpteFlags.Valid) != 0) _counters.ProtectionFaults++;
         Clock += _costs.RealModeHcallNs;
         TrappedAt = Clock;
         Fault.Kind = TrapKind.Hdsi;

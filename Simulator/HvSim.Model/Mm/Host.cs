@@ -14,10 +14,12 @@ namespace HvSim.Model.Mm;
 /// </summary>
 public sealed partial class Host : ISwapCompletion
 {
-    /// <summary>Per host page: the read it is locked for, null when none.</summary>
-    private readonly SimEvent?[] _readsInFlight;
-    /// <summary>Per host page: when the device started serving its swap read (long.MaxValue while it waits in the queue).</summary>
-    private readonly long[] _readStartedAt;
+    /// <summary>
+    /// The read each page locked for swap-in waits on and when the device started serving it (long.MaxValue while it
+    /// is still queued), by host page: like the kernel's hashed page wait queues (page_waitqueue, mm/filemap.c), state
+    /// for the few pages in flight only, not words per page.
+    /// </summary>
+    private readonly Dictionary<int, (SimEvent Done, long StartedAt)> _readsInFlight = new();
     private SimEvent? _pageFreed;
     /// <summary>The reclaim pass's plugged swap write (blk_start_plug), not yet submitted when SlotCount is 0.</summary>
     private SwapRequest _plug;
@@ -38,8 +40,6 @@ public sealed partial class Host : ISwapCompletion
         Kernel = config.Host.Kernel;
         Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages) : null;
         ObservesAccesses = Policy.ObservesAccesses;
-        _readsInFlight = new SimEvent?[guestPages];
-        _readStartedAt = new long[guestPages];
         WarmupEndNs = config.WarmupAuto ? long.MaxValue : config.WarmupNs;
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
         SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes, config.Host.Swap.ReadaheadPages);
@@ -210,11 +210,14 @@ public sealed partial class Host : ISwapCompletion
         }
     }
 
-    /// <summary>The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read.</summary>
-    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage]!;
+    /// <summary>
+    /// The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read; its
+    /// <see cref="SimEvent.Value"/>, once triggered, is when the device started serving the read.
+    /// </summary>
+    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage].Done;
 
-    /// <summary>When the device started serving the swap read of <paramref name="hostPage"/>; long.MaxValue while it is still queued.</summary>
-    public long ReadStartedAt(int hostPage) => _readStartedAt[hostPage];
+    /// <summary>When the device started serving the swap read <paramref name="hostPage"/> is locked for; long.MaxValue while it is still queued.</summary>
+    public long ReadStartedAt(int hostPage) => _readsInFlight[hostPage].StartedAt;
 
     /// <summary>
     /// End of the warm-up: statistics cover [WarmupEndNs, duration). The configured warm-up, or with `warmup: auto`
@@ -257,8 +260,7 @@ public sealed partial class Host : ISwapCompletion
         Touched?.Add(hostPage);
         Pages[hostPage].State = HostPageState.SwapCache;
         Pages[hostPage].Flags |= HostPageFlags.Locked;
-        _readsInFlight[hostPage] = done;
-        _readStartedAt[hostPage] = long.MaxValue;
+        _readsInFlight[hostPage] = (done, long.MaxValue);
         VmOf(hostPage).Memcg.Charge(); // mem_cgroup_swapin_charge_folio
         // workingset_refault: folio_set_active before folio_add_lru.
         if (Workingset != null && Workingset.Refault(hostPage, Policy, SwapCache.FreeSlots > 0)) Pages[hostPage].Flags |= HostPageFlags.Active;
@@ -269,7 +271,8 @@ public sealed partial class Host : ISwapCompletion
     {
         if (!request.IsRead) return;
         for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
-            if (SwapCache.OwnerOf(s) is var p and >= 0 && _readsInFlight[p] == request.Done) _readStartedAt[p] = Sim.Now;
+            if (SwapCache.OwnerOf(s) is var p and >= 0 && _readsInFlight.TryGetValue(p, out var read) && read.Done == request.Done)
+                _readsInFlight[p] = (read.Done, Sim.Now);
     }
 
     void ISwapCompletion.EndIo(in SwapRequest request)
@@ -281,13 +284,15 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>end_swap_bio_read + unlock_page: the pages join the LRU as clean swap-cache pages.</summary>
     private void EndSwapBioRead(in SwapRequest request)
     {
+        long started = Sim.Now;
         for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
         {
             int p = SwapCache.OwnerOf(s);
-            if (p < 0 || _readsInFlight[p] != request.Done) continue;
+            if (p < 0 || !_readsInFlight.TryGetValue(p, out var waiting) || waiting.Done != request.Done) continue;
+            started = waiting.StartedAt;
             Touched?.Add(p);
             Pages[p].Flags &= ~HostPageFlags.Locked;
-            _readsInFlight[p] = null;
+            _readsInFlight.Remove(p);
             // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x folio_add_lru: active after a
             // refault workingset_refault activated.
             if (Pages[p].Has(HostPageFlags.Active)) Policy.Insert(p);
@@ -296,7 +301,7 @@ public sealed partial class Host : ISwapCompletion
             VmOf(p).Counters.SwapIns++;
             Counters.SwapReads++;
         }
-        request.Done!.Trigger();
+        request.Done!.Trigger(started);
     }
 
     /// <summary>
