@@ -155,6 +155,14 @@ public sealed partial class HostRow
     [CsvColumn("swap_write_wait_p50_us", Optional = true)] public double? SwapWriteWaitP50Us { get; set; }
     [ColumnDoc("us", "99th percentile queue wait of swap writes queued after warm-up; empty when there were none")]
     [CsvColumn("swap_write_wait_p99_us", Optional = true)] public double? SwapWriteWaitP99Us { get; set; }
+    [ColumnDoc("pages", "pages swap readahead read besides the faulting one (vmstat swap_ra)")]
+    [CsvColumn("swap_ra", Optional = true)] public long? SwapRa { get; set; }
+    [ColumnDoc("count", "faults that found a page swap readahead had read (vmstat swap_ra_hit)")]
+    [CsvColumn("swap_ra_hit", Optional = true)] public long? SwapRaHit { get; set; }
+    [ColumnDoc("pages", "linux-6.18 mode: swap-ins of pages that left a shadow entry (workingset_refault_anon); 0 on linux-3.4")]
+    [CsvColumn("workingset_refault", Optional = true)] public long? WorkingsetRefault { get; set; }
+    [ColumnDoc("pages", "linux-6.18 mode: those refaults activated (workingset_activate_anon); 0 on linux-3.4")]
+    [CsvColumn("workingset_activate", Optional = true)] public long? WorkingsetActivate { get; set; }
 }
 
 [CsvRecord]

@@ -75,6 +75,8 @@ public sealed record GuestConfig
     /// charging task from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages). null = max.
     /// </summary>
     public long? MemoryMaxBytes { get; init; }
+    /// <summary>How the guest's memory is faulted in on the host: a KVM guest (default) or, for validation, a plain process.</summary>
+    public FaultPath FaultPath { get; init; } = FaultPath.Kvm;
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

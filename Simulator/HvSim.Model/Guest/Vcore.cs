@@ -181,7 +181,7 @@ public sealed class Vcore
                     }
                     yield return Command.Wait(_host.ReadInFlight(page)); // lock_page until the swap read completes
                     _clock = _sim.Now;
-                    if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write)) break;
+                    if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write, ref _clock)) break;
                 }
                 if (gupSlow) _host.GupSlowPathExit(_vm, page);
                 if (hdsi)

@@ -31,6 +31,8 @@ public sealed class Vcpu
     private readonly GuestResult _counters;
     private readonly long _warmup;
     private readonly long _end;
+    /// <summary>guests.fault_path: process: a store's first hit on a clean mapping dirties the host page (PTE dirty bit).</summary>
+    private readonly bool _storeDirties;
     private GuestAccess _access;
     private bool _pending;
     private bool _firstAttempt;
@@ -47,6 +49,7 @@ public sealed class Vcpu
         _counters = vm.Counters;
         _warmup = host.Config.WarmupNs;
         _end = host.Config.DurationNs;
+        _storeDirties = vm.Config.FaultPath == FaultPath.Process;
     }
 
     /// <summary>kvm vcpu_id as QEMU numbers it (see <see cref="Vcore.VcpuId"/>).</summary>
@@ -94,10 +97,12 @@ public sealed class Vcpu
             ref var h = ref _vm.Hpt.Entries[idx];
             if ((h.Flags & HpteFlags.Valid) != 0 && (!write || (h.Flags & HpteFlags.ReadOnly) == 0))
             {
-                // §2.2: the hardware sets R, and C on a store; no host involvement.
+                // §2.2: the hardware sets R, and C on a store; no host involvement. A plain process's store sets its
+                // PTE's dirty bit, which reclaim moves to the page (try_to_unmap_one: pte_dirty -> folio_mark_dirty).
+                int hp = _vm.HostPageOf(gp);
+                if (write && _storeDirties && (h.Flags & HpteFlags.Changed) == 0) _host.Pages[hp].Flags |= HostPageFlags.Dirty;
                 h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
                 if (_firstAttempt) _counters.HpteHits++;
-                int hp = _vm.HostPageOf(gp);
                 if (_host.ObservesAccesses && !_vm.IsRmaPage(hp)) _host.Policy.Hit(hp); // RMA pages are on no LRU
                 _pending = false;
                 Clock += _costs.AccessNs;
