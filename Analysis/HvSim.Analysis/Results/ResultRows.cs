@@ -172,6 +172,14 @@ public sealed partial class HostRow
     [CsvColumn("warmup_s", Optional = true)] public double? WarmupS { get; set; }
     [ColumnDoc("s", "when host reclaim first ran (kswapd's first wake-up or the first direct reclaim); empty when it never did. After `warmup_s`, part of the measured window had no memory pressure: `hvsim run` and the report warn")]
     [CsvColumn("reclaim_start_s", Optional = true)] public double? ReclaimStartS { get; set; }
+    [ColumnDoc("pages", "pages swap readahead read besides the faulting one (vmstat swap_ra)")]
+    [CsvColumn("swap_ra", Optional = true)] public long? SwapRa { get; set; }
+    [ColumnDoc("count", "faults that found a page swap readahead had read (vmstat swap_ra_hit)")]
+    [CsvColumn("swap_ra_hit", Optional = true)] public long? SwapRaHit { get; set; }
+    [ColumnDoc("pages", "linux-6.18 mode: swap-ins of pages that left a shadow entry (workingset_refault_anon); 0 on linux-3.4")]
+    [CsvColumn("workingset_refault", Optional = true)] public long? WorkingsetRefault { get; set; }
+    [ColumnDoc("pages", "linux-6.18 mode: those refaults activated (workingset_activate_anon); 0 on linux-3.4")]
+    [CsvColumn("workingset_activate", Optional = true)] public long? WorkingsetActivate { get; set; }
 }
 
 [CsvRecord]

@@ -17,4 +17,15 @@ public sealed record CostConfig
     public long SwapCacheHitNs { get; init; } = 2_000;
     /// <summary>Cost of one guest access through a valid HPTE (a memory reference).</summary>
     public long AccessNs { get; init; } = 100;
+    /// <summary>
+    /// CPU of a major fault besides the read it waits for (do_swap_page: page allocation, memcg charge, swap-cache insert,
+    /// bio submission, PTE update). 0 = not modelled (the read dominates on a native host); `hvsim validation` sets the
+    /// real host's measured fault cost.
+    /// </summary>
+    public long SwapInNs { get; init; }
+    /// <summary>
+    /// CPU per page reclaim scans (isolate, folio_check_references' rmap walk, try_to_unmap, add_to_swap, bio
+    /// submission), on the reclaimer's clock besides the tlbies; 0 = not modelled.
+    /// </summary>
+    public long ReclaimPageNs { get; init; }
 }

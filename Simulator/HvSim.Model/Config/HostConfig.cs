@@ -80,6 +80,9 @@ public sealed record GuestConfig
     /// htab_bolt_mapping), so that every page it touches through that mapping has a second HPTE besides its user one.
     /// </summary>
     public LinearMap LinearMap { get; init; } = LinearMap.Bolted;
+
+    /// <summary>How the guest's memory is faulted in on the host: a KVM guest (default) or, for validation, a plain process.</summary>
+    public FaultPath FaultPath { get; init; } = FaultPath.Kvm;
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

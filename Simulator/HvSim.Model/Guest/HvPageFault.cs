@@ -1,3 +1,4 @@
+using HvSim.Model.Config;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
 
@@ -52,16 +53,18 @@ public static class HvPageFault
             vm.Counters.FaultRetries++;
             return FaultOutcome.Retry;
         }
-        Instantiate(vm, host, f.HpteIndex, f.HostPage, ref clock);
+        Instantiate(vm, host, f, ref clock);
         return FaultOutcome.Instantiated;
     }
 
     /// <summary>
     /// Step e: ABSENT -> VALID linked on the rmap chain (sets REFERENCED), or a protection upgrade of a VALID HPTE
-    /// (tlbie first, R/C kept). Read-only when the host PTE is not writable, else SetPageDirty.
+    /// (tlbie first, R/C kept). Read-only when the host PTE is not writable, else SetPageDirty (a plain process's page,
+    /// <see cref="FaultPath.Process"/>, only for a store: the PTE dirty bit).
     /// </summary>
-    private static void Instantiate(Vm vm, Host host, int idx, int hostPage, ref long clock)
+    private static void Instantiate(Vm vm, Host host, in PageFault f, ref long clock)
     {
+        int idx = f.HpteIndex, hostPage = f.HostPage;
         host.Touched?.Add(hostPage);
         ref var h = ref vm.Hpt.Entries[idx];
         ref var page = ref host.Pages[hostPage];
@@ -79,7 +82,7 @@ public static class HvPageFault
         if (page.Has(HostPageFlags.Writable))
         {
             h.Flags &= ~HpteFlags.ReadOnly;
-            page.Flags |= HostPageFlags.Dirty;
+            if (f.Write || vm.Config.FaultPath == FaultPath.Kvm) page.Flags |= HostPageFlags.Dirty;
         }
         else
         {

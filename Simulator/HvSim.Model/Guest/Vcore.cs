@@ -211,7 +211,7 @@ public sealed class Vcore
                     _clock = _sim.Now;
                     SpentOnSwapRead(read.Value, _clock);
                     _waitPage = -1;
-                    if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write)) break;
+                    if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write, ref _clock)) break;
                 }
                 if (gupSlow) _host.GupSlowPathExit(_vm, page);
                 if (hdsi)

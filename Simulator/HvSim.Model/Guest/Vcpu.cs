@@ -34,6 +34,8 @@ public sealed class Vcpu
     private readonly Hpte[] _hptes;
     private readonly long _accessNs;
     private readonly bool _observesAccesses;
+    /// <summary>guests.fault_path: process: a store's first hit on a clean mapping dirties the host page (PTE dirty bit).</summary>
+    private readonly bool _storeDirties;
     private GuestAccess _access;
     private bool _pending;
     private bool _firstAttempt;
@@ -63,6 +65,7 @@ public sealed class Vcpu
         _hptes = vm.Hpt.Entries;
         _accessNs = _costs.AccessNs;
         _observesAccesses = host.ObservesAccesses;
+        _storeDirties = vm.Config.FaultPath == FaultPath.Process;
     }
 
     /// <summary>kvm vcpu_id as QEMU numbers it (see <see cref="Vcore.VcpuId"/>).</summary>
@@ -129,7 +132,9 @@ public sealed class Vcpu
                 ref var h = ref hptes[idx];
                 if ((h.Flags & HpteFlags.Valid) != 0 && (!write || (h.Flags & HpteFlags.ReadOnly) == 0))
                 {
-                    // §2.2: the hardware sets R, and C on a store; no host involvement.
+                    // §2.2: the hardware sets R, and C on a store; no host involvement. A plain process's store sets its
+                    // PTE's dirty bit, which reclaim moves to the page (try_to_unmap_one: pte_dirty -> folio_mark_dirty).
+                    if (write && _storeDirties && (h.Flags & HpteFlags.Changed) == 0) _host.Pages[_vm.HostPageOf(gp)].Flags |= HostPageFlags.Dirty;
                     h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
                     if (_firstAttempt && !clearPage) _counters.HpteHits++;
                     if (_observesAccesses) ObserveHit(gp);

@@ -126,6 +126,13 @@ public sealed class HostResult
     public long KswapdCongestionWaits { get; set; }
     /// <summary>Pages page_referenced reported referenced only because their guest held the swap token (mm/thrash.c).</summary>
     public long SwapTokenReferences { get; set; }
+    /// <summary>Pages swap readahead read besides the faulting one (vmstat swap_ra).</summary>
+    public long SwapRa { get; set; }
+    /// <summary>Faults that found a page swap readahead had read (vmstat swap_ra_hit: PG_readahead test-and-cleared).</summary>
+    public long SwapRaHit { get; set; }
+    /// <summary>6.x: swap-ins of pages that left a shadow entry, and those activated (workingset_refault_anon, workingset_activate_anon).</summary>
+    public long WorkingsetRefault { get; set; }
+    public long WorkingsetActivate { get; set; }
     /// <summary>Pages scanned (pgscan) per page freed (pgsteal): how hard reclaim works for each page it frees.</summary>
     public double ScannedPerFreed => PagesFreed == 0 ? 0 : (double)PagesScanned / PagesFreed;
     /// <summary>Time after warm-up over which the counters, histograms and busy time were measured, ns.</summary>
@@ -154,6 +161,7 @@ public sealed class HostResult
     {
         KswapdWakeups = DirectReclaims = PagesScanned = PagesFreed = SwapFullEvents = SwapWrites = SwapReads = 0;
         SwapWriteRequests = SwapReadRequests = PagesDeactivated = WriteRequestWaits = KswapdCongestionWaits = SwapTokenReferences = 0;
+        SwapRa = SwapRaHit = WorkingsetRefault = WorkingsetActivate = 0;
     }
 }
 

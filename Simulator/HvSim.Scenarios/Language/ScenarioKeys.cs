@@ -124,7 +124,7 @@ public static class ScenarioKeys
             Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU) or one of the comparison policies.",
                 Enum.GetValues<ReclaimPolicyKind>().Select(PolicyName).ToArray(), PolicyName(HostDefaults.Policy),
                 (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
-            Choice<HostConfig>("kernel", "The host kernel whose memory management the model follows: linux-3.4 (the kernel of 342d3db) or linux-6.18 (without MGLRU: new anon pages on the inactive list, workingset refault detection for anon pages, read swap-ins mapped writable, no swap token). docs/fidelity.md lists what each models.",
+            Choice<HostConfig>("kernel", "The host kernel whose memory management the model follows: linux-3.4 (the kernel of 342d3db) or linux-6.18 (without MGLRU: new anon pages on the inactive list, workingset refault detection for anon pages, the used-once check for anon pages, VMA-based swap readahead, read swap-ins mapped writable, no swap token). docs/fidelity.md lists what each models.",
                 HostKernel.All.Select(k => k.Name).ToArray(), HostDefaults.Kernel.Name, (h, v) => h with { Kernel = HostKernel.Find(v)! }),
             Key<HostConfig>("swap_token", ValueKind.Boolean, "3.4's swap token (mm/thrash.c): the guest whose QEMU last won it in a swap-in fault has its pages treated as referenced by other reclaimers while one of its vCPU threads is in a get_user_pages fault. false models a kernel without it (3.5 and later); linux-6.18 has none whatever this says.",
                 HostDefaults.SwapToken, (h, v) => h with { SwapToken = (bool)v! }),
@@ -154,6 +154,8 @@ public static class ScenarioKeys
             Cost("zero_fill", "C_minflt for an anonymous zero-fill of a new host page.", CostDefaults.ZeroFillNs, (c, v) => c with { ZeroFillNs = v }),
             Cost("swap_cache_hit", "C_minflt for a swap-cache hit.", CostDefaults.SwapCacheHitNs, (c, v) => c with { SwapCacheHitNs = v }),
             Cost("access", "One guest access through a valid HPTE (a memory reference).", CostDefaults.AccessNs, (c, v) => c with { AccessNs = v }),
+            Cost("swap_in", "CPU of a major fault besides the swap read it waits for (do_swap_page: page allocation, memcg charge, swap-cache insert, bio submission, PTE update). 0 = not modelled; hvsim validation sets the real host's measured fault cost.", CostDefaults.SwapInNs, (c, v) => c with { SwapInNs = v }),
+            Cost("reclaim_page", "CPU per page reclaim scans (isolate, page_check_references, try_to_unmap, add_to_swap, bio submission), on the reclaimer's clock besides its tlbies: the faulting task pays it in direct and memory.max reclaim. 0 = not modelled; hvsim validation sets the real host's measured cost.", CostDefaults.ReclaimPageNs, (c, v) => c with { ReclaimPageNs = v }),
         ],
     };
 
@@ -173,6 +175,9 @@ public static class ScenarioKeys
                 Doc = "memory.max of the guest's QEMU process's memory cgroup: a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset = max (no limit). Only with one guest (the model keeps one LRU).",
                 Apply = (g, v) => g with { Guest = g.Guest with { MemoryMaxBytes = (long?)v } },
             },
+            Choice<GuestGroup>("fault_path", "How the guest's memory is faulted in on the host: kvm (a KVM guest: get_user_pages with FOLL_TOUCH marks the page accessed, and a page mapped writable into the guest is dirtied) or process (what the real-kernel validation measures: a plain process whose own page faults run handle_mm_fault, with no mark_page_accessed, and whose pages are dirtied only by stores). docs/validation.md says why the two differ.",
+                Enum.GetValues<FaultPath>().Select(FaultPathName).ToArray(), FaultPathName(GuestGroup.Prototype.Guest.FaultPath),
+                (g, v) => g with { Guest = g.Guest with { FaultPath = Enum.Parse<FaultPath>(v, ignoreCase: true) } }),
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("threads", ValueKind.Integer, "Guest SMT threads per core, like QEMU's -smp N,threads=T (QEMU's default is 1). vCPUs i / threads share one KVM vcore, which enters and leaves the guest as a unit: a fault of one thread stalls its siblings (kvmppc_run_core). At most the host's threads per core: 4 on POWER7, 1 on PPC970.",
@@ -201,6 +206,7 @@ public static class ScenarioKeys
         Key<CostConfig>(name, ValueKind.Duration, doc, def, (c, v) => apply(c, (long)v!), min: 0, max: 1_000_000_000);
 
     private static string LinearMapName(LinearMap m) => m == LinearMap.None ? "none" : "bolted";
+    private static string FaultPathName(FaultPath f) => f.ToString().ToLowerInvariant();
 
     private static string Name(AgingVariant a) => a == AgingVariant.Unmap ? "unmap" : "rbit";
 

@@ -40,7 +40,8 @@ internal sealed class Rig
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int? guestPageBytes = null,
         int vcpus = 1, int threads = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
         Func<int, IReplacementPolicy>? policy = null, bool swapToken = true, HostKernel? kernel = null, long? memoryMaxBytes = null,
-        LinearMap linearMap = LinearMap.None)
+        LinearMap linearMap = LinearMap.None,
+        FaultPath faultPath = FaultPath.Kvm)
     {
         Config = new SimulationConfig
         {
@@ -52,7 +53,7 @@ internal sealed class Rig
                 Kernel = kernel ?? HostKernel.Linux34,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
             },
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, LinearMap = linearMap, Workload = new ScriptedWorkload(script ?? []) }],
+            Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, LinearMap = linearMap, FaultPath = faultPath, Workload = new ScriptedWorkload(script ?? []) }],
             DurationNs = 1_000_000_000,
         };
         Sim = new Simulation(1);
