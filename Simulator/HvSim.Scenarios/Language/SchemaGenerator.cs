@@ -10,36 +10,11 @@ public static class SchemaGenerator
 {
     public static string Generate()
     {
-        var defs = new JsonObject
-        {
-            ["host"] = SectionSchema(ScenarioKeys.Host, new() { ["swap"] = Ref("swap") }),
-            ["swap"] = new JsonObject
-            {
-                ["description"] = ScenarioKeys.Swap.Doc,
-                ["oneOf"] = new JsonArray(ValueSchema(ScenarioKeys.Swap.Find("device")!), SectionSchema(ScenarioKeys.Swap, [])),
-            },
-            ["costs"] = SectionSchema(ScenarioKeys.Costs, []),
-            ["guest"] = SectionSchema(ScenarioKeys.Guests, new() { ["workload"] = Ref("workload") }, required: ["workload"]),
-            ["workload"] = new JsonObject
-            {
-                ["description"] = "A workload block: `kind:` and that kind's keys.",
-                ["type"] = "object",
-                ["required"] = new JsonArray("kind"),
-                ["oneOf"] = new JsonArray(WorkloadKinds.All.Select(k => (JsonNode)WorkloadSchema(k)).ToArray()),
-            },
-        };
-        var children = new Dictionary<string, JsonNode>
-        {
-            ["host"] = Ref("host"),
-            ["costs"] = Ref("costs"),
-            ["guests"] = new JsonObject
-            {
-                ["description"] = ScenarioKeys.Guests.Doc,
-                ["oneOf"] = new JsonArray(Ref("guest"), new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = Ref("guest") }),
-            },
-            ["sweep"] = SweepSchema(),
-        };
-        var root = SectionSchema(ScenarioKeys.Root, children, required: ["guests"]);
+        // One definition per section below the top level, in the tree's order; the top level is the schema itself.
+        var defs = new JsonObject();
+        foreach (var (_, section) in ScenarioKeys.Root.Tree().Skip(1).Where(t => t.Section != ScenarioKeys.Sweep))
+            defs[DefName(section)] = Definition(section);
+        var root = SectionSchema(ScenarioKeys.Root);
         var schema = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
@@ -57,8 +32,40 @@ public static class SchemaGenerator
 
     private static JsonObject Ref(string name) => new() { ["$ref"] = "#/$defs/" + name };
 
-    private static JsonObject SectionSchema<T>(Section<T> section, Dictionary<string, JsonNode> children, string[]? required = null) =>
-        ObjectSchema(section.Doc, section.Keys, children, required);
+    private static string DefName(SectionDef section) => section.ItemName ?? section.Name;
+
+    private static JsonObject Definition(SectionDef section) => section switch
+    {
+        _ when section == ScenarioKeys.Workload => new JsonObject
+        {
+            ["description"] = section.Doc,
+            ["type"] = "object",
+            ["required"] = new JsonArray(WorkloadKinds.KindKey.Name),
+            ["oneOf"] = new JsonArray(WorkloadKinds.All.Select(k => (JsonNode)WorkloadSchema(k)).ToArray()),
+        },
+        { ShortFormKey: { } shortKey } => new JsonObject
+        {
+            ["description"] = section.Doc,
+            ["oneOf"] = new JsonArray(ValueSchema(section.KeyDefs.Single(k => k.Name == shortKey)), SectionSchema(section)),
+        },
+        _ => SectionSchema(section),
+    };
+
+    /// <summary>A section's mapping: its keys, then its children (a reference, a list of them, or the sweep's paths).</summary>
+    private static JsonObject SectionSchema(SectionDef section)
+    {
+        var children = section.Children.ToDictionary(c => c.Name, c => (JsonNode)(c switch
+        {
+            _ when c == ScenarioKeys.Sweep => SweepSchema(),
+            { ItemName: not null } => new JsonObject
+            {
+                ["description"] = c.Doc,
+                ["oneOf"] = new JsonArray(Ref(DefName(c)), new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = Ref(DefName(c)) }),
+            },
+            _ => Ref(DefName(c)),
+        }));
+        return ObjectSchema(section.Doc, section.KeyDefs, children, section.Children.Where(c => c.Required).Select(c => c.Name).ToArray());
+    }
 
     private static JsonObject ObjectSchema(string doc, IEnumerable<KeyDef> keys, Dictionary<string, JsonNode> children, string[]? required)
     {
@@ -88,7 +95,7 @@ public static class SchemaGenerator
             props[path] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = ValueSchema(key) };
         return new JsonObject
         {
-            ["description"] = "Key paths mapped to lists of values; each point x platform x replication is one run with its own derived seed.",
+            ["description"] = ScenarioKeys.Sweep.Doc,
             ["type"] = "object", ["additionalProperties"] = false, ["properties"] = props,
         };
     }
