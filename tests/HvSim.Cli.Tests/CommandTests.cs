@@ -32,6 +32,50 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void ValidateChecksAPlanFileAndLocatesItsScenariosErrorsInTheScenario()
+    {
+        using var dir = new TempDir();
+        string scenario = dir.File("s.yaml", """
+            guests:
+              count: 2
+              memroy: 1GiB
+              workload: {kind: uniform}
+            """);
+        string plan = dir.File("plan.yaml", """
+            scenario: s.yaml
+            slo:
+              p99_fault_latncy: 5ms
+            """);
+        var r = Hvsim.Run("validate", plan);
+        Assert.True(r.Exit == 2, r.ToString());
+        // The scenario's own file, line and column, not the plan's `scenario:` line.
+        Assert.Contains($"{scenario}:3:3: error: unknown key 'memroy' in guests", r.Err);
+        Assert.Contains($"{plan}:3:3: error: unknown key 'p99_fault_latncy' in slo", r.Err);
+        Assert.Contains("2 problems found.", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+
+        string good = dir.File("good.yaml", $"""
+            scenario: {Path.Combine(Repo.Root, "Scenarios", "quickstart.yaml")}
+            slo:
+              p99_fault_latency: 5ms
+            """);
+        var ok = Hvsim.Run("validate", good);
+        Assert.True(ok.Exit == 0, ok.ToString());
+        Assert.Contains($"{good}: ok (plan for quickstart", ok.Out);
+    }
+
+    [Fact]
+    public void ShippedPlanSchemaIsWhatHvsimSchemaPlanPrints()
+    {
+        var r = Hvsim.Run("schema", "--plan");
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "Scenarios", "plan.schema.json")), r.Out);
+        // Every plan key is in it: the schema is generated from the tree PlanFile binds with.
+        Assert.All(new[] { "scenario", "slo", "mix", "min_host_memory", "mrc_estimate", "p99_fault_latency", "miss_ratio" },
+            key => Assert.Contains($"\"{key}\"", r.Out));
+    }
+
+    [Fact]
     public void Validate_accepts_the_shipped_scenarios()
     {
         string[] files = Directory.GetFiles(Path.Combine(Repo.Root, "Scenarios"), "*.yaml");

@@ -168,8 +168,10 @@ public sealed class Section<T> : SectionDef
     public KeyDef<T>? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);
 }
 
-/// <summary>A section with a parser of its own: `workload:` (keys by kind) and `sweep:` (key paths).</summary>
+/// <summary>A section with a parser of its own: `workload:` (keys by kind), `sweep:` (key paths), a plan's `mix:`.</summary>
 public sealed class SpecialSection : SectionDef
 {
     public override IReadOnlyList<KeyDef> KeyDefs => [];
+    /// <summary>Its JSON Schema, where <see cref="SchemaGenerator"/> does not know it (it knows workload and sweep).</summary>
+    public Func<System.Text.Json.Nodes.JsonObject>? Schema { get; init; }
 }

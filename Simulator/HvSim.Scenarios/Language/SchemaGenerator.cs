@@ -8,18 +8,21 @@ namespace HvSim.Scenarios.Language;
 /// <summary>The JSON Schema of scenario files, generated from the key table (`hvsim schema`, Scenarios/schema.json).</summary>
 public static class SchemaGenerator
 {
-    public static string Generate()
+    public static string Generate() => Generate(ScenarioKeys.Root, "https://hvsim.invalid/scenario.schema.json", "HvSim scenario");
+
+    /// <summary>The JSON Schema of the files whose top level is <paramref name="top"/> (scenarios, plans).</summary>
+    public static string Generate(SectionDef top, string id, string title)
     {
         // One definition per section below the top level, in the tree's order; the top level is the schema itself.
         var defs = new JsonObject();
-        foreach (var (_, section) in ScenarioKeys.Root.Tree().Skip(1).Where(t => t.Section != ScenarioKeys.Sweep))
+        foreach (var (_, section) in top.Tree().Skip(1).Where(t => t.Section != ScenarioKeys.Sweep))
             defs[DefName(section)] = Definition(section);
-        var root = SectionSchema(ScenarioKeys.Root);
+        var root = SectionSchema(top);
         var schema = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = "https://hvsim.invalid/scenario.schema.json",
-            ["title"] = "HvSim scenario",
+            ["$id"] = id,
+            ["title"] = title,
         };
         foreach (var (k, v) in root.ToList())
         {
@@ -43,6 +46,7 @@ public static class SchemaGenerator
             ["required"] = new JsonArray(WorkloadKinds.KindKey.Name),
             ["oneOf"] = new JsonArray(WorkloadKinds.All.Select(k => (JsonNode)WorkloadSchema(k)).ToArray()),
         },
+        SpecialSection { Schema: { } schema } => WithDescription(schema(), section.Doc),
         { ShortFormKey: { } shortKey } => new JsonObject
         {
             ["description"] = section.Doc,
@@ -50,6 +54,12 @@ public static class SchemaGenerator
         },
         _ => SectionSchema(section),
     };
+
+    private static JsonObject WithDescription(JsonObject o, string doc)
+    {
+        o["description"] = doc;
+        return o;
+    }
 
     /// <summary>A section's mapping: its keys, then its children (a reference, a list of them, or the sweep's paths).</summary>
     private static JsonObject SectionSchema(SectionDef section)
@@ -64,7 +74,8 @@ public static class SchemaGenerator
             },
             _ => Ref(DefName(c)),
         }));
-        return ObjectSchema(section.Doc, section.KeyDefs, children, section.Children.Where(c => c.Required).Select(c => c.Name).ToArray());
+        string[] required = [.. section.KeyDefs.Where(k => k.Required).Select(k => k.Name), .. section.Children.Where(c => c.Required).Select(c => c.Name)];
+        return ObjectSchema(section.Doc, section.KeyDefs, children, required);
     }
 
     private static JsonObject ObjectSchema(string doc, IEnumerable<KeyDef> keys, Dictionary<string, JsonNode> children, string[]? required)
