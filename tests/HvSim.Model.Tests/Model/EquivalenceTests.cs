@@ -21,7 +21,7 @@ public class EquivalenceTests
 
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public void Inline_and_reference_modes_give_identical_results(Platform platform, AgingVariant aging, string policy, int guestPage, long seed, int threads)
+    public void InlineAndReferenceModesGiveIdenticalResults(Platform platform, AgingVariant aging, string policy, int guestPage, long seed, int threads)
     {
         // Zero think time makes many steps land on the same nanosecond as other events: the tie-breaking must agree too.
         var w = new ZipfWorkload { Alpha = 1.0, ThinkNs = seed % 2 == 0 ? 0 : 300, WriteFraction = 0.4 };
@@ -39,7 +39,7 @@ public class EquivalenceTests
     }
 
     [Fact]
-    public void Same_config_and_seed_give_identical_results()
+    public void SameConfigAndSeedGiveIdenticalResults()
     {
         var cfg = ModelKit.Small(durationMs: 100);
         AssertSameResults(SimulationRunner.Run(cfg), SimulationRunner.Run(cfg));
@@ -47,7 +47,7 @@ public class EquivalenceTests
     }
 
     [Fact]
-    public void Another_seed_gives_other_results()
+    public void AnotherSeedGivesOtherResults()
     {
         var a = SimulationRunner.Run(ModelKit.Small(durationMs: 100, seed: 1));
         var b = SimulationRunner.Run(ModelKit.Small(durationMs: 100, seed: 2));

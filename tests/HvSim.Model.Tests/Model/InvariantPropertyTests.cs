@@ -9,7 +9,7 @@ namespace HvSim.Model.Tests.Model;
 public class InvariantPropertyTests
 {
     [Property(MaxTest = 15)]
-    public void Random_small_scenarios_keep_every_invariant(byte hostSize, byte guestCount, byte vcpus, bool smallPages, bool ppc970,
+    public void RandomSmallScenariosKeepEveryInvariant(byte hostSize, byte guestCount, byte vcpus, bool smallPages, bool ppc970,
         bool unmapAging, byte policy, ushort seed, byte think, byte writes, bool tinySwap)
     {
         var platform = ppc970 ? Platform.Ppc970 : Platform.Power7;
