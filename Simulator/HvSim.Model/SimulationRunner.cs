@@ -19,14 +19,12 @@ public static class SimulationRunner
     /// The host's anon LRU: the policy the scenario names, over one page id per host page of guest RAM, sized (SLRU)
     /// for the host memory guests can use (at least one page: with every PPC970 guest refused there are none).
     /// </summary>
-    public static IReplacementPolicy CreatePolicy(HostConfig host, int pages) => host.Policy switch
-    {
+    public static IReplacementPolicy CreatePolicy(HostConfig host, int pages) =>
         // 3.4 calculate_zone_inactive_ratio from the zone size (one ppc64 zone holds all of memory); 6.x inactive_is_low
         // from the lists' size.
-        ReclaimPolicyKind.TwoList => new TwoListPolicy(pages, host.PageSizeBytes, host.Kernel.InactiveRatioFromLists ? 0 : host.MemoryBytes),
-        var kind => ReplacementPolicies.Create(kind.ToString().ToLowerInvariant(), pages,
-            (int)Math.Max(1, Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes)), host.PageSizeBytes),
-    };
+        ReplacementPolicies.Find(host.Policy)!.Create(new PolicySize(pages,
+            (int)Math.Max(1, Math.Min(pages, (host.MemoryBytes - host.ReservedBytes) / host.PageSizeBytes)), host.PageSizeBytes,
+            host.Kernel.InactiveRatioFromLists ? 0 : host.MemoryBytes));
 
     /// <param name="afterEvent">Test hook: runs after each event, before the invariant check.</param>
     internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, IProgress<double>? progress = null,

@@ -4,7 +4,7 @@ namespace HvSim.Cli.Tests;
 public sealed class OutputTests
 {
     [Fact]
-    public void Redirected_run_summary_keeps_each_guest_on_one_line_without_escape_codes()
+    public void RedirectedRunSummaryKeepsEachGuestOnOneLineWithoutEscapeCodes()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"));
@@ -19,7 +19,7 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void COLUMNS_sets_the_table_width_off_a_terminal()
+    public void COLUMNSSetsTheTableWidthOffATerminal()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run(new Dictionary<string, string?> { ["COLUMNS"] = "60" }, "run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"));
@@ -28,7 +28,7 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void Run_summary_fits_80_columns_and_shows_a_dash_for_refused_guests()
+    public void RunSummaryFits80ColumnsAndShowsADashForRefusedGuests()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run(new Dictionary<string, string?> { ["COLUMNS"] = "80" }, "run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"));
@@ -45,7 +45,7 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void Redirected_batch_prints_plain_progress_lines_only()
+    public void RedirectedBatchPrintsPlainProgressLinesOnly()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run("batch", dir.File("sweep.yaml", TinyScenarios.Sweep), "--out", dir.Combine("out"), "--jobs", "2");

@@ -51,20 +51,6 @@ public static class PlanFile
     private sealed record MemorySettings(int? Guests, string Platform, long? From, long? To, long Step);
     private sealed record MrcSettings(string? File, double MissRatio);
 
-    private static readonly Section<Settings> Root = new()
-    {
-        Name = "plan",
-        Doc = "A capacity plan: the scenario it plans for, the SLO, replications and the search bounds.",
-        Keys =
-        [
-            new() { Name = "scenario", Kind = ValueKind.Path, Required = true, Doc = "Scenario file giving the host, the guest profile(s) and the run settings (relative to the plan file).", Apply = (s, v) => s with { Scenario = (string)v! } },
-            new() { Name = "replications", Kind = ValueKind.Integer, Default = 3L, Min = 1, Max = 1000, Doc = "Replications at each probed guest count.", Apply = (s, v) => s with { Replications = (int)(long)v! } },
-            new() { Name = "max_guests", Kind = ValueKind.Integer, Default = 64L, Min = 1, Max = 4096, Doc = "Largest guest count the search tries.", Apply = (s, v) => s with { MaxGuests = (int)(long)v! } },
-            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"], Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
-            new() { Name = "confidence", Kind = ValueKind.Fraction, Default = 0.95, Min = 0.5, Max = 0.999, Doc = "Two-sided confidence of the Student-t interval whose upper end must meet each SLO bound.", Apply = (s, v) => s with { Confidence = (double)v! } },
-        ],
-    };
-
     private static readonly Section<SloSettings> SloSection = new()
     {
         Name = "slo",
@@ -103,7 +89,44 @@ public static class PlanFile
         ],
     };
 
-    private static readonly string[] Nested = ["slo", "mix", "min_host_memory", "mrc_estimate"];
+    private static readonly SpecialSection MixSection = new()
+    {
+        Name = "mix",
+        Doc = "Guest profile names of the scenario mapped to proportions (> 0); without it, the scenario's own counts are the proportions.",
+        Schema = () => new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "object", ["minProperties"] = 1,
+            ["additionalProperties"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0 },
+        },
+    };
+
+    // Declared after the sections it contains: static fields are initialised in textual order.
+    private static readonly Section<Settings> Root = new()
+    {
+        Name = "plan",
+        Doc = "A capacity plan: the scenario it plans for, the SLO, replications and the search bounds.",
+        Children = [SloSection, MixSection, MemorySection, MrcSection],
+        Keys =
+        [
+            new() { Name = "scenario", Kind = ValueKind.Path, Required = true, Doc = "Scenario file giving the host, the guest profile(s) and the run settings (relative to the plan file).", Apply = (s, v) => s with { Scenario = (string)v! } },
+            new() { Name = "replications", Kind = ValueKind.Integer, Default = 3L, Min = 1, Max = 1000, Doc = "Replications at each probed guest count.", Apply = (s, v) => s with { Replications = (int)(long)v! } },
+            new() { Name = "max_guests", Kind = ValueKind.Integer, Default = 64L, Min = 1, Max = 4096, Doc = "Largest guest count the search tries.", Apply = (s, v) => s with { MaxGuests = (int)(long)v! } },
+            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"], Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
+            new() { Name = "confidence", Kind = ValueKind.Fraction, Default = 0.95, Min = 0.5, Max = 0.999, Doc = "Two-sided confidence of the Student-t interval whose upper end must meet each SLO bound.", Apply = (s, v) => s with { Confidence = (double)v! } },
+        ],
+    };
+
+    /// <summary>The plan language's section tree: `hvsim schema --plan` and `hvsim validate` read it.</summary>
+    public static SectionDef Tree => Root;
+
+    /// <summary>True when <paramref name="file"/> reads as a plan (a mapping with `scenario:` and no `guests:`), not a scenario.</summary>
+    public static bool IsPlan(string file)
+    {
+        var d = new Diagnostics();
+        return YamlDocumentReader.ReadText(file, d, "a YAML file") is { } text && YamlDocumentReader.Parse(file, text, d) is MappingNode root
+            && root.Get("scenario") is not null && root.Get("guests") is null;
+    }
+
 
     /// <exception cref="ScenarioException">Every problem in the plan file or its scenario, located.</exception>
     public static PlanSpec Load(string file)
@@ -116,7 +139,7 @@ public static class PlanFile
             if (!d.HasErrors) d.Add(new Diagnostic(file, 1, 1, "a plan file must be a mapping of keys", "scenario:, slo:, replications:, max_guests:, platforms:"));
             throw new ScenarioException(d.Sorted().ToList());
         }
-        var settings = Bind(root, Root, new Settings(null, 3, 64, ["both"], 0.95), d, Nested);
+        var settings = Bind(root, Root, new Settings(null, 3, 64, ["both"], 0.95), d, Root.ChildNames);
         var sloNode = root.Get("slo");
         var slo = sloNode is null ? null : BindMapping(sloNode, SloSection, new SloSettings(null, null, null), d);
         string sloKeys = string.Join(", ", SloSection.Keys.Select(k => k.Name));

@@ -25,6 +25,11 @@ internal static class ValidateCommand
             int problems = 0;
             foreach (var file in paths)
             {
+                if (HvSim.Analysis.Planning.PlanFile.IsPlan(file))
+                {
+                    problems += ValidatePlan(file);
+                    continue;
+                }
                 var d = new Diagnostics();
                 var scenario = ScenarioLoader.TryLoad(file, d);
                 if (d.HasErrors || scenario is null)
@@ -50,5 +55,21 @@ internal static class ValidateCommand
             return ExitCodes.BadInput;
         });
         return cmd;
+    }
+
+    /// <summary>A plan file: its own keys and its scenario's, each problem located in the file that has it; the number of problems.</summary>
+    private static int ValidatePlan(string file)
+    {
+        try
+        {
+            var plan = HvSim.Analysis.Planning.PlanFile.Load(file);
+            Console.WriteLine($"{file}: ok (plan for {plan.Scenario.Name}: {plan.Slo}, up to {plan.MaxGuests} guests, {plan.Replications} replication{(plan.Replications == 1 ? "" : "s")} per probe)");
+            return 0;
+        }
+        catch (ScenarioException e)
+        {
+            foreach (var problem in e.Diagnostics) Console.Error.WriteLine(problem);
+            return Math.Max(1, e.Diagnostics.Count);
+        }
     }
 }

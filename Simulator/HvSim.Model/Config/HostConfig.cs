@@ -12,7 +12,7 @@ public sealed record HostConfig
     /// <summary>vm.min_free_kbytes; null = the 3.x default sqrt(16 * lowmem_kB) clamped to [128, 65536].</summary>
     public long? MinFreeKbytes { get; init; }
     public int Swappiness { get; init; } = 60;
-    public ReclaimPolicyKind Policy { get; init; } = ReclaimPolicyKind.TwoList;
+    public string Policy { get; init; } = HvSim.Model.Replacement.ReplacementPolicies.Default;
     /// <summary>SWAP_CLUSTER_MAX.</summary>
     public int ReclaimBatchPages { get; init; } = 32;
     public SwapDeviceConfig Swap { get; init; } = SwapDeviceConfig.Ssd;

@@ -11,6 +11,7 @@ public static class ModelConfigValidator
         Require(h.PageSizeBytes is 4096 or 65536, $"host.page_size_bytes must be 4096 or 65536, got {h.PageSizeBytes}");
         Require(h.MemoryBytes > 0 && h.MemoryBytes % h.PageSizeBytes == 0, $"host.memory_bytes must be a positive multiple of the host page size, got {h.MemoryBytes}");
         Require(h.ReservedBytes >= 0 && h.ReservedBytes < h.MemoryBytes, $"host.reserved_bytes must be in [0, memory), got {h.ReservedBytes}");
+        Require(Replacement.ReplacementPolicies.Find(h.Policy) is not null, $"host.policy must be one of {string.Join(", ", Replacement.ReplacementPolicies.Names)}, got '{h.Policy}'");
         Require(h.ReclaimBatchPages >= 1, $"host.reclaim_batch_pages must be >= 1, got {h.ReclaimBatchPages}");
         Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= int.MaxValue, $"host.swap.capacity_bytes out of range: {h.Swap.CapacityBytes}");
         Require(h.Swap.ReadaheadPages >= 1, $"host.swap.readahead_pages must be >= 1, got {h.Swap.ReadaheadPages}");

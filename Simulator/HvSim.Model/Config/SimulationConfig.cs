@@ -50,14 +50,3 @@ public enum AgingVariant
     /// <summary>What Linux 3.4 shipped (kvm_age_rmapp): kvm_age_hva clears the hardware R bit with a tlbie, no HPTE becomes absent.</summary>
     RBit,
 }
-
-public enum ReclaimPolicyKind
-{
-    /// <summary>The 3.x active/inactive anon LRU (shrink_active_list / shrink_page_list).</summary>
-    TwoList,
-    Lru,
-    Fifo,
-    Clock,
-    /// <summary>Segmented LRU (an idealised comparison: it observes every guest access).</summary>
-    Slru,
-}

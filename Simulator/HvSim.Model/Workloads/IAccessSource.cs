@@ -37,4 +37,13 @@ public abstract record WorkloadSpec
     }
 
     public abstract IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng);
+
+    /// <summary>
+    /// This workload for guest i of a profile (`count:`), its page layout seeded layout_seed + i, so identical guests do
+    /// not all put their hot pages at the same guest addresses; workloads without a layout are the same for every guest.
+    /// </summary>
+    public virtual WorkloadSpec WithLayoutOffset(ulong offset) => this;
+
+    /// <summary>The workloads nested in this one, in order (a phased workload's phases, a mix's streams).</summary>
+    public virtual IEnumerable<WorkloadSpec> Nested => [];
 }

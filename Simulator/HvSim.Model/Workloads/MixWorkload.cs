@@ -44,6 +44,11 @@ public sealed record MixWorkload : WorkloadSpec
             : throw new ArgumentException("a mix workload needs at least one stream", nameof(Streams));
     }
 
+    public override WorkloadSpec WithLayoutOffset(ulong offset) =>
+        this with { Streams = Streams.Select(s => s with { Workload = s.Workload.WithLayoutOffset(offset) }).ToList() };
+
+    public override IEnumerable<WorkloadSpec> Nested => Streams.Select(s => s.Workload);
+
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
     {
         var sources = new IAccessSource[Streams.Count];

@@ -11,7 +11,7 @@ internal static class ModelKit
 
     public static SimulationConfig Small(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit,
         long hostMib = 64, long guestMib = 32, int guests = 2, int vcpus = 2, long durationMs = 200, int? guestPageBytes = null,
-        WorkloadSpec? workload = null, ReclaimPolicyKind policy = ReclaimPolicyKind.TwoList, bool reference = false,
+        WorkloadSpec? workload = null, string policy = "twolist", bool reference = false,
         bool check = false, SwapDeviceConfig? swap = null, long seed = 42, int hptOrder = 18, int threads = 1,
         LinearMap linearMap = LinearMap.Bolted)
     {

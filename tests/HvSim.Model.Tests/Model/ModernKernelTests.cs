@@ -13,7 +13,7 @@ public class ModernKernelTests
         new(kernel: kernel, script: script, memoryMaxBytes: memoryMax, policy: n => new TwoListPolicy(n));
 
     [Fact]
-    public void A_new_anon_page_starts_on_the_inactive_list_in_6_18_and_on_the_active_list_in_3_4()
+    public void ANewAnonPageStartsOnTheInactiveListIn618AndOnTheActiveListIn34()
     {
         // 6.x mm/memory.c do_anonymous_page -> folio_add_lru_vma -> lru_cache_add_inactive_or_unevictable (5.9);
         // 3.4 page_add_new_anon_rmap -> lru_cache_add_lru(page, LRU_ACTIVE_ANON).
@@ -26,7 +26,7 @@ public class ModernKernelTests
     }
 
     [Fact]
-    public void A_refault_is_activated_when_its_distance_is_at_most_the_active_anon_list()
+    public void ARefaultIsActivatedWhenItsDistanceIsAtMostTheActiveAnonList()
     {
         // mm/workingset.c: workingset_eviction records nonresident_age, then ages it by one; workingset_test_recent
         // activates when refault - eviction <= NR_ACTIVE_ANON (swap has room, no file pages); workingset_refault
@@ -52,7 +52,7 @@ public class ModernKernelTests
     }
 
     [Fact]
-    public void A_read_swap_in_maps_the_exclusive_page_writable_in_6_18_keeping_its_swap_copy()
+    public void AReadSwapInMapsTheExclusivePageWritableIn618KeepingItsSwapCopy()
     {
         // 6.x mm/memory.c do_swap_page: pte_mkwrite for an exclusive anon folio whatever the fault; the swap copy is
         // kept on a read fault (should_try_to_free_swap: only for a write, or swap full). 3.4 maps it read-only.
@@ -69,7 +69,7 @@ public class ModernKernelTests
     }
 
     [Fact]
-    public void Memory_max_is_held_by_the_faulting_task_reclaiming_its_own_cgroup_without_kswapd()
+    public void MemoryMaxIsHeldByTheFaultingTaskReclaimingItsOwnCgroupWithoutKswapd()
     {
         // 6.x mm/memcontrol.c try_charge -> try_to_free_mem_cgroup_pages (mm/vmscan.c): a guest of 256 pages of 64 KiB
         // writes all 256 on a host with room for all of them, in a cgroup of memory.max 64 pages. The host never

@@ -19,7 +19,7 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void Vcpus_split_the_records_round_robin_over_one_dense_page_numbering()
+    public void VcpusSplitTheRecordsRoundRobinOverOneDensePageNumbering()
     {
         string path = _files.Text("t.csv", "1,900,1,R\n2,5,1,W\n3,900,1,R\n4,7,1,W\n5,5,1,R\n");
         var spec = new TraceWorkload { Path = path };
@@ -34,7 +34,7 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void Time_scale_turns_trace_gaps_into_think_time_and_loops_repeat()
+    public void TimeScaleTurnsTraceGapsIntoThinkTimeAndLoopsRepeat()
     {
         string path = _files.Text("t.csv", "10,1,1,R\n10.5,2,1,R\n12,1,1,R\n");
         var spec = new TraceWorkload { Path = path, TimeScale = 0.001, Loops = 2 };
@@ -45,7 +45,7 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void Expanded_requests_emit_one_access_per_page_with_the_think_time_on_the_first()
+    public void ExpandedRequestsEmitOneAccessPerPageWithTheThinkTimeOnTheFirst()
     {
         // LBN 0 with 8 KiB covers 4 KiB pages 0 and 1; LBN 8 with 4 KiB is page 1 again.
         string path = _files.Text("t.csv", "1,0,8192,W\n3,8,4096,R\n");
@@ -57,7 +57,7 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void A_trace_larger_than_the_guest_or_a_bad_file_is_rejected_up_front()
+    public void ATraceLargerThanTheGuestOrABadFileIsRejectedUpFront()
     {
         string path = _files.Text("t.csv", "1,1,1,R\n2,2,1,R\n3,3,1,R\n");
         var e = Assert.Throws<ArgumentException>(() => new TraceWorkload { Path = path }.Create(2, 0, 1, new RngStream(1, "x")));
