@@ -11,8 +11,8 @@ namespace HvSim.Model;
 /// <summary>Entry point of the memory model: builds host and guests from a config and runs them to the end.</summary>
 public static class SimulationRunner
 {
-    /// <summary>Run one simulation. <paramref name="progress"/> receives the simulated fraction done (0..1).</summary>
-    public static RunResult Run(SimulationConfig config, IProgress<double>? progress = null, CancellationToken cancel = default) =>
+    /// <summary>Run one simulation; <paramref name="progress"/>, when given, lets another thread watch it (<see cref="RunProgress"/>).</summary>
+    public static RunResult Run(SimulationConfig config, RunProgress? progress = null, CancellationToken cancel = default) =>
         Run(config, pages => CreatePolicy(config.Host, pages), progress, cancel);
 
     /// <summary>
@@ -29,7 +29,7 @@ public static class SimulationRunner
     };
 
     /// <param name="afterEvent">Test hook: runs after each event, before the invariant check.</param>
-    internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, IProgress<double>? progress = null,
+    internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, RunProgress? progress = null,
         CancellationToken cancel = default, Action<Host>? afterEvent = null)
     {
         ModelConfigValidator.Validate(config);
@@ -46,8 +46,9 @@ public static class SimulationRunner
                 v => vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, sim.Rng($"guest{vm.ConfigIndex}/vcpu{v}"))));
         var sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs);
         sim.Start(sampler.Run(), "sampler");
+        progress?.Attach(sim, config.DurationNs, config.WarmupNs, host.Vms.Select(vm => vm.Counters), host.Vms.Sum(vm => vm.Config.Vcpus));
         if (config.WarmupNs > 0 && config.WarmupNs < config.DurationNs)
-            sim.Schedule(config.WarmupNs, () => EndWarmup(host, sampler));
+            sim.Schedule(config.WarmupNs, () => EndWarmup(host, sampler, progress));
         var checker = config.CheckInvariants ? new InvariantChecker(host) : null;
         long end = config.DurationNs;
         long sinceCheck = 0, sinceSweep = 0;
@@ -65,11 +66,7 @@ public static class SimulationRunner
                 sinceCheck = 0;
                 checker.CheckTouched();
             }
-            if ((sim.ProcessedEvents & 0xFFFF) == 0)
-            {
-                cancel.ThrowIfCancellationRequested();
-                progress?.Report((double)sim.Now / end);
-            }
+            if ((sim.ProcessedEvents & 0xFFFF) == 0) cancel.ThrowIfCancellationRequested();
         }
         checker?.CheckAll();
         foreach (var vcpu in vcpus) vcpu.FinishRun();
@@ -78,7 +75,7 @@ public static class SimulationRunner
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
-        progress?.Report(1.0);
+        progress?.Finish();
 
         var guests = new List<GuestResult>();
         int k = 0;
@@ -95,9 +92,10 @@ public static class SimulationRunner
     }
 
     /// <summary>End of warm-up: every statistic restarts; the time series keeps its earlier samples.</summary>
-    private static void EndWarmup(Host host, Sampler sampler)
+    private static void EndWarmup(Host host, Sampler sampler, RunProgress? progress)
     {
         sampler.BeforeCounterReset();
+        progress?.BeforeCounterReset();
         foreach (var vm in host.Vms) vm.Counters.ResetCounters();
         host.Counters.ResetCounters();
         host.SwapDevice.ResetStatistics(host.Sim.Now);
