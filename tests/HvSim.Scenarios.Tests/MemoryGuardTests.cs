@@ -77,4 +77,20 @@ public class MemoryGuardTests
         Assert.Contains("(1000 points, 20000000 runs,", v.Out);
         Assert.Contains("warning: the list of 20,000,000 runs alone is estimated at 305.18GiB", v.Err);
     }
+
+    /// <summary>
+    /// `plan` checks its largest probe before it starts: 64 guests, each with an HPT of order 24 (2^24 / 16 HPTEs ×
+    /// 32 B = 32 MiB), are 2 GiB of HPTs alone, over a 1 GiB limit; at most 2 guests fit under it.
+    /// </summary>
+    [Fact]
+    public void PlanRefusesAProbeOverMaxMemoryBeforeItStarts()
+    {
+        using var dir = new TempDir();
+        dir.File("guard.yaml", Base);
+        string Plan(int max) => dir.File($"plan{max}.yaml", $"scenario: guard.yaml\nslo: {{mean_slowdown: 90%}}\nreplications: 1\nmax_guests: {max}\nplatforms: [power7]\n");
+        var (exit, _, err) = Cli.Run("plan", Plan(64), "--out", Path.Combine(dir.Path, "out"), "--max-memory", "1GiB");
+        Assert.Equal(2, exit);
+        Assert.Contains("exceeds the limit 1GiB", err);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")), "nothing may be written");
+    }
 }

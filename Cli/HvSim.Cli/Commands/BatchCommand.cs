@@ -23,7 +23,7 @@ internal static class BatchCommand
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
         var seed = CliOptions.Seed("Master seed, replacing every scenario's `seed:` key");
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
-        var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse when the parallel runs are estimated to need more (e.g. 16GiB; default 80% of physical memory)" };
+        var maxMemory = CliOptions.MaxMemory("Refuse when the parallel runs are estimated to need more (e.g. 16GiB; default 80% of physical memory)");
         var cmd = new Command("batch", "Run scenarios × sweep points × replications in parallel; finished runs are kept, so re-running resumes")
         {
             paths, outDir, jobs, shard, seed, check, maxMemory,
