@@ -51,7 +51,8 @@ public sealed class BatchRunner(Func<SimulationConfig, RunProgress, RunResult> r
         folder.RemoveStaleTemporaries();
         Manifest.Write(folder.ManifestPath, plan.ToManifest());
 
-        progress.Started(pending.Select(i => plan.Runs[i]).ToList(), pending.Select(i => RunCost.Expected(planned[i].Config)).ToList(), mine.Count - pending.Count);
+        var cost = planned.Select(r => RunCost.Expected(r.Config)).ToArray();
+        progress.Started(pending.Select(i => plan.Runs[i]).ToList(), pending.Select(i => cost[i]).ToList(), mine.Count - pending.Count);
         var failed = new List<(string, Exception)>();
         RunSchedule.Run(pending, jobs, i =>
         {
@@ -70,7 +71,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunProgress, RunResult> r
                 lock (failed) failed.Add((entry.RunId, e));
                 progress.Finished(entry, clock.Elapsed, e);
             }
-        });
+        }, i => cost[i]);
         failed.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         bool complete = plan.Runs.All(folder.IsDone);
         if (complete) BatchAggregator.Write(folder, plan);

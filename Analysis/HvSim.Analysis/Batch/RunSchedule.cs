@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HvSim.Model.Config;
 using HvSim.Scenarios;
 using HvSim.Scenarios.Language;
@@ -54,7 +55,17 @@ public static class RunSchedule
         return workers;
     }
 
-    /// <summary>Calls <paramref name="run"/> for each of <paramref name="indices"/> on <paramref name="workers"/> threads.</summary>
-    public static void Run(IEnumerable<int> indices, int workers, Action<int> run) =>
-        Parallel.ForEach(indices, new ParallelOptions { MaxDegreeOfParallelism = workers }, run);
+    /// <summary>
+    /// Calls <paramref name="run"/> for each of <paramref name="indices"/> on <paramref name="workers"/> threads, the
+    /// dearest first by <paramref name="cost"/> (longest-processing-time order, so a long run does not start last while
+    /// the other workers idle), handing out one run at a time: the default partitioner takes growing chunks from an
+    /// enumerable, which leaves one worker with several runs at the end while the others have none. Results are
+    /// written by index, so the order never shows in them.
+    /// </summary>
+    public static void Run(IEnumerable<int> indices, int workers, Action<int> run, Func<int, double>? cost = null)
+    {
+        var order = cost is null ? indices : indices.OrderByDescending(cost).ThenBy(i => i);
+        Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = workers }, run);
+    }
 }

@@ -40,7 +40,8 @@ internal static class RunCommand
 
             var clock = Stopwatch.StartNew();
             var results = new RunResult[runs.Count];
-            var meter = new WorkMeter(runs.Select(r => RunCost.Expected(r.Config)).ToList(), Display.RateWindowSpan);
+            var cost = runs.Select(r => RunCost.Expected(r.Config)).ToList();
+            var meter = new WorkMeter(cost, Display.RateWindowSpan);
             try
             {
                 void RunAll(Action<int, RunProgress> started, Action<int> finished) => RunSchedule.Run(Enumerable.Range(0, runs.Count), parallel, i =>
@@ -49,7 +50,7 @@ internal static class RunCommand
                     started(i, live);
                     results[i] = SimulationRunner.Run(runs[i].Config, live);
                     finished(i);
-                });
+                }, i => cost[i]);
                 if (ConsoleSetup.LiveProgress)
                     LiveTable.Show(meter, $"{scenario.Name}: {runs.Count} runs", table =>
                     {
