@@ -68,7 +68,7 @@ public class MemoryGuardTests
             var (exit, _, err) = Cli.Run(command, file, "--out", Path.Combine(dir.Path, command), "--max-memory", "16GiB");
             Assert.Equal(2, exit);
             Assert.Contains("20,000,000 runs planned", err);
-            Assert.Contains("over the limit 16GiB", err);
+            Assert.Contains("exceeds the limit 16GiB", err);
             Assert.False(Directory.Exists(Path.Combine(dir.Path, command)), "nothing may be written");
         }
         // validate counts the runs instead of planning them, and warns.

@@ -32,7 +32,7 @@ public static class RunSchedule
         if (listBytes > maxMemoryBytes)
             throw new BatchInputException(
                 $"{count:N0} runs planned (sweep points × platforms × replications): their run list alone is estimated at {Units.FormatSizeApprox(listBytes)} " +
-                $"({Units.FormatSizeApprox(MemoryEstimate.BytesPerPlannedRun)} per run), over the limit {Units.FormatSizeApprox(maxMemoryBytes)} " +
+                $"({Units.FormatSizeApprox(MemoryEstimate.BytesPerPlannedRun)} per run), which exceeds the limit {Units.FormatSizeApprox(maxMemoryBytes)} " +
                 "(allowed: fewer sweep values or replications, several smaller batches, or a higher --max-memory)");
     }
 

@@ -17,6 +17,7 @@ internal sealed class RunLine(string label)
 
     public string Describe(RunSnapshot now, TimeSpan wall)
     {
+        if (now.DurationNs == 0) return $"{Label}  building host and guests";
         _rate.Add(wall, now.SimulatedNs / 1e9);
         string stall = StallText(_previous, now);
         if (now.SimulatedNs > _previous.SimulatedNs) _previous = now;
