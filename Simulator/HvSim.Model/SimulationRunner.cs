@@ -11,8 +11,8 @@ namespace HvSim.Model;
 /// <summary>Entry point of the memory model: builds host and guests from a config and runs them to the end.</summary>
 public static class SimulationRunner
 {
-    /// <summary>Run one simulation. <paramref name="progress"/> receives the simulated fraction done (0..1).</summary>
-    public static RunResult Run(SimulationConfig config, IProgress<double>? progress = null, CancellationToken cancel = default) =>
+    /// <summary>Run one simulation; <paramref name="progress"/>, when given, lets another thread watch it (<see cref="RunProgress"/>).</summary>
+    public static RunResult Run(SimulationConfig config, RunProgress? progress = null, CancellationToken cancel = default) =>
         Run(config, pages => CreatePolicy(config.Host, pages), progress, cancel);
 
     /// <summary>
@@ -27,7 +27,7 @@ public static class SimulationRunner
             host.Kernel.InactiveRatioFromLists ? 0 : host.MemoryBytes));
 
     /// <param name="afterEvent">Test hook: runs after each event, before the invariant check.</param>
-    internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, IProgress<double>? progress = null,
+    internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, RunProgress? progress = null,
         CancellationToken cancel = default, Action<Host>? afterEvent = null)
     {
         ModelConfigValidator.Validate(config);
@@ -44,12 +44,13 @@ public static class SimulationRunner
             vcpus.AddRange(Vcore.StartAll(vm, host,
                 v => vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, sim.Rng($"guest{vm.ConfigIndex}/vcpu{v}"))));
         Sampler sampler = null!;
-        sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs, config.WarmupAuto ? () => EndWarmup(host, sampler) : null);
+        sampler = new Sampler(host, config.SampleIntervalNs, config.DurationNs, config.WarmupAuto ? () => EndWarmup(host, sampler, progress) : null);
         sim.Start(sampler.Run(), "sampler");
         // warmup: auto that has not found steady state by half the duration ends its warm-up there (SteadyState).
         long warmupAt = config.WarmupAuto ? config.DurationNs / 2 : config.WarmupNs;
+        progress?.Attach(sim, config.DurationNs, warmupAt, host.Vms.Select(vm => vm.Counters), host.Vms.Sum(vm => vm.Config.Vcpus));
         if (warmupAt > 0 && warmupAt < config.DurationNs)
-            sim.Schedule(warmupAt, () => EndWarmup(host, sampler));
+            sim.Schedule(warmupAt, () => EndWarmup(host, sampler, progress));
         var checker = config.CheckInvariants ? new InvariantChecker(host) : null;
         long end = config.DurationNs;
         long sinceCheck = 0, sinceSweep = 0;
@@ -67,11 +68,7 @@ public static class SimulationRunner
                 sinceCheck = 0;
                 checker.CheckTouched();
             }
-            if ((sim.ProcessedEvents & 0xFFFF) == 0)
-            {
-                cancel.ThrowIfCancellationRequested();
-                progress?.Report((double)sim.Now / end);
-            }
+            if ((sim.ProcessedEvents & 0xFFFF) == 0) cancel.ThrowIfCancellationRequested();
         }
         checker?.CheckAll();
         foreach (var vcpu in vcpus) vcpu.FinishRun();
@@ -82,7 +79,7 @@ public static class SimulationRunner
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
-        progress?.Report(1.0);
+        progress?.Finish();
 
         var guests = new List<GuestResult>();
         int k = 0;
@@ -99,11 +96,12 @@ public static class SimulationRunner
     }
 
     /// <summary>End of warm-up: every statistic restarts; the time series keeps its earlier samples.</summary>
-    private static void EndWarmup(Host host, Sampler sampler)
+    private static void EndWarmup(Host host, Sampler sampler, RunProgress? progress)
     {
         if (host.Config.WarmupAuto && host.WarmupEndNs != long.MaxValue) return; // steady state came first
         host.WarmupEndNs = host.Sim.Now;
         sampler.BeforeCounterReset();
+        progress?.BeforeCounterReset();
         foreach (var vm in host.Vms) vm.Counters.ResetCounters();
         host.Counters.ResetCounters();
         host.SwapDevice.ResetStatistics(host.Sim.Now);

@@ -25,6 +25,9 @@ public static class Hvsim
     public static HvsimResult RunLauncher(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         Start("bash", Path.Combine(Repo.Root, "hvsim"), environment, args);
 
+    /// <summary>Any program, e.g. one that runs hvsim on a pseudo-terminal.</summary>
+    public static HvsimResult RunProgram(string program, params string[] args) => Start(program, args[0], null, args[1..]);
+
     private static HvsimResult Start(string program, string entry, IReadOnlyDictionary<string, string?>? environment, string[] args)
     {
         var start = new ProcessStartInfo(program)

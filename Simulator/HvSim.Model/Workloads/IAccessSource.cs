@@ -46,4 +46,19 @@ public abstract record WorkloadSpec
 
     /// <summary>The workloads nested in this one, in order (a phased workload's phases, a mix's streams).</summary>
     public virtual IEnumerable<WorkloadSpec> Nested => [];
+
+    /// <summary>Mean think time over the whole stream, ns (a mix or phased workload averages its parts).</summary>
+    public virtual long MeanThinkNs => ThinkNs;
+
+    /// <summary>
+    /// The lookup tables <see cref="Create"/> builds for a guest of <paramref name="guestPages"/> pages, for the
+    /// memory estimate: tables with equal keys are one table shared by every stream that uses it.
+    /// </summary>
+    public virtual IEnumerable<WorkloadTable> Tables(int guestPages) => [];
 }
+
+/// <summary>
+/// One table a workload keeps in memory while it runs: a key (equal keys are one shared table), the bytes it keeps, and
+/// the bytes it needs only while it is built (tables are built one at a time, so only the largest such peak adds up).
+/// </summary>
+public readonly record struct WorkloadTable(object Key, long Bytes, long BuildBytes = 0);

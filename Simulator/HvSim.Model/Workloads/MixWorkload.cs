@@ -61,6 +61,10 @@ public sealed record MixWorkload : WorkloadSpec
         return new Source(sources, weights, rng);
     }
 
+    public override long MeanThinkNs => (long)Math.Round(Streams.Sum(s => s.Weight * s.Workload.MeanThinkNs) / Streams.Sum(s => s.Weight));
+
+    public override IEnumerable<WorkloadTable> Tables(int guestPages) => Streams.SelectMany(s => s.Workload.Tables(guestPages));
+
     private sealed class Source(IAccessSource[] streams, double[] weights, RngStream rng) : IAccessSource
     {
         private double _total = weights.Sum();

@@ -63,6 +63,11 @@ public sealed record PhasedWorkload : WorkloadSpec
         return new Source(sources, durations, Loop);
     }
 
+    public override long MeanThinkNs =>
+        (long)Math.Round(Phases.Sum(p => (double)p.DurationNs * p.Workload.MeanThinkNs) / Phases.Sum(p => (double)p.DurationNs));
+
+    public override IEnumerable<WorkloadTable> Tables(int guestPages) => Phases.SelectMany(p => p.Workload.Tables(guestPages));
+
     private sealed class Source(IAccessSource[] phases, long[] durations, bool loop) : IAccessSource
     {
         private int _current;

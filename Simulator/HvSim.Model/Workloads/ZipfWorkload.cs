@@ -24,6 +24,8 @@ public sealed record ZipfWorkload : WorkloadSpec
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
         new Source(this, ZipfSampler.For(GuestPages.Check(guestPages), Alpha), new PagePermutation(guestPages, LayoutSeed), rng);
 
+    public override IEnumerable<WorkloadTable> Tables(int guestPages) => [ZipfSampler.Table(guestPages, Alpha)];
+
     private sealed class Source(ZipfWorkload spec, ZipfSampler sampler, PagePermutation layout, RngStream rng) : SyntheticSource(spec, rng)
     {
         protected override int NextPage(long now) => layout.Map(sampler.Sample(Rng));
