@@ -184,15 +184,29 @@ public class CapacityPlannerTests
     }
 
     [Fact]
+    public void ACountThatPassesAboveAFailingOneIsNotTheAnswer()
+    {
+        // p99 = 10n ± 1 (t 12.706 on 1 df: n ≤ 10 meets 115), except that 9 guests are unlucky (p99 300): counting up from
+        // 1 stops at 8. The search from 1 probes 1, 2, 4, 8, 16, 12, 10, 11: 10 is its answer until the check of 9 fails;
+        // 8 passes and 7 passes: the answer is 8, the count a planner counting up would give.
+        var eval = new Synthetic(n => n == 9 ? 300 : n * 10, 1);
+        var planner = new CapacityPlanner(eval, P99AtMost(115), replications: 2, maxGuests: 16);
+        var plan = planner.FindMaxGuests(Platform.Power7);
+        Assert.Equal(8, plan.MaxGuests);
+        Assert.Equal(9, plan.FirstFailing!.Point.Guests);
+    }
+
+    [Fact]
     public void AGoodStartHintSavesProbes()
     {
-        // 10n + 12.706 ≤ 205 -> 19. From 1: 1, 2, 4, 8, 16, 32, 24, 20, 18, 19 (10 probes); from 19: 19, 38, 28, 23, 21, 20 (6).
+        // 10n + 12.706 ≤ 205 -> 19. From 1: 1, 2, 4, 8, 16, 32, 24, 20, 18, 19 (10 probes; 18, below the answer, already
+        // passed); from 19: 19, 38, 28, 23, 21, 20, then 18 to confirm the count below the answer (7).
         var cold = new CapacityPlanner(new Synthetic(n => n * 10, 1), P99AtMost(205), replications: 2, maxGuests: 100);
         var warm = new CapacityPlanner(new Synthetic(n => n * 10, 1), P99AtMost(205), replications: 2, maxGuests: 100);
         Assert.Equal(19, cold.FindMaxGuests(Platform.Power7).MaxGuests);
         Assert.Equal(19, warm.FindMaxGuests(Platform.Power7, startHint: 19).MaxGuests);
         Assert.Equal(10, cold.Probes.Count);
-        Assert.Equal(6, warm.Probes.Count);
+        Assert.Equal(7, warm.Probes.Count);
     }
 
     [Fact]

@@ -44,7 +44,10 @@ public sealed class OutputTests
         string[] cells = refused.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["-", "-"], cells[^2..]);
         string admitted = Assert.Single(lines, l => l.Contains("power7") && l.Contains("guest0"));
-        Assert.EndsWith("%", admitted.TrimEnd());
+        // The row ends with the stall as a percentage, then as a slowdown factor.
+        string[] last = admitted.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2..];
+        Assert.EndsWith("%", last[0]);
+        Assert.EndsWith("×", last[1]);
     }
 
     [Fact]

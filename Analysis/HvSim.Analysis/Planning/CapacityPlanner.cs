@@ -36,7 +36,8 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
     /// <summary>
     /// Largest count in [1, MaxGuests] meeting the SLO. From <paramref name="startHint"/> (default 1; e.g. a miss-ratio
     /// curve estimate): gallop up (doubling) while counts pass, or down (halving) while they fail, then bisect
-    /// between the largest passing and the smallest failing count. A good hint saves probes; any hint gives the same answer.
+    /// between the largest passing and the smallest failing count, and confirm the count just below the answer passes
+    /// too. A good hint saves probes; with an SLO that is monotone in the count any hint gives the same answer.
     /// </summary>
     public PlatformPlan FindMaxGuests(Platform platform, long? hostMemoryBytes = null, int? startHint = null)
     {
@@ -55,7 +56,7 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
                 if (!p.MeetsSlo) { bad = p; break; }
                 (good, goodProbe) = (next, p);
             }
-            if (bad is null) return Finish(platform, hostMemoryBytes, good, goodProbe, null, true);
+            if (bad is null) return Confirmed(good, goodProbe, null, true);
         }
         else
         {
@@ -75,7 +76,28 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
             if (p.MeetsSlo) { good = mid; goodProbe = p; }
             else bad = p;
         }
-        return Finish(platform, hostMemoryBytes, good, goodProbe, bad, false);
+        return Confirmed(good, goodProbe, bad, false);
+
+        // The search assumes more guests never meet the SLO better, but a bound from a few noisy runs (a p99) can fail at
+        // a count below one that passes. An answer stands only when the count just below it passes too; else step down to
+        // the next passing count and check again, so the answer is never a lucky count just above a failing one.
+        PlatformPlan Confirmed(int answer, Probe? atLimit, Probe? failing, bool cap)
+        {
+            while (answer > 1)
+            {
+                var below = Try(answer - 1);
+                if (below.MeetsSlo) break;
+                (answer, atLimit, failing, cap) = (0, null, below, false);
+                for (int n = below.Point.Guests - 1; n >= 1 && atLimit is null; n--)
+                {
+                    var p = Try(n);
+                    if (p.MeetsSlo) (answer, atLimit) = (n, p);
+                    else failing = p;
+                }
+                if (atLimit is null) break;
+            }
+            return Finish(platform, hostMemoryBytes, answer, atLimit, failing, cap);
+        }
     }
 
     /// <summary>

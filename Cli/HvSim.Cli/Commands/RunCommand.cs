@@ -25,7 +25,7 @@ internal static class RunCommand
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
         var jobs = CliOptions.Jobs("Runs");
         var maxMemory = CliOptions.MaxMemory("Refuse runs estimated to need more memory than this (e.g. 16GiB; default 80% of physical memory)");
-        var cmd = new Command("run", "Run a scenario, print a summary table and write summary.csv, host.csv, timeseries.csv, fault_latency.csv, stats.csv, manifest.json, timing.json, plots (PNG and SVG) and report.html")
+        var cmd = new Command("run", "Run a scenario, print a summary table and write summary.csv, host.csv, timeseries.csv, fault_latency.csv, stats.csv, metrics_wide.csv, manifest.json, timing.json, plots (PNG and SVG) and report.html")
         {
             file, outDir, seed, check, jobs, maxMemory,
         };
