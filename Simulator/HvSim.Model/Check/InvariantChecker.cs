@@ -139,7 +139,7 @@ public sealed class InvariantChecker
             Fail($"{vm.Config.Name}: RMA page {p} is {page.State}, {page.Flags}: it must stay resident and pinned");
         // On the LRU unless a read holds it locked or a reclaimer has it isolated (pages under writeback stay on it).
         bool onLru = page.InRam && !rma && !page.Has(HostPageFlags.Locked | HostPageFlags.Isolated);
-        if (_host.Policy.Contains(p) != onLru)
+        if (_host.LruvecOf(p).Contains(p) != onLru)
             Fail($"{vm.Config.Name}: host page {p} ({page.State}, {page.Flags}) is {(onLru ? "missing from" : "wrongly on")} the LRU");
         if (page.Has(HostPageFlags.Pinned) && page.State != HostPageState.Resident)
             Fail($"{vm.Config.Name}: pinned host page {p} is {page.State}");

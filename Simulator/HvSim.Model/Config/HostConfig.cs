@@ -75,6 +75,17 @@ public sealed record GuestConfig
     /// charging task from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages). null = max.
     /// </summary>
     public long? MemoryMaxBytes { get; init; }
+    /// <summary>
+    /// memory.high of the QEMU process's memory cgroup (cgroup v2, 4.5+): pages charged beyond it are reclaimed by the
+    /// charging task before it runs the guest again, which is throttled while reclaim cannot keep up
+    /// (mem_cgroup_handle_over_high). null = max.
+    /// </summary>
+    public long? MemoryHighBytes { get; init; }
+    /// <summary>
+    /// memory.low of the QEMU process's memory cgroup (cgroup v2, 4.5+): global reclaim leaves the cgroup alone while
+    /// its usage is within it, and scans it in proportion to the unprotected rest (shrink_node_memcgs, get_scan_count). null = 0.
+    /// </summary>
+    public long? MemoryLowBytes { get; init; }
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

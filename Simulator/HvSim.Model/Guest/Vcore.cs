@@ -194,6 +194,12 @@ public sealed class Vcore
                     HvPageFault.PinAndEnter(_vm, _host, v.Fault, ref _clock);
                 }
             }
+            if (_vm.Memcg.NrPagesOverHigh > 0)
+            {
+                if (_clock > _sim.Now) yield return SleepUntil(_clock);
+                foreach (var c in _host.PageAlloc.MemCgroupHandleOverHigh(_vm)) yield return c;
+                _clock = Math.Max(_clock, _sim.Now);
+            }
             foreach (var v in _threads) v.Reenter(_clock);
             exitAt = NoExit;
             synced = false;

@@ -30,7 +30,8 @@ public sealed class Vm
         HpteOf = new int[GuestPageCount];
         Array.Fill(HpteOf, -1);
         _tlbieLock = new TlbieLock(sim.Costs.TlbieNs);
-        Memcg = new MemCgroup(config.MemoryMaxBytes is { } max ? max / hostPageBytes : long.MaxValue);
+        Memcg = new MemCgroup(config.MemoryMaxBytes is { } max ? max / hostPageBytes : long.MaxValue,
+            config.MemoryHighBytes is { } high ? high / hostPageBytes : long.MaxValue, (config.MemoryLowBytes ?? 0) / hostPageBytes);
         Counters = new GuestResult { Guest = config.Name, Admitted = true, GuestMemoryBytes = config.MemoryBytes };
         Notifier = new MmuNotifier(this, pages, sim.Aging);
         for (int p = hostBase; p < hostBase + HostPageCount; p++) pages[p].Guest = (byte)index;
@@ -63,7 +64,7 @@ public sealed class Vm
     /// <summary>The guest kernel's record of which HPT slot holds each guest page's translation (-1: none).</summary>
     public int[] HpteOf { get; }
     public MmuNotifier Notifier { get; }
-    /// <summary>The memory cgroup of this guest's QEMU process (guests.memory_max).</summary>
+    /// <summary>The memory cgroup of this guest's QEMU process (guests.memory_max, memory_high, memory_low).</summary>
     public MemCgroup Memcg { get; }
     public GuestResult Counters { get; }
 

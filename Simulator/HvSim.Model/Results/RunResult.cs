@@ -50,6 +50,10 @@ public sealed class GuestResult
     /// of the vcore's faults), summed over vCPUs; part of <see cref="StalledNs"/>.
     /// </summary>
     public long SiblingWaitNs { get; set; }
+    /// <summary>reclaim_high passes the guest's vCPU threads ran for memory.high (memory.events "high").</summary>
+    public long MemcgHighReclaims { get; set; }
+    /// <summary>Time the guest's vCPU threads slept in memory.high throttling (mem_cgroup_handle_over_high), ns; part of <see cref="StalledNs"/>.</summary>
+    public long MemcgHighThrottleNs { get; set; }
     /// <summary>Faults (HDSI or PPC970 first-touch H_ENTER) still in progress when the run ended; their time so far is in <see cref="StalledNs"/>.</summary>
     public long FaultsInFlightAtEnd { get; set; }
     /// <summary>Age at the end of the run of the oldest fault still in progress, ns (0 when none).</summary>
@@ -70,7 +74,7 @@ public sealed class GuestResult
     {
         Accesses = HpteHits = HEnterCalls = HdsiFaults = MinorFaults = MajorFaults = FaultRetries = 0;
         UnmapHvaCalls = HptesInvalidated = Tlbies = AgeHvaCalls = PagesReclaimed = SwapIns = SwapOuts = 0;
-        HRemoveCalls = ProtectionFaults = Exits = VcoreExits = 0;
+        HRemoveCalls = ProtectionFaults = Exits = VcoreExits = MemcgHighReclaims = MemcgHighThrottleNs = 0;
     }
 }
 

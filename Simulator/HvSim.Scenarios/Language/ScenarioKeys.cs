@@ -166,8 +166,20 @@ public static class ScenarioKeys
             new KeyDef<GuestGroup>
             {
                 Name = "memory_max", Kind = ValueKind.Size, Min = 4 << 10, Max = 1L << 44, Default = null,
-                Doc = "memory.max of the guest's QEMU process's memory cgroup: a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset = max (no limit). Only with one guest (the model keeps one LRU).",
+                Doc = "memory.max of the guest's QEMU process's memory cgroup (libvirt <memtune><hard_limit>; cgroup v1 memory.limit_in_bytes in 3.4): a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset = max (no limit). Setting any of memory_max, memory_high, memory_low gives every guest a cgroup with LRU lists of its own, which global reclaim walks one by one.",
                 Apply = (g, v) => g with { Guest = g.Guest with { MemoryMaxBytes = (long?)v } },
+            },
+            new KeyDef<GuestGroup>
+            {
+                Name = "memory_high", Kind = ValueKind.Size, Min = 4 << 10, Max = 1L << 44, Default = null,
+                Doc = "memory.high of the guest's QEMU process's memory cgroup (libvirt <memtune><soft_limit> on cgroup v2; linux-6.18 only): pages charged beyond it are reclaimed from the cgroup by the faulting vCPU thread before the guest runs again, which sleeps up to 2 s when reclaim cannot keep up (mem_cgroup_handle_over_high). Unset = max.",
+                Apply = (g, v) => g with { Guest = g.Guest with { MemoryHighBytes = (long?)v } },
+            },
+            new KeyDef<GuestGroup>
+            {
+                Name = "memory_low", Kind = ValueKind.Size, Min = 0, Max = 1L << 44, Default = null,
+                Doc = "memory.low of the guest's QEMU process's memory cgroup (linux-6.18 only; libvirt sets none for QEMU, so it is set on the VM's scope, e.g. systemd MemoryLow=): host reclaim leaves the guest alone while it holds no more than this, and scans it in proportion to what it holds above (shrink_node_memcgs, get_scan_count). Unset = 0.",
+                Apply = (g, v) => g with { Guest = g.Guest with { MemoryLowBytes = (long?)v } },
             },
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),

@@ -36,7 +36,8 @@ internal sealed class Rig
 
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int? guestPageBytes = null,
         int vcpus = 1, int threads = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
-        Func<int, IReplacementPolicy>? policy = null, bool swapToken = true, HostKernel? kernel = null, long? memoryMaxBytes = null)
+        Func<int, IReplacementPolicy>? policy = null, bool swapToken = true, HostKernel? kernel = null, long? memoryMaxBytes = null,
+        Func<GuestConfig, GuestConfig>? guest = null, params GuestConfig[] moreGuests)
     {
         Config = new SimulationConfig
         {
@@ -48,11 +49,11 @@ internal sealed class Rig
                 Kernel = kernel ?? HostKernel.Linux34,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
             },
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, Workload = new ScriptedWorkload(script ?? []) }],
+            Guests = [(guest ?? (g => g))(new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, Workload = new ScriptedWorkload(script ?? []) }), .. moreGuests],
             DurationNs = 1_000_000_000,
         };
         Sim = new Simulation(1);
-        Host = new Host(Sim, Config, [0], policy ?? (n => new FifoPolicy(n)));
+        Host = new Host(Sim, Config, [.. Enumerable.Range(0, Config.Guests.Count)], policy ?? (n => new FifoPolicy(n)));
         Vm = Host.Vms[0];
     }
 
@@ -73,9 +74,9 @@ internal sealed class Rig
         if (Page(hostPage).State == HostPageState.NeverTouched) MakeResident(hostPage);
     }
 
-    /// <summary>Start every vCPU of the guest with its script, grouped into vcores as the kernel does.</summary>
+    /// <summary>Start every vCPU of every guest with its script, grouped into vcores as the kernel does.</summary>
     public List<Vcpu> StartVcpus() =>
-        Vcore.StartAll(Vm, Host, v => Vm.Config.Workload.Create(Vm.GuestPageCount, v, Vm.Config.Vcpus, Sim.Rng($"v{v}")));
+        [.. Host.Vms.SelectMany(vm => Vcore.StartAll(vm, Host, v => vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, Sim.Rng(vm.Index == 0 ? $"v{v}" : $"{vm.Index}/v{v}"))))];
 
     public ref HostPage Page(int hostPage) => ref Host.Pages[hostPage];
 
