@@ -27,6 +27,20 @@ public sealed record HostConfig
     public bool SwapToken { get; init; } = true;
     /// <summary>The kernel whose memory management the host follows (host.kernel).</summary>
     public HostKernel Kernel { get; init; } = HostKernel.Linux34;
+    /// <summary>
+    /// vm.nr_hugepages: 16 MiB huge pages set aside at boot for hugetlbfs. null = exactly what the admitted hugetlbfs
+    /// guests use (as an administrator sizes the pool for the guests the host runs).
+    /// </summary>
+    public long? HugePages { get; init; }
+}
+
+/// <summary>What backs a guest's RAM in its QEMU process.</summary>
+public enum MemoryBacking
+{
+    /// <summary>Anonymous memory (QEMU's default): pageable on POWER7 through the MMU notifiers.</summary>
+    Anonymous,
+    /// <summary>hugetlbfs (-mem-path /dev/hugepages): 16 MiB huge pages from the boot-time pool, never reclaimed.</summary>
+    Hugetlbfs,
 }
 
 public sealed record SwapDeviceConfig
@@ -86,6 +100,8 @@ public sealed record GuestConfig
     /// its usage is within it, and scans it in proportion to the unprotected rest (shrink_node_memcgs, get_scan_count). null = 0.
     /// </summary>
     public long? MemoryLowBytes { get; init; }
+    /// <summary>What backs the guest's RAM (QEMU -mem-path): anonymous memory or hugetlbfs huge pages.</summary>
+    public MemoryBacking Backing { get; init; } = MemoryBacking.Anonymous;
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

@@ -11,6 +11,7 @@ public static class ModelConfigValidator
         Require(h.PageSizeBytes is 4096 or 65536, $"host.page_size_bytes must be 4096 or 65536, got {h.PageSizeBytes}");
         Require(h.MemoryBytes > 0 && h.MemoryBytes % h.PageSizeBytes == 0, $"host.memory_bytes must be a positive multiple of the host page size, got {h.MemoryBytes}");
         Require(h.ReservedBytes >= 0 && h.ReservedBytes < h.MemoryBytes, $"host.reserved_bytes must be in [0, memory), got {h.ReservedBytes}");
+        Require(h.HugePages is null or >= 0, $"host.hugepages must be >= 0, got {h.HugePages}");
         Require(h.ReclaimBatchPages >= 1, $"host.reclaim_batch_pages must be >= 1, got {h.ReclaimBatchPages}");
         Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= int.MaxValue, $"host.swap.capacity_bytes out of range: {h.Swap.CapacityBytes}");
         Require(h.Swap.ReadaheadPages >= 1, $"host.swap.readahead_pages must be >= 1, got {h.Swap.ReadaheadPages}");
@@ -39,6 +40,8 @@ public static class ModelConfigValidator
             Require(g.MemoryHighBytes is null || g.MemoryHighBytes >= h.PageSizeBytes, $"{n}: memory_high must be at least one host page ({h.PageSizeBytes} B), got {g.MemoryHighBytes}");
             Require(h.Kernel.HasCgroupV2 || (g.MemoryHighBytes is null && g.MemoryLowBytes is null),
                 $"{n}: memory_high and memory_low are cgroup v2 files (Linux 4.5); {h.Kernel.Name} has cgroup v1 only, whose memory.limit_in_bytes is memory_max and whose memory.soft_limit_in_bytes HvSim does not model: use host.kernel linux-6.18 or memory_max");
+            Require(g.Backing == MemoryBacking.Anonymous || c.Platform == Platform.Power7,
+                $"{n}: backing hugetlbfs is modelled on POWER7 only (a PPC970 guest is pinned whatever backs it); use anonymous");
             Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
             int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
             Require(g.Threads >= 1 && g.Threads <= smt,

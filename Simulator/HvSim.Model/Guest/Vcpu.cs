@@ -98,7 +98,7 @@ public sealed class Vcpu
                 h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
                 if (_firstAttempt) _counters.HpteHits++;
                 int hp = _vm.HostPageOf(gp);
-                if (_host.ObservesAccesses && !_vm.IsRmaPage(hp)) _host.LruvecOf(hp).Hit(hp); // RMA pages are on no LRU
+                if (_host.ObservesAccesses && !_vm.IsUnevictable(hp)) _host.LruvecOf(hp).Hit(hp); // RMA and hugetlbfs pages are on no LRU
                 _pending = false;
                 Clock += _costs.AccessNs;
                 return GuestStep.Ran;

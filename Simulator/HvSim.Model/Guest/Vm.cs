@@ -42,7 +42,28 @@ public sealed class Vm
             pages[p].State = HostPageState.Resident;
             pages[p].Flags = HostPageFlags.Rma | HostPageFlags.Pinned | HostPageFlags.Writable;
         }
+        // hugetlbfs: the whole memslot is huge pages reserved from the pool when QEMU mapped it; hugetlb_fault fills
+        // them on first touch (not modelled: they count as resident from the start) and they are never on an LRU.
+        Hugetlbfs = config.Backing == MemoryBacking.Hugetlbfs;
+        if (Hugetlbfs)
+            for (int p = hostBase; p < hostBase + HostPageCount; p++)
+            {
+                pages[p].State = HostPageState.Resident;
+                pages[p].Flags = HostPageFlags.Writable;
+            }
     }
+
+    /// <summary>The guest's RAM is hugetlbfs huge pages (guests.backing): resident, never reclaimed.</summary>
+    public bool Hugetlbfs { get; }
+
+    /// <summary>
+    /// The page is on no LRU, ever: backed by the PPC970 RMA or by a hugetlbfs huge page. Its memory is counted in the
+    /// boot-time pool it came from.
+    /// </summary>
+    public bool IsUnevictable(int hostPage) => Hugetlbfs || IsRmaPage(hostPage);
+
+    /// <summary>Host pages of this guest held by a boot-time pool (its RMA, or all of them with hugetlbfs).</summary>
+    public int PoolPages => Hugetlbfs ? HostPageCount : RmaPages;
 
     /// <summary>Position among admitted guests (the owner id in host pages).</summary>
     public int Index { get; }

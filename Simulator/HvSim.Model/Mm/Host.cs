@@ -50,7 +50,8 @@ public sealed partial class Host : ISwapCompletion
         }
         RmaPages = RmaPool.AtBoot(config, admitted.Count).TotalPages;
         foreach (int g in admitted) KvmPages += KvmGuestMemory.For(config.Guests[g], config.Platform, PageBytes).TotalPages;
-        FreePages = TotalPages - ReservedPages - RmaPages - KvmPages;
+        HugetlbPages = HugetlbPool.AtBoot(config.Host, admitted.Sum(g => HugetlbPool.HugePagesFor(config.Guests[g]))).TotalPages;
+        FreePages = TotalPages - ReservedPages - RmaPages - KvmPages - HugetlbPages;
         Counters = new HostResult
         {
             MemoryBytes = config.Host.MemoryBytes, PageSizeBytes = PageBytes,
@@ -74,6 +75,8 @@ public sealed partial class Host : ISwapCompletion
     public long RmaPages { get; }
     /// <summary>What KVM allocated in the host kernel for the admitted guests (HPTs, revmaps, rmaps, slot_phys): never reclaimable.</summary>
     public long KvmPages { get; }
+    /// <summary>The hugetlbfs pool set aside at boot (vm.nr_hugepages), whether or not guests use it all.</summary>
+    public long HugetlbPages { get; }
     public long FreePages { get; private set; }
     public Watermarks Watermarks { get; }
     public HostPage[] Pages { get; }

@@ -130,6 +130,12 @@ public static class ScenarioKeys
                 HostDefaults.RmaBytes, (h, v) => h with { RmaBytes = (long)v! }, min: 0, max: 1L << 40),
             new KeyDef<HostConfig>
             {
+                Name = "hugepages", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 1L << 30, Default = null,
+                Doc = "vm.nr_hugepages: 16 MiB huge pages set aside at boot for hugetlbfs-backed guests (guests.backing), out of host memory whether or not guests use them; a hugetlbfs guest that finds too few free is refused. auto = exactly what the admitted hugetlbfs guests need.",
+                Apply = (h, v) => h with { HugePages = (long?)v },
+            },
+            new KeyDef<HostConfig>
+            {
                 Name = "rma_count", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 255, Default = null,
                 Doc = "PPC970 kvm_rma_count: RMAs preallocated at host boot, out of host memory whether or not guests use them; a guest that finds none free is refused, and a refused guest holds none. The kernel's default is 0, which lets no PPC970 guest run; auto = one per admitted guest, as an administrator would boot the host for the guests it runs.",
                 Apply = (h, v) => h with { RmaCount = v is null ? null : (int)(long)v },
@@ -181,6 +187,9 @@ public static class ScenarioKeys
                 Doc = "memory.low of the guest's QEMU process's memory cgroup (linux-6.18 only; libvirt sets none for QEMU, so it is set on the VM's scope, e.g. systemd MemoryLow=): host reclaim leaves the guest alone while it holds no more than this, and scans it in proportion to what it holds above (shrink_node_memcgs, get_scan_count). Unset = 0.",
                 Apply = (g, v) => g with { Guest = g.Guest with { MemoryLowBytes = (long?)v } },
             },
+            Choice<GuestGroup>("backing", "What backs the guest's RAM in QEMU: anonymous (the default; pageable on POWER7) or hugetlbfs (-mem-path /dev/hugepages: 16 MiB huge pages from the host's boot-time pool, never reclaimed or swapped, like pinned memory; POWER7 only). A hugetlbfs guest is admitted only if its huge pages fit (host.hugepages).",
+                Enum.GetNames<MemoryBacking>().Select(n => n.ToLowerInvariant()).ToArray(), GuestGroup.Prototype.Guest.Backing.ToString().ToLowerInvariant(),
+                (g, v) => g with { Guest = g.Guest with { Backing = Enum.Parse<MemoryBacking>(v, ignoreCase: true) } }),
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("threads", ValueKind.Integer, "Guest SMT threads per core, like QEMU's -smp N,threads=T (QEMU's default is 1). vCPUs i / threads share one KVM vcore, which enters and leaves the guest as a unit: a fault of one thread stalls its siblings (kvmppc_run_core). At most the host's threads per core: 4 on POWER7, 1 on PPC970.",
