@@ -40,6 +40,7 @@ public static class SimulationRunner
             if (admission[i] == null) admitted.Add(i);
         var host = new Host(sim, config, admitted, policy);
         sim.Start(host.Kswapd.Run(), "kswapd");
+        if (host.Ksm != null) sim.Start(host.Ksm.Run(), "ksmd");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,
@@ -76,6 +77,7 @@ public static class SimulationRunner
         var hc = host.Counters;
         hc.MeasuredNs = end - Math.Min(config.WarmupNs, end);
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
+        if (host.Ksm is { } ksm) (hc.KsmPagesShared, hc.KsmPagesSharing) = (ksm.PagesShared, ksm.PagesMerged - ksm.PagesShared);
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
         progress?.Report(1.0);

@@ -96,7 +96,9 @@ public sealed class InvariantChecker
                 if (!h.IsFree && vm.HpteOf[h.GuestPage] != i) Fail($"{vm.Config.Name}: HPTE {i} is not the guest's slot for page {h.GuestPage}");
             }
         }
-        long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + _host.HugetlbPages + inRam;
+        // Pages merged by KSM share the KSM pages' memory.
+        long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + _host.HugetlbPages + inRam
+            - (_host.Ksm?.PagesMerged ?? 0) + (_host.Ksm?.PagesShared ?? 0);
         if (_host.FreePages + used != _host.TotalPages)
             Fail($"free {_host.FreePages} + used {used} != host pages {_host.TotalPages}");
         if (writeback != _host.WritebackPages) Fail($"{writeback} pages have PG_writeback but {_host.WritebackPages} are counted under writeback");
@@ -138,7 +140,7 @@ public sealed class InvariantChecker
         if (rma && (page.State != HostPageState.Resident || !page.Has(HostPageFlags.Pinned)))
             Fail($"{vm.Config.Name}: RMA page {p} is {page.State}, {page.Flags}: it must stay resident and pinned");
         // On the LRU unless a read holds it locked or a reclaimer has it isolated (pages under writeback stay on it).
-        bool onLru = page.InRam && !vm.IsUnevictable(p) && !page.Has(HostPageFlags.Locked | HostPageFlags.Isolated);
+        bool onLru = page.InRam && !vm.IsUnevictable(p) && _host.Ksm?.IsMerged(p) != true && !page.Has(HostPageFlags.Locked | HostPageFlags.Isolated);
         if (_host.LruvecOf(p).Contains(p) != onLru)
             Fail($"{vm.Config.Name}: host page {p} ({page.State}, {page.Flags}) is {(onLru ? "missing from" : "wrongly on")} the LRU");
         if (page.Has(HostPageFlags.Pinned) && page.State != HostPageState.Resident)

@@ -32,6 +32,19 @@ public sealed record HostConfig
     /// guests use (as an administrator sizes the pool for the guests the host runs).
     /// </summary>
     public long? HugePages { get; init; }
+    /// <summary>Kernel samepage merging (/sys/kernel/mm/ksm).</summary>
+    public KsmConfig Ksm { get; init; } = new();
+}
+
+/// <summary>/sys/kernel/mm/ksm: run, pages_to_scan, sleep_millisecs (3.4 defaults 0, 100, 20).</summary>
+public sealed record KsmConfig
+{
+    /// <summary>run: ksmd scans and merges (1) or not (0, the kernel's default).</summary>
+    public bool Run { get; init; }
+    /// <summary>pages_to_scan: pages ksmd scans per wake-up.</summary>
+    public int PagesToScan { get; init; } = 100;
+    /// <summary>sleep_millisecs: ksmd's sleep between scans.</summary>
+    public long SleepNs { get; init; } = 20_000_000;
 }
 
 /// <summary>What backs a guest's RAM in its QEMU process.</summary>
@@ -102,6 +115,11 @@ public sealed record GuestConfig
     public long? MemoryLowBytes { get; init; }
     /// <summary>What backs the guest's RAM (QEMU -mem-path): anonymous memory or hugetlbfs huge pages.</summary>
     public MemoryBacking Backing { get; init; } = MemoryBacking.Anonymous;
+    /// <summary>
+    /// Share of the guest's memory whose contents are the same as the same pages of every other guest (one OS image,
+    /// zeroed memory): what KSM can merge. The first that share of its pages; a store that breaks a merge makes the page unique.
+    /// </summary>
+    public double DuplicateFraction { get; init; }
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

@@ -62,7 +62,31 @@ public sealed partial class Host : ISwapCompletion
         PageAlloc = new PageAlloc(this);
         MmapSem = new MmapSem(admitted.Count);
         SwapToken = new SwapToken(config.Host.SwapToken && Kernel.HasSwapToken, admitted.Count, MmapSem);
+        Ksm = config.Host.Ksm.Run ? new Ksm(this) : null;
     }
+
+    /// <summary>Kernel samepage merging; null unless host.ksm runs.</summary>
+    public Ksm? Ksm { get; }
+
+    /// <summary>
+    /// A page merged into a KSM page gives up its own memory (replace_page: page_remove_rmap + put_page): off the LRU,
+    /// uncharged, its swap copy dropped, mapped read-only.
+    /// </summary>
+    public void ReleaseMergedPage(int hostPage)
+    {
+        Touched?.Add(hostPage);
+        ref var page = ref Pages[hostPage];
+        var lruvec = LruvecOf(hostPage);
+        if (lruvec.Contains(hostPage)) lruvec.Remove(hostPage);
+        if (page.SwapSlot >= 0) SwapCache.Free(ref page);
+        page.Flags &= ~(HostPageFlags.Writable | HostPageFlags.Dirty | HostPageFlags.Referenced);
+        VmOf(hostPage).Memcg.Uncharge();
+        FreePages++;
+        WakePageFreedWaiters();
+    }
+
+    /// <summary>The page that becomes a new KSM page (try_to_merge_two_pages keeps one of the two merged pages' memory).</summary>
+    public void TakeKsmPage() => TakeFreePage();
 
     public Simulation Sim { get; }
     public SimulationConfig Config { get; }

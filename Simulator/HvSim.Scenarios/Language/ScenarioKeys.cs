@@ -128,6 +128,12 @@ public static class ScenarioKeys
                 (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
             Key<HostConfig>("rma", ValueKind.Size, "PPC970 kvm_rma_size: each real-mode area of the boot-time pool; a guest's RMA backs the first this-much of its memory, so the guest pins only the rest. 0 = guests need no RMA.",
                 HostDefaults.RmaBytes, (h, v) => h with { RmaBytes = (long)v! }, min: 0, max: 1L << 40),
+            Key<HostConfig>("ksm", ValueKind.Boolean, "Kernel samepage merging (/sys/kernel/mm/ksm/run; QEMU marks guest RAM mergeable): ksmd merges pages of identical contents (guests.duplicate_fraction) into write-protected KSM pages, unmapping their HPTEs through kvm_set_spte_hva; a store copies the page back (do_wp_page).",
+                HostDefaults.Ksm.Run, (h, v) => h with { Ksm = h.Ksm with { Run = (bool)v! } }),
+            Key<HostConfig>("ksm_pages_to_scan", ValueKind.Integer, "/sys/kernel/mm/ksm/pages_to_scan: pages ksmd scans per wake-up.",
+                (long)HostDefaults.Ksm.PagesToScan, (h, v) => h with { Ksm = h.Ksm with { PagesToScan = (int)(long)v! } }, min: 1, max: 1 << 24),
+            Key<HostConfig>("ksm_sleep", ValueKind.Duration, "/sys/kernel/mm/ksm/sleep_millisecs: ksmd's sleep between scans.",
+                HostDefaults.Ksm.SleepNs, (h, v) => h with { Ksm = h.Ksm with { SleepNs = (long)v! } }, min: 1_000_000, max: 3_600_000_000_000),
             new KeyDef<HostConfig>
             {
                 Name = "hugepages", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 1L << 30, Default = null,
@@ -156,6 +162,7 @@ public static class ScenarioKeys
             Cost("zero_fill", "C_minflt for an anonymous zero-fill of a new host page.", CostDefaults.ZeroFillNs, (c, v) => c with { ZeroFillNs = v }),
             Cost("swap_cache_hit", "C_minflt for a swap-cache hit.", CostDefaults.SwapCacheHitNs, (c, v) => c with { SwapCacheHitNs = v }),
             Cost("access", "One guest access through a valid HPTE (a memory reference).", CostDefaults.AccessNs, (c, v) => c with { AccessNs = v }),
+            Cost("ksm_scan", "ksmd's host CPU per page scanned (checksum and tree compares of one host page; an estimate).", CostDefaults.KsmScanPageNs, (c, v) => c with { KsmScanPageNs = v }),
         ],
     };
 
@@ -190,6 +197,8 @@ public static class ScenarioKeys
             Choice<GuestGroup>("backing", "What backs the guest's RAM in QEMU: anonymous (the default; pageable on POWER7) or hugetlbfs (-mem-path /dev/hugepages: 16 MiB huge pages from the host's boot-time pool, never reclaimed or swapped, like pinned memory; POWER7 only). A hugetlbfs guest is admitted only if its huge pages fit (host.hugepages).",
                 Enum.GetNames<MemoryBacking>().Select(n => n.ToLowerInvariant()).ToArray(), GuestGroup.Prototype.Guest.Backing.ToString().ToLowerInvariant(),
                 (g, v) => g with { Guest = g.Guest with { Backing = Enum.Parse<MemoryBacking>(v, ignoreCase: true) } }),
+            Key<GuestGroup>("duplicate_fraction", ValueKind.Fraction, "Share of the guest's memory whose contents equal the same pages of every other guest (one image, zeroed memory): what KSM (host.ksm) can merge. A store to a merged page makes it unique.",
+                GuestGroup.Prototype.Guest.DuplicateFraction, (g, v) => g with { Guest = g.Guest with { DuplicateFraction = (double)v! } }, min: 0, max: 1),
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("threads", ValueKind.Integer, "Guest SMT threads per core, like QEMU's -smp N,threads=T (QEMU's default is 1). vCPUs i / threads share one KVM vcore, which enters and leaves the guest as a unit: a fault of one thread stalls its siblings (kvmppc_run_core). At most the host's threads per core: 4 on POWER7, 1 on PPC970.",

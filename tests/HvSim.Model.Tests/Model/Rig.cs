@@ -37,18 +37,18 @@ internal sealed class Rig
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int? guestPageBytes = null,
         int vcpus = 1, int threads = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
         Func<int, IReplacementPolicy>? policy = null, bool swapToken = true, HostKernel? kernel = null, long? memoryMaxBytes = null,
-        Func<GuestConfig, GuestConfig>? guest = null, params GuestConfig[] moreGuests)
+        Func<GuestConfig, GuestConfig>? guest = null, Func<HostConfig, HostConfig>? host = null, params GuestConfig[] moreGuests)
     {
         Config = new SimulationConfig
         {
             Platform = platform,
             Aging = aging,
-            Host = new HostConfig
+            Host = (host ?? (h => h))(new HostConfig
             {
                 MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib, SwapToken = swapToken,
                 Kernel = kernel ?? HostKernel.Linux34,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
-            },
+            }),
             Guests = [(guest ?? (g => g))(new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, Workload = new ScriptedWorkload(script ?? []) }), .. moreGuests],
             DurationNs = 1_000_000_000,
         };
