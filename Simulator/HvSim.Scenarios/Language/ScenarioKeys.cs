@@ -178,20 +178,20 @@ public static class ScenarioKeys
                 (g, v) => g with { Guest = g.Guest with { MemoryBytes = (long)v! } }, min: 16 << 20, max: 1L << 44),
             new KeyDef<GuestGroup>
             {
-                Name = "memory_max", Kind = ValueKind.Size, Min = 4 << 10, Max = 1L << 44, Default = null,
-                Doc = "memory.max of the guest's QEMU process's memory cgroup (libvirt <memtune><hard_limit>; cgroup v1 memory.limit_in_bytes in 3.4): a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset = max (no limit). Setting any of memory_max, memory_high, memory_low gives every guest a cgroup with LRU lists of its own, which global reclaim walks one by one.",
+                Name = "memory_max", Kind = ValueKind.Size, AllowsAuto = true, Min = 4 << 10, Max = 1L << 44, Default = null,
+                Doc = "memory.max of the guest's QEMU process's memory cgroup (libvirt <memtune><hard_limit>; cgroup v1 memory.limit_in_bytes in 3.4): a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset or auto = max (no limit). Setting any of memory_max, memory_high, memory_low gives every guest a cgroup with LRU lists of its own, which global reclaim walks one by one.",
                 Apply = (g, v) => g with { Guest = g.Guest with { MemoryMaxBytes = (long?)v } },
             },
             new KeyDef<GuestGroup>
             {
-                Name = "memory_high", Kind = ValueKind.Size, Min = 4 << 10, Max = 1L << 44, Default = null,
-                Doc = "memory.high of the guest's QEMU process's memory cgroup (libvirt <memtune><soft_limit> on cgroup v2; linux-6.18 only): pages charged beyond it are reclaimed from the cgroup by the faulting vCPU thread before the guest runs again, which sleeps up to 2 s when reclaim cannot keep up (mem_cgroup_handle_over_high). Unset = max.",
+                Name = "memory_high", Kind = ValueKind.Size, AllowsAuto = true, Min = 4 << 10, Max = 1L << 44, Default = null,
+                Doc = "memory.high of the guest's QEMU process's memory cgroup (libvirt <memtune><soft_limit> on cgroup v2; linux-6.18 only): pages charged beyond it are reclaimed from the cgroup by the faulting vCPU thread before the guest runs again, which sleeps up to 2 s when reclaim cannot keep up (mem_cgroup_handle_over_high). Unset or auto = max.",
                 Apply = (g, v) => g with { Guest = g.Guest with { MemoryHighBytes = (long?)v } },
             },
             new KeyDef<GuestGroup>
             {
-                Name = "memory_low", Kind = ValueKind.Size, Min = 0, Max = 1L << 44, Default = null,
-                Doc = "memory.low of the guest's QEMU process's memory cgroup (linux-6.18 only; libvirt sets none for QEMU, so it is set on the VM's scope, e.g. systemd MemoryLow=): host reclaim leaves the guest alone while it holds no more than this, and scans it in proportion to what it holds above (shrink_node_memcgs, get_scan_count). Unset = 0.",
+                Name = "memory_low", Kind = ValueKind.Size, AllowsAuto = true, Min = 0, Max = 1L << 44, Default = null,
+                Doc = "memory.low of the guest's QEMU process's memory cgroup (linux-6.18 only; libvirt sets none for QEMU, so it is set on the VM's scope, e.g. systemd MemoryLow=): host reclaim leaves the guest alone while it holds no more than this, and scans it in proportion to what it holds above (shrink_node_memcgs, get_scan_count). Unset or auto = 0.",
                 Apply = (g, v) => g with { Guest = g.Guest with { MemoryLowBytes = (long?)v } },
             },
             Choice<GuestGroup>("backing", "What backs the guest's RAM in QEMU: anonymous (the default; pageable on POWER7) or hugetlbfs (-mem-path /dev/hugepages: 16 MiB huge pages from the host's boot-time pool, never reclaimed or swapped, like pinned memory; POWER7 only). A hugetlbfs guest is admitted only if its huge pages fit (host.hugepages).",
