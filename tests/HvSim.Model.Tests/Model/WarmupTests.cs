@@ -48,7 +48,7 @@ public class WarmupTests
     }
 
     private static readonly string[] GuestLevels = ["GuestMemoryBytes", "PinnedPages", "StalledNs", "SiblingWaitNs", "VcpuNs", "FaultsInFlightAtEnd", "OldestFaultInFlightNs"];
-    private static readonly string[] HostLevels = ["MemoryBytes", "WatermarkMinPages", "WatermarkLowPages", "WatermarkHighPages", "MeasuredNs", "SwapBusyNs"];
+    private static readonly string[] HostLevels = ["MemoryBytes", "WatermarkMinPages", "WatermarkLowPages", "WatermarkHighPages", "MeasuredNs", "SwapBusyNs", "KsmPagesShared", "KsmPagesSharing"];
 
     [Fact]
     public void Warmup_reset_clears_every_event_counter_and_nothing_else()
