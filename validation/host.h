@@ -29,4 +29,13 @@ static void faults(long *maj, long *min)
     *maj = u.ru_majflt; *min = u.ru_minflt;
 }
 
+/* CPU time the process has used so far in the kernel (system) and in user mode, ns (getrusage RUSAGE_SELF). */
+static inline void cpu_times(int64_t *sys_ns, int64_t *user_ns)
+{
+    struct rusage u;
+    if (getrusage(RUSAGE_SELF, &u)) die("getrusage");
+    *sys_ns = (int64_t)u.ru_stime.tv_sec * 1000000000 + (int64_t)u.ru_stime.tv_usec * 1000;
+    *user_ns = (int64_t)u.ru_utime.tv_sec * 1000000000 + (int64_t)u.ru_utime.tv_usec * 1000;
+}
+
 #endif

@@ -113,6 +113,9 @@ int main(int argc, char **argv)
         if (vm < 0) { printf("%s\n", reason); return 1; }
         return 0;
     }
+    /* The same option names as workload.c's loop, on purpose not shared: this program refuses --warmup-faults (a
+     * KVM guest warms up for exactly --warmup accesses) where workload.c counts them, and a shared table of per-program
+     * actions would be longer than the eight lines it saves (host.h shares what is the same: die, usage, clocks). */
     for (int i = 1; i + 1 < argc; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
         if (!strcmp(k, "--mib")) mib = atol(v);

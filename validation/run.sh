@@ -68,11 +68,12 @@ swapon --priority 32767 "$swapfile" || unusable "swapon $swapfile failed (file s
 kernel="$(uname -r)" page_cluster="$(cat /proc/sys/vm/page-cluster)" swappiness="$(cat /proc/sys/vm/swappiness)"
 swap_dev="$(df --output=source "$swapdir" | tail -n 1)"
 columns=(runner pattern alpha hot_pages hot_accesses mib pages ratio limit_bytes headroom_bytes turnovers warmup_accesses accesses seed store
-  maj_faults min_faults stall_ns wall_ns resident_start resident_end memcg_base_bytes
-  write_ns write_maj_faults write_min_faults warmup_ns warmup_maj_faults warmup_min_faults
+  maj_faults min_faults stall_ns wall_ns stime_ns utime_ns resident_start resident_end memcg_base_bytes
+  write_ns write_maj_faults write_min_faults write_stime_ns warmup_ns warmup_maj_faults warmup_min_faults
   vmstat_pswpin vmstat_pswpout vmstat_pgmajfault vmstat_workingset_refault_anon vmstat_workingset_activate_anon
   vmstat_workingset_restore_anon vmstat_swap_ra vmstat_swap_ra_hit vmstat_pgscan_direct vmstat_pgscan_kswapd
-  vmstat_pgsteal_direct vmstat_pgsteal_kswapd vmstat_pgscan_anon vmstat_pgsteal_anon
+  vmstat_pgsteal_direct vmstat_pgsteal_kswapd vmstat_pgscan_anon vmstat_pgsteal_anon vmstat_pgactivate vmstat_pgdeactivate
+  vmstat_pgrefill vmstat_pgrotated
   memcg_pgmajfault memcg_pgfault memcg_pgpgin memcg_pgpgout memcg_workingset_refault_anon memcg_rss memcg_swap
   memcg_swapcached memcg_active_anon memcg_inactive_anon memcg_anon memcg_pswpin memcg_pswpout
   hist_major hist_minor kernel page_cluster swappiness swap_device exit_code attempt)

@@ -11,6 +11,9 @@
  *   maj_faults, min_faults       getrusage deltas over the measured window
  *   stall_ns                     summed latency of the faulting accesses of the window
  *   wall_ns                      the window's wall time
+ *   stime_ns, utime_ns           system and user CPU time of the window (getrusage; includes one getrusage call per
+ *                                access, which a run without faults measures alone)
+ *   write_stime_ns               system CPU time of the first write of every page
  *   warmup_accesses              the warm-up's length (HvSim measures the same window: accesses W..W+K)
  *   resident_start/_end          pages of the region resident at the window's ends (mincore: mapped or swap cache)
  *   memcg_base_bytes             the cgroup's charge before the region was mapped (binary, libc, tables)
@@ -56,7 +59,8 @@ static int read_kv(const char *path, struct kv *out)
 
 static int wanted_vmstat(const char *k)
 {
-    static const char *prefixes[] = {"pswpin", "pswpout", "workingset_", "swap_ra", "pgscan", "pgsteal", "pgmajfault", NULL};
+    static const char *prefixes[] = {"pswpin", "pswpout", "workingset_", "swap_ra", "pgscan", "pgsteal", "pgmajfault", "pgactivate", "pgdeactivate",
+        "pgrefill", "pgrotated", NULL};
     for (int i = 0; prefixes[i]; i++) if (!strncmp(k, prefixes[i], strlen(prefixes[i]))) return 1;
     return 0;
 }
@@ -186,11 +190,15 @@ int main(int argc, char **argv)
     if (madvise(mem, pages * PAGE, MADV_NOHUGEPAGE)) die("madvise(MADV_NOHUGEPAGE)");
 
     long maj0, min0, maj1, min1;
+    int64_t sys0, sys1, user0, user1;
     int64_t t = now_ns();
     faults(&maj0, &min0);
+    cpu_times(&sys0, &user0);
     for (uint32_t p = 0; p < pages; p++) mem[p * PAGE] = 1; /* the first write: every page allocated and dirty */
+    cpu_times(&sys1, &user1);
     faults(&maj1, &min1);
-    printf("pages=%u\nwrite_ns=%" PRId64 "\nwrite_maj_faults=%ld\nwrite_min_faults=%ld\n", pages, now_ns() - t, maj1 - maj0, min1 - min0);
+    printf("pages=%u\nwrite_ns=%" PRId64 "\nwrite_maj_faults=%ld\nwrite_min_faults=%ld\nwrite_stime_ns=%" PRId64 "\n", pages, now_ns() - t,
+           maj1 - maj0, min1 - min0, sys1 - sys0);
 
     volatile char sink = 0;
     t = now_ns();
@@ -213,6 +221,7 @@ int main(int argc, char **argv)
     int nvm0 = read_kv("/proc/vmstat", vm0), ncg0 = cgpath[0] ? read_kv(cgpath, cg0) : 0;
     long maj = 0, min = 0, mj, mn;
     int64_t stall = 0, start = now_ns();
+    cpu_times(&sys0, &user0);
     faults(&maj0, &min0);
     for (long i = 0; i < accesses; i++) {
         uint32_t p = stream_page(&st);
@@ -229,9 +238,11 @@ int main(int argc, char **argv)
         }
     }
     int64_t wall = now_ns() - start;
+    cpu_times(&sys1, &user1);
     printf("resident_end=%ld\n", resident(mem, vec));
     int nvm1 = read_kv("/proc/vmstat", vm1), ncg1 = cgpath[0] ? read_kv(cgpath, cg1) : 0;
-    printf("accesses=%ld\nmaj_faults=%ld\nmin_faults=%ld\nstall_ns=%" PRId64 "\nwall_ns=%" PRId64 "\n", accesses, maj, min, stall, wall);
+    printf("accesses=%ld\nmaj_faults=%ld\nmin_faults=%ld\nstall_ns=%" PRId64 "\nwall_ns=%" PRId64 "\nstime_ns=%" PRId64 "\nutime_ns=%" PRId64 "\n",
+           accesses, maj, min, stall, wall, sys1 - sys0, user1 - user0);
     print_deltas("vmstat_", vm0, nvm0, vm1, nvm1, wanted_vmstat, 0);
     print_deltas("memcg_", cg0, ncg0, cg1, ncg1, NULL, 1);
     print_hist("hist_major", hist_major);

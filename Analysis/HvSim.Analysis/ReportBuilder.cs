@@ -19,19 +19,22 @@ public static class ReportBuilder
     /// <summary>Metrics drawn against each swept parameter.</summary>
     private static readonly Metric[] SweepMetrics =
     [
-        Metric.AdmittedGuests, Metric.Slowdown, Metric.FaultLatencyP99, Metric.MajorFaultRate, Metric.PagesSwappedOut, Metric.EffectiveAccessTime,
+        Metric.AdmittedGuests, Metric.HostThroughput, Metric.StallFraction, Metric.SlowdownFactor, Metric.FaultLatencyP99, Metric.MajorFaultRate,
+        Metric.EffectiveAccessTime,
     ];
 
     /// <exception cref="ResultsFolderException">Not a results folder, or a file that does not follow docs/results-format.md.</exception>
     public static ReportOutput Build(string resultsDir, double? warmupSeconds = null)
     {
         var folder = ResultsFolder.Load(resultsDir);
-        var stats = StatsTable.Aggregate(RunMetrics.Compute(folder, warmupSeconds));
+        var observations = RunMetrics.Compute(folder, warmupSeconds);
+        var stats = StatsTable.Aggregate(observations);
         string? statsPath = null;
         if (folder.Summary.Count > 0)
         {
             statsPath = Path.Combine(resultsDir, StatsTable.FileName);
             StatsTable.Write(statsPath, stats, folder.Runs?.Parameters ?? []);
+            WideTable.Write(Path.Combine(resultsDir, WideTable.FileName), observations, folder.Runs?.Parameters ?? []);
         }
 
         var figures = new List<Figure>();
@@ -57,6 +60,7 @@ public static class ReportBuilder
             foreach (var (scenario, platform, first, points) in PointSeries(folder))
                 Add(PointCurvesPlot.MajorFaults(resultsDir, $"major_faults_by_point_{Slug(scenario)}_{platform}", scenario, platform, points,
                     folder.WarmupSeconds(first, warmupSeconds)));
+        Add(StallBreakdownPlot.Create(resultsDir, "stall_breakdown", stats));
         Add(LatencyCdfPlot.Create(resultsDir, "fault_latency_cdf", string.Join(", ", stats.Select(s => s.Scenario).Distinct()), folder.FaultLatency.Select(r => r.Row).ToList()));
         foreach (var parameter in folder.Runs?.Parameters ?? [])
             foreach (var metric in SweepMetrics)

@@ -28,6 +28,9 @@ internal static class CliOptions
         };
     }
 
+    /// <summary>`--max-memory SIZE`: the memory guard's limit (checked by <see cref="Commands.CliScenarios.MaxMemory"/>).</summary>
+    public static Option<string?> MaxMemory(string description) => new("--max-memory") { Description = description };
+
     /// <summary>`--seed N`: the master seed that replaces the scenario's `seed:`. Run seeds are derived from its decimal text, so every 64-bit value is a seed.</summary>
     public static Option<ulong?> Seed(string description) => new("--seed")
     {

@@ -49,10 +49,7 @@ public sealed class Simulation
     private readonly WakeRing _urgent = new();
     private readonly WakeRing _normal = new();
     // Slot 0 is the target of fire-and-forget timeouts: no process, no callback, generation 0 forever.
-    private Slot[] _slots = new Slot[64];
-    private int _slotsUsed = 1;
-    private int[] _freeSlots = new int[64];
-    private int _freeCount;
+    private RecordPool<Slot> _slots = new(64, reserved: 1);
 
     public Simulation(ulong seed = DefaultSeed) => Seed = seed;
 
@@ -68,7 +65,7 @@ public sealed class Simulation
     public int PendingEvents => _heap.Count + _urgent.Count + _normal.Count;
 
     /// <summary>The process whose step is running, or null between steps (e.g. in a scheduled callback).</summary>
-    public Process? ActiveProcess => _activeSlot != 0 ? _slots[_activeSlot].Proc : null;
+    public Process? ActiveProcess => _activeSlot != 0 ? _slots.Items[_activeSlot].Proc : null;
 
     // Slot of the running process (0 = none): an int, so switching costs no GC write barrier.
     private int _activeSlot;
@@ -81,7 +78,7 @@ public sealed class Simulation
         ArgumentNullException.ThrowIfNull(body);
         int slot = AllocSlot();
         var p = new Process(this, body.GetEnumerator(), name, slot);
-        _slots[slot].Proc = p;
+        _slots.Items[slot].Proc = p;
         WakeNow(WhoOf(slot));
         return p;
     }
@@ -156,10 +153,10 @@ public sealed class Simulation
     // ---- kernel internals used by processes and resources ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ulong WhoOf(int slot) => (_slots[slot].Gen << SlotBits) | (uint)slot;
+    internal ulong WhoOf(int slot) => (_slots.Items[slot].Gen << SlotBits) | (uint)slot;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool IsLive(ulong who) => _slots[(int)(who & SlotMask)].Gen == who >> SlotBits;
+    internal bool IsLive(ulong who) => _slots.Items[(int)(who & SlotMask)].Gen == who >> SlotBits;
 
     /// <summary>Wake <paramref name="who"/> at the current time, after everything already due now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -181,19 +178,18 @@ public sealed class Simulation
     /// <summary>End the current wait of the process in <paramref name="slot"/> and wake it before anything else due now.</summary>
     internal void WakeUrgently(int slot)
     {
-        ref Slot s = ref _slots[slot];
+        ref Slot s = ref _slots.Items[slot];
         s.Gen = (s.Gen + 1) & GenMask;
         _urgent.Push(WhoOf(slot));
     }
 
     internal void FreeSlot(int slot)
     {
-        ref Slot s = ref _slots[slot];
+        ref Slot s = ref _slots.Items[slot];
         s.Proc = null;
         s.Callback = null;
         s.Gen = (s.Gen + 1) & GenMask;
-        if (_freeCount == _freeSlots.Length) Array.Resize(ref _freeSlots, _freeSlots.Length * 2);
-        _freeSlots[_freeCount++] = slot;
+        _slots.Free(slot);
     }
 
     internal void Cancel(ulong who)
@@ -205,7 +201,7 @@ public sealed class Simulation
     {
         CheckDelay(delay);
         int slot = AllocSlot();
-        _slots[slot].Callback = target;
+        _slots.Items[slot].Callback = target;
         ulong who = WhoOf(slot);
         if (delay == 0) (priority == EventPriority.Urgent ? _urgent : _normal).Push(who);
         else Enqueue(Now, delay, priority, who);
@@ -233,17 +229,7 @@ public sealed class Simulation
     private void ThrowBeyondMaxTime(long delay) =>
         throw new ArgumentOutOfRangeException(nameof(delay), delay, $"event would be due after {nameof(MaxTime)} ({MaxTime} ns)");
 
-    private int AllocSlot()
-    {
-        if (_freeCount > 0) return _freeSlots[--_freeCount];
-        if (_slotsUsed == _slots.Length)
-        {
-            if ((ulong)_slots.Length * 2 > SlotMask + 1)
-                throw new InvalidOperationException($"more than {SlotMask} live processes and callbacks");
-            Array.Resize(ref _slots, _slots.Length * 2);
-        }
-        return _slotsUsed++;
-    }
+    private int AllocSlot() => _slots.Alloc(limit: (int)SlotMask + 1);
 
     /// <summary>Pop the next entry in total order if it is due at or before <paramref name="until"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -285,7 +271,7 @@ public sealed class Simulation
     private bool Dispatch(long time, ulong who)
     {
         int slot = (int)(who & SlotMask);
-        ref Slot s = ref _slots[slot];
+        ref Slot s = ref _slots.Items[slot];
         ulong gen = who >> SlotBits;
         if (s.Gen != gen) return false;
         Now = time;

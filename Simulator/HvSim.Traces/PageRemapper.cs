@@ -12,6 +12,12 @@ public sealed class PageRemapper
 
     public int UniquePages => _dense.Count;
 
+    /// <summary>
+    /// Bytes the map keeps: per slot of its capacity a dictionary entry (hash, next, 8-byte key, value: 24 B with
+    /// padding) and a bucket (4 B).
+    /// </summary>
+    public long Bytes => (long)_dense.EnsureCapacity(0) * 28;
+
     public int Dense(ulong rawPage)
     {
         ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(_dense, rawPage, out bool existed);

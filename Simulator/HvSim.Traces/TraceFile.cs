@@ -3,13 +3,7 @@ namespace HvSim.Traces;
 /// <summary>Opens trace readers by format.</summary>
 public static class TraceFile
 {
-    public static ITraceReader Open(string path, TraceFormat format, CsvTraceColumns? csvColumns = null) => format switch
-    {
-        TraceFormat.Csv => new CsvTraceReader(path, csvColumns),
-        TraceFormat.OracleGeneral => new OracleGeneralReader(path),
-        TraceFormat.Vscsi => VscsiReader.Open(path),
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown trace format"),
-    };
+    public static ITraceReader Open(string path, TraceFormat format, CsvTraceColumns? csvColumns = null) => format.Open(path, csvColumns);
 
     /// <summary>Open for sequential reading; a missing or unreadable file becomes a <see cref="TraceException"/>.</summary>
     internal static FileStream OpenRead(string path, int bufferSize)

@@ -13,7 +13,8 @@ namespace HvSim.Traces;
 /// </summary>
 public sealed record TraceWorkload : WorkloadSpec
 {
-    private static readonly ConditionalWeakTable<TraceWorkload, PageRemapper> PageMaps = [];
+    private static readonly ConditionalWeakTable<TraceWorkload, TraceTable> Scanned = [];
+    private static readonly Dictionary<(TracePageSource, long Length, DateTime Modified), WeakReference<TraceTable>> BySource = [];
 
     public required string Path
     {
@@ -46,7 +47,7 @@ public sealed record TraceWorkload : WorkloadSpec
     }
 
     /// <summary>Distinct pages the trace touches under <see cref="Mapping"/> (scans the file on first use).</summary>
-    public int DistinctPages => PageMap().UniquePages;
+    public int DistinctPages => Table().Map.UniquePages;
 
     /// <summary>
     /// Everything <see cref="DistinctPages"/> depends on, and nothing else: traces with equal page sources touch the
@@ -58,35 +59,39 @@ public sealed record TraceWorkload : WorkloadSpec
     {
         if (vcpuCount < 1 || vcpu < 0 || vcpu >= vcpuCount)
             throw new ArgumentOutOfRangeException(nameof(vcpu), vcpu, $"vCPU must be in [0, {vcpuCount})");
-        var map = PageMap();
-        if (map.UniquePages > guestPages)
-            throw new ArgumentException($"trace {Path} touches {map.UniquePages} distinct pages, more than the guest's {guestPages} pages");
-        return new Source(this, map, vcpu, vcpuCount, rng);
+        var table = Table();
+        if (table.Map.UniquePages > guestPages)
+            throw new ArgumentException($"trace {Path} touches {table.Map.UniquePages} distinct pages, more than the guest's {guestPages} pages");
+        return new Source(this, table, vcpu, vcpuCount, rng);
     }
 
-    private PageRemapper PageMap()
+    /// <summary>The page map and, for a trace of at most 64 MiB in memory, its requests: one per page source, shared by every vCPU and guest.</summary>
+    public override IEnumerable<WorkloadTable> Tables(int guestPages) => [new(PageSource, Table().Bytes)];
+
+    /// <summary>
+    /// The one scan of this trace, shared by every workload with the same <see cref="PageSource"/> while any holds it
+    /// (the file is read here, and again only by replays of traces too large to keep in memory).
+    /// </summary>
+    private TraceTable Table()
     {
-        lock (PageMaps)
+        lock (Scanned)
         {
-            if (PageMaps.TryGetValue(this, out var map)) return map;
-            map = new PageRemapper();
+            if (Scanned.TryGetValue(this, out var table)) return table;
             var source = PageSource;
-            using (var reader = TraceFile.Open(source.Path, source.Format, source.CsvColumns))
+            // A file rewritten in place (same path, new contents) is a new trace.
+            var file = new FileInfo(source.Path);
+            var key = (source, file.Exists ? file.Length : -1, file.Exists ? file.LastWriteTimeUtc : default);
+            if (!(BySource.TryGetValue(key, out var weak) && weak.TryGetTarget(out table)))
             {
-                var request = new TraceRequest();
-                while (reader.Read(ref request))
-                {
-                    var (first, count) = source.Mapping.Pages(request);
-                    for (long k = 0; k < count; k++) map.Dense(first + (ulong)k);
-                }
-                if (reader.RecordNumber == 0) throw new TraceException(source.Path, 0, "the trace has no requests");
+                table = TraceTable.Scan(source);
+                BySource[key] = new WeakReference<TraceTable>(table);
             }
-            PageMaps.Add(this, map);
-            return map;
+            Scanned.Add(this, table);
+            return table;
         }
     }
 
-    private sealed class Source(TraceWorkload spec, PageRemapper map, int vcpu, int vcpuCount, RngStream rng) : IAccessSource, IDisposable
+    private sealed class Source(TraceWorkload spec, TraceTable table, int vcpu, int vcpuCount, RngStream rng) : IAccessSource, IDisposable
     {
         private ITraceReader? _reader;
         private int _loopsDone;
@@ -105,7 +110,7 @@ public sealed record TraceWorkload : WorkloadSpec
                 if (!NextRecord()) return false;
                 think = ThinkFor(_request.TimeNs);
             }
-            access.Page = map.Find(_nextPage);
+            access.Page = table.Map.Find(_nextPage);
             access.IsWrite = _request.Op switch
             {
                 TraceOp.Write => true,
@@ -118,12 +123,12 @@ public sealed record TraceWorkload : WorkloadSpec
             return true;
         }
 
-        /// <summary>This vCPU's next record: skip the other vCPUs' records, reopen the file for another loop.</summary>
+        /// <summary>This vCPU's next record: skip the other vCPUs' records, start over for another loop.</summary>
         private bool NextRecord()
         {
             while (!_ended)
             {
-                _reader ??= TraceFile.Open(spec.Path, spec.Format, spec.CsvColumns);
+                _reader ??= table.Open();
                 if (_reader.Read(ref _request))
                 {
                     if ((_reader.RecordNumber - 1) % vcpuCount != vcpu) continue;

@@ -103,8 +103,8 @@ public class CapacityPlannerTests
     [InlineData(SloMetric.P99FaultLatencyUs, 2000, "p99_fault_latency_us ≤ 2000 us")]
     [InlineData(SloMetric.P99FaultLatencyUs, 2_500_000, "p99_fault_latency_us ≤ 2500000 us")] // 2.5 s, was 2.5E+06
     [InlineData(SloMetric.P99FaultLatencyUs, 17.25, "p99_fault_latency_us ≤ 17.25 us")]
-    [InlineData(SloMetric.MeanSlowdown, 0.05, "mean_slowdown ≤ 5 %")]
-    [InlineData(SloMetric.MeanSlowdown, 0.0712, "mean_slowdown ≤ 7.12 %")]
+    [InlineData(SloMetric.MeanStallFraction, 0.05, "mean_stall_fraction ≤ 5 %")]
+    [InlineData(SloMetric.MeanStallFraction, 0.0712, "mean_stall_fraction ≤ 7.12 %")]
     [InlineData(SloMetric.MajorFaultsPerSecondPerGuest, 0.000125, "major_faults_per_s_per_guest ≤ 0.000125 faults/s")]
     public void SloBoundsReadWithoutExponents(SloMetric metric, double limit, string expected) =>
         Assert.Equal(expected, new SloLimit(metric, limit).ToString());
@@ -248,7 +248,7 @@ public class PlanFolderTests
     public void PlanFolderRegeneratesFromPlanCsvAlone()
     {
         var dir = Directory.CreateTempSubdirectory().FullName;
-        var slo = new Slo([new SloLimit(SloMetric.MeanSlowdown, 0.05)]);
+        var slo = new Slo([new SloLimit(SloMetric.MeanStallFraction, 0.05)]);
         var planner = new CapacityPlanner(new LinearSlowdown(), slo, replications: 2, maxGuests: 32);
         // slowdown = 0.004·n ± 0.0001: the CI upper bound 0.004n + 12.706·0.0001 ≤ 0.05 -> n ≤ 12.18.
         var p7 = planner.FindMaxGuests(Platform.Power7);
@@ -258,11 +258,11 @@ public class PlanFolderTests
         PlanFiles.Write(dir, new PlanResult("study", slo, 2, 32, [p7, p970]));
 
         var output = ReportBuilder.Build(dir);
-        Assert.Contains(output.Figures, f => f.Name == "plan_mean_slowdown");
+        Assert.Contains(output.Figures, f => f.Name == "plan_mean_stall_fraction");
         string html = File.ReadAllText(output.ReportHtml);
         Assert.Contains("Capacity plan", html);
         Assert.Contains("1.00×", html); // consolidation ratio 12 / 12
-        Assert.Contains("<td class=\"l\">mean_slowdown ≤ 5 %</td>", html); // the 0.05 bound in the verdict's unit
+        Assert.Contains("<td class=\"l\">mean_stall_fraction ≤ 5 %</td>", html); // the 0.05 bound in the verdict's unit
         Assert.Contains("<td>4.8 % [", html); // mean 0.048 at 12 guests
         var row = PlanFiles.TryRead(dir)!.Plan.First(r => r.Platform == "power7");
         Assert.Equal(0.048, row.Mean!.Value, 9);

@@ -65,7 +65,7 @@ public class CliTests
     public void PlanWithABadFileExitsTwoNamingTheLine()
     {
         var dir = Directory.CreateTempSubdirectory().FullName;
-        File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: missing.yaml\nslo:\n  mean_slowdown: 150%\n");
+        File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: missing.yaml\nslo:\n  mean_stall_fraction: 150%\n");
         var (exit, _, err) = Hvsim("plan", Path.Combine(dir, "plan.yaml"));
         Assert.Equal(2, exit);
         Assert.Contains("plan.yaml:1:", err);

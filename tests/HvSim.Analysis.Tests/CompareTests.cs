@@ -22,7 +22,7 @@ public class CompareTests
     }
 
     private static MetricDifference Slowdown(FolderComparison c) =>
-        c.Rows.Single(r => r.Guest == "" && r.Metric == Metric.Slowdown && r.Group.Platform == "power7").Difference;
+        c.Rows.Single(r => r.Guest == "" && r.Metric == Metric.StallFraction && r.Group.Platform == "power7").Difference;
 
     [Fact]
     public void PairedIntervalWorkedByHand()
@@ -135,6 +135,6 @@ public class CompareTests
         Assert.Contains("they sweep different parameters (A: host.memory; B: guests.count)", e.Message);
         // The same points compare, point by point.
         using var same = Sweep("host.memory", ["4GiB", "8GiB"]);
-        Assert.Equal(2, FolderComparison.Compare(a.Dir, same.Dir).Rows.Where(r => r.Metric == Metric.Slowdown && r.Guest == "").Count());
+        Assert.Equal(2, FolderComparison.Compare(a.Dir, same.Dir).Rows.Where(r => r.Metric == Metric.StallFraction && r.Guest == "").Count());
     }
 }

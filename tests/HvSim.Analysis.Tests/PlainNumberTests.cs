@@ -40,15 +40,15 @@ public class PlainNumberTests
     [Fact]
     public void PlanCsvHasPlainNumbersAndReadsThemBack()
     {
-        var slo = new Slo([new SloLimit(SloMetric.MeanSlowdown, 3e-6)]);
+        var slo = new Slo([new SloLimit(SloMetric.MeanStallFraction, 3e-6)]);
         var plan = new CapacityPlanner(new TinySlowdown(), slo, replications: 2, maxGuests: 2).FindMaxGuests(Platform.Power7);
         var dir = Directory.CreateTempSubdirectory().FullName;
         PlanFiles.Write(dir, new PlanResult("study", slo, 2, 2, [plan]));
         string[] lines = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile));
-        Assert.StartsWith("study,power7,2,true,mean_slowdown,0.000003,0.95,2,0.0000001,0.0000001,0.0000001,,", lines[1]);
+        Assert.StartsWith("study,power7,2,true,mean_stall_fraction,0.000003,0.95,2,0.0000001,0.0000001,0.0000001,,", lines[1]);
         Assert.All(File.ReadAllLines(Path.Combine(dir, PlanFiles.ProbesFile)).Skip(1), line =>
         {
-            Assert.Contains(",mean_slowdown,0.000003,2,0.0000001,0.0000001,0.0000001,", line);
+            Assert.Contains(",mean_stall_fraction,0.000003,2,0.0000001,0.0000001,0.0000001,", line);
             Assert.EndsWith(",max_guests,0.0000001,true,meets the SLO", line); // the bound's upper end, plain too
         });
         var back = PlanFiles.TryRead(dir)!;

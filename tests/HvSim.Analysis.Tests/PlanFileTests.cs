@@ -40,7 +40,7 @@ public class PlanFileTests
             scenario: scenario.yaml
             slo:
               p99_fault_latency: 2ms
-              mean_slowdown: 5%
+              mean_stall_fraction: 5%
               major_faults_per_s_per_guest: 40
             replications: 4
             max_guests: 20
@@ -53,7 +53,7 @@ public class PlanFileTests
         Assert.Equal(20, spec.MaxGuests);
         Assert.Equal([Platform.Ppc970], spec.Platforms);
         Assert.Equal(0.9, spec.Slo.Confidence, 12);
-        Assert.Equal([new SloLimit(SloMetric.P99FaultLatencyUs, 2000), new SloLimit(SloMetric.MeanSlowdown, 0.05), new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, 40)], spec.Slo.Limits);
+        Assert.Equal([new SloLimit(SloMetric.P99FaultLatencyUs, 2000), new SloLimit(SloMetric.MeanStallFraction, 0.05), new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, 40)], spec.Slo.Limits);
         Assert.Equal(new MemoryQuestion(Platform.Ppc970, 3, 1L << 30, 8L << 30, 128L << 20), spec.Memory);
         Assert.Equal("web", spec.Mix.Shares.Single().Profile.Name);
         Assert.Equal(4L << 30, spec.BaseConfig.Host.MemoryBytes);
@@ -86,12 +86,12 @@ public class PlanFileTests
     {
         var dir = Folder("""
             scenario: scenario.yaml
-            slo: {p99_fault_latncy: 2ms, mean_slowdown: 5 percent}
+            slo: {p99_fault_latncy: 2ms, mean_stall_fraction: 5 percent}
             """);
         var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
         Assert.Equal(2, e.Diagnostics.Count);
         Assert.Contains(e.Diagnostics, d => d.Line == 2 && d.Message.Contains("unknown key 'p99_fault_latncy'") && d.Message.Contains("did you mean 'p99_fault_latency'"));
-        Assert.Contains(e.Diagnostics, d => d.Line == 2 && d.Message.Contains("mean_slowdown"));
+        Assert.Contains(e.Diagnostics, d => d.Line == 2 && d.Message.Contains("mean_stall_fraction"));
         Assert.DoesNotContain(e.Diagnostics, d => d.Message.Contains("needs at least one bound"));
     }
 
@@ -103,13 +103,24 @@ public class PlanFileTests
         var d = Assert.Single(e.Diagnostics);
         Assert.Equal("'slo' needs at least one bound", d.Message);
         Assert.Equal((2, 6), (d.Line, d.Column));
-        Assert.Equal("p99_fault_latency, mean_slowdown, major_faults_per_s_per_guest", d.Allowed);
+        Assert.Equal("p99_fault_latency, mean_stall_fraction, slowdown_factor, major_faults_per_s_per_guest", d.Allowed);
+    }
+
+    [Fact]
+    public void TheOldNameOfTheStallBoundStillWorksWithAWarningNamingTheNewOne()
+    {
+        // mean_slowdown bounded the stall fraction: renamed mean_stall_fraction (KeyAliases), accepted for one release.
+        var dir = Folder("scenario: scenario.yaml\nslo:\n  mean_slowdown: 5%\n  slowdown_factor: 1.5\n");
+        var spec = PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        Assert.Equal([new SloLimit(SloMetric.MeanStallFraction, 0.05), new SloLimit(SloMetric.SlowdownFactor, 1.5)], spec.Slo.Limits);
+        var warning = Assert.Single(spec.Warnings);
+        Assert.StartsWith($"{Path.Combine(dir, "plan.yaml")}:3:3: warning: 'mean_slowdown' in slo is renamed 'mean_stall_fraction'", warning);
     }
 
     [Fact]
     public void AnEmptyMixNeedsAProfile()
     {
-        var dir = Folder("scenario: scenario.yaml\nslo: {mean_slowdown: 5%}\nmix: {}\n");
+        var dir = Folder("scenario: scenario.yaml\nslo: {mean_stall_fraction: 5%}\nmix: {}\n");
         var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
         var d = Assert.Single(e.Diagnostics);
         Assert.Equal("'mix' must name at least one guest profile", d.Message);
@@ -120,7 +131,7 @@ public class PlanFileTests
     [Fact]
     public void AZeroProportionSaysWhatIsAllowed()
     {
-        var dir = Folder("scenario: scenario.yaml\nslo: {mean_slowdown: 5%}\nmix: {web: 0}\n");
+        var dir = Folder("scenario: scenario.yaml\nslo: {mean_stall_fraction: 5%}\nmix: {web: 0}\n");
         var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
         var d = Assert.Single(e.Diagnostics);
         Assert.Equal("the proportion of 'web' must be > 0", d.Message);
@@ -131,7 +142,7 @@ public class PlanFileTests
     [Fact]
     public void AFolderWhereAFileBelongsIsCalledAFolder()
     {
-        var dir = Folder("scenario: sub\nslo: {mean_slowdown: 5%}\n");
+        var dir = Folder("scenario: sub\nslo: {mean_stall_fraction: 5%}\n");
         Directory.CreateDirectory(Path.Combine(dir, "sub"));
         var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
         var d = Assert.Single(e.Diagnostics);
@@ -149,7 +160,7 @@ public class PlanFileTests
     {
         var dir = Folder("""
             scenario: scenario.yaml
-            slo: {mean_slowdown: 5%}
+            slo: {mean_stall_fraction: 5%}
             min_host_memory: {guests: 2, from: 64GiB, to: 4GiB}
             """);
         var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
@@ -167,7 +178,7 @@ public class PlanFileTests
         // 6 get 9,557 (0.0625 > 2 %): the search starts at 5.
         var dir = Folder("""
             scenario: scenario.yaml
-            slo: {mean_slowdown: 10%}
+            slo: {mean_stall_fraction: 10%}
             mrc_estimate: {file: web.mrc.csv, miss_ratio: 2%}
             """);
         File.WriteAllText(Path.Combine(dir, "web.mrc.csv"), "capacity,miss_ratio\n5000,0.5\n10000,0.02\n20000,0\n");

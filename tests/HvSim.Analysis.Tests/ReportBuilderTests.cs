@@ -84,7 +84,7 @@ public class ReportBuilderTests
                 }
         fx.Write(runsCsv: string.Join("\n", runs) + "\n");
         var output = ReportBuilder.Build(fx.Dir);
-        Assert.Contains(output.Figures, f => f.Name == "sweep_guests_count_slowdown");
+        Assert.Contains(output.Figures, f => f.Name == "sweep_guests_count_stall_fraction");
         Assert.Contains(output.Figures, f => f.Name == "sweep_guests_count_major_faults_per_s");
         Assert.StartsWith("scenario,platform,guests.count,guest,metric,", File.ReadLines(output.StatsCsv!).First());
     }

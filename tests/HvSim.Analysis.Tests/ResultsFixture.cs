@@ -61,11 +61,19 @@ internal sealed class ResultsFixture : IDisposable
         return this;
     }
 
-    public ResultsFixture Host(string platform, int rep, long memory = 8L << 30, long wmin = 32L << 20, long kswapd = 0, string? runId = null)
+    public ResultsFixture Host(string platform, int rep, long memory = 8L << 30, long wmin = 32L << 20, long kswapd = 0, string? runId = null,
+        double? measuredS = null, double? warmupS = null, double? reclaimStartS = null)
     {
-        _host.Add($"{Key(platform, rep, runId)},{memory},65536,{wmin},{wmin * 5 / 4},{wmin * 3 / 2},{kswapd},0,0,0");
+        string window = measuredS is null && warmupS is null && reclaimStartS is null ? "" : $",{O(measuredS)},{O(warmupS)},{O(reclaimStartS)}";
+        _hostWindow |= window.Length > 0;
+        _host.Add($"{Key(platform, rep, runId)},{memory},65536,{wmin},{wmin * 5 / 4},{wmin * 3 / 2},{kswapd},0,0,0{window}");
         return this;
     }
+
+    /// <summary>Some host row has the measured window's columns (measured_s, warmup_s, reclaim_start_s): all rows must.</summary>
+    private bool _hostWindow;
+
+    private static string O(double? v) => v is { } d ? F(d) : "";
 
     public ResultsFixture HostSample(string platform, int rep, double t, long free, long swapUsed, string? runId = null)
     {
@@ -89,7 +97,7 @@ internal sealed class ResultsFixture : IDisposable
     {
         string prefix = _batch ? "run_id," : "";
         Save("summary.csv", prefix + SummaryHeader, _summary);
-        if (_host.Count > 0) Save("host.csv", prefix + HostHeader, _host);
+        if (_host.Count > 0) Save("host.csv", prefix + HostHeader + (_hostWindow ? ",measured_s,warmup_s,reclaim_start_s" : ""), _host);
         if (_series.Count > 0) Save("timeseries.csv", prefix + TimeseriesHeader, _series);
         if (_latency.Count > 0) Save("fault_latency.csv", prefix + FaultLatencyHeader, _latency);
         if (manifestJson is not null) File.WriteAllText(Path.Combine(Dir, "manifest.json"), manifestJson);

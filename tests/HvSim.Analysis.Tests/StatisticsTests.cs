@@ -82,9 +82,15 @@ public class StatisticsTests
 
         Assert.Equal(2, Get(1, Metric.AdmittedGuests));
         Assert.Equal(1, Get(1, Metric.RefusedGuests));
-        Assert.Equal((0.2 + 0.4) / 2, Get(1, Metric.Slowdown), 12);
-        Assert.Equal(0.4, Get(1, Metric.SlowdownMax), 12);
-        Assert.Equal(0.4, Get(1, Metric.Slowdown, "b"), 12);
+        Assert.Equal((0.2 + 0.4) / 2, Get(1, Metric.StallFraction), 12);
+        Assert.Equal(0.4, Get(1, Metric.StallFractionMax), 12);
+        Assert.Equal(0.4, Get(1, Metric.StallFraction, "b"), 12);
+        // Slowdown: 20 vCPU-seconds did 14 s of useful work (6 s stalled): 20 / 14 = 1.4286x; guest a 10/8, b 10/6.
+        Assert.Equal(20.0 / 14, Get(1, Metric.SlowdownFactor), 12);
+        Assert.Equal(1.25, Get(1, Metric.SlowdownFactor, "a"), 12);
+        Assert.Equal(10.0 / 6, Get(1, Metric.SlowdownFactorMax), 12);
+        // Useful work: 4000 accesses of the admitted guests in the 9 measured seconds.
+        Assert.Equal(4000.0 / 9, Get(1, Metric.HostThroughput), 9);
         // Counters are post-warm-up; without host.csv's measured_s the time is the run's duration − warm-up = 9 s.
         Assert.Equal(80.0 / 9, Get(1, Metric.MajorFaultRate), 12);
         Assert.Equal((50.0 / 9 + 30.0 / 9) / 2, Get(1, Metric.MajorFaultRatePerGuest), 12);
@@ -99,7 +105,7 @@ public class StatisticsTests
         Assert.Equal(128, Get(1, Metric.SwapUsedMax));
 
         var stats = StatsTable.Aggregate(obs);
-        var slowdown = stats.Single(r => r.Metric == Metric.Slowdown && r.Guest == "");
+        var slowdown = stats.Single(r => r.Metric == Metric.StallFraction && r.Guest == "");
         Assert.Equal(2, slowdown.Stats.N);
         Assert.Equal((0.3 + 0.1) / 2, slowdown.Stats.Mean, 12);
         double half = 12.706 * Math.Sqrt(0.02) / Math.Sqrt(2); // s = sqrt(((0.1)^2 + (0.1)^2) / 1)

@@ -113,7 +113,7 @@ public class SweepStatsTests
     public void FractionIntervalIsClampedToZeroOne()
     {
         using var fx = TwoByTwo();
-        var rows = WriteStats(fx).Skip(1).Select(l => l.Split(',')).Where(c => c[4] == "" && c[5] == "slowdown").ToList();
+        var rows = WriteStats(fx).Skip(1).Select(l => l.Split(',')).Where(c => c[4] == "" && c[5] == "stall_fraction").ToList();
         Assert.Equal(4, rows.Count);
         // unmap/ssd: 0.95, 0.99 -> mean 0.97, t-interval [0.716, 1.224]: the upper end is cut at 1.
         var high = rows.Single(c => c[2] == "unmap" && c[3] == "ssd");
@@ -172,7 +172,7 @@ public class SweepStatsTests
         using var fx = TwoByTwo();
         var output = ReportBuilder.Build(fx.Dir);
         // Word-valued parameters (aging, swap device) get sweep plots too, one per parameter, named without the `sweep.` prefix.
-        foreach (var name in new[] { "sweep_aging_slowdown", "sweep_host_swap_device_slowdown", "sweep_host_swap_device_major_faults_per_s" })
+        foreach (var name in new[] { "sweep_aging_stall_fraction", "sweep_host_swap_device_stall_fraction", "sweep_host_swap_device_major_faults_per_s" })
         {
             Assert.Contains(output.Figures, f => f.Name == name);
             Assert.True(new FileInfo(Path.Combine(fx.Dir, name + ".png")).Length > 10_000, name);
@@ -180,6 +180,6 @@ public class SweepStatsTests
         // The report's key numbers: one row per configuration.
         var keyRows = Report.KeyNumbersRow.From(output.Stats);
         Assert.Equal(4, keyRows.Count);
-        Assert.All(keyRows, r => Assert.Equal(2, r.Values[Metric.Slowdown].N));
+        Assert.All(keyRows, r => Assert.Equal(2, r.Values[Metric.StallFraction].N));
     }
 }

@@ -43,4 +43,23 @@ public sealed class CalibrateTests
         Assert.Equal("my own notes\n", File.ReadAllText(mine));
         Assert.False(File.Exists(dir.Combine("device.bin")));
     }
+
+    [Fact]
+    public void CalibrateRefusesAFifoADeviceOrAFolderAsItsOutputWithoutOpeningIt()
+    {
+        // Reading a FIFO's first line to see whether an earlier calibration wrote it would block until a writer came.
+        using var dir = new TempDir();
+        string fifo = dir.Combine("swap.yaml"), folder = dir.Combine("folder");
+        Assert.Equal(0, RealKernel.Shell($"mkfifo '{fifo}'"));
+        Directory.CreateDirectory(folder);
+        foreach (var (output, kind) in new[] { (fifo, "a named pipe (FIFO)"), ("/dev/null", "a device"), (folder, "a folder") })
+        {
+            var r = Hvsim.Run("calibrate", "swap", dir.Combine("device.bin"), "--size", "4MiB", "--ios", "40", "--out", output);
+            Assert.Equal(2, r.Exit);
+            Assert.Contains($"is {kind}", r.Err);
+            Assert.Contains("nothing was touched", r.Err);
+            Assert.False(File.Exists(dir.Combine("device.bin")));
+        }
+        Assert.Equal(new[] { "folder", "swap.yaml" }, Directory.GetFileSystemEntries(dir.Path).Select(e => Path.GetFileName(e)!).Order().ToArray());
+    }
 }

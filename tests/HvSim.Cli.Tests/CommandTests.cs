@@ -7,7 +7,7 @@ namespace HvSim.Cli.Tests;
 public sealed class CommandTests
 {
     [Fact]
-    public void Validate_reports_every_problem_with_file_line_column_and_exits_2()
+    public void ValidateReportsEveryProblemWithFileLineColumnAndExits2()
     {
         using var dir = new TempDir();
         string file = dir.File("bad.yaml", """
@@ -32,7 +32,51 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Validate_accepts_the_shipped_scenarios()
+    public void ValidateChecksAPlanFileAndLocatesItsScenariosErrorsInTheScenario()
+    {
+        using var dir = new TempDir();
+        string scenario = dir.File("s.yaml", """
+            guests:
+              count: 2
+              memroy: 1GiB
+              workload: {kind: uniform}
+            """);
+        string plan = dir.File("plan.yaml", """
+            scenario: s.yaml
+            slo:
+              p99_fault_latncy: 5ms
+            """);
+        var r = Hvsim.Run("validate", plan);
+        Assert.True(r.Exit == 2, r.ToString());
+        // The scenario's own file, line and column, not the plan's `scenario:` line.
+        Assert.Contains($"{scenario}:3:3: error: unknown key 'memroy' in guests", r.Err);
+        Assert.Contains($"{plan}:3:3: error: unknown key 'p99_fault_latncy' in slo", r.Err);
+        Assert.Contains("2 problems found.", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+
+        string good = dir.File("good.yaml", $"""
+            scenario: {Path.Combine(Repo.Root, "Scenarios", "quickstart.yaml")}
+            slo:
+              p99_fault_latency: 5ms
+            """);
+        var ok = Hvsim.Run("validate", good);
+        Assert.True(ok.Exit == 0, ok.ToString());
+        Assert.Contains($"{good}: ok (plan for quickstart", ok.Out);
+    }
+
+    [Fact]
+    public void ShippedPlanSchemaIsWhatHvsimSchemaPlanPrints()
+    {
+        var r = Hvsim.Run("schema", "--plan");
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "Scenarios", "plan.schema.json")), r.Out);
+        // Every plan key is in it: the schema is generated from the tree PlanFile binds with.
+        Assert.All(new[] { "scenario", "slo", "mix", "min_host_memory", "mrc_estimate", "p99_fault_latency", "miss_ratio" },
+            key => Assert.Contains($"\"{key}\"", r.Out));
+    }
+
+    [Fact]
+    public void ValidateAcceptsTheShippedScenarios()
     {
         string[] files = Directory.GetFiles(Path.Combine(Repo.Root, "Scenarios"), "*.yaml");
         Assert.NotEmpty(files);
@@ -50,7 +94,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Schema_is_a_json_schema_that_closes_the_top_level()
+    public void SchemaIsAJsonSchemaThatClosesTheTopLevel()
     {
         var r = Hvsim.Run("schema");
         Assert.Equal(0, r.Exit);
@@ -63,7 +107,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Replay_csv_has_the_promised_header_and_lru_misses_of_a_brute_force()
+    public void ReplayCsvHasThePromisedHeaderAndLruMissesOfABruteForce()
     {
         using var dir = new TempDir();
         var random = new Random(1234);
@@ -100,7 +144,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Replay_of_a_truncated_binary_trace_names_the_record_and_exits_2()
+    public void ReplayOfATruncatedBinaryTraceNamesTheRecordAndExits2()
     {
         using var dir = new TempDir();
         string trace = dir.Combine("t.oracleGeneral");
@@ -112,7 +156,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Plot_makes_a_self_contained_report_from_a_run_folder()
+    public void PlotMakesASelfContainedReportFromARunFolder()
     {
         using var dir = new TempDir();
         string results = dir.Combine("out");
@@ -126,7 +170,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Run_help_names_every_file_a_run_writes()
+    public void RunHelpNamesEveryFileARunWrites()
     {
         using var dir = new TempDir();
         Assert.Equal(0, Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out")).Exit);
@@ -140,7 +184,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Plan_shows_numbers_with_units_and_a_dash_for_the_latency_of_pinned_guests()
+    public void PlanShowsNumbersWithUnitsAndADashForTheLatencyOfPinnedGuests()
     {
         using var dir = new TempDir();
         // 320 MiB rather than 256: besides its 160 MiB each guest holds 32 MiB of KVM memory (16 MiB HPT and 16 MiB revmap,
@@ -162,7 +206,7 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void A_batch_killed_with_SIGKILL_resumes_to_the_same_bytes()
+    public void ABatchKilledWithSIGKILLResumesToTheSameBytes()
     {
         using var dir = new TempDir();
         // Long enough runs that the kill lands while some runs are finished and others are not.

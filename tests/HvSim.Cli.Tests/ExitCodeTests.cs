@@ -38,7 +38,7 @@ public sealed partial class ExitCodeTests
     private static partial Regex CommandLine();
 
     [Fact]
-    public void Root_help_lists_the_main_commands()
+    public void RootHelpListsTheMainCommands()
     {
         var r = Hvsim.Run("--help");
         Assert.Equal(0, r.Exit);
@@ -49,7 +49,7 @@ public sealed partial class ExitCodeTests
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public void Every_command_has_help_that_exits_0(string command)
+    public void EveryCommandHasHelpThatExits0(string command)
     {
         var r = Hvsim.Run([.. command.Split(' '), "--help"]);
         Assert.True(r.Exit == 0, r.ToString());
@@ -59,7 +59,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void Version_prints_a_semantic_version_and_exits_0()
+    public void VersionPrintsASemanticVersionAndExits0()
     {
         var r = Hvsim.Run("--version");
         Assert.Equal(0, r.Exit);
@@ -67,7 +67,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void No_command_shows_the_usage_on_stderr_and_exits_2()
+    public void NoCommandShowsTheUsageOnStderrAndExits2()
     {
         var r = Hvsim.Run();
         Assert.True(r.Exit == 2, r.ToString());
@@ -76,7 +76,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void A_mistyped_command_exits_2_with_a_suggestion()
+    public void AMistypedCommandExits2WithASuggestion()
     {
         var r = Hvsim.Run("rnu", "Scenarios/quickstart.yaml");
         Assert.True(r.Exit == 2, r.ToString());
@@ -93,7 +93,7 @@ public sealed partial class ExitCodeTests
     [InlineData("replay", "x.csv", "--mapping", "bytes")] // value outside the allowed list
     [InlineData("schema", "--no-such-option")]
     [InlineData("merge", "some-dir")]                     // required option missing
-    public void Usage_errors_exit_2_and_name_the_command_to_get_help_for(params string[] args)
+    public void UsageErrorsExit2AndNameTheCommandToGetHelpFor(params string[] args)
     {
         var r = Hvsim.Run(args);
         Assert.True(r.Exit == 2, r.ToString());
@@ -103,7 +103,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void A_value_of_the_wrong_kind_says_what_kind_is_expected()
+    public void AValueOfTheWrongKindSaysWhatKindIsExpected()
     {
         var r = Hvsim.Run("mrc", "x.csv", "--points", "many");
         Assert.True(r.Exit == 2, r.ToString());
@@ -111,7 +111,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void A_bad_scenario_exits_2_with_file_line_column_and_no_stack_trace()
+    public void ABadScenarioExits2WithFileLineColumnAndNoStackTrace()
     {
         using var dir = new TempDir();
         string file = dir.File("bad.yaml", "name: bad\nduration: 60 parsecs\n");
@@ -123,7 +123,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void A_missing_trace_exits_2_with_one_line()
+    public void AMissingTraceExits2WithOneLine()
     {
         var r = Hvsim.Run("replay", "/nonexistent/trace.csv", "--sizes", "10");
         Assert.True(r.Exit == 2, r.ToString());
@@ -139,7 +139,7 @@ public sealed partial class ExitCodeTests
     private const string UnwritableFolder = "/proc/hvsim-no-folder/out";
 
     [Fact]
-    public void A_failure_that_is_not_bad_input_exits_1_with_one_line_and_a_debug_hint()
+    public void AFailureThatIsNotBadInputExits1WithOneLineAndADebugHint()
     {
         using var dir = new TempDir();
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
@@ -153,7 +153,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void HVSIM_DEBUG_adds_the_stack_trace()
+    public void HVSIMDEBUGAddsTheStackTrace()
     {
         using var dir = new TempDir();
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
@@ -163,7 +163,7 @@ public sealed partial class ExitCodeTests
     }
 
     [Fact]
-    public void A_group_command_without_its_subcommand_exits_2_with_its_usage()
+    public void AGroupCommandWithoutItsSubcommandExits2WithItsUsage()
     {
         var r = Hvsim.Run("bench");
         Assert.True(r.Exit == 2, r.ToString());

@@ -25,6 +25,9 @@ public static class Hvsim
     public static HvsimResult RunLauncher(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         Start("bash", Path.Combine(Repo.Root, "hvsim"), environment, args);
 
+    /// <summary>Any program, e.g. one that runs hvsim on a pseudo-terminal.</summary>
+    public static HvsimResult RunProgram(string program, params string[] args) => Start(program, args[0], null, args[1..]);
+
     private static HvsimResult Start(string program, string entry, IReadOnlyDictionary<string, string?>? environment, string[] args)
     {
         var start = new ProcessStartInfo(program)
@@ -114,7 +117,7 @@ public static class TinyScenarios
     /// <summary>A plan over <see cref="Run"/>, saved beside it as tiny.yaml: one replication, at most 2 guests.</summary>
     public const string Plan = """
         scenario: tiny.yaml
-        slo: {mean_slowdown: 90%}
+        slo: {mean_stall_fraction: 90%}
         replications: 1
         max_guests: 2
         """;

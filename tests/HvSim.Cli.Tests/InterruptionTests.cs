@@ -20,7 +20,7 @@ public sealed class InterruptionTests
         """;
 
     [Fact]
-    public void Sigterm_removes_the_unfinished_run_folders_and_says_so()
+    public void SigtermRemovesTheUnfinishedRunFoldersAndSaysSo()
     {
         using var dir = new TempDir();
         var scenario = dir.File("long.yaml", LongBatch);
@@ -44,7 +44,7 @@ public sealed class InterruptionTests
     /// the diagnostics server off. The process is looked at once the script has exec'd into dotnet (same PID).
     /// </summary>
     [Fact]
-    public void The_launcher_turns_the_diagnostics_server_off()
+    public void TheLauncherTurnsTheDiagnosticsServerOff()
     {
         using var dir = new TempDir();
         var scenario = dir.File("long.yaml", LongBatch);

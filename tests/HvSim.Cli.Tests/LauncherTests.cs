@@ -6,7 +6,7 @@ public sealed class LauncherTests
     // The runtime reports the budget it settled on, not the variable's text, so these fail if the script stops setting
     // it or the runtime stops honouring it. bench's table caption is where hvsim prints it.
     [Fact]
-    public void The_launcher_pins_the_gen0_budget_to_16_MiB()
+    public void TheLauncherPinsTheGen0BudgetTo16MiB()
     {
         var r = Hvsim.RunLauncher(new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = null }, "bench", "engine", "--quick");
         Assert.True(r.Exit == 0, r.ToString());
@@ -14,7 +14,7 @@ public sealed class LauncherTests
     }
 
     [Fact]
-    public void A_users_own_gen0_budget_wins_over_the_launchers()
+    public void AUsersOwnGen0BudgetWinsOverTheLaunchers()
     {
         var r = Hvsim.RunLauncher(new Dictionary<string, string?> { ["DOTNET_GCgen0size"] = "0x2000000" }, "bench", "engine", "--quick");
         Assert.True(r.Exit == 0, r.ToString());

@@ -29,7 +29,7 @@ public sealed class OptionTests
     [InlineData("run", "99999999999")] // an integer, but not an int
     [InlineData("run", "2147483648")]
     [InlineData("batch", "many")]
-    public void Jobs_outside_1_to_int_max_exits_2_naming_the_value_and_what_is_allowed(string command, string jobs) =>
+    public void JobsOutside1ToIntMaxExits2NamingTheValueAndWhatIsAllowed(string command, string jobs) =>
         AssertRefused(command, "--jobs", jobs, "an integer from 1 to 2147483647");
 
     /// <summary>An option value refused at parse time: exit 2, the value and what is allowed named, nothing run or written.</summary>
@@ -47,7 +47,7 @@ public sealed class OptionTests
     [InlineData("run")]
     [InlineData("batch")]
     [InlineData("plan")]
-    public void Jobs_1_runs_the_same_input(string command)
+    public void Jobs1RunsTheSameInput(string command)
     {
         using var dir = new TempDir();
         var r = Hvsim.Run(command, Input(dir, command), "--jobs", "1", "--out", dir.Combine("out"));
@@ -60,11 +60,11 @@ public sealed class OptionTests
     [InlineData("run", "18446744073709551616")] // 2^64: one more than a 64-bit seed holds
     [InlineData("batch", "-1")]
     [InlineData("batch", "forty-two")]
-    public void Seed_outside_64_bits_exits_2_naming_the_value_and_what_is_allowed(string command, string seed) =>
+    public void SeedOutside64BitsExits2NamingTheValueAndWhatIsAllowed(string command, string seed) =>
         AssertRefused(command, "--seed", seed, "an integer from 0 to 18446744073709551615");
 
     [Fact]
-    public void The_largest_seed_runs()
+    public void TheLargestSeedRuns()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run("run", Input(dir, "run"), "--seed", "18446744073709551615", "--out", dir.Combine("out"));
@@ -77,7 +77,7 @@ public sealed class OptionTests
     [InlineData("batch", "0", "is not allowed: the limit must be more than 0")]
     [InlineData("run", "lots", "is not a size")]
     [InlineData("batch", "-1GiB", "is not a size")]
-    public void Max_memory_not_above_0_exits_2_naming_the_value_and_what_is_allowed(string command, string limit, string problem)
+    public void MaxMemoryNotAbove0Exits2NamingTheValueAndWhatIsAllowed(string command, string limit, string problem)
     {
         using var dir = new TempDir();
         var r = Hvsim.Run(command, Input(dir, command), "--max-memory", limit, "--out", dir.Combine("out"));
@@ -90,7 +90,7 @@ public sealed class OptionTests
     [InlineData("run")]
     [InlineData("batch")]
     [InlineData("plan")]
-    public void Jobs_defaults_to_the_number_of_cores_in_every_help(string command)
+    public void JobsDefaultsToTheNumberOfCoresInEveryHelp(string command)
     {
         // A default printed as a number would be this machine's core count, wrong on the next machine.
         string line = Hvsim.Run(command, "--help").Out.Split('\n').Single(l => l.TrimStart().StartsWith("--jobs", StringComparison.Ordinal));
@@ -108,7 +108,7 @@ public sealed class OptionTests
     [InlineData("plan", true)]
     [InlineData("merge", true)]
     [InlineData("mrc", true)]
-    public void Out_that_is_or_lies_under_a_file_exits_2_before_anything_runs_and_leaves_the_file_alone(string command, bool under)
+    public void OutThatIsOrLiesUnderAFileExits2BeforeAnythingRunsAndLeavesTheFileAlone(string command, bool under)
     {
         using var dir = new TempDir();
         const string content = "someone's notes, not a results folder";
@@ -130,7 +130,7 @@ public sealed class OptionTests
     [InlineData("batch")]
     [InlineData("plan")]
     [InlineData("mrc")]
-    public void A_folder_hvsim_did_not_write_is_refused_and_left_as_it_was(string command)
+    public void AFolderHvsimDidNotWriteIsRefusedAndLeftAsItWas(string command)
     {
         using var dir = new TempDir();
         string mine = dir.Combine("mine");
@@ -150,7 +150,7 @@ public sealed class OptionTests
     }
 
     [Fact]
-    public void Results_of_one_command_never_mix_with_another_s()
+    public void ResultsOfOneCommandNeverMixWithAnotherS()
     {
         using var dir = new TempDir();
         string results = dir.Combine("r");
@@ -182,7 +182,7 @@ public sealed class OptionTests
     [InlineData("batch", false)]
     [InlineData("plan", true)]
     [InlineData("plan", false)]
-    public void An_unknown_option_is_named_before_or_after_the_file(string command, bool optionFirst)
+    public void AnUnknownOptionIsNamedBeforeOrAfterTheFile(string command, bool optionFirst)
     {
         using var dir = new TempDir();
         string input = Input(dir, command);
@@ -195,7 +195,7 @@ public sealed class OptionTests
     }
 
     [Fact]
-    public void A_mistyped_option_gets_a_suggestion()
+    public void AMistypedOptionGetsASuggestion()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run("run", "--job", "2", Input(dir, "run"));
@@ -205,7 +205,7 @@ public sealed class OptionTests
     }
 
     [Fact]
-    public void After_a_double_dash_an_option_like_word_is_a_file_name()
+    public void AfterADoubleDashAnOptionLikeWordIsAFileName()
     {
         var r = Hvsim.Run("validate", "--", "--no-such.yaml");
         Assert.True(r.Exit == 2, r.ToString());

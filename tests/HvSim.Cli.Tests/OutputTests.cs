@@ -4,7 +4,7 @@ namespace HvSim.Cli.Tests;
 public sealed class OutputTests
 {
     [Fact]
-    public void Redirected_run_summary_keeps_each_guest_on_one_line_without_escape_codes()
+    public void RedirectedRunSummaryKeepsEachGuestOnOneLineWithoutEscapeCodes()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"));
@@ -19,16 +19,19 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void COLUMNS_sets_the_table_width_off_a_terminal()
+    public void COLUMNSSetsTheTableWidthOffATerminal()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run(new Dictionary<string, string?> { ["COLUMNS"] = "60" }, "run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"));
         Assert.True(r.Exit == 0, r.ToString());
-        Assert.All(r.Out.Split('\n'), l => Assert.True(l.Length <= 60, $"line of {l.Length} columns: {l}"));
+        // The tables follow COLUMNS; a finished run's progress line is as long as its run id makes it.
+        Assert.All(r.Out.Split('\n').Where(l => !IsProgressLine(l)), l => Assert.True(l.Length <= 60, $"line of {l.Length} columns: {l}"));
     }
 
+    private static bool IsProgressLine(string line) => line.StartsWith("run ", StringComparison.Ordinal) && line.Contains(" done", StringComparison.Ordinal);
+
     [Fact]
-    public void Run_summary_fits_80_columns_and_shows_a_dash_for_refused_guests()
+    public void RunSummaryFits80ColumnsAndShowsADashForRefusedGuests()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run(new Dictionary<string, string?> { ["COLUMNS"] = "80" }, "run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"));
@@ -45,7 +48,7 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void Redirected_batch_prints_plain_progress_lines_only()
+    public void RedirectedBatchPrintsPlainProgressLinesOnly()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run("batch", dir.File("sweep.yaml", TinyScenarios.Sweep), "--out", dir.Combine("out"), "--jobs", "2");
@@ -54,7 +57,51 @@ public sealed class OutputTests
         Assert.DoesNotContain('\r', r.Out);
         string[] lines = r.Out.Trim().Split('\n');
         Assert.Contains(lines, l => l.Contains("12 runs"));
-        // Occasional lines: about one per 10 % of the runs, never one per redraw.
-        Assert.InRange(lines.Length, 2, 16);
+        // Exactly one line per finished run (3 points x 2 platforms x 2 replications), numbered 1/12 .. 12/12, never one per redraw.
+        var progress = lines.Where(l => l.StartsWith("run ", StringComparison.Ordinal) && l.Contains(" done in ")).ToList();
+        Assert.Equal(Enumerable.Range(1, 12).Select(k => $"run {k}/12 "), progress.Select(l => l[..(l.IndexOf('/') + 4)]));
+        Assert.Equal(12, progress.Select(l => l.Split(' ')[2]).Distinct().Count());
+    }
+
+    [Fact]
+    public void Redirected_run_prints_one_progress_line_per_finished_run_and_nothing_else_while_running()
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"), "--jobs", "2");
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.DoesNotContain('\u001b', r.Out);
+        Assert.DoesNotContain('\r', r.Out);
+        string[] lines = r.Out.Split('\n');
+        // tiny: both platforms, one replication: two runs, so two lines, and every line before the summary is one of them.
+        var progress = lines.TakeWhile(l => !l.Contains("tiny") || l.StartsWith("run ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, progress.Count);
+        Assert.All(progress, l => Assert.Matches(@"^run [12]/2 tiny\.(power7|ppc970)\.r1 done: 2 s simulated, [0-9,]+ accesses; [0-9.]+ s", l));
+        Assert.Equal(2, progress.Select(l => l.Split(' ')[2]).Distinct().Count());
+    }
+
+    [PseudoTerminalFact]
+    public void A_terminal_gets_live_progress_and_the_same_results_files_as_a_pipe()
+    {
+        using var dir = new TempDir();
+        string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
+        Assert.Equal(0, Hvsim.Run("run", scenario, "--out", dir.Combine("pipe")).Exit);
+        // `script` runs hvsim on a pseudo-terminal, as a user's shell would; its typescript goes to a file.
+        string dll = Path.Combine(AppContext.BaseDirectory, "hvsim.dll");
+        string command = $"dotnet '{dll}' run '{scenario}' --out '{dir.Combine("tty")}'";
+        var tty = Hvsim.RunProgram("script", "-qec", command, dir.Combine("typescript"));
+        Assert.True(tty.Exit == 0, tty.ToString());
+        Assert.Contains("tiny.power7.r1", File.ReadAllText(dir.Combine("typescript")));
+        Assert.Contains("\u001b", File.ReadAllText(dir.Combine("typescript"))); // drawn live, with escape codes
+        foreach (string file in new[] { "summary.csv", "host.csv", "timeseries.csv", "fault_latency.csv", "stats.csv" })
+            Assert.True(File.ReadAllBytes(dir.Combine("pipe", file)).SequenceEqual(File.ReadAllBytes(dir.Combine("tty", file))), $"{file} differs between a terminal and a pipe");
+    }
+}
+
+/// <summary>A fact that runs hvsim on a pseudo-terminal through util-linux `script`.</summary>
+public sealed class PseudoTerminalFactAttribute : FactAttribute
+{
+    public PseudoTerminalFactAttribute()
+    {
+        if (!File.Exists("/usr/bin/script")) Skip = "util-linux `script` (to open a pseudo-terminal) is not installed";
     }
 }

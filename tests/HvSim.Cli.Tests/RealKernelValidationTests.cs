@@ -75,6 +75,7 @@ public class RealKernelValidationTests(ITestOutputHelper output)
 {
     private static double D(Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
 
+    /// <summary>validation/run.sh at 32 MiB, then `hvsim validation --kernel linux-6.18`: the comparison's rows.</summary>
     private List<Dictionary<string, string>> Run(string patterns, string ratios, string runner = "")
     {
         string dir = Directory.CreateTempSubdirectory("hvsim-validation-test").FullName;
@@ -84,7 +85,7 @@ public class RealKernelValidationTests(ITestOutputHelper output)
             var script = Path.Combine(Repo.Root, "validation", "run.sh");
             int exit = RealKernel.Shell($"'{script}' --out '{real}' --mib 32 --ratios {ratios} --patterns {patterns} --turnovers 4 --accesses 16384 {runner} 2> '{dir}/run.log'");
             Assert.True(exit == 0, $"validation/run.sh exited {exit}: {File.ReadAllText(Path.Combine(dir, "run.log"))}");
-            var result = Hvsim.Run("validation", real, "--out", Path.Combine(dir, "cmp"));
+            var result = Hvsim.Run("validation", real, "--out", Path.Combine(dir, "cmp"), "--kernel", "linux-6.18");
             Assert.True(result.Exit == 0, result.ToString());
             output.WriteLine(result.Out);
             var lines = File.ReadAllLines(Path.Combine(dir, "cmp", "comparison.csv"));
@@ -98,23 +99,34 @@ public class RealKernelValidationTests(ITestOutputHelper output)
     }
 
     [RealKernelFact]
-    public void UniformMissRatioIsOneMinusCOverNOnTheRealKernelAndInHvsim()
+    public void MajorFaultsPerAccessMatchTheRealKernelWithinTenPercentInTheLinux618Mode()
     {
-        var rows = Run("uniform,zipf:0.9", "1,0.5,0.25");
-        foreach (var r in rows.Where(r => r["pattern"] == "uniform"))
+        // HvSim's linux-6.18 mode with the cgroup limit as memory_max and the plain process's fault path
+        // (guests.fault_path: process), nothing tuned per point (docs/validation.md).
+        var rows = Run("uniform,zipf:0.9,hotcold:0.25:0.9", "1,0.5,0.25");
+        Assert.Equal(9, rows.Count);
+        foreach (var r in rows)
         {
-            double irm = D(r, "irm_miss_ratio"), real = D(r, "real_major_per_access"), hvsim = D(r, "hvsim_major_per_access");
-            // 16384 measured accesses of 8192 pages: sampling sd of a miss ratio is at most 0.004; C is known to a few pages.
-            Assert.InRange(real, irm - 0.03, irm + 0.03);
-            Assert.InRange(hvsim, irm - 0.03, irm + 0.03);
-            // Where the model and the kernel agree (uniform streams), they agree within 10 % of the real figure.
-            if (real > 0) Assert.InRange(hvsim / real, 0.9, 1.1);
-            else Assert.Equal(0, hvsim);
+            double real = D(r, "real_major_per_access"), hvsim = D(r, "hvsim_major_per_access");
+            output.WriteLine($"{r["point"]}: major faults per access real {real:0.0000}, HvSim {hvsim:0.0000}");
+            if (r["pattern"] == "uniform")
+            {
+                // Independent truth: the independent reference model. 16384 measured accesses of 8192 pages: the
+                // sampling sd of a miss ratio is at most 0.004; C is known to a few pages.
+                double irm = D(r, "irm_miss_ratio");
+                Assert.InRange(real, irm - 0.03, irm + 0.03);
+                Assert.InRange(hvsim, irm - 0.03, irm + 0.03);
+            }
+            if (real == 0)
+            {
+                Assert.True(hvsim < 0.001, $"{r["point"]}: HvSim {hvsim} where the real kernel took no major fault");
+                continue;
+            }
+            // Hot/cold at 0.25, where the hot set is about as large as the limit, varies 5 to 6 % from one real run to
+            // the next (the kernel's reclaim order depends on timing): reported, not asserted.
+            if (r["pattern"] == "hotcold" && D(r, "ratio") < 0.5) continue;
+            Assert.InRange(hvsim / real, 0.9, 1.1);
         }
-        Assert.Equal(3, rows.Count(r => r["pattern"] == "uniform"));
-        // Zipf points are reported, not asserted: the 3.4 two-list LRU keeps a different set than 6.18's (docs/validation.md).
-        foreach (var r in rows.Where(r => r["pattern"] != "uniform"))
-            output.WriteLine($"{r["point"]}: major faults per access real {r["real_major_per_access"]}, HvSim {r["hvsim_major_per_access"]} ({r["major_rel_diff"]})");
     }
 
     [KvmFact]
@@ -126,5 +138,7 @@ public class RealKernelValidationTests(ITestOutputHelper output)
         var process = Assert.Single(rows, r => r["runner"] == "process");
         var kvm = Assert.Single(rows, r => r["runner"] == "kvm");
         Assert.InRange(D(kvm, "real_major_per_access") / D(process, "real_major_per_access"), 0.9, 1.1);
+        // HvSim's KVM guest (guests.fault_path: kvm) against the real one.
+        Assert.InRange(D(kvm, "hvsim_major_per_access") / D(kvm, "real_major_per_access"), 0.9, 1.1);
     }
 }

@@ -6,7 +6,7 @@ public sealed class ResultsTests
     private static readonly string[] RunFiles = ["summary.csv", "host.csv", "timeseries.csv", "fault_latency.csv"];
 
     [Fact]
-    public void The_same_scenario_twice_gives_byte_identical_results_files()
+    public void TheSameScenarioTwiceGivesByteIdenticalResultsFiles()
     {
         using var dir = new TempDir();
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
@@ -17,7 +17,7 @@ public sealed class ResultsTests
     }
 
     [Fact]
-    public void A_different_seed_gives_different_results()
+    public void ADifferentSeedGivesDifferentResults()
     {
         using var dir = new TempDir();
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);
@@ -27,7 +27,7 @@ public sealed class ResultsTests
     }
 
     [Fact]
-    public void A_bad_scenario_leaves_an_existing_results_folder_untouched()
+    public void ABadScenarioLeavesAnExistingResultsFolderUntouched()
     {
         using var dir = new TempDir();
         string good = dir.File("tiny.yaml", TinyScenarios.Run);
@@ -42,7 +42,7 @@ public sealed class ResultsTests
     }
 
     [Fact]
-    public void A_batch_into_a_folder_of_another_batch_says_what_it_left_alone()
+    public void ABatchIntoAFolderOfAnotherBatchSaysWhatItLeftAlone()
     {
         using var dir = new TempDir();
         string shared = dir.Combine("shared");
@@ -58,7 +58,7 @@ public sealed class ResultsTests
     }
 
     [Fact]
-    public void Batch_results_do_not_depend_on_the_number_of_jobs()
+    public void BatchResultsDoNotDependOnTheNumberOfJobs()
     {
         using var dir = new TempDir();
         string scenario = dir.File("sweep.yaml", TinyScenarios.Sweep);
@@ -71,7 +71,7 @@ public sealed class ResultsTests
     }
 
     [Fact]
-    public void Two_shards_merged_equal_the_unsharded_batch()
+    public void TwoShardsMergedEqualTheUnshardedBatch()
     {
         using var dir = new TempDir();
         string scenario = dir.File("sweep.yaml", TinyScenarios.Sweep);

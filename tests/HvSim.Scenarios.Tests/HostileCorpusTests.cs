@@ -28,7 +28,7 @@ public class HostileCorpusTests
 
     [Theory]
     [MemberData(nameof(ScenarioFiles))]
-    public void Scenario_is_refused_located_or_runs(string name)
+    public void ScenarioIsRefusedLocatedOrRuns(string name)
     {
         using var box = new Sandbox();
         var file = Path.Combine(box.In, name);
@@ -54,7 +54,7 @@ public class HostileCorpusTests
     }
 
     [Fact]
-    public void Fifos_devices_and_folders_are_refused_before_they_are_opened()
+    public void FifosDevicesAndFoldersAreRefusedBeforeTheyAreOpened()
     {
         using var box = new Sandbox();
         var fifo = box.Fifo("pipe.yaml");
@@ -77,7 +77,7 @@ public class HostileCorpusTests
     }
 
     [Fact]
-    public void Trace_errors_quote_a_field_cut_short()
+    public void TraceErrorsQuoteAFieldCutShort()
     {
         using var box = new Sandbox();
         var trace = box.File("huge-field.csv", "1,2,3,R\n1," + new string('A', 2 << 20) + ",3,R\n");
@@ -87,7 +87,7 @@ public class HostileCorpusTests
     }
 
     [Fact]
-    public void Vscsi_bytes_read_as_oracleGeneral_are_refused()
+    public void VscsiBytesReadAsOracleGeneralAreRefused()
     {
         using var box = new Sandbox();
         // Three vSCSI v1 records (32 bytes: ts u32, length u32, ..., opcode, version 1 at byte 15, lba u64, ts µs u64) are
@@ -114,7 +114,7 @@ public class HostileCorpusTests
 
     [Theory]
     [MemberData(nameof(ShardCases))]
-    public void Hostile_shard_is_refused_before_out_is_touched(string name)
+    public void HostileShardIsRefusedBeforeOutIsTouched(string name)
     {
         using var box = new Sandbox();
         var shards = box.Shards();
@@ -220,7 +220,7 @@ public class HostileCorpusTests
     [InlineData("merge")]
     [InlineData("mrc")]
     [InlineData("plan")]
-    public void Blank_out_is_refused_by_every_command(string command)
+    public void BlankOutIsRefusedByEveryCommand(string command)
     {
         using var box = new Sandbox();
         string input = box.File("legal.yaml", File.ReadAllText(Path.Combine(CorpusDir, "scenarios", "legal-with-description.yaml")));
@@ -230,7 +230,7 @@ public class HostileCorpusTests
 
     /// <summary>P2: a read-only --out was found only after the whole simulation; it is refused when claimed.</summary>
     [Fact]
-    public void Unwritable_out_is_refused_before_anything_is_simulated()
+    public void UnwritableOutIsRefusedBeforeAnythingIsSimulated()
     {
         using var box = new Sandbox();
         string input = box.File("legal.yaml", File.ReadAllText(Path.Combine(CorpusDir, "scenarios", "legal-with-description.yaml")));

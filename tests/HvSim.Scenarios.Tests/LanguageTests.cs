@@ -85,7 +85,7 @@ public class LanguageTests
         Assert.Equal(new HostConfig
         {
             MemoryBytes = 16L << 30, PageSizeBytes = 4096, ReservedBytes = 1L << 30, MinFreeKbytes = 4096, Swappiness = 100,
-            Policy = ReclaimPolicyKind.Clock, ReclaimBatchPages = 64, RmaBytes = 128L << 20, RmaCount = 5,
+            Policy = "clock", ReclaimBatchPages = 64, RmaBytes = 128L << 20, RmaCount = 5,
             Swap = new SwapDeviceConfig
             {
                 Kind = "hdd", LatencyMeanNs = 8_000_000, LatencyCv = 0.2, ParallelSlots = 2, BandwidthBytesPerSecond = 150_000_000,

@@ -27,7 +27,7 @@ public class RunFolderSwapTests
     }
 
     [Fact]
-    public void A_run_killed_between_its_renames_loses_nothing_and_its_leftovers_go()
+    public void ARunKilledBetweenItsRenamesLosesNothingAndItsLeftoversGo()
     {
         using var dir = new TempDir();
         var scenario = dir.File("small.yaml", Small);
@@ -52,7 +52,7 @@ public class RunFolderSwapTests
     }
 
     [Fact]
-    public void A_rerun_keeps_the_users_files_and_drops_the_earlier_runs_tables()
+    public void ARerunKeepsTheUsersFilesAndDropsTheEarlierRunsTables()
     {
         using var dir = new TempDir();
         var output = Path.Combine(dir.Path, "out");
@@ -71,7 +71,7 @@ public class RunFolderSwapTests
     /// the rest stayed, so the folder mixed two runs (and `plot` reported the mix). Needs a small tmpfs (root).
     /// </summary>
     [SmallTmpfsFact]
-    public void A_full_disk_leaves_the_earlier_results_whole()
+    public void AFullDiskLeavesTheEarlierResultsWhole()
     {
         using var dir = new TempDir();
         var mount = Path.Combine(dir.Path, "disk");

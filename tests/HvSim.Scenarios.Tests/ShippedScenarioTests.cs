@@ -72,12 +72,16 @@ public class ShippedScenarioTests
         var runs = RunFirstReplication("aging-unmap-vs-rbit.yaml");
         var unmap = runs.Single(r => r.Run.Config.Aging == HvSim.Model.Config.AgingVariant.Unmap).Result.Guests;
         var rbit = runs.Single(r => r.Run.Config.Aging == HvSim.Model.Config.AgingVariant.RBit).Result.Guests;
-        // rbit ages through the R bit and never unmaps for ageing: markedly fewer HDSI refaults.
-        Assert.True(unmap.Sum(g => g.HdsiFaults) > 1.1 * rbit.Sum(g => g.HdsiFaults),
-            $"unmap {unmap.Sum(g => g.HdsiFaults)} HDSI vs rbit {rbit.Sum(g => g.HdsiFaults)}");
-        // ... for about the same guest work (the comparison is not a saturated swap device throttling both).
-        Assert.InRange(unmap.Sum(g => g.Accesses) / (double)rbit.Sum(g => g.Accesses), 0.9, 1.1);
-        Assert.All(unmap.Concat(rbit), g => Assert.InRange(g.StallFraction, 0.02, 0.5));
+        // rbit ages through the R bit and never unmaps for ageing: markedly fewer HDSI refaults for the same work
+        // (per access: measured from steady state, unmap's extra refaults also cost it about a fifth of the work).
+        double PerAccess(IReadOnlyList<HvSim.Model.Results.GuestResult> g) => g.Sum(x => x.HdsiFaults) / (double)g.Sum(x => x.Accesses);
+        Assert.True(PerAccess(unmap) > 1.1 * PerAccess(rbit), $"unmap {PerAccess(unmap)} HDSI per access vs rbit {PerAccess(rbit)}");
+        // ... and not a saturated swap device throttling both to nothing: each still does most of the other's work.
+        Assert.InRange(unmap.Sum(g => g.Accesses) / (double)rbit.Sum(g => g.Accesses), 0.6, 1.1);
+        // Measured from steady state (warmup: auto) the guests stall about half their time; a meltdown would be over 90 %.
+        Assert.All(unmap.Concat(rbit), g => Assert.InRange(g.StallFraction, 0.02, 0.75));
+        // The window is the paging regime: reclaim ran a full steady-state window before measuring began.
+        Assert.All(runs, r => Assert.InRange(r.Result.Host.FirstReclaimNs, 0, r.Result.Host.WarmupNs));
     }
 
     [Fact]
@@ -90,6 +94,9 @@ public class ShippedScenarioTests
         Assert.All(power7, g => Assert.True(g.MajorFaults > 0, "POWER7 overcommit pages guests out and back in"));
         // The regime the README promises: paging that costs something, not a swap-bound meltdown.
         Assert.All(power7, g => Assert.InRange(g.StallFraction, 0.05, 0.30));
+        // Measured from steady state: POWER7's host reclaim began before the warm-up ended.
+        var p7 = runs.Single(r => r.Run.Platform == HvSim.Model.Config.Platform.Power7).Result.Host;
+        Assert.InRange(p7.FirstReclaimNs, 0, p7.WarmupNs);
         // 2 of the 3 GiB guests fit pinned in 8 GiB - 512 MiB reserved; the other two are refused.
         Assert.Equal(2, ppc970.Count(g => g.Admitted));
     }

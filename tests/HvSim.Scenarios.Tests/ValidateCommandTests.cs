@@ -53,7 +53,7 @@ public class ValidateCommandTests
     /// needs a page array of 16 Gi entries, far beyond 80 % of any test machine's memory.
     /// </summary>
     [Fact]
-    public void A_scenario_run_would_refuse_for_its_memory_gets_a_warning()
+    public void AScenarioRunWouldRefuseForItsMemoryGetsAWarning()
     {
         using var dir = new TempDir();
         var file = dir.File("huge.yaml", Good.Replace("memory: 1GiB", "memory: 64TiB"));

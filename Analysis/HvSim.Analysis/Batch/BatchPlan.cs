@@ -120,12 +120,12 @@ public static class Defaults
         {
             foreach (var k in keys) o[prefix + k.Name] = k.DefaultText;
         }
-        Add("", ScenarioKeys.Root.Keys);
-        Add("host.", ScenarioKeys.Host.Keys);
-        Add("host.swap.", ScenarioKeys.Swap.Keys);
-        Add("costs.", ScenarioKeys.Costs.Keys);
-        Add("guests.", ScenarioKeys.Guests.Keys);
-        foreach (var kind in WorkloadKinds.All) Add($"guests.workload({kind.Name}).", kind.AllKeys);
+        foreach (var (path, section) in ScenarioKeys.Root.Tree())
+        {
+            if (section == ScenarioKeys.Workload)
+                foreach (var kind in WorkloadKinds.All) Add($"{path}({kind.Name}).", kind.AllKeys);
+            else Add(path.Length == 0 ? "" : path + ".", section.KeyDefs);
+        }
         return o;
     }
 }

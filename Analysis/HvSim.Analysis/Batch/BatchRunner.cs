@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using HvSim.Analysis.Progress;
 using HvSim.Analysis.Results;
 using HvSim.Model.Config;
 using HvSim.Model.Results;
@@ -28,26 +29,30 @@ public sealed record BatchOutcome(int Planned, int InShard, int Skipped, int Ran
 /// atomically into its own folder, so a killed batch resumes where it stopped; the tables are assembled from the run
 /// folders in plan order once all are present, which makes them independent of worker count, sharding and restarts.
 /// </summary>
-public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
+public sealed class BatchRunner(Func<SimulationConfig, RunProgress, RunResult> runSimulation)
 {
+    /// <summary>A batch over a model that cannot be watched while it runs (tests' fakes).</summary>
+    public BatchRunner(Func<SimulationConfig, RunResult> runSimulation) : this((config, _) => runSimulation(config)) { }
+
     public BatchOutcome Run(IReadOnlyList<Scenario> scenarios, BatchOptions options, IBatchProgress progress)
     {
         var names = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
             throw new BatchInputException($"two scenarios are named '{names.Key}' ({string.Join(", ", names.Select(s => s.File))}); (allowed: a different name: in each scenario file)");
-        var planned = RunSchedule.Plan(scenarios, options.SeedOverride, options.Check);
+        var planned = RunSchedule.Plan(scenarios, options.SeedOverride, options.Check, options.MaxMemoryBytes);
         var plan = BatchPlan.From(scenarios, planned);
         var folder = new BatchFolder(options.OutDir);
 
         var mine = Enumerable.Range(0, planned.Count).Where(i => options.Shard?.Takes(i) ?? true).ToList();
         var pending = mine.Where(i => !folder.IsDone(plan.Runs[i])).ToList();
-        int jobs = RunSchedule.Workers(pending.Select(i => planned[i].Config).ToList(), options.Jobs, options.MaxMemoryBytes);
+        int jobs = RunSchedule.Workers(pending.Select(i => planned[i].Config).ToList(), options.Jobs, options.MaxMemoryBytes, planned.Count);
 
         Directory.CreateDirectory(folder.Runs);
         folder.RemoveStaleTemporaries();
         Manifest.Write(folder.ManifestPath, plan.ToManifest());
 
-        progress.Started(pending.Select(i => plan.Runs[i]).ToList(), mine.Count - pending.Count);
+        var cost = planned.Select(r => RunCost.Expected(r.Config)).ToArray();
+        progress.Started(pending.Select(i => plan.Runs[i]).ToList(), pending.Select(i => cost[i]).ToList(), mine.Count - pending.Count);
         var failed = new List<(string, Exception)>();
         RunSchedule.Run(pending, jobs, i =>
         {
@@ -55,7 +60,9 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
             var clock = Stopwatch.StartNew();
             try
             {
-                var result = runSimulation(planned[i].Config);
+                var live = new RunProgress();
+                progress.Running(entry, live);
+                var result = runSimulation(planned[i].Config, live);
                 Commit(folder, entry, planned[i], result, clock.Elapsed);
                 progress.Finished(entry, clock.Elapsed, null);
             }
@@ -64,7 +71,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunResult> runSimulation)
                 lock (failed) failed.Add((entry.RunId, e));
                 progress.Finished(entry, clock.Elapsed, e);
             }
-        });
+        }, i => cost[i]);
         failed.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         bool complete = plan.Runs.All(folder.IsDone);
         if (complete) BatchAggregator.Write(folder, plan);

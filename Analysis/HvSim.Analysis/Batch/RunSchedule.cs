@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HvSim.Model.Config;
 using HvSim.Scenarios;
 using HvSim.Scenarios.Language;
@@ -13,29 +14,58 @@ public static class RunSchedule
 {
     /// <summary>
     /// Every point × platform × replication of <paramref name="scenarios"/> in plan order; <paramref name="seedOverride"/>
-    /// replaces each scenario's seed, <paramref name="check"/> turns the invariant checker on.
+    /// replaces each scenario's seed, <paramref name="check"/> turns the invariant checker on. Refused before any run is
+    /// planned when the run list alone would need more than <paramref name="maxMemoryBytes"/>.
     /// </summary>
-    public static List<PlannedRun> Plan(IEnumerable<Scenario> scenarios, ulong? seedOverride, bool check) =>
-        scenarios.SelectMany(s => RunPlanner.Plan(s, seedOverride))
+    public static List<PlannedRun> Plan(IReadOnlyList<Scenario> scenarios, ulong? seedOverride, bool check, long maxMemoryBytes)
+    {
+        CheckRunList(scenarios, maxMemoryBytes);
+        return scenarios.SelectMany(s => RunPlanner.Plan(s, seedOverride))
             .Select(r => check ? r with { Config = r.Config with { CheckInvariants = true } } : r).ToList();
+    }
+
+    /// <summary>Throws <see cref="BatchInputException"/> when the runs of <paramref name="scenarios"/>, counted without planning them, would need more than <paramref name="maxMemoryBytes"/> as a list.</summary>
+    public static void CheckRunList(IReadOnlyList<Scenario> scenarios, long maxMemoryBytes)
+    {
+        long count = scenarios.Sum(RunPlanner.Count);
+        long listBytes = MemoryEstimate.RunListBytes(count);
+        if (listBytes > maxMemoryBytes)
+            throw new BatchInputException(
+                $"{count:N0} runs planned (sweep points × platforms × replications): their run list alone is estimated at {Units.FormatSizeApprox(listBytes)} " +
+                $"({Units.FormatSizeApprox(MemoryEstimate.BytesPerPlannedRun)} per run), which exceeds the limit {Units.FormatSizeApprox(maxMemoryBytes)} " +
+                "(allowed: fewer sweep values or replications, several smaller batches, or a higher --max-memory)");
+    }
 
     /// <summary>
     /// Workers for <paramref name="runs"/>: <paramref name="jobs"/>, at most one per run and at least one. Throws
-    /// <see cref="BatchInputException"/> when that many of the largest run are estimated to need more than
-    /// <paramref name="maxMemoryBytes"/>.
+    /// <see cref="BatchInputException"/> when that many of the largest run, plus the list of
+    /// <paramref name="plannedRuns"/> runs, are estimated to need more than <paramref name="maxMemoryBytes"/>.
     /// </summary>
-    public static int Workers(IReadOnlyList<SimulationConfig> runs, int jobs, long maxMemoryBytes)
+    public static int Workers(IReadOnlyList<SimulationConfig> runs, int jobs, long maxMemoryBytes, long plannedRuns)
     {
         int workers = Math.Max(1, Math.Min(jobs, runs.Count));
         long perRun = runs.Count == 0 ? 0 : runs.Max(MemoryEstimate.Bytes);
-        if (perRun * workers > maxMemoryBytes)
+        long list = MemoryEstimate.RunListBytes(plannedRuns);
+        long total = perRun * workers + list;
+        if (total > maxMemoryBytes)
             throw new BatchInputException(
-                $"estimated memory {Units.FormatSizeApprox(perRun * workers)} ({workers} parallel run(s) of up to {Units.FormatSizeApprox(perRun)}) " +
-                $"exceeds the limit {Units.FormatSizeApprox(maxMemoryBytes)} (allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
+                $"estimated memory {Units.FormatSizeApprox(total)} ({workers} parallel run(s) of up to {Units.FormatSizeApprox(perRun)}, " +
+                $"and {Units.FormatSizeApprox(list)} for the list of {plannedRuns:N0} runs) exceeds the limit {Units.FormatSizeApprox(maxMemoryBytes)} " +
+                "(allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
         return workers;
     }
 
-    /// <summary>Calls <paramref name="run"/> for each of <paramref name="indices"/> on <paramref name="workers"/> threads.</summary>
-    public static void Run(IEnumerable<int> indices, int workers, Action<int> run) =>
-        Parallel.ForEach(indices, new ParallelOptions { MaxDegreeOfParallelism = workers }, run);
+    /// <summary>
+    /// Calls <paramref name="run"/> for each of <paramref name="indices"/> on <paramref name="workers"/> threads, the
+    /// dearest first by <paramref name="cost"/> (longest-processing-time order, so a long run does not start last while
+    /// the other workers idle), handing out one run at a time: the default partitioner takes growing chunks from an
+    /// enumerable, which leaves one worker with several runs at the end while the others have none. Results are
+    /// written by index, so the order never shows in them.
+    /// </summary>
+    public static void Run(IEnumerable<int> indices, int workers, Action<int> run, Func<int, double>? cost = null)
+    {
+        var order = cost is null ? indices : indices.OrderByDescending(cost).ThenBy(i => i);
+        Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = workers }, run);
+    }
 }

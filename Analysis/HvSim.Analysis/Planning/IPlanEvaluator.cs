@@ -9,12 +9,13 @@ public readonly record struct PlanPoint(Platform Platform, int Guests, long? Hos
 /// What one replication of a <see cref="PlanPoint"/> measured. <see cref="P99FaultLatencyUs"/> is NaN when the run
 /// took no HDSI fault (pinned PPC970 guests): the 99th percentile of no latencies is undefined, not 0.
 /// </summary>
-public readonly record struct ProbeMetrics(bool AllAdmitted, double P99FaultLatencyUs, double MeanSlowdown, double MajorFaultsPerSecondPerGuest)
+public readonly record struct ProbeMetrics(bool AllAdmitted, double P99FaultLatencyUs, double MeanStallFraction, double MajorFaultsPerSecondPerGuest, double SlowdownFactor = 1)
 {
     public double Get(SloMetric metric) => metric switch
     {
         SloMetric.P99FaultLatencyUs => P99FaultLatencyUs,
-        SloMetric.MeanSlowdown => MeanSlowdown,
+        SloMetric.MeanStallFraction => MeanStallFraction,
+        SloMetric.SlowdownFactor => SlowdownFactor,
         SloMetric.MajorFaultsPerSecondPerGuest => MajorFaultsPerSecondPerGuest,
         _ => throw new ArgumentOutOfRangeException(nameof(metric)),
     };

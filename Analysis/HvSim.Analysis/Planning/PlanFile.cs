@@ -20,6 +20,8 @@ public sealed record PlanSpec
     public IReadOnlyList<Platform> Platforms { get; init; } = [Platform.Power7, Platform.Ppc970];
     public required GuestMix Mix { get; init; }
     public MemoryQuestion? Memory { get; init; }
+    /// <summary>Located warnings about the plan file (a renamed key), for the command to print.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>Where the count search starts (from `mrc_estimate:`); null = 1.</summary>
     public int? StartHint { get; init; }
 
@@ -45,23 +47,9 @@ public sealed record PlanSpec
 public static class PlanFile
 {
     private sealed record Settings(string? Scenario, int Replications, int MaxGuests, IReadOnlyList<string> Platforms, double Confidence);
-    private sealed record SloSettings(double? P99Ns, double? Slowdown, double? MajorRate);
+    private sealed record SloSettings(double? P99Ns, double? StallFraction, double? MajorRate, double? SlowdownFactor = null);
     private sealed record MemorySettings(int? Guests, string Platform, long? From, long? To, long Step);
     private sealed record MrcSettings(string? File, double MissRatio);
-
-    private static readonly Section<Settings> Root = new()
-    {
-        Name = "plan",
-        Doc = "A capacity plan: the scenario it plans for, the SLO, replications and the search bounds.",
-        Keys =
-        [
-            new() { Name = "scenario", Kind = ValueKind.Path, Required = true, Doc = "Scenario file giving the host, the guest profile(s) and the run settings (relative to the plan file).", Apply = (s, v) => s with { Scenario = (string)v! } },
-            new() { Name = "replications", Kind = ValueKind.Integer, Default = 3L, Min = 1, Max = 1000, Doc = "Replications at each probed guest count.", Apply = (s, v) => s with { Replications = (int)(long)v! } },
-            new() { Name = "max_guests", Kind = ValueKind.Integer, Default = 64L, Min = 1, Max = 4096, Doc = "Largest guest count the search tries.", Apply = (s, v) => s with { MaxGuests = (int)(long)v! } },
-            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"], Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
-            new() { Name = "confidence", Kind = ValueKind.Fraction, Default = 0.95, Min = 0.5, Max = 0.999, Doc = "Two-sided confidence of the Student-t interval whose upper end must meet each SLO bound.", Apply = (s, v) => s with { Confidence = (double)v! } },
-        ],
-    };
 
     private static readonly Section<SloSettings> SloSection = new()
     {
@@ -70,7 +58,8 @@ public static class PlanFile
         Keys =
         [
             new() { Name = "p99_fault_latency", Kind = ValueKind.Duration, Min = 1, Doc = "Upper bound of the 99th percentile HDSI fault latency.", Apply = (s, v) => s with { P99Ns = (long)v! } },
-            new() { Name = "mean_slowdown", Kind = ValueKind.Fraction, Min = 0, Max = 1, Doc = "Upper bound of the mean stall fraction of the guests (e.g. 5%).", Apply = (s, v) => s with { Slowdown = (double)v! } },
+            new() { Name = "mean_stall_fraction", Kind = ValueKind.Fraction, Min = 0, Max = 1, Doc = "Upper bound of the mean stall fraction of the guests (e.g. 5%: a twentieth of vCPU time out of the guest). Was mean_slowdown.", Apply = (s, v) => s with { StallFraction = (double)v! } },
+            new() { Name = "slowdown_factor", Kind = ValueKind.Number, Min = 1, Doc = "Upper bound of the guests' slowdown factor: time to do the same work relative to running unpressured, vCPU time / (vCPU time - stalled time) over the guests together (e.g. 1.25).", Apply = (s, v) => s with { SlowdownFactor = (double)v! } },
             new() { Name = "major_faults_per_s_per_guest", Kind = ValueKind.Number, Min = 0, Doc = "Upper bound of major faults per second per guest.", Apply = (s, v) => s with { MajorRate = (double)v! } },
         ],
     };
@@ -100,7 +89,44 @@ public static class PlanFile
         ],
     };
 
-    private static readonly string[] Nested = ["slo", "mix", "min_host_memory", "mrc_estimate"];
+    private static readonly SpecialSection MixSection = new()
+    {
+        Name = "mix",
+        Doc = "Guest profile names of the scenario mapped to proportions (> 0); without it, the scenario's own counts are the proportions.",
+        Schema = () => new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "object", ["minProperties"] = 1,
+            ["additionalProperties"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0 },
+        },
+    };
+
+    // Declared after the sections it contains: static fields are initialised in textual order.
+    private static readonly Section<Settings> Root = new()
+    {
+        Name = "plan",
+        Doc = "A capacity plan: the scenario it plans for, the SLO, replications and the search bounds.",
+        Children = [SloSection, MixSection, MemorySection, MrcSection],
+        Keys =
+        [
+            new() { Name = "scenario", Kind = ValueKind.Path, Required = true, Doc = "Scenario file giving the host, the guest profile(s) and the run settings (relative to the plan file).", Apply = (s, v) => s with { Scenario = (string)v! } },
+            new() { Name = "replications", Kind = ValueKind.Integer, Default = 3L, Min = 1, Max = 1000, Doc = "Replications at each probed guest count.", Apply = (s, v) => s with { Replications = (int)(long)v! } },
+            new() { Name = "max_guests", Kind = ValueKind.Integer, Default = 64L, Min = 1, Max = 4096, Doc = "Largest guest count the search tries.", Apply = (s, v) => s with { MaxGuests = (int)(long)v! } },
+            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"], Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
+            new() { Name = "confidence", Kind = ValueKind.Fraction, Default = 0.95, Min = 0.5, Max = 0.999, Doc = "Two-sided confidence of the Student-t interval whose upper end must meet each SLO bound.", Apply = (s, v) => s with { Confidence = (double)v! } },
+        ],
+    };
+
+    /// <summary>The plan language's section tree: `hvsim schema --plan` and `hvsim validate` read it.</summary>
+    public static SectionDef Tree => Root;
+
+    /// <summary>True when <paramref name="file"/> reads as a plan (a mapping with `scenario:` and no `guests:`), not a scenario.</summary>
+    public static bool IsPlan(string file)
+    {
+        var d = new Diagnostics();
+        return YamlDocumentReader.ReadText(file, d, "a YAML file") is { } text && YamlDocumentReader.Parse(file, text, d) is MappingNode root
+            && root.Get("scenario") is not null && root.Get("guests") is null;
+    }
+
 
     /// <exception cref="ScenarioException">Every problem in the plan file or its scenario, located.</exception>
     public static PlanSpec Load(string file)
@@ -113,7 +139,7 @@ public static class PlanFile
             if (!d.HasErrors) d.Add(new Diagnostic(file, 1, 1, "a plan file must be a mapping of keys", "scenario:, slo:, replications:, max_guests:, platforms:"));
             throw new ScenarioException(d.Sorted().ToList());
         }
-        var settings = Bind(root, Root, new Settings(null, 3, 64, ["both"], 0.95), d, Nested);
+        var settings = Bind(root, Root, new Settings(null, 3, 64, ["both"], 0.95), d, Root.ChildNames);
         var sloNode = root.Get("slo");
         var slo = sloNode is null ? null : BindMapping(sloNode, SloSection, new SloSettings(null, null, null), d);
         string sloKeys = string.Join(", ", SloSection.Keys.Select(k => k.Name));
@@ -162,12 +188,13 @@ public static class PlanFile
 
         var limits = new List<SloLimit>();
         if (slo.P99Ns is { } ns) limits.Add(new SloLimit(SloMetric.P99FaultLatencyUs, ns / 1e3));
-        if (slo.Slowdown is { } f) limits.Add(new SloLimit(SloMetric.MeanSlowdown, f));
+        if (slo.StallFraction is { } f) limits.Add(new SloLimit(SloMetric.MeanStallFraction, f));
+        if (slo.SlowdownFactor is { } x) limits.Add(new SloLimit(SloMetric.SlowdownFactor, x));
         if (slo.MajorRate is { } r) limits.Add(new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, r));
         return new PlanSpec
         {
             File = file, Scenario = scenario, Slo = new Slo(limits, settings.Confidence), Replications = settings.Replications,
-            MaxGuests = settings.MaxGuests, Mix = mix, StartHint = hint,
+            MaxGuests = settings.MaxGuests, Mix = mix, StartHint = hint, Warnings = d.Warnings,
             Platforms = settings.Platforms.Contains("both") ? [Platform.Power7, Platform.Ppc970]
                 : settings.Platforms.Select(p => p == "power7" ? Platform.Power7 : Platform.Ppc970).ToList(),
             Memory = memory is { Guests: { } g, From: { } lo, To: { } hi }
@@ -228,6 +255,11 @@ public static class PlanFile
         {
             if (nested.Contains(e.Key.Value)) continue;
             var key = section.Find(e.Key.Value);
+            if (key is null && KeyAliases.Find(section.Name, e.Key.Value) is { } alias)
+            {
+                key = section.Find(alias.New);
+                d.Warn(KeyAliases.Warning(alias, e.Key));
+            }
             if (key is null)
             {
                 var names = section.Keys.Select(k => k.Name).Concat(nested).ToList();

@@ -52,7 +52,8 @@ public static class PlanPlot
     private static string UnitOf(string metric) => metric switch
     {
         "p99_fault_latency_us" => "µs",
-        "mean_slowdown" => "fraction of vCPU time",
+        "mean_stall_fraction" => "fraction of vCPU time",
+        "slowdown_factor" => "×",
         _ => "1/s",
     };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Results;
+using HvSim.Model.Config;
 using HvSim.Scenarios.Language;
 
 namespace HvSim.Analysis.Planning;
@@ -51,6 +52,18 @@ public static class PlanRunner
         RunId(r), spec.Scenario.Name, ScenarioKeys.PlatformName(r.Point.Platform), r.Replication.ToString(CultureInfo.InvariantCulture),
         r.Config.Seed.ToString(CultureInfo.InvariantCulture), r.Point.Guests.ToString(CultureInfo.InvariantCulture), Units.FormatSize(r.Config.Host.MemoryBytes),
     ];
+
+    /// <summary>
+    /// The largest probes the plan can run, for the memory guard: each platform at the guest cap, and the memory
+    /// question's guest count at its largest host memory.
+    /// </summary>
+    public static IReadOnlyList<SimulationConfig> LargestProbes(PlanSpec spec)
+    {
+        var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf);
+        var points = spec.Platforms.Select(p => new PlanPoint(p, spec.MaxGuests, null)).ToList();
+        if (spec.Memory is { } q) points.Add(new PlanPoint(q.Platform, q.Guests, q.ToBytes));
+        return points.Select(p => evaluator.ConfigAt(p, 1)).ToList();
+    }
 
     private static JsonObject ManifestOf(PlanSpec spec, IReadOnlyList<ProbeRun> runs)
     {

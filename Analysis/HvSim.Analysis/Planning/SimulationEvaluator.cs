@@ -23,8 +23,18 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
 
     public ProbeMetrics Evaluate(PlanPoint point, int replication)
     {
+        var config = ConfigAt(point, replication);
+        var result = SimulationRunner.Run(config);
+        _runs[(point, replication)] = new ProbeRun(point, replication, config,
+            RunRows.From(new RunKey(baseConfig.Name, point.Platform, replication, config.Seed), result));
+        return Measure(result);
+    }
+
+    /// <summary>The configuration a probe at <paramref name="point"/> runs.</summary>
+    public SimulationConfig ConfigAt(PlanPoint point, int replication)
+    {
         var host = point.HostMemoryBytes is { } memory ? baseConfig.Host with { MemoryBytes = memory } : baseConfig.Host;
-        var config = baseConfig with
+        return baseConfig with
         {
             Name = $"{baseConfig.Name}-{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(point.Platform)}-{point.Guests}",
             Platform = point.Platform,
@@ -32,10 +42,6 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
             Guests = mix.Guests(point.Guests),
             Seed = seedOf(point, replication),
         };
-        var result = SimulationRunner.Run(config);
-        _runs[(point, replication)] = new ProbeRun(point, replication, config,
-            RunRows.From(new RunKey(baseConfig.Name, point.Platform, replication, config.Seed), result));
-        return Measure(result);
     }
 
     /// <summary>The SLO metrics of one run, defined as in stats.csv (docs/analysis.md).</summary>
@@ -49,7 +55,8 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
         return new ProbeMetrics(
             AllAdmitted: admitted.Count == result.Guests.Count,
             P99FaultLatencyUs: latency.Quantile(0.99) / 1e3, // NaN without faults (ProbeMetrics)
-            MeanSlowdown: admitted.Count == 0 ? 0 : admitted.Average(g => g.StallFraction),
-            MajorFaultsPerSecondPerGuest: admitted.Count == 0 ? 0 : admitted.Average(g => g.MajorFaults / seconds));
+            MeanStallFraction: admitted.Count == 0 ? 0 : admitted.Average(g => g.StallFraction),
+            MajorFaultsPerSecondPerGuest: admitted.Count == 0 ? 0 : admitted.Average(g => g.MajorFaults / seconds),
+            SlowdownFactor: admitted.Count == 0 ? 1 : Statistics.Slowdown.Factor(admitted.Sum(g => (double)g.StalledNs), admitted.Sum(g => (double)g.VcpuNs)));
     }
 }

@@ -8,7 +8,9 @@ public enum SloMetric
     /// <summary>99th percentile HDSI latency over all guests of a run, µs.</summary>
     P99FaultLatencyUs,
     /// <summary>Mean stall fraction of the admitted guests, as a fraction (0.05 = 5 %).</summary>
-    MeanSlowdown,
+    MeanStallFraction,
+    /// <summary>Slowdown factor of the admitted guests together (Statistics/Slowdown: 2 = the same work takes twice as long).</summary>
+    SlowdownFactor,
     /// <summary>Major faults per simulated second, mean over admitted guests.</summary>
     MajorFaultsPerSecondPerGuest,
 }
@@ -21,7 +23,8 @@ public sealed record SloLimit(SloMetric Metric, double Limit)
     public static readonly IReadOnlyDictionary<SloMetric, string> Names = new Dictionary<SloMetric, string>
     {
         [SloMetric.P99FaultLatencyUs] = "p99_fault_latency_us",
-        [SloMetric.MeanSlowdown] = "mean_slowdown",
+        [SloMetric.MeanStallFraction] = "mean_stall_fraction",
+        [SloMetric.SlowdownFactor] = "slowdown_factor",
         [SloMetric.MajorFaultsPerSecondPerGuest] = "major_faults_per_s_per_guest",
     };
 
@@ -37,12 +40,13 @@ public sealed record SloLimit(SloMetric Metric, double Limit)
     public string Unit => Metric switch
     {
         SloMetric.P99FaultLatencyUs => "us",
-        SloMetric.MeanSlowdown => "%",
+        SloMetric.MeanStallFraction => "%",
+        SloMetric.SlowdownFactor => "×",
         _ => "faults/s",
     };
 
     /// <summary>A value of this metric as a person reads it: "12070 us", "7.12 %", "3.5 faults/s".</summary>
-    public string Format(double value) => $"{Number(value)} {Unit}";
+    public string Format(double value) => Metric == SloMetric.SlowdownFactor ? $"{Number(value)}{Unit}" : $"{Number(value)} {Unit}";
 
     /// <summary>
     /// The number alone, in <see cref="Unit"/>: never exponent notation ("1.207E+04" hid the magnitude), whole
@@ -50,7 +54,7 @@ public sealed record SloLimit(SloMetric Metric, double Limit)
     /// </summary>
     public string Number(double value)
     {
-        double v = Metric == SloMetric.MeanSlowdown ? value * 100 : value;
+        double v = Metric == SloMetric.MeanStallFraction ? value * 100 : value;
         return Math.Abs(v) >= 1000 ? Math.Round(v).ToString("0", CultureInfo.InvariantCulture) : Report.HtmlReport.Num(v);
     }
 

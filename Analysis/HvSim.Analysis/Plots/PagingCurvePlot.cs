@@ -1,3 +1,4 @@
+using HvSim.Analysis.Statistics;
 using HvSim.Analysis.Results;
 using HvSim.Analysis.Tables;
 using ScottPlot;
@@ -18,7 +19,7 @@ public static class PagingCurvePlot
     public static Figure? Create(string directory, string name, ShownRun shown, IReadOnlyList<TimeseriesRow> series, HostRow? host, double warmupS)
     {
         var hostRows = series.Where(TimeseriesRows.IsHost).OrderBy(r => r.TimeS).ToList();
-        var guests = series.Where(r => !TimeseriesRows.IsHost(r) && r.ResidentBytes.HasValue).GroupBy(r => r.Guest).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var guests = series.Where(r => !TimeseriesRows.IsHost(r) && r.ResidentBytes.HasValue).GroupBy(r => r.Guest).OrderBy(g => g.Key, GuestNameComparer.Instance).ToList();
         if (guests.Count == 0) return null;
         double max = new[]
         {
@@ -30,6 +31,44 @@ public static class PagingCurvePlot
         string title = $"Paging curve: {shown.Label}";
         var plot = FigureStyle.New(title, "Simulated time (s)", $"Memory ({scale.Unit})");
 
+        if (guests.Count > MaxGuestLines) AddGuestBand(plot, guests, scale);
+        else AddGuestLines(plot, guests, scale);
+        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used (host)", Colors.DarkOrange);
+        AddHostLine(plot, hostRows, r => r.SwapCacheBytes, scale, "swap cache (host)", Colors.Gray);
+        string overlap = guests.Count > MaxGuestLines ? "" : OverlapNote(guests, scale, warmupS, max);
+        if (overlap.Length > 0)
+        {
+            // A legend entry without a line: says why fewer guest lines are visible than the legend lists.
+            var note = plot.Add.ScatterLine(Array.Empty<double>(), Array.Empty<double>(), Colors.Transparent);
+            note.LegendText = overlap;
+        }
+        WarmupMarker.Add(plot, warmupS);
+        plot.Axes.SetLimits(0, series.Max(r => r.TimeS), 0, Math.Max(max, 1) / scale.Divisor * 1.08);
+        return FigureStyle.Save(plot, directory, name, title,
+            "Resident memory of each guest, the host's swap use and swap cache (pages on their way to or from swap) at the end of each sampling interval (host free memory and the watermarks are in the host memory plot)." +
+            (guests.Count > MaxGuestLines ? $" With {guests.Count} guests, one band shows the least and most resident guest at each time and a line their mean." : "") + shown.Why);
+    }
+
+    /// <summary>More guests than this get one band (least to most resident) and a mean line instead of a line each: a legend of 32 lines does not fit.</summary>
+    public const int MaxGuestLines = 12;
+
+    private static void AddGuestBand(Plot plot, List<IGrouping<string, TimeseriesRow>> guests, ByteScale scale)
+    {
+        var byTime = guests.SelectMany(g => g).GroupBy(r => r.TimeS).OrderBy(t => t.Key).ToList();
+        var xs = byTime.Select(t => t.Key).ToArray();
+        var color = SeriesColors.Nth(2);
+        var band = plot.Add.FillY(xs, byTime.Select(t => t.Min(r => r.ResidentBytes!.Value) / scale.Divisor).ToArray(),
+            byTime.Select(t => t.Max(r => r.ResidentBytes!.Value) / scale.Divisor).ToArray());
+        band.FillStyle.Color = color.WithAlpha(0.25);
+        band.LineStyle.Width = 0;
+        band.LegendText = $"{guests.Count} guests resident: least to most";
+        var mean = plot.Add.ScatterLine(xs, byTime.Select(t => t.Average(r => (double)r.ResidentBytes!.Value) / scale.Divisor).ToArray(), color);
+        mean.LineWidth = 2;
+        mean.LegendText = "mean guest resident";
+    }
+
+    private static void AddGuestLines(Plot plot, List<IGrouping<string, TimeseriesRow>> guests, ByteScale scale)
+    {
         int colour = 2;
         int samples = guests.Max(g => g.Count());
         // Markers on every n-th sample, staggered per guest, so each guest stays visible where the lines coincide.
@@ -45,19 +84,6 @@ public static class PagingCurvePlot
             var markers = plot.Add.Markers(marked.Select(k => xs[k]).ToArray(), marked.Select(k => ys[k]).ToArray(), GuestMarkers[i % GuestMarkers.Length], 9, color);
             markers.LegendText = $"{g.Key} resident";
         }
-        AddHostLine(plot, hostRows, r => r.SwapUsedBytes, scale, "swap used (host)", Colors.DarkOrange);
-        AddHostLine(plot, hostRows, r => r.SwapCacheBytes, scale, "swap cache (host)", Colors.Gray);
-        string overlap = OverlapNote(guests, scale, warmupS, max);
-        if (overlap.Length > 0)
-        {
-            // A legend entry without a line: says why fewer guest lines are visible than the legend lists.
-            var note = plot.Add.ScatterLine(Array.Empty<double>(), Array.Empty<double>(), Colors.Transparent);
-            note.LegendText = overlap;
-        }
-        WarmupMarker.Add(plot, warmupS);
-        plot.Axes.SetLimits(0, series.Max(r => r.TimeS), 0, Math.Max(max, 1) / scale.Divisor * 1.08);
-        return FigureStyle.Save(plot, directory, name, title,
-            "Resident memory of each guest, the host's swap use and swap cache (pages on their way to or from swap) at the end of each sampling interval (host free memory and the watermarks are in the host memory plot)." + shown.Why);
     }
 
     private static void AddHostLine(Plot plot, List<TimeseriesRow> rows, Func<TimeseriesRow, long?> value, ByteScale scale, string label, Color color)

@@ -19,8 +19,10 @@ public static class SweepCurvePlot
         var lines = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter))).OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
         if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
         string shownName = SweepPoint.DisplayName(parameter);
-        string title = $"{metric.Name} vs {shownName}";
-        var plot = FigureStyle.New(title, shownName + (numeric ? UnitOf(parameter, rows[0].Point.ValueOf(parameter)) : ""), $"{metric.Name} ({metric.Unit})");
+        var display = Report.MetricDisplay.For(metric, Report.MetricDisplay.Largest(rows.Select(r => r.Stats)));
+        double k = display.Scale;
+        string title = $"{display.Label} vs {shownName}";
+        var plot = FigureStyle.New(title, shownName + (numeric ? UnitOf(parameter, rows[0].Point.ValueOf(parameter)) : ""), display.Header);
         if (!numeric)
         {
             plot.Axes.Bottom.SetTicks(categories.Select((_, k) => (double)k).ToArray(), categories.ToArray());
@@ -36,30 +38,38 @@ public static class SweepCurvePlot
                 else plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             }
         }
-        if (rows.All(r => !double.IsFinite(r.Stats.Mean) || r.Stats.Mean == Math.Floor(r.Stats.Mean)))
+        if (rows.All(r => !double.IsFinite(r.Stats.Mean) || r.Stats.Mean * k == Math.Floor(r.Stats.Mean * k)))
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         int i = 0;
         foreach (var line in lines)
         {
-            var pts = line.Select(r => (X: At(r), r.Stats)).OrderBy(p => p.X).ToList();
+            // Categories are not a scale: their values are grouped points with error bars, side by side, never joined.
+            double offset = numeric ? 0 : (i - (lines.Count - 1) / 2.0) * Math.Min(0.12, 0.6 / lines.Count);
+            var pts = line.Select(r => (X: At(r) + offset, Stats: r.Stats)).OrderBy(p => p.X).ToList();
             var color = lines.Select(l => l.Key.Platform).Distinct().Count() == lines.Count ? SeriesColors.ForPlatform(line.Key.Platform, i) : SeriesColors.Nth(i);
             i++;
             var xs = pts.Select(p => p.X).ToArray();
             var withCi = pts.Where(p => double.IsFinite(p.Stats.CiLow)).ToList();
-            if (withCi.Count >= 2)
+            if (!numeric)
             {
-                var band = plot.Add.FillY(withCi.Select(p => p.X).ToArray(), withCi.Select(p => p.Stats.CiLow).ToArray(), withCi.Select(p => p.Stats.CiHigh).ToArray());
+                foreach (var p in withCi)
+                    plot.Add.Line(p.X, p.Stats.CiLow * k, p.X, p.Stats.CiHigh * k).Color = color;
+            }
+            else if (withCi.Count >= 2)
+            {
+                var band = plot.Add.FillY(withCi.Select(p => p.X).ToArray(), withCi.Select(p => p.Stats.CiLow * k).ToArray(), withCi.Select(p => p.Stats.CiHigh * k).ToArray());
                 band.FillStyle.Color = color.WithAlpha(0.2);
                 band.LineStyle.Width = 0;
             }
-            var mean = plot.Add.ScatterLine(xs, pts.Select(p => p.Stats.Mean).ToArray(), color);
-            mean.LineWidth = 2.5f;
-            mean.MarkerSize = 7;
+            var mean = plot.Add.ScatterLine(xs, pts.Select(p => p.Stats.Mean * k).ToArray(), color);
+            mean.LineWidth = numeric ? 2.5f : 0;
+            mean.MarkerSize = numeric ? 7 : 11;
             string variant = line.Key.Variant.Length > 0 ? $", {line.Key.Variant}" : "";
             mean.LegendText = SeriesColors.PlatformLabel(line.Key.Platform) + variant;
         }
         return FigureStyle.Save(plot, directory, name, title,
-            $"Mean of {metric.Name} over replications at each value of {shownName}; the shaded band is the 95 % Student-t confidence interval. {metric.Description}.");
+            $"Mean of {metric.Name} over replications at each value of {shownName}; " +
+            (numeric ? "the shaded band" : "the bar through each point") + $" is the 95 % Student-t confidence interval. {metric.Description}.");
     }
 
     private static double X(StatRow r, string parameter) => SweepValue.TryNumber(r.Point.ValueOf(parameter), out double v) ? Scaled(v, r.Point.ValueOf(parameter)) : double.NaN;

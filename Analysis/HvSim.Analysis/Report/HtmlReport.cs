@@ -36,7 +36,7 @@ public static class HtmlReport
         }
         html.Append("<h2>Scenario as run</h2>\n");
         html.Append(folder.Manifest.Text.Length > 0
-            ? $"<p class=\"note\">manifest.json: tool version, scenario file and hash, seed, replications, then each run with its fully resolved configuration; the scenario language's defaults come last.</p>\n<pre>{E(folder.Manifest.ResolvedFirstText())}</pre>\n"
+            ? $"<details><summary>manifest.json</summary><p class=\"note\">Tool version, scenario file and hash, seed, replications, then each run with its fully resolved configuration; the scenario language's defaults come last.</p>\n<pre>{E(folder.Manifest.ResolvedFirstText())}</pre></details>\n"
             : "<p class=\"note\">This folder has no manifest.json.</p>\n");
         html.Append("</body></html>\n");
         byte[] bytes = new UTF8Encoding(false).GetBytes(html.ToString());
@@ -50,12 +50,13 @@ public static class HtmlReport
             <style>
             body { font-family: "DejaVu Sans", Verdana, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; line-height: 1.4; }
             h1 { font-size: 1.7em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em; }
-            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
-            th, td { border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: right; }
+            table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.88em; max-width: 100%; }
+            th, td { border: 1px solid #ccc; padding: 0.3em 0.45em; text-align: right; } th { font-size: 0.92em; }
             th { background: #f0f3f7; } td.l, th.l { text-align: left; } td { white-space: nowrap; }
-            .ci { color: #666; font-size: 0.85em; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
+            .ci { color: #666; font-size: 0.85em; display: block; } figure { margin: 1.2em 0; } figure img { width: 100%; border: 1px solid #eee; }
             figcaption { color: #444; font-size: 0.92em; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
-            .note { color: #555; font-size: 0.9em; }
+            .note { color: #555; font-size: 0.9em; } .warn { color: #8a4b00; font-size: 0.9em; }
+            details { margin: 1em 0; } summary { cursor: pointer; font-weight: bold; }
             </style></head><body>
             <h1>{{E(title)}}</h1>
 
@@ -97,24 +98,29 @@ public static class HtmlReport
             html.Append("<p class=\"note\">No simulation runs in this folder.</p>\n");
             return;
         }
-        html.Append("<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>");
+        // One scenario (the usual case) is named in the title: its column would only take width.
+        bool scenarios = rows.Select(r => r.Scenario).Distinct().Count() > 1;
+        html.Append(scenarios ? "<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>" : "<table><tr><th class=\"l\">Platform</th>");
         foreach (var p in parameters) html.Append($"<th class=\"l\">{E(SweepPoint.DisplayName(p))}</th>");
-        // A total of a column older folders lack is shown only when some run has it.
-        var columns = KeyNumbersRow.Columns.Where(m => !m.IsOptional || rows.Any(r => r.Values.ContainsKey(m))).ToList();
-        foreach (var m in columns) html.Append($"<th>{m.Heading}</th>");
+        // A column no row has (a total older folders lack, the PPC970 ratio without PPC970 runs) is left out.
+        var columns = KeyNumbersRow.Columns.Where(m => rows.Any(r => r.Values.ContainsKey(m))).ToList();
+        var display = columns.ToDictionary(m => m, m => MetricDisplay.For(m, MetricDisplay.Largest(rows.Select(r => r.Values.GetValueOrDefault(m)))));
+        foreach (var m in columns) html.Append($"<th>{E(display[m].Header)}</th>");
         html.Append("</tr>\n");
         var notes = new List<string>();
         foreach (var r in rows)
         {
-            html.Append($"<tr><td class=\"l\">{E(r.Scenario)}</td><td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
+            html.Append(scenarios ? $"<tr><td class=\"l\">{E(r.Scenario)}</td>" : "<tr>").Append($"<td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
             foreach (var p in parameters) html.Append($"<td class=\"l\">{E(r.Point.ValueOf(p))}</td>");
             foreach (var m in columns)
-                html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, m.DisplayScale) : "–").Append("</td>");
+                html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, display[m].Scale) : "–").Append("</td>");
             html.Append("</tr>\n");
             string point = r.Point.Parameters.Count > 0 ? $" ({r.Point})" : "";
             notes.AddRange(r.Notes(swapLatencyUs.GetValueOrDefault((r.Scenario, r.Platform, r.Point))).Select(n => $"{SeriesColors.PlatformLabel(r.Platform)}{point}: {n}"));
         }
         html.Append("</table>\n");
+        foreach (var w in MeasuredWindow.Warnings(folder))
+            html.Append($"<p class=\"warn\">{E(MetricDisplay.Who(w.Platform, w.Point))}: {E(w.Text)}</p>\n");
         foreach (var note in notes) html.Append($"<p class=\"note\">{E(note)}</p>\n");
     }
 
@@ -136,7 +142,8 @@ public static class HtmlReport
 
     private static readonly Metric[] GuestColumns =
     [
-        Metric.Slowdown, Metric.EffectiveAccessTime, Metric.HdsiFaultRate, Metric.MajorFaultRate, Metric.FaultLatencyP99, Metric.ResidentMean,
+        Metric.StallFraction, Metric.SlowdownFactor, Metric.HostThroughput, Metric.EffectiveAccessTime, Metric.HdsiFaultRate,
+        Metric.MajorFaultRate, Metric.FaultLatencyP99, Metric.ResidentMean,
     ];
 
     /// <summary>Per-guest metrics of a single scenario (sweeps have too many rows: stats.csv has them).</summary>
@@ -145,7 +152,8 @@ public static class HtmlReport
         var guests = stats.Where(r => r.Guest != "").GroupBy(r => (r.Scenario, r.Platform, r.Guest)).ToList();
         if (guests.Count == 0 || guests.Count > 64) return;
         html.Append("<h2>Per guest</h2>\n<table><tr><th class=\"l\">Platform</th><th class=\"l\">Guest</th>");
-        foreach (var m in GuestColumns) html.Append($"<th>{E(m.Heading)}</th>");
+        var display = GuestColumns.ToDictionary(m => m, m => MetricDisplay.For(m, MetricDisplay.Largest(stats.Where(r => r.Guest != "" && r.Metric == m).Select(r => r.Stats)), perGuest: true));
+        foreach (var m in GuestColumns) html.Append($"<th>{E(display[m].Header)}</th>");
         html.Append("</tr>\n");
         foreach (var g in guests)
         {
@@ -153,7 +161,7 @@ public static class HtmlReport
             foreach (var m in GuestColumns)
             {
                 var row = g.FirstOrDefault(r => r.Metric == m);
-                html.Append("<td>").Append(row is null ? "–" : Cell(row.Stats, m.DisplayScale)).Append("</td>");
+                html.Append("<td>").Append(row is null ? "–" : Cell(row.Stats, display[m].Scale)).Append("</td>");
             }
             html.Append("</tr>\n");
         }

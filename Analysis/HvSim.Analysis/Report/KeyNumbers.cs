@@ -6,10 +6,15 @@ namespace HvSim.Analysis.Report;
 /// <summary>The numbers a reader decides from, first in the report: one row per platform (and sweep point).</summary>
 public sealed record KeyNumbersRow(string Scenario, string Platform, SweepPoint Point, IReadOnlyDictionary<Metric, ReplicationStats> Values)
 {
+    /// <summary>
+    /// The key numbers, as the report's first table and the console print them: how many guests fit and how
+    /// overcommitted the host is, how much work it gets done (and against PPC970), how much slower each guest runs, and why.
+    /// </summary>
     public static readonly IReadOnlyList<Metric> Columns =
     [
-        Metric.AdmittedGuests, Metric.Slowdown, Metric.FaultLatencyP99, Metric.MajorFaultRate, Metric.MajorFaultRatePerGuest,
-        Metric.PagesSwappedOut, Metric.EffectiveAccessTime, Metric.SwapBusyFraction, Metric.SwapReadWaitP99,
+        Metric.AdmittedGuests, Metric.OvercommitRatio, Metric.HostThroughput, Metric.WorkVsPpc970, Metric.StallFraction,
+        Metric.SlowdownFactor, Metric.FaultLatencyP99, Metric.MajorFaultRatePerGuest, Metric.EffectiveAccessTime,
+        Metric.SwapBusyFraction, Metric.SwapReadWaitP99,
     ];
 
     /// <summary>Busy more than this fraction of the measured time, the swap device is saturated.</summary>
@@ -31,14 +36,14 @@ public sealed record KeyNumbersRow(string Scenario, string Platform, SweepPoint 
         {
             var why = new List<string>();
             if (busySaturated) why.Add($"busy {HtmlReport.Num(busy * 100)} % of the measured time");
-            if (waitSaturated) why.Add($"p99 read queue wait {HtmlReport.Num(wait)} µs, over {SaturatedWaitLatencies:0}× the device latency of {HtmlReport.Num(swapLatencyUs!.Value)} µs");
+            if (waitSaturated) why.Add($"p99 read queue wait {MetricDisplay.Time(wait)}, over {SaturatedWaitLatencies:0}× the device latency of {MetricDisplay.Time(swapLatencyUs!.Value)}");
             yield return $"the swap device is saturated: fault latency is mostly queueing ({string.Join("; ", why)}).";
         }
         double inFlight = Mean(Metric.FaultsInFlightAtEnd);
         if (inFlight > 0)
         {
             double oldest = Mean(Metric.OldestFaultInFlight);
-            string age = double.IsFinite(oldest) && oldest > 0 ? $", the oldest waiting {HtmlReport.Num(oldest)} µs" : "";
+            string age = double.IsFinite(oldest) && oldest > 0 ? $", the oldest waiting {MetricDisplay.Time(oldest)}" : "";
             yield return $"{HtmlReport.Num(inFlight)} faults still in flight at the end (mean over replications{age}): stalls that are not in the fault-latency histogram.";
         }
     }

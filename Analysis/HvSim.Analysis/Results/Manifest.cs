@@ -7,6 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 using HvSim.Model.Config;
 using HvSim.Model.Workloads;
 using HvSim.Scenarios.Language;
+using HvSim.Traces;
 
 namespace HvSim.Analysis.Results;
 
@@ -16,8 +17,9 @@ public static class Manifest
     private static readonly JsonSerializerOptions ConfigOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // Enum values as scenario files write them: power7, ppc970, rbit, twolist; a workload with its `kind` first.
-        Converters = { new JsonStringEnumConverter(new LowerCaseNames()), new WorkloadConverter() },
+        // Enum values as scenario files write them: power7, ppc970, rbit; a trace format by its name in lower case
+        // (oraclegeneral); a workload with its `kind` first.
+        Converters = { new JsonStringEnumConverter(new LowerCaseNames()), new TraceFormatConverter(), new WorkloadConverter() },
         // Settings only: computed properties (no setter) may be expensive, e.g. a trace's distinct page count scans the file.
         TypeInfoResolver = new DefaultJsonTypeInfoResolver
         {
@@ -89,7 +91,7 @@ public static class Manifest
         public override void Write(Utf8JsonWriter writer, WorkloadSpec value, JsonSerializerOptions options)
         {
             writer.WriteStartObject();
-            writer.WriteString("kind", WorkloadKinds.All.FirstOrDefault(k => k.Prototype.GetType() == value.GetType())?.Name ?? value.GetType().Name);
+            writer.WriteString("kind", WorkloadKinds.Of(value).Name);
             foreach (var (k, v) in JsonSerializer.SerializeToNode(value, value.GetType(), options)!.AsObject())
             {
                 writer.WritePropertyName(k);
@@ -98,6 +100,15 @@ public static class Manifest
             }
             writer.WriteEndObject();
         }
+    }
+
+    /// <summary>A trace format as its name in lower case, read back through <see cref="TraceFormats"/>.</summary>
+    private sealed class TraceFormatConverter : JsonConverter<TraceFormat>
+    {
+        public override TraceFormat Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            TraceFormats.Find(reader.GetString() ?? "") ?? throw new JsonException($"unknown trace format '{reader.GetString()}'");
+
+        public override void Write(Utf8JsonWriter writer, TraceFormat value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name.ToLowerInvariant());
     }
 
     private sealed class LowerCaseNames : JsonNamingPolicy

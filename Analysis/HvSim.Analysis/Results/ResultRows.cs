@@ -89,6 +89,19 @@ public sealed partial class SummaryRow
     [CsvColumn("oldest_fault_in_flight_us", Optional = true)] public double? OldestFaultInFlightUs { get; set; }
     [ColumnDoc("s", "the part of `stalled_s` the guest's vCPUs spent pulled out by a sibling's exit (the exit and the runner's handling of the vcore's faults), summed over vCPUs")]
     [CsvColumn("sibling_wait_s", Optional = true)] public double? SiblingWaitS { get; set; }
+    // Where stalled_s went (Model/Results/StallCause): the six add up to stalled_s.
+    [ColumnDoc("s", "part of `stalled_s` in guest exits and hcalls: real-mode HDSI or H_ENTER, the vcore's exit and re-entry, the HPTE instantiation and its tlbie (PPC970: the pin); 0 for a refused guest")]
+    [CsvColumn("stall_exit_s", Optional = true)] public double? StallExitS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` waiting for a swap read queued behind other requests (submission to dispatch)")]
+    [CsvColumn("stall_swap_queue_s", Optional = true)] public double? StallSwapQueueS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` waiting for a swap read the device is serving (dispatch to completion)")]
+    [CsvColumn("stall_swap_service_s", Optional = true)] public double? StallSwapServiceS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` in direct reclaim in the fault path (__alloc_pages_slowpath, its tlbies and get_request_wait sleeps included)")]
+    [CsvColumn("stall_direct_reclaim_s", Optional = true)] public double? StallDirectReclaimS { get; set; }
+    [ColumnDoc("s", "part of `stalled_s` waiting for a sibling thread of the vcore: pulled out by its exit (as `sibling_wait_s`) or trapped while the runner serves its fault")]
+    [CsvColumn("stall_sibling_s", Optional = true)] public double? StallSiblingS { get; set; }
+    [ColumnDoc("s", "the rest of `stalled_s`: get_user_pages on resident and swap-cache pages (minor faults), do_anonymous_page")]
+    [CsvColumn("stall_other_s", Optional = true)] public double? StallOtherS { get; set; }
     [ColumnDoc("count", "reclaim passes the guest's vCPU threads ran for memory.high before re-entering the guest (`reclaim_high`)")]
     [CsvColumn("memcg_high_reclaims", Optional = true)] public long? MemcgHighReclaims { get; set; }
     [ColumnDoc("s", "vCPU time memory.high throttling slept (`mem_cgroup_handle_over_high`); part of `stalled_s`")]
@@ -159,16 +172,28 @@ public sealed partial class HostRow
     [CsvColumn("ksm_pages_shared", Optional = true)] public long? KsmPagesShared { get; set; }
     [ColumnDoc("pages", "further guest pages mapping KSM pages at the end of the run (pages_sharing: the memory KSM saves)")]
     [CsvColumn("ksm_pages_sharing", Optional = true)] public long? KsmPagesSharing { get; set; }
-    [ColumnDoc("fraction", "fraction of the measured time the swap device was busy (host.csv)", Stat = true, Header = "Swap busy (%)")]
+    [ColumnDoc("fraction", "fraction of the measured time the swap device was busy (host.csv)", Stat = true, Header = "Swap busy")]
     [CsvColumn("swap_busy_fraction", Optional = true)] public double? SwapBusyFraction { get; set; }
     [ColumnDoc("us", "median queue wait (submission to dispatch) of swap reads queued after warm-up; empty when there were none")]
     [CsvColumn("swap_read_wait_p50_us", Optional = true)] public double? SwapReadWaitP50Us { get; set; }
-    [ColumnDoc("us", "99th percentile time a swap read waited in the device queue (host.csv)", Stat = true, Header = "p99 swap read wait (µs)")]
+    [ColumnDoc("us", "99th percentile time a swap read waited in the device queue (host.csv)", Stat = true, Header = "p99 swap read wait")]
     [CsvColumn("swap_read_wait_p99_us", Optional = true)] public double? SwapReadWaitP99Us { get; set; }
     [ColumnDoc("us", "median queue wait of swap writes queued after warm-up; empty when there were none")]
     [CsvColumn("swap_write_wait_p50_us", Optional = true)] public double? SwapWriteWaitP50Us { get; set; }
     [ColumnDoc("us", "99th percentile queue wait of swap writes queued after warm-up; empty when there were none")]
     [CsvColumn("swap_write_wait_p99_us", Optional = true)] public double? SwapWriteWaitP99Us { get; set; }
+    [ColumnDoc("s", "the warm-up the run used: the configured one, or with `warmup: auto` where it found steady state")]
+    [CsvColumn("warmup_s", Optional = true)] public double? WarmupS { get; set; }
+    [ColumnDoc("s", "when host reclaim first ran (kswapd's first wake-up or the first direct reclaim); empty when it never did. After `warmup_s`, part of the measured window had no memory pressure: `hvsim run` and the report warn")]
+    [CsvColumn("reclaim_start_s", Optional = true)] public double? ReclaimStartS { get; set; }
+    [ColumnDoc("pages", "pages swap readahead read besides the faulting one (vmstat swap_ra)")]
+    [CsvColumn("swap_ra", Optional = true)] public long? SwapRa { get; set; }
+    [ColumnDoc("count", "faults that found a page swap readahead had read (vmstat swap_ra_hit)")]
+    [CsvColumn("swap_ra_hit", Optional = true)] public long? SwapRaHit { get; set; }
+    [ColumnDoc("pages", "linux-6.18 mode: swap-ins of pages that left a shadow entry (workingset_refault_anon); 0 on linux-3.4")]
+    [CsvColumn("workingset_refault", Optional = true)] public long? WorkingsetRefault { get; set; }
+    [ColumnDoc("pages", "linux-6.18 mode: those refaults activated (workingset_activate_anon); 0 on linux-3.4")]
+    [CsvColumn("workingset_activate", Optional = true)] public long? WorkingsetActivate { get; set; }
 }
 
 [CsvRecord]

@@ -32,6 +32,7 @@ public sealed record RunRows(
                 Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
                 WatermarkMinBytes = h.WatermarkMinPages * h.PageSizeBytes, WatermarkLowBytes = h.WatermarkLowPages * h.PageSizeBytes,
                 WatermarkHighBytes = h.WatermarkHighPages * h.PageSizeBytes,
+                ReclaimStartS = h.FirstReclaimNs >= 0 ? h.FirstReclaimNs / NsPerS : null,
                 SwapReadWaitP50Us = Us(h.SwapReadWait.Quantile(0.5)), SwapReadWaitP99Us = Us(h.SwapReadWait.Quantile(0.99)),
                 SwapWriteWaitP50Us = Us(h.SwapWriteWait.Quantile(0.5)), SwapWriteWaitP99Us = Us(h.SwapWriteWait.Quantile(0.99)),
             }),

@@ -42,8 +42,10 @@ public static class ScenarioRunWriter
         manifest["seed"] = seed;
         manifest["replications"] = scenario.Settings.Replications;
         // The warm-up as one explicit top-level value, when every point shares it (readers need not search the configs).
-        var warmups = scenario.Points.Select(p => p.Template.Settings.WarmupNs).Distinct().ToList();
-        if (warmups.Count == 1) manifest["warmup_s"] = warmups[0] / 1e9;
+        // `warmup: auto` differs by run: host.csv's warmup_s says what each used.
+        var warmups = scenario.Points.Select(p => p.Template.Settings.WarmupAuto ? (long?)null : p.Template.Settings.WarmupNs).Distinct().ToList();
+        if (warmups is [{ } warmup]) manifest["warmup_s"] = warmup / 1e9;
+        else if (warmups is [null]) manifest["warmup_s"] = "auto";
         manifest["sweep_mode"] = scenario.SweepMode;
         manifest["sweep_paths"] = new JsonArray(scenario.SweepPaths.Select(p => (JsonNode)p!).ToArray());
         manifest["points"] = new JsonArray(scenario.Points.Select(p => (JsonNode)new JsonObject

@@ -34,11 +34,19 @@ public static class RunMetrics
 
             Add(Metric.AdmittedGuests, admitted.Count);
             Add(Metric.RefusedGuests, guests.Count - admitted.Count);
+            if (host is not null && host.MemoryBytes > 0)
+                Add(Metric.OvercommitRatio, admitted.Sum(g => (double)g.GuestMemoryBytes) / host.MemoryBytes);
+            Add(Metric.HostThroughput, Rate(admitted.Sum(g => g.Accesses)));
             if (admitted.Count > 0)
             {
                 var stall = admitted.Select(g => g.StallFraction).ToList();
-                Add(Metric.Slowdown, stall.Average());
-                Add(Metric.SlowdownMax, stall.Max());
+                Add(Metric.StallFraction, stall.Average());
+                Add(Metric.StallFractionMax, stall.Max());
+                Add(Metric.SlowdownFactor, Slowdown.Factor(admitted.Sum(g => g.StalledS), admitted.Sum(g => g.VcpuS)));
+                Add(Metric.SlowdownFactorMax, admitted.Max(g => Slowdown.Factor(g.StalledS, g.VcpuS)));
+                double vcpu = admitted.Sum(g => g.VcpuS);
+                foreach (var (m, partS) in Metric.StallParts)
+                    if (vcpu > 0 && admitted.All(g => partS(g).HasValue)) Add(m, admitted.Sum(g => partS(g)!.Value) / vcpu);
                 long accesses = admitted.Sum(g => g.Accesses);
                 if (accesses > 0) Add(Metric.EffectiveAccessTime, accessUs + admitted.Sum(g => g.StalledS) * 1e6 / accesses);
                 Add(Metric.MajorFaultRatePerGuest, admitted.Average(g => Rate(g.MajorFaults)));
@@ -79,7 +87,11 @@ public static class RunMetrics
 
             foreach (var g in admitted)
             {
-                Add(Metric.Slowdown, g.StallFraction, g.Guest);
+                Add(Metric.StallFraction, g.StallFraction, g.Guest);
+                Add(Metric.SlowdownFactor, Slowdown.Factor(g.StalledS, g.VcpuS), g.Guest);
+                Add(Metric.HostThroughput, Rate(g.Accesses), g.Guest);
+                foreach (var (m, partS) in Metric.StallParts)
+                    if (g.VcpuS > 0 && partS(g) is { } s) Add(m, s / g.VcpuS, g.Guest);
                 if (g.Accesses > 0) Add(Metric.EffectiveAccessTime, accessUs + g.StalledS * 1e6 / g.Accesses, g.Guest);
                 Add(Metric.HdsiFaultRate, Rate(g.HdsiFaults), g.Guest);
                 Add(Metric.MajorFaultRate, Rate(g.MajorFaults), g.Guest);
@@ -92,7 +104,23 @@ public static class RunMetrics
                 if (resident.Count > 0) Add(Metric.ResidentMean, resident.Average(r => (double)r.ResidentBytes!.Value), g.Guest);
             }
         }
+        AddWorkVsPpc970(observations);
         return observations;
+    }
+
+    /// <summary>
+    /// Consolidation in work terms: each POWER7 run's host throughput over that of the PPC970 run it is paired with
+    /// (same scenario, point, replication and seed: both platforms of a point run with the same seed).
+    /// </summary>
+    private static void AddWorkVsPpc970(List<Observation> observations)
+    {
+        string Power7 = Scenarios.Language.ScenarioKeys.PlatformName(Platform.Power7), Ppc970 = Scenarios.Language.ScenarioKeys.PlatformName(Platform.Ppc970);
+        var throughput = observations.Where(o => o.Metric == Metric.HostThroughput && o.Guest == "").ToList();
+        var ppc970 = throughput.Where(o => o.Run.Platform == Ppc970)
+            .ToDictionary(o => (o.Run.Scenario, o.Run.Replication, o.Run.Seed, o.Point), o => o.Value);
+        foreach (var p7 in throughput.Where(o => o.Run.Platform == Power7))
+            if (ppc970.TryGetValue((p7.Run.Scenario, p7.Run.Replication, p7.Run.Seed, p7.Point), out var pinned) && pinned > 0)
+                observations.Add(p7 with { Metric = Metric.WorkVsPpc970, Value = p7.Value / pinned });
     }
 
     internal static LatencyBucket ToBucket(FaultLatencyRow r) => new(r.BucketLowerUs, r.BucketUpperUs, r.Count);

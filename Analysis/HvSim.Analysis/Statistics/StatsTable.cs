@@ -22,7 +22,7 @@ public static class StatsTable
             .OrderBy(r => r.Scenario, StringComparer.Ordinal)
             .ThenBy(r => r.Platform, StringComparer.Ordinal)
             .ThenBy(r => r.Point.Values, SweepValueComparer.Instance)
-            .ThenBy(r => r.Guest, StringComparer.Ordinal)
+            .ThenBy(r => r.Guest, GuestNameComparer.Instance)
             .ThenBy(r => metricOrder.GetValueOrDefault(r.Metric.Name, int.MaxValue))
             .ToList();
     }

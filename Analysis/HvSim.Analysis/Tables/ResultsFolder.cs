@@ -35,10 +35,16 @@ public sealed class ResultsFolder
 
     /// <summary>
     /// The warm-up of <paramref name="run"/> in seconds: <paramref name="overrideSeconds"/> when given (`hvsim plot
-    /// --warmup`), else the run's configured warm-up, else none.
+    /// --warmup`), else the one the run used (host.csv's warmup_s: with `warmup: auto`, where it found steady state),
+    /// else the run's configured warm-up, else none.
     /// </summary>
     public double WarmupSeconds(RunIdentity run, double? overrideSeconds = null) =>
-        overrideSeconds ?? (ConfigOf(run) is { } c ? c.WarmupNs / NsPerS : 0);
+        overrideSeconds ?? HostOf(run)?.WarmupS ?? (ConfigOf(run) is { } c ? c.WarmupNs / NsPerS : 0);
+
+    /// <summary>The host.csv row of <paramref name="run"/>, null when there is none.</summary>
+    public HostRow? HostOf(RunIdentity run) => (_hostByRun ??= Host.ToDictionary(r => r.Run, r => r.Row)).GetValueOrDefault(run);
+
+    private Dictionary<RunIdentity, HostRow>? _hostByRun;
 
     /// <summary>Nanoseconds in a second, for the configuration's durations.</summary>
     public const double NsPerS = 1e9;

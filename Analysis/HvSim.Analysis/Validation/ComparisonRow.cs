@@ -33,5 +33,15 @@ public sealed partial class ComparisonRow
     [CsvColumn("real_stall_us_per_access")] public double? RealStallUsPerAccess { get; set; }
     [CsvColumn("hvsim_stall_us_per_access")] public double HvsimStallUsPerAccess { get; set; }
     [CsvColumn("real_wall_us_per_access")] public double? RealWallUsPerAccess { get; set; }
+    /// <summary>Over the window: pages swap readahead read besides the faulting one, faults on them (real: vmstat, machine-wide).</summary>
+    [CsvColumn("real_swap_ra")] public long? RealSwapRa { get; set; }
+    [CsvColumn("hvsim_swap_ra")] public long HvsimSwapRa { get; set; }
+    [CsvColumn("real_swap_ra_hit")] public long? RealSwapRaHit { get; set; }
+    [CsvColumn("hvsim_swap_ra_hit")] public long HvsimSwapRaHit { get; set; }
+    /// <summary>Over the window: swap-ins of pages with a shadow entry, and those activated (workingset_refault/activate_anon).</summary>
+    [CsvColumn("real_workingset_refault")] public long? RealWorkingsetRefault { get; set; }
+    [CsvColumn("hvsim_workingset_refault")] public long HvsimWorkingsetRefault { get; set; }
+    [CsvColumn("real_workingset_activate")] public long? RealWorkingsetActivate { get; set; }
+    [CsvColumn("hvsim_workingset_activate")] public long HvsimWorkingsetActivate { get; set; }
     [CsvColumn("scenario")] public string Scenario { get; set; } = "";
 }

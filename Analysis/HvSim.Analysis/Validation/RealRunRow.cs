@@ -28,8 +28,21 @@ public sealed partial class RealRunRow
     [CsvColumn("stall_ns")] public long? StallNs { get; set; }
     [CsvColumn("wall_ns")] public long? WallNs { get; set; }
     [CsvColumn("memcg_base_bytes")] public long? MemcgBaseBytes { get; set; }
+    /// <summary>The first write of every page: wall time and, in newer CSVs, system CPU time.</summary>
+    [CsvColumn("write_ns")] public long? WriteNs { get; set; }
+    [CsvColumn("write_stime_ns", Optional = true)] public long? WriteStimeNs { get; set; }
+    /// <summary>System CPU time of the measured window (newer CSVs).</summary>
+    [CsvColumn("stime_ns", Optional = true)] public long? StimeNs { get; set; }
+    [CsvColumn("vmstat_pgscan_anon")] public long? PgscanAnon { get; set; }
     [CsvColumn("warmup_maj_faults")] public long? WarmupMajFaults { get; set; }
+    [CsvColumn("write_maj_faults")] public long? WriteMajFaults { get; set; }
     [CsvColumn("vmstat_pswpout")] public long? PswpOut { get; set; }
+    [CsvColumn("vmstat_swap_ra")] public long? SwapRa { get; set; }
+    [CsvColumn("vmstat_swap_ra_hit")] public long? SwapRaHit { get; set; }
+    [CsvColumn("vmstat_workingset_refault_anon")] public long? WorkingsetRefault { get; set; }
+    [CsvColumn("vmstat_workingset_activate_anon")] public long? WorkingsetActivate { get; set; }
+    /// <summary>vm.page-cluster of the real host: its swap readahead reads at most 2^page_cluster pages.</summary>
+    [CsvColumn("page_cluster")] public int? PageCluster { get; set; }
     [CsvColumn("exit_code")] public int ExitCode { get; set; }
 
     /// <summary>The run completed and measured its window.</summary>

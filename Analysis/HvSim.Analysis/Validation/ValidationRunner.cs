@@ -20,11 +20,15 @@ public sealed record ValidationOptions
     public string? SwapBlockPath { get; init; }
     public KernelMode Kernel { get; init; } = KernelMode.Linux34;
     /// <summary>
-    /// Pages per swap-in. 1 by default: on these random streams the real 6.18 kernel's VMA readahead
-    /// (swap_vma_readahead, window from __swapin_nr_pages) shrinks to one page (the CSV's vmstat_swap_ra is near 0);
-    /// 8 would be the 3.4 page-cluster readahead of swapin_readahead.
+    /// host.swap.readahead; null = the real host's 2^page_cluster for linux-6.18, whose VMA readahead adapts its window
+    /// as the real kernel's does (swap_vma_readahead), and 1 for linux-3.4, whose fixed cluster would read 2^page_cluster
+    /// pages on every fault where the real kernel reads one on these random streams.
     /// </summary>
-    public int ReadaheadPages { get; init; } = 1;
+    public int? ReadaheadPages { get; init; }
+    /// <summary>Give HvSim the real host's fault and reclaim costs measured by the CSV itself (<see cref="FaultCosts"/>); false = HvSim's defaults.</summary>
+    public bool MeasuredCosts { get; init; } = true;
+    /// <summary>Set by <see cref="ValidationRunner.Run"/>: the costs every scenario gets; null = HvSim's defaults.</summary>
+    public FaultCosts? Costs { get; init; }
 }
 
 /// <summary>
@@ -54,6 +58,8 @@ public static class ValidationRunner
     {
         string template = File.ReadAllText(options.TemplatePath);
         var real = ReadReal(options.RealCsv);
+        if (options.MeasuredCosts) options = options with { Costs = FaultCosts.Measure(real) };
+        if (options.Costs is { } costs) progress($"measured costs: zero_fill {costs.ZeroFillNs} ns, swap_in {costs.SwapInNs} ns, reclaim_page {costs.ReclaimPageNs} ns");
         string scenarios = Path.Combine(options.OutDir, "scenarios");
         Directory.CreateDirectory(scenarios);
         var rows = new List<ComparisonRow>();
@@ -77,6 +83,7 @@ public static class ValidationRunner
         manifest["template"] = Path.GetFullPath(options.TemplatePath);
         manifest["swap_block"] = options.SwapBlockPath is null ? null : Path.GetFullPath(options.SwapBlockPath);
         manifest["readahead_pages"] = options.ReadaheadPages;
+        manifest["costs"] = options.Costs is { } c ? new JsonObject { ["zero_fill_ns"] = c.ZeroFillNs, ["swap_in_ns"] = c.SwapInNs, ["reclaim_page_ns"] = c.ReclaimPageNs } : null;
         manifest["points"] = new JsonArray(rows.Select(r => (JsonNode)r.Point).ToArray());
         Manifest.Write(Path.Combine(options.OutDir, ResultsTables.Manifest), manifest);
         return rows;
@@ -119,6 +126,9 @@ public static class ValidationRunner
             RealSwapoutsPerAccess = row.PswpOut is { } o ? (double)o / k : null, HvsimSwapoutsPerAccess = result.Host.SwapWrites / accesses,
             RealStallUsPerAccess = row.StallNs is { } s ? s / 1000.0 / k : null, HvsimStallUsPerAccess = g.StalledNs / 1000.0 / accesses,
             RealWallUsPerAccess = row.WallNs is { } wall ? wall / 1000.0 / k : null,
+            RealSwapRa = row.SwapRa, HvsimSwapRa = result.Host.SwapRa, RealSwapRaHit = row.SwapRaHit, HvsimSwapRaHit = result.Host.SwapRaHit,
+            RealWorkingsetRefault = row.WorkingsetRefault, HvsimWorkingsetRefault = result.Host.WorkingsetRefault,
+            RealWorkingsetActivate = row.WorkingsetActivate, HvsimWorkingsetActivate = result.Host.WorkingsetActivate,
             Scenario = Path.GetFileName(scenarioPath),
         };
     }

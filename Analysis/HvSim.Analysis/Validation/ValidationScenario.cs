@@ -51,17 +51,31 @@ public static partial class ValidationScenario
             ["host_memory"] = hostMemory.ToString(ci),
             ["host_reserved"] = (hostMemory - held - kvm).ToString(ci),
             ["swap_capacity"] = (2 * row.Mib << 20).ToString(ci),
-            ["readahead"] = options.ReadaheadPages.ToString(ci),
+            ["readahead"] = ReadaheadPages(row, options).ToString(ci),
             ["guest_memory"] = $"{row.Mib}MiB",
             ["workload"] = Workload(row),
             ["store"] = row.Store.ToString("R", ci),
+            ["fault_path"] = FaultPath(row),
         };
         string text = Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v)
             ? v : throw new InvalidDataException($"{options.TemplatePath}: unknown placeholder ${{{m.Groups[1].Value}}} (allowed: {string.Join(", ", values.Keys)})"));
         if (options.Kernel.HostKeys.Length > 0) text = text.Replace("host:\n", "host:\n" + options.Kernel.HostKeys, StringComparison.Ordinal);
+        if (options.Costs is { } costs) text = text.Replace("guests:\n", costs.Yaml() + "guests:\n", StringComparison.Ordinal);
         if (options.Kernel.LimitAsMemoryMax) text = text.Replace("guests:\n", $"guests:\n  memory_max: {available.ToString(ci)}\n", StringComparison.Ordinal);
         return text;
     }
+
+    /// <summary>host.swap.readahead for <paramref name="row"/>: the option, else what <see cref="ValidationOptions.ReadaheadPages"/> says.</summary>
+    public static int ReadaheadPages(RealRunRow row, ValidationOptions options) =>
+        options.ReadaheadPages ?? (options.Kernel.Kernel.VmaSwapReadahead ? 1 << (row.PageCluster ?? 3) : 1);
+
+    /// <summary>guests.fault_path of the runner: the plain process's own page faults, or the KVM guest's get_user_pages.</summary>
+    private static string FaultPath(RealRunRow row) => row.Runner switch
+    {
+        "process" => "process",
+        "kvm" => "kvm",
+        _ => throw new InvalidDataException($"runner '{row.Runner}' (allowed: process, kvm)"),
+    };
 
     private static string Workload(RealRunRow row)
     {

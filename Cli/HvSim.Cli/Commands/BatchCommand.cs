@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HvSim.Analysis.Batch;
+using HvSim.Analysis.Progress;
+using HvSim.Cli.Progress;
+using HvSim.Model.Results;
 using HvSim.Analysis.Results;
 using HvSim.Model;
 using HvSim.Scenarios;
@@ -20,7 +23,7 @@ internal static class BatchCommand
         var shard = new Option<string?>("--shard") { Description = "Run one deterministic slice: K/N (1-based), slurm (job array variables) or k8s (Indexed Job)" };
         var seed = CliOptions.Seed("Master seed, replacing every scenario's `seed:` key");
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
-        var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse when the parallel runs are estimated to need more (e.g. 16GiB; default 80% of physical memory)" };
+        var maxMemory = CliOptions.MaxMemory("Refuse when the parallel runs are estimated to need more (e.g. 16GiB; default 80% of physical memory)");
         var cmd = new Command("batch", "Run scenarios × sweep points × replications in parallel; finished runs are kept, so re-running resumes")
         {
             paths, outDir, jobs, shard, seed, check, maxMemory,
@@ -37,18 +40,17 @@ internal static class BatchCommand
                 Check = parse.GetValue(check),
                 MaxMemoryBytes = CliScenarios.MaxMemory(parse.GetValue(maxMemory)),
             };
+            RunSchedule.CheckRunList(scenarios, options.MaxMemoryBytes); // before the folder is touched
             OutputFolder.Claim(options.OutDir, "batch");
-            var runner = new BatchRunner(config => SimulationRunner.Run(config));
+            var runner = new BatchRunner((config, live) => SimulationRunner.Run(config, live));
             var clock = Stopwatch.StartNew();
             BatchOutcome outcome;
             if (ConsoleSetup.LiveProgress)
             {
-                outcome = null!;
-                AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(ctx => outcome = runner.Run(scenarios, options, new SpectreProgress(ctx)));
+                using var live = new LiveProgress();
+                outcome = runner.Run(scenarios, options, live);
             }
-            else outcome = runner.Run(scenarios, options, new PlainProgress());
+            else outcome = runner.Run(scenarios, options, new PlainProgress(clock));
             return Report(outcome, options, clock.Elapsed);
         });
         return cmd;
@@ -83,57 +85,62 @@ internal static class BatchCommand
         return o.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
-    /// <summary>Overall and per-scenario bars with ETA, on a terminal.</summary>
-    private sealed class SpectreProgress(ProgressContext ctx) : IBatchProgress
+    /// <summary>
+    /// On a terminal: the live table of <see cref="LiveTable"/> (a line per running run, one for all with the
+    /// cost-weighted ETA). It starts when the batch knows its runs, and ends with the batch.
+    /// </summary>
+    private sealed class LiveProgress : IBatchProgress, IDisposable
     {
-        private ProgressTask? _overall;
-        private readonly Dictionary<string, ProgressTask> _perScenario = [];
+        private readonly Dictionary<string, int> _index = [];
+        private LiveTable? _table;
+        private TaskCompletionSource? _done;
+        private Task? _display;
 
-        public void Started(IReadOnlyList<BatchPlanEntry> pending, int alreadyDone)
+        public void Started(IReadOnlyList<BatchPlanEntry> pending, IReadOnlyList<double> costs, int alreadyDone)
         {
-            _overall = ctx.AddTask($"all runs ({alreadyDone} already done)", maxValue: Math.Max(1, pending.Count));
-            foreach (var g in pending.GroupBy(r => r.Scenario))
-                _perScenario[g.Key] = ctx.AddTask(Markup.Escape(g.Key), maxValue: g.Count());
-            if (pending.Count == 0) _overall.Value = 1;
+            for (int i = 0; i < pending.Count; i++) _index[pending[i].RunId] = i;
+            var meter = new WorkMeter(costs, Display.RateWindowSpan);
+            var ready = new TaskCompletionSource<LiveTable>();
+            _done = new TaskCompletionSource();
+            string label = $"{pending.Count} runs" + (alreadyDone > 0 ? $" ({alreadyDone} already done)" : "");
+            _display = Task.Run(() => LiveTable.Show(meter, label, table =>
+            {
+                ready.SetResult(table);
+                _done.Task.Wait();
+                return 0;
+            }));
+            _table = ready.Task.Result;
         }
 
-        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error)
+        public void Running(BatchPlanEntry run, RunProgress live) => _table!.Started(_index[run.RunId], run.RunId, live);
+
+        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error) => _table!.Finished(_index[run.RunId]);
+
+        public void Dispose()
         {
-            lock (this)
-            {
-                _overall!.Increment(1);
-                _perScenario[run.Scenario].Increment(1);
-            }
+            _done?.TrySetResult();
+            _display?.Wait();
         }
     }
 
-    /// <summary>Occasional plain lines (every 10 % or 30 s) when the output is not a terminal.</summary>
-    private sealed class PlainProgress : IBatchProgress
+    /// <summary>Off a terminal: one line per finished run (<see cref="FinishedRunLines"/>).</summary>
+    private sealed class PlainProgress(Stopwatch clock) : IBatchProgress
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private int _total, _done, _failed;
-        private TimeSpan _lastLine;
-        private int _lastDecile;
+        private readonly Dictionary<string, int> _index = [];
+        private WorkMeter? _meter;
+        private FinishedRunLines? _lines;
 
-        public void Started(IReadOnlyList<BatchPlanEntry> pending, int alreadyDone)
+        public void Started(IReadOnlyList<BatchPlanEntry> pending, IReadOnlyList<double> costs, int alreadyDone)
         {
-            _total = pending.Count;
+            for (int i = 0; i < pending.Count; i++) _index[pending[i].RunId] = i;
+            _meter = new WorkMeter(costs, Display.RateWindowSpan);
+            _lines = new FinishedRunLines(_meter, clock);
             Console.WriteLine($"batch: {pending.Count} runs to do, {alreadyDone} already done");
         }
 
-        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error)
-        {
-            lock (this)
-            {
-                _done++;
-                if (error is not null) _failed++;
-                int decile = _done * 10 / Math.Max(1, _total);
-                var now = _clock.Elapsed;
-                if (decile == _lastDecile && now - _lastLine < TimeSpan.FromSeconds(30) && _done != _total) return;
-                (_lastDecile, _lastLine) = (decile, now);
-                var eta = _done == 0 ? TimeSpan.Zero : now / _done * (_total - _done);
-                Console.WriteLine($"batch: {_done}/{_total} runs done ({_failed} failed), elapsed {now:hh\\:mm\\:ss}, ETA {eta:hh\\:mm\\:ss}");
-            }
-        }
+        public void Running(BatchPlanEntry run, RunProgress live) => _meter!.Started(_index[run.RunId], live);
+
+        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error) =>
+            _lines!.Finished(_index[run.RunId], run.RunId, error is null ? $"done in {wall.TotalSeconds:0.0} s" : "failed");
     }
 }

@@ -10,6 +10,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Run speed benchmarks and print one row per workload");
         bench.Subcommands.Add(BenchEngineCommand.Create());
         bench.Subcommands.Add(BenchModelCommand.Create());
+        bench.Subcommands.Add(BenchBatchCommand.Create());
         return bench;
     }
 }

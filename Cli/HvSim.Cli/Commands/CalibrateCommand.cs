@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HvSim.Analysis.Calibration;
 using HvSim.Scenarios.Language;
+using HvSim.Traces;
 using Spectre.Console;
 
 namespace HvSim.Cli.Commands;
@@ -39,9 +40,15 @@ internal static class CalibrateCommand
             int count = parse.GetValue(ios), maxDepth = parse.GetValue(depth);
             if (count < 10 || count > 10_000_000) throw new UserInputException($"hvsim calibrate swap: --ios {count} is not allowed (allowed: 10 to 10000000)");
             if (maxDepth < 1 || maxDepth > 64) throw new UserInputException($"hvsim calibrate swap: --depth {maxDepth} is not allowed (allowed: 1 to 64)");
+            // Told by statx before anything is opened: reading a FIFO's first line would block, a device's never ends.
+            foreach (string file in new[] { outFile, outFile + ".tmp" })
+            {
+                var kind = FileKinds.Of(file);
+                if (kind is not (FileKind.Missing or FileKind.Regular))
+                    throw new UserInputException($"hvsim calibrate swap: --out {outFile}: {file} is {FileKinds.Describe(kind)}, not a regular file; nothing was touched (allowed: a new file, or an earlier calibration)");
+            }
             if (File.Exists(outFile) && !File.ReadLines(outFile).FirstOrDefault("").Contains(SwapCalibration.ScenarioHeader, StringComparison.Ordinal))
                 throw new UserInputException($"hvsim calibrate swap: --out {outFile} exists and was not written by `hvsim calibrate swap`; nothing was touched (allowed: a new file, or an earlier calibration)");
-            if (Directory.Exists(outFile)) throw new UserInputException($"hvsim calibrate swap: --out {outFile} is a folder (allowed: a file path)");
             bool created = !File.Exists(target) && !Directory.Exists(target);
             if (Directory.Exists(target)) throw new UserInputException($"hvsim calibrate swap: {target} is a folder (allowed: a file or block device; a new file is created)");
             var plan = new SwapCalibrationPlan

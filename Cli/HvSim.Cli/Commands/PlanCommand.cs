@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HvSim.Analysis.Batch;
 using HvSim.Analysis.Planning;
 using HvSim.Analysis.Results;
 using Spectre.Console;
@@ -14,17 +15,20 @@ internal static class PlanCommand
         var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix: and min_host_memory:)" };
         var outDir = CliOptions.OutFolder("Results folder (default: results/plan-<plan file name>/)");
         var jobs = CliOptions.Jobs("Replications");
+        var maxMemory = CliOptions.MaxMemory("Refuse when the largest probe's parallel replications are estimated to need more (e.g. 16GiB; default 80% of physical memory)");
         var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe; writes plan.csv, plots and report.html")
         {
-            file, outDir, jobs,
+            file, outDir, jobs, maxMemory,
         };
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
             var spec = PlanFile.Load(path);
+            foreach (var warning in spec.Warnings) Console.Error.WriteLine(warning);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
+            int parallel = RunSchedule.Workers(PlanRunner.LargestProbes(spec), Math.Min(parse.JobsOrCores(jobs), spec.Replications),
+                CliScenarios.MaxMemory(parse.GetValue(maxMemory)), plannedRuns: 0);
             OutputFolder.Claim(dir, "plan");
-            int parallel = Math.Min(parse.JobsOrCores(jobs), spec.Replications);
             Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replication{(spec.Replications == 1 ? "" : "s")} per probe");
             PlanResult result;
             try

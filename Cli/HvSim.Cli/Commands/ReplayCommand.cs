@@ -161,13 +161,8 @@ internal sealed class TraceInput
         }
     }
 
-    private static TraceFormat FormatFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".csv" => TraceFormat.Csv,
-        ".vscsi" => TraceFormat.Vscsi,
-        ".bin" or ".oraclegeneral" => TraceFormat.OracleGeneral,
-        _ => throw new ArgumentException($"--format: cannot tell the format of '{path}' from its extension; give --format {string.Join("|", TraceFormats.Names)}"),
-    };
+    private static TraceFormat FormatFromExtension(string path) => TraceFormats.FromExtension(path)
+        ?? throw new ArgumentException($"--format: cannot tell the format of '{path}' from its extension; give --format {string.Join("|", TraceFormats.Names)}");
 
     private CsvTraceColumns Columns(ParseResult parse)
     {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using HvSim.Analysis.Batch;
+using HvSim.Analysis.Progress;
+using HvSim.Cli.Progress;
 using HvSim.Analysis.Results;
 using HvSim.Model;
 using HvSim.Model.Results;
@@ -22,7 +24,7 @@ internal static class RunCommand
         var seed = CliOptions.Seed("Master seed, replacing the scenario's `seed:` key");
         var check = new Option<bool>("--check") { Description = "Check the memory-model invariants while running (slow)" };
         var jobs = CliOptions.Jobs("Runs");
-        var maxMemory = new Option<string?>("--max-memory") { Description = "Refuse runs estimated to need more memory than this (e.g. 16GiB; default 80% of physical memory)" };
+        var maxMemory = CliOptions.MaxMemory("Refuse runs estimated to need more memory than this (e.g. 16GiB; default 80% of physical memory)");
         var cmd = new Command("run", "Run a scenario, print a summary table and write summary.csv, host.csv, timeseries.csv, fault_latency.csv, stats.csv, manifest.json, timing.json, plots (PNG and SVG) and report.html")
         {
             file, outDir, seed, check, jobs, maxMemory,
@@ -30,22 +32,36 @@ internal static class RunCommand
         cmd.SetAction(parse =>
         {
             var scenario = ScenarioLoader.Load(parse.GetValue(file)!);
-            var runs = RunSchedule.Plan([scenario], parse.GetValue(seed), parse.GetValue(check));
-            int parallel = RunSchedule.Workers(runs.Select(r => r.Config).ToList(), parse.JobsOrCores(jobs), CliScenarios.MaxMemory(parse.GetValue(maxMemory)));
+            long maxBytes = CliScenarios.MaxMemory(parse.GetValue(maxMemory));
+            var runs = RunSchedule.Plan([scenario], parse.GetValue(seed), parse.GetValue(check), maxBytes);
+            int parallel = RunSchedule.Workers(runs.Select(r => r.Config).ToList(), parse.JobsOrCores(jobs), maxBytes, runs.Count);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", scenario.Name);
             OutputFolder.Claim(dir, "run");
 
             var clock = Stopwatch.StartNew();
             var results = new RunResult[runs.Count];
+            var cost = runs.Select(r => RunCost.Expected(r.Config)).ToList();
+            var meter = new WorkMeter(cost, Display.RateWindowSpan);
             try
             {
-                void RunAll() => RunSchedule.Run(Enumerable.Range(0, runs.Count), parallel, i => results[i] = SimulationRunner.Run(runs[i].Config));
-                if (ConsoleSetup.LiveProgress)
+                void RunAll(Action<int, RunProgress> started, Action<int> finished) => RunSchedule.Run(Enumerable.Range(0, runs.Count), parallel, i =>
                 {
-                    var platforms = string.Join(", ", runs.Select(r => ScenarioKeys.PlatformName(r.Platform)).Distinct());
-                    AnsiConsole.Status().Start(Markup.Escape($"running {runs.Count} run(s) of {scenario.Name} ({platforms})..."), _ => RunAll());
+                    var live = new RunProgress();
+                    started(i, live);
+                    results[i] = SimulationRunner.Run(runs[i].Config, live);
+                    finished(i);
+                }, i => cost[i]);
+                if (ConsoleSetup.LiveProgress)
+                    LiveTable.Show(meter, $"{scenario.Name}: {runs.Count} runs", table =>
+                    {
+                        RunAll((i, live) => table.Started(i, runs[i].RunId, live), table.Finished);
+                        return 0;
+                    });
+                else
+                {
+                    var lines = new FinishedRunLines(meter, clock);
+                    RunAll(meter.Started, i => lines.Finished(i, runs[i].RunId, results[i]));
                 }
-                else RunAll();
             }
             catch (AggregateException e)
             {
@@ -73,7 +89,7 @@ internal static class RunCommand
         table.AddColumn("platform");
         if (replicated) table.AddColumn(new TableColumn("rep").RightAligned().NoWrap());
         table.AddColumns("guest", "admitted");
-        foreach (var c in new[] { "accesses", "HDSI", "major", "swap-ins", "p99 ms", "stall" })
+        foreach (var c in new[] { "accesses", "HDSI", "major", "p99 ms", "stall", "slowdown" })
             table.AddColumn(new TableColumn(c).RightAligned().NoWrap());
         int rows = 0;
         for (int i = 0; i < runs.Count; i++)
@@ -86,11 +102,13 @@ internal static class RunCommand
                 if (replicated) cells.Add(runs[i].Replication.ToString(CultureInfo.InvariantCulture));
                 cells.Add(Markup.Escape(g.Guest));
                 cells.Add(g.Admitted ? "[green]yes[/]" : "[red]no[/]");
-                cells.AddRange([N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults), N(g.SwapIns)]);
+                cells.AddRange([N(g.Accesses), N(g.HdsiFaults), N(g.MajorFaults)]);
                 // A refused guest never ran: no latency and no stall to show (F36).
                 var p99 = g.FaultLatency.Quantile(0.99) / 1e6;
                 cells.Add(g.Admitted && !double.IsNaN(p99) ? Significant3(p99) : "-");
                 cells.Add(g.Admitted ? g.StallFraction.ToString("0.0%", CultureInfo.InvariantCulture) : "-");
+                double slowdown = HvSim.Analysis.Statistics.Slowdown.Factor(g.StalledNs, g.VcpuNs);
+                cells.Add(g.Admitted && double.IsFinite(slowdown) ? Significant3(slowdown) + "×" : "-");
                 table.AddRow(cells.ToArray());
             }
         foreach (var column in table.Columns) column.Padding(1, 0, 0, 0); // one space between columns, not two
@@ -114,12 +132,16 @@ internal static class RunCommand
 /// <summary>The report and the memory guard of `run`.</summary>
 internal static class CliScenarios
 {
-    /// <summary>Plots and report.html next to the tables; a plotting problem is reported but does not fail the run.</summary>
+    /// <summary>
+    /// Plots and report.html next to the tables, then the report's key numbers and measured-window warnings on the
+    /// console (the same statistics, so both say the same); a plotting problem is reported but does not fail the run.
+    /// </summary>
     public static void WriteReport(string dir)
     {
         try
         {
             var report = HvSim.Analysis.ReportBuilder.Build(dir);
+            KeyNumbersConsole.Print(report.Stats, HvSim.Analysis.Tables.ResultsFolder.Load(dir));
             Console.WriteLine($"Report: {report.ReportHtml}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HvSim.Analysis.Planning;
 using HvSim.Analysis.Results;
 using HvSim.Scenarios.Language;
 
@@ -11,10 +12,13 @@ internal static class SchemaCommand
     {
         var markdown = new Option<bool>("--markdown") { Description = "Print the key reference tables of docs/scenarios.md instead" };
         var results = new Option<bool>("--results-markdown") { Description = "Print the column reference of docs/results-format.md instead" };
-        var cmd = new Command("schema", "Print the JSON Schema of scenario files, generated from the key table the loader uses") { markdown, results };
+        var plan = new Option<bool>("--plan") { Description = "Print the JSON Schema of plan files (Scenarios/plan.schema.json) instead" };
+        var cmd = new Command("schema", "Print the JSON Schema of scenario files, generated from the key table the loader uses") { markdown, results, plan };
         cmd.SetAction(parse =>
         {
-            Console.Out.Write(parse.GetValue(results) ? ResultColumns.Markdown() : parse.GetValue(markdown) ? KeyReference.Markdown() : SchemaGenerator.Generate());
+            Console.Out.Write(parse.GetValue(results) ? ResultColumns.Markdown() : parse.GetValue(markdown) ? KeyReference.Markdown()
+                : parse.GetValue(plan) ? SchemaGenerator.Generate(PlanFile.Tree, "https://hvsim.invalid/plan.schema.json", "HvSim capacity plan")
+                : SchemaGenerator.Generate());
             return ExitCodes.Ok;
         });
         return cmd;

@@ -25,6 +25,11 @@ internal static class ValidateCommand
             int problems = 0;
             foreach (var file in paths)
             {
+                if (HvSim.Analysis.Planning.PlanFile.IsPlan(file))
+                {
+                    problems += ValidatePlan(file);
+                    continue;
+                }
                 var d = new Diagnostics();
                 var scenario = ScenarioLoader.TryLoad(file, d);
                 if (d.HasErrors || scenario is null)
@@ -33,16 +38,23 @@ internal static class ValidateCommand
                     problems += Math.Max(1, d.Items.Count);
                     continue;
                 }
-                var runs = RunPlanner.Plan(scenario);
-                long peak = runs.Count == 0 ? 0 : runs.Max(r => MemoryEstimate.Bytes(r.Config));
-                Console.WriteLine($"{file}: ok ({scenario.Points.Count} point{(scenario.Points.Count == 1 ? "" : "s")}, {runs.Count} run{(runs.Count == 1 ? "" : "s")}, up to {Units.FormatSize(peak / (1 << 20) << 20)} per run)");
+                // Counted, not planned: a sweep of millions of runs must be warned about, not expanded. A run's memory
+                // depends on its point and platform, not on its replication, so one configuration of each is enough.
+                long runs = RunPlanner.Count(scenario);
+                var configs = scenario.Points.SelectMany(p => p.Template.Settings.Platforms.Select(platform => p.Template.ToConfig(scenario.Name, platform, scenario.Settings.Seed))).ToList();
+                long peak = configs.Count == 0 ? 0 : configs.Max(MemoryEstimate.Bytes);
+                Console.WriteLine($"{file}: ok ({scenario.Points.Count} point{(scenario.Points.Count == 1 ? "" : "s")}, {runs} run{(runs == 1 ? "" : "s")}, up to {Units.FormatSize(peak / (1 << 20) << 20)} per run)");
                 // `run` refuses a run estimated to need more than the default limit (80 % of this machine's memory): say so
                 // here rather than call the file ok and have `run` refuse it.
-                if (peak > MemoryEstimate.DefaultLimitBytes())
+                long limit = MemoryEstimate.DefaultLimitBytes();
+                if (peak > limit)
                     Console.Error.WriteLine($"{file}: warning: one run is estimated to need {Units.FormatSizeApprox(peak)}, more than this machine's default limit " +
-                        $"{Units.FormatSizeApprox(MemoryEstimate.DefaultLimitBytes())}: hvsim run refuses it here unless --max-memory allows more");
+                        $"{Units.FormatSizeApprox(limit)}: hvsim run refuses it here unless --max-memory allows more");
+                if (MemoryEstimate.RunListBytes(runs) > limit)
+                    Console.Error.WriteLine($"{file}: warning: the list of {runs:N0} runs alone is estimated at {Units.FormatSizeApprox(MemoryEstimate.RunListBytes(runs))}, " +
+                        $"more than this machine's default limit {Units.FormatSizeApprox(limit)}: hvsim run and batch refuse it here unless --max-memory allows more");
                 // F40: accepted for familiarity, but the model has no page cache, so there is nothing to balance against.
-                foreach (int swappiness in runs.Select(r => r.Config.Host.Swappiness).Where(v => v != new HostConfig().Swappiness).Distinct())
+                foreach (int swappiness in configs.Select(c => c.Host.Swappiness).Where(v => v != new HostConfig().Swappiness).Distinct())
                     Console.Error.WriteLine($"{file}: warning: host.swappiness: {swappiness} has no effect (the model has no page cache: reclaim always takes anonymous guest pages)");
             }
             if (problems == 0) return ExitCodes.Ok;
@@ -50,5 +62,21 @@ internal static class ValidateCommand
             return ExitCodes.BadInput;
         });
         return cmd;
+    }
+
+    /// <summary>A plan file: its own keys and its scenario's, each problem located in the file that has it; the number of problems.</summary>
+    private static int ValidatePlan(string file)
+    {
+        try
+        {
+            var plan = HvSim.Analysis.Planning.PlanFile.Load(file);
+            Console.WriteLine($"{file}: ok (plan for {plan.Scenario.Name}: {plan.Slo}, up to {plan.MaxGuests} guests, {plan.Replications} replication{(plan.Replications == 1 ? "" : "s")} per probe)");
+            return 0;
+        }
+        catch (ScenarioException e)
+        {
+            foreach (var problem in e.Diagnostics) Console.Error.WriteLine(problem);
+            return Math.Max(1, e.Diagnostics.Count);
+        }
     }
 }

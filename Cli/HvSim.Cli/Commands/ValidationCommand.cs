@@ -16,10 +16,11 @@ internal static class ValidationCommand
         var template = new Option<string>("--template") { Description = "Scenario template with ${...} placeholders", DefaultValueFactory = _ => Path.Combine("validation", "scenario-template.yaml") };
         var swap = new Option<string?>("--swap") { Description = "A `host: swap:` block from `hvsim calibrate swap` that every scenario extends (default: the ssd preset)" };
         var kernel = new Option<string>("--kernel") { Description = "Host-kernel model: " + KernelMode.Allowed, DefaultValueFactory = _ => KernelMode.Linux34.Name };
-        var readahead = new Option<int>("--readahead") { Description = "Pages per swap-in in HvSim (1: what 6.18's VMA readahead does on random streams; 8: 3.4's page-cluster default)", DefaultValueFactory = _ => 1 };
+        var readahead = new Option<int?>("--readahead") { Description = "host.swap.readahead in HvSim (default: the real host's 2^page_cluster for linux-6.18, whose VMA readahead adapts as the kernel's; 1 for linux-3.4, whose fixed cluster would read that many on every fault)" };
+        var costs = new Option<string>("--costs") { Description = "measured: the real host's fault and reclaim costs from the CSV itself (costs.zero_fill, swap_in, reclaim_page; docs/validation.md); default: HvSim's defaults", DefaultValueFactory = _ => "measured" };
         var command = new Command("validation", "Run HvSim's scenario for every point of a real-kernel experiment over the same access window; write the comparison (major faults, all faults, swap-outs and stall per access), plots and the scenarios")
         {
-            real, output, template, swap, kernel, readahead,
+            real, output, template, swap, kernel, readahead, costs,
         };
         command.SetAction(parse =>
         {
@@ -28,12 +29,14 @@ internal static class ValidationCommand
                 ?? throw new UserInputException($"hvsim validation: --kernel '{parse.GetValue(kernel)}' is not allowed (allowed: {KernelMode.Allowed})");
             foreach (var (what, file) in new[] { ("REAL.csv", csv), ("--template", parse.GetValue(template)!), ("--swap", parse.GetValue(swap)) })
                 if (file is not null && !File.Exists(file)) throw new UserInputException($"hvsim validation: {what} {file}: file not found");
-            int pages = parse.GetValue(readahead);
+            int? pages = parse.GetValue(readahead);
             if (pages is < 1 or > 256) throw new UserInputException($"hvsim validation: --readahead {pages} is not allowed (allowed: 1 to 256, as host.swap.readahead)");
+            string costMode = parse.GetValue(costs)!;
+            if (costMode is not ("measured" or "default")) throw new UserInputException($"hvsim validation: --costs '{costMode}' is not allowed (allowed: measured, default)");
             var options = new ValidationOptions
             {
                 RealCsv = csv, OutDir = parse.GetValue(output) ?? Path.Combine("results", "validation"), TemplatePath = parse.GetValue(template)!,
-                SwapBlockPath = parse.GetValue(swap), Kernel = mode, ReadaheadPages = pages,
+                SwapBlockPath = parse.GetValue(swap), Kernel = mode, ReadaheadPages = pages, MeasuredCosts = costMode == "measured",
             };
             OutputFolder.Claim(options.OutDir, "validation");
             List<ComparisonRow> rows;

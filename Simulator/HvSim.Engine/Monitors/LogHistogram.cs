@@ -71,21 +71,31 @@ public sealed class LogHistogram
             }
     }
 
-    /// <summary>The q-quantile (0..1): midpoint of the bucket holding the ceil(q*Count)-th sample, clamped to [Min, Max].</summary>
-    public double Quantile(double q)
+    /// <summary>The q-quantile (0..1) of this histogram's samples: <see cref="Quantile(IEnumerable{ValueTuple{double, double, long}}, double)"/> over its buckets.</summary>
+    public double Quantile(double q) => Quantile(Buckets().Select(b => ((double)b.Lower, (double)b.Upper, b.Count)), q);
+
+    /// <summary>
+    /// THE percentile of a bucketed histogram (buckets in increasing order, [Lower, Upper)), wherever HvSim reports one:
+    /// the bucket holding rank q·N, interpolated linearly between its bounds as if its samples were spread evenly
+    /// (Prometheus' histogram_quantile). Within one bucket width of the exact sample quantile (1/64 of a power of two).
+    /// The model's histograms, the console, summary.csv and the statistics read back from fault_latency.csv's buckets
+    /// all use it, so they agree. NaN for an empty histogram.
+    /// </summary>
+    public static double Quantile(IEnumerable<(double Lower, double Upper, long Count)> buckets, double q)
     {
-        if (Count == 0) return double.NaN;
-        long rank = Math.Max(1, (long)Math.Ceiling(q * Count));
-        long seen = 0;
-        for (int b = 0; b < _counts.Length; b++)
+        if (q is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(q), q, "quantile must be in [0, 1]");
+        var list = buckets as IReadOnlyList<(double Lower, double Upper, long Count)> ?? buckets.ToList();
+        long total = 0;
+        foreach (var b in list) total += b.Count;
+        if (total == 0) return double.NaN;
+        double rank = q * total;
+        long before = 0;
+        foreach (var b in list)
         {
-            seen += _counts[b];
-            if (seen >= rank)
-            {
-                var (lo, hi) = BucketBounds(b);
-                return Math.Clamp(lo + (hi - 1 - lo) / 2.0, Min, Max);
-            }
+            if (b.Count > 0 && before + b.Count >= rank)
+                return b.Lower + (b.Upper - b.Lower) * Math.Max(0, rank - before) / b.Count;
+            before += b.Count;
         }
-        return Max;
+        return list[^1].Upper;
     }
 }

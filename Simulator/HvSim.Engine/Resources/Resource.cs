@@ -1,3 +1,4 @@
+using HvSim.Engine.Kernel;
 using HvSim.Engine.Monitors;
 
 namespace HvSim.Engine.Resources;
@@ -28,10 +29,7 @@ public sealed class Resource
     }
 
     private readonly Simulation _sim;
-    private Rec[] _recs = new Rec[8];
-    private int[] _free = new int[8];
-    private int _freeCount;
-    private int _recsUsed;
+    private RecordPool<Rec> _recs = new(8);
     private int[] _queue = new int[8];   // binary min-heap of record indices by (priority, seq)
     private int _queueCount;
     private int[] _users;
@@ -86,8 +84,8 @@ public sealed class Resource
     public Command Request(out ResourceRequest request, int priority = 0, bool preempt = false)
     {
         var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"resource '{Name}': Request must be called from a running process");
-        int idx = AllocRec();
-        ref Rec r = ref _recs[idx];
+        int idx = _recs.Alloc();
+        ref Rec r = ref _recs.Items[idx];
         r.State = State.Queued;
         r.Priority = priority;
         r.Seq = _seq++;
@@ -110,11 +108,11 @@ public sealed class Resource
         return Command.Suspend;
     }
 
-    internal bool IsGranted(int idx, int version) => _recs[idx].Version == version && _recs[idx].State == State.Granted;
+    internal bool IsGranted(int idx, int version) => _recs.Items[idx].Version == version && _recs.Items[idx].State == State.Granted;
 
     internal void Dispose(int idx, int version)
     {
-        ref Rec r = ref _recs[idx];
+        ref Rec r = ref _recs.Items[idx];
         if (r.Version != version) return;
         switch (r.State)
         {
@@ -135,7 +133,7 @@ public sealed class Resource
 
     private void Grant(int idx)
     {
-        ref Rec r = ref _recs[idx];
+        ref Rec r = ref _recs.Items[idx];
         r.State = State.Granted;
         r.Since = _sim.Now;
         if (InUse == _users.Length) Array.Resize(ref _users, _users.Length * 2);
@@ -147,10 +145,10 @@ public sealed class Resource
 
     private void RemoveUser(int idx)
     {
-        int pos = _recs[idx].UserPos;
+        int pos = _recs.Items[idx].UserPos;
         int last = _users[--InUse];
         _users[pos] = last;
-        _recs[last].UserPos = pos;
+        _recs.Items[last].UserPos = pos;
         InUseStats?.Set(InUse);
     }
 
@@ -160,7 +158,7 @@ public sealed class Resource
         while (InUse < Capacity && _queueCount > 0)
         {
             int idx = QueuePop();
-            ref Rec r = ref _recs[idx];
+            ref Rec r = ref _recs.Items[idx];
             if (r.State == State.Cancelled) { FreeRec(idx); continue; }
             QueueLength--;
             if (!_sim.IsLive(r.Who)) { FreeRec(idx); continue; }   // its process gave up (deadline or interrupt)
@@ -171,19 +169,19 @@ public sealed class Resource
 
     private bool TryPreempt(int idx, Process by)
     {
-        int prio = _recs[idx].Priority;
+        int prio = _recs.Items[idx].Priority;
         int victim = -1;
         for (int i = 0; i < InUse; i++)
         {
             int u = _users[i];
-            ref Rec c = ref _recs[u];
+            ref Rec c = ref _recs.Items[u];
             if (c.Priority <= prio) continue;
-            if (victim < 0 || c.Priority > _recs[victim].Priority ||
-                (c.Priority == _recs[victim].Priority && c.Seq > _recs[victim].Seq))
+            if (victim < 0 || c.Priority > _recs.Items[victim].Priority ||
+                (c.Priority == _recs.Items[victim].Priority && c.Seq > _recs.Items[victim].Seq))
                 victim = u;
         }
         if (victim < 0) return false;
-        ref Rec v = ref _recs[victim];
+        ref Rec v = ref _recs.Items[victim];
         RemoveUser(victim);
         v.State = State.Revoked;
         var owner = v.Owner!;
@@ -193,27 +191,19 @@ public sealed class Resource
         return true;
     }
 
-    private int AllocRec()
-    {
-        if (_freeCount > 0) return _free[--_freeCount];
-        if (_recsUsed == _recs.Length) Array.Resize(ref _recs, _recs.Length * 2);
-        return _recsUsed++;
-    }
-
     private void FreeRec(int idx)
     {
-        ref Rec r = ref _recs[idx];
+        ref Rec r = ref _recs.Items[idx];
         r.Version++;
         r.State = State.Free;
         r.Owner = null;
-        if (_freeCount == _free.Length) Array.Resize(ref _free, _free.Length * 2);
-        _free[_freeCount++] = idx;
+        _recs.Free(idx);
     }
 
     private bool Before(int a, int b)
     {
-        ref Rec x = ref _recs[a];
-        ref Rec y = ref _recs[b];
+        ref Rec x = ref _recs.Items[a];
+        ref Rec y = ref _recs.Items[b];
         return x.Priority < y.Priority || (x.Priority == y.Priority && x.Seq < y.Seq);
     }
 

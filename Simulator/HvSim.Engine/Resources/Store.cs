@@ -1,3 +1,5 @@
+using HvSim.Engine.Kernel;
+
 namespace HvSim.Engine.Resources;
 
 /// <summary>
@@ -32,9 +34,7 @@ public sealed class Store<T>
     private readonly Queue<T> _items = new();
     private readonly Queue<int> _getters = new();
     private readonly Queue<PutRec> _putters = new();
-    private GetRec[] _recs = new GetRec[4];
-    private readonly Stack<int> _freeRecs = new();
-    private int _recsUsed;
+    private RecordPool<GetRec> _recs = new(4);
 
     public Store(Simulation sim, int capacity = int.MaxValue, string name = "store")
     {
@@ -59,7 +59,7 @@ public sealed class Store<T>
         while (_getters.Count > 0)
         {
             int idx = _getters.Dequeue();
-            ref GetRec r = ref _recs[idx];
+            ref GetRec r = ref _recs.Items[idx];
             if (!_sim.IsLive(r.Who)) { FreeRec(idx); continue; }
             r.Item = item;
             r.State = State.Delivered;
@@ -86,8 +86,8 @@ public sealed class Store<T>
             return Command.Continue;
         }
         var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"store '{Name}': Get must be called from a running process");
-        int idx = _freeRecs.Count > 0 ? _freeRecs.Pop() : NewRec();
-        ref GetRec r = ref _recs[idx];
+        int idx = _recs.Alloc();
+        ref GetRec r = ref _recs.Items[idx];
         r.State = State.Waiting;
         r.Who = p.Who;
         _getters.Enqueue(idx);
@@ -95,12 +95,12 @@ public sealed class Store<T>
         return Command.Suspend;
     }
 
-    internal bool IsDelivered(int idx, int version) => _recs[idx].Version == version && _recs[idx].State == State.Delivered;
+    internal bool IsDelivered(int idx, int version) => _recs.Items[idx].Version == version && _recs.Items[idx].State == State.Delivered;
 
     internal T Take(int idx, int version)
     {
         if (!IsDelivered(idx, version)) throw new InvalidOperationException($"store '{Name}': no item was delivered to this get (or it was already taken)");
-        T item = _recs[idx].Item;
+        T item = _recs.Items[idx].Item;
         FreeRec(idx);
         return item;
     }
@@ -117,19 +117,13 @@ public sealed class Store<T>
         }
     }
 
-    private int NewRec()
-    {
-        if (_recsUsed == _recs.Length) Array.Resize(ref _recs, _recs.Length * 2);
-        return _recsUsed++;
-    }
-
     private void FreeRec(int idx)
     {
-        ref GetRec r = ref _recs[idx];
+        ref GetRec r = ref _recs.Items[idx];
         r.Version++;
         r.State = State.Free;
         r.Item = default!;
-        _freeRecs.Push(idx);
+        _recs.Free(idx);
     }
 }
 

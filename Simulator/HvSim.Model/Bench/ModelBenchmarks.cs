@@ -9,25 +9,38 @@ using HvSim.Model.Workloads;
 
 namespace HvSim.Model.Bench;
 
-/// <summary>One row of <c>hvsim bench model</c>.</summary>
-public sealed record ModelBenchRow(string Workload, long Operations, double Seconds, double BytesPerGuestPage, double HptBytesPerGuestPage)
+/// <summary>
+/// One row of <c>hvsim bench model</c>: wall and CPU seconds of the timed part (on a shared machine the CPU seconds
+/// are nearer what an idle one takes). <paramref name="SimulatedSeconds"/> and <paramref name="ScannedPerFreed"/> are
+/// set by the workloads that run a whole host (bighost, scale): wall seconds per simulated second, and host reclaim's
+/// pages scanned per page freed (pgscan / pgsteal).
+/// </summary>
+public sealed record ModelBenchRow(string Workload, long Operations, double Seconds, double CpuSeconds, IReadOnlyList<(string Part, double Bytes)> BytesPerGuestPageByPart,
+    double HptBytesPerGuestPage, double SimulatedSeconds = 0, double ScannedPerFreed = double.NaN)
 {
+    /// <summary>Per-page model state per guest page: the sum of <see cref="BytesPerGuestPageByPart"/>.</summary>
+    public double BytesPerGuestPage => BytesPerGuestPageByPart.Sum(p => p.Bytes);
     public double OpsPerSecond => Seconds > 0 ? Operations / Seconds : 0;
+    /// <summary>Wall seconds per simulated second (NaN when the workload does not simulate a whole host).</summary>
+    public double WallPerSimulatedSecond => SimulatedSeconds > 0 ? Seconds / SimulatedSeconds : double.NaN;
 }
 
 /// <summary>
 /// The memory model's speed benchmarks: <c>hits</c> (guest accesses through valid HPTEs), <c>refaults</c> (every
-/// access an HDSI on a swap-cache page) and <c>quickstart</c> (the quickstart scenario on both platforms).
+/// access an HDSI on a swap-cache page), <c>quickstart</c> (the quickstart scenario on both platforms), <c>bighost</c>
+/// (issue 12's 64 GiB host paging hard) and <c>scale</c> (1 TiB of guest memory in 4 KiB pages).
 /// </summary>
 public static class ModelBenchmarks
 {
-    public static readonly IReadOnlyList<string> Names = ["hits", "refaults", "quickstart"];
+    public static readonly IReadOnlyList<string> Names = ["hits", "refaults", "quickstart", "bighost", "scale"];
 
     public static ModelBenchRow Run(string name, bool quick = false) => name switch
     {
         "hits" => Hits(quick),
         "refaults" => Refaults(quick),
         "quickstart" => Quickstart(quick),
+        "bighost" => BigHost(quick),
+        "scale" => Scale(quick),
         _ => throw new ArgumentException($"unknown model benchmark '{name}' (allowed: {string.Join(", ", Names)})", nameof(name)),
     };
 
@@ -49,16 +62,83 @@ public static class ModelBenchmarks
         WarmupNs = durationNs / 6,
     };
 
+    /// <summary>
+    /// Issue 12's capacity-planning host: 64 GiB POWER7 (64 KiB pages) with 128 GiB of SSD swap and twelve 8 GiB guests
+    /// (1.5x overcommit), two vCPUs each, 30 us mean think time. Each vCPU first writes its half of the guest's memory
+    /// once (a memset), so the host starts paging within the first simulated seconds, then runs Zipf(1.1) with 30 %
+    /// stores for the rest of the run.
+    /// </summary>
+    public static SimulationConfig BigHostConfig(long durationNs = 60_000_000_000) => new()
+    {
+        Name = "bighost",
+        Seed = 42,
+        Host = new HostConfig { MemoryBytes = 64L << 30, PageSizeBytes = 64 << 10, Swap = SwapDeviceConfig.Ssd with { CapacityBytes = 128L << 30 } },
+        Guests = Enumerable.Range(0, 12).Select(i => new GuestConfig
+        {
+            Name = $"guest{i + 1}", MemoryBytes = 8L << 30, Vcpus = 2,
+            Workload = new PhasedWorkload
+            {
+                Phases =
+                [
+                    // One pass ends the phase early; its duration is only an upper bound.
+                    new WorkloadPhase(new SequentialWorkload { Passes = 1, WriteFraction = 1, ThinkNs = 30_000 }, durationNs),
+                    new WorkloadPhase(new ZipfWorkload { Alpha = 1.1, ThinkNs = 30_000, WriteFraction = 0.3, LayoutSeed = (ulong)i + 1 }, durationNs),
+                ],
+            },
+        }).ToList(),
+        DurationNs = durationNs,
+    };
+
+    /// <summary>bighost: wall time per simulated second of the paging host, and reclaim's pages scanned per page freed.</summary>
+    private static ModelBenchRow BigHost(bool quick)
+    {
+        var cfg = BigHostConfig(quick ? 6_000_000_000 : 60_000_000_000);
+        var sw = BenchClock.Start();
+        var r = SimulationRunner.Run(cfg);
+        var (seconds, cpu) = sw.Read();
+        if (r.Host.PagesFreed == 0) throw new InvalidOperationException("bighost benchmark: the host never reclaimed");
+        return new ModelBenchRow("bighost", r.Guests.Sum(g => g.Accesses), seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg),
+            cfg.DurationNs / 1e9, (double)r.Host.PagesScanned / r.Host.PagesFreed);
+    }
+
+    /// <summary>
+    /// 1 TiB of guest memory in 4 KiB guest pages (2^28 guest pages) on a 512 GiB POWER7 host with its usual 64 KiB
+    /// pages: sixty-four 16 GiB guests, one vCPU each, Zipf(0.9) with 30 % stores and 20 us think time.
+    /// </summary>
+    public static SimulationConfig ScaleConfig(long durationNs = 2_000_000_000) => new()
+    {
+        Name = "scale",
+        Host = new HostConfig { MemoryBytes = 512L << 30, PageSizeBytes = 64 << 10, Swap = SwapDeviceConfig.Ssd with { CapacityBytes = 1L << 40 } },
+        Guests = Enumerable.Range(0, 64).Select(i => new GuestConfig
+        {
+            Name = $"guest{i + 1}", MemoryBytes = 16L << 30, Vcpus = 1, PageSizeBytes = 4 << 10,
+            Workload = new ZipfWorkload { Alpha = 0.9, ThinkNs = 20_000, WriteFraction = 0.3, LayoutSeed = (ulong)i + 1 },
+        }).ToList(),
+        DurationNs = durationNs,
+    };
+
+    /// <summary>scale: builds and runs the terabyte of guests; ops = guest accesses, with the process's peak RSS.</summary>
+    private static ModelBenchRow Scale(bool quick)
+    {
+        var cfg = ScaleConfig(quick ? 200_000_000 : 2_000_000_000);
+        var sw = BenchClock.Start();
+        var r = SimulationRunner.Run(cfg);
+        var (seconds, cpu) = sw.Read();
+        return new ModelBenchRow("scale", r.Guests.Sum(g => g.Accesses), seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg),
+            cfg.DurationNs / 1e9);
+    }
+
     private static ModelBenchRow Quickstart(bool quick)
     {
         long duration = quick ? 6_000_000_000 : 60_000_000_000;
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         long accesses = 0;
         // Without warm-up the access counters cover the whole run: ops = every access simulated.
         foreach (var platform in new[] { Platform.Power7, Platform.Ppc970 })
             accesses += SimulationRunner.Run(QuickstartConfig(platform, duration) with { WarmupNs = 0 }).Guests.Sum(g => g.Accesses);
         var cfg = QuickstartConfig(Platform.Power7);
-        return new ModelBenchRow("quickstart", accesses, sw.Elapsed.TotalSeconds, BytesPerGuestPage(cfg), HptBytesPerGuestPage(cfg));
+        var (seconds, cpu) = sw.Read();
+        return new ModelBenchRow("quickstart", accesses, seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
     }
 
     /// <summary>One vCPU, uniform over a 1 GiB guest that fits in host memory: after first touch every access hits.</summary>
@@ -72,12 +152,12 @@ public static class ModelBenchmarks
             DurationNs = quick ? 500_000_000 : 5_000_000_000, // 100 ns per access: 10 M accesses per simulated second
         };
         SimulationRunner.Run(cfg with { DurationNs = 50_000_000 }); // JIT warm-up
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         var r = SimulationRunner.Run(cfg);
-        double seconds = sw.Elapsed.TotalSeconds;
+        var (seconds, cpu) = sw.Read();
         var g = r.Guests[0];
         if (g.HpteHits < 0.99 * g.Accesses) throw new InvalidOperationException($"hits benchmark: only {g.HpteHits} of {g.Accesses} accesses hit");
-        return new ModelBenchRow("hits", g.Accesses, seconds, BytesPerGuestPage(cfg), HptBytesPerGuestPage(cfg));
+        return new ModelBenchRow("hits", g.Accesses, seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
     }
 
     /// <summary>
@@ -88,9 +168,10 @@ public static class ModelBenchmarks
     {
         long faults = quick ? 300_000 : 3_000_000;
         RefaultRun(20_000);
-        var sw = Stopwatch.StartNew();
+        var sw = BenchClock.Start();
         var (cfg, handled) = RefaultRun(faults);
-        return new ModelBenchRow("refaults", handled, sw.Elapsed.TotalSeconds, BytesPerGuestPage(cfg), HptBytesPerGuestPage(cfg));
+        var (seconds, cpu) = sw.Read();
+        return new ModelBenchRow("refaults", handled, seconds, cpu, BytesPerGuestPageByPart(cfg), HptBytesPerGuestPage(cfg));
     }
 
     private static (SimulationConfig, long) RefaultRun(long faults)
@@ -142,20 +223,30 @@ public static class ModelBenchmarks
     }
 
     /// <summary>
-    /// Bytes of per-page model state per guest page: the host page array, the guest's HPTE-slot array and the
-    /// replacement policy's per-page state (measured as its allocation). The HPT and revmap (16 B + 12 B per HPTE,
-    /// sized by hpt_order, not by guest memory) and the swap map (per swap slot) are not per-page and not counted.
+    /// Everything the model holds per page, in bytes per guest page, by owner: the host page array (rmap word, swap
+    /// slot, page flags and state, owner: one per host page), the LRU's links (the replacement policy's per-page
+    /// arrays, measured as what it allocates), the guest kernel's HPTE slot per guest page, and on linux-6.18 the
+    /// workingset shadow entry per host page. Pages locked for a swap read wait in a table of the reads in flight, and
+    /// the swap map is one word per swap slot: neither grows with guest memory. The HPT and revmap grow with hpt_order
+    /// (<see cref="HptBytesPerGuestPage"/>), the workload's tables with its kind (a Zipf alias table is 12 B per page of
+    /// each distinct (size, alpha), shared by every guest that has them).
     /// </summary>
-    public static double BytesPerGuestPage(SimulationConfig cfg)
+    public static IReadOnlyList<(string Part, double Bytes)> BytesPerGuestPageByPart(SimulationConfig cfg)
     {
         long hostPages = cfg.Guests.Sum(g => g.MemoryBytes / cfg.Host.PageSizeBytes);
-        long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
+        double guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var policy = SimulationRunner.CreatePolicy(cfg.Host, (int)hostPages);
         long policyBytes = GC.GetAllocatedBytesForCurrentThread() - before;
         GC.KeepAlive(policy);
-        long bytes = hostPages * Unsafe.SizeOf<HostPage>() + guestPages * sizeof(int) + policyBytes;
-        return (double)bytes / guestPages;
+        var parts = new List<(string, double)>
+        {
+            ("host page (HostPage)", hostPages * Unsafe.SizeOf<HostPage>() / guestPages),
+            ($"LRU links ({policy.Name})", policyBytes / guestPages),
+            ("guest HPTE slot (Vm.HpteOf)", Unsafe.SizeOf<int>()),
+        };
+        if (cfg.Host.Kernel.WorkingsetRefault) parts.Add(("workingset shadow", hostPages * sizeof(long) / guestPages));
+        return parts;
     }
 
     /// <summary>Bytes of the model's HPT plus revmap arrays per guest page (not per-page state: they scale with hpt_order).</summary>
@@ -164,5 +255,14 @@ public static class ModelBenchmarks
         long hptes = cfg.Guests.Sum(g => (1L << g.HptOrder) / Hpt.HpteBytes);
         long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
         return (double)hptes * (Unsafe.SizeOf<Hpte>() + Unsafe.SizeOf<RevmapEntry>()) / guestPages;
+    }
+
+    /// <summary>Wall and process CPU time since <see cref="Start"/>.</summary>
+    private readonly struct BenchClock(Stopwatch wall, TimeSpan cpuAtStart)
+    {
+        public static BenchClock Start() => new(Stopwatch.StartNew(), System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime);
+
+        public (double Wall, double Cpu) Read() =>
+            (wall.Elapsed.TotalSeconds, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds);
     }
 }

@@ -48,15 +48,21 @@ public sealed class InvariantChecker
             int first = (p - vm.HostBase) * perHostPage;
             for (int gp = first; gp < first + perHostPage; gp++)
             {
-                int i = vm.HpteOf[gp];
-                if (i < 0) continue;
-                ref var h = ref vm.Hpt.Entries[i];
-                if (h.GuestPage != gp) Fail($"{vm.Config.Name}: guest page {gp}'s HPTE {i} maps guest page {h.GuestPage}");
-                CheckHpte(vm, i, ref h);
-                if (h.IsValid && _chainMark[i] != mark) Fail($"{vm.Config.Name}: VALID HPTE {i} is not on the rmap chain of host page {p}");
+                CheckGuestPageHpte(vm, gp, vm.HpteOf[gp], p, mark);
+                if (vm.LinearMapBolted) CheckGuestPageHpte(vm, gp, vm.Hpt.LinearSlot(gp), p, mark);
             }
         }
         Touched.Clear();
+    }
+
+    /// <summary>Guest page <paramref name="gp"/>'s user or bolted HPTE <paramref name="i"/> (none when -1) maps it, and is on host page <paramref name="p"/>'s chain when VALID.</summary>
+    private void CheckGuestPageHpte(Vm vm, int gp, int i, int p, int mark)
+    {
+        if (i < 0) return;
+        ref var h = ref vm.Hpt.Entries[i];
+        if (h.GuestPage != gp) Fail($"{vm.Config.Name}: guest page {gp}'s HPTE {i} maps guest page {h.GuestPage}");
+        CheckHpte(vm, i, ref h);
+        if (h.IsValid && _chainMark[i] != mark) Fail($"{vm.Config.Name}: VALID HPTE {i} is not on the rmap chain of host page {p}");
     }
 
     /// <summary>Every invariant over the whole host state.</summary>
@@ -93,7 +99,8 @@ public sealed class InvariantChecker
                     Fail($"{vm.Config.Name}: VALID HPTE {i} is not on the rmap chain of host page {vm.HostPageOf(h.GuestPage)}");
                 else if (!h.IsValid && _chainMark[i] == mark)
                     Fail($"{vm.Config.Name}: non-VALID HPTE {i} is on an rmap chain");
-                if (!h.IsFree && vm.HpteOf[h.GuestPage] != i) Fail($"{vm.Config.Name}: HPTE {i} is not the guest's slot for page {h.GuestPage}");
+                if (!h.IsFree && ((h.Flags & HpteFlags.Bolted) != 0 ? vm.Hpt.LinearSlot(h.GuestPage) : vm.HpteOf[h.GuestPage]) != i)
+                    Fail($"{vm.Config.Name}: HPTE {i} is not the guest's slot for page {h.GuestPage}");
             }
         }
         // Pages merged by KSM share the KSM pages' memory.

@@ -19,4 +19,15 @@ public sealed record CostConfig
     public long AccessNs { get; init; } = 100;
     /// <summary>ksmd's CPU per page scanned (calc_checksum's jhash2 and the tree searches' memcmp of a 64 KiB page, an estimate).</summary>
     public long KsmScanPageNs { get; init; } = 20_000;
+    /// <summary>
+    /// CPU of a major fault besides the read it waits for (do_swap_page: page allocation, memcg charge, swap-cache insert,
+    /// bio submission, PTE update). 0 = not modelled (the read dominates on a native host); `hvsim validation` sets the
+    /// real host's measured fault cost.
+    /// </summary>
+    public long SwapInNs { get; init; }
+    /// <summary>
+    /// CPU per page reclaim scans (isolate, folio_check_references' rmap walk, try_to_unmap, add_to_swap, bio
+    /// submission), on the reclaimer's clock besides the tlbies; 0 = not modelled.
+    /// </summary>
+    public long ReclaimPageNs { get; init; }
 }

@@ -12,7 +12,7 @@ public sealed record HostConfig
     /// <summary>vm.min_free_kbytes; null = the 3.x default sqrt(16 * lowmem_kB) clamped to [128, 65536].</summary>
     public long? MinFreeKbytes { get; init; }
     public int Swappiness { get; init; } = 60;
-    public ReclaimPolicyKind Policy { get; init; } = ReclaimPolicyKind.TwoList;
+    public string Policy { get; init; } = HvSim.Model.Replacement.ReplacementPolicies.Default;
     /// <summary>SWAP_CLUSTER_MAX.</summary>
     public int ReclaimBatchPages { get; init; } = 32;
     public SwapDeviceConfig Swap { get; init; } = SwapDeviceConfig.Ssd;
@@ -103,6 +103,13 @@ public sealed record GuestConfig
     /// </summary>
     public long? MemoryMaxBytes { get; init; }
     /// <summary>
+    /// Whether the guest kernel bolts a linear mapping of all its RAM into the HPT at boot (Linux: htab_initialize ->
+    /// htab_bolt_mapping), so that every page it touches through that mapping has a second HPTE besides its user one.
+    /// </summary>
+    public LinearMap LinearMap { get; init; } = LinearMap.Bolted;
+
+    /// <summary>How the guest's memory is faulted in on the host: a KVM guest (default) or, for validation, a plain process.</summary>
+    public FaultPath FaultPath { get; init; } = FaultPath.Kvm;
     /// memory.high of the QEMU process's memory cgroup (cgroup v2, 4.5+): pages charged beyond it are reclaimed by the
     /// charging task before it runs the guest again, which is throttled while reclaim cannot keep up
     /// (mem_cgroup_handle_over_high). null = max.
@@ -124,4 +131,13 @@ public sealed record GuestConfig
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>
     public int PageBytesOn(Platform platform, int hostPageBytes) => PageSizeBytes ?? platform.DefaultGuestPageBytes(hostPageBytes);
+}
+
+/// <summary>How the guest kernel maps its own RAM in the HPT.</summary>
+public enum LinearMap
+{
+    /// <summary>What a Linux ppc64 guest does: one bolted HPTE per page of RAM, entered with H_ENTER at boot (htab_initialize).</summary>
+    Bolted,
+    /// <summary>A guest without a bolted linear map: only the pages it touches get HPTEs, one each.</summary>
+    None,
 }

@@ -34,6 +34,24 @@ public sealed record HostKernel
     /// from the zone's size (calculate_zone_inactive_ratio).
     /// </summary>
     public required bool InactiveRatioFromLists { get; init; }
+    /// <summary>
+    /// 3.5 (e48982734ea0, "consider all swapped back pages in used-once logic"): page_check_references treats a mapped
+    /// anon page like a file page: referenced PTEs give it PG_referenced and another trip around the inactive list
+    /// (PAGEREF_KEEP), and only a page found referenced with PG_referenced already set is activated
+    /// (6.x folio_check_references). 3.4 activates a referenced swap-backed page at once.
+    /// </summary>
+    public required bool AnonUsedOnce { get; init; }
+    /// <summary>
+    /// 3.4 try_to_unmap_one keeps a page whose PTE (or secondary MMU, through the notifier) was young since
+    /// page_check_references (SWAP_FAIL); 5.11 (013339df116c, "mm/rmap: always do TTU_IGNORE_ACCESS") dropped that check.
+    /// </summary>
+    public required bool UnmapChecksYoung { get; init; }
+    /// <summary>
+    /// 4.14: VMA-based swap readahead (swap_vma_readahead): a window of virtual neighbours whose size adapts to readahead
+    /// hits (<see cref="Mm.SwapVmaReadahead"/>); 3.4's swapin_readahead always reads the aligned 2^page-cluster cluster
+    /// of swap slots.
+    /// </summary>
+    public required bool VmaSwapReadahead { get; init; }
     /// <summary>3.4's swap token (mm/thrash.c), removed in 3.5.</summary>
     public required bool HasSwapToken { get; init; }
     /// <summary>
@@ -45,13 +63,15 @@ public sealed record HostKernel
     public static readonly HostKernel Linux34 = new()
     {
         Name = "linux-3.4", NewAnonInactive = false, WorkingsetRefault = false, SwapInMapsExclusiveWritable = false,
-        CgroupReclaimStopsAtTarget = false, InactiveRatioFromLists = false, HasSwapToken = true, HasCgroupV2 = false,
+        CgroupReclaimStopsAtTarget = false, InactiveRatioFromLists = false, AnonUsedOnce = false, UnmapChecksYoung = true,
+        VmaSwapReadahead = false, HasSwapToken = true, HasCgroupV2 = false,
     };
 
     public static readonly HostKernel Linux618 = new()
     {
         Name = "linux-6.18", NewAnonInactive = true, WorkingsetRefault = true, SwapInMapsExclusiveWritable = true,
-        CgroupReclaimStopsAtTarget = true, InactiveRatioFromLists = true, HasSwapToken = false, HasCgroupV2 = true,
+        CgroupReclaimStopsAtTarget = true, InactiveRatioFromLists = true, AnonUsedOnce = true, UnmapChecksYoung = false,
+        VmaSwapReadahead = true, HasSwapToken = false, HasCgroupV2 = true,
     };
 
     public static IReadOnlyList<HostKernel> All { get; } = [Linux34, Linux618];

@@ -12,6 +12,7 @@ public static class ModelConfigValidator
         Require(h.MemoryBytes > 0 && h.MemoryBytes % h.PageSizeBytes == 0, $"host.memory_bytes must be a positive multiple of the host page size, got {h.MemoryBytes}");
         Require(h.ReservedBytes >= 0 && h.ReservedBytes < h.MemoryBytes, $"host.reserved_bytes must be in [0, memory), got {h.ReservedBytes}");
         Require(h.HugePages is null or >= 0, $"host.hugepages must be >= 0, got {h.HugePages}");
+        Require(Replacement.ReplacementPolicies.Find(h.Policy) is not null, $"host.policy must be one of {string.Join(", ", Replacement.ReplacementPolicies.Names)}, got '{h.Policy}'");
         Require(h.ReclaimBatchPages >= 1, $"host.reclaim_batch_pages must be >= 1, got {h.ReclaimBatchPages}");
         Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= int.MaxValue, $"host.swap.capacity_bytes out of range: {h.Swap.CapacityBytes}");
         Require(h.Swap.ReadaheadPages >= 1, $"host.swap.readahead_pages must be >= 1, got {h.Swap.ReadaheadPages}");
@@ -23,8 +24,8 @@ public static class ModelConfigValidator
         Require(c.Guests.Count <= 255, $"at most 255 guests, got {c.Guests.Count}");
         if (c.HasGuestMemcgs)
         {
-            Require(h.Policy == ReclaimPolicyKind.TwoList,
-                $"guests.memory_max/high/low give each guest's QEMU a memory cgroup with its own active/inactive lists: host.policy must be twolist, got {h.Policy.ToString().ToLowerInvariant()}");
+            Require(h.Policy == Replacement.ReplacementPolicies.Default,
+                $"guests.memory_max/high/low give each guest's QEMU a memory cgroup with its own active/inactive lists: host.policy must be {Replacement.ReplacementPolicies.Default}, got {h.Policy}");
             Require(c.Guests.Count <= MaxGuestMemcgs, $"guests.memory_max/high/low: at most {MaxGuestMemcgs} guests with cgroups of their own, got {c.Guests.Count}");
         }
         foreach (var g in c.Guests)

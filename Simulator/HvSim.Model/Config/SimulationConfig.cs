@@ -12,6 +12,11 @@ public sealed record SimulationConfig
     public CostConfig Costs { get; init; } = new();
     public long DurationNs { get; init; } = 60_000_000_000;
     public long WarmupNs { get; init; }
+    /// <summary>
+    /// `warmup: auto`: <see cref="WarmupNs"/> is ignored and the warm-up ends once the run has reached steady state
+    /// (<see cref="Results.SteadyState"/>).
+    /// </summary>
+    public bool WarmupAuto { get; init; }
     public long SampleIntervalNs { get; init; } = 1_000_000_000;
     public ulong Seed { get; init; } = HvSim.Engine.Simulation.DefaultSeed;
     /// <summary>Check the kernel-model.md section 5 invariants while running (slow).</summary>
@@ -47,15 +52,4 @@ public enum AgingVariant
     Unmap,
     /// <summary>What Linux 3.4 shipped (kvm_age_rmapp): kvm_age_hva clears the hardware R bit with a tlbie, no HPTE becomes absent.</summary>
     RBit,
-}
-
-public enum ReclaimPolicyKind
-{
-    /// <summary>The 3.x active/inactive anon LRU (shrink_active_list / shrink_page_list).</summary>
-    TwoList,
-    Lru,
-    Fifo,
-    Clock,
-    /// <summary>Segmented LRU (an idealised comparison: it observes every guest access).</summary>
-    Slru,
 }

@@ -39,6 +39,11 @@ public static class Admission
         for (int i = 0; i < config.Guests.Count; i++)
         {
             var guest = config.Guests[i];
+            if (BoltedLinearMap.WhyNotBootable(guest, config.Platform, page) is { } panic)
+            {
+                reasons[i] = panic;
+                continue;
+            }
             if (admitted == lpids)
             {
                 reasons[i] = $"no LPID left: {Name(config.Platform)} LPIDs have {config.Platform.LpidBits()} bits, one is the host's and one " +

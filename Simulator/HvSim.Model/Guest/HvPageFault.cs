@@ -1,3 +1,4 @@
+using HvSim.Model.Config;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
 
@@ -21,11 +22,14 @@ public enum FaultOutcome : byte
 /// </summary>
 public static class HvPageFault
 {
-    /// <summary>Step a: re-read the HPTE; the fault stands only if it is still ABSENT, or still read-only for a store.</summary>
+    /// <summary>
+    /// Step a: re-read the HPTE; the fault stands only if the slot still maps the page (the user HPTE may have been
+    /// H_REMOVEd meanwhile; the bolted linear one never moves) and is still ABSENT, or still read-only for a store.
+    /// </summary>
     public static bool StillFaulting(Vm vm, in PageFault f)
     {
-        if (vm.HpteOf[f.GuestPage] != f.HpteIndex) return false;
         ref var h = ref vm.Hpt.Entries[f.HpteIndex];
+        if (h.GuestPage != f.GuestPage) return false;
         return h.IsAbsent || (h.IsValid && f.Write && (h.Flags & HpteFlags.ReadOnly) != 0);
     }
 
@@ -49,16 +53,18 @@ public static class HvPageFault
             vm.Counters.FaultRetries++;
             return FaultOutcome.Retry;
         }
-        Instantiate(vm, host, f.HpteIndex, f.HostPage, ref clock);
+        Instantiate(vm, host, f, ref clock);
         return FaultOutcome.Instantiated;
     }
 
     /// <summary>
     /// Step e: ABSENT -> VALID linked on the rmap chain (sets REFERENCED), or a protection upgrade of a VALID HPTE
-    /// (tlbie first, R/C kept). Read-only when the host PTE is not writable, else SetPageDirty.
+    /// (tlbie first, R/C kept). Read-only when the host PTE is not writable, else SetPageDirty (a plain process's page,
+    /// <see cref="FaultPath.Process"/>, only for a store: the PTE dirty bit).
     /// </summary>
-    private static void Instantiate(Vm vm, Host host, int idx, int hostPage, ref long clock)
+    private static void Instantiate(Vm vm, Host host, in PageFault f, ref long clock)
     {
+        int idx = f.HpteIndex, hostPage = f.HostPage;
         host.Touched?.Add(hostPage);
         ref var h = ref vm.Hpt.Entries[idx];
         ref var page = ref host.Pages[hostPage];
@@ -69,14 +75,14 @@ public static class HvPageFault
         }
         else
         {
-            h.Flags = (h.Flags & HpteFlags.Secondary) | HpteFlags.Valid;
+            h.Flags = (h.Flags & (HpteFlags.Secondary | HpteFlags.Bolted)) | HpteFlags.Valid;
             Rmap.Link(vm.Hpt, ref page, idx);
         }
         page.Flags |= HostPageFlags.Young;
         if (page.Has(HostPageFlags.Writable))
         {
             h.Flags &= ~HpteFlags.ReadOnly;
-            page.Flags |= HostPageFlags.Dirty;
+            if (f.Write || vm.Config.FaultPath == FaultPath.Kvm) page.Flags |= HostPageFlags.Dirty;
         }
         else
         {
@@ -90,12 +96,16 @@ public static class HvPageFault
     /// </summary>
     public static void PinAndEnter(Vm vm, Host host, in PageFault f, ref long clock)
     {
-        ref var page = ref host.Pages[f.HostPage];
-        if (!page.Has(HostPageFlags.Pinned))
-        {
-            page.Flags |= HostPageFlags.Pinned;
-            vm.Counters.PinnedPages++;
-        }
+        Pin(vm, host, f.HostPage);
         if (vm.HpteOf[f.GuestPage] < 0) Hcalls.HEnter(vm, host, f.GuestPage, clock, out clock, virtualMode: true);
+    }
+
+    /// <summary>PPC970 kvmppc_get_guest_page: the page reference kept in slot_phys pins the resident page for the life of the memslot.</summary>
+    public static void Pin(Vm vm, Host host, int hostPage)
+    {
+        ref var page = ref host.Pages[hostPage];
+        if (page.Has(HostPageFlags.Pinned)) return;
+        page.Flags |= HostPageFlags.Pinned;
+        vm.Counters.PinnedPages++;
     }
 }

@@ -1,6 +1,7 @@
 using HvSim.Engine;
 using HvSim.Model.Config;
 using HvSim.Model.Mm;
+using HvSim.Model.Results;
 using HvSim.Model.Workloads;
 
 namespace HvSim.Model.Guest;
@@ -27,6 +28,20 @@ public sealed class Vcore
     private readonly long _end;
     /// <summary>The runner's time while the vcore is out of the guest.</summary>
     private long _clock;
+
+    // What the runner spent the current exit on, for the stall breakdown (StallCause): from _exitStart (-1 while in
+    // the guest), segment s ends at _segEnd[s], went to _segCause[s] on behalf of thread _segOwner[s] (-1: all of them).
+    // Arrays grow once and are reused: a fault allocates nothing.
+    private long _exitStart = -1;
+    private long[] _segEnd = new long[16];
+    private StallCause[] _segCause = new StallCause[16];
+    private int[] _segOwner = new int[16];
+    private int _segs;
+    /// <summary>The trapped thread whose exit the runner handles (-1: none yet), and what it blocks on now.</summary>
+    private int _serving = -1;
+    private StallCause _blocked = StallCause.Other;
+    /// <summary>While the runner waits for a swap read: the page (its queue/service split), else -1.</summary>
+    private int _waitPage = -1;
 
     private Vcore(Vm vm, Host host, Vcpu[] threads)
     {
@@ -70,7 +85,11 @@ public sealed class Vcore
             list.Add(vcpu); // kvmppc_run_vcpu adds threads to runnable_threads in the order they first run
         }
         foreach (var (core, threads) in cores)
-            host.Sim.Start(new Vcore(vm, host, threads.ToArray()).Run(), $"{vm.Config.Name}/vcore{core}");
+        {
+            var vcore = new Vcore(vm, host, threads.ToArray());
+            for (int t = 0; t < threads.Count; t++) (threads[t].Core, threads[t].ThreadIndex) = (vcore, t);
+            host.Sim.Start(vcore.Run(), $"{vm.Config.Name}/vcore{core}");
+        }
         return vcpus;
     }
 
@@ -133,10 +152,10 @@ public sealed class Vcore
                 synced = false;
                 // The thread runs on while it stays the earliest and before the next event. Until the exit reaches
                 // them, the other threads run on too: a trap inside that window joins this exit.
-                long limit = TurnEnds(next, exitAt);
-                GuestStep step;
-                do step = v.Step();
-                while (step == GuestStep.Ran && v.Clock < limit && !MustYield(v.Clock));
+                // Guest steps schedule no events, so the next one stays where it is while the thread runs; in reference
+                // mode the thread takes one step.
+                long stop = _reference ? long.MinValue : Math.Min(TurnEnds(next, exitAt), _sim.Peek());
+                var step = v.StepUntil(stop);
                 if (step == GuestStep.Trapped && exitAt == NoExit) exitAt = v.Clock;
                 continue;
             }
@@ -148,11 +167,13 @@ public sealed class Vcore
             }
 
             _clock = LeaveGuest(exitAt);
+            Spent(StallCause.Exit);
             if (MustYield(_clock)) yield return SleepUntil(_clock);
             for (int i = 0; i < _threads.Length; i++)
             {
                 var v = _threads[i];
                 if (!v.IsTrapped) continue;
+                _serving = i;
                 // kvmppc_handle_exit -> kvmppc_book3s_hv_page_fault (HDSI) or, PPC970, the H_TOO_HARD hcall in virtual mode.
                 bool hdsi = v.Fault.Kind == TrapKind.Hdsi;
                 if (hdsi && !HvPageFault.StillFaulting(_vm, v.Fault)) continue;
@@ -164,24 +185,33 @@ public sealed class Vcore
                 {
                     // get_user_pages_fast -> handle_mm_fault; the runner sleeps for swap reads and direct reclaim.
                     var status = _host.GetUserPage(page, write, ref _clock);
+                    Spent(StallCause.Other);
                     if (status == GupStatus.Done) break;
                     if (_clock > _sim.Now) yield return SleepUntil(_clock);
                     if (status == GupStatus.NeedPage)
                     {
                         if (!_host.TryAllocateFast(_vm))
                             foreach (var c in AllocateSlow()) yield return c;
-                        if (_host.FaultInNewPage(page, ref _clock) == GupStatus.Done) break;
+                        var faulted = _host.FaultInNewPage(page, ref _clock);
+                        Spent(StallCause.Other);
+                        if (faulted == GupStatus.Done) break;
                         continue;
                     }
                     if (status == GupStatus.SwapMiss)
                     {
+                        _blocked = StallCause.DirectReclaim; // readahead blocks only to allocate its pages
                         foreach (var c in _host.SwapinReadahead(_vm, page)) yield return c;
                         _clock = _sim.Now;
+                        Spent(StallCause.DirectReclaim);
                         if (!_host.Pages[page].Has(HostPageFlags.Locked)) continue;
                     }
-                    yield return Command.Wait(_host.ReadInFlight(page)); // lock_page until the swap read completes
+                    _waitPage = page;
+                    var read = _host.ReadInFlight(page);
+                    yield return Command.Wait(read); // lock_page until the swap read completes
                     _clock = _sim.Now;
-                    if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write)) break;
+                    SpentOnSwapRead(read.Value, _clock);
+                    _waitPage = -1;
+                    if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write, ref _clock)) break;
                 }
                 if (gupSlow) _host.GupSlowPathExit(_vm, page);
                 if (hdsi)
@@ -193,6 +223,7 @@ public sealed class Vcore
                 {
                     HvPageFault.PinAndEnter(_vm, _host, v.Fault, ref _clock);
                 }
+                Spent(StallCause.Exit);
             }
             if (_vm.Memcg.NrPagesOverHigh > 0)
             {
@@ -201,6 +232,7 @@ public sealed class Vcore
                 _clock = Math.Max(_clock, _sim.Now);
             }
             foreach (var v in _threads) v.Reenter(_clock);
+            (_exitStart, _segs, _serving, _blocked) = (-1, 0, -1, StallCause.Other);
             exitAt = NoExit;
             synced = false;
         }
@@ -225,13 +257,76 @@ public sealed class Vcore
             if (v.IsTrapped) lastTrap = Math.Max(lastTrap, v.Clock);
             else if (!v.Ended) v.PullOut(exitAt);
         }
+        _exitStart = lastTrap;
         return lastTrap + _costs.ExitNs;
     }
 
     /// <summary>__alloc_pages_slowpath for the page a fault needs, in the runner: the whole vcore waits for its reclaim.</summary>
     private IEnumerable<Command> AllocateSlow()
     {
+        _blocked = StallCause.DirectReclaim;
         foreach (var c in _host.PageAlloc.AllocPagesSlowpath(_vm)) yield return c;
         _clock = _sim.Now;
+        Spent(StallCause.DirectReclaim);
     }
+
+    /// <summary>The runner's time up to <see cref="_clock"/> since the last segment went to <paramref name="cause"/>.</summary>
+    private void Spent(StallCause cause) => Segment(_clock, cause);
+
+    private void Segment(long end, StallCause cause)
+    {
+        if (end <= (_segs == 0 ? _exitStart : _segEnd[_segs - 1])) return;
+        if (_segs == _segEnd.Length)
+        {
+            Array.Resize(ref _segEnd, _segs * 2);
+            Array.Resize(ref _segCause, _segs * 2);
+            Array.Resize(ref _segOwner, _segs * 2);
+        }
+        (_segEnd[_segs], _segCause[_segs], _segOwner[_segs]) = (end, cause, _serving);
+        _segs++;
+        _blocked = StallCause.Other;
+    }
+
+    /// <summary>A wait for a swap read until <paramref name="end"/>: queued until the device started it at <paramref name="started"/>, then served.</summary>
+    private void SpentOnSwapRead(long started, long end)
+    {
+        long from = _segs == 0 ? _exitStart : _segEnd[_segs - 1];
+        Segment(Math.Clamp(started, from, end), StallCause.SwapQueue);
+        Segment(end, StallCause.SwapService);
+    }
+
+    /// <summary>
+    /// The stall of trapped thread <paramref name="v"/> from its fault to <paramref name="until"/> (its re-entry, or the
+    /// end of the run) by cause: its real-mode work and exit, waiting for siblings to trap, then what the runner spent
+    /// each stretch of the exit on (on a sibling's fault: <see cref="StallCause.Sibling"/>), and at the end of the run
+    /// what the runner still waits for.
+    /// </summary>
+    internal void AttributeTrapped(Vcpu v, long until)
+    {
+        v.AddStallPart(StallCause.Exit, v.StallFrom, v.TrappedAt);
+        if (_exitStart < 0)
+        {
+            v.AddStallPart(StallCause.Sibling, v.TrappedAt, until); // the vcore had not left the guest yet
+            return;
+        }
+        v.AddStallPart(StallCause.Sibling, v.TrappedAt, _exitStart);
+        long start = _exitStart;
+        for (int s = 0; s < _segs && start < until; s++)
+        {
+            long end = Math.Min(_segEnd[s], until);
+            v.AddStallPart(Own(_segOwner[s], v) ? _segCause[s] : StallCause.Sibling, start, end);
+            start = end;
+        }
+        if (start >= until) return;
+        if (!Own(_serving, v)) v.AddStallPart(StallCause.Sibling, start, until);
+        else if (_waitPage >= 0)
+        {
+            long started = Math.Clamp(_host.ReadStartedAt(_waitPage), start, until);
+            v.AddStallPart(StallCause.SwapQueue, start, started);
+            v.AddStallPart(StallCause.SwapService, started, until);
+        }
+        else v.AddStallPart(_blocked, start, until);
+    }
+
+    private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;
 }

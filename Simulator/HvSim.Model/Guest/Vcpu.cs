@@ -29,13 +29,28 @@ public sealed class Vcpu
     private readonly IAccessSource _source;
     private readonly CostConfig _costs;
     private readonly GuestResult _counters;
-    private readonly long _warmup;
     private readonly long _end;
+    private readonly int[] _hpteOf;
+    private readonly Hpte[] _hptes;
+    private readonly long _accessNs;
+    private readonly bool _observesAccesses;
+    /// <summary>guests.fault_path: process: a store's first hit on a clean mapping dirties the host page (PTE dirty bit).</summary>
+    private readonly bool _storeDirties;
     private GuestAccess _access;
     private bool _pending;
     private bool _firstAttempt;
     /// <summary>Start of the current time out of the guest (a fault, or a sibling's exit); -1 while running.</summary>
     private long _stallFrom = -1;
+
+    /// <summary>The vcore this thread belongs to, and its index there (set by <see cref="Vcore.StartAll"/>).</summary>
+    internal Vcore Core = null!;
+    internal int ThreadIndex;
+
+    /// <summary>Start of the current stall (see <see cref="_stallFrom"/>).</summary>
+    internal long StallFrom => _stallFrom;
+
+    /// <summary>When the current trap left real mode for the host (after the real-mode HDSI or H_ENTER work).</summary>
+    internal long TrappedAt { get; private set; }
 
     public Vcpu(Vm vm, Host host, IAccessSource source, int vcpuId)
     {
@@ -45,8 +60,12 @@ public sealed class Vcpu
         _source = source;
         _costs = host.Costs;
         _counters = vm.Counters;
-        _warmup = host.Config.WarmupNs;
         _end = host.Config.DurationNs;
+        _hpteOf = vm.HpteOf;
+        _hptes = vm.Hpt.Entries;
+        _accessNs = _costs.AccessNs;
+        _observesAccesses = host.ObservesAccesses;
+        _storeDirties = vm.Config.FaultPath == FaultPath.Process;
     }
 
     /// <summary>kvm vcpu_id as QEMU numbers it (see <see cref="Vcore.VcpuId"/>).</summary>
@@ -64,46 +83,82 @@ public sealed class Vcpu
     internal bool IsTrapped => Fault.Kind != TrapKind.None;
 
     /// <summary>
-    /// One step in the guest at <see cref="Clock"/>: the next access (after its think time), through a valid HPTE; else
-    /// the guest's hash_page inserts the HPTE with H_ENTER (real mode, no exit), or the access takes an HDSI whose
-    /// real-mode part (kvmppc_hpte_hv_fault) finds the HPTE ABSENT or read-only and traps to the host.
+    /// Steps in the guest from <see cref="Clock"/> while the thread runs on and its clock stays before
+    /// <paramref name="stop"/>; always at least one. A step is the next access (after its think time) through a valid
+    /// HPTE; else the guest's hash_page inserts the HPTE with H_ENTER (real mode, no exit), or the access takes an HDSI
+    /// whose real-mode part (kvmppc_hpte_hv_fault) finds the HPTE ABSENT or read-only and traps to the host. Returns
+    /// what the last step ended with.
     /// </summary>
-    internal GuestStep Step()
+    internal GuestStep StepUntil(long stop)
     {
-        if (!_pending)
+        var hpteOf = _hpteOf;
+        var hptes = _hptes;
+        while (true)
         {
-            if (!_source.Next(Clock, ref _access))
+            if (!_pending)
             {
-                Ended = true;
-                return GuestStep.Ended;
+                if (!_source.Next(Clock, ref _access))
+                {
+                    Ended = true;
+                    return GuestStep.Ended;
+                }
+                _pending = true;
+                _firstAttempt = true;
+                _counters.Accesses++;
+                if (_access.ThinkNs > 0)
+                {
+                    Clock += _access.ThinkNs;
+                    if (Clock >= stop) return GuestStep.Ran;
+                }
             }
-            _pending = true;
-            _firstAttempt = true;
-            _counters.Accesses++;
-            if (_access.ThinkNs > 0)
+            int gp = _access.Page;
+            bool write = _access.IsWrite;
+            int idx = hpteOf[gp];
+            bool clearPage = false;
+            if (idx < 0 && _vm.LinearMapBolted)
             {
-                Clock += _access.ThinkNs;
-                return GuestStep.Ran;
+                // A page no process has mapped yet is first zeroed by the guest kernel through its linear mapping
+                // (do_anonymous_page -> clear_user_highpage -> clear_page): a store through the bolted HPTE, whose R bit,
+                // in the hardware HPTE or harvested into the guest's view, says the kernel has done so.
+                int linear = _vm.Hpt.LinearSlot(gp);
+                if (((hptes[linear].Flags | _vm.Hpt.Revmap[linear].GuestRc) & HpteFlags.Referenced) == 0)
+                {
+                    idx = linear;
+                    write = clearPage = true;
+                }
             }
+            if (idx >= 0)
+            {
+                ref var h = ref hptes[idx];
+                if ((h.Flags & HpteFlags.Valid) != 0 && (!write || (h.Flags & HpteFlags.ReadOnly) == 0))
+                {
+                    // §2.2: the hardware sets R, and C on a store; no host involvement. A plain process's store sets its
+                    // PTE's dirty bit, which reclaim moves to the page (try_to_unmap_one: pte_dirty -> folio_mark_dirty).
+                    if (write && _storeDirties && (h.Flags & HpteFlags.Changed) == 0) _host.Pages[_vm.HostPageOf(gp)].Flags |= HostPageFlags.Dirty;
+                    h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
+                    if (_firstAttempt && !clearPage) _counters.HpteHits++;
+                    if (_observesAccesses) ObserveHit(gp);
+                    _pending = clearPage; // after the clear, the process's own access maps the page
+                    Clock += _accessNs;
+                    if (Clock >= stop) return GuestStep.Ran;
+                    continue;
+                }
+            }
+            var step = Miss(gp, write, idx);
+            if (step != GuestStep.Ran || Clock >= stop) return step;
         }
-        int gp = _access.Page;
-        bool write = _access.IsWrite;
-        int idx = _vm.HpteOf[gp];
-        if (idx >= 0)
-        {
-            ref var h = ref _vm.Hpt.Entries[idx];
-            if ((h.Flags & HpteFlags.Valid) != 0 && (!write || (h.Flags & HpteFlags.ReadOnly) == 0))
-            {
-                // §2.2: the hardware sets R, and C on a store; no host involvement.
-                h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
-                if (_firstAttempt) _counters.HpteHits++;
-                int hp = _vm.HostPageOf(gp);
-                if (_host.ObservesAccesses && !_vm.IsUnevictable(hp)) _host.LruvecOf(hp).Hit(hp); // RMA and hugetlbfs pages are on no LRU
-                _pending = false;
-                Clock += _costs.AccessNs;
-                return GuestStep.Ran;
-            }
-        }
+    }
+
+    /// <summary>A policy that sees every access (LRU, SLRU) hears of the hit on the page's lruvec; RMA and hugetlbfs pages are on no LRU.</summary>
+    private void ObserveHit(int guestPage)
+    {
+        int hp = _vm.HostPageOf(guestPage);
+        if (!_vm.IsUnevictable(hp)) _host.LruvecOf(hp).Hit(hp);
+    }
+
+    /// <summary>The access at <see cref="Clock"/> found no valid HPTE allowing it: H_ENTER in real mode, or an HDSI trap.</summary>
+    private GuestStep Miss(int gp, bool write, int idx)
+    {
         _firstAttempt = false;
         _stallFrom = Clock;
         Fault = new PageFault { GuestPage = gp, Write = write, HpteIndex = idx, Start = Clock };
@@ -113,19 +168,21 @@ public sealed class Vcpu
             if (Hcalls.HEnter(_vm, _host, gp, Clock, out long end) == HEnterStatus.TooHard)
             {
                 _counters.Exits++;
-                Clock = end;
+                Clock = TrappedAt = end;
                 Fault.Kind = TrapKind.HEnterTooHard;
                 return GuestStep.Trapped;
             }
             Clock = end;
+            AddStallPart(StallCause.Exit, _stallFrom, Clock);
             EndStall();
             return GuestStep.Ran;
         }
         // §2.3: HDSI. Real-mode kvmppc_hpte_hv_fault finds the ABSENT (or read-only) HPTE and exits to the host.
         _counters.HdsiFaults++;
         _counters.Exits++;
-        if ((_vm.Hpt.Entries[idx].Flags & HpteFlags.Valid) != 0) _counters.ProtectionFaults++;
+        if ((_hptes[idx].Flags & HpteFlags.Valid) != 0) _counters.ProtectionFaults++;
         Clock += _costs.RealModeHcallNs;
+        TrappedAt = Clock;
         Fault.Kind = TrapKind.Hdsi;
         return GuestStep.Trapped;
     }
@@ -145,7 +202,8 @@ public sealed class Vcpu
     {
         if (IsTrapped)
         {
-            if (Fault.Kind == TrapKind.Hdsi && Fault.Start >= _warmup) _counters.FaultLatency.Add(t - Fault.Start);
+            if (Fault.Kind == TrapKind.Hdsi && Fault.Start >= _host.WarmupEndNs) _counters.FaultLatency.Add(t - Fault.Start);
+            Core.AttributeTrapped(this, t);
             Fault.Kind = TrapKind.None;
             Clock = t;
             EndStall();
@@ -155,6 +213,7 @@ public sealed class Vcpu
         long away = t - _stallFrom;
         AddStall(_stallFrom, t);
         AddSiblingWait(_stallFrom, t);
+        AddStallPart(StallCause.Sibling, _stallFrom, t);
         _stallFrom = -1;
         Clock += away;
     }
@@ -165,7 +224,14 @@ public sealed class Vcpu
         _stallFrom = -1;
     }
 
-    private (long From, long To) Measured(long from, long to) => (Math.Max(from, _warmup), Math.Min(to, _end));
+    private (long From, long To) Measured(long from, long to) => (Math.Max(from, _host.WarmupEndNs), Math.Min(to, _end));
+
+    /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
+    internal void AddStallPart(StallCause cause, long from, long to)
+    {
+        (from, to) = Measured(from, to);
+        if (to > from) _counters.AddStallPart(cause, to - from);
+    }
 
     private void AddStall(long from, long to)
     {
@@ -187,14 +253,16 @@ public sealed class Vcpu
             AddStall(_stallFrom, _end);
             if (IsTrapped)
             {
+                Core.AttributeTrapped(this, _end);
                 _counters.FaultsInFlightAtEnd++;
                 _counters.OldestFaultInFlightNs = Math.Max(_counters.OldestFaultInFlightNs, _end - _stallFrom);
             }
             else
             {
                 AddSiblingWait(_stallFrom, _end);
+                AddStallPart(StallCause.Sibling, _stallFrom, _end);
             }
         }
-        _counters.VcpuNs += Math.Max(0, _end - _warmup);
+        _counters.VcpuNs += Math.Max(0, _end - _host.WarmupEndNs);
     }
 }

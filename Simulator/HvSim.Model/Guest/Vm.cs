@@ -82,7 +82,9 @@ public sealed class Vm
     /// <summary>PPC970: host pages at the start of the memslot that the guest's RMA backs (taken from the boot-time pool).</summary>
     public int RmaPages { get; }
     public Hpt Hpt { get; }
-    /// <summary>The guest kernel's record of which HPT slot holds each guest page's translation (-1: none).</summary>
+    /// <summary>The guest kernel bolted its linear map at boot (<see cref="BoltedLinearMap.HtabInitialize"/>).</summary>
+    public bool LinearMapBolted { get; internal set; }
+    /// <summary>The guest kernel's record of which HPT slot holds each guest page's user translation (-1: none).</summary>
     public int[] HpteOf { get; }
     public MmuNotifier Notifier { get; }
     /// <summary>The memory cgroup of this guest's QEMU process (guests.memory_max, memory_high, memory_low).</summary>

@@ -18,9 +18,11 @@ public static class Hcalls
     /// <summary>
     /// kvmppc_h_enter / kvmppc_do_h_enter for guest page <paramref name="guestPage"/> issued at <paramref name="t"/>;
     /// <paramref name="end"/> is when the guest resumes. <paramref name="virtualMode"/> is the PPC970 redo after
-    /// kvmppc_virtmode_h_enter pinned the page (its cost is inside the exit already paid).
+    /// kvmppc_virtmode_h_enter pinned the page (its cost is inside the exit already paid). A user mapping goes where the
+    /// guest's hpte_insert puts it (<see cref="Vm.HpteOf"/> records it); <paramref name="bolted"/> is the guest kernel's
+    /// linear mapping of the page (htab_bolt_mapping: HPTE_V_BOLTED, its primary linear-map group only).
     /// </summary>
-    public static HEnterStatus HEnter(Vm vm, Host host, int guestPage, long t, out long end, bool virtualMode = false)
+    public static HEnterStatus HEnter(Vm vm, Host host, int guestPage, long t, out long end, bool virtualMode = false, bool bolted = false)
     {
         if (!virtualMode)
         {
@@ -37,12 +39,25 @@ public static class Hcalls
         }
         long mmuSeq = vm.Notifier.Seq;
         var hpt = vm.Hpt;
-        int slot = ChooseSlot(vm, host, guestPage, ref t, out bool secondary);
+        int slot;
+        HpteFlags flags;
+        if (bolted)
+        {
+            // The first slot of the group neither VALID nor ABSENT; admission refused a guest whose group is full.
+            slot = hpt.FreeSlot(hpt.LinearGroup(guestPage));
+            if (slot < 0) throw new InvalidOperationException($"linear-map PTEG of guest page {guestPage} is full (H_PTEG_FULL)");
+            flags = HpteFlags.Bolted;
+        }
+        else
+        {
+            slot = ChooseSlot(vm, host, guestPage, ref t, out bool secondary);
+            flags = secondary ? HpteFlags.Secondary : HpteFlags.None;
+            vm.HpteOf[guestPage] = slot;
+        }
         ref var h = ref hpt.Entries[slot];
         h.GuestPage = guestPage;
-        h.Flags = secondary ? HpteFlags.Secondary : HpteFlags.None;
+        h.Flags = flags;
         hpt.Revmap[slot].GuestRc = HpteFlags.None;
-        vm.HpteOf[guestPage] = slot;
         // Step 3: the real-mode walk of QEMU's page table finds the host PTE present or not.
         if (page.State == HostPageState.Resident && !vm.Notifier.Retry(mmuSeq))
         {

@@ -26,7 +26,7 @@ public sealed class Hpt
         Revmap = new RevmapEntry[n];
         for (int i = 0; i < n; i++) Entries[i].GuestPage = -1;
         _groupMask = n / PtegSlots - 1;
-        _pagesPerSegmentShift = System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / guestPageBytes));
+        _pagesPerSegmentShift = PagesPerSegmentShift(guestPageBytes);
     }
 
     public int Count => Entries.Length;
@@ -44,6 +44,40 @@ public sealed class Hpt
 
     /// <summary>First HPTE index of the secondary PTEG (hash XOR all-ones, masked).</summary>
     public int SecondaryGroup(int guestPage) => (~Hash(guestPage) & _groupMask) * PtegSlots;
+
+    /// <summary>
+    /// PTEG of the guest kernel's bolted linear-map HPTE for a guest page: the page's kernel address 0xc000000000000000 +
+    /// gpa in a 256 MiB segment whose VSID is get_kernel_vsid's vsid_scramble(ea >> 28) (proto-VSID x VSID_MULTIPLIER_256M
+    /// mod 2^36-1, mmu-hash64.h), hashed by hpt_hash (VSID XOR page index in the segment). htab_bolt_mapping only ever
+    /// uses this primary group.
+    /// </summary>
+    public int LinearGroup(int guestPage) => LinearGroupOf(guestPage, _groupMask, _pagesPerSegmentShift);
+
+    /// <summary><see cref="LinearGroup(int)"/> for an HPT of 2^<paramref name="order"/> bytes, without building one.</summary>
+    public static int LinearGroup(int guestPage, int order, int guestPageBytes) =>
+        LinearGroupOf(guestPage, (1 << (order - 7)) - 1, PagesPerSegmentShift(guestPageBytes));
+
+    private static int LinearGroupOf(int guestPage, int groupMask, int pagesPerSegmentShift)
+    {
+        const ulong kernelProtoVsid = 0xC000000000000000UL >> 28, multiplier = 200730139, modulus = (1UL << 36) - 1;
+        ulong vsid = (kernelProtoVsid + (ulong)(guestPage >> pagesPerSegmentShift)) * multiplier % modulus;
+        ulong hash = vsid ^ (ulong)(guestPage & ((1 << pagesPerSegmentShift) - 1));
+        return (int)(hash & (ulong)groupMask) * PtegSlots;
+    }
+
+    private static int PagesPerSegmentShift(int guestPageBytes) => System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / guestPageBytes));
+
+    /// <summary>
+    /// The slot of guest page <paramref name="guestPage"/>'s bolted linear-map HPTE, found in its PTEG (bolted HPTEs never
+    /// move, so the guest needs no record of it); -1 when the guest bolted none.
+    /// </summary>
+    public int LinearSlot(int guestPage)
+    {
+        int group = LinearGroup(guestPage);
+        for (int i = group; i < group + PtegSlots; i++)
+            if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) != 0) return i;
+        return -1;
+    }
 
     /// <summary>A slot of the PTEG starting at <paramref name="group"/> that is neither VALID nor ABSENT; -1 if none.</summary>
     public int FreeSlot(int group)

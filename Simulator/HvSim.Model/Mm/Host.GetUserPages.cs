@@ -1,3 +1,5 @@
+using HvSim.Model.Config;
+
 namespace HvSim.Model.Mm;
 
 /// <summary>What get_user_pages needs next for one page (<see cref="Host.GetUserPage"/>).</summary>
@@ -45,11 +47,13 @@ public sealed partial class Host
                 }
                 return GupStatus.Done;
             case HostPageState.SwapCache when !page.Has(HostPageFlags.Locked):
+                SwapCacheGetFolio(hostPage);
                 DoSwapPage(hostPage, write);
                 VmOf(hostPage).Counters.MinorFaults++;
                 clock += Costs.SwapCacheHitNs;
                 return GupStatus.Done;
             case HostPageState.SwapCache:
+                SwapCacheGetFolio(hostPage);
                 return GupStatus.Locked;
             case HostPageState.SwappedOut:
                 return GupStatus.SwapMiss;
@@ -84,12 +88,16 @@ public sealed partial class Host
         return GupStatus.Done;
     }
 
-    /// <summary>do_swap_page after lock_page returns: map the page just read, unless reclaim took it again (false: look again).</summary>
-    public bool FinishSwapIn(int hostPage, bool write)
+    /// <summary>
+    /// do_swap_page after lock_page returns: map the page just read (its CPU, <see cref="CostConfig.SwapInNs"/>, on
+    /// <paramref name="clock"/>), unless reclaim took it again (false: look again).
+    /// </summary>
+    public bool FinishSwapIn(int hostPage, bool write, ref long clock)
     {
         ref var page = ref Pages[hostPage];
         if (page.State != HostPageState.SwapCache || page.Has(HostPageFlags.Locked)) return false;
         DoSwapPage(hostPage, write);
+        clock += Costs.SwapInNs;
         return true;
     }
 }

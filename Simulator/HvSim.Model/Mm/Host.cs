@@ -14,8 +14,12 @@ namespace HvSim.Model.Mm;
 /// </summary>
 public sealed partial class Host : ISwapCompletion
 {
-    /// <summary>Per host page: the read it is locked for, null when none.</summary>
-    private readonly SimEvent?[] _readsInFlight;
+    /// <summary>
+    /// The read each page locked for swap-in waits on and when the device started serving it (long.MaxValue while it
+    /// is still queued), by host page: like the kernel's hashed page wait queues (page_waitqueue, mm/filemap.c), state
+    /// for the few pages in flight only, not words per page.
+    /// </summary>
+    private readonly Dictionary<int, (SimEvent Done, long StartedAt)> _readsInFlight = new();
     private SimEvent? _pageFreed;
     /// <summary>The reclaim pass's plugged swap write (blk_start_plug), not yet submitted when SlotCount is 0.</summary>
     private SwapRequest _plug;
@@ -37,9 +41,10 @@ public sealed partial class Host : ISwapCompletion
         Kernel = config.Host.Kernel;
         Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages, Lruvecs.Length) : null;
         ObservesAccesses = Policy.ObservesAccesses;
-        _readsInFlight = new SimEvent?[guestPages];
+        WarmupEndNs = config.WarmupAuto ? long.MaxValue : config.WarmupNs;
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
         SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes, config.Host.Swap.ReadaheadPages);
+        VmaReadahead = Kernel.VmaSwapReadahead ? new SwapVmaReadahead(admitted.Count, config.Host.Swap.ReadaheadPages, PageBytes) : null;
         ReservedPages = (config.Host.ReservedBytes + PageBytes - 1) / PageBytes;
         int basePage = 0;
         for (int i = 0; i < admitted.Count; i++)
@@ -121,6 +126,8 @@ public sealed partial class Host : ISwapCompletion
     public bool ObservesAccesses { get; }
     public SwapDevice SwapDevice { get; }
     public SwapCache SwapCache { get; }
+    /// <summary>6.x VMA-based swap readahead state per guest; null on 3.4 (cluster readahead).</summary>
+    public SwapVmaReadahead? VmaReadahead { get; }
     public Vmscan Vmscan { get; }
     public Kswapd Kswapd { get; }
     public List<Vm> Vms { get; } = new();
@@ -233,11 +240,11 @@ public sealed partial class Host : ISwapCompletion
 
     /// <summary>
     /// The end of the get_user_pages slow path: follow_page(FOLL_TOUCH) finds the page and calls mark_page_accessed,
-    /// then up_read(mmap_sem).
+    /// then up_read(mmap_sem). A plain process's handle_mm_fault (<see cref="FaultPath.Process"/>) marks nothing.
     /// </summary>
     public void GupSlowPathExit(Vm vm, int hostPage)
     {
-        MarkPageAccessed(hostPage);
+        if (vm.Config.FaultPath == FaultPath.Kvm) MarkPageAccessed(hostPage);
         MmapSem.UpRead(vm.Index);
     }
 
@@ -262,36 +269,92 @@ public sealed partial class Host : ISwapCompletion
         }
     }
 
-    /// <summary>The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read.</summary>
-    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage]!;
+    /// <summary>
+    /// The event a fault waits on while <paramref name="hostPage"/> is locked for a swap read; its
+    /// <see cref="SimEvent.Value"/>, once triggered, is when the device started serving the read.
+    /// </summary>
+    public SimEvent ReadInFlight(int hostPage) => _readsInFlight[hostPage].Done;
+
+    /// <summary>When the device started serving the swap read <paramref name="hostPage"/> is locked for; long.MaxValue while it is still queued.</summary>
+    public long ReadStartedAt(int hostPage) => _readsInFlight[hostPage].StartedAt;
 
     /// <summary>
-    /// do_swap_page on a swap-cache miss: grab_swap_token, then swapin_readahead (3.4 mm/swap_state.c), which calls
-    /// read_swap_cache_async for every slot of the aligned 2^page-cluster cluster in slot order, the target's included:
-    /// each page not already in RAM is allocated like any page (kswapd woken, direct reclaim below min), added to the
-    /// swap cache locked, and read with a request of its own (one bio per page, no plug). Returns when every read is
-    /// issued; the target's completes <see cref="ReadInFlight"/>. Counts the major fault when it issues the target's read.
+    /// End of the warm-up: statistics cover [WarmupEndNs, duration). The configured warm-up, or with `warmup: auto`
+    /// long.MaxValue until <see cref="Results.SteadyState"/> decides it.
+    /// </summary>
+    public long WarmupEndNs { get; internal set; }
+
+    /// <summary>
+    /// swap_cache_get_folio finding <paramref name="hostPage"/> in the swap cache (do_swap_page, read in or still being
+    /// read): PG_readahead is test-and-cleared, a set one is a readahead hit (swap_ra_hit), and the 6.x VMA readahead
+    /// state notes the fault's address and the hit.
+    /// </summary>
+    public void SwapCacheGetFolio(int hostPage)
+    {
+        ref var page = ref Pages[hostPage];
+        bool readahead = page.Has(HostPageFlags.Readahead);
+        page.Flags &= ~HostPageFlags.Readahead;
+        if (readahead) Counters.SwapRaHit++;
+        var vm = VmOf(hostPage);
+        VmaReadahead?.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
+    }
+
+    /// <summary>
+    /// do_swap_page on a swap-cache miss: swapin_readahead. 6.x (<see cref="HostKernel.VmaSwapReadahead"/>):
+    /// swap_vma_readahead reads the window swap_vma_ra_win sizes (<see cref="SwapVmaReadahead"/>), in address order, each
+    /// page of it whose PTE is a swap entry and which is not in the swap cache. 3.4: see <see cref="SwapinCluster"/>.
+    /// Returns when every read is issued; the target's completes <see cref="ReadInFlight"/>.
     /// </summary>
     public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage)
     {
+        if (VmaReadahead is null) return SwapinCluster(vm, hostPage);
+        var (_, start, end) = VmaReadahead.Window(vm.Index, hostPage - vm.HostBase, vm.HostPageCount);
+        return ReadSwapPages(vm, hostPage, vm.HostBase + (int)start, vm.HostBase + (int)end, slots: false);
+    }
+
+    /// <summary>
+    /// 3.4's swapin_readahead (mm/swap_state.c): grab_swap_token, then read_swap_cache_async
+    /// read_swap_cache_async for every slot of the aligned 2^page-cluster cluster in slot order, the target's included:
+    /// each page not already in RAM is allocated like any page (kswapd woken, direct reclaim below min), added to the
+    /// swap cache locked, and read with a request of its own (one bio per page, no plug).
+    /// </summary>
+    private IEnumerable<Command> SwapinCluster(Vm vm, int hostPage)
+    {
         SwapToken.Grab(vm);
         var (first, end) = SwapCache.ReadaheadCluster(Pages[hostPage].SwapSlot);
-        for (int s = first; s < end; s++)
+        return ReadSwapPages(vm, hostPage, first, end, slots: true);
+    }
+
+    /// <summary>
+    /// __read_swap_cache_async + swap_read_folio for the swap slots [first, end) (<paramref name="slots"/>) or the
+    /// host pages [first, end): each page only on swap is allocated and charged (reclaiming if need be), added to the swap
+    /// cache locked and read with a request of its own; one read for another page than the target is readahead
+    /// (PG_readahead, swap_ra). Counts the major fault when it issues the target's read.
+    /// </summary>
+    private IEnumerable<Command> ReadSwapPages(Vm vm, int hostPage, int first, int end, bool slots)
+    {
+        for (int i = first; i < end; i++)
         {
-            int p = SwapCache.OwnerOf(s);
-            if (p < 0 || Pages[p].State != HostPageState.SwappedOut) continue; // free slot, or found in the swap cache
+            int p = slots ? SwapCache.OwnerOf(i) : i;
+            if (p < 0 || Pages[p].State != HostPageState.SwappedOut) continue; // free slot, PTE none or present, or found in the swap cache
             if (!TryAllocateFast(vm))
                 foreach (var c in PageAlloc.AllocPagesSlowpath(vm)) yield return c;
-            if (SwapCache.OwnerOf(s) != p || Pages[p].State != HostPageState.SwappedOut)
+            if ((slots && SwapCache.OwnerOf(i) != p) || Pages[p].State != HostPageState.SwappedOut)
             {
                 ReturnFreePage(); // read in (or freed) by someone else while this task reclaimed
                 continue;
             }
             if (p == hostPage) VmOf(p).Counters.MajorFaults++;
+            else
+            {
+                Pages[p].Flags |= HostPageFlags.Readahead;
+                Counters.SwapRa++;
+            }
             var done = Sim.NewEvent();
+            int slot = Pages[p].SwapSlot;
             LockForRead(p, done);
             Counters.SwapReadRequests++;
-            SwapDevice.Submit(new SwapRequest { IsRead = true, FirstSlot = s, SlotCount = 1, Bytes = PageBytes, QueuedAt = Sim.Now, Done = done });
+            SwapDevice.Submit(new SwapRequest { IsRead = true, FirstSlot = slot, SlotCount = 1, Bytes = PageBytes, QueuedAt = Sim.Now, Done = done });
         }
     }
 
@@ -300,14 +363,27 @@ public sealed partial class Host : ISwapCompletion
         Touched?.Add(hostPage);
         Pages[hostPage].State = HostPageState.SwapCache;
         Pages[hostPage].Flags |= HostPageFlags.Locked;
-        _readsInFlight[hostPage] = done;
+        _readsInFlight[hostPage] = (done, long.MaxValue);
         VmOf(hostPage).Memcg.Charge(); // mem_cgroup_swapin_charge_folio
         // workingset_refault: folio_set_active before folio_add_lru.
-        if (Workingset != null && Workingset.Refault(hostPage, LruvecIndexOf(hostPage), LruvecOf(hostPage), SwapCache.FreeSlots > 0))
-            Pages[hostPage].Flags |= HostPageFlags.Active;
+        if (Workingset == null) return;
+        long refaults = Workingset.RefaultAnon;
+        bool activate = Workingset.Refault(hostPage, LruvecIndexOf(hostPage), LruvecOf(hostPage), SwapCache.FreeSlots > 0);
+        Counters.WorkingsetRefault += Workingset.RefaultAnon - refaults;
+        if (!activate) return;
+        Pages[hostPage].Flags |= HostPageFlags.Active;
+        Counters.WorkingsetActivate++;
     }
 
     /// <summary>end_swap_bio_read / end_swap_bio_write.</summary>
+    void ISwapCompletion.StartIo(in SwapRequest request)
+    {
+        if (!request.IsRead) return;
+        for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
+            if (SwapCache.OwnerOf(s) is var p and >= 0 && _readsInFlight.TryGetValue(p, out var read) && read.Done == request.Done)
+                _readsInFlight[p] = (read.Done, Sim.Now);
+    }
+
     void ISwapCompletion.EndIo(in SwapRequest request)
     {
         if (request.IsRead) EndSwapBioRead(request);
@@ -317,13 +393,15 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>end_swap_bio_read + unlock_page: the pages join the LRU as clean swap-cache pages.</summary>
     private void EndSwapBioRead(in SwapRequest request)
     {
+        long started = Sim.Now;
         for (int s = request.FirstSlot; s < request.FirstSlot + request.SlotCount; s++)
         {
             int p = SwapCache.OwnerOf(s);
-            if (p < 0 || _readsInFlight[p] != request.Done) continue;
+            if (p < 0 || !_readsInFlight.TryGetValue(p, out var waiting) || waiting.Done != request.Done) continue;
+            started = waiting.StartedAt;
             Touched?.Add(p);
             Pages[p].Flags &= ~HostPageFlags.Locked;
-            _readsInFlight[p] = null;
+            _readsInFlight.Remove(p);
             // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x folio_add_lru: active after a
             // refault workingset_refault activated.
             if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
@@ -332,7 +410,7 @@ public sealed partial class Host : ISwapCompletion
             VmOf(p).Counters.SwapIns++;
             Counters.SwapReads++;
         }
-        request.Done!.Trigger();
+        request.Done!.Trigger(started);
     }
 
     /// <summary>

@@ -43,6 +43,8 @@ public enum HostPageFlags : ushort
     Isolated = 2048,
     /// <summary>PG_active set before the page joins the LRU (6.x workingset_refault): folio_add_lru puts it on the active list.</summary>
     Active = 4096,
+    /// <summary>PG_readahead: read by swap readahead for a neighbour's fault and not looked up since (a hit when it is).</summary>
+    Readahead = 8192,
 }
 
 /// <summary>

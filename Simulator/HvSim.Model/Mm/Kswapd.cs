@@ -48,6 +48,7 @@ public sealed class Kswapd(Host host)
                 }
             }
             host.Counters.KswapdWakeups++;
+            host.Counters.NoteReclaim(sim.Now);
             // balance_pgdat
             do
             {

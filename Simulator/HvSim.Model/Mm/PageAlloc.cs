@@ -31,6 +31,7 @@ public sealed class PageAlloc(Host host)
                 break;
             }
             host.Counters.DirectReclaims++;
+            host.Counters.NoteReclaim(sim.Now);
             sc.Begin(sim.Now, host.Config.Host.ReclaimBatchPages);
             while (!host.Vmscan.DoTryToFreePages(sc))
             {
@@ -150,6 +151,7 @@ public sealed class PageAlloc(Host host)
         while (mm.Memcg.OverLimit)
         {
             host.Counters.DirectReclaims++;
+            host.Counters.NoteReclaim(sim.Now);
             sc.Begin(sim.Now, host.Config.Host.ReclaimBatchPages, cgroupReclaim: true);
             while (!host.Vmscan.DoTryToFreePages(sc))
             {

@@ -172,6 +172,7 @@ public sealed class SwapDevice
             if (_busySlots++ == 0) _busySince = now;
             _slotBusy[k] = true;
             _inService[k] = r;
+            _completion.StartIo(in r);
             _sim.Schedule(end - now, _slotDone[k]);
         }
         // A request queued for a later instant than now (its submitter's clock was ahead): dispatch it then.

@@ -23,4 +23,7 @@ public interface ISwapCompletion
 {
     /// <summary>end_swap_bio_read / end_swap_bio_write for a finished request.</summary>
     void EndIo(in SwapRequest request);
+
+    /// <summary>blk_start_request: the device took <paramref name="request"/> from its queue and starts serving it.</summary>
+    void StartIo(in SwapRequest request) { }
 }

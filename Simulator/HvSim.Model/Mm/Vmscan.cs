@@ -1,4 +1,5 @@
 using HvSim.Engine;
+using HvSim.Model.Config;
 using HvSim.Model.Replacement;
 
 namespace HvSim.Model.Mm;
@@ -240,17 +241,16 @@ public sealed class Vmscan : IReferenceOracle
             int before = budget;
             int victim = policy.IsolateInactive(this, ref budget);
             CountScanned(sc, before - budget);
-            // page_check_references activated the pages examined but not isolated; 6.x move_folios_to_lru ages
-            // nonresident_age by each activated page.
-            _host.Workingset?.AgeNonresident(sc.WalkPos, before - budget - (victim >= 0 ? 1 : 0));
             if (victim < 0) continue;
             _host.Pages[victim].Flags |= HostPageFlags.Isolated;
             sc.Isolated[sc.IsolatedCount++] = victim;
         }
     }
 
+    /// <summary>pgscan: <paramref name="pages"/> examined, each costing the reclaimer <see cref="CostConfig.ReclaimPageNs"/> of CPU.</summary>
     private void CountScanned(ScanControl sc, int pages)
     {
+        sc.T += pages * _host.Costs.ReclaimPageNs;
         sc.NrScanned += pages;
         _host.Counters.PagesScanned += pages;
         _host.ZonePagesScanned += pages;
@@ -279,6 +279,27 @@ public sealed class Vmscan : IReferenceOracle
             referenced = true;
         }
         return referenced;
+    }
+
+    /// <summary>
+    /// page_check_references on an inactive page. 3.4: referenced PTEs activate a swap-backed page at once. 6.x
+    /// folio_check_references (<see cref="HostKernel.AnonUsedOnce"/>): PG_referenced is tested and cleared; referenced
+    /// PTEs set it again and activate the page only when it was already set (FOLIOREF_ACTIVATE), else give it another
+    /// trip (FOLIOREF_KEEP); no referenced PTE reclaims it. 6.x move_folios_to_lru ages nonresident_age by each
+    /// activated page (workingset_age_nonresident).
+    /// </summary>
+    public PageReferences CheckReferences(int page)
+    {
+        bool referencedPtes = PageReferenced(page);
+        if (!_host.Kernel.AnonUsedOnce) return referencedPtes ? PageReferences.Activate : PageReferences.Reclaim;
+        ref var p = ref _host.Pages[page];
+        bool referencedPage = p.Has(HostPageFlags.Referenced);
+        p.Flags &= ~HostPageFlags.Referenced;
+        if (!referencedPtes) return PageReferences.Reclaim;
+        p.Flags |= HostPageFlags.Referenced;
+        if (!referencedPage) return PageReferences.Keep;
+        _host.Workingset?.AgeNonresident(_host.LruvecIndexOf(page), 1);
+        return PageReferences.Activate;
     }
 
     /// <summary>ptep_clear_flush_young_notify: test-and-clear the host PTE young bit and ask KVM (kvm_age_hva).</summary>
@@ -340,9 +361,9 @@ public sealed class Vmscan : IReferenceOracle
             PutBack(hostPage, active: true); // activate_locked
             return true;
         }
-        // try_to_unmap_one: clear_flush_young again before unmapping (no swap-token clause there): SWAP_FAIL activates.
-        // A policy that does not read reference bits evicts what it chose.
-        if (_host.LruvecOf(hostPage).UsesReferenceBits && ClearFlushYoung(hostPage))
+        // 3.4 try_to_unmap_one: clear_flush_young again before unmapping (no swap-token clause there): SWAP_FAIL
+        // activates. A policy that does not read reference bits evicts what it chose; 6.x never checks (TTU_IGNORE_ACCESS).
+        if (_host.Kernel.UnmapChecksYoung && _host.LruvecOf(hostPage).UsesReferenceBits && ClearFlushYoung(hostPage))
         {
             PutBack(hostPage, active: true);
             return true;

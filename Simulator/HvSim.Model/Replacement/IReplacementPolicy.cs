@@ -7,6 +7,23 @@ namespace HvSim.Model.Replacement;
 public interface IReferenceOracle
 {
     bool PageReferenced(int page);
+
+    /// <summary>
+    /// page_check_references on an inactive page reclaim examines: what to do with it. By default a referenced page is
+    /// activated (3.4 for swap-backed pages), an unreferenced one reclaimed.
+    /// </summary>
+    PageReferences CheckReferences(int page) => PageReferenced(page) ? PageReferences.Activate : PageReferences.Reclaim;
+}
+
+/// <summary>page_check_references' verdict (mm/vmscan.c enum page_references / folio_references).</summary>
+public enum PageReferences : byte
+{
+    /// <summary>PAGEREF_RECLAIM: isolate it for eviction.</summary>
+    Reclaim,
+    /// <summary>PAGEREF_KEEP: another trip around the inactive list (back to its head).</summary>
+    Keep,
+    /// <summary>PAGEREF_ACTIVATE: to the active list.</summary>
+    Activate,
 }
 
 /// <summary>

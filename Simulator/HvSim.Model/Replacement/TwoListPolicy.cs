@@ -113,19 +113,24 @@ public sealed class TwoListPolicy : IReplacementPolicy
     }
 
     /// <summary>
-    /// page_check_references on the inactive tail page: referenced anon pages are activated (PAGEREF_ACTIVATE,
-    /// vmscan.c page_check_references) and -1 returned; an unreferenced one is isolated and returned.
+    /// page_check_references on the inactive tail page (vmscan.c): PAGEREF_ACTIVATE moves it to the active head and
+    /// PAGEREF_KEEP back to the inactive head (-1 returned for both); PAGEREF_RECLAIM isolates and returns it.
     /// </summary>
     private int CheckInactiveTail(IReferenceOracle refs)
     {
         int page = _lists.Tail(Inactive);
-        if (refs.PageReferenced(page))
+        switch (refs.CheckReferences(page))
         {
-            _lists.MoveToHead(Active, page);
-            return -1;
+            case PageReferences.Activate:
+                _lists.MoveToHead(Active, page);
+                return -1;
+            case PageReferences.Keep:
+                _lists.MoveToHead(Inactive, page);
+                return -1;
+            default:
+                _lists.Remove(page);
+                return page;
         }
-        _lists.Remove(page);
-        return page;
     }
 
     /// <summary>inactive_anon_is_low: inactive * inactive_ratio < active.</summary>

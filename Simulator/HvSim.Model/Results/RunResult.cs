@@ -65,6 +65,30 @@ public sealed class GuestResult
     /// <summary>vCPU time simulated, summed over vCPUs (after warm-up).</summary>
     public long VcpuNs { get; set; }
     public double StallFraction => VcpuNs == 0 ? 0 : (double)StalledNs / VcpuNs;
+    /// <summary>Where <see cref="StalledNs"/> went, ns per <see cref="StallCause"/>; the parts add up to it exactly.</summary>
+    public long StallExitNs { get; set; }
+    public long StallSwapQueueNs { get; set; }
+    public long StallSwapServiceNs { get; set; }
+    public long StallDirectReclaimNs { get; set; }
+    public long StallSiblingNs { get; set; }
+    public long StallOtherNs { get; set; }
+
+    /// <summary>
+    /// Adds <paramref name="ns"/> of stalled vCPU time to its cause's part. <see cref="StalledNs"/> is counted on its
+    /// own (a vCPU's whole time out of the guest), so that the parts adding up to it is a check of the bookkeeping.
+    /// </summary>
+    internal void AddStallPart(StallCause cause, long ns)
+    {
+        switch (cause)
+        {
+            case StallCause.Exit: StallExitNs += ns; break;
+            case StallCause.SwapQueue: StallSwapQueueNs += ns; break;
+            case StallCause.SwapService: StallSwapServiceNs += ns; break;
+            case StallCause.DirectReclaim: StallDirectReclaimNs += ns; break;
+            case StallCause.Sibling: StallSiblingNs += ns; break;
+            default: StallOtherNs += ns; break;
+        }
+    }
     /// <summary>Latency of each HDSI from the faulting access to guest resume, ns.</summary>
     public LogHistogram FaultLatency { get; } = new();
 
@@ -114,12 +138,30 @@ public sealed class HostResult
     /// <summary>At the end of the run: KSM pages in RAM (pages_shared) and the further guest pages mapping them (pages_sharing: the pages KSM saves).</summary>
     public long KsmPagesShared { get; set; }
     public long KsmPagesSharing { get; set; }
+    /// <summary>Pages swap readahead read besides the faulting one (vmstat swap_ra).</summary>
+    public long SwapRa { get; set; }
+    /// <summary>Faults that found a page swap readahead had read (vmstat swap_ra_hit: PG_readahead test-and-cleared).</summary>
+    public long SwapRaHit { get; set; }
+    /// <summary>6.x: swap-ins of pages that left a shadow entry, and those activated (workingset_refault_anon, workingset_activate_anon).</summary>
+    public long WorkingsetRefault { get; set; }
+    public long WorkingsetActivate { get; set; }
     /// <summary>Pages scanned (pgscan) per page freed (pgsteal): how hard reclaim works for each page it frees.</summary>
     public double ScannedPerFreed => PagesFreed == 0 ? 0 : (double)PagesScanned / PagesFreed;
     /// <summary>Time after warm-up over which the counters, histograms and busy time were measured, ns.</summary>
     public long MeasuredNs { get; set; }
     /// <summary>Time after warm-up with at least one swap request in service, ns.</summary>
     public long SwapBusyNs { get; set; }
+    /// <summary>When host reclaim first ran (kswapd's first wake-up or the first direct reclaim), ns; -1 if it never did.</summary>
+    public long FirstReclaimNs { get; private set; } = -1;
+    /// <summary>The warm-up the run used, ns: the configured one, or where `warmup: auto` found steady state.</summary>
+    public long WarmupNs { get; set; }
+
+    /// <summary>Host reclaim ran at <paramref name="now"/>: the first time is <see cref="FirstReclaimNs"/>.</summary>
+    internal void NoteReclaim(long now)
+    {
+        if (FirstReclaimNs < 0) FirstReclaimNs = now;
+    }
+
     /// <summary>Swap device utilisation: near 1, fault latency is mostly queueing.</summary>
     public double SwapBusyFraction => MeasuredNs == 0 ? 0 : (double)SwapBusyNs / MeasuredNs;
     /// <summary>Queue wait (submission to dispatch) of swap reads and of swap writes queued after warm-up, ns.</summary>
@@ -132,6 +174,7 @@ public sealed class HostResult
         KswapdWakeups = DirectReclaims = PagesScanned = PagesFreed = SwapFullEvents = SwapWrites = SwapReads = 0;
         SwapWriteRequests = SwapReadRequests = PagesDeactivated = WriteRequestWaits = KswapdCongestionWaits = SwapTokenReferences = 0;
         KsmPagesScanned = KsmCpuNs = 0;
+        SwapRa = SwapRaHit = WorkingsetRefault = WorkingsetActivate = 0;
     }
 }
 

@@ -4,8 +4,11 @@ using HvSim.Model.Mm;
 namespace HvSim.Model.Results;
 
 /// <summary>Records host and per-guest samples at the end of every sampling interval.</summary>
-internal sealed class Sampler(Host host, long intervalNs, long endNs)
+internal sealed class Sampler(Host host, long intervalNs, long endNs, Action? endWarmup = null)
 {
+    /// <summary>With `warmup: auto`: the steady-state rule, until it has ended the warm-up.</summary>
+    private SteadyState? _steady = endWarmup is null ? null : new SteadyState(host.Config.Host.MemoryBytes, intervalNs);
+
     private readonly long[,] _last = new long[host.Vms.Count, 6];
 
     public List<HostSample> HostSeries { get; } = new();
@@ -45,13 +48,21 @@ internal sealed class Sampler(Host host, long intervalNs, long endNs)
         long pb = host.PageBytes;
         HostSeries.Add(new HostSample(t, host.FreePages * pb, (long)host.SwapCache.UsedSlots * pb, swapCachePages * pb,
             host.SwapDevice.QueuedReads, host.SwapDevice.QueuedWrites, host.WritebackPages * pb));
+        long accesses = 0;
         foreach (var vm in host.Vms)
         {
             long[] now = Counts(vm.Counters);
             int g = vm.Index;
+            accesses += now[5] - _last[g, 5];
             GuestSeries.Add(new GuestSample(t, vm.ConfigIndex, inRam[g] * pb,
                 now[0] - _last[g, 0], now[1] - _last[g, 1], now[2] - _last[g, 2], now[3] - _last[g, 3], now[4] - _last[g, 4], now[5] - _last[g, 5]));
             for (int k = 0; k < 6; k++) _last[g, k] = now[k];
+        }
+        if (_steady is not null && host.WarmupEndNs == long.MaxValue
+            && _steady.Add(t, accesses, inRam.Sum() * pb, host.Counters.FirstReclaimNs))
+        {
+            _steady = null;
+            endWarmup!();
         }
     }
 

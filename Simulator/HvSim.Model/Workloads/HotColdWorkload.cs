@@ -26,6 +26,8 @@ public sealed record HotColdWorkload : WorkloadSpec
     /// <summary>Seed of the scattering of hot pages over the guest.</summary>
     public ulong LayoutSeed { get; init; } = 1;
 
+    public override WorkloadSpec WithLayoutOffset(ulong offset) => this with { LayoutSeed = unchecked(LayoutSeed + offset) };
+
     /// <summary>Pages in the hot set of a guest of <paramref name="guestPages"/> pages: the fraction rounded up, at least 1.</summary>
     public int HotPages(int guestPages) => (int)Math.Clamp(Math.Ceiling(HotPageFraction * guestPages), 1, guestPages);
 

@@ -37,4 +37,28 @@ public abstract record WorkloadSpec
     }
 
     public abstract IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng);
+
+    /// <summary>
+    /// This workload for guest i of a profile (`count:`), its page layout seeded layout_seed + i, so identical guests do
+    /// not all put their hot pages at the same guest addresses; workloads without a layout are the same for every guest.
+    /// </summary>
+    public virtual WorkloadSpec WithLayoutOffset(ulong offset) => this;
+
+    /// <summary>The workloads nested in this one, in order (a phased workload's phases, a mix's streams).</summary>
+    public virtual IEnumerable<WorkloadSpec> Nested => [];
+
+    /// <summary>Mean think time over the whole stream, ns (a mix or phased workload averages its parts).</summary>
+    public virtual long MeanThinkNs => ThinkNs;
+
+    /// <summary>
+    /// The lookup tables <see cref="Create"/> builds for a guest of <paramref name="guestPages"/> pages, for the
+    /// memory estimate: tables with equal keys are one table shared by every stream that uses it.
+    /// </summary>
+    public virtual IEnumerable<WorkloadTable> Tables(int guestPages) => [];
 }
+
+/// <summary>
+/// One table a workload keeps in memory while it runs: a key (equal keys are one shared table), the bytes it keeps, and
+/// the bytes it needs only while it is built (tables are built one at a time, so only the largest such peak adds up).
+/// </summary>
+public readonly record struct WorkloadTable(object Key, long Bytes, long BuildBytes = 0);

@@ -44,6 +44,11 @@ public sealed record MixWorkload : WorkloadSpec
             : throw new ArgumentException("a mix workload needs at least one stream", nameof(Streams));
     }
 
+    public override WorkloadSpec WithLayoutOffset(ulong offset) =>
+        this with { Streams = Streams.Select(s => s with { Workload = s.Workload.WithLayoutOffset(offset) }).ToList() };
+
+    public override IEnumerable<WorkloadSpec> Nested => Streams.Select(s => s.Workload);
+
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
     {
         var sources = new IAccessSource[Streams.Count];
@@ -55,6 +60,10 @@ public sealed record MixWorkload : WorkloadSpec
         }
         return new Source(sources, weights, rng);
     }
+
+    public override long MeanThinkNs => (long)Math.Round(Streams.Sum(s => s.Weight * s.Workload.MeanThinkNs) / Streams.Sum(s => s.Weight));
+
+    public override IEnumerable<WorkloadTable> Tables(int guestPages) => Streams.SelectMany(s => s.Workload.Tables(guestPages));
 
     private sealed class Source(IAccessSource[] streams, double[] weights, RngStream rng) : IAccessSource
     {

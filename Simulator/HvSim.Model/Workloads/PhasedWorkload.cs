@@ -46,6 +46,11 @@ public sealed record PhasedWorkload : WorkloadSpec
     /// <summary>Start again with the first phase after the last; otherwise the stream ends after it.</summary>
     public bool Loop { get; init; }
 
+    public override WorkloadSpec WithLayoutOffset(ulong offset) =>
+        this with { Phases = Phases.Select(p => p with { Workload = p.Workload.WithLayoutOffset(offset) }).ToList() };
+
+    public override IEnumerable<WorkloadSpec> Nested => Phases.Select(p => p.Workload);
+
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
     {
         var sources = new IAccessSource[Phases.Count];
@@ -57,6 +62,11 @@ public sealed record PhasedWorkload : WorkloadSpec
         }
         return new Source(sources, durations, Loop);
     }
+
+    public override long MeanThinkNs =>
+        (long)Math.Round(Phases.Sum(p => (double)p.DurationNs * p.Workload.MeanThinkNs) / Phases.Sum(p => (double)p.DurationNs));
+
+    public override IEnumerable<WorkloadTable> Tables(int guestPages) => Phases.SelectMany(p => p.Workload.Tables(guestPages));
 
     private sealed class Source(IAccessSource[] phases, long[] durations, bool loop) : IAccessSource
     {

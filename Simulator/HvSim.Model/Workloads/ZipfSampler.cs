@@ -70,6 +70,15 @@ public sealed class ZipfSampler
         }
     }
 
+    /// <summary>Bytes the alias table keeps per rank: a probability (double) and an alias (int).</summary>
+    public const int BytesPerRank = sizeof(double) + sizeof(int);
+
+    /// <summary>Bytes per rank needed only while the table is built: the weights (double) and the small and large worklists (int each).</summary>
+    public const int BuildBytesPerRank = sizeof(double) + 2 * sizeof(int);
+
+    /// <summary>The table <see cref="For"/> keeps for (n, alpha), as the memory estimate counts it (one per distinct key).</summary>
+    public static WorkloadTable Table(int n, double alpha) => new((typeof(ZipfSampler), n, alpha), (long)n * BytesPerRank, (long)n * BuildBytesPerRank);
+
     /// <summary>Probability of rank <paramref name="rank"/>.</summary>
     public double Pmf(int rank) => Math.Pow(rank + 1, -Alpha) / _normaliser;
 

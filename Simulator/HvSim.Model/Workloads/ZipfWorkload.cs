@@ -19,8 +19,12 @@ public sealed record ZipfWorkload : WorkloadSpec
     /// <summary>Seed of the rank-to-page scattering.</summary>
     public ulong LayoutSeed { get; init; } = 1;
 
+    public override WorkloadSpec WithLayoutOffset(ulong offset) => this with { LayoutSeed = unchecked(LayoutSeed + offset) };
+
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
         new Source(this, ZipfSampler.For(GuestPages.Check(guestPages), Alpha), new PagePermutation(guestPages, LayoutSeed), rng);
+
+    public override IEnumerable<WorkloadTable> Tables(int guestPages) => [ZipfSampler.Table(guestPages, Alpha)];
 
     private sealed class Source(ZipfWorkload spec, ZipfSampler sampler, PagePermutation layout, RngStream rng) : SyntheticSource(spec, rng)
     {

@@ -16,6 +16,14 @@ public sealed class Diagnostics
     public IReadOnlyList<Diagnostic> Items => _items;
     public bool HasErrors => _items.Count > 0;
 
+    /// <summary>Located warnings ("file:line:col: warning: ..."): the file still loads (e.g. a renamed key, <see cref="KeyAliases"/>).</summary>
+    public List<string> Warnings { get; } = [];
+
+    public void Warn(string located)
+    {
+        if (!Warnings.Contains(located)) Warnings.Add(located);
+    }
+
     public void Add(Diagnostic d)
     {
         if (_seen.Add(d)) _items.Add(d);

@@ -44,6 +44,8 @@ public abstract class KeyDef
     /// <summary>Accepts `auto` (the kernel's computed default).</summary>
     public bool AllowsAuto { get; init; }
     public bool Required { get; init; }
+    /// <summary>A `sweep:` may vary it (not the keys that name, seed or count the runs themselves).</summary>
+    public bool Sweepable { get; init; } = true;
     /// <summary>For <see cref="ValueKind.WorkloadList"/>: the key each item has besides `workload:`.</summary>
     public KeyDef? ItemKey { get; init; }
     /// <summary>Replaces the printed default when it is not a fixed value (e.g. "the file name").</summary>
@@ -125,12 +127,51 @@ public sealed class KeyDef<T> : KeyDef
     public required Func<T, object?, T> Apply { get; init; }
 }
 
-/// <summary>A named group of keys: one YAML mapping of a scenario.</summary>
-public sealed class Section<T>
+/// <summary>
+/// One YAML mapping of a scenario and the mappings nested in it: the tree the binder walks, and the one place that
+/// says which sections exist, where they nest and how they may be written. `hvsim schema`, docs/scenarios.md, the
+/// sweepable paths and the defaults echoed into manifests are derived from it.
+/// </summary>
+public abstract class SectionDef
 {
     public required string Name { get; init; }
     public required string Doc { get; init; }
+    /// <summary>The mappings nested in this one, in the order the docs and the schema list them.</summary>
+    public IReadOnlyList<SectionDef> Children { get; init; } = [];
+    /// <summary>Its parent must have it (`guests:` in a scenario, `workload:` in a guest profile).</summary>
+    public bool Required { get; init; }
+    /// <summary>It may also be a non-empty list of such mappings (`guests:`); <see cref="ItemName"/> names one.</summary>
+    public string? ItemName { get; init; }
+    /// <summary>A key whose value alone may stand for the whole mapping (`swap: hdd` for `swap: {device: hdd}`).</summary>
+    public string? ShortFormKey { get; init; }
+    /// <summary>The keys of the mapping itself (a workload's depend on its kind: <see cref="WorkloadKinds"/>).</summary>
+    public abstract IReadOnlyList<KeyDef> KeyDefs { get; }
+
+    public IReadOnlyList<string> ChildNames => Children.Select(c => c.Name).ToList();
+
+    /// <summary>This section and every section below it, pre-order, each with its dotted path (`""`, `host`, `host.swap`).</summary>
+    public IEnumerable<(string Path, SectionDef Section)> Tree(string path = "")
+    {
+        yield return (path, this);
+        foreach (var child in Children)
+            foreach (var t in child.Tree(path.Length == 0 ? child.Name : $"{path}.{child.Name}"))
+                yield return t;
+    }
+}
+
+/// <summary>A section whose keys set members of a <typeparamref name="T"/> (a config record).</summary>
+public sealed class Section<T> : SectionDef
+{
     public required IReadOnlyList<KeyDef<T>> Keys { get; init; }
+    public override IReadOnlyList<KeyDef> KeyDefs => Keys;
 
     public KeyDef<T>? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);
+}
+
+/// <summary>A section with a parser of its own: `workload:` (keys by kind), `sweep:` (key paths), a plan's `mix:`.</summary>
+public sealed class SpecialSection : SectionDef
+{
+    public override IReadOnlyList<KeyDef> KeyDefs => [];
+    /// <summary>Its JSON Schema, where <see cref="SchemaGenerator"/> does not know it (it knows workload and sweep).</summary>
+    public Func<System.Text.Json.Nodes.JsonObject>? Schema { get; init; }
 }

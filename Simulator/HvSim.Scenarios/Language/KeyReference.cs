@@ -13,17 +13,22 @@ public static class KeyReference
     {
         var sb = new StringBuilder();
         sb.Append(Begin).Append('\n');
-        Table(sb, "Top level", ScenarioKeys.Root.Doc, ScenarioKeys.Root.Keys);
-        Table(sb, "`host:`", ScenarioKeys.Host.Doc, ScenarioKeys.Host.Keys);
-        Table(sb, "`host.swap:`", ScenarioKeys.Swap.Doc, ScenarioKeys.Swap.Keys);
-        Table(sb, "`costs:`", ScenarioKeys.Costs.Doc, ScenarioKeys.Costs.Keys);
-        Table(sb, "`guests:`", ScenarioKeys.Guests.Doc, ScenarioKeys.Guests.Keys);
-        Table(sb, "`guests.workload:`", "Every kind takes `kind` and the common keys.",
-            [WorkloadKinds.KindKey, .. WorkloadKinds.CommonKeys(WorkloadKinds.All[0].Prototype)]);
-        foreach (var kind in WorkloadKinds.All)
-            Table(sb, $"`kind: {kind.Name}`", kind.Doc, kind.Keys);
-        sb.Append("### `sweep:`\n\n`mode: grid` (default; every combination, the first key varies slowest) or `mode: zip` (the i-th values together), and key paths mapped to value lists. Sweepable paths:\n\n");
-        sb.Append(string.Join(", ", SweepParser.SweepablePaths().Select(p => $"`{p.Path}`"))).Append(".\n\n");
+        foreach (var (path, section) in ScenarioKeys.Root.Tree())
+        {
+            if (section == ScenarioKeys.Workload)
+            {
+                Table(sb, $"`{path}:`", "Every kind takes `kind` and the common keys.",
+                    [WorkloadKinds.KindKey, .. WorkloadKinds.CommonKeys(WorkloadKinds.All[0].Prototype)]);
+                foreach (var kind in WorkloadKinds.All)
+                    Table(sb, $"`kind: {kind.Name}`", kind.Doc, kind.Keys);
+            }
+            else if (section == ScenarioKeys.Sweep)
+            {
+                sb.Append($"### `{path}:`\n\n`mode: grid` (default; every combination, the first key varies slowest) or `mode: zip` (the i-th values together), and key paths mapped to value lists. Sweepable paths:\n\n");
+                sb.Append(string.Join(", ", SweepParser.SweepablePaths().Select(p => $"`{p.Path}`"))).Append(".\n\n");
+            }
+            else Table(sb, path.Length == 0 ? "Top level" : $"`{path}:`", section.Doc, section.KeyDefs);
+        }
         sb.Append(End).Append('\n');
         return sb.ToString();
     }

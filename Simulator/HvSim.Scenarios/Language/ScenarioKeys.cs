@@ -1,4 +1,5 @@
 using HvSim.Model.Config;
+using HvSim.Model.Replacement;
 
 namespace HvSim.Scenarios.Language;
 
@@ -16,63 +17,11 @@ public static class ScenarioKeys
 
     private const long Day = 86_400_000_000_000;
 
-    public static readonly Section<ScenarioSettings> Root = new()
-    {
-        Name = "",
-        Doc = "Top level of a scenario file.",
-        Keys =
-        [
-            new KeyDef<ScenarioSettings>
-            {
-                Name = "name", Kind = ValueKind.Text, DefaultDescription = "the file name without .yaml",
-                Doc = "Scenario name; results go to results/<name>/ (sanitised to letters, digits, '-', '_', '.').",
-                Apply = (s, v) => s with { Name = (string)v! },
-            },
-            new KeyDef<ScenarioSettings>
-            {
-                Name = "description", Kind = ValueKind.Text, DefaultDescription = "empty", Doc = "Free text, copied into manifest.json.",
-                Apply = (s, v) => s with { Description = (string)v! },
-            },
-            Key<ScenarioSettings>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
-                null, (s, _) => s),
-            Key<ScenarioSettings>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
-                (long)ScenarioSettings.Prototype.Seed, (s, v) => s with { Seed = v is ulong u ? u : (ulong)(long)v! }, min: 0, max: ulong.MaxValue),
-            Key<ScenarioSettings>("replications", ValueKind.Integer, "Independent runs per sweep point and platform, each with its own derived seed.",
-                1L, (s, v) => s with { Replications = (int)(long)v! }, min: 1, max: 10_000),
-            new KeyDef<ScenarioSettings>
-            {
-                Name = "platform", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"],
-                Doc = "power7: pageable guests (using_mmu_notifiers = 1); ppc970: pinned guests (using_mmu_notifiers = 0); both: one run on each, side by side.",
-                Default = new[] { "power7" },
-                Apply = (s, v) => s with { Platforms = ParsePlatforms((IReadOnlyList<string>)v!) },
-            },
-            Choice<ScenarioSettings>("aging", "kvm_age_hva variant on POWER7: rbit (clear the HPTE R bit with a tlbie: what Linux 3.4 shipped) or unmap (ageing by HDSI refaults: 342d3db before its follow-up, never in a released kernel, a what-if).",
-                ["unmap", "rbit"], Name(ScenarioSettings.Prototype.Aging), (s, v) => s with { Aging = v == "unmap" ? AgingVariant.Unmap : AgingVariant.RBit }),
-            Key<ScenarioSettings>("duration", ValueKind.Duration, "Simulated time of each run, warm-up included.",
-                ScenarioSettings.Prototype.DurationNs, (s, v) => s with { DurationNs = (long)v! }, min: 1_000, max: 30 * Day),
-            Key<ScenarioSettings>("warmup", ValueKind.Duration, "Initial simulated time left out of the statistics (must be shorter than duration).",
-                ScenarioSettings.Prototype.WarmupNs, (s, v) => s with { WarmupNs = (long)v! }, min: 0, max: 30 * Day),
-            Key<ScenarioSettings>("interval", ValueKind.Duration, "Time-series sampling interval (timeseries.csv).",
-                ScenarioSettings.Prototype.SampleIntervalNs, (s, v) => s with { IntervalNs = (long)v! }, min: 1_000, max: 30 * Day),
-            Key<ScenarioSettings>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",
-                ScenarioSettings.Prototype.CheckInvariants, (s, v) => s with { Check = (bool)v! }),
-            Key<ScenarioSettings>("check_every", ValueKind.Integer, "With check on: events between two invariant checks (1 = after every event).",
-                (long)ScenarioSettings.Prototype.InvariantCheckEveryEvents, (s, v) => s with { CheckEveryEvents = (int)(long)v! }, min: 1, max: int.MaxValue),
-            Key<ScenarioSettings>("reference_mode", ValueKind.Boolean, "Schedule one event per guest access (slow reference mode used as a test oracle).",
-                ScenarioSettings.Prototype.ReferenceMode, (s, v) => s with { ReferenceMode = (bool)v! }),
-            new KeyDef<ScenarioSettings>
-            {
-                Name = "outputs", Kind = ValueKind.ChoiceList, Choices = AllOutputs, Default = AllOutputs,
-                Doc = "Which results tables to write (manifest.json is always written).",
-                Apply = (s, v) => s with { Outputs = AllOutputs.Where(((IReadOnlyList<string>)v!).Contains).ToList() },
-            },
-        ],
-    };
-
     public static readonly Section<SwapDeviceConfig> Swap = new()
     {
         Name = "swap",
         Doc = "The swap device. `swap: ssd` or `swap: hdd` picks a preset; a mapping picks a preset with `device:` and overrides keys.",
+        ShortFormKey = "device",
         Keys =
         [
             Choice<SwapDeviceConfig>("device", "Preset the other keys start from (kernel-model.md defaults for an SSD or a disk).",
@@ -103,6 +52,7 @@ public static class ScenarioKeys
     {
         Name = "host",
         Doc = "The POWER host: memory, reclaim and swap.",
+        Children = [Swap],
         Keys =
         [
             Key<HostConfig>("memory", ValueKind.Size, "Host physical memory.", HostDefaults.MemoryBytes, (h, v) => h with { MemoryBytes = (long)v! }, min: 64 << 20, max: 1L << 46),
@@ -117,10 +67,9 @@ public static class ScenarioKeys
                 Apply = (h, v) => h with { MinFreeKbytes = (long?)v },
             },
             Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness. Accepted but has no effect: the model has no page cache, so reclaim always takes anonymous (guest) pages; `hvsim validate` warns when it is set.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 100),
-            Choice<HostConfig>("policy", "Host page-replacement policy: twolist (the 3.x active/inactive anon LRU) or one of the comparison policies.",
-                Enum.GetValues<ReclaimPolicyKind>().Select(PolicyName).ToArray(), PolicyName(HostDefaults.Policy),
-                (h, v) => h with { Policy = Enum.Parse<ReclaimPolicyKind>(v, ignoreCase: true) }),
-            Choice<HostConfig>("kernel", "The host kernel whose memory management the model follows: linux-3.4 (the kernel of 342d3db) or linux-6.18 (without MGLRU: new anon pages on the inactive list, workingset refault detection for anon pages, read swap-ins mapped writable, no swap token). docs/fidelity.md lists what each models.",
+            Choice<HostConfig>("policy", "Host page-replacement policy: " + string.Join("; ", ReplacementPolicies.All.Select(p => $"{p.Name}: {p.Doc}")) + ".",
+                [.. ReplacementPolicies.Names], HostDefaults.Policy, (h, v) => h with { Policy = v }),
+            Choice<HostConfig>("kernel", "The host kernel whose memory management the model follows: linux-3.4 (the kernel of 342d3db) or linux-6.18 (without MGLRU: new anon pages on the inactive list, workingset refault detection for anon pages, the used-once check for anon pages, VMA-based swap readahead, read swap-ins mapped writable, no swap token). docs/fidelity.md lists what each models.",
                 HostKernel.All.Select(k => k.Name).ToArray(), HostDefaults.Kernel.Name, (h, v) => h with { Kernel = HostKernel.Find(v)! }),
             Key<HostConfig>("swap_token", ValueKind.Boolean, "3.4's swap token (mm/thrash.c): the guest whose QEMU last won it in a swap-in fault has its pages treated as referenced by other reclaimers while one of its vCPU threads is in a get_user_pages fault. false models a kernel without it (3.5 and later); linux-6.18 has none whatever this says.",
                 HostDefaults.SwapToken, (h, v) => h with { SwapToken = (bool)v! }),
@@ -163,13 +112,23 @@ public static class ScenarioKeys
             Cost("swap_cache_hit", "C_minflt for a swap-cache hit.", CostDefaults.SwapCacheHitNs, (c, v) => c with { SwapCacheHitNs = v }),
             Cost("access", "One guest access through a valid HPTE (a memory reference).", CostDefaults.AccessNs, (c, v) => c with { AccessNs = v }),
             Cost("ksm_scan", "ksmd's host CPU per page scanned (checksum and tree compares of one host page; an estimate).", CostDefaults.KsmScanPageNs, (c, v) => c with { KsmScanPageNs = v }),
+            Cost("swap_in", "CPU of a major fault besides the swap read it waits for (do_swap_page: page allocation, memcg charge, swap-cache insert, bio submission, PTE update). 0 = not modelled; hvsim validation sets the real host's measured fault cost.", CostDefaults.SwapInNs, (c, v) => c with { SwapInNs = v }),
+            Cost("reclaim_page", "CPU per page reclaim scans (isolate, page_check_references, try_to_unmap, add_to_swap, bio submission), on the reclaimer's clock besides its tlbies: the faulting task pays it in direct and memory.max reclaim. 0 = not modelled; hvsim validation sets the real host's measured cost.", CostDefaults.ReclaimPageNs, (c, v) => c with { ReclaimPageNs = v }),
         ],
+    };
+
+    /// <summary>A guest profile's `workload:`: `kind:` and that kind's keys (<see cref="WorkloadKinds"/>).</summary>
+    public static readonly SpecialSection Workload = new()
+    {
+        Name = "workload", Required = true,
+        Doc = "A workload block: `kind:` and that kind's keys.",
     };
 
     public static readonly Section<GuestGroup> Guests = new()
     {
-        Name = "guests",
+        Name = "guests", Required = true, ItemName = "guest",
         Doc = "Guests: one profile (a mapping, with `count:`) or a list of profiles. Guests of a profile are named <name>0, <name>1, ... (just <name> when count is 1).",
+        Children = [Workload],
         Keys =
         [
             Key<GuestGroup>("count", ValueKind.Integer, "Number of identical guests of this profile (at most 255 guests in all).", 1L, (g, v) => g with { Count = (int)(long)v! }, min: 1, max: 255),
@@ -199,12 +158,17 @@ public static class ScenarioKeys
                 (g, v) => g with { Guest = g.Guest with { Backing = Enum.Parse<MemoryBacking>(v, ignoreCase: true) } }),
             Key<GuestGroup>("duplicate_fraction", ValueKind.Fraction, "Share of the guest's memory whose contents equal the same pages of every other guest (one image, zeroed memory): what KSM (host.ksm) can merge. A store to a merged page makes it unique.",
                 GuestGroup.Prototype.Guest.DuplicateFraction, (g, v) => g with { Guest = g.Guest with { DuplicateFraction = (double)v! } }, min: 0, max: 1),
+            Choice<GuestGroup>("fault_path", "How the guest's memory is faulted in on the host: kvm (a KVM guest: get_user_pages with FOLL_TOUCH marks the page accessed, and a page mapped writable into the guest is dirtied) or process (what the real-kernel validation measures: a plain process whose own page faults run handle_mm_fault, with no mark_page_accessed, and whose pages are dirtied only by stores). docs/validation.md says why the two differ.",
+                Enum.GetValues<FaultPath>().Select(FaultPathName).ToArray(), FaultPathName(GuestGroup.Prototype.Guest.FaultPath),
+                (g, v) => g with { Guest = g.Guest with { FaultPath = Enum.Parse<FaultPath>(v, ignoreCase: true) } }),
             Key<GuestGroup>("vcpus", ValueKind.Integer, "vCPUs, each running its own access stream.", (long)GuestGroup.Prototype.Guest.Vcpus,
                 (g, v) => g with { Guest = g.Guest with { Vcpus = (int)(long)v! } }, min: 1, max: 1024),
             Key<GuestGroup>("threads", ValueKind.Integer, "Guest SMT threads per core, like QEMU's -smp N,threads=T (QEMU's default is 1). vCPUs i / threads share one KVM vcore, which enters and leaves the guest as a unit: a fault of one thread stalls its siblings (kvmppc_run_core). At most the host's threads per core: 4 on POWER7, 1 on PPC970.",
                 (long)GuestGroup.Prototype.Guest.Threads, (g, v) => g with { Guest = g.Guest with { Threads = (int)(long)v! } }, min: 1, max: 4),
             Key<GuestGroup>("hpt_order", ValueKind.Integer, "HPT size is 2^order bytes (16 bytes per HPTE, PTEGs of 8). 3.4 fixes it at 24 (HPT_ORDER); other orders are a what-if (KVM_PPC_ALLOCATE_HTAB came in 3.5). The HPT and its revmap (as large again) are host kernel memory charged per guest.", (long)GuestGroup.Prototype.Guest.HptOrder,
                 (g, v) => g with { Guest = g.Guest with { HptOrder = (int)(long)v! } }, min: 18, max: 34),
+            Choice<GuestGroup>("linear_map", "How the guest kernel maps its RAM in the HPT. bolted (what a Linux ppc64 guest does): at boot htab_initialize enters one bolted HPTE per guest page with H_ENTER (ABSENT on POWER7 while the host page is untouched; on PPC970 each one pins its page), and the guest kernel zeroes each page through that mapping before a process first maps it, so the page's host rmap chain holds two HPTEs and its first unmap or age costs two tlbies. A guest whose linear map does not fit its HPT panics at boot and is refused. none: a guest without one, each page gets one HPTE on first touch.",
+                ["bolted", "none"], LinearMapName(GuestGroup.Prototype.Guest.LinearMap), (g, v) => g with { Guest = g.Guest with { LinearMap = v == "none" ? LinearMap.None : LinearMap.Bolted } }),
             new KeyDef<GuestGroup>
             {
                 Name = "page_size", Kind = ValueKind.Size, AllowsAuto = true, Min = 4 << 10, Max = 64 << 10, Default = (long?)GuestGroup.Prototype.Guest.PageSizeBytes,
@@ -215,8 +179,74 @@ public static class ScenarioKeys
         ],
     };
 
-    private static KeyDef<T> Key<T>(string name, ValueKind kind, string doc, object? def, Func<T, object?, T> apply, double? min = null, double? max = null) =>
-        new() { Name = name, Kind = kind, Doc = doc, Default = def, Apply = apply, Min = min, Max = max };
+    /// <summary>`sweep:`: key paths mapped to value lists (<see cref="Loading.SweepParser"/>).</summary>
+    public static readonly SpecialSection Sweep = new()
+    {
+        Name = "sweep",
+        Doc = "Key paths mapped to lists of values; each point x platform x replication is one run with its own derived seed.",
+    };
+
+    // Declared after the sections it contains: static fields are initialised in textual order.
+    public static readonly Section<ScenarioSettings> Root = new()
+    {
+        Name = "",
+        Doc = "Top level of a scenario file.",
+        Children = [Host, Costs, Guests, Sweep],
+        Keys =
+        [
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "name", Sweepable = false, Kind = ValueKind.Text, DefaultDescription = "the file name without .yaml",
+                Doc = "Scenario name; results go to results/<name>/ (sanitised to letters, digits, '-', '_', '.').",
+                Apply = (s, v) => s with { Name = (string)v! },
+            },
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "description", Sweepable = false, Kind = ValueKind.Text, DefaultDescription = "empty", Doc = "Free text, copied into manifest.json.",
+                Apply = (s, v) => s with { Description = (string)v! },
+            },
+            Key<ScenarioSettings>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
+                null, (s, _) => s, sweepable: false),
+            Key<ScenarioSettings>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
+                (long)ScenarioSettings.Prototype.Seed, (s, v) => s with { Seed = v is ulong u ? u : (ulong)(long)v! }, min: 0, max: ulong.MaxValue, sweepable: false),
+            Key<ScenarioSettings>("replications", ValueKind.Integer, "Independent runs per sweep point and platform, each with its own derived seed.",
+                1L, (s, v) => s with { Replications = (int)(long)v! }, min: 1, max: 10_000, sweepable: false),
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "platform", Sweepable = false, Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"],
+                Doc = "power7: pageable guests (using_mmu_notifiers = 1); ppc970: pinned guests (using_mmu_notifiers = 0); both: one run on each, side by side.",
+                Default = new[] { "power7" },
+                Apply = (s, v) => s with { Platforms = ParsePlatforms((IReadOnlyList<string>)v!) },
+            },
+            Choice<ScenarioSettings>("aging", "kvm_age_hva variant on POWER7: rbit (clear the HPTE R bit with a tlbie: what Linux 3.4 shipped) or unmap (ageing by HDSI refaults: 342d3db before its follow-up, never in a released kernel, a what-if).",
+                ["unmap", "rbit"], Name(ScenarioSettings.Prototype.Aging), (s, v) => s with { Aging = v == "unmap" ? AgingVariant.Unmap : AgingVariant.RBit }),
+            Key<ScenarioSettings>("duration", ValueKind.Duration, "Simulated time of each run, warm-up included.",
+                ScenarioSettings.Prototype.DurationNs, (s, v) => s with { DurationNs = (long)v! }, min: 1_000, max: 30 * Day),
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "warmup", Kind = ValueKind.Duration, AllowsAuto = true, Min = 0, Max = 30 * Day, Default = ScenarioSettings.Prototype.WarmupNs,
+                Doc = "Initial simulated time left out of the statistics (must be shorter than duration); auto = until the run reaches steady state: host reclaim (if any) running for 5 intervals, guest resident memory within 1 % of host memory over 5 intervals, and the accesses of the last 5 intervals within 5 % of the 5 before (at most half the duration; docs/analysis.md).",
+                Apply = (s, v) => v is long ns ? s with { WarmupNs = ns, WarmupAuto = false } : s with { WarmupNs = 0, WarmupAuto = true },
+            },
+            Key<ScenarioSettings>("interval", ValueKind.Duration, "Time-series sampling interval (timeseries.csv).",
+                ScenarioSettings.Prototype.SampleIntervalNs, (s, v) => s with { IntervalNs = (long)v! }, min: 1_000, max: 30 * Day),
+            Key<ScenarioSettings>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",
+                ScenarioSettings.Prototype.CheckInvariants, (s, v) => s with { Check = (bool)v! }),
+            Key<ScenarioSettings>("check_every", ValueKind.Integer, "With check on: events between two invariant checks (1 = after every event).",
+                (long)ScenarioSettings.Prototype.InvariantCheckEveryEvents, (s, v) => s with { CheckEveryEvents = (int)(long)v! }, min: 1, max: int.MaxValue),
+            Key<ScenarioSettings>("reference_mode", ValueKind.Boolean, "Schedule one event per guest access (slow reference mode used as a test oracle).",
+                ScenarioSettings.Prototype.ReferenceMode, (s, v) => s with { ReferenceMode = (bool)v! }),
+            new KeyDef<ScenarioSettings>
+            {
+                Name = "outputs", Sweepable = false, Kind = ValueKind.ChoiceList, Choices = AllOutputs, Default = AllOutputs,
+                Doc = "Which results tables to write (manifest.json is always written).",
+                Apply = (s, v) => s with { Outputs = AllOutputs.Where(((IReadOnlyList<string>)v!).Contains).ToList() },
+            },
+        ],
+    };
+
+    private static KeyDef<T> Key<T>(string name, ValueKind kind, string doc, object? def, Func<T, object?, T> apply, double? min = null, double? max = null, bool sweepable = true) =>
+        new() { Name = name, Kind = kind, Doc = doc, Default = def, Apply = apply, Min = min, Max = max, Sweepable = sweepable };
 
     private static KeyDef<T> Choice<T>(string name, string doc, string[] choices, string def, Func<T, string, T> apply) =>
         new() { Name = name, Kind = ValueKind.Choice, Doc = doc, Default = def, Choices = choices, Apply = (t, v) => apply(t, (string)v!) };
@@ -224,12 +254,12 @@ public static class ScenarioKeys
     private static KeyDef<CostConfig> Cost(string name, string doc, long def, Func<CostConfig, long, CostConfig> apply) =>
         Key<CostConfig>(name, ValueKind.Duration, doc, def, (c, v) => apply(c, (long)v!), min: 0, max: 1_000_000_000);
 
+    private static string LinearMapName(LinearMap m) => m == LinearMap.None ? "none" : "bolted";
+    private static string FaultPathName(FaultPath f) => f.ToString().ToLowerInvariant();
+
     private static string Name(AgingVariant a) => a == AgingVariant.Unmap ? "unmap" : "rbit";
 
     public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
-
-    /// <summary>The model's policy names in lower case (twolist, lru, ...), so new policies need no change here.</summary>
-    private static string PolicyName(ReclaimPolicyKind p) => p.ToString().ToLowerInvariant();
 
     private static List<Platform> ParsePlatforms(IReadOnlyList<string> names)
     {

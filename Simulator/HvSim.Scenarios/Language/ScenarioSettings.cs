@@ -13,6 +13,7 @@ public sealed record ScenarioSettings
     public AgingVariant Aging { get; init; } = Prototype.Aging;
     public long DurationNs { get; init; } = Prototype.DurationNs;
     public long WarmupNs { get; init; } = Prototype.WarmupNs;
+    public bool WarmupAuto { get; init; } = Prototype.WarmupAuto;
     public long IntervalNs { get; init; } = Prototype.SampleIntervalNs;
     public bool Check { get; init; } = Prototype.CheckInvariants;
     public int CheckEveryEvents { get; init; } = Prototype.InvariantCheckEveryEvents;

@@ -8,43 +8,21 @@ namespace HvSim.Scenarios.Language;
 /// <summary>The JSON Schema of scenario files, generated from the key table (`hvsim schema`, Scenarios/schema.json).</summary>
 public static class SchemaGenerator
 {
-    public static string Generate()
+    public static string Generate() => Generate(ScenarioKeys.Root, "https://hvsim.invalid/scenario.schema.json", "HvSim scenario");
+
+    /// <summary>The JSON Schema of the files whose top level is <paramref name="top"/> (scenarios, plans).</summary>
+    public static string Generate(SectionDef top, string id, string title)
     {
-        var defs = new JsonObject
-        {
-            ["host"] = SectionSchema(ScenarioKeys.Host, new() { ["swap"] = Ref("swap") }),
-            ["swap"] = new JsonObject
-            {
-                ["description"] = ScenarioKeys.Swap.Doc,
-                ["oneOf"] = new JsonArray(ValueSchema(ScenarioKeys.Swap.Find("device")!), SectionSchema(ScenarioKeys.Swap, [])),
-            },
-            ["costs"] = SectionSchema(ScenarioKeys.Costs, []),
-            ["guest"] = SectionSchema(ScenarioKeys.Guests, new() { ["workload"] = Ref("workload") }, required: ["workload"]),
-            ["workload"] = new JsonObject
-            {
-                ["description"] = "A workload block: `kind:` and that kind's keys.",
-                ["type"] = "object",
-                ["required"] = new JsonArray("kind"),
-                ["oneOf"] = new JsonArray(WorkloadKinds.All.Select(k => (JsonNode)WorkloadSchema(k)).ToArray()),
-            },
-        };
-        var children = new Dictionary<string, JsonNode>
-        {
-            ["host"] = Ref("host"),
-            ["costs"] = Ref("costs"),
-            ["guests"] = new JsonObject
-            {
-                ["description"] = ScenarioKeys.Guests.Doc,
-                ["oneOf"] = new JsonArray(Ref("guest"), new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = Ref("guest") }),
-            },
-            ["sweep"] = SweepSchema(),
-        };
-        var root = SectionSchema(ScenarioKeys.Root, children, required: ["guests"]);
+        // One definition per section below the top level, in the tree's order; the top level is the schema itself.
+        var defs = new JsonObject();
+        foreach (var (_, section) in top.Tree().Skip(1).Where(t => t.Section != ScenarioKeys.Sweep))
+            defs[DefName(section)] = Definition(section);
+        var root = SectionSchema(top);
         var schema = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$id"] = "https://hvsim.invalid/scenario.schema.json",
-            ["title"] = "HvSim scenario",
+            ["$id"] = id,
+            ["title"] = title,
         };
         foreach (var (k, v) in root.ToList())
         {
@@ -57,8 +35,48 @@ public static class SchemaGenerator
 
     private static JsonObject Ref(string name) => new() { ["$ref"] = "#/$defs/" + name };
 
-    private static JsonObject SectionSchema<T>(Section<T> section, Dictionary<string, JsonNode> children, string[]? required = null) =>
-        ObjectSchema(section.Doc, section.Keys, children, required);
+    private static string DefName(SectionDef section) => section.ItemName ?? section.Name;
+
+    private static JsonObject Definition(SectionDef section) => section switch
+    {
+        _ when section == ScenarioKeys.Workload => new JsonObject
+        {
+            ["description"] = section.Doc,
+            ["type"] = "object",
+            ["required"] = new JsonArray(WorkloadKinds.KindKey.Name),
+            ["oneOf"] = new JsonArray(WorkloadKinds.All.Select(k => (JsonNode)WorkloadSchema(k)).ToArray()),
+        },
+        SpecialSection { Schema: { } schema } => WithDescription(schema(), section.Doc),
+        { ShortFormKey: { } shortKey } => new JsonObject
+        {
+            ["description"] = section.Doc,
+            ["oneOf"] = new JsonArray(ValueSchema(section.KeyDefs.Single(k => k.Name == shortKey)), SectionSchema(section)),
+        },
+        _ => SectionSchema(section),
+    };
+
+    private static JsonObject WithDescription(JsonObject o, string doc)
+    {
+        o["description"] = doc;
+        return o;
+    }
+
+    /// <summary>A section's mapping: its keys, then its children (a reference, a list of them, or the sweep's paths).</summary>
+    private static JsonObject SectionSchema(SectionDef section)
+    {
+        var children = section.Children.ToDictionary(c => c.Name, c => (JsonNode)(c switch
+        {
+            _ when c == ScenarioKeys.Sweep => SweepSchema(),
+            { ItemName: not null } => new JsonObject
+            {
+                ["description"] = c.Doc,
+                ["oneOf"] = new JsonArray(Ref(DefName(c)), new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = Ref(DefName(c)) }),
+            },
+            _ => Ref(DefName(c)),
+        }));
+        string[] required = [.. section.KeyDefs.Where(k => k.Required).Select(k => k.Name), .. section.Children.Where(c => c.Required).Select(c => c.Name)];
+        return ObjectSchema(section.Doc, section.KeyDefs, children, required);
+    }
 
     private static JsonObject ObjectSchema(string doc, IEnumerable<KeyDef> keys, Dictionary<string, JsonNode> children, string[]? required)
     {
@@ -88,7 +106,7 @@ public static class SchemaGenerator
             props[path] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = ValueSchema(key) };
         return new JsonObject
         {
-            ["description"] = "Key paths mapped to lists of values; each point x platform x replication is one run with its own derived seed.",
+            ["description"] = ScenarioKeys.Sweep.Doc,
             ["type"] = "object", ["additionalProperties"] = false, ["properties"] = props,
         };
     }
@@ -102,6 +120,7 @@ public static class SchemaGenerator
         {
             ValueKind.Size when k.AllowsAuto => OneOf(Integer(k), Pattern(SizePattern), new JsonObject { ["const"] = "auto" }),
             ValueKind.Size => OneOf(Integer(k), Pattern(SizePattern)),
+            ValueKind.Duration when k.AllowsAuto => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(ns|us|µs|ms|s|min|h)\s*$"), new JsonObject { ["const"] = "auto" }),
             ValueKind.Duration => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(ns|us|µs|ms|s|min|h)\s*$")),
             ValueKind.Bandwidth => OneOf(new JsonObject { ["const"] = 0 }, Pattern($@"^\s*{Num}\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)/s\s*$")),
             ValueKind.Integer when k.AllowsAuto => OneOf(Integer(k), new JsonObject { ["const"] = "auto" }),

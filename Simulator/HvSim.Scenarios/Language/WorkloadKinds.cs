@@ -133,7 +133,7 @@ public static class WorkloadKinds
                 new() { Name = "path", Kind = ValueKind.Path, Required = true, Doc = "Trace file, relative to the scenario file.", Apply = (w, v) => ((TraceWorkload)w) with { Path = (string)v! } },
                 new()
                 {
-                    Name = "format", Kind = ValueKind.Choice, Choices = TraceFormats.Names, Default = TraceFormats.Names[(int)Trace.Format],
+                    Name = "format", Kind = ValueKind.Choice, Choices = TraceFormats.Names, Default = Trace.Format.Name,
                     Doc = "Trace file format.", Apply = (w, v) => ((TraceWorkload)w) with { Format = TraceFormats.Parse((string)v!) },
                 },
                 new()
@@ -158,6 +158,10 @@ public static class WorkloadKinds
     ];
 
     public static WorkloadKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
+
+    /// <summary>The kind a workload record is (its prototype's type).</summary>
+    public static WorkloadKind Of(WorkloadSpec workload) =>
+        All.FirstOrDefault(k => k.Prototype.GetType() == workload.GetType()) ?? throw new ArgumentException($"no workload kind builds {workload.GetType().Name}", nameof(workload));
 
     /// <summary>Keys every kind takes (the <see cref="WorkloadSpec"/> base members); defaults read from the kind's prototype.</summary>
     public static IReadOnlyList<KeyDef<WorkloadSpec>> CommonKeys(WorkloadSpec prototype) =>

@@ -11,11 +11,10 @@ namespace HvSim.Scenarios.Loading;
 /// </summary>
 internal sealed class Binder(Diagnostics diagnostics)
 {
-    public const string SweepKey = "sweep";
-    private static readonly string[] RootChildren = ["host", "costs", "guests", SweepKey];
+    public static string SweepKey => ScenarioKeys.Sweep.Name;
 
     /// <summary>True when <paramref name="name"/> may stand at the top level of a scenario file.</summary>
-    public static bool IsTopLevelKey(string name) => ScenarioKeys.Root.Find(name) is not null || RootChildren.Contains(name);
+    public static bool IsTopLevelKey(string name) => ScenarioKeys.Root.Find(name) is not null || ScenarioKeys.Root.ChildNames.Contains(name);
 
     /// <summary>Where each bound key came from, by path (`host.memory`, `guests[1].workload.alpha`).</summary>
     public Dictionary<string, Node> Locations { get; } = new(StringComparer.Ordinal);
@@ -44,10 +43,10 @@ internal sealed class Binder(Diagnostics diagnostics)
     public RunTemplate Bind(MappingNode root, string defaultName)
     {
         int errorsBefore = diagnostics.Items.Count;
-        var settings = BindSection(root, ScenarioKeys.Root, new ScenarioSettings { Name = defaultName }, "", RootChildren);
-        var host = root.Get("host") is { } hostNode ? BindHost(hostNode) : new HostConfig();
-        var costs = root.Get("costs") is { } costNode && ExpectMapping(costNode, "costs") is { } costMap
-            ? BindSection(costMap, ScenarioKeys.Costs, new CostConfig(), "costs", [])
+        var settings = BindSection(root, ScenarioKeys.Root, new ScenarioSettings { Name = defaultName }, "");
+        var host = root.Get(ScenarioKeys.Host.Name) is { } hostNode ? BindHost(hostNode) : new HostConfig();
+        var costs = root.Get(ScenarioKeys.Costs.Name) is { } costNode && ExpectMapping(costNode, ScenarioKeys.Costs.Name) is { } costMap
+            ? BindSection(costMap, ScenarioKeys.Costs, new CostConfig(), ScenarioKeys.Costs.Name)
             : new CostConfig();
         var groups = BindGuests(root);
         Clean = diagnostics.Items.Count == errorsBefore;
@@ -56,10 +55,11 @@ internal sealed class Binder(Diagnostics diagnostics)
 
     private HostConfig BindHost(Node node)
     {
-        if (ExpectMapping(node, "host") is not { } map) return new HostConfig();
-        var host = BindSection(map, ScenarioKeys.Host, new HostConfig(), "host", ["swap"]);
-        if (map.Get("swap") is { } swapNode && ExpectMapping(swapNode, "host.swap") is { } swapMap)
-            host = host with { Swap = BindSection(swapMap, ScenarioKeys.Swap, SwapDeviceConfig.Ssd, "host.swap", []) };
+        string swapPath = $"{ScenarioKeys.Host.Name}.{ScenarioKeys.Swap.Name}";
+        if (ExpectMapping(node, ScenarioKeys.Host.Name) is not { } map) return new HostConfig();
+        var host = BindSection(map, ScenarioKeys.Host, new HostConfig(), ScenarioKeys.Host.Name);
+        if (map.Get(ScenarioKeys.Swap.Name) is { } swapNode && ExpectMapping(swapNode, swapPath) is { } swapMap)
+            host = host with { Swap = BindSection(swapMap, ScenarioKeys.Swap, SwapDeviceConfig.Ssd, swapPath) };
         return host;
     }
 
@@ -94,7 +94,7 @@ internal sealed class Binder(Diagnostics diagnostics)
                 _bad.Add("guests");
                 continue;
             }
-            var group = BindSection(map, ScenarioKeys.Guests, GuestGroup.Prototype, path, ["workload"]);
+            var group = BindSection(map, ScenarioKeys.Guests, GuestGroup.Prototype, path);
             var workload = map.Get("workload") is { } wl ? BindWorkload(wl, path + ".workload") : null;
             if (map.Get("workload") is null)
                 diagnostics.Add(map, $"missing 'workload' in {path}", "a workload block with kind: " + string.Join("|", WorkloadKinds.All.Select(k => k.Name)));
@@ -117,8 +117,8 @@ internal sealed class Binder(Diagnostics diagnostics)
         }
         if (!ValueParser.TryParse(kindKey, kindNode, diagnostics, out var kindName)) return null;
         var kind = WorkloadKinds.Find((string)kindName!)!;
-        var section = new Section<WorkloadSpec> { Name = "workload", Doc = kind.Doc, Keys = [kindKey, .. kind.AllKeys] };
-        return BindSection(map, section, kind.Prototype, path, []);
+        var section = new Section<WorkloadSpec> { Name = ScenarioKeys.Workload.Name, Doc = kind.Doc, Keys = [kindKey, .. kind.AllKeys] };
+        return BindSection(map, section, kind.Prototype, path);
     }
 
     /// <summary>Phases or mix streams: a list of {&lt;item key&gt;: value, workload: {...}}.</summary>
@@ -173,8 +173,9 @@ internal sealed class Binder(Diagnostics diagnostics)
     }
 
     /// <summary>Apply the keys present in <paramref name="map"/> in table order (so a preset key such as `device` comes first).</summary>
-    private T BindSection<T>(MappingNode map, Section<T> section, T start, string path, IReadOnlyCollection<string> children)
+    private T BindSection<T>(MappingNode map, Section<T> section, T start, string path)
     {
+        var children = section.ChildNames;
         foreach (var entry in map.Entries)
         {
             var name = entry.Key.Value;
@@ -248,7 +249,7 @@ internal sealed class Binder(Diagnostics diagnostics)
                 guests.Add(g.Guest with
                 {
                     Name = g.Count == 1 ? g.Guest.Name : $"{g.Guest.Name}{i}",
-                    Workload = g.Guest.Workload is null ? null! : GuestLayouts.ForGuest(g.Guest.Workload, i),
+                    Workload = g.Guest.Workload is null ? null! : i == 0 ? g.Guest.Workload : g.Guest.Workload.WithLayoutOffset((ulong)i),
                 });
         return guests;
     }

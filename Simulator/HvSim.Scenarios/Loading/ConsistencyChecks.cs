@@ -27,7 +27,7 @@ internal static class ConsistencyChecks
         Node Loc(params string[] paths) => paths.Select(p => at.GetValueOrDefault(p)).FirstOrDefault(n => n is not null) ?? root;
         bool Bad(params string[] paths) => paths.Any(binder.IsBad);
         var s = t.Settings;
-        if (!Bad("warmup", "duration") && s.WarmupNs >= s.DurationNs)
+        if (!Bad("warmup", "duration") && !s.WarmupAuto && s.WarmupNs >= s.DurationNs)
             d.Add(Loc("warmup", "duration"), $"warmup {Units.FormatDuration(s.WarmupNs)} is not shorter than duration {Units.FormatDuration(s.DurationNs)}",
                 "warmup < duration");
         if (!Bad("interval", "duration") && s.IntervalNs > s.DurationNs)
@@ -110,7 +110,7 @@ internal static class ConsistencyChecks
                 var (touched, error) = traces.Of(trace);
                 if (error is not null)
                     d.Add(Loc(w + ".path", w), $"cannot read the trace: {error}",
-                        $"a readable {TraceFormats.Names[(int)trace.Format]} trace file with at least one request, or the format it is in ({string.Join(", ", TraceFormats.Names)})");
+                        $"a readable {trace.Format.Name} trace file with at least one request, or the format it is in ({string.Join(", ", TraceFormats.Names)})");
                 else if (guestPagesOk && s.Platforms.Select(pl => g.PageBytesOn(pl, hostPageOk ? h.PageSizeBytes : 64 << 10)).Max() is var largest
                     && touched > g.MemoryBytes / largest)
                 {
@@ -184,13 +184,14 @@ internal static class ConsistencyChecks
     }
 
     /// <summary>The trace workloads of a guest, also inside phased and mix workloads, with the path each was bound at.</summary>
-    private static IEnumerable<(TraceWorkload Trace, string Path)> Traces(WorkloadSpec? workload, string path) => workload switch
+    /// <summary>The trace workloads in <paramref name="workload"/> and the ones nested in it, with their key paths.</summary>
+    private static IEnumerable<(TraceWorkload Trace, string Path)> Traces(WorkloadSpec? workload, string path)
     {
-        TraceWorkload trace => [(trace, path)],
-        PhasedWorkload phased => phased.Phases.SelectMany((phase, i) => Traces(phase.Workload, $"{path}.phases[{i}].workload")),
-        MixWorkload mix => mix.Streams.SelectMany((stream, i) => Traces(stream.Workload, $"{path}.streams[{i}].workload")),
-        _ => [],
-    };
+        if (workload is TraceWorkload trace) return [(trace, path)];
+        // Nested workloads sit in the kind's list key (phases, streams), in order.
+        string? list = workload is null ? null : WorkloadKinds.Of(workload).Keys.FirstOrDefault(k => k.Kind == ValueKind.WorkloadList)?.Name;
+        return workload?.Nested.SelectMany((nested, i) => Traces(nested, $"{path}.{list}[{i}].workload")) ?? [];
+    }
 
     /// <summary>
     /// Sizes in messages are often computed (or written as 3GB): exact when short, else readable with the exact value

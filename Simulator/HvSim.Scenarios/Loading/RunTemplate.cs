@@ -18,6 +18,7 @@ public sealed record RunTemplate(
         Costs = Costs,
         DurationNs = Settings.DurationNs,
         WarmupNs = Settings.WarmupNs,
+        WarmupAuto = Settings.WarmupAuto,
         SampleIntervalNs = Settings.IntervalNs,
         Seed = seed,
         CheckInvariants = Settings.Check,

@@ -14,21 +14,26 @@ public sealed record SweepAssignment(string Path, Node Value, string Canonical)
 internal static class SweepParser
 {
     public const int MaxPoints = 100_000;
-    private static readonly string[] NotSweepable = ["name", "description", "extends", "seed", "replications", "platform", "outputs"];
+    private static readonly string[] NotSweepable = ScenarioKeys.Root.Keys.Where(k => !k.Sweepable).Select(k => k.Name).ToArray();
 
     /// <summary>Every path a sweep may set, with its key definition.</summary>
     public static IEnumerable<(string Path, KeyDef Key)> SweepablePaths()
     {
-        foreach (var k in ScenarioKeys.Root.Keys.Where(k => !NotSweepable.Contains(k.Name))) yield return (k.Name, k);
-        foreach (var k in ScenarioKeys.Host.Keys) yield return ("host." + k.Name, k);
-        foreach (var k in ScenarioKeys.Swap.Keys) yield return ("host.swap." + k.Name, k);
-        foreach (var k in ScenarioKeys.Costs.Keys) yield return ("costs." + k.Name, k);
-        foreach (var k in ScenarioKeys.Guests.Keys) yield return ("guests." + k.Name, k);
-        yield return ("guests.workload.kind", WorkloadKinds.KindKey);
-        var seen = new HashSet<string>();
-        foreach (var kind in WorkloadKinds.All)
-            foreach (var k in kind.AllKeys.Where(k => k.Kind is not (ValueKind.WorkloadList or ValueKind.Path)))
-                if (seen.Add(k.Name)) yield return ("guests.workload." + k.Name, k);
+        foreach (var (path, section) in ScenarioKeys.Root.Tree())
+        {
+            string prefix = path.Length == 0 ? "" : path + ".";
+            if (section == ScenarioKeys.Workload)
+            {
+                // Every kind's keys under one path each: a sweep may change the kind and its keys together.
+                yield return (prefix + WorkloadKinds.KindKey.Name, WorkloadKinds.KindKey);
+                var seen = new HashSet<string>();
+                foreach (var kind in WorkloadKinds.All)
+                    foreach (var k in kind.AllKeys.Where(k => k.Kind is not (ValueKind.WorkloadList or ValueKind.Path)))
+                        if (seen.Add(k.Name)) yield return (prefix + k.Name, k);
+            }
+            foreach (var k in section.KeyDefs.Where(k => k.Sweepable))
+                yield return (prefix + k.Name, k);
+        }
     }
 
     /// <summary>The points of the sweep in order (grid: the first key varies slowest); one empty point without a sweep.</summary>

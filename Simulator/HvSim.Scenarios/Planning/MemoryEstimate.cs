@@ -1,16 +1,26 @@
 using HvSim.Model.Config;
+using HvSim.Model.Workloads;
 
 namespace HvSim.Scenarios.Planning;
 
 /// <summary>
 /// Upper estimate of the memory one run needs, from the sizes the model keeps per page: 32 B per guest page (the
 /// model's budget), 32 B per host page (state and LRU links), 32 B per HPTE (the HPTE and its revmap entry), 8 B per
-/// swap slot, 12 B per guest page for workload tables (Zipf CDF and page permutation), 96 B per time-series sample per
-/// guest, plus 64 MiB for the runtime.
+/// swap slot, every workload table the guests build (<see cref="WorkloadSpec.Tables"/>: each distinct Zipf table of
+/// a plain, `mix` or `phased` workload, each trace's page map and in-memory requests; tables shared by key count once,
+/// plus the largest one's build scratch), 96 B per time-series sample per guest, plus 64 MiB for the runtime. The run
+/// list itself costs <see cref="BytesPerPlannedRun"/> per run.
 /// </summary>
 public static class MemoryEstimate
 {
     public const long RuntimeBytes = 64L << 20;
+
+    /// <summary>
+    /// Allowance per entry of a run list held while runs execute: the planned run, its configuration and guest list (a
+    /// few hundred bytes) and, in a batch, its manifest entry (the configuration as a JSON tree of a few hundred nodes,
+    /// and its hash): a few KiB, rounded up to 16 KiB for guests with long workload descriptions.
+    /// </summary>
+    public const long BytesPerPlannedRun = 16L << 10;
 
     public static long Bytes(SimulationConfig c)
     {
@@ -20,15 +30,31 @@ public static class MemoryEstimate
         long samples = c.SampleIntervalNs > 0 ? c.DurationNs / c.SampleIntervalNs + 1 : 1;
         foreach (var g in c.Guests)
         {
-            long pages = g.MemoryBytes / g.PageBytesOn(c.Platform, c.Host.PageSizeBytes);
-            total += pages * (32 + 12);
+            long pages = GuestPages(c, g);
+            total += pages * 32;
             total += (1L << g.HptOrder) / 16 * 32;
             total += samples * 96;
         }
+        total += WorkloadTableBytes(c);
         total += samples * 64;
         return total;
     }
 
+    /// <summary>The guests' workload tables: each distinct key once, plus the largest build scratch (tables are built one at a time).</summary>
+    public static long WorkloadTableBytes(SimulationConfig c)
+    {
+        var tables = new Dictionary<object, WorkloadTable>();
+        foreach (var g in c.Guests)
+            foreach (var t in g.Workload.Tables((int)Math.Min(GuestPages(c, g), int.MaxValue)))
+                tables.TryAdd(t.Key, t);
+        return tables.Values.Sum(t => t.Bytes) + tables.Values.Select(t => t.BuildBytes).DefaultIfEmpty(0).Max();
+    }
+
+    /// <summary>Bytes of a run list of <paramref name="runs"/> entries.</summary>
+    public static long RunListBytes(long runs) => runs * BytesPerPlannedRun;
+
     /// <summary>The default limit: 80 % of the physical memory this process may use.</summary>
     public static long DefaultLimitBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 10 * 8;
+
+    private static long GuestPages(SimulationConfig c, GuestConfig g) => g.MemoryBytes / g.PageBytesOn(c.Platform, c.Host.PageSizeBytes);
 }

@@ -11,6 +11,10 @@ public sealed record PlannedRun(string RunId, Scenario Scenario, ScenarioPoint P
 /// <summary>Expands scenarios into runs: points × platforms × replications, in a fixed order.</summary>
 public static class RunPlanner
 {
+    /// <summary>The number of runs <see cref="Plan"/> makes of <paramref name="scenario"/>, counted without making them.</summary>
+    public static long Count(Scenario scenario) =>
+        scenario.Points.Sum(p => (long)p.Template.Settings.Platforms.Count * p.Template.Settings.Replications);
+
     public static List<PlannedRun> Plan(Scenario scenario, ulong? seedOverride = null)
     {
         var runs = new List<PlannedRun>();

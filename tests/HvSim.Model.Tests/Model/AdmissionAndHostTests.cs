@@ -17,7 +17,7 @@ public class AdmissionAndHostTests
     };
 
     [Fact]
-    public void Ppc970_admits_in_order_what_fits_pinned_beside_its_rma_and_kvm_memory()
+    public void Ppc970AdmitsInOrderWhatFitsPinnedBesideItsRmaAndKvmMemory()
     {
         // §2.9 and 3.4 book3s_64_mmu_hv.c kvmppc_alloc_hpt / book3s_hv.c kvmppc_core_prepare_memory_region: each 3 GiB
         // guest needs 3008 MiB pinned beyond its 64 MiB RMA, plus KVM memory: HPT 2^24 B = 16 MiB, revmap 2^20 HPTEs x
@@ -37,14 +37,15 @@ public class AdmissionAndHostTests
     }
 
     [Fact]
-    public void Ppc970_guest_pins_its_memory_and_kvm_memory_and_no_more_so_one_as_large_as_the_host_fits()
+    public void Ppc970GuestPinsItsMemoryAndKvmMemoryAndNoMoreSoOneAsLargeAsTheHostFits()
     {
         // QA F24: a guest pins exactly its memory (RMA included) and KVM allocates its HPT (256 pages of 64 KiB), revmap
         // (256) and rmap and slot_phys (15 pages each for ~122k pages). Pinnable: 131072 - 8192 reserved - 181 min
-        // watermark = 122699 pages, so the largest guest has 122699 - 542 = 122157 pages.
+        // watermark = 122699 pages, so the largest guest has 122699 - 542 = 122157 pages. (Without a bolted linear map:
+        // its 1.95 million HPTEs of 4 KiB would not fit the 16 MiB HPT, BoltedLinearMapTests.)
         var exact = Quick(Platform.Ppc970) with
         {
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = 122157L * 65536, Workload = new UniformWorkload() }],
+            Guests = [new GuestConfig { Name = "g", MemoryBytes = 122157L * 65536, LinearMap = LinearMap.None, Workload = new UniformWorkload() }],
         };
         Assert.Null(Admission.Decide(exact)[0]);
         var over = exact with { Guests = [exact.Guests[0] with { MemoryBytes = exact.Guests[0].MemoryBytes + (64 << 10) }] };
@@ -53,7 +54,25 @@ public class AdmissionAndHostTests
     }
 
     [Fact]
-    public void Ppc970_guest_that_finds_the_rma_pool_empty_is_refused()
+    public void Ppc970AdmitsNeverFewerGuestsWhenAskedForMore()
+    {
+        // The quickstart's host and 3 GiB guests: as worked above, two fit whatever the count asked for (a refused guest
+        // holds no RMA, so the auto pool does not grow with refusals and squeeze out a guest that fitted).
+        for (int n = 1; n <= 8; n++)
+        {
+            var asked = Admission.Decide(Quick(Platform.Ppc970, Enumerable.Repeat(3L, n).ToArray()));
+            Assert.Equal(Math.Min(n, 2), asked.Count(r => r is null));
+            // Each guest's fate depends only on the guests before it: one more guest asked changes no earlier answer.
+            Assert.Equal(Admission.Decide(Quick(Platform.Ppc970, Enumerable.Repeat(3L, n - 1).ToArray())), asked[..^1]);
+        }
+        // And the host a run builds sets aside one RMA per admitted guest, not per guest asked for.
+        var cfg = Quick(Platform.Ppc970, 3, 3, 3, 3);
+        var host = new Host(new Simulation(1), cfg, [0, 1], n => new FifoPolicy(n));
+        Assert.Equal(2 * 1024, host.RmaPages);
+    }
+
+    [Fact]
+    public void Ppc970GuestThatFindsTheRmaPoolEmptyIsRefused()
     {
         // kvm_rma_count = 1: the second guest gets no RMA and cannot run, however much memory is free.
         var cfg = Quick(Platform.Ppc970, 1, 1) with { Host = new HostConfig { MemoryBytes = 8L << 30, RmaCount = 1 } };
@@ -71,7 +90,7 @@ public class AdmissionAndHostTests
     }
 
     [Fact]
-    public void Refused_guests_are_reported_not_shrunk()
+    public void RefusedGuestsAreReportedNotShrunk()
     {
         var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 64, guestMib: 24, guests: 3, durationMs: 20);
         // 64 - 8 reserved - 1 min watermark (int_sqrt(16 x 65536) KiB) - 4 MiB per admitted guest's RMA; each guest pins
@@ -86,7 +105,7 @@ public class AdmissionAndHostTests
     }
 
     [Fact]
-    public void Ppc970_pins_down_to_the_min_watermark_and_no_further()
+    public void Ppc970PinsDownToTheMinWatermarkAndNoFurther()
     {
         // One guest: 1024 pages - 128 reserved - 64 RMA - 16 min watermark = 816 pinnable, of which KVM takes 10 (HPT and
         // revmap of order 18, 4 + 4; rmap and slot_phys 1 + 1). A guest of 870 pages (806 beyond its 64 RMA pages) fits
@@ -111,10 +130,10 @@ public class AdmissionAndHostTests
     }
 
     [Theory]
-    [InlineData(ReclaimPolicyKind.Slru)]
-    [InlineData(ReclaimPolicyKind.TwoList)]
-    [InlineData(ReclaimPolicyKind.Clock)]
-    public void A_ppc970_host_that_refuses_every_guest_still_runs(ReclaimPolicyKind policy)
+    [InlineData("slru")]
+    [InlineData("twolist")]
+    [InlineData("clock")]
+    public void APpc970HostThatRefusesEveryGuestStillRuns(string policy)
     {
         // Found by the invariant property: 24 - 8 reserved - 4 RMA pool = 12 MiB pinnable < 20 - 4, so no guest page exists at all.
         var cfg = ModelKit.Small(Platform.Ppc970, hostMib: 24, guestMib: 20, guests: 1, durationMs: 6, policy: policy, check: true);
@@ -128,14 +147,14 @@ public class AdmissionAndHostTests
     [InlineData(64L << 30, 65536, 32768, 512, 640, 768)] // 32/40/48 MiB (kernel-model.md §4)
     [InlineData(64L << 20, 4096, 1024, 256, 320, 384)]
     [InlineData(1L << 20, 4096, 128, 32, 40, 48)] // clamped up to 128 KiB
-    public void Watermarks_follow_the_3x_formula(long memory, int page, long minKb, long min, long low, long high)
+    public void WatermarksFollowThe3xFormula(long memory, int page, long minKb, long min, long low, long high)
     {
         Assert.Equal(minKb, Watermarks.DefaultMinFreeKbytes(memory));
         Assert.Equal(new Watermarks(min, low, high), Watermarks.For(new HostConfig { MemoryBytes = memory, PageSizeBytes = page }));
     }
 
     [Fact]
-    public void Running_out_of_swap_is_counted_and_does_not_crash()
+    public void RunningOutOfSwapIsCountedAndDoesNotCrash()
     {
         var cfg = ModelKit.Small(hostMib: 40, guestMib: 32, guests: 2, durationMs: 100, workload: new UniformWorkload { ThinkNs = 200 },
             swap: SwapDeviceConfig.Ssd with { CapacityBytes = 1 * ModelKit.Mib }, check: true) with { InvariantCheckEveryEvents = 50 };

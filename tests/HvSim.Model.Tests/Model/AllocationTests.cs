@@ -23,7 +23,7 @@ public class AllocationTests
     }
 
     [Fact]
-    public void Guest_accesses_through_valid_hptes_allocate_nothing()
+    public void GuestAccessesThroughValidHptesAllocateNothing()
     {
         // Warm-up long enough that JIT, static tables and the event queue's one-time bucket arrays are all in place.
         AllocatedBy(100_000_000, out _);

@@ -24,7 +24,7 @@ public class HddSwapTests
     [Theory]
     [InlineData(AgingVariant.RBit)]
     [InlineData(AgingVariant.Unmap)]
-    public void Hdd_swap_makes_progress_instead_of_freezing_every_vcpu(AgingVariant aging)
+    public void HddSwapMakesProgressInsteadOfFreezingEveryVcpu(AgingVariant aging)
     {
         var r = SimulationRunner.Run(QaMid(aging));
         // The device never idles (utilisation says: fault latency is queueing), and the write queue stays within the
@@ -49,7 +49,7 @@ public class HddSwapTests
     }
 
     [Fact]
-    public void Congested_hdd_reclaim_keeps_the_kernel_model_invariants()
+    public void CongestedHddReclaimKeepsTheKernelModelInvariants()
     {
         var hdd = SwapDeviceConfig.Hdd with { CapacityBytes = 256 * ModelKit.Mib };
         var cfg = ModelKit.Small(hostMib: 64, guestMib: 48, vcpus: 4, durationMs: 3000, swap: hdd, check: true,

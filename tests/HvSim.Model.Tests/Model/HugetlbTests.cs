@@ -25,7 +25,7 @@ public class HugetlbTests
     };
 
     [Fact]
-    public void Hugetlbfs_guests_are_admitted_while_their_huge_pages_fit_like_pinned_memory()
+    public void HugetlbfsGuestsAreAdmittedWhileTheirHugePagesFitLikePinnedMemory()
     {
         // auto pool: two guests hold 2 x (608 MiB + 0.625 MiB) = 1217.25 MiB <= 1528; a third would need 1825.9 MiB.
         Assert.Equal([true, true, false], Admission.Decide(Host(null, MemoryBacking.Hugetlbfs, 3)).Select(r => r is null));
@@ -39,7 +39,7 @@ public class HugetlbTests
     }
 
     [Fact]
-    public void Reclaim_never_takes_a_hugetlbfs_page_and_the_pool_leaves_free_memory()
+    public void ReclaimNeverTakesAHugetlbfsPageAndThePoolLeavesFreeMemory()
     {
         // 64 MiB host, 8 MiB reserved; guest g (16 MiB, hugetlbfs: one huge page of 16 MiB) and guest h (48 MiB,
         // anonymous) each write all their memory. Only h can be reclaimed: g's 256 pages stay resident and on no LRU,

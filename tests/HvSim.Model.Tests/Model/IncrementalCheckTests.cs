@@ -11,7 +11,7 @@ public class IncrementalCheckTests
         with { InvariantFullSweepEveryEvents = int.MaxValue };
 
     [Fact]
-    public void A_corrupted_rmap_chain_on_a_touched_page_is_caught_after_that_event_not_at_the_final_sweep()
+    public void ACorruptedRmapChainOnATouchedPageIsCaughtAfterThatEventNotAtTheFinalSweep()
     {
         var cfg = Config();
         long events = 0, corruptedAt = -1;
@@ -41,7 +41,7 @@ public class IncrementalCheckTests
     }
 
     [Fact]
-    public void The_same_run_without_corruption_passes_every_check()
+    public void TheSameRunWithoutCorruptionPassesEveryCheck()
     {
         var cfg = Config();
         long events = 0;

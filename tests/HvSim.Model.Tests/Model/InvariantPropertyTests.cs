@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using HvSim.Model.Config;
+using HvSim.Model.Replacement;
 using HvSim.Model.Workloads;
 
 namespace HvSim.Model.Tests.Model;
@@ -8,7 +9,7 @@ namespace HvSim.Model.Tests.Model;
 public class InvariantPropertyTests
 {
     [Property(MaxTest = 15)]
-    public void Random_small_scenarios_keep_every_invariant(byte hostSize, byte guestCount, byte vcpus, bool smallPages, bool ppc970,
+    public void RandomSmallScenariosKeepEveryInvariant(byte hostSize, byte guestCount, byte vcpus, bool smallPages, bool ppc970,
         bool unmapAging, byte policy, ushort seed, byte think, byte writes, bool tinySwap)
     {
         var platform = ppc970 ? Platform.Ppc970 : Platform.Power7;
@@ -19,7 +20,7 @@ public class InvariantPropertyTests
         var cfg = ModelKit.Small(platform, unmapAging ? AgingVariant.Unmap : AgingVariant.RBit,
             hostMib: 24 + hostSize % 24, guestMib: 8 + 4 * (seed % 3), guests: guests, vcpus: 1 + vcpus % 3, durationMs: 6,
             guestPageBytes: smallPages ? 4096 : null, workload: workload,
-            policy: (ReclaimPolicyKind)(policy % 5), seed: seed, check: true,
+            policy: ReplacementPolicies.Names[policy % ReplacementPolicies.Names.Count], seed: seed, check: true,
             swap: SwapDeviceConfig.Ssd with { CapacityBytes = (tinySwap ? 2 : 64) * ModelKit.Mib, LatencyCv = (seed % 3) / 2.0 });
         var r = SimulationRunner.Run(cfg with { InvariantCheckEveryEvents = 1 + seed % 3, InvariantFullSweepEveryEvents = 50 + seed % 200 });
 

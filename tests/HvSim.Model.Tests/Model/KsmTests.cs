@@ -10,7 +10,7 @@ namespace HvSim.Model.Tests.Model;
 public class KsmTests
 {
     [Fact]
-    public void Ksmd_merges_exactly_the_duplicate_pages_it_scanned_and_a_store_breaks_one()
+    public void KsmdMergesExactlyTheDuplicatePagesItScannedAndAStoreBreaksOne()
     {
         // Guests g and h of 256 host pages each, half of them duplicates (pages 0..127 of g equal pages 0..127 of h).
         // Each has pages 0..7 (duplicates) and 200..203 (unique) resident and mapped by one HPTE. pages_to_scan 260:

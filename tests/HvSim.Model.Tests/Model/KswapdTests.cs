@@ -8,7 +8,7 @@ namespace HvSim.Model.Tests.Model;
 public class KswapdTests
 {
     [Fact]
-    public void Kswapd_wakes_below_low_and_reclaims_up_to_high()
+    public void KswapdWakesBelowLowAndReclaimsUpToHigh()
     {
         // 64 MiB host of 64 KiB pages = 1024 pages, 128 reserved, and 9 of KVM memory for the 60 MiB guest (HPT and revmap
         // of order 18, 4 pages each; rmap 960 x 8 B, 1 page): 887 usable. min_free_kbytes = int_sqrt(16 * 65536)
@@ -38,7 +38,7 @@ public class KswapdTests
     }
 
     [Fact]
-    public void Kswapd_sleeps_on_an_exhausted_write_queue_until_a_write_completes()
+    public void KswapdSleepsOnAnExhaustedWriteQueueUntilAWriteCompletes()
     {
         // get_request_wait: all 128 async request descriptors are taken (dummy 100 ms writes of no pages). The guest
         // touches 869 of the 887 usable pages (~20 us each; 9 pages are the guest's KVM memory): free = 18, below low (20)

@@ -29,7 +29,7 @@ public class KvmGuestLimitsTests
     [InlineData(Platform.Ppc970, 3L << 30, 4096, 24, null, 4096, 4096, 1536, 1536)]
     // hpt_order 18 (a what-if: 3.4 fixes 24): 256 KiB each; 16 MiB guest = 256 pages x 8 B = 2 KiB, one 64 KiB page.
     [InlineData(Platform.Ppc970, 16L << 20, 65536, 18, null, 4, 4, 1, 1)]
-    public void Kvm_memory_per_guest_is_hpt_revmap_rmap_and_slot_phys(Platform platform, long memory, int hostPage, int order, int? guestPage,
+    public void KvmMemoryPerGuestIsHptRevmapRmapAndSlotPhys(Platform platform, long memory, int hostPage, int order, int? guestPage,
         long hpt, long revmap, long rmap, long slotPhys)
     {
         var m = KvmGuestMemory.For(Guest(memory, order, guestPage), platform, hostPage);
@@ -37,7 +37,7 @@ public class KvmGuestLimitsTests
     }
 
     [Fact]
-    public void Kvm_memory_of_admitted_guests_leaves_host_free_memory()
+    public void KvmMemoryOfAdmittedGuestsLeavesHostFreeMemory()
     {
         // The quickstart on POWER7: 131072 pages - 8192 reserved - 4 guests x (256 HPT + 256 revmap + 6 rmap).
         var cfg = ModelBenchmarks.QuickstartConfig(Platform.Power7);
@@ -47,7 +47,7 @@ public class KvmGuestLimitsTests
     }
 
     [Fact]
-    public void A_refused_ppc970_guest_holds_no_rma()
+    public void ARefusedPpc970GuestHoldsNoRma()
     {
         // With rma_count auto the pool holds one RMA per admitted guest: the quickstart's two admitted PPC970 guests
         // leave a pool of 2 x 64 MiB, not one per guest asked for.
@@ -58,7 +58,7 @@ public class KvmGuestLimitsTests
     }
 
     [Fact]
-    public void Asking_for_more_ppc970_guests_never_admits_fewer()
+    public void AskingForMorePpc970GuestsNeverAdmitsFewer()
     {
         // Decisions are made in config order from what the guests before hold, so the first n guests of n + 1 fare as
         // they do alone. Before, rma_count auto set aside one RMA per guest asked for: 2 guests of 3830 MiB fitted an
@@ -83,16 +83,17 @@ public class KvmGuestLimitsTests
     }
 
     [Fact]
-    public void Ppc970_runs_at_most_62_guests_for_its_6_bit_lpids()
+    public void Ppc970RunsAtMost62GuestsForIts6BitLpids()
     {
         // 3.4 book3s_64_mmu_hv.c kvmppc_mmu_hv_init: on PPC970 LPID 0 is the host's and MAX_LPID_970 = 63 is reserved for
         // partition switching; HID4 holds 6 LPID bits (book3s_hv.c kvmppc_core_init_vm). 63 tiny guests, each backed
-        // wholly by its 64 MiB RMA (HPT of order 18), fit a 16 GiB host many times over: LPIDs refuse the 63rd.
+        // wholly by its 64 MiB RMA (HPT of order 19: the bolted linear map's 16384 HPTEs of 4 KiB would fill all of an
+        // order-18 one), fit a 16 GiB host many times over: LPIDs refuse the 63rd.
         var cfg = new SimulationConfig
         {
             Platform = Platform.Ppc970,
             Host = new HostConfig { MemoryBytes = 16L << 30 },
-            Guests = Enumerable.Range(0, 63).Select(i => Guest(64L << 20, hptOrder: 18) with { Name = $"g{i}" }).ToList(),
+            Guests = Enumerable.Range(0, 63).Select(i => Guest(64L << 20, hptOrder: 19) with { Name = $"g{i}" }).ToList(),
         };
         var reasons = Admission.Decide(cfg);
         Assert.All(reasons.Take(62), Assert.Null);
@@ -101,7 +102,7 @@ public class KvmGuestLimitsTests
     }
 
     [Fact]
-    public void Ppc970_refuses_64_KiB_guest_pages_and_defaults_to_4_KiB()
+    public void Ppc970Refuses64KiBGuestPagesAndDefaultsTo4KiB()
     {
         // 3.4 kvm_book3s_64.h hpte_page_size: a 64 KiB HPTE (LARGE, LP 0x1000) is recognised only with
         // CPU_FTR_ARCH_206; on PPC970 it yields 0 and kvmppc_h_enter returns H_PARAMETER.

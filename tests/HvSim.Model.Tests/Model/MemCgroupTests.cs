@@ -31,7 +31,7 @@ public class MemCgroupTests
     }
 
     [Fact]
-    public void Memory_max_of_one_guest_reclaims_only_its_own_pages_beside_an_unlimited_guest()
+    public void MemoryMaxOfOneGuestReclaimsOnlyItsOwnPagesBesideAnUnlimitedGuest()
     {
         // try_charge -> try_to_free_mem_cgroup_pages(memcg): cgroup reclaim walks only the target's lruvec
         // (shrink_node_memcgs from sc->target_mem_cgroup). Guest g (memory.max 64 pages) writes 256 pages; guest h,
@@ -51,7 +51,7 @@ public class MemCgroupTests
     }
 
     [Fact]
-    public void Global_reclaim_leaves_a_cgroup_within_memory_low_alone_until_nothing_else_is_reclaimable()
+    public void GlobalReclaimLeavesACgroupWithinMemoryLowAloneUntilNothingElseIsReclaimable()
     {
         // 6.x shrink_node_memcgs: mem_cgroup_below_low (elow 8 pages >= usage 8) skips guest g and sets
         // memcg_low_skipped; guest h's 8 clean swap-cache pages are freed. A second pass finds only g: every priority
@@ -77,11 +77,11 @@ public class MemCgroupTests
     [InlineData(1000, 600, 800, 2, 62)] // 251 >> 2
     [InlineData(1000, 900, 800, 0, 32)] // cgroup_size = max(800, 900): 1000 - 900000 / 901 = 2, raised to 32
     [InlineData(1000, 0, 800, 3, 125)] // no protection: 1000 >> 3
-    public void Memory_low_scales_the_scan_of_a_cgroup_above_it(long size, long low, long usage, int priority, long scan) =>
+    public void MemoryLowScalesTheScanOfACgroupAboveIt(long size, long low, long usage, int priority, long scan) =>
         Assert.Equal(scan, MemCgroup.ProtectedScan(size, low, usage, 32, priority));
 
     [Fact]
-    public void Memory_high_throttles_the_faulting_vcpu_by_calculate_high_delay_when_nothing_can_be_reclaimed()
+    public void MemoryHighThrottlesTheFaultingVcpuByCalculateHighDelayWhenNothingCanBeReclaimed()
     {
         // 6.x mem_cgroup_handle_over_high, no swap (get_scan_count: noswap, nothing reclaimed). Guest g, memory.high
         // 64 pages, writes 80 pages, one fault and one charge each (nr_pages = 1). At usage u the penalty is
@@ -102,7 +102,7 @@ public class MemCgroupTests
     }
 
     [Fact]
-    public void Calculate_high_delay_follows_the_kernel_arithmetic()
+    public void CalculateHighDelayFollowsTheKernelArithmetic()
     {
         // usage 1100, high 1000, 64 pages: overage (100 << 20) / 1000 = 104857; 104857^2 * 100 >> 34 = 63; * 64 / 64.
         Assert.Equal(63, PageAlloc.CalculateHighDelay(1100, 1000, 64));

@@ -11,8 +11,9 @@ internal static class ModelKit
 
     public static SimulationConfig Small(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit,
         long hostMib = 64, long guestMib = 32, int guests = 2, int vcpus = 2, long durationMs = 200, int? guestPageBytes = null,
-        WorkloadSpec? workload = null, ReclaimPolicyKind policy = ReclaimPolicyKind.TwoList, bool reference = false,
-        bool check = false, SwapDeviceConfig? swap = null, long seed = 42, int hptOrder = 18, int threads = 1)
+        WorkloadSpec? workload = null, string policy = "twolist", bool reference = false,
+        bool check = false, SwapDeviceConfig? swap = null, long seed = 42, int hptOrder = 18, int threads = 1,
+        LinearMap linearMap = LinearMap.Bolted)
     {
         var w = workload ?? new ZipfWorkload { Alpha = 0.8, ThinkNs = 500, WriteFraction = 0.3 };
         return new SimulationConfig
@@ -27,7 +28,7 @@ internal static class ModelKit
             },
             Guests = Enumerable.Range(0, guests).Select(i => new GuestConfig
             {
-                Name = $"g{i}", MemoryBytes = guestMib * Mib, Vcpus = vcpus, Threads = threads, HptOrder = hptOrder, PageSizeBytes = guestPageBytes, Workload = w,
+                Name = $"g{i}", MemoryBytes = guestMib * Mib, Vcpus = vcpus, Threads = threads, HptOrder = hptOrder, PageSizeBytes = guestPageBytes, LinearMap = linearMap, Workload = w,
             }).ToList(),
             DurationNs = durationMs * 1_000_000,
             SampleIntervalNs = 10_000_000,

@@ -33,7 +33,7 @@ public class PutbackTests
     }
 
     [Fact]
-    public void A_written_page_rotates_to_the_inactive_tail_when_its_write_completes_and_the_next_scan_frees_it()
+    public void AWrittenPageRotatesToTheInactiveTailWhenItsWriteCompletesAndTheNextScanFreesIt()
     {
         var (rig, lru) = TwoListRig();
         foreach (int p in new[] { 1, 2 })
@@ -58,7 +58,7 @@ public class PutbackTests
     }
 
     [Fact]
-    public void A_page_mapped_again_while_under_writeback_stays_on_the_inactive_list_and_is_not_rotated_once_dirty()
+    public void APageMappedAgainWhileUnderWritebackStaysOnTheInactiveListAndIsNotRotatedOnceDirty()
     {
         var (rig, lru) = TwoListRig();
         PageOutUnderWriteback(rig, lru);
@@ -72,7 +72,7 @@ public class PutbackTests
     }
 
     [Fact]
-    public void A_page_still_under_writeback_is_kept_on_the_inactive_list()
+    public void APageStillUnderWritebackIsKeptOnTheInactiveList()
     {
         var (rig, lru) = TwoListRig();
         PageOutUnderWriteback(rig, lru);
@@ -85,7 +85,7 @@ public class PutbackTests
     }
 
     [Fact]
-    public void A_pinned_ppc970_page_is_kept_on_the_inactive_list()
+    public void APinnedPpc970PageIsKeptOnTheInactiveList()
     {
         var (rig, lru) = TwoListRig(Platform.Ppc970);
         rig.MakeResident(5);
@@ -97,7 +97,7 @@ public class PutbackTests
     }
 
     [Fact]
-    public void A_referenced_page_is_activated()
+    public void AReferencedPageIsActivated()
     {
         var (rig, lru) = TwoListRig();
         rig.MakeResident(7); // young: the host PTE was just faulted in

@@ -7,7 +7,7 @@ namespace HvSim.Model.Tests.Model;
 public class QuickstartTests
 {
     [Fact]
-    public void Power7_admits_all_four_guests_and_pages()
+    public void Power7AdmitsAllFourGuestsAndPages()
     {
         var r = SimulationRunner.Run(ModelBenchmarks.QuickstartConfig(Platform.Power7));
         Assert.Equal(4, r.Guests.Count(g => g.Admitted));
@@ -24,7 +24,7 @@ public class QuickstartTests
     }
 
     [Fact]
-    public void Ppc970_admits_two_pinned_guests_and_refuses_two()
+    public void Ppc970AdmitsTwoPinnedGuestsAndRefusesTwo()
     {
         // No warm-up: counters then cover the whole run, like the pinned-page level they are compared with.
         var r = SimulationRunner.Run(ModelBenchmarks.QuickstartConfig(Platform.Ppc970, 2_000_000_000) with { WarmupNs = 0 });

@@ -29,7 +29,10 @@ internal sealed record ScriptedWorkload(GuestAccess[][] PerVcpu) : WorkloadSpec
     public static GuestAccess Write(int page, long thinkNs = 0) => new() { Page = page, IsWrite = true, ThinkNs = thinkNs };
 }
 
-/// <summary>One host and one guest built by hand, to drive single kernel-model.md transitions.</summary>
+/// <summary>
+/// One host and one guest built by hand, to drive single kernel-model.md transitions. Its guest bolts no linear map
+/// unless asked (the constructor's <c>linearMap</c>), so each guest page has at most one HPTE.
+/// </summary>
 internal sealed class Rig
 {
     public static readonly CostConfig Costs = new();
@@ -37,6 +40,7 @@ internal sealed class Rig
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int? guestPageBytes = null,
         int vcpus = 1, int threads = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
         Func<int, IReplacementPolicy>? policy = null, bool swapToken = true, HostKernel? kernel = null, long? memoryMaxBytes = null,
+        LinearMap linearMap = LinearMap.None, FaultPath faultPath = FaultPath.Kvm,
         Func<GuestConfig, GuestConfig>? guest = null, Func<HostConfig, HostConfig>? host = null, params GuestConfig[] moreGuests)
     {
         Config = new SimulationConfig
@@ -49,12 +53,13 @@ internal sealed class Rig
                 Kernel = kernel ?? HostKernel.Linux34,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
             }),
-            Guests = [(guest ?? (g => g))(new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, Workload = new ScriptedWorkload(script ?? []) }), .. moreGuests],
+            Guests = [(guest ?? (g => g))(new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, LinearMap = linearMap, FaultPath = faultPath, Workload = new ScriptedWorkload(script ?? []) }), .. moreGuests],
             DurationNs = 1_000_000_000,
         };
         Sim = new Simulation(1);
         Host = new Host(Sim, Config, [.. Enumerable.Range(0, Config.Guests.Count)], policy ?? (n => new FifoPolicy(n)));
         Vm = Host.Vms[0];
+        BoltedLinearMap.HtabInitialize(Vm, Host); // the guest boots (nothing to do without a bolted linear map)
     }
 
     public SimulationConfig Config { get; }

@@ -5,7 +5,7 @@ namespace HvSim.Model.Tests.Model;
 public class SmokeTests
 {
     [Fact]
-    public void Overcommitted_power7_pages_and_keeps_invariants()
+    public void OvercommittedPower7PagesAndKeepsInvariants()
     {
         var r = SimulationRunner.Run(ModelKit.Small(check: true));
         Assert.All(r.Guests, g => Assert.True(g.Admitted));

@@ -25,7 +25,7 @@ public class SwapDeviceTests
     private static SwapRequest WriteRq(int tag, long bytes, long at = 0) => new() { FirstSlot = tag, Bytes = bytes, QueuedAt = at };
 
     [Fact]
-    public void Swap_device_serves_fifo_through_its_slots_and_bandwidth()
+    public void SwapDeviceServesFifoThroughItsSlotsAndBandwidth()
     {
         var (sim, dev, rec) = Device(new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 2, BandwidthBytesPerSecond = 1_000_000_000 });
         for (int i = 0; i < 3; i++) dev.Submit(WriteRq(i, 65536));
@@ -39,7 +39,7 @@ public class SwapDeviceTests
     [InlineData(0.5)]
     [InlineData(1.0)]
     [InlineData(2.0)]
-    public void Swap_latency_has_the_configured_mean_and_cv(double cv)
+    public void SwapLatencyHasTheConfiguredMeanAndCv(double cv)
     {
         var (sim, dev, rec) = Device(new SwapDeviceConfig { LatencyMeanNs = 200_000, LatencyCv = cv, ParallelSlots = 1, BandwidthBytesPerSecond = 0 });
         const int n = 200_000;
@@ -54,7 +54,7 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void A_measured_histogram_is_sampled_with_its_own_quantiles()
+    public void AMeasuredHistogramIsSampledWithItsOwnQuantiles()
     {
         // A device with a body near 50 us and a millisecond tail (what `hvsim calibrate swap` measures on virtio and
         // NVMe): the service times the device draws must have the histogram's quantiles to within a bucket width.
@@ -84,7 +84,7 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void A_read_queued_behind_writes_is_served_before_them()
+    public void AReadQueuedBehindWritesIsServedBeforeThem()
     {
         // One slot, 10 ms per request: three writes queued at 0, a swap-in read at 1 ms. CFQ serves the sync read as
         // soon as the write in service finishes (10 ms), not after all writes (30 ms): read done at 20 ms.
@@ -100,7 +100,7 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void Busy_time_counts_only_time_with_a_request_in_service()
+    public void BusyTimeCountsOnlyTimeWithARequestInService()
     {
         var (sim, dev, _) = Device(new SwapDeviceConfig { LatencyMeanNs = 1_000, LatencyCv = 0, ParallelSlots = 2, BandwidthBytesPerSecond = 0 });
         dev.Submit(WriteRq(0, 0));
@@ -111,7 +111,7 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void Write_congestion_turns_on_at_113_queued_writes_and_off_below_103()
+    public void WriteCongestionTurnsOnAt113QueuedWritesAndOffBelow103()
     {
         var (sim, dev, _) = Device(new SwapDeviceConfig { LatencyMeanNs = 1_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0 });
         for (int i = 0; i < 112; i++) dev.Submit(WriteRq(i, 0));
@@ -126,7 +126,7 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void Swap_writes_of_consecutive_slots_from_one_shrink_zone_are_one_request()
+    public void SwapWritesOfConsecutiveSlotsFromOneShrinkZoneAreOneRequest()
     {
         // 3.4 shrink_mem_cgroup_zone plugs its writes (blk_start_plug .. blk_finish_plug) and blk_queue_bio merges a
         // bio into the plugged request its sector follows. FIFO over pages 1..6 (no young re-check): priorities 12..3
@@ -153,7 +153,7 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void Direct_reclaim_writes_to_a_congested_queue()
+    public void DirectReclaimWritesToACongestedQueue()
     {
         // pageout's comment: swap_backing_dev_info is bust, so may_write_to_queue never sees the swap device congested.
         var rig = new Rig(script: [[Write(1), Write(2)]]);
@@ -168,7 +168,7 @@ public class SwapDeviceTests
     }
 
     [Fact]
-    public void A_reclaimer_sleeps_in_get_request_wait_when_all_128_write_requests_are_taken()
+    public void AReclaimerSleepsInGetRequestWaitWhenAll128WriteRequestsAreTaken()
     {
         // block/blk-core.c get_request_wait: with nr_requests (128) async requests allocated, submit_bio sleeps until
         // one is freed. Rig device: one slot, 100 us per request. FIFO over pages 1, 2 (tlbie 2 us each): priority 1

@@ -27,7 +27,7 @@ public class SwapInTests
     }
 
     [Fact]
-    public void A_major_fault_reads_the_cluster_one_request_per_page_in_slot_order_and_neighbours_then_fault_minor()
+    public void AMajorFaultReadsTheClusterOneRequestPerPageInSlotOrderAndNeighboursThenFaultMinor()
     {
         // 3.4 swapin_readahead: read_swap_cache_async for slots 0..7 in order, one bio each (no plug), the target
         // (slot 3) fourth. One slot, 100 us + 64 KiB at 1 GB/s = 165,536 ns per request, served in FIFO order.
@@ -52,7 +52,7 @@ public class SwapInTests
     }
 
     [Fact]
-    public void Swap_in_and_readahead_pages_start_inactive_and_only_the_mapped_young_page_is_activated_by_the_first_scan()
+    public void SwapInAndReadaheadPagesStartInactiveAndOnlyTheMappedYoungPageIsActivatedByTheFirstScan()
     {
         // 3.x: read_swap_cache_async adds every page of the cluster with lru_cache_add_anon (LRU_INACTIVE_ANON), the
         // faulting page included; do_swap_page maps it young, nothing activates it at fault time.
@@ -81,7 +81,7 @@ public class SwapInTests
     }
 
     [Fact]
-    public void A_fault_on_a_page_whose_read_is_in_flight_waits_for_it_without_a_second_request()
+    public void AFaultOnAPageWhoseReadIsInFlightWaitsForItWithoutASecondRequest()
     {
         var rig = new Rig(vcpus: 2, script: [[Read(3, thinkNs: 10_000)], [Read(4, thinkNs: 20_000)]]);
         SwapOutInOrder(rig, 8);
@@ -102,7 +102,7 @@ public class SwapInTests
     }
 
     [Fact]
-    public void Unmap_ageing_costs_more_hdsi_refaults_than_r_bit_ageing()
+    public void UnmapAgeingCostsMoreHdsiRefaultsThanRBitAgeing()
     {
         var w = new ZipfWorkload { Alpha = 1.0, ThinkNs = 1_000, WriteFraction = 0.3 };
         var unmap = SimulationRunner.Run(ModelKit.Small(aging: AgingVariant.Unmap, workload: w, durationMs: 300));
@@ -114,7 +114,7 @@ public class SwapInTests
     }
 
     [Fact]
-    public void Without_think_time_kswapd_falls_behind_and_vcpus_reclaim_directly()
+    public void WithoutThinkTimeKswapdFallsBehindAndVcpusReclaimDirectly()
     {
         var r = SimulationRunner.Run(ModelKit.Small(workload: new UniformWorkload { ThinkNs = 0 }, durationMs: 300, check: true)
             with { InvariantCheckEveryEvents = 100 });
@@ -125,7 +125,7 @@ public class SwapInTests
     }
 
     [Fact]
-    public void A_swap_in_read_then_written_is_activated_by_mark_page_accessed_on_the_second_gup()
+    public void ASwapInReadThenWrittenIsActivatedByMarkPageAccessedOnTheSecondGup()
     {
         // mm/memory.c follow_page(FOLL_TOUCH) -> mm/swap.c mark_page_accessed after each get_user_pages slow path.
         // The read major fault maps page 3 read-only and inactive: PG_referenced set. The store then faults on the

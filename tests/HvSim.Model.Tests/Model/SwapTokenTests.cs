@@ -16,7 +16,7 @@ public class SwapTokenTests
     }
 
     [Fact]
-    public void A_challenger_whose_fault_interval_keeps_shrinking_takes_the_token_from_the_holder()
+    public void AChallengerWhoseFaultIntervalKeepsShrinkingTakesTheTokenFromTheHolder()
     {
         var (token, _, vm) = ThreeGuests();
         var (a, b, c) = (vm[0], vm[1], vm[2]);
@@ -38,7 +38,7 @@ public class SwapTokenTests
     }
 
     [Fact]
-    public void The_holder_gains_two_per_fault_and_its_priority_halves_every_256_faults_of_others()
+    public void TheHolderGainsTwoPerFaultAndItsPriorityHalvesEvery256FaultsOfOthers()
     {
         var (token, _, vm) = ThreeGuests();
         token.Grab(vm[0]); // global 1: A holds, priority 2, last_aging 1
@@ -57,7 +57,7 @@ public class SwapTokenTests
     }
 
     [Fact]
-    public void The_holders_pages_count_as_referenced_only_while_its_mmap_sem_is_held_and_for_other_reclaimers()
+    public void TheHoldersPagesCountAsReferencedOnlyWhileItsMmapSemIsHeldAndForOtherReclaimers()
     {
         var (token, sem, vm) = ThreeGuests();
         token.Grab(vm[0]);
@@ -74,7 +74,7 @@ public class SwapTokenTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Reclaim_activates_the_holders_old_page_above_priority_0_and_drops_the_token_at_0(bool swapToken)
+    public void ReclaimActivatesTheHoldersOldPageAbovePriority0AndDropsTheTokenAt0(bool swapToken)
     {
         // Two old, dirty, inactive pages of the one guest, page 0 at the tail; the guest holds the token and one of its
         // threads is in a gup fault. do_try_to_free_pages: priority 1 scans 2 >> 1 = 1 page, page 0, which

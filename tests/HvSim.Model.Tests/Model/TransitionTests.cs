@@ -11,7 +11,7 @@ public class TransitionTests
     private const long Rm = 1_000, Exit = 10_000, Tlbie = 2_000, Gup = 300, ZeroFill = 6_000, SwapCacheHit = 2_000;
 
     [Fact]
-    public void HEnter_on_a_present_page_is_valid_linked_and_costs_one_real_mode_hcall()
+    public void HEnterOnAPresentPageIsValidLinkedAndCostsOneRealModeHcall()
     {
         var rig = new Rig();
         rig.MakeResident(5);
@@ -27,7 +27,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void HEnter_on_a_page_not_present_inserts_absent_and_links_nothing()
+    public void HEnterOnAPageNotPresentInsertsAbsentAndLinksNothing()
     {
         var rig = new Rig();
         Hcalls.HEnter(rig.Vm, rig.Host, 7, 0, out long end);
@@ -39,7 +39,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void HEnter_racing_an_invalidation_inserts_absent()
+    public void HEnterRacingAnInvalidationInsertsAbsent()
     {
         var rig = new Rig();
         rig.MakeResident(3);
@@ -53,7 +53,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void UnmapHva_on_a_chain_of_three_hptes_costs_three_tlbies_and_harvests_rc()
+    public void UnmapHvaOnAChainOfThreeHptesCostsThreeTlbiesAndHarvestsRc()
     {
         // 4 KiB guest pages on a 64 KiB host page: guest pages 16, 17, 18 all live in host page 1.
         var rig = new Rig(guestPageBytes: 4096);
@@ -84,7 +84,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void SetSpteHva_bumps_seq_and_unmaps_like_invalidate_page()
+    public void SetSpteHvaBumpsSeqAndUnmapsLikeInvalidatePage()
     {
         var rig = new Rig();
         rig.MakeResident(2);
@@ -97,7 +97,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void Guest_evicts_one_of_its_own_hptes_with_h_remove_when_both_ptegs_are_full()
+    public void GuestEvictsOneOfItsOwnHptesWithHRemoveWhenBothPtegsAreFull()
     {
         var rig = new Rig(guestPageBytes: 4096);
         var hpt = rig.Vm.Hpt;
@@ -127,7 +127,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void Tlbies_of_one_vm_are_serialised_by_the_tlbie_lock()
+    public void TlbiesOfOneVmAreSerialisedByTheTlbieLock()
     {
         var rig = new Rig(guestPageBytes: 4096);
         rig.MakeResident(0);
@@ -141,7 +141,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void AgeHva_v1_unmaps_a_referenced_page_and_v2_only_clears_r_bits()
+    public void AgeHvaV1UnmapsAReferencedPageAndV2OnlyClearsRBits()
     {
         foreach (var aging in new[] { AgingVariant.Unmap, AgingVariant.RBit })
         {
@@ -176,7 +176,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void First_touch_costs_h_enter_then_an_hdsi_with_zero_fill()
+    public void FirstTouchCostsHEnterThenAnHdsiWithZeroFill()
     {
         var rig = new Rig(script: [[Read(2)]]);
         var vcpu = rig.StartVcpus()[0];
@@ -193,7 +193,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void Hdsi_on_a_swap_cache_page_is_a_minor_fault()
+    public void HdsiOnASwapCachePageIsAMinorFault()
     {
         var rig = new Rig(script: [[Read(4, thinkNs: 50_000)]]);
         rig.MakeResident(4);
@@ -212,7 +212,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void Major_fault_then_a_store_takes_the_second_protection_exit()
+    public void MajorFaultThenAStoreTakesTheSecondProtectionExit()
     {
         // Swap device: constant 100 us, one slot, no bandwidth limit.
         var rig = new Rig(script: [[Read(4, thinkNs: 50_000), Write(4)]]);
@@ -235,7 +235,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void An_invalidation_during_a_major_fault_makes_it_retry_with_another_exit()
+    public void AnInvalidationDuringAMajorFaultMakesItRetryWithAnotherExit()
     {
         var rig = new Rig(script: [[Read(4, thinkNs: 50_000)]]);
         rig.MakeResident(4);
@@ -260,7 +260,7 @@ public class TransitionTests
     private const int PastRma = 1024;
 
     [Fact]
-    public void Ppc970_first_h_enter_pins_with_one_exit_and_never_goes_absent()
+    public void Ppc970FirstHEnterPinsWithOneExitAndNeverGoesAbsent()
     {
         var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(PastRma + 3), Read(PastRma + 3), Read(PastRma + 20)]]);
         var vcpu = rig.StartVcpus()[0];
@@ -280,7 +280,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void Ppc970_rma_pages_are_there_from_boot_and_h_enter_needs_no_exit()
+    public void Ppc970RmaPagesAreThereFromBootAndHEnterNeedsNoExit()
     {
         // §2.9: the RMA's pfns are in slot_phys before the guest runs, so real-mode H_ENTER finds them: no H_TOO_HARD,
         // no exit, no fault, no get_user_pages pin, and no free host page taken (the pool was set aside at boot).
@@ -305,7 +305,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void Reclaim_never_frees_a_pinned_page()
+    public void ReclaimNeverFreesAPinnedPage()
     {
         var rig = new Rig(platform: Platform.Ppc970, guestPageBytes: 4096, script: [[Read(PastRma + 3), Read(PastRma + 20)]]);
         rig.StartVcpus();
@@ -317,7 +317,7 @@ public class TransitionTests
     }
 
     [Fact]
-    public void Fifo_reclaim_unmaps_and_writes_without_a_second_chance_and_a_later_pass_frees_the_written_pages()
+    public void FifoReclaimUnmapsAndWritesWithoutASecondChanceAndALaterPassFreesTheWrittenPages()
     {
         var rig = new Rig(script: [[Write(1), Read(2)]]);
         rig.StartVcpus();

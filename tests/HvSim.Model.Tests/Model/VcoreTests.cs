@@ -19,7 +19,7 @@ public class VcoreTests
     [InlineData(4, 3)] // one vcore of four threads: the three siblings wait
     [InlineData(2, 1)] // vcores {0, 1} and {2, 3}: only vCPU 1 waits
     [InlineData(1, 0)] // QEMU's default: every vCPU a vcore of its own, nobody waits
-    public void A_major_fault_stalls_every_sibling_of_its_vcore_for_its_duration_plus_the_exit(int threads, int siblings)
+    public void AMajorFaultStallsEverySiblingOfItsVcoreForItsDurationPlusTheExit(int threads, int siblings)
     {
         // vCPU 0 touches swapped-out page 0 at 10 us; vCPUs 1-3 compute for 100 us, then read resident page 20.
         GuestAccess[][] script = [[ScriptedWorkload.Read(0, 10 * Us)], [ScriptedWorkload.Read(20, 100 * Us)],
@@ -50,7 +50,7 @@ public class VcoreTests
     [Theory]
     [InlineData(2)]
     [InlineData(1)]
-    public void Two_overlapping_major_faults_of_one_vcore_are_served_one_after_the_other(int threads)
+    public void TwoOverlappingMajorFaultsOfOneVcoreAreServedOneAfterTheOther(int threads)
     {
         // No readahead (one read per fault); the swap device serves 4 reads in parallel, so only the runner can
         // serialise them. vCPU 0 faults on page 0 at 10 us (trap at 11 us); vCPU 1 faults on page 8 at
@@ -81,7 +81,7 @@ public class VcoreTests
     }
 
     [Fact]
-    public void A_thread_that_faults_after_the_exit_left_resumes_its_work_after_the_re_entry_and_faults_then()
+    public void AThreadThatFaultsAfterTheExitLeftResumesItsWorkAfterTheReEntryAndFaultsThen()
     {
         // vCPU 1 would fault on page 8 at 15 us, but the vcore left the guest at 11 us with 4 us of its think time
         // still to run: it re-enters at 121 us, faults at 125 us and waits for its own read until 236 us. vCPU 0, back
@@ -105,14 +105,14 @@ public class VcoreTests
     [InlineData(2, 4, new[] { 0, 1, 4, 5, 8 })]
     [InlineData(4, 4, new[] { 0, 1, 2, 3, 4 })]
     [InlineData(1, 1, new[] { 0, 1, 2, 3, 4 })] // PPC970: no SMT
-    public void Vcpu_ids_follow_qemu_spacing_and_vcores_are_id_over_threads_per_core(int threads, int smt, int[] ids)
+    public void VcpuIdsFollowQemuSpacingAndVcoresAreIdOverThreadsPerCore(int threads, int smt, int[] ids)
     {
         Assert.Equal(ids, Enumerable.Range(0, 5).Select(i => Vcore.VcpuId(i, threads, smt)));
         Assert.Equal(Enumerable.Range(0, 5).Select(i => i / threads), ids.Select(id => Vcore.VcoreOf(id, smt)));
     }
 
     [Fact]
-    public void Ppc970_has_one_thread_per_core_and_a_pin_exit_stalls_nobody_else()
+    public void Ppc970HasOneThreadPerCoreAndAPinExitStallsNobodyElse()
     {
         // PPC970 guests use 4 KiB pages (16 per 64 KiB host page). vCPU 0 first-touches guest page 1600 (host page 100,
         // past the 64-page RMA) at t = 0: H_TOO_HARD exit, pin. vCPUs 1-4 compute for 100 us, then hit guest page 80

@@ -29,7 +29,7 @@ public class CheApproximationTests
     [InlineData(0.9, 1000)]
     [InlineData(0.9, 5000)]
     [InlineData(1.2, 500)]
-    public void Lru_miss_ratio_under_zipf_matches_che(double alpha, int capacity)
+    public void LruMissRatioUnderZipfMatchesChe(double alpha, int capacity)
     {
         // Che's approximation is known to be within about 1% for Zipf popularity; with 1M measured references the
         // sampling error is ~0.0005. Tolerance: 0.01 absolute.

@@ -27,7 +27,7 @@ public class PolicyTests
     }
 
     [Property(MaxTest = 300)]
-    public void Lru_hits_exactly_when_stack_distance_is_below_capacity(byte capacityRaw, byte[] raw)
+    public void LruHitsExactlyWhenStackDistanceIsBelowCapacity(byte capacityRaw, byte[] raw)
     {
         int[] trace = Trace(raw);
         int capacity = Capacity(capacityRaw);
@@ -39,23 +39,23 @@ public class PolicyTests
     }
 
     [Property(MaxTest = 300)]
-    public void Fifo_matches_queue_oracle(byte capacityRaw, byte[] raw) =>
+    public void FifoMatchesQueueOracle(byte capacityRaw, byte[] raw) =>
         AssertMatches("fifo", Trace(raw), Capacity(capacityRaw), PolicyOracles.Fifo(Trace(raw), Capacity(capacityRaw)));
 
     [Property(MaxTest = 300)]
-    public void Clock_matches_naive_second_chance_oracle(byte capacityRaw, byte[] raw) =>
+    public void ClockMatchesNaiveSecondChanceOracle(byte capacityRaw, byte[] raw) =>
         AssertMatches("clock", Trace(raw), Capacity(capacityRaw), PolicyOracles.Clock(Trace(raw), Capacity(capacityRaw)));
 
     [Property(MaxTest = 300)]
-    public void Slru_matches_issue_rule_oracle(byte capacityRaw, byte[] raw) =>
+    public void SlruMatchesIssueRuleOracle(byte capacityRaw, byte[] raw) =>
         AssertMatches("slru", Trace(raw), Capacity(capacityRaw), PolicyOracles.Slru(Trace(raw), Capacity(capacityRaw)));
 
     [Property(MaxTest = 300)]
-    public void TwoList_matches_list_oracle(byte capacityRaw, byte[] raw) =>
+    public void TwoListMatchesListOracle(byte capacityRaw, byte[] raw) =>
         AssertMatches("twolist", Trace(raw), Capacity(capacityRaw), PolicyOracles.TwoList(Trace(raw), Capacity(capacityRaw)));
 
     [Property(MaxTest = 300)]
-    public void TwoList_with_gigabyte_pages_keeps_the_sqrt_ratio_like_the_oracle(byte capacityRaw, byte[] raw)
+    public void TwoListWithGigabytePagesKeepsTheSqrtRatioLikeTheOracle(byte capacityRaw, byte[] raw)
     {
         // 128 MiB pages: 8 pages make 1 GB, so the ratio moves through 1, 3 (1 GB) and 4 (2 GB) as the lists fill.
         const long pageSize = 128L << 20;
@@ -71,7 +71,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void Slru_hit_in_probation_evicts_when_capacity_is_odd()
+    public void SlruHitInProbationEvictsWhenCapacityIsOdd()
     {
         // Hand-worked, C = 3 (share 1): 1 -> probation, 2 -> protected, 3 -> probation (one over its share).
         // Hit 1: promoted; protected holds 1 and 2, so 2 is demoted to probation (2, 3): over share, 3 is evicted.
@@ -90,7 +90,7 @@ public class PolicyTests
     [InlineData(10L << 30, 10)]
     [InlineData(100L << 30, 31)]
     [InlineData(1L << 40, 101)]
-    public void TwoList_inactive_ratio_follows_the_kernel_table(long bytes, int ratio)
+    public void TwoListInactiveRatioFollowsTheKernelTable(long bytes, int ratio)
     {
         // Table from the kernel-doc of calculate_zone_inactive_ratio (reclaim-model.md item 6).
         Assert.Equal(ratio, TwoListPolicy.InactiveRatioFor(bytes));
@@ -98,7 +98,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void TwoList_keeps_active_to_inactive_at_the_ratio_and_deactivates_referenced_pages()
+    public void TwoListKeepsActiveToInactiveAtTheRatioAndDeactivatesReferencedPages()
     {
         // 1 GB of 64 KiB pages: ratio 3, so after reclaim starts at most 3/4 of the pages stay active.
         const int pages = 16384;
@@ -120,7 +120,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void TwoList_insert_inactive_puts_the_page_at_the_inactive_head_behind_older_inactive_pages()
+    public void TwoListInsertInactivePutsThePageAtTheInactiveHeadBehindOlderInactivePages()
     {
         // Hand-worked (ratio 1 below 1 GB): 0 new (active); then 2, 3, 4 swapped in (inactive, head to tail: 4 3 2).
         var policy = new TwoListPolicy(8);
@@ -143,7 +143,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void TwoList_referenced_inactive_insert_is_activated_at_the_tail_instead_of_reclaimed()
+    public void TwoListReferencedInactiveInsertIsActivatedAtTheTailInsteadOfReclaimed()
     {
         var policy = new TwoListPolicy(8);
         var refs = new BitOracle(8);
@@ -161,7 +161,7 @@ public class PolicyTests
     [InlineData("fifo")]
     [InlineData("clock")]
     [InlineData("slru")]
-    public void Single_entry_policies_treat_insert_inactive_as_insert(string name)
+    public void SingleEntryPoliciesTreatInsertInactiveAsInsert(string name)
     {
         // Same operations with Insert and with InsertInactive must isolate the same victims in the same order.
         IReplacementPolicy a = ReplacementPolicies.Create(name, 8, 4), b = ReplacementPolicies.Create(name, 8, 4);
@@ -176,7 +176,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void Clock_respects_scan_budget_and_resumes()
+    public void ClockRespectsScanBudgetAndResumes()
     {
         var clock = new ClockPolicy(4);
         for (int p = 0; p < 4; p++) clock.Insert(p);
@@ -195,7 +195,7 @@ public class PolicyTests
     [InlineData(100)]
     [InlineData(500)]
     [InlineData(900)]
-    public void Lru_miss_ratio_under_uniform_references_is_one_minus_c_over_n(int capacity)
+    public void LruMissRatioUnderUniformReferencesIsOneMinusCOverN(int capacity)
     {
         // Independent uniform references: once full, any demand cache holds C of N pages, so P(miss) = 1 - C/N.
         // Tolerance 0.01 is > 8 standard deviations of a 200k-sample binomial proportion.
@@ -211,7 +211,7 @@ public class PolicyTests
     }
 
     [Fact]
-    public void Unknown_policy_name_lists_the_allowed_ones()
+    public void UnknownPolicyNameListsTheAllowedOnes()
     {
         var e = Assert.Throws<ArgumentException>(() => ReplacementPolicies.Create("arc", 4, 2));
         Assert.Contains("'arc'", e.Message);

@@ -7,7 +7,7 @@ namespace HvSim.Model.Tests.Traces;
 public class CloudPhysicsTraceTests
 {
     [SharedTracesFact]
-    public void Every_encoding_has_the_documented_request_and_object_counts_and_the_same_id_sequence()
+    public void EveryEncodingHasTheDocumentedRequestAndObjectCountsAndTheSameIdSequence()
     {
         int[]? reference = null;
         foreach (var (name, file, format, columns) in SharedTraces.Encodings())
@@ -21,7 +21,7 @@ public class CloudPhysicsTraceTests
     }
 
     [SharedTracesFact]
-    public void Ops_and_time_span_match_the_readme()
+    public void OpsAndTimeSpanMatchTheReadme()
     {
         foreach (var (name, file, format, columns) in SharedTraces.Encodings().Where(e => !e.File.Contains("oracleGeneral")))
         {
@@ -42,7 +42,7 @@ public class CloudPhysicsTraceTests
     }
 
     [SharedTracesFact]
-    public void Expanding_vscsi_requests_to_4k_pages_gives_the_documented_reference_counts()
+    public void ExpandingVscsiRequestsTo4kPagesGivesTheDocumentedReferenceCounts()
     {
         var trace = DenseTrace.Load(SharedTraces.PathOf("cloudPhysicsIO.vscsi"), TraceFormat.Vscsi, PageMapping.Expand(4096, 512));
         Assert.Equal(1_141_869, trace.Pages.Length);
@@ -50,7 +50,7 @@ public class CloudPhysicsTraceTests
     }
 
     [SharedTracesFact]
-    public void All_encodings_give_identical_miss_counts_for_every_policy()
+    public void AllEncodingsGiveIdenticalMissCountsForEveryPolicy()
     {
         var traces = SharedTraces.Encodings()
             .Select(e => (e.Name, Trace: DenseTrace.Load(SharedTraces.PathOf(e.File), e.Format, PageMapping.ObjectPerPage, e.Columns)))
@@ -66,7 +66,7 @@ public class CloudPhysicsTraceTests
     }
 
     [SharedTracesFact]
-    public void Exact_mrc_equals_lru_replay_miss_counts_and_shards_is_close()
+    public void ExactMrcEqualsLruReplayMissCountsAndShardsIsClose()
     {
         var trace = DenseTrace.Load(SharedTraces.PathOf("cloudPhysicsIO.oracleGeneral.bin"), TraceFormat.OracleGeneral, PageMapping.ObjectPerPage);
         var exact = MissRatioCurve.Exact(trace.Pages, trace.UniquePages);

@@ -20,7 +20,7 @@ public class LibCacheSimReferenceTests
 
     [SharedTracesTheory]
     [MemberData(nameof(Expected))]
-    public void Byte_capacity_miss_counts_match_libcachesim_to_the_integer(string policyName, long[] expectedMisses)
+    public void ByteCapacityMissCountsMatchLibcachesimToTheInteger(string policyName, long[] expectedMisses)
     {
         var ids = new List<int>();
         var sizes = new List<long>();

@@ -9,7 +9,7 @@ namespace HvSim.Model.Tests.Traces;
 public class MissRatioCurveTests
 {
     [Property(MaxTest = 200)]
-    public void Exact_curve_equals_brute_force_lru_at_every_capacity(byte[] raw)
+    public void ExactCurveEqualsBruteForceLruAtEveryCapacity(byte[] raw)
     {
         int[] trace = [.. raw.Select(b => b % 30)];
         var curve = MissRatioCurve.Exact(trace, 30);
@@ -21,7 +21,7 @@ public class MissRatioCurveTests
     }
 
     [Fact]
-    public void Shards_at_rate_one_is_the_exact_curve_and_at_ten_percent_is_close_on_zipf()
+    public void ShardsAtRateOneIsTheExactCurveAndAtTenPercentIsCloseOnZipf()
     {
         // 1M Zipf(0.9) references over 100k pages. SHARDS at 10% keeps ~10k pages; tolerance 0.02 absolute (the
         // SHARDS paper reports mean absolute errors near 0.01 at far lower rates on larger traces).
@@ -42,7 +42,7 @@ public class MissRatioCurveTests
     }
 
     [Fact]
-    public void Capacities_span_one_to_the_distinct_pages()
+    public void CapacitiesSpanOneToTheDistinctPages()
     {
         var curve = MissRatioCurve.Exact([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10);
         Assert.Equal([1L, 4, 7, 10], curve.Capacities(4));

@@ -20,7 +20,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void OracleGeneral_fields_are_decoded_little_endian()
+    public void OracleGeneralFieldsAreDecodedLittleEndian()
     {
         string path = _files.Bytes("t.bin", TempFiles.OracleGeneral((7, 0x0102030405060708, 4096, 2), (9, 5, 512, -1)));
         var requests = ReadAll(path, TraceFormat.OracleGeneral);
@@ -31,7 +31,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Vscsi_v1_fields_and_opcodes_are_decoded()
+    public void VscsiV1FieldsAndOpcodesAreDecoded()
     {
         string path = _files.Bytes("t.vscsi", TempFiles.VscsiV1((4096, 0x28, 100, 1_500_000), (8192, 0x2a, 200, 2_000_001), (0, 0x35, 300, 3)));
         var requests = ReadAll(path, TraceFormat.Vscsi);
@@ -42,7 +42,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Vscsi_v2_is_recognised_by_its_version_byte()
+    public void VscsiV2IsRecognisedByItsVersionByte()
     {
         var bytes = new byte[2 * 40];
         for (int i = 0; i < 2; i++)
@@ -64,7 +64,7 @@ public sealed class TraceReaderTests : IDisposable
     [InlineData("timestamp,obj_id,size,op\n1,10,4096,R\n2.5,11,512,W\n3,10,,\n")]
     [InlineData("1,10,4096,r\n2.5,11,512,write\n3,10,,\n")]
     [InlineData("1,10,4096,28\r\n2.5,11,512,0x2A\r\n3,10,,")]
-    public void Csv_header_is_optional_and_ops_come_in_several_spellings(string content)
+    public void CsvHeaderIsOptionalAndOpsComeInSeveralSpellings(string content)
     {
         var requests = ReadAll(_files.Text("t.csv", content), TraceFormat.Csv);
         Assert.Equal([10UL, 11UL, 10UL], requests.Select(r => r.ObjectId));
@@ -74,7 +74,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Csv_columns_are_configurable()
+    public void CsvColumnsAreConfigurable()
     {
         var columns = new CsvTraceColumns { ObjectId = 1, Time = 0, Size = 0, Op = 0 };
         var requests = ReadAll(_files.Text("ids.csv", "5\n6\n5\n"), TraceFormat.Csv, columns);
@@ -83,7 +83,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Csv_header_names_locate_the_columns_unless_numbers_are_forced()
+    public void CsvHeaderNamesLocateTheColumnsUnlessNumbersAreForced()
     {
         string path = _files.Text("named.csv", "version,time,op,size,lbn\n1,5,2a,4096,77\n1,6,28,512,78\n");
         var requests = ReadAll(path, TraceFormat.Csv);
@@ -95,7 +95,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Truncated_binary_file_names_the_file_and_the_partial_record()
+    public void TruncatedBinaryFileNamesTheFileAndThePartialRecord()
     {
         var bytes = TempFiles.OracleGeneral((1, 1, 1, -1), (1, 2, 1, -1), (1, 3, 1, -1));
         string path = _files.Bytes("cut.bin", bytes[..60]);
@@ -105,7 +105,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void OracleGeneral_next_access_that_is_not_in_the_future_is_malformed()
+    public void OracleGeneralNextAccessThatIsNotInTheFutureIsMalformed()
     {
         string path = _files.Bytes("bad.bin", TempFiles.OracleGeneral((1, 1, 1, 3), (1, 2, 1, 2), (1, 1, 1, -1)));
         var e = Assert.Throws<TraceException>(() => ReadAll(path, TraceFormat.OracleGeneral));
@@ -114,7 +114,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Vscsi_record_with_a_wrong_version_byte_is_malformed()
+    public void VscsiRecordWithAWrongVersionByteIsMalformed()
     {
         var bytes = TempFiles.VscsiV1((512, 0x28, 1, 1), (512, 0x28, 2, 2), (512, 0x28, 3, 3));
         bytes[2 * 32 + 15] = 7;
@@ -124,7 +124,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Csv_bad_field_names_record_line_column_and_value()
+    public void CsvBadFieldNamesRecordLineColumnAndValue()
     {
         string path = _files.Text("bad.csv", "timestamp,obj_id,size,op\n1,10,4096,R\n2,ten,4096,R\n");
         var e = Assert.Throws<TraceException>(() => ReadAll(path, TraceFormat.Csv));
@@ -137,20 +137,20 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Missing_file_is_a_trace_error_naming_it()
+    public void MissingFileIsATraceErrorNamingIt()
     {
         string path = Path.Combine(Path.GetTempPath(), "hvsim-no-such-trace.bin");
-        foreach (var format in Enum.GetValues<TraceFormat>())
+        foreach (var format in TraceFormats.All)
             Assert.StartsWith($"{path}: cannot open the trace", Assert.Throws<TraceException>(() => ReadAll(path, format)).Message);
     }
 
     [Fact]
-    public void A_folder_is_a_trace_error_saying_so()
+    public void AFolderIsATraceErrorSayingSo()
     {
         string path = Directory.CreateTempSubdirectory("hvsim-trace-folder-").FullName;
         try
         {
-            foreach (var format in Enum.GetValues<TraceFormat>())
+            foreach (var format in TraceFormats.All)
                 Assert.Equal($"{path}: cannot open the trace: it is a folder, not a file", Assert.Throws<TraceException>(() => ReadAll(path, format)).Message);
         }
         finally
@@ -160,7 +160,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Expanding_requests_covers_every_page_of_the_byte_range()
+    public void ExpandingRequestsCoversEveryPageOfTheByteRange()
     {
         // LBN 7 (byte 3584) + 1024 bytes ends at byte 4607: pages 0 and 1 of 4 KiB. LBN 8 + 4096 bytes: page 1 only.
         var mapping = PageMapping.Expand();
@@ -171,7 +171,7 @@ public sealed class TraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void Dense_ids_follow_first_appearance()
+    public void DenseIdsFollowFirstAppearance()
     {
         string path = _files.Text("d.csv", "1,900,1,\n2,5,1,\n3,900,1,\n4,7,1,\n");
         var trace = DenseTrace.Load(path, TraceFormat.Csv, PageMapping.ObjectPerPage);

@@ -19,7 +19,7 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void Vcpus_split_the_records_round_robin_over_one_dense_page_numbering()
+    public void VcpusSplitTheRecordsRoundRobinOverOneDensePageNumbering()
     {
         string path = _files.Text("t.csv", "1,900,1,R\n2,5,1,W\n3,900,1,R\n4,7,1,W\n5,5,1,R\n");
         var spec = new TraceWorkload { Path = path };
@@ -34,7 +34,7 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void Time_scale_turns_trace_gaps_into_think_time_and_loops_repeat()
+    public void TimeScaleTurnsTraceGapsIntoThinkTimeAndLoopsRepeat()
     {
         string path = _files.Text("t.csv", "10,1,1,R\n10.5,2,1,R\n12,1,1,R\n");
         var spec = new TraceWorkload { Path = path, TimeScale = 0.001, Loops = 2 };
@@ -45,7 +45,34 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void Expanded_requests_emit_one_access_per_page_with_the_think_time_on_the_first()
+    public void ASmallTraceLoopedForeverIsReadFromTheFileOnce()
+    {
+        // The file is opened by the scan only: once it is gone, two vCPUs still replay it loop after loop, and the same
+        // accesses as a streamed replay (records v, v + k, ... of each loop) come out.
+        string path = _files.Text("loop.csv", "1,10,1,R\n2,20,1,W\n3,10,1,R\n4,30,1,W\n5,20,1,R\n");
+        var spec = new TraceWorkload { Path = path, Loops = 0 };
+        var v0 = spec.Create(3, 0, 2, new RngStream(1, "a"));
+        var v1 = spec.Create(3, 1, 2, new RngStream(1, "b"));
+        File.Delete(path);
+        var a0 = Drain(v0, 300);
+        var a1 = Drain(v1, 200);
+        // Dense pages 10 -> 0, 20 -> 1, 30 -> 2. vCPU 0 gets records 1, 3, 5; vCPU 1 records 2, 4; every loop.
+        Assert.Equal(Enumerable.Repeat(new[] { 0, 0, 1 }, 100).SelectMany(x => x), a0.Select(a => a.Page));
+        Assert.Equal(Enumerable.Repeat(new[] { 1, 2 }, 100).SelectMany(x => x), a1.Select(a => a.Page));
+    }
+
+    [Fact]
+    public void TheMemoryEstimateCountsATracesPageMapAndKeptRequests()
+    {
+        // 6 requests over 5 distinct pages. The map's dictionary grows 0 -> 3 -> 7 slots (.NET's prime sizes) and each slot
+        // costs a 24-byte entry and a 4-byte bucket: 7 x 28 = 196 B. The requests are kept: 6 x 32 B (TraceRequest) = 192 B.
+        string path = _files.Text("est.csv", "1,1,1,R\n2,2,1,R\n3,3,1,R\n4,4,1,R\n5,5,1,R\n6,1,1,R\n");
+        var table = Assert.Single(new TraceWorkload { Path = path }.Tables(5));
+        Assert.Equal(196 + 192, table.Bytes);
+    }
+
+    [Fact]
+    public void ExpandedRequestsEmitOneAccessPerPageWithTheThinkTimeOnTheFirst()
     {
         // LBN 0 with 8 KiB covers 4 KiB pages 0 and 1; LBN 8 with 4 KiB is page 1 again.
         string path = _files.Text("t.csv", "1,0,8192,W\n3,8,4096,R\n");
@@ -57,7 +84,7 @@ public sealed class TraceWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void A_trace_larger_than_the_guest_or_a_bad_file_is_rejected_up_front()
+    public void ATraceLargerThanTheGuestOrABadFileIsRejectedUpFront()
     {
         string path = _files.Text("t.csv", "1,1,1,R\n2,2,1,R\n3,3,1,R\n");
         var e = Assert.Throws<ArgumentException>(() => new TraceWorkload { Path = path }.Create(2, 0, 1, new RngStream(1, "x")));

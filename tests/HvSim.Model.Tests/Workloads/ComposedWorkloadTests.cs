@@ -14,7 +14,7 @@ public class ComposedWorkloadTests
     }
 
     [Fact]
-    public void Strided_scan_visits_every_page_once_per_pass_in_stride_order()
+    public void StridedScanVisitsEveryPageOncePerPassInStrideOrder()
     {
         var source = new SequentialWorkload { Stride = 3, Passes = 2 }.Create(10, 0, 1, new RngStream(1, "s"));
         int[] pages = [.. Take(source, 100).Select(a => a.Page)];
@@ -23,7 +23,7 @@ public class ComposedWorkloadTests
     }
 
     [Fact]
-    public void Sequential_slices_partition_the_guest_between_vcpus()
+    public void SequentialSlicesPartitionTheGuestBetweenVcpus()
     {
         const int pages = 103, vcpus = 4;
         var seen = new int[pages];
@@ -34,7 +34,7 @@ public class ComposedWorkloadTests
     }
 
     [Fact]
-    public void Hot_cold_sends_the_hot_fraction_of_accesses_to_the_hot_pages()
+    public void HotColdSendsTheHotFractionOfAccessesToTheHotPages()
     {
         // 80% of accesses to 5% of 2000 pages (100 pages). 200k draws: sd of the fraction 0.0009, tolerance 0.005.
         var spec = new HotColdWorkload { HotAccessFraction = 0.8, HotPageFraction = 0.05 };
@@ -51,7 +51,7 @@ public class ComposedWorkloadTests
     [Theory]
     [InlineData(0.25, 1.0)]
     [InlineData(1.0, 0.1)]
-    public void Working_set_grows_and_shrinks_linearly_over_the_ramp(double start, double end)
+    public void WorkingSetGrowsAndShrinksLinearlyOverTheRamp(double start, double end)
     {
         const int pages = 1000;
         const long ramp = 1_000_000;
@@ -70,7 +70,7 @@ public class ComposedWorkloadTests
     }
 
     [Fact]
-    public void Phases_switch_at_their_durations_and_loop()
+    public void PhasesSwitchAtTheirDurationsAndLoop()
     {
         // Two scans of a 10-page guest told apart by their sequences: A (stride 1) 0,1,2,…; B (stride 5) 0,5,1,6,…
         // A lasts 100 ns and B 50 ns, so one cycle is 150 ns.
@@ -89,7 +89,7 @@ public class ComposedWorkloadTests
     }
 
     [Fact]
-    public void Phased_without_loop_ends_after_the_last_phase_and_early_when_all_streams_end()
+    public void PhasedWithoutLoopEndsAfterTheLastPhaseAndEarlyWhenAllStreamsEnd()
     {
         var spec = new PhasedWorkload { Phases = [new(new UniformWorkload(), 100)] };
         var source = spec.Create(10, 0, 1, new RngStream(3, "ph"));
@@ -104,7 +104,7 @@ public class ComposedWorkloadTests
     }
 
     [Fact]
-    public void Mix_interleaves_streams_in_proportion_to_weight()
+    public void MixInterleavesStreamsInProportionToWeight()
     {
         // In a 2-page guest the hot set is one page: stream 0 only touches it and always writes, stream 1 only
         // touches the other page and never writes.
@@ -119,14 +119,14 @@ public class ComposedWorkloadTests
     }
 
     [Fact]
-    public void Mix_drops_ended_streams_and_ends_when_all_have()
+    public void MixDropsEndedStreamsAndEndsWhenAllHave()
     {
         var spec = new MixWorkload { Streams = [new(new SequentialWorkload { Passes = 1 }, 1), new(new SequentialWorkload { Passes = 2 }, 1)] };
         Assert.Equal(30, Take(spec.Create(10, 0, 1, new RngStream(5, "m")), 1000).Count);
     }
 
     [Fact]
-    public void Bad_parameters_name_the_value_and_the_allowed_range()
+    public void BadParametersNameTheValueAndTheAllowedRange()
     {
         string Message(Action make) => Assert.Throws<ArgumentException>(make).Message;
         Assert.Contains("between 0 and 1, got 1.2", Message(() => _ = new HotColdWorkload { HotAccessFraction = 1.2 }));

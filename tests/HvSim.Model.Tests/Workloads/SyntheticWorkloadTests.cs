@@ -9,7 +9,7 @@ public class SyntheticWorkloadTests
     [InlineData(1000, 0.9)]
     [InlineData(1000, 1.2)]
     [InlineData(37, 0.0)]
-    public void Zipf_sampler_frequencies_match_the_exact_pmf(int n, double alpha)
+    public void ZipfSamplerFrequenciesMatchTheExactPmf(int n, double alpha)
     {
         // Chi-square goodness of fit against p(r) = (r+1)^-alpha / H(n, alpha), with the pmf computed here.
         // For k = n - 1 degrees of freedom the statistic has mean k and sd sqrt(2k); we allow k + 6 sd (p < 1e-8).
@@ -40,7 +40,7 @@ public class SyntheticWorkloadTests
     [InlineData(5)]
     [InlineData(1000)]
     [InlineData(4097)]
-    public void Page_permutation_is_a_bijection(int n)
+    public void PagePermutationIsABijection(int n)
     {
         var permutation = new PagePermutation(n, 42);
         var seen = new bool[n];
@@ -54,7 +54,7 @@ public class SyntheticWorkloadTests
     }
 
     [Fact]
-    public void Zipf_hot_pages_are_scattered_and_shared_by_all_vcpus()
+    public void ZipfHotPagesAreScatteredAndSharedByAllVcpus()
     {
         const int n = 4096;
         var spec = new ZipfWorkload { Alpha = 1.0 };
@@ -74,7 +74,7 @@ public class SyntheticWorkloadTests
     }
 
     [Fact]
-    public void Write_fraction_and_think_time_follow_the_base_parameters()
+    public void WriteFractionAndThinkTimeFollowTheBaseParameters()
     {
         // Bernoulli(0.25) over 200k draws: sd 0.001, tolerance 0.005. Exponential mean 1000 ns: sd of the mean 2.2 ns,
         // tolerance 15 ns.
@@ -95,7 +95,7 @@ public class SyntheticWorkloadTests
     }
 
     [Fact]
-    public void Zero_think_time_and_zero_write_fraction_give_back_to_back_loads()
+    public void ZeroThinkTimeAndZeroWriteFractionGiveBackToBackLoads()
     {
         var source = new ZipfWorkload { WriteFraction = 0, ThinkNs = 0 }.Create(10, 0, 1, new RngStream(5, "z"));
         var access = new GuestAccess();
@@ -108,7 +108,7 @@ public class SyntheticWorkloadTests
     }
 
     [Fact]
-    public void Bad_base_parameters_are_rejected_with_the_value()
+    public void BadBaseParametersAreRejectedWithTheValue()
     {
         Assert.Contains("1.5", Assert.Throws<ArgumentException>(() => new UniformWorkload { WriteFraction = 1.5 }).Message);
         Assert.Contains("-3", Assert.Throws<ArgumentException>(() => new UniformWorkload { ThinkNs = -3 }).Message);

@@ -1,0 +1,96 @@
+using HvSim.Model.Workloads;
+using HvSim.Scenarios.Planning;
+
+namespace HvSim.Scenarios.Tests;
+
+/// <summary>The memory guard counts what scales with a run: workload tables, and the run list itself (issue 12).</summary>
+[Collection(CliCollection.Name)]
+public class MemoryGuardTests
+{
+    private const string Base = """
+        name: guard
+        duration: 1s
+        host: {memory: 1GiB, reserved: 128MiB, page_size: 64KiB}
+        guests: {count: 2, memory: 64MiB, workload: {kind: uniform}}
+        """;
+
+    private static long EstimateOf(string text)
+    {
+        using var dir = new TempDir();
+        return MemoryEstimate.Bytes(RunPlanner.Plan(ScenarioLoader.Load(dir.File("s.yaml", text)))[0].Config);
+    }
+
+    /// <summary>
+    /// A 64 MiB guest at 64 KiB pages has 1,024 pages, so a Zipf alias table is 1,024 × 12 B = 12,288 B to keep and
+    /// 1,024 × 16 B = 16,384 B of scratch while it is built (ZipfSampler: double + int kept; double + two ints to build).
+    /// A mix of α 0.8 and 1.2 and a phased workload whose second phase is α 1.2 again make two distinct tables, shared by
+    /// both guests: 2 × 12,288 + 16,384 = 40,960 B more than uniform guests, which build none.
+    /// </summary>
+    [Fact]
+    public void EveryDistinctZipfTableOfAMixOrPhasedWorkloadIsCountedOnce()
+    {
+        long uniform = EstimateOf(Base);
+        const string mix = "{kind: mix, streams: [{weight: 1, workload: {kind: zipf, alpha: 0.8}}, {weight: 1, workload: {kind: zipf, alpha: 1.2}}]}";
+        Assert.Equal(40_960, EstimateOf(Base.Replace("{kind: uniform}", mix)) - uniform);
+        const string phased = "{kind: phased, phases: [{duration: 1s, workload: {kind: zipf, alpha: 0.8}}, {duration: 1s, workload: {kind: zipf, alpha: 1.2}}]}";
+        Assert.Equal(40_960, EstimateOf(Base.Replace("{kind: uniform}", phased)) - uniform);
+        // One plain Zipf guest: one table and its scratch, 12,288 + 16,384.
+        Assert.Equal(28_672, EstimateOf(Base.Replace("{kind: uniform}", "{kind: zipf, alpha: 1.1}")) - uniform);
+    }
+
+    [Fact]
+    public void ZipfTableSizesMatchTheArraysTheSamplerAllocates()
+    {
+        // 1,000 ranks: probabilities (8 B) and aliases (4 B) kept; weights (8 B) and two worklists (4 B each) while building.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        _ = ZipfSampler.For(1000, 0.987654321);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var t = ZipfSampler.Table(1000, 0.987654321);
+        Assert.Equal(12_000, t.Bytes);
+        Assert.Equal(16_000, t.BuildBytes);
+        // Five arrays' headers and the sampler object come on top: within 1 KiB of the two counts together.
+        Assert.InRange(allocated, t.Bytes + t.BuildBytes, t.Bytes + t.BuildBytes + 1024);
+    }
+
+    /// <summary>
+    /// 1,000 sweep points × 2 platforms × 10,000 replications = 20,000,000 runs: at 16 KiB per planned run the list
+    /// alone is about 305 GiB. Refused before a single run is planned (the test would take hours and run out of memory
+    /// otherwise), with the count and the limit, exit 2.
+    /// </summary>
+    [Fact]
+    public void ASweepOfMillionsOfRunsIsRefusedUpFrontWithTheCountAndTheLimit()
+    {
+        using var dir = new TempDir();
+        string values = string.Join(", ", Enumerable.Range(1, 1000).Select(i => $"{i}s"));
+        var file = dir.File("huge.yaml", Base + $"\nplatform: both\nreplications: 10000\nsweep:\n  duration: [{values}]\n");
+        foreach (var command in new[] { "run", "batch" })
+        {
+            var (exit, _, err) = Cli.Run(command, file, "--out", Path.Combine(dir.Path, command), "--max-memory", "16GiB");
+            Assert.Equal(2, exit);
+            Assert.Contains("20,000,000 runs planned", err);
+            Assert.Contains("exceeds the limit 16GiB", err);
+            Assert.False(Directory.Exists(Path.Combine(dir.Path, command)), "nothing may be written");
+        }
+        // validate counts the runs instead of planning them, and warns.
+        var v = Cli.Run("validate", file);
+        Assert.Equal(0, v.Exit);
+        Assert.Contains("(1000 points, 20000000 runs,", v.Out);
+        Assert.Contains("warning: the list of 20,000,000 runs alone is estimated at 305.18GiB", v.Err);
+    }
+
+    /// <summary>
+    /// `plan` checks its largest probe before it starts: 64 guests, each with an HPT of order 24 (2^24 / 16 HPTEs ×
+    /// 32 B = 32 MiB), are 2 GiB of HPTs alone, over a 1 GiB limit; at most 2 guests fit under it.
+    /// </summary>
+    [Fact]
+    public void PlanRefusesAProbeOverMaxMemoryBeforeItStarts()
+    {
+        using var dir = new TempDir();
+        dir.File("guard.yaml", Base);
+        string Plan(int max) => dir.File($"plan{max}.yaml", $"scenario: guard.yaml\nslo: {{mean_slowdown: 90%}}\nreplications: 1\nmax_guests: {max}\nplatforms: [power7]\n");
+        var (exit, _, err) = Cli.Run("plan", Plan(64), "--out", Path.Combine(dir.Path, "out"), "--max-memory", "1GiB");
+        Assert.Equal(2, exit);
+        Assert.Contains("exceeds the limit 1GiB", err);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")), "nothing may be written");
+    }
+}
