@@ -10,7 +10,7 @@ namespace HvSim.Analysis.Tests;
 public class PlannerWordsTests
 {
     [Fact]
-    public void Warns_when_host_reclaim_first_starts_after_the_warm_up()
+    public void WarnsWhenHostReclaimFirstStartsAfterTheWarmUp()
     {
         // swap-hdd-vs-ssd as shipped before: 20 s, 2 s warm-up, paging from 12 s: 10 of the 18 measured seconds (56 %)
         // had no reclaim. The second replication starts reclaim at 5 s (3 s of 18, 17 %): the warning quotes the worst.
@@ -27,7 +27,7 @@ public class PlannerWordsTests
     }
 
     [Fact]
-    public void No_warning_when_reclaim_started_during_the_warm_up()
+    public void NoWarningWhenReclaimStartedDuringTheWarmUp()
     {
         using var fx = new ResultsFixture();
         fx.Guest("power7", 1, "a").Host("power7", 1, measuredS: 60, warmupS: 40, reclaimStartS: 39.5).Write();
@@ -35,7 +35,7 @@ public class PlannerWordsTests
     }
 
     [Fact]
-    public void The_p99_in_summary_csv_and_on_the_console_is_the_report_s_p99_of_the_same_buckets()
+    public void TheP99InSummaryCsvAndOnTheConsoleIsTheReportsP99OfTheSameBuckets()
     {
         // One guest's latencies: 990 samples at 1 ms and 10 spread over 5-9.5 ms. The console and summary.csv take the
         // model's histogram; the report reads fault_latency.csv's buckets back: one definition, one number.
@@ -57,7 +57,7 @@ public class PlannerWordsTests
     [InlineData(0.5, 2.0)]
     [InlineData(0.75, 4.0)]
     [InlineData(0.94, 1 / 0.06)] // the example: 94 % stall is a 16.7x slowdown, not 1.94x
-    public void Slowdown_is_vcpu_time_over_useful_time(double stall, double factor)
+    public void SlowdownIsVcpuTimeOverUsefulTime(double stall, double factor)
     {
         Assert.Equal(factor, Slowdown.OfStallFraction(stall), 9);
         Assert.Equal(factor, Slowdown.Factor(stall * 10, 10), 9);

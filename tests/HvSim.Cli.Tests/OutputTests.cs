@@ -64,7 +64,7 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void Redirected_run_prints_one_progress_line_per_finished_run_and_nothing_else_while_running()
+    public void RedirectedRunPrintsOneProgressLinePerFinishedRunAndNothingElseWhileRunning()
     {
         using var dir = new TempDir();
         var r = Hvsim.Run("run", dir.File("tiny.yaml", TinyScenarios.Run), "--out", dir.Combine("out"), "--jobs", "2");
@@ -80,7 +80,7 @@ public sealed class OutputTests
     }
 
     [PseudoTerminalFact]
-    public void A_terminal_gets_live_progress_and_the_same_results_files_as_a_pipe()
+    public void ATerminalGetsLiveProgressAndTheSameResultsFilesAsAPipe()
     {
         using var dir = new TempDir();
         string scenario = dir.File("tiny.yaml", TinyScenarios.Run);

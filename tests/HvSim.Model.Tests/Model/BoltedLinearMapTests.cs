@@ -17,7 +17,7 @@ public class BoltedLinearMapTests
     private const long Rm = 1_000, Exit = 10_000, Tlbie = 2_000, ZeroFill = 6_000;
 
     [Fact]
-    public void Boot_enters_one_absent_bolted_hpte_per_guest_page_in_its_primary_linear_group()
+    public void BootEntersOneAbsentBoltedHptePerGuestPageInItsPrimaryLinearGroup()
     {
         // htab_initialize -> htab_bolt_mapping: one hpte_insert (H_ENTER, HPTE_V_BOLTED) per 64 KiB of the 16 MiB guest,
         // 256 in all, each into hpteg = (hash & htab_hash_mask) * 8 only. kvmppc_h_enter: QEMU never touched the
@@ -44,7 +44,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void A_guest_without_a_linear_map_boots_with_an_empty_hpt()
+    public void AGuestWithoutALinearMapBootsWithAnEmptyHpt()
     {
         var rig = new Rig(linearMap: LinearMap.None);
         Assert.Equal(0, rig.Vm.Counters.HEnterCalls);
@@ -53,7 +53,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void A_run_counts_the_boot_h_enters_of_every_guest_and_none_without_the_map()
+    public void ARunCountsTheBootHEntersOfEveryGuestAndNoneWithoutTheMap()
     {
         // Two 24 MiB guests of 4 KiB pages, nothing to run: 6144 boot H_ENTERs each (SimulationRunner boots every guest).
         var cfg = ModelKit.Small(guestMib: 24, guestPageBytes: 4096, durationMs: 1, workload: new ScriptedWorkload([]));
@@ -63,7 +63,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void Ppc970_boot_pins_all_guest_ram_through_the_linear_map()
+    public void Ppc970BootPinsAllGuestRamThroughTheLinearMap()
     {
         // kvmppc_h_enter without slot_phys[gfn] returns H_TOO_HARD; kvmppc_virtmode_h_enter -> kvmppc_get_guest_page pins
         // the host page and enters the HPTE VALID. 16 MiB of 4 KiB guest pages = 4096 H_ENTERs over 256 host pages of
@@ -86,7 +86,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void First_touch_is_the_guest_kernels_clear_page_hdsi_on_the_linear_hpte_then_a_valid_user_h_enter()
+    public void FirstTouchIsTheGuestKernelsClearPageHdsiOnTheLinearHpteThenAValidUserHEnter()
     {
         // The guest's do_anonymous_page zeroes the page through the linear map before the process maps it: the store
         // hits the ABSENT bolted HPTE (HDSI; kvmppc_book3s_hv_page_fault -> get_user_pages zero-fills, the HPTE goes
@@ -107,7 +107,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void An_unmap_after_the_clear_costs_two_tlbies_and_later_unmaps_one()
+    public void AnUnmapAfterTheClearCostsTwoTlbiesAndLaterUnmapsOne()
     {
         // kvm_unmap_rmapp makes every HPTE on the chain ABSENT with a tlbie each: user + linear = 2. The process's next
         // access HDSIs on its own HPTE, and kvmppc_book3s_hv_page_fault re-validates only that one (the index the
@@ -137,7 +137,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void Without_the_linear_map_the_same_unmaps_cost_one_tlbie_each()
+    public void WithoutTheLinearMapTheSameUnmapsCostOneTlbieEach()
     {
         var rig = new Rig(script: [[Write(2), Read(2, thinkNs: 1_000_000), Read(2, thinkNs: 1_000_000)]]);
         rig.StartVcpus();
@@ -158,7 +158,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void The_first_age_after_the_clear_clears_two_r_bits_and_later_ages_one()
+    public void TheFirstAgeAfterTheClearClearsTwoRBitsAndLaterAgesOne()
     {
         // kvm_age_rmapp: every HPTE on the chain with R set gets kvmppc_clear_ref_hpte (a tlbie). clear_page set R in
         // the linear HPTE and the access in the user one; after the age only the user HPTE is referenced again.
@@ -181,7 +181,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void A_linear_map_that_overflows_a_pteg_panics_the_guest_at_boot_and_one_that_fills_the_hpt_hangs_it()
+    public void ALinearMapThatOverflowsAPtegPanicsTheGuestAtBootAndOneThatFillsTheHptHangsIt()
     {
         // htab_bolt_mapping puts each page in its primary PTEG only, hpt_hash = VSID ^ page index in the segment.
         // 64 KiB pages, 2^24-byte HPT (131072 PTEGs): a 256 MiB segment's 4096 pages fill one block of 4096 PTEGs, the
@@ -204,7 +204,7 @@ public class BoltedLinearMapTests
     }
 
     [Fact]
-    public void Invariants_hold_with_the_linear_map_under_paging_on_both_platforms()
+    public void InvariantsHoldWithTheLinearMapUnderPagingOnBothPlatforms()
     {
         foreach (var platform in new[] { Platform.Power7, Platform.Ppc970 })
         {

@@ -88,7 +88,7 @@ public class ModernKernelTests
     }
 
     [Fact]
-    public void A_referenced_inactive_anon_page_gets_another_trip_in_6_18_and_is_activated_when_referenced_again()
+    public void AReferencedInactiveAnonPageGetsAnotherTripInLinux618AndIsActivatedWhenReferencedAgain()
     {
         // 6.x mm/vmscan.c folio_check_references (since 3.5, e48982734ea0): referenced PTEs set PG_referenced and give
         // FOLIOREF_KEEP (back to the inactive head) unless PG_referenced was already set (FOLIOREF_ACTIVATE); no
@@ -118,7 +118,7 @@ public class ModernKernelTests
     [Theory]
     [InlineData(FaultPath.Kvm, true, true)]
     [InlineData(FaultPath.Process, false, false)]
-    public void A_read_swap_in_is_marked_accessed_and_dirtied_by_kvm_but_not_by_a_plain_process(FaultPath path, bool referenced, bool dirty)
+    public void AReadSwapInIsMarkedAccessedAndDirtiedByKvmButNotByAPlainProcess(FaultPath path, bool referenced, bool dirty)
     {
         // KVM: get_user_pages(FOLL_TOUCH) -> follow_page_pte -> folio_mark_accessed sets PG_referenced, and the page
         // mapped writable into the guest is dirtied (kvm_release_faultin_page with map_writable; 3.4 SetPageDirty). A
@@ -142,7 +142,7 @@ public class ModernKernelTests
     [Theory]
     [InlineData("linux-6.18", 6 + 3)]
     [InlineData("linux-3.4", 7 + 7)]
-    public void Swap_readahead_reads_the_vma_window_in_6_18_and_the_slot_cluster_in_3_4(string kernel, int readahead)
+    public void SwapReadaheadReadsTheVmaWindowInLinux618AndTheSlotClusterInLinux34(string kernel, int readahead)
     {
         // Pages 0..15 swapped out to slots 0..15, then faults on page 12 and page 3 (page_cluster 3). 6.x
         // swap_vma_readahead: the first window is 8 (GET_SWAP_RA_VAL's 4 initial hits) from 12 - 3: pages 9..16, of
@@ -161,7 +161,7 @@ public class ModernKernelTests
     }
 
     [Fact]
-    public void A_fault_on_a_page_read_ahead_is_a_readahead_hit_that_widens_the_next_window()
+    public void AFaultOnAPageReadAheadIsAReadaheadHitThatWidensTheNextWindow()
     {
         // swap_cache_get_folio: PG_readahead test-and-cleared on the fault that finds the page (swap_ra_hit), and the
         // VMA's hits grow. Pages 0..31 on swap; fault 10 reads 7..14 (window 8); faults on 11, 12 and 13 are hits (3);

@@ -25,7 +25,7 @@ public class PerPageStateTests
     };
 
     [Fact]
-    public void Sixteen_4KiB_guest_pages_share_each_64KiB_host_page_state()
+    public void Sixteen4KiBGuestPagesShareEach64KiBHostPageState()
     {
         double perGuestPage = ModelBenchmarks.BytesPerGuestPageByPart(Guests(4 << 10)).Sum(p => p.Bytes);
         // 8,192 host pages: the LRU's two list sentinels and array headers add well under 0.01 B per guest page.
@@ -34,14 +34,14 @@ public class PerPageStateTests
     }
 
     [Fact]
-    public void One_guest_page_per_host_page_holds_all_three_arrays()
+    public void OneGuestPagePerHostPageHoldsAllThreeArrays()
     {
         double perGuestPage = ModelBenchmarks.BytesPerGuestPageByPart(Guests(64 << 10)).Sum(p => p.Bytes);
         Assert.InRange(perGuestPage, HostPageBytes + LruBytes + HpteSlotBytes, HostPageBytes + LruBytes + HpteSlotBytes + 0.1);
     }
 
     [Fact]
-    public void Scale_run_is_a_terabyte_of_4KiB_guest_pages_on_a_512GiB_host()
+    public void ScaleRunIsATerabyteOf4KiBGuestPagesOnA512GiBHost()
     {
         var cfg = ModelBenchmarks.ScaleConfig();
         Assert.Equal(512L << 30, cfg.Host.MemoryBytes);

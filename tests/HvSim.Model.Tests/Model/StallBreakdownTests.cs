@@ -14,7 +14,7 @@ public class StallBreakdownTests
     private const long Us = 1_000;
 
     [Fact]
-    public void Two_faults_of_one_vcore_split_into_exit_swap_service_and_waiting_for_the_sibling()
+    public void TwoFaultsOfOneVcoreSplitIntoExitSwapServiceAndWaitingForTheSibling()
     {
         // As VcoreTests: vCPU 0 faults at 10 us (trap 11 us), vCPU 1 at 10.5 us (trap 11.5 us), one vcore of 2 threads.
         // Exit 11.5-21.5 us; the runner serves vCPU 0's read 21.5-121.5 us, then vCPU 1's 121.5-221.5 us; re-entry 221.5 us.
@@ -37,7 +37,7 @@ public class StallBreakdownTests
     }
 
     [Fact]
-    public void A_read_behind_another_on_a_one_slot_device_waits_in_the_queue()
+    public void AReadBehindAnotherOnAOneSlotDeviceWaitsInTheQueue()
     {
         // Two vcores (threads 1): vCPU 0 traps at 11 us, its runner submits its read at 21 us (served 21-121 us); vCPU 1
         // traps at 11.5 us, submits at 21.5 us and waits in the queue until 121 us, then is served 121-221 us.
@@ -63,7 +63,7 @@ public class StallBreakdownTests
 
     [Theory]
     [MemberData(nameof(Pressured))]
-    public void The_parts_add_up_to_the_stall_of_every_guest_in_a_paging_run(int threads, SwapDeviceConfig swap, long warmupNs)
+    public void ThePartsAddUpToTheStallOfEveryGuestInAPagingRun(int threads, SwapDeviceConfig swap, long warmupNs)
     {
         // 2 x 48 MiB of guests on 56 MiB usable: kswapd, direct reclaim, queued swap reads, sibling waits, faults in
         // flight at the end. Every stalled nanosecond, inside the measured window, has exactly one cause.

@@ -18,7 +18,7 @@ public class SteadyStateTests
     }
 
     [Fact]
-    public void Ends_the_warm_up_once_reclaim_has_run_a_window_and_throughput_and_memory_have_settled()
+    public void EndsTheWarmUpOnceReclaimHasRunAWindowAndThroughputAndMemoryHaveSettled()
     {
         // W = 5 one-second intervals on an 8 GiB host (1 % = 81.9 MiB). Memory fills during 1-6 s, reclaim starts at
         // 6.5 s, throughput drops from 1000 to 800 per interval at 7 s and stays there.
@@ -32,7 +32,7 @@ public class SteadyStateTests
     }
 
     [Fact]
-    public void Without_reclaim_it_waits_only_for_memory_and_throughput()
+    public void WithoutReclaimItWaitsOnlyForMemoryAndThroughput()
     {
         long[] a = Enumerable.Repeat(500L, 12).ToArray();
         long[] r = [1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4];
@@ -44,7 +44,7 @@ public class SteadyStateTests
     }
 
     [Fact]
-    public void A_run_with_auto_warmup_measures_from_steady_state_after_reclaim_started()
+    public void ARunWithAutoWarmupMeasuresFromSteadyStateAfterReclaimStarted()
     {
         // Two 48 MiB guests on 56 MiB usable: memory fills and reclaim starts early; the warm-up ends after it.
         var config = ModelKit.Small(hostMib: 64, guestMib: 48, durationMs: 2000, workload: new HvSim.Model.Workloads.UniformWorkload { ThinkNs = 2_000 })

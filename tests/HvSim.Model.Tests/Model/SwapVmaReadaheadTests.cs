@@ -19,11 +19,11 @@ public class SwapVmaReadaheadTests
     [InlineData(902, 903, 1, 8, 2, 4)] // one hit: 3 -> 4
     [InlineData(0, 50, 3, 32, 0, 8)]   // 5 -> 8
     [InlineData(0, 50, 63, 32, 0, 32)]
-    public void Swapin_nr_pages_follows_the_kernel_heuristic(long prev, long offset, int hits, int max, int prevWin, int expected) =>
+    public void SwapinNrPagesFollowsTheKernelHeuristic(long prev, long offset, int hits, int max, int prevWin, int expected) =>
         Assert.Equal(expected, SwapVmaReadahead.SwapinNrPages(prev, offset, hits, max, prevWin));
 
     [Fact]
-    public void The_window_starts_at_eight_pages_around_the_fault_and_shrinks_to_one_on_random_faults()
+    public void TheWindowStartsAtEightPagesAroundTheFaultAndShrinksToOneOnRandomFaults()
     {
         // page_cluster 3 (max_win 8), 4 KiB pages (PTRS_PER_PTE 512). swap_vma_ra_win: a non-adjacent fault's window
         // starts (win - 1) / 2 pages before it; a fault right after the previous one reads ahead of it.
@@ -45,7 +45,7 @@ public class SwapVmaReadaheadTests
     }
 
     [Fact]
-    public void A_swap_cache_hit_without_readahead_moves_the_address_but_counts_no_hit()
+    public void ASwapCacheHitWithoutReadaheadMovesTheAddressButCountsNoHit()
     {
         var ra = new SwapVmaReadahead(vmas: 2, maxPages: 8, pageBytes: 4096);
         Assert.Equal(8, ra.Window(0, 10, 100).Win);
