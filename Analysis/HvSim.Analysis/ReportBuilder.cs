@@ -68,6 +68,7 @@ public static class ReportBuilder
         Add(MissRatioCurvePlot.Create(resultsDir, "mrc", folder.Mrc, folder.Manifest.Trace() ?? Path.GetFileName(Path.GetFullPath(resultsDir).TrimEnd('/'))));
 
         var sections = new List<string>();
+        if (LeverReportSection.Html(folder) is { } levers) sections.Add(levers);
         var plan = PlanFiles.TryRead(resultsDir);
         if (plan is not null)
         {

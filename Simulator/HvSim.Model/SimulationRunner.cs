@@ -39,6 +39,7 @@ public static class SimulationRunner
         var host = new Host(sim, config, admitted, policy);
         foreach (var vm in host.Vms) BoltedLinearMap.HtabInitialize(vm, host); // the guests boot before the workload starts
         sim.Start(host.Kswapd.Run(), "kswapd");
+        if (host.Ksm != null) sim.Start(host.Ksm.Run(), "ksmd");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,
@@ -77,6 +78,7 @@ public static class SimulationRunner
         hc.WarmupNs = Math.Min(host.WarmupEndNs, end);
         hc.MeasuredNs = end - hc.WarmupNs;
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
+        if (host.Ksm is { } ksm) (hc.KsmPagesShared, hc.KsmPagesSharing) = (ksm.PagesShared, ksm.PagesMerged - ksm.PagesShared);
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
         progress?.Finish();

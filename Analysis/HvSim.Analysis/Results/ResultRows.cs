@@ -102,6 +102,12 @@ public sealed partial class SummaryRow
     [CsvColumn("stall_sibling_s", Optional = true)] public double? StallSiblingS { get; set; }
     [ColumnDoc("s", "the rest of `stalled_s`: get_user_pages on resident and swap-cache pages (minor faults), do_anonymous_page")]
     [CsvColumn("stall_other_s", Optional = true)] public double? StallOtherS { get; set; }
+    [ColumnDoc("count", "reclaim passes the guest's vCPU threads ran for memory.high before re-entering the guest (`reclaim_high`)")]
+    [CsvColumn("memcg_high_reclaims", Optional = true)] public long? MemcgHighReclaims { get; set; }
+    [ColumnDoc("s", "vCPU time memory.high throttling slept (`mem_cgroup_handle_over_high`); part of `stalled_s`")]
+    [CsvColumn("memcg_high_throttle_s", Optional = true)] public double? MemcgHighThrottleS { get; set; }
+    [ColumnDoc("count", "stores that broke a KSM page (`do_wp_page` copying it)")]
+    [CsvColumn("ksm_cow_faults", Optional = true)] public long? KsmCowFaults { get; set; }
 
     /// <summary>Stall time, vCPU time and stall fraction; 0 for a refused guest, whose cells are empty.</summary>
     [CsvIgnore] public double StalledS => StalledSCell ?? 0;
@@ -158,6 +164,14 @@ public sealed partial class HostRow
     [CsvColumn("kswapd_congestion_waits", Optional = true)] public long? KswapdCongestionWaits { get; set; }
     [ColumnDoc("pages", "pages page_referenced called referenced only because their guest held the 3.4 swap token")]
     [CsvColumn("swap_token_references", Optional = true)] public long? SwapTokenReferences { get; set; }
+    [ColumnDoc("pages", "pages ksmd scanned (`ksm_do_scan`)")]
+    [CsvColumn("ksm_pages_scanned", Optional = true)] public long? KsmPagesScanned { get; set; }
+    [ColumnDoc("s", "host CPU ksmd spent scanning (`costs.ksm_scan` per page)")]
+    [CsvColumn("ksm_cpu_s", Optional = true)] public double? KsmCpuS { get; set; }
+    [ColumnDoc("pages", "KSM pages in RAM at the end of the run (pages_shared)")]
+    [CsvColumn("ksm_pages_shared", Optional = true)] public long? KsmPagesShared { get; set; }
+    [ColumnDoc("pages", "further guest pages mapping KSM pages at the end of the run (pages_sharing: the memory KSM saves)")]
+    [CsvColumn("ksm_pages_sharing", Optional = true)] public long? KsmPagesSharing { get; set; }
     [ColumnDoc("fraction", "fraction of the measured time the swap device was busy (host.csv)", Stat = true, Header = "Swap busy")]
     [CsvColumn("swap_busy_fraction", Optional = true)] public double? SwapBusyFraction { get; set; }
     [ColumnDoc("us", "median queue wait (submission to dispatch) of swap reads queued after warm-up; empty when there were none")]

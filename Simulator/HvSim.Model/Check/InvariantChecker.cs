@@ -90,7 +90,7 @@ public sealed class InvariantChecker
             }
             if (never + resident + swapCache + swapped != vm.HostPageCount)
                 Fail($"{vm.Config.Name}: page states sum to {never + resident + swapCache + swapped}, not {vm.HostPageCount}");
-            inRam += resident + swapCache - vm.RmaPages;   // RMA pages are the pool's, counted in RmaPages
+            inRam += resident + swapCache - vm.PoolPages;   // RMA and hugetlbfs pages are their pools', counted in RmaPages and HugetlbPages
             for (int i = 0; i < hpt.Count; i++)
             {
                 ref var h = ref hpt.Entries[i];
@@ -103,7 +103,9 @@ public sealed class InvariantChecker
                     Fail($"{vm.Config.Name}: HPTE {i} is not the guest's slot for page {h.GuestPage}");
             }
         }
-        long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + inRam;
+        // Pages merged by KSM share the KSM pages' memory.
+        long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + _host.HugetlbPages + inRam
+            - (_host.Ksm?.PagesMerged ?? 0) + (_host.Ksm?.PagesShared ?? 0);
         if (_host.FreePages + used != _host.TotalPages)
             Fail($"free {_host.FreePages} + used {used} != host pages {_host.TotalPages}");
         if (writeback != _host.WritebackPages) Fail($"{writeback} pages have PG_writeback but {_host.WritebackPages} are counted under writeback");
@@ -145,8 +147,8 @@ public sealed class InvariantChecker
         if (rma && (page.State != HostPageState.Resident || !page.Has(HostPageFlags.Pinned)))
             Fail($"{vm.Config.Name}: RMA page {p} is {page.State}, {page.Flags}: it must stay resident and pinned");
         // On the LRU unless a read holds it locked or a reclaimer has it isolated (pages under writeback stay on it).
-        bool onLru = page.InRam && !rma && !page.Has(HostPageFlags.Locked | HostPageFlags.Isolated);
-        if (_host.Policy.Contains(p) != onLru)
+        bool onLru = page.InRam && !vm.IsUnevictable(p) && _host.Ksm?.IsMerged(p) != true && !page.Has(HostPageFlags.Locked | HostPageFlags.Isolated);
+        if (_host.LruvecOf(p).Contains(p) != onLru)
             Fail($"{vm.Config.Name}: host page {p} ({page.State}, {page.Flags}) is {(onLru ? "missing from" : "wrongly on")} the LRU");
         if (page.Has(HostPageFlags.Pinned) && page.State != HostPageState.Resident)
             Fail($"{vm.Config.Name}: pinned host page {p} is {page.State}");

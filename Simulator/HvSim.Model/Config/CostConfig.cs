@@ -17,6 +17,8 @@ public sealed record CostConfig
     public long SwapCacheHitNs { get; init; } = 2_000;
     /// <summary>Cost of one guest access through a valid HPTE (a memory reference).</summary>
     public long AccessNs { get; init; } = 100;
+    /// <summary>ksmd's CPU per page scanned (calc_checksum's jhash2 and the tree searches' memcmp of a 64 KiB page, an estimate).</summary>
+    public long KsmScanPageNs { get; init; } = 20_000;
     /// <summary>
     /// CPU of a major fault besides the read it waits for (do_swap_page: page allocation, memcg charge, swap-cache insert,
     /// bio submission, PTE update). 0 = not modelled (the read dominates on a native host); `hvsim validation` sets the

@@ -27,6 +27,33 @@ public sealed record HostConfig
     public bool SwapToken { get; init; } = true;
     /// <summary>The kernel whose memory management the host follows (host.kernel).</summary>
     public HostKernel Kernel { get; init; } = HostKernel.Linux34;
+    /// <summary>
+    /// vm.nr_hugepages: 16 MiB huge pages set aside at boot for hugetlbfs. null = exactly what the admitted hugetlbfs
+    /// guests use (as an administrator sizes the pool for the guests the host runs).
+    /// </summary>
+    public long? HugePages { get; init; }
+    /// <summary>Kernel samepage merging (/sys/kernel/mm/ksm).</summary>
+    public KsmConfig Ksm { get; init; } = new();
+}
+
+/// <summary>/sys/kernel/mm/ksm: run, pages_to_scan, sleep_millisecs (3.4 defaults 0, 100, 20).</summary>
+public sealed record KsmConfig
+{
+    /// <summary>run: ksmd scans and merges (1) or not (0, the kernel's default).</summary>
+    public bool Run { get; init; }
+    /// <summary>pages_to_scan: pages ksmd scans per wake-up.</summary>
+    public int PagesToScan { get; init; } = 100;
+    /// <summary>sleep_millisecs: ksmd's sleep between scans.</summary>
+    public long SleepNs { get; init; } = 20_000_000;
+}
+
+/// <summary>What backs a guest's RAM in its QEMU process.</summary>
+public enum MemoryBacking
+{
+    /// <summary>Anonymous memory (QEMU's default): pageable on POWER7 through the MMU notifiers.</summary>
+    Anonymous,
+    /// <summary>hugetlbfs (-mem-path /dev/hugepages): 16 MiB huge pages from the boot-time pool, never reclaimed.</summary>
+    Hugetlbfs,
 }
 
 public sealed record SwapDeviceConfig
@@ -83,6 +110,23 @@ public sealed record GuestConfig
 
     /// <summary>How the guest's memory is faulted in on the host: a KVM guest (default) or, for validation, a plain process.</summary>
     public FaultPath FaultPath { get; init; } = FaultPath.Kvm;
+    /// memory.high of the QEMU process's memory cgroup (cgroup v2, 4.5+): pages charged beyond it are reclaimed by the
+    /// charging task before it runs the guest again, which is throttled while reclaim cannot keep up
+    /// (mem_cgroup_handle_over_high). null = max.
+    /// </summary>
+    public long? MemoryHighBytes { get; init; }
+    /// <summary>
+    /// memory.low of the QEMU process's memory cgroup (cgroup v2, 4.5+): global reclaim leaves the cgroup alone while
+    /// its usage is within it, and scans it in proportion to the unprotected rest (shrink_node_memcgs, get_scan_count). null = 0.
+    /// </summary>
+    public long? MemoryLowBytes { get; init; }
+    /// <summary>What backs the guest's RAM (QEMU -mem-path): anonymous memory or hugetlbfs huge pages.</summary>
+    public MemoryBacking Backing { get; init; } = MemoryBacking.Anonymous;
+    /// <summary>
+    /// Share of the guest's memory whose contents are the same as the same pages of every other guest (one OS image,
+    /// zeroed memory): what KSM can merge. The first that share of its pages; a store that breaks a merge makes the page unique.
+    /// </summary>
+    public double DuplicateFraction { get; init; }
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

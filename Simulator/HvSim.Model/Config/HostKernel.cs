@@ -54,19 +54,24 @@ public sealed record HostKernel
     public required bool VmaSwapReadahead { get; init; }
     /// <summary>3.4's swap token (mm/thrash.c), removed in 3.5.</summary>
     public required bool HasSwapToken { get; init; }
+    /// <summary>
+    /// cgroup v2's memory.high and memory.low (4.5; mem_cgroup_handle_over_high, mem_cgroup_below_low); 3.4 has cgroup v1
+    /// only (memory.limit_in_bytes, which memory_max models, and memory.soft_limit_in_bytes).
+    /// </summary>
+    public required bool HasCgroupV2 { get; init; }
 
     public static readonly HostKernel Linux34 = new()
     {
         Name = "linux-3.4", NewAnonInactive = false, WorkingsetRefault = false, SwapInMapsExclusiveWritable = false,
         CgroupReclaimStopsAtTarget = false, InactiveRatioFromLists = false, AnonUsedOnce = false, UnmapChecksYoung = true,
-        VmaSwapReadahead = false, HasSwapToken = true,
+        VmaSwapReadahead = false, HasSwapToken = true, HasCgroupV2 = false,
     };
 
     public static readonly HostKernel Linux618 = new()
     {
         Name = "linux-6.18", NewAnonInactive = true, WorkingsetRefault = true, SwapInMapsExclusiveWritable = true,
         CgroupReclaimStopsAtTarget = true, InactiveRatioFromLists = true, AnonUsedOnce = true, UnmapChecksYoung = false,
-        VmaSwapReadahead = true, HasSwapToken = false,
+        VmaSwapReadahead = true, HasSwapToken = false, HasCgroupV2 = true,
     };
 
     public static IReadOnlyList<HostKernel> All { get; } = [Linux34, Linux618];

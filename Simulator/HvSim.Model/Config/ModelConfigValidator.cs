@@ -11,6 +11,7 @@ public static class ModelConfigValidator
         Require(h.PageSizeBytes is 4096 or 65536, $"host.page_size_bytes must be 4096 or 65536, got {h.PageSizeBytes}");
         Require(h.MemoryBytes > 0 && h.MemoryBytes % h.PageSizeBytes == 0, $"host.memory_bytes must be a positive multiple of the host page size, got {h.MemoryBytes}");
         Require(h.ReservedBytes >= 0 && h.ReservedBytes < h.MemoryBytes, $"host.reserved_bytes must be in [0, memory), got {h.ReservedBytes}");
+        Require(h.HugePages is null or >= 0, $"host.hugepages must be >= 0, got {h.HugePages}");
         Require(Replacement.ReplacementPolicies.Find(h.Policy) is not null, $"host.policy must be one of {string.Join(", ", Replacement.ReplacementPolicies.Names)}, got '{h.Policy}'");
         Require(h.ReclaimBatchPages >= 1, $"host.reclaim_batch_pages must be >= 1, got {h.ReclaimBatchPages}");
         Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= int.MaxValue, $"host.swap.capacity_bytes out of range: {h.Swap.CapacityBytes}");
@@ -21,8 +22,12 @@ public static class ModelConfigValidator
         Require(c.InvariantCheckEveryEvents >= 1, $"invariant_check_every_events must be >= 1, got {c.InvariantCheckEveryEvents}");
         Require(c.InvariantFullSweepEveryEvents >= 1, $"invariant_full_sweep_every_events must be >= 1, got {c.InvariantFullSweepEveryEvents}");
         Require(c.Guests.Count <= 255, $"at most 255 guests, got {c.Guests.Count}");
-        Require(c.Guests.Count == 1 || c.Guests.All(g => g.MemoryMaxBytes is null),
-            $"guests.memory_max needs one guest: with {c.Guests.Count} the model's one LRU cannot stand for each cgroup's own lists");
+        if (c.HasGuestMemcgs)
+        {
+            Require(h.Policy == Replacement.ReplacementPolicies.Default,
+                $"guests.memory_max/high/low give each guest's QEMU a memory cgroup with its own active/inactive lists: host.policy must be {Replacement.ReplacementPolicies.Default}, got {h.Policy}");
+            Require(c.Guests.Count <= MaxGuestMemcgs, $"guests.memory_max/high/low: at most {MaxGuestMemcgs} guests with cgroups of their own, got {c.Guests.Count}");
+        }
         foreach (var g in c.Guests)
         {
             string n = $"guest '{g.Name}'";
@@ -33,6 +38,11 @@ public static class ModelConfigValidator
             Require(g.MemoryBytes > 0 && g.MemoryBytes % h.PageSizeBytes == 0, $"{n}: memory_bytes must be a positive multiple of the host page size ({h.PageSizeBytes}), got {g.MemoryBytes}");
             Require(g.MemoryBytes / page <= int.MaxValue, $"{n}: too many guest pages");
             Require(g.MemoryMaxBytes is null || g.MemoryMaxBytes >= h.PageSizeBytes, $"{n}: memory_max must be at least one host page ({h.PageSizeBytes} B), got {g.MemoryMaxBytes}");
+            Require(g.MemoryHighBytes is null || g.MemoryHighBytes >= h.PageSizeBytes, $"{n}: memory_high must be at least one host page ({h.PageSizeBytes} B), got {g.MemoryHighBytes}");
+            Require(h.Kernel.HasCgroupV2 || (g.MemoryHighBytes is null && g.MemoryLowBytes is null),
+                $"{n}: memory_high and memory_low are cgroup v2 files (Linux 4.5); {h.Kernel.Name} has cgroup v1 only, whose memory.limit_in_bytes is memory_max and whose memory.soft_limit_in_bytes HvSim does not model: use host.kernel linux-6.18 or memory_max");
+            Require(g.Backing == MemoryBacking.Anonymous || c.Platform == Platform.Power7,
+                $"{n}: backing hugetlbfs is modelled on POWER7 only (a PPC970 guest is pinned whatever backs it); use anonymous");
             Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
             int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
             Require(g.Threads >= 1 && g.Threads <= smt,
@@ -40,6 +50,9 @@ public static class ModelConfigValidator
             Require(g.HptOrder is >= 18 and <= 34, $"{n}: hpt_order must be in [18, 34], got {g.HptOrder}");
         }
     }
+
+    /// <summary>Guests with cgroups of their own: two lists each in one <see cref="Replacement.PageLists"/> of at most 127 lists.</summary>
+    public const int MaxGuestMemcgs = 63;
 
     private static void Require(bool ok, string message)
     {

@@ -30,6 +30,9 @@ public sealed record SimulationConfig
     public int InvariantFullSweepEveryEvents { get; init; } = 65_536;
     /// <summary>Schedule one event per guest access (slow reference mode, a test oracle for the inline fast path).</summary>
     public bool ReferenceMode { get; init; }
+
+    /// <summary>Any guest has a memory cgroup limit or protection: then each guest's QEMU has a cgroup (and an LRU) of its own.</summary>
+    public bool HasGuestMemcgs => Guests.Any(g => g.MemoryMaxBytes != null || g.MemoryHighBytes != null || g.MemoryLowBytes != null);
 }
 
 public enum Platform

@@ -225,6 +225,12 @@ public sealed class Vcore
                 }
                 Spent(StallCause.Exit);
             }
+            if (_vm.Memcg.NrPagesOverHigh > 0)
+            {
+                if (_clock > _sim.Now) yield return SleepUntil(_clock);
+                foreach (var c in _host.PageAlloc.MemCgroupHandleOverHigh(_vm)) yield return c;
+                _clock = Math.Max(_clock, _sim.Now);
+            }
             foreach (var v in _threads) v.Reenter(_clock);
             (_exitStart, _segs, _serving, _blocked) = (-1, 0, -1, StallCause.Other);
             exitAt = NoExit;

@@ -149,11 +149,11 @@ public sealed class Vcpu
         }
     }
 
-    /// <summary>A policy that sees every access (LRU, SLRU) hears of the hit; RMA pages are on no LRU.</summary>
+    /// <summary>A policy that sees every access (LRU, SLRU) hears of the hit on the page's lruvec; RMA and hugetlbfs pages are on no LRU.</summary>
     private void ObserveHit(int guestPage)
     {
         int hp = _vm.HostPageOf(guestPage);
-        if (!_vm.IsRmaPage(hp)) _host.Policy.Hit(hp);
+        if (!_vm.IsUnevictable(hp)) _host.LruvecOf(hp).Hit(hp);
     }
 
     /// <summary>The access at <see cref="Clock"/> found no valid HPTE allowing it: H_ENTER in real mode, or an HDSI trap.</summary>

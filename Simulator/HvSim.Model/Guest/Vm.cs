@@ -30,7 +30,8 @@ public sealed class Vm
         HpteOf = new int[GuestPageCount];
         Array.Fill(HpteOf, -1);
         _tlbieLock = new TlbieLock(sim.Costs.TlbieNs);
-        Memcg = new MemCgroup(config.MemoryMaxBytes is { } max ? max / hostPageBytes : long.MaxValue);
+        Memcg = new MemCgroup(config.MemoryMaxBytes is { } max ? max / hostPageBytes : long.MaxValue,
+            config.MemoryHighBytes is { } high ? high / hostPageBytes : long.MaxValue, (config.MemoryLowBytes ?? 0) / hostPageBytes);
         Counters = new GuestResult { Guest = config.Name, Admitted = true, GuestMemoryBytes = config.MemoryBytes };
         Notifier = new MmuNotifier(this, pages, sim.Aging);
         for (int p = hostBase; p < hostBase + HostPageCount; p++) pages[p].Guest = (byte)index;
@@ -41,7 +42,28 @@ public sealed class Vm
             pages[p].State = HostPageState.Resident;
             pages[p].Flags = HostPageFlags.Rma | HostPageFlags.Pinned | HostPageFlags.Writable;
         }
+        // hugetlbfs: the whole memslot is huge pages reserved from the pool when QEMU mapped it; hugetlb_fault fills
+        // them on first touch (not modelled: they count as resident from the start) and they are never on an LRU.
+        Hugetlbfs = config.Backing == MemoryBacking.Hugetlbfs;
+        if (Hugetlbfs)
+            for (int p = hostBase; p < hostBase + HostPageCount; p++)
+            {
+                pages[p].State = HostPageState.Resident;
+                pages[p].Flags = HostPageFlags.Writable;
+            }
     }
+
+    /// <summary>The guest's RAM is hugetlbfs huge pages (guests.backing): resident, never reclaimed.</summary>
+    public bool Hugetlbfs { get; }
+
+    /// <summary>
+    /// The page is on no LRU, ever: backed by the PPC970 RMA or by a hugetlbfs huge page. Its memory is counted in the
+    /// boot-time pool it came from.
+    /// </summary>
+    public bool IsUnevictable(int hostPage) => Hugetlbfs || IsRmaPage(hostPage);
+
+    /// <summary>Host pages of this guest held by a boot-time pool (its RMA, or all of them with hugetlbfs).</summary>
+    public int PoolPages => Hugetlbfs ? HostPageCount : RmaPages;
 
     /// <summary>Position among admitted guests (the owner id in host pages).</summary>
     public int Index { get; }
@@ -65,7 +87,7 @@ public sealed class Vm
     /// <summary>The guest kernel's record of which HPT slot holds each guest page's user translation (-1: none).</summary>
     public int[] HpteOf { get; }
     public MmuNotifier Notifier { get; }
-    /// <summary>The memory cgroup of this guest's QEMU process (guests.memory_max).</summary>
+    /// <summary>The memory cgroup of this guest's QEMU process (guests.memory_max, memory_high, memory_low).</summary>
     public MemCgroup Memcg { get; }
     public GuestResult Counters { get; }
 

@@ -15,7 +15,7 @@ public sealed partial class Host
         page.State = HostPageState.Resident;
         page.Flags |= HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty;
         VmOf(hostPage).Memcg.Charge();
-        if (Kernel.NewAnonInactive) Policy.InsertInactive(hostPage);
-        else Policy.Insert(hostPage);
+        if (Kernel.NewAnonInactive) LruvecOf(hostPage).InsertInactive(hostPage);
+        else LruvecOf(hostPage).Insert(hostPage);
     }
 }

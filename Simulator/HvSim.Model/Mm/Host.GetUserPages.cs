@@ -9,7 +9,7 @@ public enum GupStatus : byte
     Done,
     /// <summary>lock_page: a swap read of the page is in flight; wait for <see cref="Host.ReadInFlight"/>, then look again.</summary>
     Locked,
-    /// <summary>A never-touched page: allocate one, then call <see cref="Host.FaultInNewPage"/>.</summary>
+    /// <summary>A never-touched page, or a store to a KSM page: allocate one, then call <see cref="Host.FaultInNewPage"/>.</summary>
     NeedPage,
     /// <summary>
     /// do_swap_page's swap-cache miss: run <see cref="Host.SwapinReadahead"/> (it allocates the pages), then, while the
@@ -36,6 +36,7 @@ public sealed partial class Host
                 page.Flags |= HostPageFlags.Young;
                 if (write && !page.Has(HostPageFlags.Writable))
                 {
+                    if (Ksm?.IsMerged(hostPage) == true) return GupStatus.NeedPage; // do_wp_page copies a KSM page
                     DoWpPage(ref page);
                     VmOf(hostPage).Counters.MinorFaults++;
                     clock += Costs.SwapCacheHitNs;
@@ -67,6 +68,15 @@ public sealed partial class Host
     /// </summary>
     public GupStatus FaultInNewPage(int hostPage, ref long clock)
     {
+        if (Ksm?.IsMerged(hostPage) == true)
+        {
+            // do_wp_page on a KSM page: copy it into the new page, which is mapped writable as a new anon page.
+            Ksm.BreakCow(hostPage);
+            DoAnonymousPage(hostPage);
+            VmOf(hostPage).Counters.MinorFaults++;
+            clock += Costs.ZeroFillNs;
+            return GupStatus.Done;
+        }
         if (Pages[hostPage].State != HostPageState.NeverTouched)
         {
             ReturnFreePage();

@@ -36,9 +36,10 @@ public sealed partial class Host : ISwapCompletion
         foreach (int g in admitted) guestPages = checked(guestPages + (int)(config.Guests[g].MemoryBytes / PageBytes));
         Pages = new HostPage[guestPages];
         for (int i = 0; i < Pages.Length; i++) Pages[i] = new HostPage { RmapHead = -1, SwapSlot = -1 };
-        Policy = policy(guestPages);
+        PerGuestMemcg = config.HasGuestMemcgs;
+        Lruvecs = PerGuestMemcg ? MemCgroup.Lruvecs(guestPages, admitted.Count, PageBytes) : [policy(guestPages)];
         Kernel = config.Host.Kernel;
-        Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages) : null;
+        Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages, Lruvecs.Length) : null;
         ObservesAccesses = Policy.ObservesAccesses;
         WarmupEndNs = config.WarmupAuto ? long.MaxValue : config.WarmupNs;
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
@@ -54,7 +55,8 @@ public sealed partial class Host : ISwapCompletion
         }
         RmaPages = RmaPool.AtBoot(config, admitted.Count).TotalPages;
         foreach (int g in admitted) KvmPages += KvmGuestMemory.For(config.Guests[g], config.Platform, PageBytes).TotalPages;
-        FreePages = TotalPages - ReservedPages - RmaPages - KvmPages;
+        HugetlbPages = HugetlbPool.AtBoot(config.Host, admitted.Sum(g => HugetlbPool.HugePagesFor(config.Guests[g]))).TotalPages;
+        FreePages = TotalPages - ReservedPages - RmaPages - KvmPages - HugetlbPages;
         Counters = new HostResult
         {
             MemoryBytes = config.Host.MemoryBytes, PageSizeBytes = PageBytes,
@@ -65,7 +67,31 @@ public sealed partial class Host : ISwapCompletion
         PageAlloc = new PageAlloc(this);
         MmapSem = new MmapSem(admitted.Count);
         SwapToken = new SwapToken(config.Host.SwapToken && Kernel.HasSwapToken, admitted.Count, MmapSem);
+        Ksm = config.Host.Ksm.Run ? new Ksm(this) : null;
     }
+
+    /// <summary>Kernel samepage merging; null unless host.ksm runs.</summary>
+    public Ksm? Ksm { get; }
+
+    /// <summary>
+    /// A page merged into a KSM page gives up its own memory (replace_page: page_remove_rmap + put_page): off the LRU,
+    /// uncharged, its swap copy dropped, mapped read-only.
+    /// </summary>
+    public void ReleaseMergedPage(int hostPage)
+    {
+        Touched?.Add(hostPage);
+        ref var page = ref Pages[hostPage];
+        var lruvec = LruvecOf(hostPage);
+        if (lruvec.Contains(hostPage)) lruvec.Remove(hostPage);
+        if (page.SwapSlot >= 0) SwapCache.Free(ref page);
+        page.Flags &= ~(HostPageFlags.Writable | HostPageFlags.Dirty | HostPageFlags.Referenced);
+        VmOf(hostPage).Memcg.Uncharge();
+        FreePages++;
+        WakePageFreedWaiters();
+    }
+
+    /// <summary>The page that becomes a new KSM page (try_to_merge_two_pages keeps one of the two merged pages' memory).</summary>
+    public void TakeKsmPage() => TakeFreePage();
 
     public Simulation Sim { get; }
     public SimulationConfig Config { get; }
@@ -78,10 +104,21 @@ public sealed partial class Host : ISwapCompletion
     public long RmaPages { get; }
     /// <summary>What KVM allocated in the host kernel for the admitted guests (HPTs, revmaps, rmaps, slot_phys): never reclaimable.</summary>
     public long KvmPages { get; }
+    /// <summary>The hugetlbfs pool set aside at boot (vm.nr_hugepages), whether or not guests use it all.</summary>
+    public long HugetlbPages { get; }
     public long FreePages { get; private set; }
     public Watermarks Watermarks { get; }
     public HostPage[] Pages { get; }
-    public IReplacementPolicy Policy { get; }
+    /// <summary>
+    /// Each guest's QEMU runs in a memory cgroup of its own (any guests.memory_max/high/low set): every guest has its own
+    /// lruvec and reclaim walks them one by one (3.4 shrink_zone's mem_cgroup_iter, 6.x shrink_node_memcgs). Otherwise
+    /// all guests share one LRU.
+    /// </summary>
+    public bool PerGuestMemcg { get; }
+    /// <summary>The anon LRUs: one per guest (<see cref="PerGuestMemcg"/>) or the one the guests share.</summary>
+    public IReplacementPolicy[] Lruvecs { get; }
+    /// <summary>The first lruvec: the host's one LRU unless <see cref="PerGuestMemcg"/>.</summary>
+    public IReplacementPolicy Policy => Lruvecs[0];
     /// <summary>The kernel whose memory management this host follows (host.kernel).</summary>
     public HostKernel Kernel { get; }
     /// <summary>Workingset refault detection for anon pages (6.x); null on 3.4.</summary>
@@ -102,7 +139,24 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>zone-&gt;all_unreclaimable: set by kswapd when the zone was scanned six times over without a page freed.</summary>
     public bool AllUnreclaimable { get; set; }
     /// <summary>zone_reclaimable: pages_scanned &lt; zone_reclaimable_pages * 6 (anon LRU pages, while swap has room).</summary>
-    public bool ZoneReclaimable => ZonePagesScanned < (SwapCache.FreeSlots > 0 ? Policy.Count : 0) * 6L;
+    public bool ZoneReclaimable => ZonePagesScanned < (SwapCache.FreeSlots > 0 ? LruPages : 0) * 6L;
+
+    /// <summary>Pages on every lruvec's lists.</summary>
+    public long LruPages
+    {
+        get
+        {
+            long n = 0;
+            foreach (var lruvec in Lruvecs) n += lruvec.Count;
+            return n;
+        }
+    }
+
+    /// <summary>The index of the lruvec <paramref name="hostPage"/> is charged to (mem_cgroup_page_lruvec / folio_lruvec).</summary>
+    public int LruvecIndexOf(int hostPage) => PerGuestMemcg ? Pages[hostPage].Guest : 0;
+
+    /// <summary>The lruvec <paramref name="hostPage"/> is charged to.</summary>
+    public IReplacementPolicy LruvecOf(int hostPage) => Lruvecs[LruvecIndexOf(hostPage)];
     public PageAlloc PageAlloc { get; }
     public SwapToken SwapToken { get; }
     public MmapSem MmapSem { get; }
@@ -157,10 +211,11 @@ public sealed partial class Host : ISwapCompletion
     {
         Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
-        if (Policy.Contains(hostPage)) Policy.Remove(hostPage);
+        var lruvec = LruvecOf(hostPage);
+        if (lruvec.Contains(hostPage)) lruvec.Remove(hostPage);
         page.State = HostPageState.SwappedOut;
         page.Flags &= HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged;
-        Workingset?.Eviction(hostPage); // __remove_mapping -> workingset_eviction: the shadow entry
+        Workingset?.Eviction(hostPage, LruvecIndexOf(hostPage)); // __remove_mapping -> workingset_eviction: the shadow entry
         VmOf(hostPage).Memcg.Uncharge();
         FreePages++;
         ZonePagesScanned = 0; // free_pcppages_bulk: the zone is reclaimable again
@@ -201,11 +256,12 @@ public sealed partial class Host : ISwapCompletion
     {
         Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
-        if (!Policy.IsActive(hostPage) && page.Has(HostPageFlags.Referenced) && Policy.Contains(hostPage))
+        var lruvec = LruvecOf(hostPage);
+        if (!lruvec.IsActive(hostPage) && page.Has(HostPageFlags.Referenced) && lruvec.Contains(hostPage))
         {
-            Policy.ActivatePage(hostPage);
+            lruvec.ActivatePage(hostPage);
             page.Flags &= ~HostPageFlags.Referenced;
-            Workingset?.AgeNonresident(1); // workingset_activation
+            Workingset?.AgeNonresident(LruvecIndexOf(hostPage), 1); // workingset_activation
         }
         else
         {
@@ -312,7 +368,7 @@ public sealed partial class Host : ISwapCompletion
         // workingset_refault: folio_set_active before folio_add_lru.
         if (Workingset == null) return;
         long refaults = Workingset.RefaultAnon;
-        bool activate = Workingset.Refault(hostPage, Policy, SwapCache.FreeSlots > 0);
+        bool activate = Workingset.Refault(hostPage, LruvecIndexOf(hostPage), LruvecOf(hostPage), SwapCache.FreeSlots > 0);
         Counters.WorkingsetRefault += Workingset.RefaultAnon - refaults;
         if (!activate) return;
         Pages[hostPage].Flags |= HostPageFlags.Active;
@@ -348,8 +404,8 @@ public sealed partial class Host : ISwapCompletion
             _readsInFlight.Remove(p);
             // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x folio_add_lru: active after a
             // refault workingset_refault activated.
-            if (Pages[p].Has(HostPageFlags.Active)) Policy.Insert(p);
-            else Policy.InsertInactive(p);
+            if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
+            else LruvecOf(p).InsertInactive(p);
             Pages[p].Flags &= ~HostPageFlags.Active;
             VmOf(p).Counters.SwapIns++;
             Counters.SwapReads++;
@@ -419,8 +475,9 @@ public sealed partial class Host : ISwapCompletion
             WritebackPages--;
             if (!page.Has(HostPageFlags.Reclaim)) continue;
             page.Flags &= ~HostPageFlags.Reclaim;
-            if (!page.Has(HostPageFlags.Locked | HostPageFlags.Dirty | HostPageFlags.Isolated) && Policy.Contains(hostPage))
-                Policy.RotateReclaimable(hostPage);
+            var lruvec = LruvecOf(hostPage);
+            if (!page.Has(HostPageFlags.Locked | HostPageFlags.Dirty | HostPageFlags.Isolated) && lruvec.Contains(hostPage))
+                lruvec.RotateReclaimable(hostPage);
         }
     }
 }

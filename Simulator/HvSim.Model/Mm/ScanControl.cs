@@ -33,8 +33,20 @@ public sealed class ScanControl
     /// <summary>The reclaimer's own clock within the pass: its start plus the tlbies issued so far.</summary>
     public long T { get; set; }
 
-    // shrink_zone's state at the level in progress (get_scan_count's nr[] and the batch being shrunk).
+    /// <summary>
+    /// 6.x sc-&gt;memcg_low_reclaim: this pass also reclaims cgroups within memory.low (a retry after a pass that freed
+    /// nothing skipped some, do_try_to_free_pages).
+    /// </summary>
+    internal bool MemcgLowReclaim;
+    /// <summary>6.x sc-&gt;memcg_low_skipped: a cgroup was left alone (or scanned less) for its memory.low.</summary>
+    internal bool MemcgLowSkipped;
+
+    // shrink_zone's state at the level in progress: the memcg walk (mem_cgroup_iter), get_scan_count's nr[] for the
+    // lruvec being shrunk and the batch being shrunk.
     internal bool LevelStarted;
+    /// <summary>The memcg walk's position (an index into <see cref="Host.Lruvecs"/>) and whether that lruvec's shrink began.</summary>
+    internal int WalkPos;
+    internal bool LruvecStarted;
     internal long NrInactive, NrActive;
     /// <summary>shrink_zone's own nr_reclaimed (its early exit compares it with nr_to_reclaim).</summary>
     internal long ZoneReclaimed;
@@ -56,6 +68,8 @@ public sealed class ScanControl
         NrScanned = 0;
         Priority = Vmscan.DefPriority;
         LevelStarted = false;
+        LruvecStarted = false;
+        MemcgLowReclaim = MemcgLowSkipped = false;
         IsolatedCount = IsolatedNext = 0;
         PendingWrite = -1;
         SleptForRequest = false;

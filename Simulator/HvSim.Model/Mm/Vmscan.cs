@@ -20,34 +20,55 @@ public sealed class Vmscan : IReferenceOracle
     private readonly int _clusterMax;
     /// <summary>The pass being run (the reclaimer whose page_referenced calls the policy makes).</summary>
     private ScanControl _sc = null!;
-    /// <summary>6.x lruvec-&gt;refaults[WORKINGSET_ANON]: WORKINGSET_ACTIVATE_ANON when the last reclaim pass ended (snapshot_refaults).</summary>
-    private long _refaultsSnapshot;
+    /// <summary>
+    /// 6.x lruvec-&gt;refaults[WORKINGSET_ANON]: WORKINGSET_ACTIVATE_ANON when the last reclaim pass of that target ended
+    /// (snapshot_refaults): per guest cgroup's lruvec, and the root's (hierarchical) at the end.
+    /// </summary>
+    private readonly long[] _refaultsSnapshot;
+    /// <summary>
+    /// mem_cgroup_iter's reclaim cookie: where the next walk of the cgroups starts (3.4: one per priority,
+    /// mz-&gt;reclaim_iter[priority]; 6.x: one per node, used by direct reclaim's partial walks).
+    /// </summary>
+    private readonly int[] _walkCookie = new int[DefPriority + 1];
 
     public Vmscan(Host host)
     {
         _host = host;
         _clusterMax = host.Config.Host.ReclaimBatchPages;
+        _refaultsSnapshot = new long[host.Lruvecs.Length + 1];
     }
 
     /// <summary>
-    /// do_try_to_free_pages from DEF_PRIORITY down to 0 until <see cref="ScanControl.NrToReclaim"/> pages are freed.
-    /// Returns false when the pass must sleep for a swap request (<see cref="GetRequestWait"/>); call again to
-    /// carry on.
+    /// do_try_to_free_pages from DEF_PRIORITY down to 0 until <see cref="ScanControl.NrToReclaim"/> pages are freed;
+    /// 6.x: a pass that freed nothing while it left cgroups within memory.low alone starts over reclaiming them too
+    /// ("Untapped cgroup reserves? Don't OOM, retry."). Returns false when the pass must sleep for a swap request
+    /// (<see cref="GetRequestWait"/>); call again to carry on.
     /// </summary>
     public bool DoTryToFreePages(ScanControl sc)
     {
-        while (sc.Priority >= 0)
+        while (true)
         {
-            if (!sc.LevelStarted && sc.Priority == 0) _host.SwapToken.Disable(); // disable_swap_token
-            // shrink_zones: below DEF_PRIORITY an all_unreclaimable zone is left to kswapd (global reclaim only).
-            bool skip = !sc.CgroupReclaim && !sc.LevelStarted && _host.AllUnreclaimable && sc.Priority != DefPriority;
-            if (!skip && !ShrinkZone(sc)) return false;
-            if (sc.NrReclaimed >= sc.NrToReclaim) break;
-            // The nap below DEF_PRIORITY - 2 is wait_iff_congested, which sleeps only for a zone marked congested
-            // (every dirty page PAGE_KEEP for a congested bdi): never for swap, whose bdi is never congested.
-            sc.Priority--;
+            while (sc.Priority >= 0)
+            {
+                if (!sc.LevelStarted && sc.Priority == 0) _host.SwapToken.Disable(); // disable_swap_token
+                // shrink_zones: below DEF_PRIORITY an all_unreclaimable zone is left to kswapd (global reclaim only).
+                bool skip = !sc.CgroupReclaim && !sc.LevelStarted && _host.AllUnreclaimable && sc.Priority != DefPriority;
+                if (!skip && !ShrinkZone(sc)) return false;
+                if (sc.NrReclaimed >= sc.NrToReclaim) break;
+                // The nap below DEF_PRIORITY - 2 is wait_iff_congested, which sleeps only for a zone marked congested
+                // (every dirty page PAGE_KEEP for a congested bdi): never for swap, whose bdi is never congested.
+                sc.Priority--;
+            }
+            if (sc.NrReclaimed > 0 || !sc.MemcgLowSkipped) break;
+            sc.Priority = DefPriority;
+            sc.MemcgLowReclaim = true;
+            sc.MemcgLowSkipped = false;
         }
-        if (_host.Workingset != null) _refaultsSnapshot = _host.Workingset.ActivateAnon; // snapshot_refaults
+        if (_host.Workingset is { } ws) // snapshot_refaults of the target lruvec
+        {
+            if (sc.CgroupReclaim) _refaultsSnapshot[sc.Mm!.Index] = ws.ActivateAnonOf(sc.Mm.Index);
+            else _refaultsSnapshot[^1] = ws.ActivateAnon;
+        }
         return true;
     }
 
@@ -66,72 +87,138 @@ public sealed class Vmscan : IReferenceOracle
     }
 
     /// <summary>
-    /// shrink_zone at <see cref="ScanControl.Priority"/> (shrink_mem_cgroup_zone): get_scan_count sets each anon list's
-    /// target to its size &gt;&gt; priority (the whole list at 0; no file pages, so anon takes all the pressure), then
-    /// SWAP_CLUSTER_MAX batches of the inactive list alternate with the active list (shrunk only when the inactive
-    /// list is low) while inactive target remains; below DEF_PRIORITY it stops once nr_to_reclaim pages are freed.
-    /// Its swap writes are plugged (blk_start_plug) and submitted when it ends or sleeps.
-    /// Returns false when the pass must sleep for a swap request; call again to carry on.
+    /// shrink_zone at <see cref="ScanControl.Priority"/>: shrink each cgroup's lruvec in turn (3.4 mem_cgroup_iter with
+    /// the reclaim cookie: from where the last walk at this priority stopped to the last cgroup; 6.x
+    /// shrink_node_memcgs: kswapd walks them all, direct reclaim from the cookie and stops once nr_to_reclaim pages are
+    /// freed; reclaim at a cgroup's limit only its own). 6.x skips a cgroup within memory.low
+    /// (mem_cgroup_below_low) unless the pass reclaims protected memory. Returns false when the pass must sleep for a
+    /// swap request; call again to carry on.
     /// </summary>
     public bool ShrinkZone(ScanControl sc)
     {
         _sc = sc;
-        var policy = _host.Policy;
+        var lruvecs = _host.Lruvecs;
+        bool modern = _host.Kernel.WorkingsetRefault;
+        int cookie = modern ? 0 : sc.Priority;
+        bool fullWalk = modern && sc.IsKswapd;
         if (!sc.LevelStarted)
         {
             sc.LevelStarted = true;
-            sc.ZoneReclaimed = 0;
-            GetScanCount(sc);
-            // 6.x prepare_scan_control: deactivate anon pages when refaults were activated since the last pass or the
-            // inactive list is low; 3.4 asks inactive_anon_is_low before each active batch.
-            var ws = _host.Workingset;
-            sc.MayDeactivate = ws != null && (ws.ActivateAnon != _refaultsSnapshot || policy.InactiveIsLow);
+            sc.LruvecStarted = false;
+            sc.WalkPos = sc.CgroupReclaim ? sc.Mm!.Index : fullWalk ? 0 : _walkCookie[cookie];
+            // 6.x prepare_scan_control: deactivate anon pages when refaults were activated since the target's last
+            // pass or its inactive list is low; 3.4 asks inactive_anon_is_low of each lruvec before each active batch.
+            if (_host.Workingset is { } ws)
+            {
+                sc.MayDeactivate = sc.CgroupReclaim
+                    ? ws.ActivateAnonOf(sc.Mm!.Index) != _refaultsSnapshot[sc.Mm.Index] || lruvecs[sc.Mm.Index].InactiveIsLow
+                    : ws.ActivateAnon != _refaultsSnapshot[^1] || RootInactiveIsLow();
+            }
         }
+        while (sc.WalkPos < lruvecs.Length)
+        {
+            int i = sc.WalkPos;
+            if (!sc.LruvecStarted)
+            {
+                if (!sc.CgroupReclaim && _host.PerGuestMemcg && _host.Vms[i].Memcg.BelowLow && !sc.MemcgLowReclaim)
+                {
+                    sc.MemcgLowSkipped = true;
+                    sc.WalkPos++;
+                    continue;
+                }
+                sc.LruvecStarted = true;
+                sc.ZoneReclaimed = 0;
+                GetScanCount(sc, i);
+            }
+            if (!ShrinkLruvec(sc, lruvecs[i])) return false;
+            sc.LruvecStarted = false;
+            sc.WalkPos++;
+            if (sc.CgroupReclaim) break;
+            if (modern && !fullWalk && sc.NrReclaimed >= sc.NrToReclaim) break; // partial walk: bail once the goal is reached
+        }
+        if (!sc.CgroupReclaim && !fullWalk) _walkCookie[cookie] = sc.WalkPos < lruvecs.Length ? sc.WalkPos : 0;
+        sc.LevelStarted = false;
+        return true;
+    }
+
+    /// <summary>
+    /// shrink_mem_cgroup_zone (3.4) / shrink_lruvec (6.x) on one lruvec: SWAP_CLUSTER_MAX batches of the inactive list
+    /// alternate with the active list (shrunk only when the inactive list is low) while inactive target remains; below
+    /// DEF_PRIORITY (and 6.x cgroup reclaim at any priority) it stops once nr_to_reclaim pages are freed. Its swap
+    /// writes are plugged (blk_start_plug) and submitted when it ends or sleeps.
+    /// </summary>
+    private bool ShrinkLruvec(ScanControl sc, IReplacementPolicy policy)
+    {
         while (sc.IsolatedNext < sc.IsolatedCount || sc.PendingWrite >= 0 || sc.NrInactive > 0)
         {
             if (sc.IsolatedNext == sc.IsolatedCount && sc.PendingWrite < 0)
             {
                 int n = (int)Math.Min(sc.NrInactive, _clusterMax);
                 sc.NrInactive -= n;
-                IsolateLruPages(sc, n);
+                IsolateLruPages(sc, policy, n);
             }
             if (!ShrinkPageList(sc)) return false;
             if (sc.NrActive > 0)
             {
                 int n = (int)Math.Min(sc.NrActive, _clusterMax);
                 sc.NrActive -= n;
-                if (_host.Workingset != null ? sc.MayDeactivate : policy.InactiveIsLow) ShrinkActiveList(n);
+                if (_host.Workingset != null ? sc.MayDeactivate : policy.InactiveIsLow) ShrinkActiveList(policy, n);
             }
             bool stopAtTarget = sc.Priority < DefPriority || (sc.CgroupReclaim && _host.Kernel.CgroupReclaimStopsAtTarget);
             if (sc.ZoneReclaimed >= sc.NrToReclaim && stopAtTarget) break;
         }
         sc.NrInactive = sc.NrActive = 0;
         // Even if we did not try to evict anon pages at all, we want to rebalance the anon lru active/inactive ratio.
-        if (policy.InactiveIsLow) ShrinkActiveList(_clusterMax);
+        if (policy.InactiveIsLow) ShrinkActiveList(policy, _clusterMax);
         _host.FinishPlug(); // blk_finish_plug
-        sc.LevelStarted = false;
         return true;
     }
 
-    /// <summary>age_active_anon (balance_pgdat): shrink_active_list(SWAP_CLUSTER_MAX) when the inactive list is low.</summary>
+    /// <summary>inactive_is_low of the root lruvec (6.x, hierarchical: every cgroup's anon lists together).</summary>
+    private bool RootInactiveIsLow()
+    {
+        if (!_host.PerGuestMemcg) return _host.Policy.InactiveIsLow;
+        long active = 0, inactive = 0;
+        foreach (var lruvec in _host.Lruvecs)
+        {
+            active += lruvec.ActiveCount;
+            inactive += lruvec.InactiveCount;
+        }
+        return inactive * TwoListPolicy.InactiveRatioFor((active + inactive) * _host.PageBytes) < active;
+    }
+
+    /// <summary>age_active_anon (balance_pgdat): for each cgroup's lruvec, shrink_active_list(SWAP_CLUSTER_MAX) when its inactive list is low.</summary>
     public void AgeActiveAnon(ScanControl sc)
     {
         _sc = sc;
-        if (_host.SwapCache.Slots > 0 && _host.Policy.InactiveIsLow) ShrinkActiveList(_clusterMax);
+        if (_host.SwapCache.Slots == 0) return;
+        foreach (var lruvec in _host.Lruvecs)
+            if (lruvec.InactiveIsLow) ShrinkActiveList(lruvec, _clusterMax);
     }
 
-    /// <summary>get_scan_count: nr[lru] = size &gt;&gt; priority per anon list; nothing when swap is full (noswap).</summary>
-    private void GetScanCount(ScanControl sc)
+    /// <summary>
+    /// get_scan_count for lruvec <paramref name="lruvec"/>: nr[lru] = size &gt;&gt; priority per anon list, scaled down
+    /// for a cgroup above its memory.low in global reclaim (6.x, <see cref="MemCgroup.ProtectedScan"/>); nothing when
+    /// swap is full (noswap).
+    /// </summary>
+    private void GetScanCount(ScanControl sc, int lruvec)
     {
-        var policy = _host.Policy;
+        var policy = _host.Lruvecs[lruvec];
         if (_host.SwapCache.FreeSlots == 0)
         {
             _host.Counters.SwapFullEvents++;
             sc.NrInactive = sc.NrActive = 0;
             return;
         }
-        sc.NrInactive = policy.InactiveCount >> sc.Priority;
-        sc.NrActive = policy.ActiveCount >> sc.Priority;
+        long protection = 0, usage = 0;
+        if (!sc.CgroupReclaim && _host.PerGuestMemcg && !sc.MemcgLowReclaim && _host.Vms[lruvec].Memcg is { LowPages: > 0 } memcg)
+        {
+            protection = memcg.LowPages;
+            usage = memcg.Usage;
+            sc.MemcgLowSkipped = true;
+        }
+        sc.NrInactive = MemCgroup.ProtectedScan(policy.InactiveCount, protection, usage, _clusterMax, sc.Priority);
+        sc.NrActive = MemCgroup.ProtectedScan(policy.ActiveCount, protection, usage, _clusterMax, sc.Priority);
         // force_scan: kswapd keeps polling an all_unreclaimable zone with a minimum batch.
         if (sc.IsKswapd && _host.AllUnreclaimable)
         {
@@ -145,9 +232,8 @@ public sealed class Vmscan : IReferenceOracle
     /// tail (pgscan, zone-&gt;pages_scanned). The policy applies page_check_references as it goes: referenced pages
     /// are activated, the others taken off the LRU into the batch.
     /// </summary>
-    private void IsolateLruPages(ScanControl sc, int nrToScan)
+    private void IsolateLruPages(ScanControl sc, IReplacementPolicy policy, int nrToScan)
     {
-        var policy = _host.Policy;
         sc.IsolatedCount = sc.IsolatedNext = 0;
         int budget = nrToScan;
         while (budget > 0 && policy.InactiveCount > 0)
@@ -171,9 +257,9 @@ public sealed class Vmscan : IReferenceOracle
     }
 
     /// <summary>shrink_active_list: deactivate up to <paramref name="nrToScan"/> pages (zone-&gt;pages_scanned, pgrefill).</summary>
-    private void ShrinkActiveList(int nrToScan)
+    private void ShrinkActiveList(IReplacementPolicy lruvec, int nrToScan)
     {
-        int scanned = _host.Policy.ShrinkActiveList(this, nrToScan);
+        int scanned = lruvec.ShrinkActiveList(this, nrToScan);
         _host.ZonePagesScanned += scanned;
         _host.Counters.PagesDeactivated += scanned;
     }
@@ -212,7 +298,7 @@ public sealed class Vmscan : IReferenceOracle
         if (!referencedPtes) return PageReferences.Reclaim;
         p.Flags |= HostPageFlags.Referenced;
         if (!referencedPage) return PageReferences.Keep;
-        _host.Workingset?.AgeNonresident(1);
+        _host.Workingset?.AgeNonresident(_host.LruvecIndexOf(page), 1);
         return PageReferences.Activate;
     }
 
@@ -277,7 +363,7 @@ public sealed class Vmscan : IReferenceOracle
         }
         // 3.4 try_to_unmap_one: clear_flush_young again before unmapping (no swap-token clause there): SWAP_FAIL
         // activates. A policy that does not read reference bits evicts what it chose; 6.x never checks (TTU_IGNORE_ACCESS).
-        if (_host.Kernel.UnmapChecksYoung && _host.Policy.UsesReferenceBits && ClearFlushYoung(hostPage))
+        if (_host.Kernel.UnmapChecksYoung && _host.LruvecOf(hostPage).UsesReferenceBits && ClearFlushYoung(hostPage))
         {
             PutBack(hostPage, active: true);
             return true;
@@ -319,12 +405,13 @@ public sealed class Vmscan : IReferenceOracle
     {
         ref var page = ref _host.Pages[hostPage];
         page.Flags &= ~HostPageFlags.Isolated;
-        if (page.State == HostPageState.SwappedOut || _host.Policy.Contains(hostPage)) return;
+        var lruvec = _host.LruvecOf(hostPage);
+        if (page.State == HostPageState.SwappedOut || lruvec.Contains(hostPage)) return;
         if (active)
         {
-            _host.Policy.Insert(hostPage);
-            _host.Workingset?.AgeNonresident(1); // move_folios_to_lru: an activated page
+            lruvec.Insert(hostPage);
+            _host.Workingset?.AgeNonresident(_host.LruvecIndexOf(hostPage), 1); // move_folios_to_lru: an activated page
         }
-        else _host.Policy.InsertInactive(hostPage);
+        else lruvec.InsertInactive(hostPage);
     }
 }

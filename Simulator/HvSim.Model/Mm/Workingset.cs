@@ -3,51 +3,59 @@ using HvSim.Model.Replacement;
 namespace HvSim.Model.Mm;
 
 /// <summary>
-/// mm/workingset.c of 6.x (without MGLRU) for anonymous pages (5.9 and later): the lruvec's nonresident_age clock
-/// ticks on every eviction and activation; a reclaimed swap-cache page leaves its eviction time as a shadow entry
-/// (workingset_eviction), and when it is read back the refault distance, the clock's advance since, is compared with
-/// the workingset the page competed with (workingset_test_recent: the active anon list, swap having room): a refault
-/// that fits is activated (workingset_refault). One lruvec: the host's anon LRU (a guest's cgroup's own lists when it
-/// is the only guest, the case memory_max allows).
+/// mm/workingset.c of 6.x (without MGLRU) for anonymous pages (5.9 and later): each lruvec's nonresident_age clock
+/// ticks on every eviction and activation of its pages; a reclaimed swap-cache page leaves its eviction time as a
+/// shadow entry (workingset_eviction), and when it is read back the refault distance, its lruvec's clock's advance
+/// since, is compared with the workingset the page competed with (workingset_test_recent: the active anon list of
+/// that lruvec, swap having room): a refault that fits is activated (workingset_refault). One lruvec per guest's
+/// memory cgroup when guests have their own (<see cref="Host.PerGuestMemcg"/>), else the host's one anon LRU; the
+/// root's clock, which ancestors' ageing also ticks, is never read since no page is charged to the root.
 /// </summary>
-public sealed class Workingset(int pages)
+public sealed class Workingset(int pages, int lruvecs)
 {
-    /// <summary>Per host page: 1 + nonresident_age at its eviction; 0 = no shadow entry.</summary>
+    /// <summary>Per host page: 1 + its lruvec's nonresident_age at its eviction; 0 = no shadow entry.</summary>
     private readonly long[] _shadow = new long[pages];
+    /// <summary>Per lruvec: lruvec-&gt;nonresident_age.</summary>
+    private readonly long[] _nonresidentAge = new long[lruvecs];
+    /// <summary>Per lruvec: WORKINGSET_ACTIVATE_ANON of its pages.</summary>
+    private readonly long[] _activateAnon = new long[lruvecs];
 
-    /// <summary>lruvec-&gt;nonresident_age.</summary>
-    public long NonresidentAge { get; private set; }
+    /// <summary>lruvec-&gt;nonresident_age of lruvec <paramref name="lruvec"/>.</summary>
+    public long NonresidentAge(int lruvec) => _nonresidentAge[lruvec];
     /// <summary>WORKINGSET_REFAULT_ANON: swap-ins of pages that left a shadow entry.</summary>
     public long RefaultAnon { get; private set; }
-    /// <summary>WORKINGSET_ACTIVATE_ANON: those refaults activated.</summary>
+    /// <summary>WORKINGSET_ACTIVATE_ANON: those refaults activated (the root's hierarchical count).</summary>
     public long ActivateAnon { get; private set; }
+    /// <summary>WORKINGSET_ACTIVATE_ANON of one lruvec's pages.</summary>
+    public long ActivateAnonOf(int lruvec) => _activateAnon[lruvec];
 
-    /// <summary>workingset_age_nonresident: evictions and activations advance the clock.</summary>
-    public void AgeNonresident(long pages) => NonresidentAge += pages;
+    /// <summary>workingset_age_nonresident: evictions and activations advance the lruvec's clock.</summary>
+    public void AgeNonresident(int lruvec, long pages) => _nonresidentAge[lruvec] += pages;
 
     /// <summary>workingset_eviction: the shadow records the clock before this eviction ticks it.</summary>
-    public void Eviction(int page)
+    public void Eviction(int page, int lruvec)
     {
-        _shadow[page] = NonresidentAge + 1;
-        AgeNonresident(1);
+        _shadow[page] = _nonresidentAge[lruvec] + 1;
+        AgeNonresident(lruvec, 1);
     }
 
     /// <summary>
     /// workingset_refault for a page being read back into the swap cache (__read_swap_cache_async, readahead pages
-    /// included): true when its refault distance is at most the active anon list (workingset_test_recent), and then
-    /// the activation ticks the clock. The shadow entry is consumed either way.
+    /// included): true when its refault distance is at most the active anon list of <paramref name="lru"/>
+    /// (workingset_test_recent), and then the activation ticks the clock. The shadow entry is consumed either way.
     /// </summary>
-    public bool Refault(int page, IReplacementPolicy lru, bool swapHasRoom)
+    public bool Refault(int page, int lruvec, IReplacementPolicy lru, bool swapHasRoom)
     {
         long shadow = _shadow[page];
         if (shadow == 0) return false;
         _shadow[page] = 0;
         RefaultAnon++;
-        long distance = NonresidentAge - (shadow - 1);
+        long distance = _nonresidentAge[lruvec] - (shadow - 1);
         long workingsetSize = swapHasRoom ? lru.ActiveCount : 0;
         if (distance > workingsetSize) return false;
-        AgeNonresident(1);
+        AgeNonresident(lruvec, 1);
         ActivateAnon++;
+        _activateAnon[lruvec]++;
         return true;
     }
 }

@@ -8,13 +8,13 @@ namespace HvSim.Model.Replacement;
 /// </summary>
 public sealed class TwoListPolicy : IReplacementPolicy
 {
-    private const int Active = 0;
-    private const int Inactive = 1;
     private const long BytesPerGb = 1L << 30;
 
     private readonly PageLists _lists;
     private readonly long _pageSizeBytes;
     private readonly int _fixedRatio;
+    /// <summary>The lists' numbers in <see cref="_lists"/>: this lruvec's pair.</summary>
+    private readonly int Active, Inactive;
 
     /// <param name="pageCount">Size of the page-id space.</param>
     /// <param name="pageSizeBytes">Bytes per page (64 KiB on POWER7), used to turn list sizes into GB.</param>
@@ -29,6 +29,19 @@ public sealed class TwoListPolicy : IReplacementPolicy
         _lists = new PageLists(pageCount, 2);
         _pageSizeBytes = pageSizeBytes;
         _fixedRatio = zoneBytes > 0 ? InactiveRatioFor(zoneBytes) : 0;
+        (Active, Inactive) = (0, 1);
+    }
+
+    /// <summary>
+    /// One memory cgroup's lruvec (mem_cgroup_zone_lruvec, 3.4; mem_cgroup_lruvec, 6.x): lists <paramref name="pair"/> * 2
+    /// and * 2 + 1 of <paramref name="lists"/>, shared by every cgroup's lruvec so a page costs its links once. Its
+    /// inactive ratio follows its own lists' size (3.4 mem_cgroup_inactive_anon_is_low, 6.x inactive_is_low).
+    /// </summary>
+    public TwoListPolicy(PageLists lists, int pair, long pageSizeBytes)
+    {
+        _lists = lists;
+        _pageSizeBytes = pageSizeBytes;
+        (Active, Inactive) = (2 * pair, 2 * pair + 1);
     }
 
     public string Name => "twolist";
@@ -38,7 +51,11 @@ public sealed class TwoListPolicy : IReplacementPolicy
     public int InactiveCount => _lists.Count(Inactive);
     public bool IsActive(int page) => _lists.ListOf(page) == Active;
     public bool UsesReferenceBits => true;
-    public bool Contains(int page) => _lists.ListOf(page) >= 0;
+    public bool Contains(int page)
+    {
+        int list = _lists.ListOf(page);
+        return list == Active || list == Inactive;
+    }
 
     /// <summary>Target active:inactive ratio now in force.</summary>
     public int InactiveRatio => _fixedRatio > 0 ? _fixedRatio : InactiveRatioFor(Count * _pageSizeBytes);

@@ -50,6 +50,12 @@ public sealed class GuestResult
     /// of the vcore's faults), summed over vCPUs; part of <see cref="StalledNs"/>.
     /// </summary>
     public long SiblingWaitNs { get; set; }
+    /// <summary>reclaim_high passes the guest's vCPU threads ran for memory.high (memory.events "high").</summary>
+    public long MemcgHighReclaims { get; set; }
+    /// <summary>Time the guest's vCPU threads slept in memory.high throttling (mem_cgroup_handle_over_high), ns; part of <see cref="StalledNs"/>.</summary>
+    public long MemcgHighThrottleNs { get; set; }
+    /// <summary>Stores that broke a KSM page (do_wp_page copying a PageKsm page).</summary>
+    public long KsmCowFaults { get; set; }
     /// <summary>Faults (HDSI or PPC970 first-touch H_ENTER) still in progress when the run ended; their time so far is in <see cref="StalledNs"/>.</summary>
     public long FaultsInFlightAtEnd { get; set; }
     /// <summary>Age at the end of the run of the oldest fault still in progress, ns (0 when none).</summary>
@@ -94,7 +100,7 @@ public sealed class GuestResult
     {
         Accesses = HpteHits = HEnterCalls = HdsiFaults = MinorFaults = MajorFaults = FaultRetries = 0;
         UnmapHvaCalls = HptesInvalidated = Tlbies = AgeHvaCalls = PagesReclaimed = SwapIns = SwapOuts = 0;
-        HRemoveCalls = ProtectionFaults = Exits = VcoreExits = 0;
+        HRemoveCalls = ProtectionFaults = Exits = VcoreExits = MemcgHighReclaims = MemcgHighThrottleNs = KsmCowFaults = 0;
     }
 }
 
@@ -126,6 +132,12 @@ public sealed class HostResult
     public long KswapdCongestionWaits { get; set; }
     /// <summary>Pages page_referenced reported referenced only because their guest held the swap token (mm/thrash.c).</summary>
     public long SwapTokenReferences { get; set; }
+    /// <summary>Pages ksmd scanned (full_scans x pages, ksm_do_scan) and the host CPU it spent on them, ns.</summary>
+    public long KsmPagesScanned { get; set; }
+    public long KsmCpuNs { get; set; }
+    /// <summary>At the end of the run: KSM pages in RAM (pages_shared) and the further guest pages mapping them (pages_sharing: the pages KSM saves).</summary>
+    public long KsmPagesShared { get; set; }
+    public long KsmPagesSharing { get; set; }
     /// <summary>Pages swap readahead read besides the faulting one (vmstat swap_ra).</summary>
     public long SwapRa { get; set; }
     /// <summary>Faults that found a page swap readahead had read (vmstat swap_ra_hit: PG_readahead test-and-cleared).</summary>
@@ -161,6 +173,7 @@ public sealed class HostResult
     {
         KswapdWakeups = DirectReclaims = PagesScanned = PagesFreed = SwapFullEvents = SwapWrites = SwapReads = 0;
         SwapWriteRequests = SwapReadRequests = PagesDeactivated = WriteRequestWaits = KswapdCongestionWaits = SwapTokenReferences = 0;
+        KsmPagesScanned = KsmCpuNs = 0;
         SwapRa = SwapRaHit = WorkingsetRefault = WorkingsetActivate = 0;
     }
 }

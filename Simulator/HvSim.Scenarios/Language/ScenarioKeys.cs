@@ -77,6 +77,18 @@ public static class ScenarioKeys
                 (long)HostDefaults.ReclaimBatchPages, (h, v) => h with { ReclaimBatchPages = (int)(long)v! }, min: 1, max: 4096),
             Key<HostConfig>("rma", ValueKind.Size, "PPC970 kvm_rma_size: each real-mode area of the boot-time pool; a guest's RMA backs the first this-much of its memory, so the guest pins only the rest. 0 = guests need no RMA.",
                 HostDefaults.RmaBytes, (h, v) => h with { RmaBytes = (long)v! }, min: 0, max: 1L << 40),
+            Key<HostConfig>("ksm", ValueKind.Boolean, "Kernel samepage merging (/sys/kernel/mm/ksm/run; QEMU marks guest RAM mergeable): ksmd merges pages of identical contents (guests.duplicate_fraction) into write-protected KSM pages, unmapping their HPTEs through kvm_set_spte_hva; a store copies the page back (do_wp_page).",
+                HostDefaults.Ksm.Run, (h, v) => h with { Ksm = h.Ksm with { Run = (bool)v! } }),
+            Key<HostConfig>("ksm_pages_to_scan", ValueKind.Integer, "/sys/kernel/mm/ksm/pages_to_scan: pages ksmd scans per wake-up.",
+                (long)HostDefaults.Ksm.PagesToScan, (h, v) => h with { Ksm = h.Ksm with { PagesToScan = (int)(long)v! } }, min: 1, max: 1 << 24),
+            Key<HostConfig>("ksm_sleep", ValueKind.Duration, "/sys/kernel/mm/ksm/sleep_millisecs: ksmd's sleep between scans.",
+                HostDefaults.Ksm.SleepNs, (h, v) => h with { Ksm = h.Ksm with { SleepNs = (long)v! } }, min: 1_000_000, max: 3_600_000_000_000),
+            new KeyDef<HostConfig>
+            {
+                Name = "hugepages", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 1L << 30, Default = null,
+                Doc = "vm.nr_hugepages: 16 MiB huge pages set aside at boot for hugetlbfs-backed guests (guests.backing), out of host memory whether or not guests use them; a hugetlbfs guest that finds too few free is refused. auto = exactly what the admitted hugetlbfs guests need.",
+                Apply = (h, v) => h with { HugePages = (long?)v },
+            },
             new KeyDef<HostConfig>
             {
                 Name = "rma_count", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 255, Default = null,
@@ -99,6 +111,7 @@ public static class ScenarioKeys
             Cost("zero_fill", "C_minflt for an anonymous zero-fill of a new host page.", CostDefaults.ZeroFillNs, (c, v) => c with { ZeroFillNs = v }),
             Cost("swap_cache_hit", "C_minflt for a swap-cache hit.", CostDefaults.SwapCacheHitNs, (c, v) => c with { SwapCacheHitNs = v }),
             Cost("access", "One guest access through a valid HPTE (a memory reference).", CostDefaults.AccessNs, (c, v) => c with { AccessNs = v }),
+            Cost("ksm_scan", "ksmd's host CPU per page scanned (checksum and tree compares of one host page; an estimate).", CostDefaults.KsmScanPageNs, (c, v) => c with { KsmScanPageNs = v }),
             Cost("swap_in", "CPU of a major fault besides the swap read it waits for (do_swap_page: page allocation, memcg charge, swap-cache insert, bio submission, PTE update). 0 = not modelled; hvsim validation sets the real host's measured fault cost.", CostDefaults.SwapInNs, (c, v) => c with { SwapInNs = v }),
             Cost("reclaim_page", "CPU per page reclaim scans (isolate, page_check_references, try_to_unmap, add_to_swap, bio submission), on the reclaimer's clock besides its tlbies: the faulting task pays it in direct and memory.max reclaim. 0 = not modelled; hvsim validation sets the real host's measured cost.", CostDefaults.ReclaimPageNs, (c, v) => c with { ReclaimPageNs = v }),
         ],
@@ -124,10 +137,27 @@ public static class ScenarioKeys
                 (g, v) => g with { Guest = g.Guest with { MemoryBytes = (long)v! } }, min: 16 << 20, max: 1L << 44),
             new KeyDef<GuestGroup>
             {
-                Name = "memory_max", Kind = ValueKind.Size, Min = 4 << 10, Max = 1L << 44, Default = null,
-                Doc = "memory.max of the guest's QEMU process's memory cgroup: a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset = max (no limit). Only with one guest (the model keeps one LRU).",
+                Name = "memory_max", Kind = ValueKind.Size, AllowsAuto = true, Min = 4 << 10, Max = 1L << 44, Default = null,
+                Doc = "memory.max of the guest's QEMU process's memory cgroup (libvirt <memtune><hard_limit>; cgroup v1 memory.limit_in_bytes in 3.4): a page charged beyond it is reclaimed at once by the faulting vCPU thread from the cgroup's own LRU lists (try_charge -> try_to_free_mem_cgroup_pages), with no kswapd and no watermarks. Unset or auto = max (no limit). Setting any of memory_max, memory_high, memory_low gives every guest a cgroup with LRU lists of its own, which global reclaim walks one by one.",
                 Apply = (g, v) => g with { Guest = g.Guest with { MemoryMaxBytes = (long?)v } },
             },
+            new KeyDef<GuestGroup>
+            {
+                Name = "memory_high", Kind = ValueKind.Size, AllowsAuto = true, Min = 4 << 10, Max = 1L << 44, Default = null,
+                Doc = "memory.high of the guest's QEMU process's memory cgroup (libvirt <memtune><soft_limit> on cgroup v2; linux-6.18 only): pages charged beyond it are reclaimed from the cgroup by the faulting vCPU thread before the guest runs again, which sleeps up to 2 s when reclaim cannot keep up (mem_cgroup_handle_over_high). Unset or auto = max.",
+                Apply = (g, v) => g with { Guest = g.Guest with { MemoryHighBytes = (long?)v } },
+            },
+            new KeyDef<GuestGroup>
+            {
+                Name = "memory_low", Kind = ValueKind.Size, AllowsAuto = true, Min = 0, Max = 1L << 44, Default = null,
+                Doc = "memory.low of the guest's QEMU process's memory cgroup (linux-6.18 only; libvirt sets none for QEMU, so it is set on the VM's scope, e.g. systemd MemoryLow=): host reclaim leaves the guest alone while it holds no more than this, and scans it in proportion to what it holds above (shrink_node_memcgs, get_scan_count). Unset or auto = 0.",
+                Apply = (g, v) => g with { Guest = g.Guest with { MemoryLowBytes = (long?)v } },
+            },
+            Choice<GuestGroup>("backing", "What backs the guest's RAM in QEMU: anonymous (the default; pageable on POWER7) or hugetlbfs (-mem-path /dev/hugepages: 16 MiB huge pages from the host's boot-time pool, never reclaimed or swapped, like pinned memory; POWER7 only). A hugetlbfs guest is admitted only if its huge pages fit (host.hugepages).",
+                Enum.GetNames<MemoryBacking>().Select(n => n.ToLowerInvariant()).ToArray(), GuestGroup.Prototype.Guest.Backing.ToString().ToLowerInvariant(),
+                (g, v) => g with { Guest = g.Guest with { Backing = Enum.Parse<MemoryBacking>(v, ignoreCase: true) } }),
+            Key<GuestGroup>("duplicate_fraction", ValueKind.Fraction, "Share of the guest's memory whose contents equal the same pages of every other guest (one image, zeroed memory): what KSM (host.ksm) can merge. A store to a merged page makes it unique.",
+                GuestGroup.Prototype.Guest.DuplicateFraction, (g, v) => g with { Guest = g.Guest with { DuplicateFraction = (double)v! } }, min: 0, max: 1),
             Choice<GuestGroup>("fault_path", "How the guest's memory is faulted in on the host: kvm (a KVM guest: get_user_pages with FOLL_TOUCH marks the page accessed, and a page mapped writable into the guest is dirtied) or process (what the real-kernel validation measures: a plain process whose own page faults run handle_mm_fault, with no mark_page_accessed, and whose pages are dirtied only by stores). docs/validation.md says why the two differ.",
                 Enum.GetValues<FaultPath>().Select(FaultPathName).ToArray(), FaultPathName(GuestGroup.Prototype.Guest.FaultPath),
                 (g, v) => g with { Guest = g.Guest with { FaultPath = Enum.Parse<FaultPath>(v, ignoreCase: true) } }),

@@ -40,24 +40,24 @@ internal sealed class Rig
     public Rig(Platform platform = Platform.Power7, AgingVariant aging = AgingVariant.RBit, int? guestPageBytes = null,
         int vcpus = 1, int threads = 1, GuestAccess[][]? script = null, SwapDeviceConfig? swap = null, long hostMib = 64, long guestMib = 16,
         Func<int, IReplacementPolicy>? policy = null, bool swapToken = true, HostKernel? kernel = null, long? memoryMaxBytes = null,
-        LinearMap linearMap = LinearMap.None,
-        FaultPath faultPath = FaultPath.Kvm)
+        LinearMap linearMap = LinearMap.None, FaultPath faultPath = FaultPath.Kvm,
+        Func<GuestConfig, GuestConfig>? guest = null, Func<HostConfig, HostConfig>? host = null, params GuestConfig[] moreGuests)
     {
         Config = new SimulationConfig
         {
             Platform = platform,
             Aging = aging,
-            Host = new HostConfig
+            Host = (host ?? (h => h))(new HostConfig
             {
                 MemoryBytes = hostMib * ModelKit.Mib, ReservedBytes = 8 * ModelKit.Mib, RmaBytes = 4 * ModelKit.Mib, SwapToken = swapToken,
                 Kernel = kernel ?? HostKernel.Linux34,
                 Swap = swap ?? new SwapDeviceConfig { LatencyMeanNs = 100_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib },
-            },
-            Guests = [new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, LinearMap = linearMap, FaultPath = faultPath, Workload = new ScriptedWorkload(script ?? []) }],
+            }),
+            Guests = [(guest ?? (g => g))(new GuestConfig { Name = "g", MemoryBytes = guestMib * ModelKit.Mib, Vcpus = vcpus, Threads = threads, HptOrder = 18, PageSizeBytes = guestPageBytes, MemoryMaxBytes = memoryMaxBytes, LinearMap = linearMap, FaultPath = faultPath, Workload = new ScriptedWorkload(script ?? []) }), .. moreGuests],
             DurationNs = 1_000_000_000,
         };
         Sim = new Simulation(1);
-        Host = new Host(Sim, Config, [0], policy ?? (n => new FifoPolicy(n)));
+        Host = new Host(Sim, Config, [.. Enumerable.Range(0, Config.Guests.Count)], policy ?? (n => new FifoPolicy(n)));
         Vm = Host.Vms[0];
         BoltedLinearMap.HtabInitialize(Vm, Host); // the guest boots (nothing to do without a bolted linear map)
     }
@@ -79,9 +79,9 @@ internal sealed class Rig
         if (Page(hostPage).State == HostPageState.NeverTouched) MakeResident(hostPage);
     }
 
-    /// <summary>Start every vCPU of the guest with its script, grouped into vcores as the kernel does.</summary>
+    /// <summary>Start every vCPU of every guest with its script, grouped into vcores as the kernel does.</summary>
     public List<Vcpu> StartVcpus() =>
-        Vcore.StartAll(Vm, Host, v => Vm.Config.Workload.Create(Vm.GuestPageCount, v, Vm.Config.Vcpus, Sim.Rng($"v{v}")));
+        [.. Host.Vms.SelectMany(vm => Vcore.StartAll(vm, Host, v => vm.Config.Workload.Create(vm.GuestPageCount, v, vm.Config.Vcpus, Sim.Rng(vm.Index == 0 ? $"v{v}" : $"{vm.Index}/v{v}"))))];
 
     public ref HostPage Page(int hostPage) => ref Host.Pages[hostPage];
 
