@@ -40,8 +40,9 @@ public sealed class Vcore
     /// <summary>The trapped thread whose exit the runner handles (-1: none yet), and what it blocks on now.</summary>
     private int _serving = -1;
     private StallCause _blocked = StallCause.Other;
-    /// <summary>While the runner waits for a swap read: the page (its queue/service split), else -1.</summary>
+    /// <summary>While the runner waits for a swap read: the page (its queue/service split), else -1, and the read's event.</summary>
     private int _waitPage = -1;
+    private SimEvent? _waitRead;
 
     private Vcore(Vm vm, Host host, Vcpu[] threads)
     {
@@ -206,11 +207,11 @@ public sealed class Vcore
                         if (!_host.Pages[page].Has(HostPageFlags.Locked)) continue;
                     }
                     _waitPage = page;
-                    var read = _host.ReadInFlight(page);
+                    var read = _waitRead = _host.ReadInFlight(page);
                     yield return Command.Wait(read); // lock_page until the swap read completes
                     _clock = _sim.Now;
                     SpentOnSwapRead(read.Value, _clock);
-                    _waitPage = -1;
+                    (_waitPage, _waitRead) = (-1, null);
                     if (status == GupStatus.SwapMiss && _host.FinishSwapIn(page, write, ref _clock)) break;
                 }
                 if (gupSlow) _host.GupSlowPathExit(_vm, page);
@@ -321,7 +322,8 @@ public sealed class Vcore
         if (!Own(_serving, v)) v.AddStallPart(StallCause.Sibling, start, until);
         else if (_waitPage >= 0)
         {
-            long started = Math.Clamp(_host.ReadStartedAt(_waitPage), start, until);
+            // A read that ended at the run's last instant is no longer in flight: its event holds when it started.
+            long started = Math.Clamp(_waitRead!.IsTriggered ? _waitRead.Value : _host.ReadStartedAt(_waitPage), start, until);
             v.AddStallPart(StallCause.SwapQueue, start, started);
             v.AddStallPart(StallCause.SwapService, started, until);
         }
