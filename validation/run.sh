@@ -69,6 +69,13 @@ swapon --priority 32767 "$swapfile" || unusable "swapon $swapfile failed (file s
 
 kernel="$(uname -r)" page_cluster="$(cat /proc/sys/vm/page-cluster)" swappiness="$(cat /proc/sys/vm/swappiness)"
 swap_dev="$(df --output=source "$swapdir" | tail -n 1)"
+# queue/rotational of the disk under the swap file (a partition's flag is its disk's): 6.x swaps in with the VMA
+# readahead only while no swap device is rotational, else with the slot-cluster readahead (swap_use_vma_readahead).
+swap_rotational=""
+if [ -e "/sys/class/block/$(basename "$swap_dev")" ]; then
+  sysdev="$(readlink -f "/sys/class/block/$(basename "$swap_dev")")"
+  for f in "$sysdev/queue/rotational" "$sysdev/../queue/rotational"; do [ -f "$f" ] && { swap_rotational="$(cat "$f")"; break; }; done
+fi
 columns=(runner pattern alpha hot_pages hot_accesses mib pages ratio limit_bytes headroom_bytes turnovers warmup_accesses accesses seed store
   maj_faults min_faults stall_ns wall_ns stime_ns utime_ns resident_start resident_end memcg_base_bytes
   write_ns write_maj_faults write_min_faults write_stime_ns warmup_ns warmup_maj_faults warmup_min_faults
@@ -78,7 +85,7 @@ columns=(runner pattern alpha hot_pages hot_accesses mib pages ratio limit_bytes
   vmstat_pgrefill vmstat_pgrotated
   memcg_pgmajfault memcg_pgfault memcg_pgpgin memcg_pgpgout memcg_workingset_refault_anon memcg_rss memcg_swap
   memcg_swapcached memcg_active_anon memcg_inactive_anon memcg_anon memcg_pswpin memcg_pswpout
-  hist_major hist_minor kernel page_cluster swappiness swap_device exit_code attempt)
+  hist_major hist_minor kernel page_cluster swappiness swap_device swap_rotational exit_code attempt)
 mkdir -p "$(dirname "$out")"
 (IFS=,; echo "${columns[*]}") > "$out"
 
@@ -114,7 +121,7 @@ run_once() { # runner pattern-spec ratio turnovers attempt
   child=""
   declare -A v=([runner]="$runner" [pattern]="$kind" [alpha]="$alpha" [hot_pages]="$hotp" [hot_accesses]="$hota" [mib]="$mib"
     [ratio]="$ratio" [limit_bytes]="$limit" [headroom_bytes]=$((headroom * 1024)) [turnovers]="$turns" [seed]="$seed" [store]="$store" [kernel]="$kernel"
-    [page_cluster]="$page_cluster" [swappiness]="$swappiness" [swap_device]="$swap_dev" [exit_code]="$rc" [attempt]="$attempt")
+    [page_cluster]="$page_cluster" [swappiness]="$swappiness" [swap_device]="$swap_dev" [swap_rotational]="$swap_rotational" [exit_code]="$rc" [attempt]="$attempt")
   while IFS='=' read -r k val; do [ -n "$k" ] && [ -z "${v[$k]+x}" ] && v[$k]="$val"; done < "$tmp"
   rm -f "$tmp"
   [ "$runner" = process ] && last_warmup="${v[warmup_accesses]:-0}"

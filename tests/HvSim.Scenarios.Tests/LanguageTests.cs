@@ -61,6 +61,7 @@ public class LanguageTests
                 bandwidth: 150MB/s
                 capacity: 32GiB
                 readahead: 4
+                rotational: false
             costs: {real_mode_hcall: 2us, exit: 12us, tlbie: 3us, gup_hit: 400ns, zero_fill: 7us, swap_cache_hit: 3us, access: 80ns}
             guests:
               count: 3
@@ -89,7 +90,7 @@ public class LanguageTests
             Swap = new SwapDeviceConfig
             {
                 Kind = "hdd", LatencyMeanNs = 8_000_000, LatencyCv = 0.2, ParallelSlots = 2, BandwidthBytesPerSecond = 150_000_000,
-                CapacityBytes = 32L << 30, ReadaheadPages = 4,
+                CapacityBytes = 32L << 30, ReadaheadPages = 4, Rotational = false,
             },
         }, t.Host);
         Assert.Equal(new CostConfig { RealModeHcallNs = 2000, ExitNs = 12000, TlbieNs = 3000, GupHitNs = 400, ZeroFillNs = 7000, SwapCacheHitNs = 3000, AccessNs = 80 }, t.Costs);

@@ -43,6 +43,8 @@ public sealed partial class RealRunRow
     [CsvColumn("vmstat_workingset_activate_anon")] public long? WorkingsetActivate { get; set; }
     /// <summary>vm.page-cluster of the real host: its swap readahead reads at most 2^page_cluster pages.</summary>
     [CsvColumn("page_cluster")] public int? PageCluster { get; set; }
+    /// <summary>queue/rotational of the swap file's disk (1 or 0); absent in CSVs from before the column (read as 0).</summary>
+    [CsvColumn("swap_rotational", Optional = true)] public int? SwapRotational { get; set; }
     [CsvColumn("exit_code")] public int ExitCode { get; set; }
 
     /// <summary>The run completed and measured its window.</summary>

@@ -52,6 +52,7 @@ public static partial class ValidationScenario
             ["host_reserved"] = (hostMemory - held - kvm).ToString(ci),
             ["swap_capacity"] = (2 * row.Mib << 20).ToString(ci),
             ["readahead"] = ReadaheadPages(row, options).ToString(ci),
+            ["rotational"] = row.SwapRotational == 1 ? "true" : "false",
             ["guest_memory"] = $"{row.Mib}MiB",
             ["workload"] = Workload(row),
             ["store"] = row.Store.ToString("R", ci),

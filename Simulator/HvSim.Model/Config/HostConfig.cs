@@ -72,11 +72,17 @@ public sealed record SwapDeviceConfig
     public long CapacityBytes { get; init; } = 16L << 30;
     /// <summary>2^vm.page-cluster pages read per swap-in.</summary>
     public int ReadaheadPages { get; init; } = 8;
+    /// <summary>
+    /// The block device's queue/rotational flag: 6.x swaps in with the VMA readahead only while no swap device is
+    /// rotational (swap_use_vma_readahead), else with the adaptive slot-cluster readahead. 3.4 reads slot clusters either way.
+    /// </summary>
+    public bool Rotational { get; init; }
 
     public static SwapDeviceConfig Ssd => new();
     public static SwapDeviceConfig Hdd => new()
     {
         Kind = "hdd", LatencyMeanNs = 10_000_000, LatencyCv = 0.3, ParallelSlots = 1, BandwidthBytesPerSecond = 120_000_000,
+        Rotational = true,
     };
 }
 

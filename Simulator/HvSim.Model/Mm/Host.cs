@@ -43,8 +43,11 @@ public sealed partial class Host : ISwapCompletion
         ObservesAccesses = Policy.ObservesAccesses;
         WarmupEndNs = config.WarmupAuto ? long.MaxValue : config.WarmupNs;
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
-        SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes, config.Host.Swap.ReadaheadPages);
-        VmaReadahead = Kernel.VmaSwapReadahead ? new SwapVmaReadahead(admitted.Count, config.Host.Swap.ReadaheadPages, PageBytes) : null;
+        SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes);
+        // swap_use_vma_readahead: 6.x reads virtual neighbours unless a swap device is rotational.
+        VmaReadahead = Kernel.VmaSwapReadahead && !config.Host.Swap.Rotational
+            ? new SwapVmaReadahead(admitted.Count, config.Host.Swap.ReadaheadPages, PageBytes) : null;
+        ClusterReadahead = new SwapClusterReadahead(config.Host.Swap.ReadaheadPages, adaptive: Kernel.VmaSwapReadahead);
         ReservedPages = (config.Host.ReservedBytes + PageBytes - 1) / PageBytes;
         int basePage = 0;
         for (int i = 0; i < admitted.Count; i++)
@@ -126,8 +129,10 @@ public sealed partial class Host : ISwapCompletion
     public bool ObservesAccesses { get; }
     public SwapDevice SwapDevice { get; }
     public SwapCache SwapCache { get; }
-    /// <summary>6.x VMA-based swap readahead state per guest; null on 3.4 (cluster readahead).</summary>
+    /// <summary>6.x VMA-based swap readahead state per guest; null on 3.4 and with a rotational swap device (cluster readahead).</summary>
     public SwapVmaReadahead? VmaReadahead { get; }
+    /// <summary>The swap-slot cluster readahead, used where <see cref="VmaReadahead"/> is null.</summary>
+    public SwapClusterReadahead ClusterReadahead { get; }
     public Vmscan Vmscan { get; }
     public Kswapd Kswapd { get; }
     public List<Vm> Vms { get; } = new();
@@ -287,7 +292,7 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>
     /// swap_cache_get_folio finding <paramref name="hostPage"/> in the swap cache (do_swap_page, read in or still being
     /// read): PG_readahead is test-and-cleared, a set one is a readahead hit (swap_ra_hit), and the 6.x VMA readahead
-    /// state notes the fault's address and the hit.
+    /// state notes the fault's address and the hit, or the cluster readahead counts the hit (swapin_readahead_hits).
     /// </summary>
     public void SwapCacheGetFolio(int hostPage)
     {
@@ -296,13 +301,15 @@ public sealed partial class Host : ISwapCompletion
         page.Flags &= ~HostPageFlags.Readahead;
         if (readahead) Counters.SwapRaHit++;
         var vm = VmOf(hostPage);
-        VmaReadahead?.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
+        if (VmaReadahead is not null) VmaReadahead.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
+        else if (readahead) ClusterReadahead.Hit();
     }
 
     /// <summary>
-    /// do_swap_page on a swap-cache miss: swapin_readahead. 6.x (<see cref="HostKernel.VmaSwapReadahead"/>):
-    /// swap_vma_readahead reads the window swap_vma_ra_win sizes (<see cref="SwapVmaReadahead"/>), in address order, each
-    /// page of it whose PTE is a swap entry and which is not in the swap cache. 3.4: see <see cref="SwapinCluster"/>.
+    /// do_swap_page on a swap-cache miss: swapin_readahead. 6.x (<see cref="HostKernel.VmaSwapReadahead"/>) without a
+    /// rotational swap device: swap_vma_readahead reads the window swap_vma_ra_win sizes (<see cref="SwapVmaReadahead"/>),
+    /// in address order, each page of it whose PTE is a swap entry and which is not in the swap cache. 3.4, and 6.x with
+    /// a rotational device (swap_cluster_readahead): see <see cref="SwapinCluster"/>.
     /// Returns when every read is issued; the target's completes <see cref="ReadInFlight"/>.
     /// </summary>
     public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage)
@@ -313,15 +320,16 @@ public sealed partial class Host : ISwapCompletion
     }
 
     /// <summary>
-    /// 3.4's swapin_readahead (mm/swap_state.c): grab_swap_token, then read_swap_cache_async
-    /// read_swap_cache_async for every slot of the aligned 2^page-cluster cluster in slot order, the target's included:
+    /// 3.4's swapin_readahead (mm/swap_state.c): grab_swap_token (3.4 only), then read_swap_cache_async for every slot
+    /// of the aligned cluster (<see cref="SwapClusterReadahead"/>: 2^page-cluster slots on 3.4, adaptive on 6.x) in slot
+    /// order, the target's included:
     /// each page not already in RAM is allocated like any page (kswapd woken, direct reclaim below min), added to the
     /// swap cache locked, and read with a request of its own (one bio per page, no plug).
     /// </summary>
     private IEnumerable<Command> SwapinCluster(Vm vm, int hostPage)
     {
         SwapToken.Grab(vm);
-        var (first, end) = SwapCache.ReadaheadCluster(Pages[hostPage].SwapSlot);
+        var (first, end) = ClusterReadahead.Window(Pages[hostPage].SwapSlot, SwapCache.Slots);
         return ReadSwapPages(vm, hostPage, first, end, slots: true);
     }
 

@@ -1,26 +1,24 @@
 namespace HvSim.Model.Mm;
 
 /// <summary>
-/// Swap space and the swap cache's slot bookkeeping (swap_map, add_to_swap, delete_from_swap_cache, the readahead
-/// cluster): slots are allocated next-fit like scan_swap_map, so pages evicted together sit together and readahead of
-/// 2^page-cluster aligned slots brings their neighbours back.
+/// Swap space and the swap cache's slot bookkeeping (swap_map, add_to_swap, delete_from_swap_cache): slots are
+/// allocated next-fit like scan_swap_map, so pages evicted together sit together and the cluster readahead of aligned
+/// slots (<see cref="SwapClusterReadahead"/>) brings their neighbours back.
 /// </summary>
 public sealed class SwapCache
 {
     private readonly int[] _owner;
     private int _next;
 
-    public SwapCache(long capacityBytes, int pageBytes, int readaheadPages)
+    public SwapCache(long capacityBytes, int pageBytes)
     {
         _owner = new int[checked((int)(capacityBytes / pageBytes))];
         Array.Fill(_owner, -1);
-        ReadaheadPages = Math.Max(1, readaheadPages);
     }
 
     public int Slots => _owner.Length;
     public int UsedSlots { get; private set; }
     public int FreeSlots => _owner.Length - UsedSlots;
-    public int ReadaheadPages { get; }
 
     /// <summary>vm_swap_full: more than half of swap in use.</summary>
     public bool IsFull => UsedSlots * 2 > _owner.Length;
@@ -46,12 +44,5 @@ public sealed class SwapCache
         _owner[page.SwapSlot] = -1;
         page.SwapSlot = -1;
         UsedSlots--;
-    }
-
-    /// <summary>swapin_readahead: the aligned cluster of 2^page-cluster slots around <paramref name="slot"/>.</summary>
-    public (int First, int End) ReadaheadCluster(int slot)
-    {
-        int first = slot - slot % ReadaheadPages;
-        return (first, Math.Min(first + ReadaheadPages, _owner.Length));
     }
 }

@@ -45,6 +45,8 @@ public static class ScenarioKeys
                 SwapDefaults.CapacityBytes, (s, v) => s with { CapacityBytes = (long)v! }, min: 0, max: 1L << 50),
             Key<SwapDeviceConfig>("readahead", ValueKind.Integer, "Pages read per swap-in (2^vm.page-cluster).",
                 (long)SwapDefaults.ReadaheadPages, (s, v) => s with { ReadaheadPages = (int)(long)v! }, min: 1, max: 256),
+            Key<SwapDeviceConfig>("rotational", ValueKind.Boolean, "The device's /sys/block/DEV/queue/rotational (ssd false, hdd true; a virtio disk says true). linux-6.18 swaps in with the VMA readahead only while no swap device is rotational (swap_use_vma_readahead), else with the slot-cluster readahead that adapts to hits; linux-3.4 always reads the fixed slot cluster.",
+                SwapDefaults.Rotational, (s, v) => s with { Rotational = (bool)v! }),
         ],
     };
 
