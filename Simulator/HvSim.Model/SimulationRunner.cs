@@ -40,6 +40,11 @@ public static class SimulationRunner
         foreach (var vm in host.Vms) BoltedLinearMap.HtabInitialize(vm, host); // the guests boot before the workload starts
         sim.Start(host.Kswapd.Run(), "kswapd");
         if (host.Ksm != null) sim.Start(host.Ksm.Run(), "ksmd");
+        if (host.PageCache is { } cache)
+        {
+            sim.Start(host.Flusher!.Run(), "flusher");
+            sim.Start(new HostIo(host, cache, host.Flusher).Run(), "host-io");
+        }
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,

@@ -1,6 +1,6 @@
 namespace HvSim.Scenarios.Tests;
 
-/// <summary>`hvsim validate` over folders (F37), its swappiness warning (F40) and its memory warning.</summary>
+/// <summary>`hvsim validate` over folders (F37), its swappiness warning without a page cache (F40) and its memory warning.</summary>
 [Collection(CliCollection.Name)]
 public class ValidateCommandTests
 {
@@ -37,15 +37,17 @@ public class ValidateCommandTests
     }
 
     [Fact]
-    public void SwappinessIsAcceptedWithAWarningThatItHasNoEffect()
+    public void SwappinessWithoutAPageCacheIsAcceptedWithAWarningThatItHasNoEffect()
     {
         using var dir = new TempDir();
         var file = dir.File("s.yaml", Good.Replace("reserved: 128MiB}", "reserved: 128MiB, swappiness: 10}"));
         var (exit, output, err) = Cli.Run("validate", file);
         Assert.Equal(0, exit);
         Assert.Contains($"{file}: ok", output);
-        Assert.Contains("warning: host.swappiness: 10 has no effect", err);
+        Assert.Contains("warning: host.swappiness: 10 has no effect without host.page_cache", err);
         Assert.DoesNotContain("warning", Cli.Run("validate", dir.File("d.yaml", Good)).Err);
+        var cached = dir.File("c.yaml", Good.Replace("reserved: 128MiB}", "reserved: 128MiB, swappiness: 10, page_cache: {rate: 10MB/s}}"));
+        Assert.DoesNotContain("warning", Cli.Run("validate", cached).Err);
     }
 
     /// <summary>

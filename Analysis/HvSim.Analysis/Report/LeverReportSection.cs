@@ -8,8 +8,9 @@ namespace HvSim.Analysis.Report;
 
 /// <summary>
 /// "What each lever bought" in report.html: for every platform and sweep point of runs that use an operator's lever
-/// (per-guest memory cgroups, hugetlbfs backing, KSM), the guests admitted, the host's reclaim and swap work, the
-/// guests' stall and the CPU or stall the lever itself cost, means over replications. From the results files alone.
+/// (per-guest memory cgroups, hugetlbfs backing, KSM, a host page cache and its swappiness), the guests admitted, the
+/// host's reclaim and swap work, the page-cache pages reclaim took instead of guest pages, the guests' stall and the CPU
+/// or stall the lever itself cost, means over replications. From the results files alone.
 /// </summary>
 public static class LeverReportSection
 {
@@ -20,6 +21,7 @@ public static class LeverReportSection
         if (c.HasGuestMemcgs) on.Add("memory cgroups");
         if (c.Guests.Any(g => g.Backing == MemoryBacking.Hugetlbfs)) on.Add("hugetlbfs");
         if (c.Host.Ksm.Run) on.Add("KSM");
+        if (c.Host.PageCache.Enabled) on.Add($"page cache (swappiness {c.Host.Swappiness})");
         return on.Count == 0 ? "none" : string.Join(" + ", on);
     }
 
@@ -30,11 +32,11 @@ public static class LeverReportSection
         if (!runs.Any(r => folder.ConfigOf(r) is { } c && Levers(c) != "none")) return null;
         var html = new StringBuilder("<h2>What each lever bought</h2>\n");
         html.Append("<p class=\"note\">Per platform and sweep point, means over replications: guests admitted, the host's reclaim work (inactive pages scanned) " +
-            "and swap traffic, the stall fraction of the admitted guests' vCPU time, and what the lever cost: ksmd's host CPU, " +
+            "and swap traffic, the page-cache pages reclaim freed (pages freed minus the guest pages it freed), the stall fraction of the admitted guests' vCPU time, and what the lever cost: ksmd's host CPU, " +
             "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, and vCPU time " +
             "memory.high throttling slept (part of the stall).</p>\n");
         html.Append("<table><tr><th class=\"l\">Platform</th><th class=\"l\">Point</th><th class=\"l\">Levers</th><th>Guests admitted</th><th>Pages scanned</th>" +
-            "<th>Swap pages out / in</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th></tr>\n");
+            "<th>Swap pages out / in</th><th>Page-cache pages freed</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th></tr>\n");
         var summary = folder.Summary.ToLookup(s => s.Run);
         foreach (var group in folder.Host.GroupBy(h => (h.Run.Platform, Point: folder.PointOf(h.Run))))
         {
@@ -49,6 +51,7 @@ public static class LeverReportSection
                 $"<td class=\"l\">{HtmlReport.E(levers)}</td><td>{F(admitted.Count / n, "0.#")}</td>" +
                 $"<td>{F(hosts.Average(h => (double)h.Row.PagesScanned), "N0")}</td>" +
                 $"<td>{F(hosts.Average(h => (double)(h.Row.SwapWrites ?? 0)), "N0")} / {F(hosts.Average(h => (double)(h.Row.SwapReads ?? 0)), "N0")}</td>" +
+                $"<td>{F((hosts.Sum(h => (double)(h.Row.PagesFreed ?? 0)) - guests.Sum(g => (double)g.PagesReclaimed)) / n, "N0")}</td>" +
                 $"<td>{(vcpu > 0 ? (admitted.Sum(g => g.StalledS) / vcpu).ToString("P1", CultureInfo.InvariantCulture) : "–")}</td>" +
                 $"<td>{F(hosts.Average(h => h.Row.KsmCpuS ?? 0), "0.###")}</td><td>{F(savedMib, "0.#")}</td>" +
                 $"<td>{F(guests.Sum(g => (double)(g.KsmCowFaults ?? 0)) / n, "N0")}</td>" +

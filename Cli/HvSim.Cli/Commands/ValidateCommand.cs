@@ -53,9 +53,9 @@ internal static class ValidateCommand
                 if (MemoryEstimate.RunListBytes(runs) > limit)
                     Console.Error.WriteLine($"{file}: warning: the list of {runs:N0} runs alone is estimated at {Units.FormatSizeApprox(MemoryEstimate.RunListBytes(runs))}, " +
                         $"more than this machine's default limit {Units.FormatSizeApprox(limit)}: hvsim run and batch refuse it here unless --max-memory allows more");
-                // F40: accepted for familiarity, but the model has no page cache, so there is nothing to balance against.
-                foreach (int swappiness in configs.Select(c => c.Host.Swappiness).Where(v => v != new HostConfig().Swappiness).Distinct())
-                    Console.Error.WriteLine($"{file}: warning: host.swappiness: {swappiness} has no effect (the model has no page cache: reclaim always takes anonymous guest pages)");
+                // F40: without a page cache there is nothing to balance guest pages against.
+                foreach (int swappiness in configs.Where(c => !c.Host.PageCache.Enabled).Select(c => c.Host.Swappiness).Where(v => v != new HostConfig().Swappiness).Distinct())
+                    Console.Error.WriteLine($"{file}: warning: host.swappiness: {swappiness} has no effect without host.page_cache (reclaim can take only guest pages)");
             }
             if (problems == 0) return ExitCodes.Ok;
             Console.Error.WriteLine($"{problems} problem{(problems == 1 ? "" : "s")} found.");

@@ -105,7 +105,7 @@ public sealed class InvariantChecker
         }
         // Pages merged by KSM share the KSM pages' memory.
         long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + _host.HugetlbPages + inRam
-            - (_host.Ksm?.PagesMerged ?? 0) + (_host.Ksm?.PagesShared ?? 0);
+            - (_host.Ksm?.PagesMerged ?? 0) + (_host.Ksm?.PagesShared ?? 0) + (_host.PageCache?.NrCached ?? 0);
         if (_host.FreePages + used != _host.TotalPages)
             Fail($"free {_host.FreePages} + used {used} != host pages {_host.TotalPages}");
         if (writeback != _host.WritebackPages) Fail($"{writeback} pages have PG_writeback but {_host.WritebackPages} are counted under writeback");

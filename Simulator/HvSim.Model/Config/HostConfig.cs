@@ -11,6 +11,7 @@ public sealed record HostConfig
     public long ReservedBytes { get; init; } = 512L << 20;
     /// <summary>vm.min_free_kbytes; null = the 3.x default sqrt(16 * lowmem_kB) clamped to [128, 65536].</summary>
     public long? MinFreeKbytes { get; init; }
+    /// <summary>vm.swappiness: get_scan_count's weight of anonymous against file pages (0-100 on 3.4, 0-200 on 6.x; 60 the default).</summary>
     public int Swappiness { get; init; } = 60;
     public string Policy { get; init; } = HvSim.Model.Replacement.ReplacementPolicies.Default;
     /// <summary>SWAP_CLUSTER_MAX.</summary>
@@ -34,6 +35,8 @@ public sealed record HostConfig
     public long? HugePages { get; init; }
     /// <summary>Kernel samepage merging (/sys/kernel/mm/ksm).</summary>
     public KsmConfig Ksm { get; init; } = new();
+    /// <summary>The host page cache and the host I/O stream that fills it (none by default).</summary>
+    public PageCacheConfig PageCache { get; init; } = new();
 }
 
 /// <summary>/sys/kernel/mm/ksm: run, pages_to_scan, sleep_millisecs (3.4 defaults 0, 100, 20).</summary>

@@ -22,6 +22,17 @@ public static class ModelConfigValidator
         Require(c.InvariantCheckEveryEvents >= 1, $"invariant_check_every_events must be >= 1, got {c.InvariantCheckEveryEvents}");
         Require(c.InvariantFullSweepEveryEvents >= 1, $"invariant_full_sweep_every_events must be >= 1, got {c.InvariantFullSweepEveryEvents}");
         Require(c.Guests.Count <= 255, $"at most 255 guests, got {c.Guests.Count}");
+        Require(h.Swappiness >= 0 && h.Swappiness <= (h.Kernel.WorkingsetRefault ? 200 : 100), $"host.swappiness must be in [0, {(h.Kernel.WorkingsetRefault ? 200 : 100)}] on {h.Kernel.Name}, got {h.Swappiness}");
+        if (h.PageCache.Enabled)
+        {
+            var pc = h.PageCache;
+            Require(!c.HasGuestMemcgs, "host.page_cache with per-guest memory cgroups is not modelled");
+            Require(h.Policy == Replacement.ReplacementPolicies.Default, $"host.page_cache needs host.policy {Replacement.ReplacementPolicies.Default}, got {h.Policy}");
+            Require(pc.FootprintBytes >= h.PageSizeBytes, $"host.page_cache.footprint must be at least one host page, got {pc.FootprintBytes}");
+            Require(pc.WriteFraction is >= 0 and <= 1, $"host.page_cache.write_fraction must be in [0, 1], got {pc.WriteFraction}");
+            Require(pc.DirtyRatio is >= 1 and <= 100 && pc.DirtyBackgroundRatio is >= 0 and <= 100, "host.page_cache dirty ratios must be percentages");
+            Require(pc.DirtyWritebackNs > 0, $"host.page_cache.dirty_writeback must be > 0, got {pc.DirtyWritebackNs} ns");
+        }
         if (c.HasGuestMemcgs)
         {
             Require(h.Policy == Replacement.ReplacementPolicies.Default,

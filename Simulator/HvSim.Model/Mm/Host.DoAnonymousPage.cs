@@ -17,5 +17,6 @@ public sealed partial class Host
         VmOf(hostPage).Memcg.Charge();
         if (Kernel.NewAnonInactive) LruvecOf(hostPage).InsertInactive(hostPage);
         else LruvecOf(hostPage).Insert(hostPage);
+        Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: !Kernel.NewAnonInactive); // __pagevec_lru_add_fn
     }
 }

@@ -39,7 +39,8 @@ public sealed partial class Host : ISwapCompletion
         PerGuestMemcg = config.HasGuestMemcgs;
         Lruvecs = PerGuestMemcg ? MemCgroup.Lruvecs(guestPages, admitted.Count, PageBytes) : [policy(guestPages)];
         Kernel = config.Host.Kernel;
-        Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages, Lruvecs.Length) : null;
+        int filePages = config.Host.PageCache.Enabled ? PageCache.PagesFor(config.Host.PageCache, PageBytes) : 0;
+        Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages + filePages, Lruvecs.Length) : null;
         ObservesAccesses = Policy.ObservesAccesses;
         WarmupEndNs = config.WarmupAuto ? long.MaxValue : config.WarmupNs;
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
@@ -71,6 +72,39 @@ public sealed partial class Host : ISwapCompletion
         MmapSem = new MmapSem(admitted.Count);
         SwapToken = new SwapToken(config.Host.SwapToken && Kernel.HasSwapToken, admitted.Count, MmapSem);
         Ksm = config.Host.Ksm.Run ? new Ksm(this) : null;
+        PageCache = config.Host.PageCache.Enabled ? new PageCache(this, config.Host.PageCache) : null;
+        Flusher = PageCache is null ? null : new Flusher(this, PageCache);
+    }
+
+    /// <summary>The host page cache of the host I/O stream's file; null without host I/O (host.page_cache).</summary>
+    public PageCache? PageCache { get; }
+    /// <summary>The flusher thread writing the page cache's dirty pages back; null without a page cache.</summary>
+    public Flusher? Flusher { get; }
+
+    /// <summary>The workingset shadow slot of page-cache page <paramref name="filePage"/>: after the host pages of guest RAM.</summary>
+    public int FileShadowIndex(int filePage) => Pages.Length + filePage;
+
+    /// <summary>
+    /// workingset_test_recent's workingset size (6.x mm/workingset.c) for a refault of a file or anon page in
+    /// <paramref name="lruvec"/>: the active file list, plus the inactive file list for an anon refault; with swap
+    /// room, the active anon list too, plus the inactive anon list for a file refault.
+    /// </summary>
+    public long WorkingsetSize(bool file, int lruvec = 0)
+    {
+        long size = PageCache is { } pc ? pc.ActiveCount + (file ? 0 : pc.InactiveCount) : 0;
+        if (SwapCache.FreeSlots > 0) size += Lruvecs[lruvec].ActiveCount + (file ? Lruvecs[lruvec].InactiveCount : 0);
+        return size;
+    }
+
+    /// <summary>A page-cache page reclaim freed (__remove_mapping + free_hot_cold_page): pgsteal, and the zone is reclaimable again.</summary>
+    public void FreeCachePage()
+    {
+        FreePages++;
+        ZonePagesScanned = 0;
+        AllUnreclaimable = false;
+        Counters.PagesFreed++;
+        Counters.FilePagesFreed++;
+        WakePageFreedWaiters();
     }
 
     /// <summary>Kernel samepage merging; null unless host.ksm runs.</summary>
@@ -143,8 +177,8 @@ public sealed partial class Host : ISwapCompletion
     public long ZonePagesScanned { get; set; }
     /// <summary>zone-&gt;all_unreclaimable: set by kswapd when the zone was scanned six times over without a page freed.</summary>
     public bool AllUnreclaimable { get; set; }
-    /// <summary>zone_reclaimable: pages_scanned &lt; zone_reclaimable_pages * 6 (anon LRU pages, while swap has room).</summary>
-    public bool ZoneReclaimable => ZonePagesScanned < (SwapCache.FreeSlots > 0 ? LruPages : 0) * 6L;
+    /// <summary>zone_reclaimable: pages_scanned &lt; zone_reclaimable_pages * 6 (file LRU pages, and anon LRU pages while swap has room).</summary>
+    public bool ZoneReclaimable => ZonePagesScanned < ((SwapCache.FreeSlots > 0 ? LruPages : 0) + (PageCache?.LruCount ?? 0)) * 6L;
 
     /// <summary>Pages on every lruvec's lists.</summary>
     public long LruPages
@@ -266,6 +300,7 @@ public sealed partial class Host : ISwapCompletion
         {
             lruvec.ActivatePage(hostPage);
             page.Flags &= ~HostPageFlags.Referenced;
+            Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: true); // __activate_page
             Workingset?.AgeNonresident(LruvecIndexOf(hostPage), 1); // workingset_activation
         }
         else
@@ -376,7 +411,7 @@ public sealed partial class Host : ISwapCompletion
         // workingset_refault: folio_set_active before folio_add_lru.
         if (Workingset == null) return;
         long refaults = Workingset.RefaultAnon;
-        bool activate = Workingset.Refault(hostPage, LruvecIndexOf(hostPage), LruvecOf(hostPage), SwapCache.FreeSlots > 0);
+        bool activate = Workingset.Refault(hostPage, LruvecIndexOf(hostPage), WorkingsetSize(file: false, LruvecIndexOf(hostPage)), file: false);
         Counters.WorkingsetRefault += Workingset.RefaultAnon - refaults;
         if (!activate) return;
         Pages[hostPage].Flags |= HostPageFlags.Active;
@@ -414,6 +449,7 @@ public sealed partial class Host : ISwapCompletion
             // refault workingset_refault activated.
             if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
             else LruvecOf(p).InsertInactive(p);
+            Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: Pages[p].Has(HostPageFlags.Active));
             Pages[p].Flags &= ~HostPageFlags.Active;
             VmOf(p).Counters.SwapIns++;
             Counters.SwapReads++;

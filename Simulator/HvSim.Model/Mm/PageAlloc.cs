@@ -13,14 +13,18 @@ public sealed class PageAlloc(Host host)
 {
     private readonly Stack<ScanControl> _pool = new();
 
-    /// <summary>Returns with one page taken; the caller's time is <see cref="Simulation.Now"/> on return.</summary>
-    public IEnumerable<Command> AllocPagesSlowpath(Vm mm)
+    /// <summary>
+    /// Returns with one page taken; the caller's time is <see cref="Simulation.Now"/> on return. <paramref name="mm"/>
+    /// is the faulting guest, or null for a host task (the host I/O stream's page-cache pages, charged to no guest).
+    /// </summary>
+    public IEnumerable<Command> AllocPagesSlowpath(Vm? mm)
     {
         var sim = host.Sim;
         var wm = host.Watermarks;
         var sc = _pool.Count > 0 ? _pool.Pop() : new ScanControl(host.Config.Host.ReclaimBatchPages);
         sc.Mm = mm;
-        foreach (var c in TryCharge(mm, sc)) yield return c;
+        if (mm != null)
+            foreach (var c in TryCharge(mm, sc)) yield return c;
         while (true)
         {
             if (host.TryAllocateFast()) break;
@@ -52,6 +56,11 @@ public sealed class PageAlloc(Host host)
                 // Nothing freeable until a write completes: the kernel's reclaimer spins through the LRU until then
                 // (scanning costs CPU time HvSim does not model), so it sleeps until the next write completes.
                 yield return Command.Wait(host.SwapDevice.WriteDone);
+                continue;
+            }
+            if (host.PageCache is { NrWriteback: > 0 } cache)
+            {
+                yield return Command.Wait(cache.Disk.WriteDone); // likewise for page-cache pages the flusher is writing
                 continue;
             }
             if (host.FreePages > 0)

@@ -20,6 +20,8 @@ public sealed class ScanControl
     /// in this level's batches.
     /// </summary>
     internal bool MayDeactivate;
+    /// <summary>6.x sc-&gt;may_deactivate &amp; DEACTIVATE_FILE, and sc-&gt;cache_trim_mode (prepare_scan_control).</summary>
+    internal bool MayDeactivateFile, CacheTrimMode;
     /// <summary>current-&gt;mm: the guest whose vCPU thread reclaims (null for kswapd), for the swap token test.</summary>
     public Vm? Mm { get; set; }
     /// <summary>sc-&gt;nr_to_reclaim: SWAP_CLUSTER_MAX for direct reclaim, unlimited (ULONG_MAX) for kswapd.</summary>
@@ -48,6 +50,10 @@ public sealed class ScanControl
     internal int WalkPos;
     internal bool LruvecStarted;
     internal long NrInactive, NrActive;
+    /// <summary>get_scan_count's nr[LRU_INACTIVE_FILE] and nr[LRU_ACTIVE_FILE] (0 without a page cache).</summary>
+    internal long NrInactiveFile, NrActiveFile;
+    /// <summary>The anon batch in progress: pages taken and sc-&gt;nr_reclaimed and swap writes when it was taken (lru_note_cost).</summary>
+    internal long BatchTaken, BatchReclaimedAt, BatchPageoutsAt;
     /// <summary>shrink_zone's own nr_reclaimed (its early exit compares it with nr_to_reclaim).</summary>
     internal long ZoneReclaimed;
     /// <summary>The isolated batch (shrink_inactive_list's page_list) and the next page of it to shrink.</summary>

@@ -5,15 +5,16 @@ using HvSim.Model.Replacement;
 namespace HvSim.Model.Mm;
 
 /// <summary>
-/// mm/vmscan.c of Linux 3.4 for the one zone of anonymous guest memory: do_try_to_free_pages' priority loop,
-/// shrink_zone with get_scan_count's per-list targets, shrink_inactive_list / shrink_page_list and pageout. It is the
+/// mm/vmscan.c of Linux 3.4 for the one zone of guest (anonymous) memory and, with a host page cache, file pages
+/// (Vmscan.File.cs): do_try_to_free_pages' priority loop, shrink_zone with get_scan_count's per-list targets,
+/// shrink_inactive_list / shrink_page_list and pageout. It is the
 /// <see cref="IReferenceOracle"/> the policy consults: page_referenced() = host PTE young test-and-clear OR
 /// kvm_age_hva, both always evaluated, plus 3.4's swap-token clause. Reclaim work happens at the reclaimer's clock
 /// (<see cref="ScanControl.T"/>); tlbies make it take time, and a pass sleeps only where the kernel's does: in
 /// get_request_wait when a write finds all 128 requests taken (the swap device is never "congested" for pageout:
 /// swap_backing_dev_info is bust, says pageout's comment, so may_write_to_queue always allows the write).
 /// </summary>
-public sealed class Vmscan : IReferenceOracle
+public sealed partial class Vmscan : IReferenceOracle
 {
     public const int DefPriority = 12;
     private readonly Host _host;
@@ -30,12 +31,18 @@ public sealed class Vmscan : IReferenceOracle
     /// mz-&gt;reclaim_iter[priority]; 6.x: one per node, used by direct reclaim's partial walks).
     /// </summary>
     private readonly int[] _walkCookie = new int[DefPriority + 1];
+    /// <summary>Anon pages page_referenced found referenced, and pages reclaim activated, so far (recent_rotated[0]).</summary>
+    private long _referenced, _activated;
+
+    /// <summary>zone-&gt;reclaim_stat (3.4) / the lruvec's anon and file cost (6.x): what get_scan_count splits by.</summary>
+    public ReclaimStat ReclaimStat { get; } = new();
 
     public Vmscan(Host host)
     {
         _host = host;
         _clusterMax = host.Config.Host.ReclaimBatchPages;
         _refaultsSnapshot = new long[host.Lruvecs.Length + 1];
+        _fileBatch = new int[_clusterMax];
     }
 
     /// <summary>
@@ -55,6 +62,9 @@ public sealed class Vmscan : IReferenceOracle
                 bool skip = !sc.CgroupReclaim && !sc.LevelStarted && _host.AllUnreclaimable && sc.Priority != DefPriority;
                 if (!skip && !ShrinkZone(sc)) return false;
                 if (sc.NrReclaimed >= sc.NrToReclaim) break;
+                // 3.4: "Try to write back as many pages as we just scanned" once past nr_to_reclaim * 3/2.
+                if (!_host.Kernel.WorkingsetRefault && sc.NrScanned > sc.NrToReclaim + sc.NrToReclaim / 2)
+                    _host.Flusher?.WakeupFlusherThreads(sc.NrScanned);
                 // The nap below DEF_PRIORITY - 2 is wait_iff_congested, which sleeps only for a zone marked congested
                 // (every dirty page PAGE_KEEP for a congested bdi): never for swap, whose bdi is never congested.
                 sc.Priority--;
@@ -68,6 +78,7 @@ public sealed class Vmscan : IReferenceOracle
         {
             if (sc.CgroupReclaim) _refaultsSnapshot[sc.Mm!.Index] = ws.ActivateAnonOf(sc.Mm.Index);
             else _refaultsSnapshot[^1] = ws.ActivateAnon;
+            _fileRefaultsSnapshot = ws.ActivateFile;
         }
         return true;
     }
@@ -113,6 +124,7 @@ public sealed class Vmscan : IReferenceOracle
                 sc.MayDeactivate = sc.CgroupReclaim
                     ? ws.ActivateAnonOf(sc.Mm!.Index) != _refaultsSnapshot[sc.Mm.Index] || lruvecs[sc.Mm.Index].InactiveIsLow
                     : ws.ActivateAnon != _refaultsSnapshot[^1] || RootInactiveIsLow();
+                if (_host.PageCache is { } pc) PrepareFileScan(sc, ws, pc);
             }
         }
         while (sc.WalkPos < lruvecs.Length)
@@ -149,7 +161,7 @@ public sealed class Vmscan : IReferenceOracle
     /// </summary>
     private bool ShrinkLruvec(ScanControl sc, IReplacementPolicy policy)
     {
-        while (sc.IsolatedNext < sc.IsolatedCount || sc.PendingWrite >= 0 || sc.NrInactive > 0)
+        while (sc.IsolatedNext < sc.IsolatedCount || sc.PendingWrite >= 0 || sc.NrInactive > 0 || sc.NrInactiveFile > 0 || sc.NrActiveFile > 0)
         {
             if (sc.IsolatedNext == sc.IsolatedCount && sc.PendingWrite < 0)
             {
@@ -158,16 +170,18 @@ public sealed class Vmscan : IReferenceOracle
                 IsolateLruPages(sc, policy, n);
             }
             if (!ShrinkPageList(sc)) return false;
+            NoteAnonBatchCost(sc);
             if (sc.NrActive > 0)
             {
                 int n = (int)Math.Min(sc.NrActive, _clusterMax);
                 sc.NrActive -= n;
                 if (_host.Workingset != null ? sc.MayDeactivate : policy.InactiveIsLow) ShrinkActiveList(policy, n);
             }
+            if (_host.PageCache is { } pc) ShrinkFileLists(sc, pc);
             bool stopAtTarget = sc.Priority < DefPriority || (sc.CgroupReclaim && _host.Kernel.CgroupReclaimStopsAtTarget);
             if (sc.ZoneReclaimed >= sc.NrToReclaim && stopAtTarget) break;
         }
-        sc.NrInactive = sc.NrActive = 0;
+        sc.NrInactive = sc.NrActive = sc.NrInactiveFile = sc.NrActiveFile = 0;
         // Even if we did not try to evict anon pages at all, we want to rebalance the anon lru active/inactive ratio.
         if (policy.InactiveIsLow) ShrinkActiveList(policy, _clusterMax);
         _host.FinishPlug(); // blk_finish_plug
@@ -204,6 +218,13 @@ public sealed class Vmscan : IReferenceOracle
     private void GetScanCount(ScanControl sc, int lruvec)
     {
         var policy = _host.Lruvecs[lruvec];
+        if (_host.PageCache is { } pc)
+        {
+            GetScanCountWithFiles(sc, policy, pc);
+            return;
+        }
+        // No page cache: file + free <= high holds in every global pass (kswapd and direct reclaim run at or below
+        // high), so 3.4 puts all pressure on anon (fraction 1/1), as below.
         if (_host.SwapCache.FreeSlots == 0)
         {
             _host.Counters.SwapFullEvents++;
@@ -235,6 +256,9 @@ public sealed class Vmscan : IReferenceOracle
     private void IsolateLruPages(ScanControl sc, IReplacementPolicy policy, int nrToScan)
     {
         sc.IsolatedCount = sc.IsolatedNext = 0;
+        sc.BatchReclaimedAt = sc.NrReclaimed;
+        sc.BatchPageoutsAt = _host.Counters.SwapWrites;
+        long activatedBefore = _activated;
         int budget = nrToScan;
         while (budget > 0 && policy.InactiveCount > 0)
         {
@@ -245,6 +269,22 @@ public sealed class Vmscan : IReferenceOracle
             _host.Pages[victim].Flags |= HostPageFlags.Isolated;
             sc.Isolated[sc.IsolatedCount++] = victim;
         }
+        sc.BatchTaken = nrToScan - budget;
+        ReclaimStat.RecentScanned[0] += sc.BatchTaken; // shrink_inactive_list: recent_scanned[0] += nr_anon
+        ReclaimStat.RecentRotated[0] += _activated - activatedBefore; // putback_inactive_pages: activated pages
+    }
+
+    /// <summary>
+    /// 6.x shrink_inactive_list's lru_note_cost(anon, nr_pageout, nr_scanned - nr_reclaimed) once an anon batch is done
+    /// (with a page cache only: without one no get_scan_count reads it).
+    /// </summary>
+    private void NoteAnonBatchCost(ScanControl sc)
+    {
+        if (sc.BatchTaken == 0 || _host.PageCache is null) return;
+        if (_host.Kernel.WorkingsetRefault)
+            ReclaimStat.LruNoteCost(false, _host.Counters.SwapWrites - sc.BatchPageoutsAt,
+                Math.Max(0, sc.BatchTaken - (sc.NrReclaimed - sc.BatchReclaimedAt)), LruSizeWithFiles, _clusterMax);
+        sc.BatchTaken = 0;
     }
 
     /// <summary>pgscan: <paramref name="pages"/> examined, each costing the reclaimer <see cref="CostConfig.ReclaimPageNs"/> of CPU.</summary>
@@ -259,9 +299,13 @@ public sealed class Vmscan : IReferenceOracle
     /// <summary>shrink_active_list: deactivate up to <paramref name="nrToScan"/> pages (zone-&gt;pages_scanned, pgrefill).</summary>
     private void ShrinkActiveList(IReplacementPolicy lruvec, int nrToScan)
     {
+        long referencedBefore = _referenced;
         int scanned = lruvec.ShrinkActiveList(this, nrToScan);
         _host.ZonePagesScanned += scanned;
         _host.Counters.PagesDeactivated += scanned;
+        // 3.4 shrink_active_list: recent_scanned += nr_taken, recent_rotated += the referenced pages (deactivated all the same).
+        ReclaimStat.RecentScanned[0] += scanned;
+        ReclaimStat.RecentRotated[0] += _referenced - referencedBefore;
     }
 
     /// <summary>
@@ -278,6 +322,7 @@ public sealed class Vmscan : IReferenceOracle
             _host.Counters.SwapTokenReferences++;
             referenced = true;
         }
+        if (referenced) _referenced++;
         return referenced;
     }
 
@@ -291,7 +336,12 @@ public sealed class Vmscan : IReferenceOracle
     public PageReferences CheckReferences(int page)
     {
         bool referencedPtes = PageReferenced(page);
-        if (!_host.Kernel.AnonUsedOnce) return referencedPtes ? PageReferences.Activate : PageReferences.Reclaim;
+        if (!_host.Kernel.AnonUsedOnce)
+        {
+            if (!referencedPtes) return PageReferences.Reclaim;
+            _activated++;
+            return PageReferences.Activate;
+        }
         ref var p = ref _host.Pages[page];
         bool referencedPage = p.Has(HostPageFlags.Referenced);
         p.Flags &= ~HostPageFlags.Referenced;
@@ -299,6 +349,7 @@ public sealed class Vmscan : IReferenceOracle
         p.Flags |= HostPageFlags.Referenced;
         if (!referencedPage) return PageReferences.Keep;
         _host.Workingset?.AgeNonresident(_host.LruvecIndexOf(page), 1);
+        _activated++;
         return PageReferences.Activate;
     }
 
@@ -409,6 +460,7 @@ public sealed class Vmscan : IReferenceOracle
         if (page.State == HostPageState.SwappedOut || lruvec.Contains(hostPage)) return;
         if (active)
         {
+            ReclaimStat.RecentRotated[0]++; // putback_inactive_pages: an activated page
             lruvec.Insert(hostPage);
             _host.Workingset?.AgeNonresident(_host.LruvecIndexOf(hostPage), 1); // move_folios_to_lru: an activated page
         }

@@ -1,13 +1,12 @@
-using HvSim.Model.Replacement;
-
 namespace HvSim.Model.Mm;
 
 /// <summary>
-/// mm/workingset.c of 6.x (without MGLRU) for anonymous pages (5.9 and later): each lruvec's nonresident_age clock
-/// ticks on every eviction and activation of its pages; a reclaimed swap-cache page leaves its eviction time as a
-/// shadow entry (workingset_eviction), and when it is read back the refault distance, its lruvec's clock's advance
-/// since, is compared with the workingset the page competed with (workingset_test_recent: the active anon list of
-/// that lruvec, swap having room): a refault that fits is activated (workingset_refault). One lruvec per guest's
+/// mm/workingset.c of 6.x (without MGLRU) for anonymous pages (5.9 and later) and page-cache pages: each lruvec's
+/// nonresident_age clock ticks on every eviction and activation of its pages; a reclaimed swap-cache or page-cache
+/// page leaves its eviction time as a shadow entry (workingset_eviction), and when it is read back the refault
+/// distance, its lruvec's clock's advance since, is compared with the workingset the page competed with
+/// (workingset_test_recent, <see cref="Host.WorkingsetSize"/>): a refault that fits is activated (workingset_refault).
+/// Shadow slots: host pages of guest RAM first, then the page-cache file's pages. One lruvec per guest's
 /// memory cgroup when guests have their own (<see cref="Host.PerGuestMemcg"/>), else the host's one anon LRU; the
 /// root's clock, which ancestors' ageing also ticks, is never read since no page is charged to the root.
 /// </summary>
@@ -26,6 +25,9 @@ public sealed class Workingset(int pages, int lruvecs)
     public long RefaultAnon { get; private set; }
     /// <summary>WORKINGSET_ACTIVATE_ANON: those refaults activated (the root's hierarchical count).</summary>
     public long ActivateAnon { get; private set; }
+    /// <summary>WORKINGSET_REFAULT_FILE and WORKINGSET_ACTIVATE_FILE: page-cache refaults and those activated.</summary>
+    public long RefaultFile { get; private set; }
+    public long ActivateFile { get; private set; }
     /// <summary>WORKINGSET_ACTIVATE_ANON of one lruvec's pages.</summary>
     public long ActivateAnonOf(int lruvec) => _activateAnon[lruvec];
 
@@ -41,19 +43,25 @@ public sealed class Workingset(int pages, int lruvecs)
 
     /// <summary>
     /// workingset_refault for a page being read back into the swap cache (__read_swap_cache_async, readahead pages
-    /// included): true when its refault distance is at most the active anon list of <paramref name="lru"/>
-    /// (workingset_test_recent), and then the activation ticks the clock. The shadow entry is consumed either way.
+    /// included) or the page cache (<paramref name="file"/>): true when its refault distance is at most
+    /// <paramref name="workingsetSize"/> (workingset_test_recent), and then the activation ticks the clock. The shadow
+    /// entry is consumed either way.
     /// </summary>
-    public bool Refault(int page, int lruvec, IReplacementPolicy lru, bool swapHasRoom)
+    public bool Refault(int page, int lruvec, long workingsetSize, bool file)
     {
         long shadow = _shadow[page];
         if (shadow == 0) return false;
         _shadow[page] = 0;
-        RefaultAnon++;
+        if (file) RefaultFile++;
+        else RefaultAnon++;
         long distance = _nonresidentAge[lruvec] - (shadow - 1);
-        long workingsetSize = swapHasRoom ? lru.ActiveCount : 0;
         if (distance > workingsetSize) return false;
         AgeNonresident(lruvec, 1);
+        if (file)
+        {
+            ActivateFile++;
+            return true;
+        }
         ActivateAnon++;
         _activateAnon[lruvec]++;
         return true;

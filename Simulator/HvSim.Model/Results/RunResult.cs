@@ -145,6 +145,10 @@ public sealed class HostResult
     /// <summary>6.x: swap-ins of pages that left a shadow entry, and those activated (workingset_refault_anon, workingset_activate_anon).</summary>
     public long WorkingsetRefault { get; set; }
     public long WorkingsetActivate { get; set; }
+    /// <summary>Page-cache pages reclaim freed (pgsteal of the file lists; also in <see cref="PagesFreed"/>).</summary>
+    public long FilePagesFreed { get; set; }
+    /// <summary>Page-cache pages written back to the file's disk (by the flusher, or by kswapd's pageout).</summary>
+    public long FileWritebackPages { get; set; }
     /// <summary>Pages scanned (pgscan) per page freed (pgsteal): how hard reclaim works for each page it frees.</summary>
     public double ScannedPerFreed => PagesFreed == 0 ? 0 : (double)PagesScanned / PagesFreed;
     /// <summary>Time after warm-up over which the counters, histograms and busy time were measured, ns.</summary>
@@ -175,6 +179,7 @@ public sealed class HostResult
         SwapWriteRequests = SwapReadRequests = PagesDeactivated = WriteRequestWaits = KswapdCongestionWaits = SwapTokenReferences = 0;
         KsmPagesScanned = KsmCpuNs = 0;
         SwapRa = SwapRaHit = WorkingsetRefault = WorkingsetActivate = 0;
+        FilePagesFreed = FileWritebackPages = 0;
     }
 }
 

@@ -50,11 +50,38 @@ public static class ScenarioKeys
         ],
     };
 
+    private static readonly PageCacheConfig PageCacheDefaults = new();
+
+    public static readonly Section<PageCacheConfig> PageCache = new()
+    {
+        Name = "page_cache",
+        Doc = "The host page cache and the host I/O that fills it: a host task (QEMU disk I/O with cache=writeback, logs) reading and writing random pages of one file through the page cache, so the host holds clean and dirty file pages that compete with guest memory (get_scan_count splits reclaim between them by host.swappiness). No `rate` (the default) = a host without page cache.",
+        Keys =
+        [
+            Key<PageCacheConfig>("rate", ValueKind.Bandwidth, "Bytes per second the host I/O reads and writes through the page cache, one page at a time at exponential intervals; 0 = no host I/O and no page cache.",
+                PageCacheDefaults.RateBytesPerSecond, (c, v) => c with { RateBytesPerSecond = (long)v! }, min: 0, max: 1L << 40),
+            Key<PageCacheConfig>("footprint", ValueKind.Size, "Size of the file the host I/O reads and writes (each access a uniformly random page of it): the page cache's working set.",
+                PageCacheDefaults.FootprintBytes, (c, v) => c with { FootprintBytes = (long)v! }, min: 64 << 10, max: 1L << 40),
+            Key<PageCacheConfig>("write_fraction", ValueKind.Fraction, "Share of the host I/O's page accesses that are writes (whole pages: dirtied without a read first); the rest are reads, which wait for the disk on a page-cache miss.",
+                PageCacheDefaults.WriteFraction, (c, v) => c with { WriteFraction = (double)v! }, min: 0, max: 1),
+            Key<PageCacheConfig>("dirty_ratio", ValueKind.Integer, "vm.dirty_ratio: percent of dirtyable memory (free + file + anon pages while swap has room) above which balance_dirty_pages stops the writer until writeback catches up; from halfway between it and dirty_background_ratio the writer waits for one write per page it dirties.",
+                (long)PageCacheDefaults.DirtyRatio, (c, v) => c with { DirtyRatio = (int)(long)v! }, min: 1, max: 100),
+            Key<PageCacheConfig>("dirty_background_ratio", ValueKind.Integer, "vm.dirty_background_ratio: percent of dirtyable memory above which the flusher writes dirty pages back in the background (at most half of dirty_ratio's threshold).",
+                (long)PageCacheDefaults.DirtyBackgroundRatio, (c, v) => c with { DirtyBackgroundRatio = (int)(long)v! }, min: 0, max: 100),
+            Key<PageCacheConfig>("dirty_expire", ValueKind.Duration, "vm.dirty_expire_centisecs: the periodic flush writes pages dirty for longer than this.",
+                PageCacheDefaults.DirtyExpireNs, (c, v) => c with { DirtyExpireNs = (long)v! }, min: 0, max: Day),
+            Key<PageCacheConfig>("dirty_writeback", ValueKind.Duration, "vm.dirty_writeback_centisecs: the flusher's periodic wake-up.",
+                PageCacheDefaults.DirtyWritebackNs, (c, v) => c with { DirtyWritebackNs = (long)v! }, min: 10_000_000, max: Day),
+            Choice<PageCacheConfig>("disk", "The disk the file lives on (its own device, not the swap device), from the swap presets: ssd or hdd.",
+                ["ssd", "hdd"], PageCacheDefaults.Disk.Kind, (c, v) => c with { Disk = v == "hdd" ? SwapDeviceConfig.Hdd : SwapDeviceConfig.Ssd }),
+        ],
+    };
+
     public static readonly Section<HostConfig> Host = new()
     {
         Name = "host",
         Doc = "The POWER host: memory, reclaim and swap.",
-        Children = [Swap],
+        Children = [Swap, PageCache],
         Keys =
         [
             Key<HostConfig>("memory", ValueKind.Size, "Host physical memory.", HostDefaults.MemoryBytes, (h, v) => h with { MemoryBytes = (long)v! }, min: 64 << 20, max: 1L << 46),
@@ -68,7 +95,7 @@ public static class ScenarioKeys
                 Doc = "vm.min_free_kbytes; auto = the 3.x default sqrt(16 * lowmem_kB) clamped to [128, 65536]. Watermarks: min = this, low = 5/4 min, high = 3/2 min.",
                 Apply = (h, v) => h with { MinFreeKbytes = (long?)v },
             },
-            Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness. Accepted but has no effect: the model has no page cache, so reclaim always takes anonymous (guest) pages; `hvsim validate` warns when it is set.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 100),
+            Key<HostConfig>("swappiness", ValueKind.Integer, "vm.swappiness: how get_scan_count splits reclaim between anonymous (guest) pages and the page cache's file pages (anon weight swappiness, file weight 200 - swappiness, each scaled by how often its recently scanned pages were in use: 3.4 recent_rotated / recent_scanned, 6.x the lru_note_cost cost). 0-100 on linux-3.4, 0-200 on linux-6.18. Without a page cache (host.page_cache) reclaim can take only guest pages, and swappiness changes nothing.", (long)HostDefaults.Swappiness, (h, v) => h with { Swappiness = (int)(long)v! }, min: 0, max: 200),
             Choice<HostConfig>("policy", "Host page-replacement policy: " + string.Join("; ", ReplacementPolicies.All.Select(p => $"{p.Name}: {p.Doc}")) + ".",
                 [.. ReplacementPolicies.Names], HostDefaults.Policy, (h, v) => h with { Policy = v }),
             Choice<HostConfig>("kernel", "The host kernel whose memory management the model follows: linux-3.4 (the kernel of 342d3db) or linux-6.18 (without MGLRU: new anon pages on the inactive list, workingset refault detection for anon pages, the used-once check for anon pages, VMA-based swap readahead, read swap-ins mapped writable, no swap token). docs/fidelity.md lists what each models.",

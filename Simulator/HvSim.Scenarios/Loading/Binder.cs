@@ -60,6 +60,9 @@ internal sealed class Binder(Diagnostics diagnostics)
         var host = BindSection(map, ScenarioKeys.Host, new HostConfig(), ScenarioKeys.Host.Name);
         if (map.Get(ScenarioKeys.Swap.Name) is { } swapNode && ExpectMapping(swapNode, swapPath) is { } swapMap)
             host = host with { Swap = BindSection(swapMap, ScenarioKeys.Swap, SwapDeviceConfig.Ssd, swapPath) };
+        string cachePath = $"{ScenarioKeys.Host.Name}.{ScenarioKeys.PageCache.Name}";
+        if (map.Get(ScenarioKeys.PageCache.Name) is { } cacheNode && ExpectMapping(cacheNode, cachePath) is { } cacheMap)
+            host = host with { PageCache = BindSection(cacheMap, ScenarioKeys.PageCache, new PageCacheConfig(), cachePath) };
         return host;
     }
 

@@ -168,6 +168,18 @@ internal static class ConsistencyChecks
                     $"rma_count x rma <= {Size(usable)}");
         }
 
+        // vm.swappiness took values up to 200 in 5.8 (MAX_SWAPPINESS); 3.4's sysctl stops at 100.
+        if (!Bad("host.swappiness", "host.kernel") && h.Swappiness > 100 && !h.Kernel.WorkingsetRefault)
+            d.Add(Loc("host.swappiness"), $"swappiness {h.Swappiness} is above 100, the largest {h.Kernel.Name} accepts",
+                "0 to 100 with linux-3.4; up to 200 with host.kernel: linux-6.18");
+        if (!Bad("host.page_cache.rate") && h.PageCache.Enabled && Enumerable.Range(0, t.Groups.Count).Any(gi => t.Groups[gi].Guest is
+            { MemoryMaxBytes: not null } or { MemoryHighBytes: not null } or { MemoryLowBytes: not null }))
+            d.Add(Loc("host.page_cache.rate", "host.page_cache"), "a host page cache with per-guest memory cgroups (guests.memory_max/high/low) is not modelled",
+                "host.page_cache without guests.memory_max, memory_high or memory_low, or no page cache");
+        if (!Bad("host.page_cache.rate", "host.policy") && h.PageCache.Enabled && h.Policy != HvSim.Model.Replacement.ReplacementPolicies.Default)
+            d.Add(Loc("host.page_cache.rate", "host.policy"), $"a host page cache needs the kernel's active/inactive lists, not host.policy {h.Policy}",
+                $"host.policy: {HvSim.Model.Replacement.ReplacementPolicies.Default} with host.page_cache");
+
         // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it. Only for a
         // file that bound cleanly: elsewhere defaults stand in for bad values.
         if (!d.HasErrors && binder.Clean)

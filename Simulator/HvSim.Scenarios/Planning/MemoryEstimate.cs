@@ -6,7 +6,7 @@ namespace HvSim.Scenarios.Planning;
 /// <summary>
 /// Upper estimate of the memory one run needs, from the sizes the model keeps per page: 32 B per guest page (the
 /// model's budget), 32 B per host page (state and LRU links), 32 B per HPTE (the HPTE and its revmap entry), 8 B per
-/// swap slot, every workload table the guests build (<see cref="WorkloadSpec.Tables"/>: each distinct Zipf table of
+/// swap slot, 32 B per page of the host page cache's file (flags, dirtied time, LRU links, shadow), every workload table the guests build (<see cref="WorkloadSpec.Tables"/>: each distinct Zipf table of
 /// a plain, `mix` or `phased` workload, each trace's page map and in-memory requests; tables shared by key count once,
 /// plus the largest one's build scratch), 96 B per time-series sample per guest, plus 64 MiB for the runtime. The run
 /// list itself costs <see cref="BytesPerPlannedRun"/> per run.
@@ -27,6 +27,7 @@ public static class MemoryEstimate
         long total = RuntimeBytes;
         total += c.Host.MemoryBytes / c.Host.PageSizeBytes * 32;
         total += c.Host.Swap.CapacityBytes / c.Host.PageSizeBytes * 8;
+        if (c.Host.PageCache.Enabled) total += c.Host.PageCache.FootprintBytes / c.Host.PageSizeBytes * 32;
         long samples = c.SampleIntervalNs > 0 ? c.DurationNs / c.SampleIntervalNs + 1 : 1;
         foreach (var g in c.Guests)
         {

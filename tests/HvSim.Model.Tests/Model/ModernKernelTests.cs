@@ -38,16 +38,16 @@ public class ModernKernelTests
         ws.Eviction(2, 0);
         ws.Eviction(3, 0);
         Assert.Equal(2, ws.NonresidentAge(0));
-        Assert.True(ws.Refault(2, 0, lru, swapHasRoom: true)); // distance 2 - 0 = 2 <= 2 active: activated, clock 3
+        Assert.True(ws.Refault(2, 0, lru.ActiveCount, file: false)); // distance 2 - 0 = 2 <= 2 active: activated, clock 3
         Assert.Equal(3, ws.NonresidentAge(0));
-        Assert.True(ws.Refault(3, 0, lru, swapHasRoom: true)); // distance 3 - 1 = 2 <= 2
+        Assert.True(ws.Refault(3, 0, lru.ActiveCount, file: false)); // distance 3 - 1 = 2 <= 2
         ws.Eviction(2, 0); // at 4, clock 5
         ws.AgeNonresident(0, 1); // an activation (workingset_activation), clock 6
         lru.Remove(1); // one active page left; an inactive one does not count for an anon refault
         lru.InsertInactive(5);
-        Assert.False(ws.Refault(2, 0, lru, swapHasRoom: true)); // distance 6 - 4 = 2 > 1: stays inactive, clock unchanged
+        Assert.False(ws.Refault(2, 0, lru.ActiveCount, file: false)); // distance 6 - 4 = 2 > 1: stays inactive, clock unchanged
         Assert.Equal((6L, 3L, 2L), (ws.NonresidentAge(0), ws.RefaultAnon, ws.ActivateAnon));
-        Assert.False(ws.Refault(2, 0, lru, swapHasRoom: true)); // the shadow was consumed: a first touch, not a refault
+        Assert.False(ws.Refault(2, 0, lru.ActiveCount, file: false)); // the shadow was consumed: a first touch, not a refault
         Assert.Equal(3L, ws.RefaultAnon);
     }
 
