@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using HvSim.Analysis.Batch;
 using HvSim.Analysis.Planning;
 using HvSim.Analysis.Progress;
 using HvSim.Analysis.Results;
