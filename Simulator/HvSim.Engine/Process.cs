@@ -1,21 +1,34 @@
 namespace HvSim.Engine;
 
-/// <summary>A simulated activity: a C# iterator that yields <see cref="Command"/>s.</summary>
+/// <summary>
+/// The handle of a simulated activity, a C# iterator that yields <see cref="Command"/>s: wait for its end, interrupt
+/// it, read its name. The iterator itself lives in the simulation's slot table; a process started with
+/// <see cref="Simulation.Spawn(IEnumerator{Command}, string)"/> gets a handle only if something asks for one
+/// (<see cref="Simulation.ActiveProcess"/>, a preemption), so a short-lived process costs its iterator alone.
+/// </summary>
 /// <remarks>
 /// Interrupts end the current wait early. The process does not have to check after every yield: only code that
 /// expects interrupts looks at <see cref="IsInterrupted"/> / <see cref="InterruptCause"/>, which stay set from the
 /// interrupted resume until the process yields again. A process that ignores an interrupt simply carries on.
+/// A handle names one process for ever: once the process has ended, <see cref="IsAlive"/> stays false even when its
+/// slot runs another process.
 /// </remarks>
 public sealed class Process : Waitable
 {
-    private readonly IEnumerator<Command> _body;
     private readonly int _slot;
-    private Queue<object?>? _interrupts;
-    private bool _interruptScheduled;
+    // Interrupts are rare: their state is allocated by the first one.
+    private Interrupts? _interrupts;
 
-    internal Process(Simulation sim, IEnumerator<Command> body, string name, int slot) : base(sim)
+    private sealed class Interrupts
     {
-        _body = body;
+        public readonly Queue<object?> Pending = new();
+        public bool Scheduled;
+        public bool Active;
+        public object? Cause;
+    }
+
+    internal Process(Simulation sim, int slot, string name) : base(sim)
+    {
         _slot = slot;
         Name = name;
     }
@@ -24,15 +37,12 @@ public sealed class Process : Waitable
     public bool IsAlive { get; private set; } = true;
 
     /// <summary>True during the step that runs right after an interrupt ended this process's wait.</summary>
-    public bool IsInterrupted { get; private set; }
+    public bool IsInterrupted => _interrupts is { Active: true };
 
     /// <summary>The cause passed to <see cref="Interrupt"/> (null unless <see cref="IsInterrupted"/>).</summary>
-    public object? InterruptCause { get; private set; }
+    public object? InterruptCause => _interrupts is { Active: true } i ? i.Cause : null;
 
     internal override bool IsDone => !IsAlive;
-
-    /// <summary>The (slot, generation) that a wake-up for the current wait must carry.</summary>
-    internal ulong Who => Simulation.WhoOf(_slot);
 
     public override string ToString() => Name;
 
@@ -44,108 +54,46 @@ public sealed class Process : Waitable
     public void Interrupt(object? cause = null)
     {
         if (!IsAlive) throw new InvalidOperationException($"process '{Name}' has finished and cannot be interrupted");
-        if (Simulation.ActiveProcess == this) throw new InvalidOperationException($"process '{Name}' cannot interrupt itself");
-        (_interrupts ??= new()).Enqueue(cause);
-        if (!_interruptScheduled) ScheduleInterrupt();
+        if (Simulation.ActiveSlot == _slot) throw new InvalidOperationException($"process '{Name}' cannot interrupt itself");
+        (_interrupts ??= new()).Pending.Enqueue(cause);
+        if (!_interrupts.Scheduled) ScheduleInterrupt();
     }
 
     private void ScheduleInterrupt()
     {
-        _interruptScheduled = true;
+        _interrupts!.Scheduled = true;
         Simulation.WakeUrgently(_slot);
     }
 
-    /// <summary>Run the process's next step; <paramref name="who"/> is what wake-ups for its next wait must carry.</summary>
-    internal void Resume(ulong who)
+    /// <summary>Before a resume: true when it is the one an interrupt scheduled (its cause is then current).</summary>
+    internal bool BeginStep()
     {
-        var sim = Simulation;
-        if (_interruptScheduled)
-        {
-            _interruptScheduled = false;
-            InterruptCause = _interrupts!.Dequeue();
-            IsInterrupted = true;
-        }
-        sim.SetActive(_slot);
-        while (true)
-        {
-            bool more = _body.MoveNext();
-            if (IsInterrupted)
-            {
-                IsInterrupted = false;
-                InterruptCause = null;
-            }
-            if (!more)
-            {
-                sim.SetActive(0);
-                Finish();
-                return;
-            }
-            Command c = _body.Current;
-            if (c.Kind == CommandKind.Delay)
-            {
-                sim.WakeAfter(c.Ticks, who);
-                break;
-            }
-            if (!Execute(sim, c, who)) break;
-        }
-        sim.SetActive(0);
-        if (_interrupts is { Count: > 0 }) ScheduleInterrupt();
+        var i = _interrupts;
+        if (i is not { Scheduled: true }) return false;
+        i.Scheduled = false;
+        i.Cause = i.Pending.Dequeue();
+        i.Active = true;
+        return true;
     }
 
-    /// <summary>The body threw: the process ends (the exception goes on to whoever runs the simulation).</summary>
-    internal void Abort()
+    /// <summary>The interrupted step has yielded: the interrupt is no longer current.</summary>
+    internal void EndInterruptedStep()
     {
-        Simulation.SetActive(0);
-        if (IsAlive) Finish();
+        _interrupts!.Active = false;
+        _interrupts.Cause = null;
     }
 
-    /// <summary>Register the wait a command asks for; true if it is already satisfied and the process runs on.</summary>
-    private static bool Execute(Simulation sim, in Command c, ulong who)
+    /// <summary>After a step: deliver the next queued interrupt, if any.</summary>
+    internal void AfterStep()
     {
-        switch (c.Kind)
-        {
-            case CommandKind.Continue:
-                return true;
-            case CommandKind.Suspend:
-                break;
-            case CommandKind.Wait:
-            {
-                var w = (Waitable)c.Target!;
-                if (w.IsDone) return true;
-                w.AddWaiter(who, null);
-                break;
-            }
-            case CommandKind.AnyOf:
-            {
-                var items = (Waitable[])c.Target!;
-                foreach (var w in items)
-                    if (w.IsDone) return true;
-                foreach (var w in items) w.AddWaiter(who, null);
-                break;
-            }
-            case CommandKind.AllOf:
-            {
-                var items = (Waitable[])c.Target!;
-                int remaining = 0;
-                foreach (var w in items)
-                    if (!w.IsDone) remaining++;
-                if (remaining == 0) return true;
-                var count = new AllOfCount(remaining, who);
-                foreach (var w in items)
-                    if (!w.IsDone) w.AddWaiter(who, count);
-                break;
-            }
-        }
-        if (c.Ticks >= 0) sim.WakeAfter(c.Ticks, who);
-        return false;
+        if (_interrupts is { Pending.Count: > 0 }) ScheduleInterrupt();
     }
 
-    private void Finish()
+    /// <summary>The process has ended: wake whoever waits for it.</summary>
+    internal void Ended()
     {
         IsAlive = false;
         _interrupts = null;
-        _interruptScheduled = false;
-        Simulation.FreeSlot(_slot);
         WakeWaiters();
     }
 }

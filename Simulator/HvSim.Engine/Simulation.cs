@@ -27,7 +27,7 @@ public enum EventPriority : byte
 /// for the old wait is recognised as stale when it pops and skipped. That is how waits with deadlines, AnyOf,
 /// interrupts and cancellation work without ever searching the queue.
 /// </remarks>
-public sealed class Simulation
+public sealed partial class Simulation
 {
     /// <summary>Seed used when a scenario gives none: never the clock, so runs repeat.</summary>
     public const ulong DefaultSeed = 0x5EED_2012_0303UL;
@@ -40,9 +40,15 @@ public sealed class Simulation
 
     private struct Slot
     {
-        public Process? Proc;
+        /// <summary>The process's iterator; null for a callback slot.</summary>
+        public IEnumerator<Command>? Body;
+        /// <summary>The process's handle, once something asked for it.</summary>
+        public Process? Handle;
+        public string? Name;
         public object? Callback;
         public ulong Gen;
+        /// <summary>Counts the processes and callbacks the slot has held (a process's identity is slot and life).</summary>
+        public uint Life;
     }
 
     private readonly RadixQueue _heap = new();
@@ -65,23 +71,12 @@ public sealed class Simulation
     public int PendingEvents => _heap.Count + _urgent.Count + _normal.Count;
 
     /// <summary>The process whose step is running, or null between steps (e.g. in a scheduled callback).</summary>
-    public Process? ActiveProcess => _activeSlot != 0 ? _slots.Items[_activeSlot].Proc : null;
+    public Process? ActiveProcess => _activeSlot != 0 ? HandleOf(_activeSlot) : null;
 
     // Slot of the running process (0 = none): an int, so switching costs no GC write barrier.
     private int _activeSlot;
 
-    internal void SetActive(int slot) => _activeSlot = slot;
-
-    /// <summary>Start a process; its first step runs at the current time, after events already due now.</summary>
-    public Process Start(IEnumerable<Command> body, string name = "process")
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        int slot = AllocSlot();
-        var p = new Process(this, body.GetEnumerator(), name, slot);
-        _slots.Items[slot].Proc = p;
-        WakeNow(WhoOf(slot));
-        return p;
-    }
+    internal int ActiveSlot => _activeSlot;
 
     public SimEvent NewEvent() => new(this);
 
@@ -186,9 +181,12 @@ public sealed class Simulation
     internal void FreeSlot(int slot)
     {
         ref Slot s = ref _slots.Items[slot];
-        s.Proc = null;
+        s.Body = null;
+        s.Handle = null;
+        s.Name = null;
         s.Callback = null;
         s.Gen = (s.Gen + 1) & GenMask;
+        s.Life++;
         _slots.Free(slot);
     }
 
@@ -276,18 +274,17 @@ public sealed class Simulation
         if (s.Gen != gen) return false;
         Now = time;
         ProcessedEvents++;
-        Process? p = s.Proc;
-        if (p != null)
+        if (s.Body != null)
         {
             ulong next = (gen + 1) & GenMask;
             s.Gen = next;
             try
             {
-                p.Resume((next << SlotBits) | (uint)slot);
+                Resume(slot, (next << SlotBits) | (uint)slot);
             }
             catch
             {
-                p.Abort();
+                Abort(slot);
                 throw;
             }
         }

@@ -254,6 +254,63 @@ public class CapacityPlannerTests
         Assert.Contains("no guest count meets the SLO", PlanReportSection.Html(tables));
         Assert.Single(PlanPlot.Create(dir, tables));
     }
+
+    /// <summary>Passes while the guest count is at most <paramref name="answer"/> (and the host memory at least <paramref name="minMemory"/>): a monotone SLO.</summary>
+    private sealed class Threshold(int answer, long minMemory = 0) : IPlanEvaluator
+    {
+        public ProbeMetrics Evaluate(PlanPoint point, int replication) =>
+            new(true, 0, point.Guests <= answer && (point.HostMemoryBytes ?? long.MaxValue) >= minMemory ? 0 : 1, 0);
+    }
+
+    private static Slo StallAtMost50 => new([new SloLimit(SloMetric.MeanStallFraction, 0.5)]);
+
+    /// <summary>
+    /// The plan's memory guard counts probe runs with <see cref="PlanRunner.MaxGuestSearchProbes"/>: brute force over
+    /// every answer and several start hints, the search never makes more probes than that, and the bound is not loose
+    /// by more than three probes (it is tight within two from 8 guests up).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(64)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public void TheGuestSearchNeverMakesMoreProbesThanTheGuardCounts(int maxGuests)
+    {
+        int bound = PlanRunner.MaxGuestSearchProbes(maxGuests), most = 0;
+        foreach (int? hint in new int?[] { null, 1, 2, maxGuests / 3, maxGuests / 2, maxGuests - 1, maxGuests })
+            for (int answer = 0; answer <= maxGuests; answer++)
+            {
+                var planner = new CapacityPlanner(new Threshold(answer), StallAtMost50, replications: 1, maxGuests);
+                Assert.Equal(answer, planner.FindMaxGuests(Platform.Power7, startHint: hint).MaxGuests);
+                Assert.True(planner.Probes.Count <= bound, $"max {maxGuests}, answer {answer}, hint {hint}: {planner.Probes.Count} probes > {bound}");
+                most = Math.Max(most, planner.Probes.Count);
+            }
+        Assert.True(most >= bound - (maxGuests < 8 ? 3 : 2), $"max {maxGuests}: at most {most} probes, bound {bound}");
+    }
+
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(1, 4, 2)]
+    [InlineData(1, 64, 1)]
+    [InlineData(3, 100, 7)]
+    public void TheMemorySearchNeverMakesMoreProbesThanTheGuardCounts(long fromGiB, long toGiB, long stepGiB)
+    {
+        const long GiB = 1L << 30;
+        var q = new MemoryQuestion(Platform.Power7, 4, fromGiB * GiB, toGiB * GiB, stepGiB * GiB);
+        int bound = PlanRunner.MaxMemorySearchProbes(q), most = 0;
+        for (long need = 0; need <= toGiB + stepGiB; need++)
+        {
+            var planner = new CapacityPlanner(new Threshold(int.MaxValue, need * GiB), StallAtMost50, replications: 1, maxGuests: 8);
+            planner.FindMinHostMemory(q.Platform, q.Guests, q.FromBytes, q.ToBytes, q.StepBytes);
+            Assert.True(planner.Probes.Count <= bound, $"need {need} GiB: {planner.Probes.Count} probes > {bound}");
+            most = Math.Max(most, planner.Probes.Count);
+        }
+        Assert.True(most >= bound - 1, $"at most {most} probes, bound {bound}");
+    }
 }
 
 public class PlanFolderTests

@@ -59,4 +59,33 @@ public class ProgressEstimateTests
         var mix = new MixWorkload { Streams = [new(new UniformWorkload { ThinkNs = 0 }, 1), new(new UniformWorkload { ThinkNs = 100_000 }, 3)] };
         Assert.Equal(75_000, mix.MeanThinkNs);
     }
+
+    [Fact]
+    public void PlanEtaWeighsTheProbesItsBracketStillNeedsByTheirCost()
+    {
+        var dir = Directory.CreateTempSubdirectory("hvsim-planmeter-").FullName;
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), "name: s\nduration: 1s\nhost: {memory: 4GiB}\nguests: {count: 1, memory: 256MiB, workload: {kind: uniform}}\n");
+        File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: s.yaml\nslo: {mean_stall_fraction: 5%}\nreplications: 2\nmax_guests: 8\nplatforms: power7\n");
+        var spec = HvSim.Analysis.Planning.PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        // A replication costs its guest count.
+        var meter = new PlanMeter(spec, p => p.Guests, TimeSpan.FromMinutes(1));
+        // Nothing probed: the bracket is (0, 9), so about ⌈log2 9⌉ = 4 probes at the middle count 4, of 2 replications
+        // costing 4 each: 32.
+        Assert.Equal(32, meter.EstimatedCostLeft(), 12);
+        var one = new HvSim.Analysis.Planning.PlanPoint(Platform.Power7, 1);
+        meter.Running(0, one);
+        meter.Running(1, one);
+        meter.Finished(0);
+        meter.Finished(1);
+        var pass = new HvSim.Analysis.Planning.ProbeMetrics(true, double.NaN, 0, 0);
+        meter.ProbeDone(HvSim.Analysis.Planning.Probe.Judge(one, [pass, pass], spec.Slo));
+        // 1 guest passes: the bracket is (1, 9), ⌈log2 8⌉ = 3 probes at count 5 (2 × 5 each) = 30 left, and 1 guest has
+        // no count below it to confirm. Done 2 of 32; at 2 units in 4 s the 30 left take 60 s. Counting probes (1 of
+        // about 4 done in 4 s) would say 12 s.
+        Assert.Equal(30, meter.EstimatedCostLeft(), 12);
+        var (fraction, remaining) = meter.Sample(TimeSpan.FromSeconds(4));
+        Assert.Equal(2.0 / 32, fraction, 12);
+        Assert.Equal(60, remaining!.Value.TotalSeconds, 9);
+        Assert.Equal("1 probe done, last power7 1 guest: pass", meter.Tally);
+    }
 }

@@ -86,6 +86,26 @@ public sealed class OptionTests
         Assert.False(Directory.Exists(dir.Combine("out")), "results written although --max-memory was refused");
     }
 
+    /// <summary>
+    /// A plan keeps every probe run's results until it writes them. max_guests 2 on both platforms: galloping 1, 2 and
+    /// the confirmation make at most 2⌈log2 2⌉ + 2 = 4 probes per platform, 8 in all, × 1,000 replications = 8,000
+    /// probe runs of at least 16 KiB each (125 MiB), on top of one run's 64 MiB runtime allowance: over 150 MiB, though
+    /// one run alone is well under it.
+    /// </summary>
+    [Fact]
+    public void APlanWhoseProbeRunsWouldExceedMaxMemoryIsRefusedUpFrontWithTheCountAndTheLimit()
+    {
+        using var dir = new TempDir();
+        dir.File("tiny.yaml", TinyScenarios.Run);
+        string plan = dir.File("plan.yaml", TinyScenarios.Plan.Replace("replications: 1", "replications: 1000") + "\nplatforms: both\n");
+        var r = Hvsim.Run("plan", plan, "--max-memory", "150MiB", "--jobs", "1", "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("8,000 probe runs (8 probes × 1000 replications)", r.Err);
+        Assert.Contains("exceeds the limit 150MiB", r.Err);
+        Assert.DoesNotContain("   at ", r.Err);
+        Assert.False(Directory.Exists(dir.Combine("out")), "results written although the plan was refused");
+    }
+
     [Theory]
     [InlineData("run")]
     [InlineData("batch")]

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using HvSim.Analysis.Results;
 using HvSim.Model.Config;
 using HvSim.Scenarios.Language;
+using HvSim.Scenarios.Planning;
 
 namespace HvSim.Analysis.Planning;
 
@@ -13,10 +14,10 @@ namespace HvSim.Analysis.Planning;
 /// </summary>
 public static class PlanRunner
 {
-    public static PlanResult Run(PlanSpec spec, string outDir, int parallelism = 1, Action<Probe>? onProbe = null)
+    public static PlanResult Run(PlanSpec spec, string outDir, int parallelism = 1, IPlanProgress? progress = null)
     {
-        var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf);
-        var planner = new CapacityPlanner(evaluator, spec.Slo, spec.Replications, spec.MaxGuests) { Parallelism = parallelism, OnProbe = onProbe };
+        var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf) { Progress = progress };
+        var planner = new CapacityPlanner(evaluator, spec.Slo, spec.Replications, spec.MaxGuests) { Parallelism = parallelism, OnProbe = progress is null ? null : progress.ProbeDone };
         var plans = spec.Platforms.Select(p => planner.FindMaxGuests(p, startHint: spec.StartHint)).ToList();
         MemoryAnswer? memory = null;
         if (spec.Memory is { } q)
@@ -63,6 +64,53 @@ public static class PlanRunner
         var points = spec.Platforms.Select(p => new PlanPoint(p, spec.MaxGuests, null)).ToList();
         if (spec.Memory is { } q) points.Add(new PlanPoint(q.Platform, q.Guests, q.ToBytes));
         return points.Select(p => evaluator.ConfigAt(p, 1)).ToList();
+    }
+
+    /// <summary>Expected cost of one replication of a probe (<see cref="Progress.RunCost"/>), to weight the plan's ETA.</summary>
+    public static Func<PlanPoint, double> ReplicationCost(PlanSpec spec)
+    {
+        var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf);
+        return point => Progress.RunCost.Expected(evaluator.ConfigAt(point, 1));
+    }
+
+    /// <summary>
+    /// The most probes the plan's searches make when the SLO is monotone in the guest count (the planner's
+    /// assumption): per platform, galloping and bisection over [1, max_guests] take at most 2⌈log2 max_guests⌉ + 1
+    /// probes and the confirmation one more; the memory question's bisection over its steps ⌈log2 steps⌉ + 2.
+    /// </summary>
+    public static int MaxProbes(PlanSpec spec) =>
+        spec.Platforms.Count * MaxGuestSearchProbes(spec.MaxGuests) + (spec.Memory is { } q ? MaxMemorySearchProbes(q) : 0);
+
+    /// <summary>Most probes of <see cref="CapacityPlanner.FindMaxGuests"/> over [1, <paramref name="maxGuests"/>] with a monotone SLO, from any start.</summary>
+    public static int MaxGuestSearchProbes(int maxGuests) => 2 * CeilLog2(maxGuests) + 2;
+
+    /// <summary>Most probes of <see cref="CapacityPlanner.FindMinHostMemory"/> for the memory question (its two ends, then bisection).</summary>
+    public static int MaxMemorySearchProbes(MemoryQuestion q) => CeilLog2(q.ToBytes / q.StepBytes - q.FromBytes / q.StepBytes) + 2;
+
+    private static int CeilLog2(long n) => n <= 1 ? 0 : System.Numerics.BitOperations.Log2((ulong)(n - 1)) + 1;
+
+    /// <summary>
+    /// Replications to run at once (<paramref name="jobs"/>, at most the plan's replications). Throws
+    /// <see cref="Batch.BatchInputException"/> before anything runs when that many of the largest probe's runs, plus
+    /// the results every probe run keeps until the plan is written (<see cref="MaxProbes"/> × replications of them,
+    /// each counted at the largest probe), are estimated to need more than <paramref name="maxMemoryBytes"/>.
+    /// </summary>
+    public static int Workers(PlanSpec spec, int jobs, long maxMemoryBytes)
+    {
+        var largest = LargestProbes(spec);
+        int workers = Math.Max(1, Math.Min(jobs, spec.Replications));
+        long perRun = largest.Max(MemoryEstimate.Bytes);
+        int probes = MaxProbes(spec);
+        long probeRuns = (long)probes * spec.Replications;
+        long kept = probeRuns * largest.Max(MemoryEstimate.KeptRunBytes);
+        long total = perRun * workers + kept;
+        if (total > maxMemoryBytes)
+            throw new Batch.BatchInputException(
+                $"estimated memory {Units.FormatSizeApprox(total)} ({workers} parallel run(s) of up to {Units.FormatSizeApprox(perRun)}, and " +
+                $"{Units.FormatSizeApprox(kept)} for the results of up to {probeRuns:N0} probe runs ({probes} probes × {spec.Replications} replications), " +
+                $"kept until the plan is written) exceeds the limit {Units.FormatSizeApprox(maxMemoryBytes)} " +
+                "(allowed: raise --max-memory, lower --jobs, or fewer replications, a smaller max_guests or a shorter scenario)");
+        return workers;
     }
 
     private static JsonObject ManifestOf(PlanSpec spec, IReadOnlyList<ProbeRun> runs)

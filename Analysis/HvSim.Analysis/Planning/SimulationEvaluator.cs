@@ -21,10 +21,16 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
     /// <summary>Every run made so far, in no particular order (replications run in parallel).</summary>
     public IReadOnlyCollection<ProbeRun> Runs => (IReadOnlyCollection<ProbeRun>)_runs.Values;
 
+    /// <summary>Told when each replication starts (with its live view) and ends.</summary>
+    public IPlanProgress? Progress { get; init; }
+
     public ProbeMetrics Evaluate(PlanPoint point, int replication)
     {
         var config = ConfigAt(point, replication);
-        var result = SimulationRunner.Run(config);
+        var live = new RunProgress();
+        Progress?.RunStarted(point, replication, live);
+        var result = SimulationRunner.Run(config, live);
+        Progress?.RunFinished(point, replication);
         _runs[(point, replication)] = new ProbeRun(point, replication, config,
             RunRows.From(new RunKey(baseConfig.Name, point.Platform, replication, config.Seed), result));
         return Measure(result);

@@ -8,7 +8,7 @@ namespace HvSim.Analysis.Progress;
 /// rate of cost done per wall second (<see cref="RateWindow"/>), so one long run among short ones is not mistaken
 /// for one run's worth of work. Thread-safe: workers report, a display thread samples.
 /// </summary>
-public sealed class WorkMeter
+public sealed class WorkMeter : IProgressMeter
 {
     private readonly double[] _cost;
     private readonly RunProgress?[] _live;
@@ -28,6 +28,8 @@ public sealed class WorkMeter
     public double TotalCost { get; }
     public int Count => _cost.Length;
     public int FinishedCount { get; private set; }
+    int? IProgressMeter.Count => Count;
+    public string Tally => $"{FinishedCount}/{Count} done";
 
     public void Started(int run, RunProgress live)
     {

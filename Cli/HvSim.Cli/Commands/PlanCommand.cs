@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using HvSim.Analysis.Batch;
 using HvSim.Analysis.Planning;
+using HvSim.Analysis.Progress;
 using HvSim.Analysis.Results;
+using HvSim.Cli.Progress;
+using HvSim.Model.Results;
 using Spectre.Console;
 
 namespace HvSim.Cli.Commands;
@@ -15,7 +17,7 @@ internal static class PlanCommand
         var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix: and min_host_memory:)" };
         var outDir = CliOptions.OutFolder("Results folder (default: results/plan-<plan file name>/)");
         var jobs = CliOptions.Jobs("Replications");
-        var maxMemory = CliOptions.MaxMemory("Refuse when the largest probe's parallel replications are estimated to need more (e.g. 16GiB; default 80% of physical memory)");
+        var maxMemory = CliOptions.MaxMemory("Refuse when the largest probe's parallel replications and the results of every probe run the search may make are estimated to need more (e.g. 16GiB; default 80% of physical memory)");
         var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe; writes plan.csv, plots and report.html")
         {
             file, outDir, jobs, maxMemory,
@@ -26,16 +28,23 @@ internal static class PlanCommand
             var spec = PlanFile.Load(path);
             foreach (var warning in spec.Warnings) Console.Error.WriteLine(warning);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", "plan-" + Path.GetFileNameWithoutExtension(path));
-            int parallel = RunSchedule.Workers(PlanRunner.LargestProbes(spec), Math.Min(parse.JobsOrCores(jobs), spec.Replications),
-                CliScenarios.MaxMemory(parse.GetValue(maxMemory)), plannedRuns: 0);
+            int parallel = PlanRunner.Workers(spec, parse.JobsOrCores(jobs), CliScenarios.MaxMemory(parse.GetValue(maxMemory)));
             OutputFolder.Claim(dir, "plan");
             Console.WriteLine($"Planning {spec.Scenario.Name}: {spec.Slo} with {spec.Slo.Confidence:P0} confidence, {spec.Replications} replication{(spec.Replications == 1 ? "" : "s")} per probe");
             PlanResult result;
             try
             {
-                result = PlanRunner.Run(spec, dir, parallel, probe => Console.WriteLine(
-                    $"  {HvSim.Scenarios.Language.ScenarioKeys.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} {PlatformPlan.GuestNoun(probe.Point.Guests)}" +
-                    (probe.Point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "") + $": {probe.Verdict}"));
+                if (ConsoleSetup.LiveProgress)
+                {
+                    var live = new LiveProbes(new PlanMeter(spec, PlanRunner.ReplicationCost(spec), Display.RateWindowSpan));
+                    result = LiveTable.Show(live.Meter, $"{spec.Scenario.Name}: plan", table =>
+                    {
+                        live.Table = table;
+                        return PlanRunner.Run(spec, dir, parallel, live);
+                    });
+                    foreach (var line in live.Lines) Console.WriteLine(line);
+                }
+                else result = PlanRunner.Run(spec, dir, parallel, new ProbeLines());
             }
             catch (Exception e) when (e is not OutOfMemoryException and not UserInputException)
             {
@@ -47,6 +56,53 @@ internal static class PlanCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>A probe's verdict as one line.</summary>
+    private static string ProbeLine(Probe probe) =>
+        $"  {HvSim.Scenarios.Language.ScenarioKeys.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} {PlatformPlan.GuestNoun(probe.Point.Guests)}" +
+        (probe.Point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "") + $": {probe.Verdict}";
+
+    /// <summary>Off a terminal: one line per probe, when its verdict is in.</summary>
+    private sealed class ProbeLines : IPlanProgress
+    {
+        public void RunStarted(PlanPoint point, int replication, RunProgress live) { }
+        public void RunFinished(PlanPoint point, int replication) { }
+        public void ProbeDone(Probe probe) => Console.WriteLine(ProbeLine(probe));
+    }
+
+    /// <summary>
+    /// On a terminal: a live line per running replication and one for the plan with the ETA of <see cref="PlanMeter"/>
+    /// (the last verdict in it); the probes' lines are printed when the display ends.
+    /// </summary>
+    private sealed class LiveProbes(PlanMeter meter) : IPlanProgress
+    {
+        private readonly Dictionary<(PlanPoint, int), int> _runs = [];
+        public PlanMeter Meter { get; } = meter;
+        public LiveTable? Table { get; set; }
+        public List<string> Lines { get; } = [];
+
+        public void RunStarted(PlanPoint point, int replication, RunProgress live)
+        {
+            int run;
+            lock (_runs) _runs[(point, replication)] = run = _runs.Count;
+            Meter.Running(run, point);
+            string memory = point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "";
+            Table!.Started(run, $"{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(point.Platform)} {point.Guests} {PlatformPlan.GuestNoun(point.Guests)}{memory} r{replication}", live);
+        }
+
+        public void RunFinished(PlanPoint point, int replication)
+        {
+            int run;
+            lock (_runs) run = _runs[(point, replication)];
+            Table!.Finished(run);
+        }
+
+        public void ProbeDone(Probe probe)
+        {
+            Meter.ProbeDone(probe);
+            lock (Lines) Lines.Add(ProbeLine(probe));
+        }
     }
 
     private static void Print(PlanResult result)

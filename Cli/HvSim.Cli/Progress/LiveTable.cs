@@ -7,23 +7,23 @@ namespace HvSim.Cli.Progress;
 
 /// <summary>
 /// Live progress on a terminal: a line and bar per running run and, over several runs, one for all of them with the
-/// cost-weighted ETA of <see cref="WorkMeter"/>. A timer thread reads each run's <see cref="RunProgress"/>; the runs
+/// cost-weighted ETA of an <see cref="IProgressMeter"/>. A timer thread reads each run's <see cref="RunProgress"/>; the runs
 /// never wait for the display.
 /// </summary>
 internal sealed class LiveTable : IDisposable
 {
     private readonly ProgressContext _ctx;
-    private readonly WorkMeter _meter;
+    private readonly IProgressMeter _meter;
     private readonly ProgressTask? _overall;
     private readonly string _overallLabel;
     private readonly Dictionary<int, (RunLine Line, RunProgress Live, ProgressTask Task)> _running = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Timer _timer;
 
-    public LiveTable(ProgressContext ctx, WorkMeter meter, string overallLabel)
+    public LiveTable(ProgressContext ctx, IProgressMeter meter, string overallLabel)
     {
         (_ctx, _meter, _overallLabel) = (ctx, meter, overallLabel);
-        if (meter.Count > 1) _overall = ctx.AddTask(Markup.Escape(overallLabel), maxValue: 100);
+        if (meter.Count is null or > 1) _overall = ctx.AddTask(Markup.Escape(overallLabel), maxValue: 100);
         _timer = new Timer(_ => Update(), null, Display.Refresh, Display.Refresh);
     }
 
@@ -53,7 +53,7 @@ internal sealed class LiveTable : IDisposable
             if (_overall is null) return;
             var (fraction, remaining) = _meter.Sample(_clock.Elapsed);
             _overall.Value = fraction * 100;
-            _overall.Description = Markup.Escape($"{_overallLabel}: {_meter.FinishedCount}/{_meter.Count} done, ETA {Display.Duration(remaining)}");
+            _overall.Description = Markup.Escape($"{_overallLabel}: {_meter.Tally}, ETA {Display.Duration(remaining)}");
         }
     }
 
@@ -71,8 +71,8 @@ internal sealed class LiveTable : IDisposable
     }
 
     /// <summary>Run <paramref name="work"/> under a live display (spinner-free: bars and text only).</summary>
-    public static T Show<T>(WorkMeter meter, string overallLabel, Func<LiveTable, T> work) =>
-        AnsiConsole.Progress().AutoClear(false).HideCompleted(meter.Count > 8)
+    public static T Show<T>(IProgressMeter meter, string overallLabel, Func<LiveTable, T> work) =>
+        AnsiConsole.Progress().AutoClear(false).HideCompleted(meter.Count is null or > 8)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
             .Start(ctx =>
             {

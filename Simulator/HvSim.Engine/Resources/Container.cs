@@ -69,15 +69,17 @@ public sealed class Container
 
     private Command Enqueue(Queue<Waiter> queue, double amount, string what)
     {
-        var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"container '{Name}': only a running process can wait to {what}");
-        queue.Enqueue(new Waiter { Who = p.Who, Amount = amount });
+        ulong who = _sim.ActiveWho;
+        if (who == 0) throw new InvalidOperationException($"container '{Name}': only a running process can wait to {what}");
+        queue.Enqueue(new Waiter { Who = who, Amount = amount });
         return Command.Suspend;
     }
 
     private Command Watch(List<Waiter> list, double level)
     {
-        var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"container '{Name}': only a running process can wait for a level");
-        list.Add(new Waiter { Who = p.Who, Amount = level });
+        ulong who = _sim.ActiveWho;
+        if (who == 0) throw new InvalidOperationException($"container '{Name}': only a running process can wait for a level");
+        list.Add(new Waiter { Who = who, Amount = level });
         return Command.Suspend;
     }
 

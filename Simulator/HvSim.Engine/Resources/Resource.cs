@@ -25,7 +25,9 @@ public sealed class Resource
         public ulong Who;
         public long Since;
         public long Requested;
-        public Process? Owner;
+        /// <summary>The requesting process (slot and life), to interrupt when preempted.</summary>
+        public int OwnerSlot;
+        public uint OwnerLife;
     }
 
     private readonly Simulation _sim;
@@ -83,14 +85,15 @@ public sealed class Resource
     /// </summary>
     public Command Request(out ResourceRequest request, int priority = 0, bool preempt = false)
     {
-        var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"resource '{Name}': Request must be called from a running process");
+        ulong who = _sim.ActiveWho;
+        if (who == 0) throw new InvalidOperationException($"resource '{Name}': Request must be called from a running process");
         int idx = _recs.Alloc();
         ref Rec r = ref _recs.Items[idx];
         r.State = State.Queued;
         r.Priority = priority;
         r.Seq = _seq++;
-        r.Who = p.Who;
-        r.Owner = p;
+        r.Who = who;
+        (r.OwnerSlot, r.OwnerLife) = _sim.ActiveIdentity;
         r.Requested = _sim.Now;
         request = new ResourceRequest(this, idx, r.Version);
         if (InUse < Capacity)
@@ -98,7 +101,7 @@ public sealed class Resource
             Grant(idx);
             return Command.Continue;
         }
-        if (preempt && TryPreempt(idx, p))
+        if (preempt && TryPreempt(idx))
         {
             Grant(idx);
             return Command.Continue;
@@ -167,7 +170,7 @@ public sealed class Resource
         }
     }
 
-    private bool TryPreempt(int idx, Process by)
+    private bool TryPreempt(int idx)
     {
         int prio = _recs.Items[idx].Priority;
         int victim = -1;
@@ -184,10 +187,8 @@ public sealed class Resource
         ref Rec v = ref _recs.Items[victim];
         RemoveUser(victim);
         v.State = State.Revoked;
-        var owner = v.Owner!;
-        var cause = new Preempted(this, by, v.Since);
-        v.Owner = null;
-        if (owner.IsAlive) owner.Interrupt(cause);
+        var owner = _sim.ProcessOf(v.OwnerSlot, v.OwnerLife);
+        if (owner != null) owner.Interrupt(new Preempted(this, _sim.ActiveProcess!, v.Since));
         return true;
     }
 
@@ -196,7 +197,6 @@ public sealed class Resource
         ref Rec r = ref _recs.Items[idx];
         r.Version++;
         r.State = State.Free;
-        r.Owner = null;
         _recs.Free(idx);
     }
 

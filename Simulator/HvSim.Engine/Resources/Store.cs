@@ -71,8 +71,9 @@ public sealed class Store<T>
             _items.Enqueue(item);
             return Command.Continue;
         }
-        var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"store '{Name}' is full: only a running process can wait to put");
-        _putters.Enqueue(new PutRec { Who = p.Who, Item = item });
+        ulong who = _sim.ActiveWho;
+        if (who == 0) throw new InvalidOperationException($"store '{Name}' is full: only a running process can wait to put");
+        _putters.Enqueue(new PutRec { Who = who, Item = item });
         return Command.Suspend;
     }
 
@@ -85,11 +86,12 @@ public sealed class Store<T>
             AdmitPutters();
             return Command.Continue;
         }
-        var p = _sim.ActiveProcess ?? throw new InvalidOperationException($"store '{Name}': Get must be called from a running process");
+        ulong who = _sim.ActiveWho;
+        if (who == 0) throw new InvalidOperationException($"store '{Name}': Get must be called from a running process");
         int idx = _recs.Alloc();
         ref GetRec r = ref _recs.Items[idx];
         r.State = State.Waiting;
-        r.Who = p.Who;
+        r.Who = who;
         _getters.Enqueue(idx);
         get = new StoreGet<T>(this, idx, r.Version);
         return Command.Suspend;

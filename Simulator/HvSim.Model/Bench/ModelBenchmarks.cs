@@ -231,7 +231,8 @@ public static class ModelBenchmarks
 
     /// <summary>
     /// Everything the model holds per page, in bytes per guest page, by owner: the host page array (rmap word, swap
-    /// slot, page flags and state, owner: one per host page), the LRU's links (the replacement policy's per-page
+    /// slot, page flags and state: one per host page), the memslot lookup's chunk table (which guest a host page is
+    /// in: one byte per chunk of pages), the LRU's links (the replacement policy's per-page
     /// arrays, measured as what it allocates), the guest kernel's HPTE slot per guest page, and on linux-6.18 the
     /// workingset shadow entry per host page. Pages locked for a swap read wait in a table of the reads in flight, and
     /// the swap map is one word per swap slot: neither grows with guest memory. The HPT and revmap grow with hpt_order
@@ -242,19 +243,20 @@ public static class ModelBenchmarks
     {
         long hostPages = cfg.Guests.Sum(g => g.MemoryBytes / cfg.Host.PageSizeBytes);
         double guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
-        // The registry's static initialiser allocates too: run it first, or the first measurement in a process counts it.
-        _ = ReplacementPolicies.Find(cfg.Host.Policy);
+        GC.KeepAlive(SimulationRunner.CreatePolicy(cfg.Host, 0)); // one-time static set-up is not per page
         long before = GC.GetAllocatedBytesForCurrentThread();
         var policy = SimulationRunner.CreatePolicy(cfg.Host, (int)hostPages);
         long policyBytes = GC.GetAllocatedBytesForCurrentThread() - before;
         GC.KeepAlive(policy);
+        int chunkShift = Host.GuestChunkShift(cfg.Guests.Select(g => (int)(g.MemoryBytes / cfg.Host.PageSizeBytes)));
         var parts = new List<(string, double)>
         {
             ("host page (HostPage)", hostPages * Unsafe.SizeOf<HostPage>() / guestPages),
+            ("guest of a host page (Host.GuestOf chunks)", ((hostPages >> chunkShift) + 1) / guestPages),
             ($"LRU links ({policy.Name})", policyBytes / guestPages),
             ("guest HPTE slot (Vm.HpteOf)", Unsafe.SizeOf<int>()),
         };
-        if (cfg.Host.Kernel.WorkingsetRefault) parts.Add(("workingset shadow", hostPages * sizeof(long) / guestPages));
+        if (cfg.Host.Kernel.WorkingsetRefault) parts.Add(("workingset shadow", hostPages * sizeof(uint) / guestPages));
         return parts;
     }
 

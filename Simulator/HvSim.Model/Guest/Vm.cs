@@ -34,7 +34,6 @@ public sealed class Vm
             config.MemoryHighBytes is { } high ? high / hostPageBytes : long.MaxValue, (config.MemoryLowBytes ?? 0) / hostPageBytes);
         Counters = new GuestResult { Guest = config.Name, Admitted = true, GuestMemoryBytes = config.MemoryBytes };
         Notifier = new MmuNotifier(this, pages, sim.Aging);
-        for (int p = hostBase; p < hostBase + HostPageCount; p++) pages[p].Guest = (byte)index;
         // §2.9: the RMA's pfns go straight into slot_phys, so the memslot's first pages are there from the start.
         RmaPages = (int)RmaPool.BackedPages(sim, HostPageCount);
         for (int p = hostBase; p < hostBase + RmaPages; p++)

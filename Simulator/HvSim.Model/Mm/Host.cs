@@ -57,6 +57,7 @@ public sealed partial class Host : ISwapCompletion
             Vms.Add(vm);
             basePage += vm.HostPageCount;
         }
+        _guestOfChunk = GuestChunks(Vms, guestPages, out _guestChunkShift);
         RmaPages = RmaPool.AtBoot(config, admitted.Count).TotalPages;
         foreach (int g in admitted) KvmPages += KvmGuestMemory.For(config.Guests[g], config.Platform, PageBytes).TotalPages;
         HugetlbPages = HugetlbPool.AtBoot(config.Host, admitted.Sum(g => HugetlbPool.HugePagesFor(config.Guests[g]))).TotalPages;
@@ -191,8 +192,33 @@ public sealed partial class Host : ISwapCompletion
         }
     }
 
+    /// <summary>Per chunk of 2^<see cref="_guestChunkShift"/> host pages: the guest whose memslot holds it.</summary>
+    private readonly byte[] _guestOfChunk;
+    private readonly int _guestChunkShift;
+
+    /// <summary>
+    /// The guest (its <see cref="Vm.Index"/>) whose memslot holds <paramref name="hostPage"/>: the memslot lookup
+    /// (search_memslots) as a table of chunks, each the largest power of two of pages that divides every guest's size,
+    /// so it holds one byte per chunk, not per page.
+    /// </summary>
+    public int GuestOf(int hostPage) => _guestOfChunk[hostPage >> _guestChunkShift];
+
+    /// <summary>The chunk table of <see cref="GuestOf"/>; its chunks never straddle two guests, since every memslot starts and ends on one.</summary>
+    private static byte[] GuestChunks(IReadOnlyList<Vm> vms, int pages, out int shift)
+    {
+        shift = GuestChunkShift(vms.Select(vm => vm.HostPageCount));
+        var table = new byte[(pages >> shift) + 1];
+        foreach (var vm in vms)
+            for (int c = vm.HostBase >> shift; c < (vm.HostBase + vm.HostPageCount) >> shift; c++) table[c] = checked((byte)vm.Index);
+        return table;
+    }
+
+    /// <summary>log2 of <see cref="GuestOf"/>'s chunk: the largest power of two (up to 2^30) dividing every guest's host page count.</summary>
+    public static int GuestChunkShift(IEnumerable<int> guestHostPages) =>
+        guestHostPages.Select(n => System.Numerics.BitOperations.TrailingZeroCount(n | (1 << 30))).DefaultIfEmpty(30).Min();
+
     /// <summary>The index of the lruvec <paramref name="hostPage"/> is charged to (mem_cgroup_page_lruvec / folio_lruvec).</summary>
-    public int LruvecIndexOf(int hostPage) => PerGuestMemcg ? Pages[hostPage].Guest : 0;
+    public int LruvecIndexOf(int hostPage) => PerGuestMemcg ? GuestOf(hostPage) : 0;
 
     /// <summary>The lruvec <paramref name="hostPage"/> is charged to.</summary>
     public IReplacementPolicy LruvecOf(int hostPage) => Lruvecs[LruvecIndexOf(hostPage)];
@@ -202,7 +228,7 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>With invariant checking on: the pages events changed since the last check; null otherwise.</summary>
     public Check.TouchedPages? Touched { get; set; }
 
-    public Vm VmOf(int hostPage) => Vms[Pages[hostPage].Guest];
+    public Vm VmOf(int hostPage) => Vms[GuestOf(hostPage)];
 
     /// <summary>get_page_from_freelist above the low watermark: no reclaim involved.</summary>
     public bool TryAllocateFast()

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace HvSim.Model.Mm;
 
 /// <summary>Where a host page of guest RAM lives (the four states of issue 3's invariant).</summary>
@@ -48,20 +50,38 @@ public enum HostPageFlags : ushort
 }
 
 /// <summary>
-/// Per host page of guest RAM (12 bytes): the rmap word (head index + PRESENT as head &gt;= 0), the swap slot, the
-/// host PTE / struct page bits and the owning guest.
+/// Per host page of guest RAM (10 bytes): the rmap word (head index + PRESENT as head &gt;= 0), the swap slot, and one
+/// 16-bit word for the host PTE / struct page bits (bits 0-13) and the page's state (bits 14-15), as struct page keeps
+/// its zone and node in the top bits of page->flags. The owning guest is not stored: a host page's position in the
+/// array says whose memslot it is in (<see cref="Host.GuestOf"/>).
 /// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 2)]
 public struct HostPage
 {
+    private const int StateShift = 14;
+    private const ushort FlagBits = (1 << StateShift) - 1;
+
     /// <summary>rmap INDEX of the head of the circular HPTE list; -1 when PRESENT is clear.</summary>
     public int RmapHead;
     /// <summary>Swap slot holding (or reserved for) this page; -1 when none.</summary>
     public int SwapSlot;
-    public HostPageFlags Flags;
-    public HostPageState State;
-    /// <summary>Index of the guest whose RAM this is.</summary>
-    public byte Guest;
+    private ushort _flagsAndState;
 
-    public readonly bool Has(HostPageFlags f) => (Flags & f) != 0;
+    public HostPageFlags Flags
+    {
+        readonly get => (HostPageFlags)(_flagsAndState & FlagBits);
+        set => _flagsAndState = (ushort)((_flagsAndState & ~FlagBits) | ((ushort)value & FlagBits));
+    }
+
+    public HostPageState State
+    {
+        readonly get => (HostPageState)(_flagsAndState >> StateShift);
+        set => _flagsAndState = (ushort)((_flagsAndState & FlagBits) | ((int)value << StateShift));
+    }
+
+    /// <summary>Every flag fits below the state bits.</summary>
+    public static bool FlagsFit => Enum.GetValues<HostPageFlags>().All(f => ((ushort)f & ~FlagBits) == 0);
+
+    public readonly bool Has(HostPageFlags f) => (_flagsAndState & (ushort)f) != 0;
     public readonly bool InRam => State is HostPageState.Resident or HostPageState.SwapCache;
 }

@@ -317,7 +317,7 @@ public sealed partial class Vmscan : IReferenceOracle
         ref var p = ref _host.Pages[page];
         if (p.State != HostPageState.Resident) return false; // unmapped: no PTE to walk, no notifier call
         bool referenced = ClearFlushYoung(page);
-        if (_host.SwapToken.PretendReferenced(p.Guest, _sc.Mm))
+        if (_host.SwapToken.PretendReferenced(_host.GuestOf(page), _sc.Mm))
         {
             _host.Counters.SwapTokenReferences++;
             referenced = true;

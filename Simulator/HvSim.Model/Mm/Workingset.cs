@@ -12,8 +12,12 @@ namespace HvSim.Model.Mm;
 /// </summary>
 public sealed class Workingset(int pages, int lruvecs)
 {
-    /// <summary>Per host page: 1 + its lruvec's nonresident_age at its eviction; 0 = no shadow entry.</summary>
-    private readonly long[] _shadow = new long[pages];
+    /// <summary>
+    /// Per host page: 1 + its lruvec's nonresident_age at its eviction, modulo 2^32; 0 = no shadow entry. The kernel
+    /// packs the eviction time into the shadow entry's spare bits the same way (pack_shadow, EVICTION_BITS) and takes
+    /// the refault distance modulo them, so distances are exact below 2^32 pages.
+    /// </summary>
+    private readonly uint[] _shadow = new uint[pages];
     /// <summary>Per lruvec: lruvec-&gt;nonresident_age.</summary>
     private readonly long[] _nonresidentAge = new long[lruvecs];
     /// <summary>Per lruvec: WORKINGSET_ACTIVATE_ANON of its pages.</summary>
@@ -37,7 +41,7 @@ public sealed class Workingset(int pages, int lruvecs)
     /// <summary>workingset_eviction: the shadow records the clock before this eviction ticks it.</summary>
     public void Eviction(int page, int lruvec)
     {
-        _shadow[page] = _nonresidentAge[lruvec] + 1;
+        _shadow[page] = unchecked((uint)_nonresidentAge[lruvec] + 1);
         AgeNonresident(lruvec, 1);
     }
 
@@ -49,12 +53,12 @@ public sealed class Workingset(int pages, int lruvecs)
     /// </summary>
     public bool Refault(int page, int lruvec, long workingsetSize, bool file)
     {
-        long shadow = _shadow[page];
+        uint shadow = _shadow[page];
         if (shadow == 0) return false;
         _shadow[page] = 0;
         if (file) RefaultFile++;
         else RefaultAnon++;
-        long distance = _nonresidentAge[lruvec] - (shadow - 1);
+        long distance = unchecked((uint)_nonresidentAge[lruvec] - (shadow - 1)); // workingset_refault: (refault - eviction) & EVICTION_MASK
         if (distance > workingsetSize) return false;
         AgeNonresident(lruvec, 1);
         if (file)

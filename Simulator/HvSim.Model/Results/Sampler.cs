@@ -42,7 +42,7 @@ internal sealed class Sampler(Host host, long intervalNs, long endNs, Action? en
         {
             ref var page = ref host.Pages[p];
             if (!page.InRam) continue;
-            inRam[page.Guest]++;
+            inRam[host.GuestOf(p)]++;
             if (page.SwapSlot >= 0) swapCachePages++;
         }
         long pb = host.PageBytes;

@@ -28,18 +28,29 @@ public static class MemoryEstimate
         total += c.Host.MemoryBytes / c.Host.PageSizeBytes * 32;
         total += c.Host.Swap.CapacityBytes / c.Host.PageSizeBytes * 8;
         if (c.Host.PageCache.Enabled) total += c.Host.PageCache.FootprintBytes / c.Host.PageSizeBytes * 32;
-        long samples = c.SampleIntervalNs > 0 ? c.DurationNs / c.SampleIntervalNs + 1 : 1;
         foreach (var g in c.Guests)
         {
             long pages = GuestPages(c, g);
             total += pages * 32;
             total += (1L << g.HptOrder) / 16 * 32;
-            total += samples * 96;
         }
         total += WorkloadTableBytes(c);
-        total += samples * 64;
+        total += SampleRowsBytes(c);
         return total;
     }
+
+    /// <summary>The time-series rows of a run: 96 B per sample per guest and 64 B per host sample.</summary>
+    private static long SampleRowsBytes(SimulationConfig c)
+    {
+        long samples = c.SampleIntervalNs > 0 ? c.DurationNs / c.SampleIntervalNs + 1 : 1;
+        return samples * 96 * c.Guests.Count + samples * 64;
+    }
+
+    /// <summary>
+    /// What a finished run leaves in memory until its command writes the tables (a plan keeps every probe run's):
+    /// its time-series rows and a planned run's allowance for its configuration and summary rows.
+    /// </summary>
+    public static long KeptRunBytes(SimulationConfig c) => BytesPerPlannedRun + SampleRowsBytes(c);
 
     /// <summary>The guests' workload tables: each distinct key once, plus the largest build scratch (tables are built one at a time).</summary>
     public static long WorkloadTableBytes(SimulationConfig c)
