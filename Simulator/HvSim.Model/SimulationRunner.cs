@@ -40,6 +40,7 @@ public static class SimulationRunner
         foreach (var vm in host.Vms) BoltedLinearMap.HtabInitialize(vm, host); // the guests boot before the workload starts
         sim.Start(host.Kswapd.Run(), "kswapd");
         if (host.Ksm != null) sim.Start(host.Ksm.Run(), "ksmd");
+        if (host.Zswap != null) sim.Start(host.Zswap.ShrinkWorker(), "zswap-shrink");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,
@@ -79,6 +80,7 @@ public static class SimulationRunner
         hc.MeasuredNs = end - hc.WarmupNs;
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
         if (host.Ksm is { } ksm) (hc.KsmPagesShared, hc.KsmPagesSharing) = (ksm.PagesShared, ksm.PagesMerged - ksm.PagesShared);
+        hc.CompressedPoolBytes = host.CompressedPoolPages * host.PageBytes;
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
         progress?.Finish();

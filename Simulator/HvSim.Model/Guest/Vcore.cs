@@ -204,6 +204,15 @@ public sealed class Vcore
                         foreach (var c in _host.SwapinReadahead(_vm, page)) yield return c;
                         _clock = _sim.Now;
                         Spent(StallCause.DirectReclaim);
+                        // zswap_load / zram_bvec_read decompressed on this task: do_swap_page maps the page at once.
+                        bool synchronous = _host.TakeSyncRead(page, out long decompress);
+                        _clock += decompress;
+                        Spent(StallCause.Other);
+                        if (synchronous && _host.FinishSwapIn(page, write, ref _clock))
+                        {
+                            Spent(StallCause.Other);
+                            break;
+                        }
                         if (!_host.Pages[page].Has(HostPageFlags.Locked)) continue;
                     }
                     _waitPage = page;

@@ -71,6 +71,49 @@ public sealed partial class Host : ISwapCompletion
         MmapSem = new MmapSem(admitted.Count);
         SwapToken = new SwapToken(config.Host.SwapToken && Kernel.HasSwapToken, admitted.Count, MmapSem);
         Ksm = config.Host.Ksm.Run ? new Ksm(this) : null;
+        Zram = config.Host.Swap.IsZram ? new Zram(this, SwapCache.Slots) : null;
+        Zswap = config.Host.Zswap.Enabled ? new Zswap(this, SwapCache.Slots) : null;
+        if (Zram != null) SwapCache.SlotFreeNotify = Zram.FreePage; // zram_slot_free_notify
+        if (Zswap != null) SwapCache.SlotFreeNotify = Zswap.Invalidate; // swap_entry_free -> zswap_invalidate
+    }
+
+    /// <summary>The swap device when it is zram; null for a block device.</summary>
+    public Zram? Zram { get; }
+
+    /// <summary>zswap in front of the swap device; null unless host.zswap.</summary>
+    public Zswap? Zswap { get; }
+
+    /// <summary>Host pages held by the compressed pools of zram and zswap.</summary>
+    public long CompressedPoolPages => (Zram?.Pool.Pages ?? 0) + (Zswap?.Pool.Pages ?? 0);
+
+    /// <summary>What the compressor makes of <paramref name="hostPage"/>'s contents (<see cref="PageContents"/>).</summary>
+    public int CompressedBytes(int hostPage)
+    {
+        var vm = VmOf(hostPage);
+        return PageContents.CompressedBytes(vm.Config, vm.ConfigIndex, hostPage - vm.HostBase, PageBytes);
+    }
+
+    /// <summary>Pages for a compressed pool (zs_malloc from reclaim, which may use the reserves): false when none are free.</summary>
+    public bool TakePoolPages(long n)
+    {
+        if (FreePages < n) return false;
+        FreePages -= n;
+        return true;
+    }
+
+    /// <summary>Pages a compressed pool no longer needs go back to the free list.</summary>
+    public void ReturnPoolPages(long n)
+    {
+        FreePages += n;
+        WakePageFreedWaiters();
+    }
+
+    /// <summary>A page for zswap's writeback (GFP_KERNEL from the worker, which does not reclaim here): only above the min watermark.</summary>
+    public bool TakePageForWriteback()
+    {
+        if (FreePages <= Watermarks.Min) return false;
+        FreePages--;
+        return true;
     }
 
     /// <summary>Kernel samepage merging; null unless host.ksm runs.</summary>
@@ -314,6 +357,8 @@ public sealed partial class Host : ISwapCompletion
     /// </summary>
     public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage)
     {
+        // 6.x do_swap_page on a SWP_SYNCHRONOUS_IO device (zram) reads just the faulting page, no readahead.
+        if (Zram != null && Kernel.SynchronousIoSkipsSwapCache) return ReadSwapPages(vm, hostPage, hostPage, hostPage + 1, slots: false);
         if (VmaReadahead is null) return SwapinCluster(vm, hostPage);
         var (_, start, end) = VmaReadahead.Window(vm.Index, hostPage - vm.HostBase, vm.HostPageCount);
         return ReadSwapPages(vm, hostPage, vm.HostBase + (int)start, vm.HostBase + (int)end, slots: false);
@@ -358,6 +403,7 @@ public sealed partial class Host : ISwapCompletion
                 Pages[p].Flags |= HostPageFlags.Readahead;
                 Counters.SwapRa++;
             }
+            if (SwapReadpageSync(p, hostPage)) continue;
             var done = Sim.NewEvent();
             int slot = Pages[p].SwapSlot;
             LockForRead(p, done);
@@ -368,10 +414,19 @@ public sealed partial class Host : ISwapCompletion
 
     private void LockForRead(int hostPage, SimEvent done)
     {
-        Touched?.Add(hostPage);
-        Pages[hostPage].State = HostPageState.SwapCache;
         Pages[hostPage].Flags |= HostPageFlags.Locked;
         _readsInFlight[hostPage] = (done, long.MaxValue);
+        AddToSwapCacheForRead(hostPage);
+    }
+
+    /// <summary>
+    /// __read_swap_cache_async for a page about to be read: in the swap cache, charged (mem_cgroup_swapin_charge_folio),
+    /// and on 6.x put active when workingset_refault says it was part of the workingset.
+    /// </summary>
+    private void AddToSwapCacheForRead(int hostPage)
+    {
+        Touched?.Add(hostPage);
+        Pages[hostPage].State = HostPageState.SwapCache;
         VmOf(hostPage).Memcg.Charge(); // mem_cgroup_swapin_charge_folio
         // workingset_refault: folio_set_active before folio_add_lru.
         if (Workingset == null) return;
@@ -410,15 +465,22 @@ public sealed partial class Host : ISwapCompletion
             Touched?.Add(p);
             Pages[p].Flags &= ~HostPageFlags.Locked;
             _readsInFlight.Remove(p);
-            // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x folio_add_lru: active after a
-            // refault workingset_refault activated.
-            if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
-            else LruvecOf(p).InsertInactive(p);
-            Pages[p].Flags &= ~HostPageFlags.Active;
-            VmOf(p).Counters.SwapIns++;
+            AddReadPageToLru(p);
             Counters.SwapReads++;
         }
         request.Done!.Trigger(started);
+    }
+
+    /// <summary>
+    /// A page read in joins the LRU: read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x
+    /// folio_add_lru: active after a refault workingset_refault activated.
+    /// </summary>
+    private void AddReadPageToLru(int p)
+    {
+        if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
+        else LruvecOf(p).InsertInactive(p);
+        Pages[p].Flags &= ~HostPageFlags.Active;
+        VmOf(p).Counters.SwapIns++;
     }
 
     /// <summary>
