@@ -11,11 +11,21 @@ public enum SwapWrite : byte
     Failed,
 }
 
+/// <summary>
+/// What one do_swap_page's synchronous reads owe its task (<see cref="Host.SwapinReadahead"/>): the decompression CPU
+/// of every page zswap or zram gave it, and whether the faulting page was one of them (mapped without lock_page).
+/// One per faulting task, reused.
+/// </summary>
+public sealed class SyncSwapRead
+{
+    public long CpuNs;
+    public bool Target;
+
+    public void Reset() => (CpuNs, Target) = (0, false);
+}
+
 public sealed partial class Host
 {
-    /// <summary>Decompression CPU of the synchronous swap reads since the faulting task last took it, and whether its target was one.</summary>
-    private long _syncReadNs;
-    private int _syncReadTarget = -1;
 
     /// <summary>
     /// swap_writepage's synchronous tiers for a page reclaim unmapped, at the reclaimer's clock <paramref name="t"/>
@@ -39,11 +49,11 @@ public sealed partial class Host
     /// <summary>
     /// swap_read_folio's synchronous tiers for page <paramref name="p"/> being read in for the fault on
     /// <paramref name="target"/>: zswap_load when zswap holds the slot, or zram_bvec_read; the page joins the swap cache
-    /// and the LRU at once, unlocked, and the decompression is owed by the faulting task (<see cref="TakeSyncRead"/>).
+    /// and the LRU at once, unlocked, and the decompression is owed by the faulting task (<paramref name="owed"/>).
     /// zswap drops its entry and dirties the page; 6.x zram (SWP_SYNCHRONOUS_IO) reads outside the swap cache, so the
     /// slot is freed (swap_free) and the page dirty. False when the page must be read from the block device.
     /// </summary>
-    private bool SwapReadpageSync(int p, int target)
+    private bool SwapReadpageSync(int p, int target, SyncSwapRead owed)
     {
         ref var page = ref Pages[p];
         int slot = page.SwapSlot;
@@ -56,21 +66,9 @@ public sealed partial class Host
         if (dirty) page.Flags |= HostPageFlags.Dirty;
         if (Zram != null && dirty) SwapCache.Free(ref page);
         AddReadPageToLru(p);
-        _syncReadNs += cpu;
-        if (p == target) _syncReadTarget = p;
+        owed.CpuNs += cpu;
+        if (p == target) owed.Target = true;
         return true;
-    }
-
-    /// <summary>
-    /// The decompression CPU the last swapin_readahead owes the faulting task of <paramref name="hostPage"/>; true when
-    /// that page itself was read synchronously (do_swap_page maps it without waiting on lock_page).
-    /// </summary>
-    public bool TakeSyncRead(int hostPage, out long cpuNs)
-    {
-        cpuNs = _syncReadNs;
-        bool target = _syncReadTarget == hostPage;
-        (_syncReadNs, _syncReadTarget) = (0, -1);
-        return target;
     }
 
     /// <summary>

@@ -353,15 +353,16 @@ public sealed partial class Host : ISwapCompletion
     /// rotational swap device: swap_vma_readahead reads the window swap_vma_ra_win sizes (<see cref="SwapVmaReadahead"/>),
     /// in address order, each page of it whose PTE is a swap entry and which is not in the swap cache. 3.4, and 6.x with
     /// a rotational device (swap_cluster_readahead): see <see cref="SwapinCluster"/>.
-    /// Returns when every read is issued; the target's completes <see cref="ReadInFlight"/>.
+    /// Returns when every read is issued; the target's completes <see cref="ReadInFlight"/>, and what zswap or zram read
+    /// synchronously is in <paramref name="owed"/>.
     /// </summary>
-    public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage)
+    public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage, SyncSwapRead owed)
     {
         // 6.x do_swap_page on a SWP_SYNCHRONOUS_IO device (zram) reads just the faulting page, no readahead.
-        if (Zram != null && Kernel.SynchronousIoSkipsSwapCache) return ReadSwapPages(vm, hostPage, hostPage, hostPage + 1, slots: false);
-        if (VmaReadahead is null) return SwapinCluster(vm, hostPage);
+        if (Zram != null && Kernel.SynchronousIoSkipsSwapCache) return ReadSwapPages(vm, hostPage, hostPage, hostPage + 1, slots: false, owed);
+        if (VmaReadahead is null) return SwapinCluster(vm, hostPage, owed);
         var (_, start, end) = VmaReadahead.Window(vm.Index, hostPage - vm.HostBase, vm.HostPageCount);
-        return ReadSwapPages(vm, hostPage, vm.HostBase + (int)start, vm.HostBase + (int)end, slots: false);
+        return ReadSwapPages(vm, hostPage, vm.HostBase + (int)start, vm.HostBase + (int)end, slots: false, owed);
     }
 
     /// <summary>
@@ -371,11 +372,11 @@ public sealed partial class Host : ISwapCompletion
     /// each page not already in RAM is allocated like any page (kswapd woken, direct reclaim below min), added to the
     /// swap cache locked, and read with a request of its own (one bio per page, no plug).
     /// </summary>
-    private IEnumerable<Command> SwapinCluster(Vm vm, int hostPage)
+    private IEnumerable<Command> SwapinCluster(Vm vm, int hostPage, SyncSwapRead owed)
     {
         SwapToken.Grab(vm);
         var (first, end) = ClusterReadahead.Window(Pages[hostPage].SwapSlot, SwapCache.Slots);
-        return ReadSwapPages(vm, hostPage, first, end, slots: true);
+        return ReadSwapPages(vm, hostPage, first, end, slots: true, owed);
     }
 
     /// <summary>
@@ -384,7 +385,7 @@ public sealed partial class Host : ISwapCompletion
     /// cache locked and read with a request of its own; one read for another page than the target is readahead
     /// (PG_readahead, swap_ra). Counts the major fault when it issues the target's read.
     /// </summary>
-    private IEnumerable<Command> ReadSwapPages(Vm vm, int hostPage, int first, int end, bool slots)
+    private IEnumerable<Command> ReadSwapPages(Vm vm, int hostPage, int first, int end, bool slots, SyncSwapRead owed)
     {
         for (int i = first; i < end; i++)
         {
@@ -403,7 +404,7 @@ public sealed partial class Host : ISwapCompletion
                 Pages[p].Flags |= HostPageFlags.Readahead;
                 Counters.SwapRa++;
             }
-            if (SwapReadpageSync(p, hostPage)) continue;
+            if (SwapReadpageSync(p, hostPage, owed)) continue;
             var done = Sim.NewEvent();
             int slot = Pages[p].SwapSlot;
             LockForRead(p, done);
