@@ -45,6 +45,7 @@ public static class SimulationRunner
             sim.Start(host.Flusher!.Run(), "flusher");
             sim.Start(new HostIo(host, cache, host.Flusher).Run(), "host-io");
         }
+        if (host.Zswap != null) sim.Start(host.Zswap.ShrinkWorker(), "zswap-shrink");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,
@@ -84,6 +85,7 @@ public static class SimulationRunner
         hc.MeasuredNs = end - hc.WarmupNs;
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
         if (host.Ksm is { } ksm) (hc.KsmPagesShared, hc.KsmPagesSharing) = (ksm.PagesShared, ksm.PagesMerged - ksm.PagesShared);
+        hc.CompressedPoolBytes = host.CompressedPoolPages * host.PageBytes;
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);
         progress?.Finish();

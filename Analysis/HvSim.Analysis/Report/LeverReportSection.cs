@@ -8,9 +8,9 @@ namespace HvSim.Analysis.Report;
 
 /// <summary>
 /// "What each lever bought" in report.html: for every platform and sweep point of runs that use an operator's lever
-/// (per-guest memory cgroups, hugetlbfs backing, KSM, a host page cache and its swappiness), the guests admitted, the
-/// host's reclaim and swap work, the page-cache pages reclaim took instead of guest pages, the guests' stall and the CPU
-/// or stall the lever itself cost, means over replications. From the results files alone.
+/// (per-guest memory cgroups, hugetlbfs backing, KSM, zram, zswap, a host page cache and its swappiness), the guests
+/// admitted, the host's reclaim and swap work, the page-cache pages reclaim took instead of guest pages, the guests'
+/// stall and the CPU or stall the lever itself cost, means over replications. From the results files alone.
 /// </summary>
 public static class LeverReportSection
 {
@@ -21,6 +21,8 @@ public static class LeverReportSection
         if (c.HasGuestMemcgs) on.Add("memory cgroups");
         if (c.Guests.Any(g => g.Backing == MemoryBacking.Hugetlbfs)) on.Add("hugetlbfs");
         if (c.Host.Ksm.Run) on.Add("KSM");
+        if (c.Host.Swap.IsZram) on.Add("zram");
+        if (c.Host.Zswap.Enabled) on.Add("zswap");
         if (c.Host.PageCache.Enabled) on.Add($"page cache (swappiness {c.Host.Swappiness})");
         return on.Count == 0 ? "none" : string.Join(" + ", on);
     }
@@ -33,10 +35,12 @@ public static class LeverReportSection
         var html = new StringBuilder("<h2>What each lever bought</h2>\n");
         html.Append("<p class=\"note\">Per platform and sweep point, means over replications: guests admitted, the host's reclaim work (inactive pages scanned) " +
             "and swap traffic, the page-cache pages reclaim freed (pages freed minus the guest pages it freed), the stall fraction of the admitted guests' vCPU time, and what the lever cost: ksmd's host CPU, " +
-            "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, and vCPU time " +
-            "memory.high throttling slept (part of the stall).</p>\n");
+            "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, vCPU time " +
+            "memory.high throttling slept (part of the stall), pages stored in and loaded from a compressed pool (zram, zswap; swap pages out / in are " +
+            "the block device's), the CPU compressing and decompressing them (reclaimers, faulting vCPUs, zswap's worker) and the pool's memory at the end.</p>\n");
         html.Append("<table><tr><th class=\"l\">Platform</th><th class=\"l\">Point</th><th class=\"l\">Levers</th><th>Guests admitted</th><th>Pages scanned</th>" +
-            "<th>Swap pages out / in</th><th>Page-cache pages freed</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th></tr>\n");
+            "<th>Swap pages out / in</th><th>Page-cache pages freed</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th>" +
+            "<th>Compressed out / in</th><th>Compression CPU (s)</th><th>Compressed pool (MiB)</th></tr>\n");
         var summary = folder.Summary.ToLookup(s => s.Run);
         foreach (var group in folder.Host.GroupBy(h => (h.Run.Platform, Point: folder.PointOf(h.Run))))
         {
@@ -55,7 +59,10 @@ public static class LeverReportSection
                 $"<td>{(vcpu > 0 ? (admitted.Sum(g => g.StalledS) / vcpu).ToString("P1", CultureInfo.InvariantCulture) : "–")}</td>" +
                 $"<td>{F(hosts.Average(h => h.Row.KsmCpuS ?? 0), "0.###")}</td><td>{F(savedMib, "0.#")}</td>" +
                 $"<td>{F(guests.Sum(g => (double)(g.KsmCowFaults ?? 0)) / n, "N0")}</td>" +
-                $"<td>{F(guests.Sum(g => g.MemcgHighThrottleS ?? 0) / n, "0.###")}</td></tr>\n");
+                $"<td>{F(guests.Sum(g => g.MemcgHighThrottleS ?? 0) / n, "0.###")}</td>" +
+                $"<td>{F(hosts.Average(h => (double)(h.Row.CompressedStores ?? 0)), "N0")} / {F(hosts.Average(h => (double)(h.Row.CompressedLoads ?? 0)), "N0")}</td>" +
+                $"<td>{F(hosts.Average(h => h.Row.CompressCpuS ?? 0), "0.###")}</td>" +
+                $"<td>{F(hosts.Average(h => (double)(h.Row.CompressedPoolBytes ?? 0)) / (1 << 20), "0.#")}</td></tr>\n");
         }
         return html.Append("</table>\n").ToString();
     }

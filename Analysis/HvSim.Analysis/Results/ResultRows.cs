@@ -194,6 +194,20 @@ public sealed partial class HostRow
     [CsvColumn("workingset_refault", Optional = true)] public long? WorkingsetRefault { get; set; }
     [ColumnDoc("pages", "linux-6.18 mode: those refaults activated (workingset_activate_anon); 0 on linux-3.4")]
     [CsvColumn("workingset_activate", Optional = true)] public long? WorkingsetActivate { get; set; }
+    [ColumnDoc("pages", "pages stored in a compressed pool: written to zram, or kept by zswap_store (zswpout)")]
+    [CsvColumn("compressed_stores", Optional = true)] public long? CompressedStores { get; set; }
+    [ColumnDoc("pages", "pages read back from a compressed pool: zram reads and zswap loads (zswpin), readahead included")]
+    [CsvColumn("compressed_loads", Optional = true)] public long? CompressedLoads { get; set; }
+    [ColumnDoc("pages", "stores the compressed pool refused: zswap full or the page incompressible (the swap device took it), or a zram write that failed (the page stayed dirty)")]
+    [CsvColumn("compressed_store_failures", Optional = true)] public long? CompressedStoreFailures { get; set; }
+    [ColumnDoc("count", "zswap stores that found the pool at max_pool_percent (zswap pool_limit_hit)")]
+    [CsvColumn("zswap_pool_limit_hit", Optional = true)] public long? ZswapPoolLimitHit { get; set; }
+    [ColumnDoc("pages", "zswap entries the shrink worker wrote back to the swap device (written_back_pages)")]
+    [CsvColumn("zswap_written_back", Optional = true)] public long? ZswapWrittenBack { get; set; }
+    [ColumnDoc("s", "CPU spent compressing and decompressing (`costs.compress`, `costs.decompress`): reclaimers, faulting vCPUs and the zswap worker")]
+    [CsvColumn("compress_cpu_s", Optional = true)] public double? CompressCpuS { get; set; }
+    [ColumnDoc("bytes", "host memory the compressed pools of zram and zswap hold at the end of the run")]
+    [CsvColumn("compressed_pool_bytes", Optional = true)] public long? CompressedPoolBytes { get; set; }
 }
 
 [CsvRecord]

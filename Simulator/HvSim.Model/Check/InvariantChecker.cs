@@ -104,7 +104,7 @@ public sealed class InvariantChecker
             }
         }
         // Pages merged by KSM share the KSM pages' memory.
-        long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + _host.HugetlbPages + inRam
+        long used = _host.ReservedPages + _host.RmaPages + _host.KvmPages + _host.HugetlbPages + _host.CompressedPoolPages + inRam
             - (_host.Ksm?.PagesMerged ?? 0) + (_host.Ksm?.PagesShared ?? 0) + (_host.PageCache?.NrCached ?? 0);
         if (_host.FreePages + used != _host.TotalPages)
             Fail($"free {_host.FreePages} + used {used} != host pages {_host.TotalPages}");

@@ -30,4 +30,11 @@ public sealed record CostConfig
     /// submission), on the reclaimer's clock besides the tlbies; 0 = not modelled.
     /// </summary>
     public long ReclaimPageNs { get; init; }
+    /// <summary>
+    /// CPU to compress 4 KiB (zram_bvec_write, zswap_store), scaled to the host page: lzo, the compressor of 3.4's zram
+    /// and 6.x zswap's default, at 414 MB/s (LZ4 project's benchmark of LZO 2.06, one Core i5-3340M core).
+    /// </summary>
+    public long CompressNs { get; init; } = 10_000;
+    /// <summary>CPU to decompress 4 KiB (zram_bvec_read, zswap_load), scaled to the host page: lzo at 600 MB/s (same source).</summary>
+    public long DecompressNs { get; init; } = 7_000;
 }

@@ -37,6 +37,19 @@ public sealed record HostConfig
     public KsmConfig Ksm { get; init; } = new();
     /// <summary>The host page cache and the host I/O stream that fills it (none by default).</summary>
     public PageCacheConfig PageCache { get; init; } = new();
+    /// <summary>zswap in front of the swap device (/sys/module/zswap/parameters; 3.11 and later).</summary>
+    public ZswapConfig Zswap { get; init; } = new();
+}
+
+/// <summary>/sys/module/zswap/parameters: enabled, max_pool_percent, accept_threshold_percent (defaults N, 20, 90).</summary>
+public sealed record ZswapConfig
+{
+    /// <summary>enabled: swap-outs are compressed into a RAM pool first (zswap_store), the device takes what it refuses.</summary>
+    public bool Enabled { get; init; }
+    /// <summary>max_pool_percent: the pool's limit, in percent of host memory (zswap_max_pages).</summary>
+    public int MaxPoolPercent { get; init; } = 20;
+    /// <summary>accept_threshold_percent: once full, the pool refuses stores until it is back below this share of its limit.</summary>
+    public int AcceptThresholdPercent { get; init; } = 90;
 }
 
 /// <summary>/sys/kernel/mm/ksm: run, pages_to_scan, sleep_millisecs (3.4 defaults 0, 100, 20).</summary>
@@ -80,8 +93,18 @@ public sealed record SwapDeviceConfig
     /// rotational (swap_use_vma_readahead), else with the adaptive slot-cluster readahead. 3.4 reads slot clusters either way.
     /// </summary>
     public bool Rotational { get; init; }
+    /// <summary>
+    /// zram's mem_limit (3.18 and later): the most host memory its compressed pool may take; a write that would need more
+    /// fails. null = no limit.
+    /// </summary>
+    public long? MemLimitBytes { get; init; }
+
+    /// <summary>The device is zram: a RAM block device that compresses on write and decompresses on read, synchronously.</summary>
+    public bool IsZram => Kind == "zram";
 
     public static SwapDeviceConfig Ssd => new();
+    /// <summary>zram (drivers/staging/zram in 3.4, drivers/block/zram later): no device latency, no queue; CPU instead (costs.compress, costs.decompress).</summary>
+    public static SwapDeviceConfig Zram => new() { Kind = "zram", LatencyMeanNs = 0, LatencyCv = 0, BandwidthBytesPerSecond = 0 };
     public static SwapDeviceConfig Hdd => new()
     {
         Kind = "hdd", LatencyMeanNs = 10_000_000, LatencyCv = 0.3, ParallelSlots = 1, BandwidthBytesPerSecond = 120_000_000,
@@ -136,6 +159,15 @@ public sealed record GuestConfig
     /// zeroed memory): what KSM can merge. The first that share of its pages; a store that breaks a merge makes the page unique.
     /// </summary>
     public double DuplicateFraction { get; init; }
+    /// <summary>
+    /// How well the guest's memory compresses (zram, zswap): the compressed size of a compressible page is page / ratio.
+    /// lzo and lz4 give 2-4x on typical anonymous memory.
+    /// </summary>
+    public double CompressionRatio { get; init; } = 3;
+    /// <summary>Share of the guest's pages filled with one repeated word (nearly always zeros): stored in no pool memory at all.</summary>
+    public double SameFilledFraction { get; init; }
+    /// <summary>Share of the guest's pages that do not compress (already compressed or encrypted data).</summary>
+    public double IncompressibleFraction { get; init; }
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

@@ -59,12 +59,25 @@ public sealed record HostKernel
     /// only (memory.limit_in_bytes, which memory_max models, and memory.soft_limit_in_bytes).
     /// </summary>
     public required bool HasCgroupV2 { get; init; }
+    /// <summary>
+    /// zswap (mm/zswap.c, 3.11, on frontswap of 3.5): 3.4 has neither, only zram in drivers/staging/zram.
+    /// </summary>
+    public required bool HasZswap { get; init; }
+    /// <summary>zram's mem_limit (3.18, 9ada9da9573f); 3.4's zram has only its disksize.</summary>
+    public required bool HasZramMemLimit { get; init; }
+    /// <summary>
+    /// 4.15 (0bcac06f27d7, SWP_SYNCHRONOUS_IO): do_swap_page on a zram swap slot used once skips swapin_readahead and the
+    /// swap cache: it reads just the faulting page into a new page and frees the slot (swap_free). 3.4 reads the
+    /// readahead cluster through the swap cache like any device, each page synchronously.
+    /// </summary>
+    public required bool SynchronousIoSkipsSwapCache { get; init; }
 
     public static readonly HostKernel Linux34 = new()
     {
         Name = "linux-3.4", NewAnonInactive = false, WorkingsetRefault = false, SwapInMapsExclusiveWritable = false,
         CgroupReclaimStopsAtTarget = false, InactiveRatioFromLists = false, AnonUsedOnce = false, UnmapChecksYoung = true,
         VmaSwapReadahead = false, HasSwapToken = true, HasCgroupV2 = false,
+        HasZswap = false, HasZramMemLimit = false, SynchronousIoSkipsSwapCache = false,
     };
 
     public static readonly HostKernel Linux618 = new()
@@ -72,6 +85,7 @@ public sealed record HostKernel
         Name = "linux-6.18", NewAnonInactive = true, WorkingsetRefault = true, SwapInMapsExclusiveWritable = true,
         CgroupReclaimStopsAtTarget = true, InactiveRatioFromLists = true, AnonUsedOnce = true, UnmapChecksYoung = false,
         VmaSwapReadahead = true, HasSwapToken = false, HasCgroupV2 = true,
+        HasZswap = true, HasZramMemLimit = true, SynchronousIoSkipsSwapCache = true,
     };
 
     public static IReadOnlyList<HostKernel> All { get; } = [Linux34, Linux618];

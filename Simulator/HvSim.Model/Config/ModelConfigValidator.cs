@@ -16,6 +16,12 @@ public static class ModelConfigValidator
         Require(h.ReclaimBatchPages >= 1, $"host.reclaim_batch_pages must be >= 1, got {h.ReclaimBatchPages}");
         Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= int.MaxValue, $"host.swap.capacity_bytes out of range: {h.Swap.CapacityBytes}");
         Require(h.Swap.ReadaheadPages >= 1, $"host.swap.readahead_pages must be >= 1, got {h.Swap.ReadaheadPages}");
+        Require(!h.Zswap.Enabled || h.Kernel.HasZswap, $"host.zswap: {h.Kernel.Name} has no zswap (frontswap came in 3.5, zswap in 3.11); use swap device zram or host.kernel linux-6.18");
+        Require(!h.Zswap.Enabled || !h.Swap.IsZram, "host.zswap in front of a zram swap device would compress twice; use one or the other");
+        Require(h.Swap.MemLimitBytes is null || (h.Swap.IsZram && h.Kernel.HasZramMemLimit),
+            $"host.swap.mem_limit is zram's mem_limit (3.18): it needs swap device zram and a kernel that has it, got device {h.Swap.Kind} on {h.Kernel.Name}");
+        Require(h.Zswap.MaxPoolPercent is >= 1 and <= 100, $"host.zswap_max_pool_percent must be in [1, 100], got {h.Zswap.MaxPoolPercent}");
+        Require(h.Zswap.AcceptThresholdPercent is >= 1 and <= 100, $"host.zswap_accept_threshold_percent must be in [1, 100], got {h.Zswap.AcceptThresholdPercent}");
         Require(c.DurationNs > 0, $"duration must be > 0, got {c.DurationNs} ns");
         Require(c.WarmupNs >= 0 && c.WarmupNs < c.DurationNs, $"warmup must be in [0, duration), got {c.WarmupNs} ns");
         Require(c.SampleIntervalNs > 0, $"sample_interval must be > 0, got {c.SampleIntervalNs} ns");
@@ -54,6 +60,9 @@ public static class ModelConfigValidator
                 $"{n}: memory_high and memory_low are cgroup v2 files (Linux 4.5); {h.Kernel.Name} has cgroup v1 only, whose memory.limit_in_bytes is memory_max and whose memory.soft_limit_in_bytes HvSim does not model: use host.kernel linux-6.18 or memory_max");
             Require(g.Backing == MemoryBacking.Anonymous || c.Platform == Platform.Power7,
                 $"{n}: backing hugetlbfs is modelled on POWER7 only (a PPC970 guest is pinned whatever backs it); use anonymous");
+            Require(g.CompressionRatio >= 1, $"{n}: compression_ratio must be >= 1, got {g.CompressionRatio}");
+            Require(g.SameFilledFraction is >= 0 and <= 1 && g.IncompressibleFraction is >= 0 and <= 1 && g.SameFilledFraction + g.IncompressibleFraction <= 1,
+                $"{n}: same_filled_fraction + incompressible_fraction must be in [0, 1], got {g.SameFilledFraction} + {g.IncompressibleFraction}");
             Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
             int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
             Require(g.Threads >= 1 && g.Threads <= smt,

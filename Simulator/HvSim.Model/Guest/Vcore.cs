@@ -40,6 +40,8 @@ public sealed class Vcore
     /// <summary>The trapped thread whose exit the runner handles (-1: none yet), and what it blocks on now.</summary>
     private int _serving = -1;
     private StallCause _blocked = StallCause.Other;
+    /// <summary>What the runner's last swapin_readahead read synchronously (zswap, zram) and owes in decompression.</summary>
+    private readonly SyncSwapRead _syncRead = new();
     /// <summary>While the runner waits for a swap read: the page (its queue/service split), else -1, and the read's event.</summary>
     private int _waitPage = -1;
     private SimEvent? _waitRead;
@@ -201,9 +203,18 @@ public sealed class Vcore
                     if (status == GupStatus.SwapMiss)
                     {
                         _blocked = StallCause.DirectReclaim; // readahead blocks only to allocate its pages
-                        foreach (var c in _host.SwapinReadahead(_vm, page)) yield return c;
+                        _syncRead.Reset();
+                        foreach (var c in _host.SwapinReadahead(_vm, page, _syncRead)) yield return c;
                         _clock = _sim.Now;
                         Spent(StallCause.DirectReclaim);
+                        // zswap_load / zram_bvec_read decompressed on this task: do_swap_page maps the page at once.
+                        _clock += _syncRead.CpuNs;
+                        Spent(StallCause.Other);
+                        if (_syncRead.Target && _host.FinishSwapIn(page, write, ref _clock))
+                        {
+                            Spent(StallCause.Other);
+                            break;
+                        }
                         if (!_host.Pages[page].Has(HostPageFlags.Locked)) continue;
                     }
                     _waitPage = page;

@@ -17,7 +17,7 @@ public sealed partial class Host
         page.Flags |= HostPageFlags.Young;
         if (write) DoWpPage(ref page);
         else if (Kernel.SwapInMapsExclusiveWritable) page.Flags |= HostPageFlags.Writable;
-        if (!write && SwapCache.IsFull && !page.Has(HostPageFlags.Writeback))
+        if (!write && page.SwapSlot >= 0 && SwapCache.IsFull && !page.Has(HostPageFlags.Writeback))
         {
             SwapCache.Free(ref page);
             page.Flags |= HostPageFlags.Dirty;

@@ -75,6 +75,10 @@ public sealed partial class Host : ISwapCompletion
         Ksm = config.Host.Ksm.Run ? new Ksm(this) : null;
         PageCache = config.Host.PageCache.Enabled ? new PageCache(this, config.Host.PageCache) : null;
         Flusher = PageCache is null ? null : new Flusher(this, PageCache);
+        Zram = config.Host.Swap.IsZram ? new Zram(this, SwapCache.Slots) : null;
+        Zswap = config.Host.Zswap.Enabled ? new Zswap(this, SwapCache.Slots) : null;
+        if (Zram != null) SwapCache.SlotFreeNotify = Zram.FreePage; // zram_slot_free_notify
+        if (Zswap != null) SwapCache.SlotFreeNotify = Zswap.Invalidate; // swap_entry_free -> zswap_invalidate
     }
 
     /// <summary>The host page cache of the host I/O stream's file; null without host I/O (host.page_cache).</summary>
@@ -106,6 +110,45 @@ public sealed partial class Host : ISwapCompletion
         Counters.PagesFreed++;
         Counters.FilePagesFreed++;
         WakePageFreedWaiters();
+    }
+
+    /// <summary>The swap device when it is zram; null for a block device.</summary>
+    public Zram? Zram { get; }
+
+    /// <summary>zswap in front of the swap device; null unless host.zswap.</summary>
+    public Zswap? Zswap { get; }
+
+    /// <summary>Host pages held by the compressed pools of zram and zswap.</summary>
+    public long CompressedPoolPages => (Zram?.Pool.Pages ?? 0) + (Zswap?.Pool.Pages ?? 0);
+
+    /// <summary>What the compressor makes of <paramref name="hostPage"/>'s contents (<see cref="PageContents"/>).</summary>
+    public int CompressedBytes(int hostPage)
+    {
+        var vm = VmOf(hostPage);
+        return PageContents.CompressedBytes(vm.Config, vm.ConfigIndex, hostPage - vm.HostBase, PageBytes);
+    }
+
+    /// <summary>Pages for a compressed pool (zs_malloc from reclaim, which may use the reserves): false when none are free.</summary>
+    public bool TakePoolPages(long n)
+    {
+        if (FreePages < n) return false;
+        FreePages -= n;
+        return true;
+    }
+
+    /// <summary>Pages a compressed pool no longer needs go back to the free list.</summary>
+    public void ReturnPoolPages(long n)
+    {
+        FreePages += n;
+        WakePageFreedWaiters();
+    }
+
+    /// <summary>A page for zswap's writeback (GFP_KERNEL from the worker, which does not reclaim here): only above the min watermark.</summary>
+    public bool TakePageForWriteback()
+    {
+        if (FreePages <= Watermarks.Min) return false;
+        FreePages--;
+        return true;
     }
 
     /// <summary>Kernel samepage merging; null unless host.ksm runs.</summary>
@@ -371,13 +414,16 @@ public sealed partial class Host : ISwapCompletion
     /// rotational swap device: swap_vma_readahead reads the window swap_vma_ra_win sizes (<see cref="SwapVmaReadahead"/>),
     /// in address order, each page of it whose PTE is a swap entry and which is not in the swap cache. 3.4, and 6.x with
     /// a rotational device (swap_cluster_readahead): see <see cref="SwapinCluster"/>.
-    /// Returns when every read is issued; the target's completes <see cref="ReadInFlight"/>.
+    /// Returns when every read is issued; the target's completes <see cref="ReadInFlight"/>, and what zswap or zram read
+    /// synchronously is in <paramref name="owed"/>.
     /// </summary>
-    public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage)
+    public IEnumerable<Command> SwapinReadahead(Vm vm, int hostPage, SyncSwapRead owed)
     {
-        if (VmaReadahead is null) return SwapinCluster(vm, hostPage);
+        // 6.x do_swap_page on a SWP_SYNCHRONOUS_IO device (zram) reads just the faulting page, no readahead.
+        if (Zram != null && Kernel.SynchronousIoSkipsSwapCache) return ReadSwapPages(vm, hostPage, hostPage, hostPage + 1, slots: false, owed);
+        if (VmaReadahead is null) return SwapinCluster(vm, hostPage, owed);
         var (_, start, end) = VmaReadahead.Window(vm.Index, hostPage - vm.HostBase, vm.HostPageCount);
-        return ReadSwapPages(vm, hostPage, vm.HostBase + (int)start, vm.HostBase + (int)end, slots: false);
+        return ReadSwapPages(vm, hostPage, vm.HostBase + (int)start, vm.HostBase + (int)end, slots: false, owed);
     }
 
     /// <summary>
@@ -387,11 +433,11 @@ public sealed partial class Host : ISwapCompletion
     /// each page not already in RAM is allocated like any page (kswapd woken, direct reclaim below min), added to the
     /// swap cache locked, and read with a request of its own (one bio per page, no plug).
     /// </summary>
-    private IEnumerable<Command> SwapinCluster(Vm vm, int hostPage)
+    private IEnumerable<Command> SwapinCluster(Vm vm, int hostPage, SyncSwapRead owed)
     {
         SwapToken.Grab(vm);
         var (first, end) = ClusterReadahead.Window(Pages[hostPage].SwapSlot, SwapCache.Slots);
-        return ReadSwapPages(vm, hostPage, first, end, slots: true);
+        return ReadSwapPages(vm, hostPage, first, end, slots: true, owed);
     }
 
     /// <summary>
@@ -400,7 +446,7 @@ public sealed partial class Host : ISwapCompletion
     /// cache locked and read with a request of its own; one read for another page than the target is readahead
     /// (PG_readahead, swap_ra). Counts the major fault when it issues the target's read.
     /// </summary>
-    private IEnumerable<Command> ReadSwapPages(Vm vm, int hostPage, int first, int end, bool slots)
+    private IEnumerable<Command> ReadSwapPages(Vm vm, int hostPage, int first, int end, bool slots, SyncSwapRead owed)
     {
         for (int i = first; i < end; i++)
         {
@@ -419,6 +465,7 @@ public sealed partial class Host : ISwapCompletion
                 Pages[p].Flags |= HostPageFlags.Readahead;
                 Counters.SwapRa++;
             }
+            if (SwapReadpageSync(p, hostPage, owed)) continue;
             var done = Sim.NewEvent();
             int slot = Pages[p].SwapSlot;
             LockForRead(p, done);
@@ -429,10 +476,19 @@ public sealed partial class Host : ISwapCompletion
 
     private void LockForRead(int hostPage, SimEvent done)
     {
-        Touched?.Add(hostPage);
-        Pages[hostPage].State = HostPageState.SwapCache;
         Pages[hostPage].Flags |= HostPageFlags.Locked;
         _readsInFlight[hostPage] = (done, long.MaxValue);
+        AddToSwapCacheForRead(hostPage);
+    }
+
+    /// <summary>
+    /// __read_swap_cache_async for a page about to be read: in the swap cache, charged (mem_cgroup_swapin_charge_folio),
+    /// and on 6.x put active when workingset_refault says it was part of the workingset.
+    /// </summary>
+    private void AddToSwapCacheForRead(int hostPage)
+    {
+        Touched?.Add(hostPage);
+        Pages[hostPage].State = HostPageState.SwapCache;
         VmOf(hostPage).Memcg.Charge(); // mem_cgroup_swapin_charge_folio
         // workingset_refault: folio_set_active before folio_add_lru.
         if (Workingset == null) return;
@@ -471,16 +527,23 @@ public sealed partial class Host : ISwapCompletion
             Touched?.Add(p);
             Pages[p].Flags &= ~HostPageFlags.Locked;
             _readsInFlight.Remove(p);
-            // read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x folio_add_lru: active after a
-            // refault workingset_refault activated.
-            if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
-            else LruvecOf(p).InsertInactive(p);
-            Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: Pages[p].Has(HostPageFlags.Active));
-            Pages[p].Flags &= ~HostPageFlags.Active;
-            VmOf(p).Counters.SwapIns++;
+            AddReadPageToLru(p);
             Counters.SwapReads++;
         }
         request.Done!.Trigger(started);
+    }
+
+    /// <summary>
+    /// A page read in joins the LRU: read_swap_cache_async -> lru_cache_add_anon (3.x: inactive list); 6.x
+    /// folio_add_lru: active after a refault workingset_refault activated.
+    /// </summary>
+    private void AddReadPageToLru(int p)
+    {
+        if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
+        else LruvecOf(p).InsertInactive(p);
+        Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: Pages[p].Has(HostPageFlags.Active));
+        Pages[p].Flags &= ~HostPageFlags.Active;
+        VmOf(p).Counters.SwapIns++;
     }
 
     /// <summary>

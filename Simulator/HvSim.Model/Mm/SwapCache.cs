@@ -38,9 +38,15 @@ public sealed class SwapCache
         return true;
     }
 
+    /// <summary>
+    /// Told of each slot freed (swap_entry_free): zram's swap_slot_free_notify, or zswap_invalidate. null for a plain device.
+    /// </summary>
+    public Action<int>? SlotFreeNotify { get; set; }
+
     /// <summary>delete_from_swap_cache / swap_free: the swap copy is dropped (page redirtied, or vm_swap_full).</summary>
     public void Free(ref HostPage page)
     {
+        SlotFreeNotify?.Invoke(page.SwapSlot);
         _owner[page.SwapSlot] = -1;
         page.SwapSlot = -1;
         UsedSlots--;

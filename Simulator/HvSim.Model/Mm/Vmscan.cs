@@ -433,6 +433,21 @@ public sealed partial class Vmscan : IReferenceOracle
     /// </summary>
     private bool Pageout(ScanControl sc, int hostPage)
     {
+        // zswap_store or a zram device: the write is over when swap_writepage returns, so shrink_page_list goes on to
+        // free the page ("A synchronous write - probably a ramdisk"); a failed zram write leaves it dirty (keep).
+        long t = sc.T;
+        var write = _host.SwapWritepageSync(hostPage, ref t);
+        sc.T = t;
+        if (write == SwapWrite.Written)
+        {
+            Free(sc, hostPage);
+            return true;
+        }
+        if (write == SwapWrite.Failed)
+        {
+            PutBack(hostPage, active: false);
+            return true;
+        }
         _host.StartWriteback(hostPage);
         if (!_host.SubmitPageout(hostPage, sc.T))
         {

@@ -138,6 +138,19 @@ public sealed class HostResult
     /// <summary>At the end of the run: KSM pages in RAM (pages_shared) and the further guest pages mapping them (pages_sharing: the pages KSM saves).</summary>
     public long KsmPagesShared { get; set; }
     public long KsmPagesSharing { get; set; }
+    /// <summary>Pages stored in a compressed pool (zram writes, zswap_store successes: zswpout) and read back from it (zswpin).</summary>
+    public long CompressedStores { get; set; }
+    public long CompressedLoads { get; set; }
+    /// <summary>Stores the pool refused (zswap: full or incompressible, so the device took the page; zram: a failed write).</summary>
+    public long CompressedStoreFailures { get; set; }
+    /// <summary>zswap_pool_limit_hit: stores that found the pool at max_pool_percent.</summary>
+    public long ZswapPoolLimitHit { get; set; }
+    /// <summary>Entries zswap's shrink worker wrote back to the swap device (zswap_written_back_pages).</summary>
+    public long ZswapWrittenBack { get; set; }
+    /// <summary>CPU spent compressing and decompressing, by every task (reclaimers, faulting vCPUs, the zswap worker), ns.</summary>
+    public long CompressCpuNs { get; set; }
+    /// <summary>At the end of the run: the host memory the compressed pools of zram and zswap hold, bytes.</summary>
+    public long CompressedPoolBytes { get; set; }
     /// <summary>Pages swap readahead read besides the faulting one (vmstat swap_ra).</summary>
     public long SwapRa { get; set; }
     /// <summary>Faults that found a page swap readahead had read (vmstat swap_ra_hit: PG_readahead test-and-cleared).</summary>
@@ -178,6 +191,7 @@ public sealed class HostResult
         KswapdWakeups = DirectReclaims = PagesScanned = PagesFreed = SwapFullEvents = SwapWrites = SwapReads = 0;
         SwapWriteRequests = SwapReadRequests = PagesDeactivated = WriteRequestWaits = KswapdCongestionWaits = SwapTokenReferences = 0;
         KsmPagesScanned = KsmCpuNs = 0;
+        CompressedStores = CompressedLoads = CompressedStoreFailures = ZswapPoolLimitHit = ZswapWrittenBack = CompressCpuNs = 0;
         SwapRa = SwapRaHit = WorkingsetRefault = WorkingsetActivate = 0;
         FilePagesFreed = FileWritebackPages = 0;
     }

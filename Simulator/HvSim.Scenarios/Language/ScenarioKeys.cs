@@ -24,8 +24,8 @@ public static class ScenarioKeys
         ShortFormKey = "device",
         Keys =
         [
-            Choice<SwapDeviceConfig>("device", "Preset the other keys start from (kernel-model.md defaults for an SSD or a disk).",
-                ["ssd", "hdd"], SwapDefaults.Kind, (s, v) => v == "hdd" ? SwapDeviceConfig.Hdd : SwapDeviceConfig.Ssd),
+            Choice<SwapDeviceConfig>("device", "Preset the other keys start from (kernel-model.md defaults for an SSD or a disk), or zram: a RAM block device that compresses each page written (zram_bvec_write, costs.compress on the reclaimer) into a pool taken from host memory and decompresses it on read (zram_bvec_read, costs.decompress on the faulting vCPU), synchronously, with no latency, queue or bandwidth (3.4: drivers/staging/zram; 6.x reads outside the swap cache, without readahead). capacity is its disksize.",
+                ["ssd", "hdd", "zram"], SwapDefaults.Kind, (s, v) => v switch { "hdd" => SwapDeviceConfig.Hdd, "zram" => SwapDeviceConfig.Zram, _ => SwapDeviceConfig.Ssd }),
             Key<SwapDeviceConfig>("latency", ValueKind.Duration, "Mean service time of one swap request (ssd 200us, hdd 10ms).",
                 SwapDefaults.LatencyMeanNs, (s, v) => s with { LatencyMeanNs = (long)v! }, min: 0, max: 60_000_000_000),
             Key<SwapDeviceConfig>("latency_cv", ValueKind.Number, "Coefficient of variation of the service time (0 constant, 1 exponential, otherwise lognormal).",
@@ -47,6 +47,12 @@ public static class ScenarioKeys
                 (long)SwapDefaults.ReadaheadPages, (s, v) => s with { ReadaheadPages = (int)(long)v! }, min: 1, max: 256),
             Key<SwapDeviceConfig>("rotational", ValueKind.Boolean, "The device's /sys/block/DEV/queue/rotational (ssd false, hdd true; a virtio disk says true). linux-6.18 swaps in with the VMA readahead only while no swap device is rotational (swap_use_vma_readahead), else with the slot-cluster readahead that adapts to hits; linux-3.4 always reads the fixed slot cluster.",
                 SwapDefaults.Rotational, (s, v) => s with { Rotational = (bool)v! }),
+            new KeyDef<SwapDeviceConfig>
+            {
+                Name = "mem_limit", Kind = ValueKind.Size, AllowsAuto = true, Min = 64 << 10, Max = 1L << 46, Default = SwapDefaults.MemLimitBytes,
+                Doc = "zram's mem_limit (device zram, linux-6.18; 3.4's zram has none): the most host memory its compressed pool may hold; a swap-out that would need more fails and the page stays in RAM, dirty. Unset or auto = no limit.",
+                Apply = (s, v) => s with { MemLimitBytes = (long?)v },
+            },
         ],
     };
 
@@ -112,6 +118,12 @@ public static class ScenarioKeys
                 (long)HostDefaults.Ksm.PagesToScan, (h, v) => h with { Ksm = h.Ksm with { PagesToScan = (int)(long)v! } }, min: 1, max: 1 << 24),
             Key<HostConfig>("ksm_sleep", ValueKind.Duration, "/sys/kernel/mm/ksm/sleep_millisecs: ksmd's sleep between scans.",
                 HostDefaults.Ksm.SleepNs, (h, v) => h with { Ksm = h.Ksm with { SleepNs = (long)v! } }, min: 1_000_000, max: 3_600_000_000_000),
+            Key<HostConfig>("zswap", ValueKind.Boolean, "zswap in front of the swap device (linux-6.18 only: zswap came in 3.11): each swap-out is compressed into a RAM pool (zswap_store, costs.compress on the reclaimer) and freed at once; a swap-in from the pool is decompressed by the faulting vCPU (zswap_load, costs.decompress) with no device I/O. A full pool refuses pages, which go to the device, and its shrink worker writes the oldest entries back. Not with device zram.",
+                HostDefaults.Zswap.Enabled, (h, v) => h with { Zswap = h.Zswap with { Enabled = (bool)v! } }),
+            Key<HostConfig>("zswap_max_pool_percent", ValueKind.Integer, "zswap's max_pool_percent: the pool's limit in percent of host memory.",
+                (long)HostDefaults.Zswap.MaxPoolPercent, (h, v) => h with { Zswap = h.Zswap with { MaxPoolPercent = (int)(long)v! } }, min: 1, max: 100),
+            Key<HostConfig>("zswap_accept_threshold_percent", ValueKind.Integer, "zswap's accept_threshold_percent: a full pool refuses stores until it is back at this percent of its limit, which its shrink worker writes back to.",
+                (long)HostDefaults.Zswap.AcceptThresholdPercent, (h, v) => h with { Zswap = h.Zswap with { AcceptThresholdPercent = (int)(long)v! } }, min: 1, max: 100),
             new KeyDef<HostConfig>
             {
                 Name = "hugepages", Kind = ValueKind.Integer, AllowsAuto = true, Min = 0, Max = 1L << 30, Default = null,
@@ -142,6 +154,8 @@ public static class ScenarioKeys
             Cost("access", "One guest access through a valid HPTE (a memory reference).", CostDefaults.AccessNs, (c, v) => c with { AccessNs = v }),
             Cost("ksm_scan", "ksmd's host CPU per page scanned (checksum and tree compares of one host page; an estimate).", CostDefaults.KsmScanPageNs, (c, v) => c with { KsmScanPageNs = v }),
             Cost("swap_in", "CPU of a major fault besides the swap read it waits for (do_swap_page: page allocation, memcg charge, swap-cache insert, bio submission, PTE update). 0 = not modelled; hvsim validation sets the real host's measured fault cost.", CostDefaults.SwapInNs, (c, v) => c with { SwapInNs = v }),
+            Cost("compress", "CPU to compress 4 KiB (scaled to the host page) into zram or zswap, paid by the reclaiming task (kswapd, or the vCPU in direct or memory.max reclaim). Default: lzo (3.4 zram's compressor, zswap's default) at 414 MB/s, the LZ4 project's benchmark of LZO 2.06 on one Core i5-3340M core; lz4 is about the same to compress.", CostDefaults.CompressNs, (c, v) => c with { CompressNs = v }),
+            Cost("decompress", "CPU to decompress 4 KiB (scaled to the host page) from zram or zswap, paid by the faulting vCPU (readahead pages too); the zswap worker pays it for writeback. Default: lzo at 600 MB/s (same benchmark; lz4 decompresses about 3x faster: set 2us).", CostDefaults.DecompressNs, (c, v) => c with { DecompressNs = v }),
             Cost("reclaim_page", "CPU per page reclaim scans (isolate, page_check_references, try_to_unmap, add_to_swap, bio submission), on the reclaimer's clock besides its tlbies: the faulting task pays it in direct and memory.max reclaim. 0 = not modelled; hvsim validation sets the real host's measured cost.", CostDefaults.ReclaimPageNs, (c, v) => c with { ReclaimPageNs = v }),
         ],
     };
@@ -187,6 +201,12 @@ public static class ScenarioKeys
                 (g, v) => g with { Guest = g.Guest with { Backing = Enum.Parse<MemoryBacking>(v, ignoreCase: true) } }),
             Key<GuestGroup>("duplicate_fraction", ValueKind.Fraction, "Share of the guest's memory whose contents equal the same pages of every other guest (one image, zeroed memory): what KSM (host.ksm) can merge. A store to a merged page makes it unique.",
                 GuestGroup.Prototype.Guest.DuplicateFraction, (g, v) => g with { Guest = g.Guest with { DuplicateFraction = (double)v! } }, min: 0, max: 1),
+            Key<GuestGroup>("compression_ratio", ValueKind.Number, "How well the guest's compressible pages compress in zram or zswap: each takes page / ratio of pool memory. lzo and lz4 give 2-4x on typical anonymous memory (3 is a middle guess; zram's mm_stat or zswap's stored_pages against pool_total_size measure it on a real host).",
+                GuestGroup.Prototype.Guest.CompressionRatio, (g, v) => g with { Guest = g.Guest with { CompressionRatio = (double)v! } }, min: 1, max: 1000),
+            Key<GuestGroup>("same_filled_fraction", ValueKind.Fraction, "Share of the guest's pages filled with one repeated word, nearly always zero (memory the guest freed and zeroed, unused buffers): zram and zswap keep them in no pool memory and compress nothing. Which pages they are is a fixed draw per page.",
+                GuestGroup.Prototype.Guest.SameFilledFraction, (g, v) => g with { Guest = g.Guest with { SameFilledFraction = (double)v! } }, min: 0, max: 1),
+            Key<GuestGroup>("incompressible_fraction", ValueKind.Fraction, "Share of the guest's pages that do not compress (compressed or encrypted data): zswap sends them to the swap device, zram stores them whole. same_filled_fraction + incompressible_fraction <= 1.",
+                GuestGroup.Prototype.Guest.IncompressibleFraction, (g, v) => g with { Guest = g.Guest with { IncompressibleFraction = (double)v! } }, min: 0, max: 1),
             Choice<GuestGroup>("fault_path", "How the guest's memory is faulted in on the host: kvm (a KVM guest: get_user_pages with FOLL_TOUCH marks the page accessed, and a page mapped writable into the guest is dirtied) or process (what the real-kernel validation measures: a plain process whose own page faults run handle_mm_fault, with no mark_page_accessed, and whose pages are dirtied only by stores). docs/validation.md says why the two differ.",
                 Enum.GetValues<FaultPath>().Select(FaultPathName).ToArray(), FaultPathName(GuestGroup.Prototype.Guest.FaultPath),
                 (g, v) => g with { Guest = g.Guest with { FaultPath = Enum.Parse<FaultPath>(v, ignoreCase: true) } }),

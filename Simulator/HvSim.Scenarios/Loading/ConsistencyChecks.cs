@@ -63,6 +63,19 @@ internal static class ConsistencyChecks
                 $"min_free_kbytes < {bound}, so that high = 3/2 min stays below memory - reserved");
         }
 
+        if (!Bad("host.zswap", "host.kernel") && h.Zswap.Enabled && !h.Kernel.HasZswap)
+            d.Add(Loc("host.zswap"), $"zswap on {h.Kernel.Name}: Linux 3.4 has no zswap (frontswap came in 3.5, zswap in 3.11); its only compressed swap is zram, in drivers/staging/zram",
+                "zswap: false on linux-3.4 (use swap device zram), or host.kernel: linux-6.18");
+        else if (!Bad("host.zswap", "host.swap.device") && h.Zswap.Enabled && h.Swap.IsZram)
+            d.Add(Loc("host.zswap"), "zswap in front of a zram swap device compresses every page twice", "zswap with an ssd or hdd swap device, or swap device zram without zswap");
+        if (!Bad("host.swap.mem_limit", "host.swap.device", "host.kernel") && h.Swap.MemLimitBytes is { } limit)
+        {
+            if (!h.Swap.IsZram)
+                d.Add(Loc("host.swap.mem_limit"), $"mem_limit {Size(limit)} is zram's, but the swap device is {h.Swap.Kind}", "mem_limit only with device: zram");
+            else if (!h.Kernel.HasZramMemLimit)
+                d.Add(Loc("host.swap.mem_limit"), $"zram's mem_limit came in Linux 3.18; {h.Kernel.Name}'s zram has none", "no mem_limit on linux-3.4, or host.kernel: linux-6.18");
+        }
+
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int guestIndex = 0;
         for (int gi = 0; gi < t.Groups.Count; gi++)
@@ -123,6 +136,10 @@ internal static class ConsistencyChecks
                         $"memory >= {Size(least)}: {touched} pages of {Size(largest)}" + (least > need ? $" in whole {Size(h.PageSizeBytes)} host pages" : ""));
                 }
             }
+            if (!Bad(p + ".same_filled_fraction", p + ".incompressible_fraction") && g.SameFilledFraction + g.IncompressibleFraction > 1)
+                d.Add(Loc(p + ".incompressible_fraction", p + ".same_filled_fraction", p),
+                    $"same_filled_fraction {g.SameFilledFraction:0.###} + incompressible_fraction {g.IncompressibleFraction:0.###} is more than all the guest's pages",
+                    "same_filled_fraction + incompressible_fraction <= 1");
             bool namesOk = !Bad(p + ".name", p + ".count");
             // Guest names go into the CSV tables as written: one a spreadsheet would run as a formula is refused (CWE-1236).
             if (namesOk && t.Groups[gi].Count > 0 && t.Guests[guestIndex].Name is { Length: > 0 } first && FormulaStarts.Contains(first[0]))

@@ -51,7 +51,7 @@ public class WarmupTests
     // first reclaim are facts about the whole run.
     private static readonly string[] GuestLevels = ["GuestMemoryBytes", "PinnedPages", "StalledNs", "SiblingWaitNs", "VcpuNs", "FaultsInFlightAtEnd", "OldestFaultInFlightNs",
         "StallExitNs", "StallSwapQueueNs", "StallSwapServiceNs", "StallDirectReclaimNs", "StallSiblingNs", "StallOtherNs"];
-    private static readonly string[] HostLevels = ["MemoryBytes", "WatermarkMinPages", "WatermarkLowPages", "WatermarkHighPages", "MeasuredNs", "SwapBusyNs", "FirstReclaimNs", "WarmupNs", "KsmPagesShared", "KsmPagesSharing"];
+    private static readonly string[] HostLevels = ["MemoryBytes", "WatermarkMinPages", "WatermarkLowPages", "WatermarkHighPages", "MeasuredNs", "SwapBusyNs", "FirstReclaimNs", "WarmupNs", "KsmPagesShared", "KsmPagesSharing", "CompressedPoolBytes"];
 
     [Fact]
     public void WarmupResetClearsEveryEventCounterAndNothingElse()
