@@ -14,7 +14,7 @@ public abstract class RunKeyColumns
     [CsvColumn("scenario")] public string Scenario { get; set; } = "";
     [ColumnDoc("", "`power7` or `ppc970`")]
     [CsvColumn("platform")] public string Platform { get; set; } = "";
-    [ColumnDoc("", "replication index, from 0")]
+    [ColumnDoc("", "replication number, from 1 (`replications:` of the scenario)")]
     [CsvColumn("replication")] public int Replication { get; set; }
     [ColumnDoc("", "the run's seed, derived from the master seed")]
     [CsvColumn("seed")] public ulong Seed { get; set; }
