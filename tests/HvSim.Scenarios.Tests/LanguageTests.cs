@@ -255,4 +255,28 @@ public class LanguageTests
         Assert.Equal(", did you mean 'memory'?", ValueParser.DidYouMean("memroy", ["memory", "page_size", "reserved"]));
         Assert.Equal("", ValueParser.DidYouMean("banana", ["memory", "page_size"]));
     }
+
+    /// <summary>
+    /// The binder walks the key table's section tree (ScenarioKeys.Root.Nested), not a hand-written list: a misspelt
+    /// key is found in every section the table declares, at its own line, named by the section's dotted path.
+    /// </summary>
+    [Fact]
+    public void AMisspeltKeyIsFoundInEverySectionOfTheKeyTable()
+    {
+        var sections = ScenarioKeys.Root.Tree().Where(t => t.Path.Length > 0 && t.Section is not SpecialSection).ToList();
+        Assert.Subset(sections.Select(t => t.Path).ToHashSet(), new HashSet<string> { "host", "host.swap", "costs", "guests" });
+        foreach (var (path, _) in sections)
+        {
+            var segments = path.Split('.');
+            var yaml = new System.Text.StringBuilder();
+            for (int i = 0; i < segments.Length; i++) yaml.Append(' ', 2 * i).Append(segments[i]).Append(":\n");
+            yaml.Append(' ', 2 * segments.Length).Append("zzz_not_a_key: 1\n");
+            yaml.Append(segments[0] == "guests" ? "  workload: {kind: uniform}\n" : "guests: {workload: {kind: uniform}}\n");
+            using var dir = new TempDir();
+            var d = new Diagnostics();
+            Assert.Null(ScenarioLoader.TryLoad(dir.File("s.yaml", yaml.ToString()), d));
+            var problem = Assert.Single(d.Items, p => p.Message.StartsWith($"unknown key 'zzz_not_a_key' in {path}", StringComparison.Ordinal));
+            Assert.Equal((segments.Length + 1, 2 * segments.Length + 1), (problem.Line, problem.Column));
+        }
+    }
 }
