@@ -18,7 +18,8 @@ public sealed class Scenario
     public required string Sha256 { get; init; }
     /// <summary>The `name:` sanitised for use in file names and run ids.</summary>
     public required string Name { get; init; }
-    public required ScenarioSettings Settings { get; init; }
+    /// <summary>The file bound without its sweep: the keys every point shares (seed, replications, outputs ...).</summary>
+    public required RunTemplate Template { get; init; }
     public required string SweepMode { get; init; }
     public required IReadOnlyList<string> SweepPaths { get; init; }
     public required IReadOnlyList<ScenarioPoint> Points { get; init; }

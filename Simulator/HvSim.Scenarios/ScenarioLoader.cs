@@ -58,8 +58,8 @@ public static class ScenarioLoader
         {
             File = file,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))),
-            Name = OutputNames.Sanitize(baseTemplate.Settings.Name),
-            Settings = baseTemplate.Settings,
+            Name = OutputNames.Sanitize(baseTemplate.Config.Name),
+            Template = baseTemplate,
             SweepMode = mode,
             SweepPaths = points.Count > 0 ? points[0].Select(a => a.Path).ToList() : [],
             Points = bound,

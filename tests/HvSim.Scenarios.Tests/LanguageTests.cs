@@ -19,8 +19,8 @@ public class LanguageTests
     {
         var s = Load("guests: {workload: {kind: uniform}}\n");
         var t = s.Points.Single().Template;
-        Assert.Equal(new HostConfig(), t.Host);
-        Assert.Equal(new CostConfig(), t.Costs);
+        Assert.Equal(new HostConfig(), t.Config.Host);
+        Assert.Equal(new CostConfig(), t.Config.Costs);
         Assert.Equal("s", s.Name); // the file name
         var g = Assert.Single(t.Guests);
         Assert.Equal(1L << 30, g.MemoryBytes);
@@ -74,15 +74,15 @@ public class LanguageTests
             """);
         var t = s.Points.Single().Template;
         Assert.Equal("all_keys", s.Name);
-        Assert.Equal(7UL, s.Settings.Seed);
-        Assert.Equal(3, s.Settings.Replications);
-        Assert.Equal([Platform.Power7, Platform.Ppc970], s.Settings.Platforms);
-        Assert.Equal(AgingVariant.Unmap, s.Settings.Aging);
-        Assert.Equal(120_000_000_000, s.Settings.DurationNs);
-        Assert.Equal(500_000_000, s.Settings.WarmupNs);
-        Assert.Equal(250_000_000, s.Settings.IntervalNs);
-        Assert.True(s.Settings.Check && s.Settings.ReferenceMode);
-        Assert.Equal(["summary", "host"], s.Settings.Outputs);
+        Assert.Equal(7UL, s.Template.Config.Seed);
+        Assert.Equal(3, s.Template.Replications);
+        Assert.Equal([Platform.Power7, Platform.Ppc970], s.Template.Platforms);
+        Assert.Equal(AgingVariant.Unmap, s.Template.Config.Aging);
+        Assert.Equal(120_000_000_000, s.Template.Config.DurationNs);
+        Assert.Equal(500_000_000, s.Template.Config.WarmupNs);
+        Assert.Equal(250_000_000, s.Template.Config.SampleIntervalNs);
+        Assert.True(s.Template.Config.CheckInvariants && s.Template.Config.ReferenceMode);
+        Assert.Equal(["summary", "host"], s.Template.Outputs);
         Assert.Equal(new HostConfig
         {
             MemoryBytes = 16L << 30, PageSizeBytes = 4096, ReservedBytes = 1L << 30, MinFreeKbytes = 4096, Swappiness = 100,
@@ -92,8 +92,8 @@ public class LanguageTests
                 Kind = "hdd", LatencyMeanNs = 8_000_000, LatencyCv = 0.2, ParallelSlots = 2, BandwidthBytesPerSecond = 150_000_000,
                 CapacityBytes = 32L << 30, ReadaheadPages = 4, Rotational = false,
             },
-        }, t.Host);
-        Assert.Equal(new CostConfig { RealModeHcallNs = 2000, ExitNs = 12000, TlbieNs = 3000, GupHitNs = 400, ZeroFillNs = 7000, SwapCacheHitNs = 3000, AccessNs = 80 }, t.Costs);
+        }, t.Config.Host);
+        Assert.Equal(new CostConfig { RealModeHcallNs = 2000, ExitNs = 12000, TlbieNs = 3000, GupHitNs = 400, ZeroFillNs = 7000, SwapCacheHitNs = 3000, AccessNs = 80 }, t.Config.Costs);
         Assert.Equal(["vm0", "vm1", "vm2"], t.Guests.Select(g => g.Name));
         Assert.All(t.Guests.Select((g, i) => (g, i)), x =>
         {
@@ -122,10 +122,10 @@ public class LanguageTests
     [Fact]
     public void SwapPresetThenOverrides()
     {
-        var hdd = Load("host: {swap: hdd}\nguests: {workload: {kind: uniform}}\n").Points[0].Template.Host.Swap;
+        var hdd = Load("host: {swap: hdd}\nguests: {workload: {kind: uniform}}\n").Points[0].Template.Config.Host.Swap;
         Assert.Equal(SwapDeviceConfig.Hdd, hdd);
         // Key order in the file does not matter: the preset applies first.
-        var tuned = Load("host:\n  swap: {capacity: 64GiB, device: hdd}\nguests: {workload: {kind: uniform}}\n").Points[0].Template.Host.Swap;
+        var tuned = Load("host:\n  swap: {capacity: 64GiB, device: hdd}\nguests: {workload: {kind: uniform}}\n").Points[0].Template.Config.Host.Swap;
         Assert.Equal(SwapDeviceConfig.Hdd with { CapacityBytes = 64L << 30 }, tuned);
     }
 
@@ -133,7 +133,7 @@ public class LanguageTests
     public void AMeasuredLatencyHistogramIsReadBucketByBucketAndWrittenBackIdentically()
     {
         const string text = "40us..50us 30, 50us..60us 40, 1ms..2ms 7.5";
-        var swap = Load($"host:\n  swap:\n    latency_histogram: \"{text}\"\nguests: {{workload: {{kind: uniform}}}}\n").Points[0].Template.Host.Swap;
+        var swap = Load($"host:\n  swap:\n    latency_histogram: \"{text}\"\nguests: {{workload: {{kind: uniform}}}}\n").Points[0].Template.Config.Host.Swap;
         Assert.Equal([new LatencyBucket(40_000, 50_000, 30), new LatencyBucket(50_000, 60_000, 40), new LatencyBucket(1_000_000, 2_000_000, 7.5)],
             swap.LatencyHistogram!.Buckets);
         Assert.Equal(text, LatencyHistogramText.Format(swap.LatencyHistogram)); // what calibrate writes, the loader reads
@@ -222,9 +222,9 @@ public class LanguageTests
             """));
         var t = s.Points[0].Template;
         Assert.Equal("base", s.Name);
-        Assert.Equal(10_000_000_000, s.Settings.DurationNs);
-        Assert.Equal(32L << 30, t.Host.MemoryBytes);
-        Assert.Equal("hdd", t.Host.Swap.Kind);
+        Assert.Equal(10_000_000_000, s.Template.Config.DurationNs);
+        Assert.Equal(32L << 30, t.Config.Host.MemoryBytes);
+        Assert.Equal("hdd", t.Config.Host.Swap.Kind);
         Assert.Equal(8, t.Guests.Count);
         Assert.All(t.Guests, g => Assert.Equal(2L << 30, g.MemoryBytes));
         // Workload blocks merge key by key too: think comes from the base, kind and alpha from the child.
@@ -254,5 +254,29 @@ public class LanguageTests
     {
         Assert.Equal(", did you mean 'memory'?", ValueParser.DidYouMean("memroy", ["memory", "page_size", "reserved"]));
         Assert.Equal("", ValueParser.DidYouMean("banana", ["memory", "page_size"]));
+    }
+
+    /// <summary>
+    /// The binder walks the key table's section tree (ScenarioKeys.Root.Nested), not a hand-written list: a misspelt
+    /// key is found in every section the table declares, at its own line, named by the section's dotted path.
+    /// </summary>
+    [Fact]
+    public void AMisspeltKeyIsFoundInEverySectionOfTheKeyTable()
+    {
+        var sections = ScenarioKeys.Root.Tree().Where(t => t.Path.Length > 0 && t.Section is not SpecialSection).ToList();
+        Assert.Subset(sections.Select(t => t.Path).ToHashSet(), new HashSet<string> { "host", "host.swap", "costs", "guests" });
+        foreach (var (path, _) in sections)
+        {
+            var segments = path.Split('.');
+            var yaml = new System.Text.StringBuilder();
+            for (int i = 0; i < segments.Length; i++) yaml.Append(' ', 2 * i).Append(segments[i]).Append(":\n");
+            yaml.Append(' ', 2 * segments.Length).Append("zzz_not_a_key: 1\n");
+            yaml.Append(segments[0] == "guests" ? "  workload: {kind: uniform}\n" : "guests: {workload: {kind: uniform}}\n");
+            using var dir = new TempDir();
+            var d = new Diagnostics();
+            Assert.Null(ScenarioLoader.TryLoad(dir.File("s.yaml", yaml.ToString()), d));
+            var problem = Assert.Single(d.Items, p => p.Message.StartsWith($"unknown key 'zzz_not_a_key' in {path}", StringComparison.Ordinal));
+            Assert.Equal((segments.Length + 1, 2 * segments.Length + 1), (problem.Line, problem.Column));
+        }
     }
 }

@@ -106,14 +106,14 @@ public class ShippedScenarioTests
     {
         var s = ScenarioLoader.Load(Repo.Path("Scenarios", "quickstart.yaml"));
         var t = Assert.Single(s.Points).Template;
-        Assert.Equal(8L << 30, t.Host.MemoryBytes);
-        Assert.Equal(64 << 10, t.Host.PageSizeBytes);
-        Assert.Equal("ssd", t.Host.Swap.Kind);
+        Assert.Equal(8L << 30, t.Config.Host.MemoryBytes);
+        Assert.Equal(64 << 10, t.Config.Host.PageSizeBytes);
+        Assert.Equal("ssd", t.Config.Host.Swap.Kind);
         Assert.Equal(4, t.Guests.Count);
         Assert.All(t.Guests, g => Assert.IsType<HvSim.Model.Workloads.ZipfWorkload>(g.Workload));
         Assert.All(t.Guests, g => Assert.Equal(3L << 30, g.MemoryBytes));
-        Assert.True(s.Settings.DurationNs >= 60_000_000_000);
-        Assert.Equal([HvSim.Model.Config.Platform.Power7, HvSim.Model.Config.Platform.Ppc970], s.Settings.Platforms);
+        Assert.True(s.Template.Config.DurationNs >= 60_000_000_000);
+        Assert.Equal([HvSim.Model.Config.Platform.Power7, HvSim.Model.Config.Platform.Ppc970], s.Template.Platforms);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class SweepTests
         for (int i = 0; i < 6; i++)
         {
             Assert.Equal(expected[i].Item1, s.Points[i].Template.Guests.Count);
-            Assert.Equal(expected[i].Item2 << 30, s.Points[i].Template.Host.MemoryBytes);
+            Assert.Equal(expected[i].Item2 << 30, s.Points[i].Template.Config.Host.MemoryBytes);
             Assert.Equal($"guests.count={expected[i].Item1};host.memory={expected[i].Item2 << 30}", s.Points[i].Key);
         }
     }
@@ -36,9 +36,9 @@ public class SweepTests
         var s = Load(Base + "sweep:\n  mode: zip\n  guests.count: [2, 4, 6]\n  host.swap.device: [ssd, hdd, ssd]\n");
         Assert.Equal(3, s.Points.Count);
         Assert.Equal([2, 4, 6], s.Points.Select(p => p.Template.Guests.Count));
-        Assert.Equal(["ssd", "hdd", "ssd"], s.Points.Select(p => p.Template.Host.Swap.Kind));
+        Assert.Equal(["ssd", "hdd", "ssd"], s.Points.Select(p => p.Template.Config.Host.Swap.Kind));
         // The preset keeps the scenario's own capacity override.
-        Assert.All(s.Points, p => Assert.Equal(64L << 30, p.Template.Host.Swap.CapacityBytes));
+        Assert.All(s.Points, p => Assert.Equal(64L << 30, p.Template.Config.Host.Swap.CapacityBytes));
     }
 
     [Fact]

@@ -34,12 +34,12 @@ public sealed class BatchPlan
         var scenarioList = new JsonArray(scenarios.Select(s => (JsonNode)new JsonObject
         {
             ["name"] = s.Name,
-            ["description"] = s.Settings.Description,
+            ["description"] = s.Template.Description,
             ["file"] = Path.GetFileName(s.File),
             ["sha256"] = s.Sha256,
-            ["seed"] = s.Settings.Seed,
-            ["replications"] = s.Settings.Replications,
-            ["platforms"] = new JsonArray(s.Settings.Platforms.Select(p => (JsonNode)ScenarioKeys.PlatformName(p)!).ToArray()),
+            ["seed"] = s.Template.Config.Seed,
+            ["replications"] = s.Template.Replications,
+            ["platforms"] = new JsonArray(s.Template.Platforms.Select(p => (JsonNode)ScenarioKeys.PlatformName(p)!).ToArray()),
             ["sweep_mode"] = s.SweepMode,
             ["sweep_paths"] = new JsonArray(s.SweepPaths.Select(p => (JsonNode)p!).ToArray()),
             ["points"] = s.Points.Count,

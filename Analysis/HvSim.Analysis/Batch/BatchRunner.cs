@@ -83,7 +83,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunProgress, RunResult> r
     {
         var rows = RunRows.From(new RunKey(entry.Scenario, run.Platform, entry.Replication, entry.Seed), result);
         var tmp = AtomicFile.TempFolderFor(folder.RunDir(entry.RunId));
-        ResultsTables.Write(tmp, [rows], run.Scenario.Settings.Outputs);
+        ResultsTables.Write(tmp, [rows], run.Scenario.Template.Outputs);
         Manifest.Write(Path.Combine(tmp, BatchFolder.RunFile), new JsonObject { ["run_id"] = entry.RunId, ["config_sha256"] = entry.ConfigSha256 });
         Manifest.Write(Path.Combine(tmp, BatchFolder.TimingFile), new JsonObject { ["wall_s"] = Math.Round(wall.TotalSeconds, 3) });
         var final = folder.RunDir(entry.RunId);

@@ -26,7 +26,7 @@ public sealed record PlanSpec
     public int? StartHint { get; init; }
 
     /// <summary>The scenario's configuration (host, costs, duration, seed) that every probe starts from.</summary>
-    public SimulationConfig BaseConfig => Scenario.Points[0].Template.ToConfig(Scenario.Name, Platform.Power7, Scenario.Settings.Seed);
+    public SimulationConfig BaseConfig => Scenario.Points[0].Template.ToConfig(Scenario.Name, Platform.Power7, Scenario.Template.Config.Seed);
 
     /// <summary>
     /// Seed of one replication of a probe: SeedDerivation over the point key `guests.count=N` (plus
@@ -36,7 +36,7 @@ public sealed record PlanSpec
     {
         string key = string.Create(CultureInfo.InvariantCulture, $"guests.count={point.Guests}")
                      + (point.HostMemoryBytes is { } m ? string.Create(CultureInfo.InvariantCulture, $";host.memory={m}") : "");
-        return SeedDerivation.Derive(Scenario.Settings.Seed, key, replication);
+        return SeedDerivation.Derive(Scenario.Template.Config.Seed, key, replication);
     }
 }
 
@@ -48,7 +48,7 @@ public static class PlanFile
 {
     private sealed record Settings(string? Scenario, int Replications, int MaxGuests, IReadOnlyList<string> Platforms, double Confidence);
     private sealed record SloSettings(double? P99Ns, double? StallFraction, double? MajorRate, double? SlowdownFactor = null);
-    private sealed record MemorySettings(int? Guests, string Platform, long? From, long? To, long Step);
+    private sealed record MemorySettings(int? Guests, Platform Platform, long? From, long? To, long Step);
     private sealed record MrcSettings(string? File, double MissRatio);
 
     private static readonly Section<SloSettings> SloSection = new()
@@ -71,7 +71,7 @@ public static class PlanFile
         Keys =
         [
             new() { Name = "guests", Kind = ValueKind.Integer, Required = true, Min = 1, Max = 4096, Doc = "Guest count.", Apply = (s, v) => s with { Guests = (int)(long)v! } },
-            new() { Name = "platform", Kind = ValueKind.Choice, Choices = ["power7", "ppc970"], Default = "power7", Doc = "Platform.", Apply = (s, v) => s with { Platform = (string)v! } },
+            new() { Name = "platform", Kind = ValueKind.Choice, Choices = Enum.GetValues<Platform>().Select(ScenarioKeys.PlatformName).ToList(), Default = ScenarioKeys.PlatformName(Platform.Power7), Doc = "Platform.", Apply = (s, v) => s with { Platform = ScenarioKeys.ParsePlatform((string)v!) } },
             new() { Name = "from", Kind = ValueKind.Size, Required = true, Min = 1L << 20, Doc = "Smallest host memory tried.", Apply = (s, v) => s with { From = (long)v! } },
             new() { Name = "to", Kind = ValueKind.Size, Required = true, Min = 1L << 20, Doc = "Largest host memory tried.", Apply = (s, v) => s with { To = (long)v! } },
             new() { Name = "step", Kind = ValueKind.Size, Default = 256L << 20, Min = 1L << 20, Doc = "Granularity of the answer.", Apply = (s, v) => s with { Step = (long)v! } },
@@ -105,13 +105,14 @@ public static class PlanFile
     {
         Name = "plan",
         Doc = "A capacity plan: the scenario it plans for, the SLO, replications and the search bounds.",
-        Children = [SloSection, MixSection, MemorySection, MrcSection],
+        // Bound one by one below: each has checks of its own, and mix: needs the scenario.
+        Nested = [Nest.Parsed<Settings>(SloSection), Nest.Parsed<Settings>(MixSection), Nest.Parsed<Settings>(MemorySection), Nest.Parsed<Settings>(MrcSection)],
         Keys =
         [
             new() { Name = "scenario", Kind = ValueKind.Path, Required = true, Doc = "Scenario file giving the host, the guest profile(s) and the run settings (relative to the plan file).", Apply = (s, v) => s with { Scenario = (string)v! } },
             new() { Name = "replications", Kind = ValueKind.Integer, Default = 3L, Min = 1, Max = 1000, Doc = "Replications at each probed guest count.", Apply = (s, v) => s with { Replications = (int)(long)v! } },
             new() { Name = "max_guests", Kind = ValueKind.Integer, Default = 64L, Min = 1, Max = 4096, Doc = "Largest guest count the search tries.", Apply = (s, v) => s with { MaxGuests = (int)(long)v! } },
-            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"], Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
+            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ScenarioKeys.PlatformChoices, Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
             new() { Name = "confidence", Kind = ValueKind.Fraction, Default = 0.95, Min = 0.5, Max = 0.999, Doc = "Two-sided confidence of the Student-t interval whose upper end must meet each SLO bound.", Apply = (s, v) => s with { Confidence = (double)v! } },
         ],
     };
@@ -148,7 +149,7 @@ public static class PlanFile
         // key or bad value, and a non-mapping is reported as such; saying "no bound" then would contradict the file.
         else if (sloNode is MappingNode { Entries.Count: 0 }) d.Add(sloNode, "'slo' needs at least one bound", sloKeys);
         var memNode = root.Get("min_host_memory");
-        var memory = memNode is null ? null : BindMapping(memNode, MemorySection, new MemorySettings(null, "power7", null, null, 256L << 20), d);
+        var memory = memNode is null ? null : BindMapping(memNode, MemorySection, new MemorySettings(null, Platform.Power7, null, null, 256L << 20), d);
         if (memory is { From: { } from, To: { } to } && from > to && memNode is MappingNode memMap)
             d.Add(memMap, $"'from' ({Text(memMap, "from")}) is larger than 'to' ({Text(memMap, "to")})", "from <= to");
 
@@ -174,7 +175,7 @@ public static class PlanFile
             string mrcPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", mrcFile);
             try
             {
-                var host = scenario.Points[0].Template.Host;
+                var host = scenario.Points[0].Template.Config.Host;
                 var curve = Tables.ResultsFolder.ReadTable<Tables.MrcRecord>(mrcPath);
                 if (curve.Count == 0) d.Add(mrcNode, $"miss-ratio curve '{mrcFile}' has no points");
                 else hint = MrcEstimate.MaxGuests(curve, host.MemoryBytes - host.ReservedBytes, host.PageSizeBytes, mrc.MissRatio, settings.MaxGuests);
@@ -195,10 +196,9 @@ public static class PlanFile
         {
             File = file, Scenario = scenario, Slo = new Slo(limits, settings.Confidence), Replications = settings.Replications,
             MaxGuests = settings.MaxGuests, Mix = mix, StartHint = hint, Warnings = d.Warnings,
-            Platforms = settings.Platforms.Contains("both") ? [Platform.Power7, Platform.Ppc970]
-                : settings.Platforms.Select(p => p == "power7" ? Platform.Power7 : Platform.Ppc970).ToList(),
+            Platforms = ScenarioKeys.ParsePlatforms(settings.Platforms),
             Memory = memory is { Guests: { } g, From: { } lo, To: { } hi }
-                ? new MemoryQuestion(memory.Platform == "power7" ? Platform.Power7 : Platform.Ppc970, g, lo, hi, memory.Step) : null,
+                ? new MemoryQuestion(memory.Platform, g, lo, hi, memory.Step) : null,
         };
     }
 

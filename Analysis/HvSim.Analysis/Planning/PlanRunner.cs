@@ -28,7 +28,7 @@ public static class PlanRunner
         Directory.CreateDirectory(outDir);
         PlanFiles.Write(outDir, result);
         var runs = RunsInOrder(evaluator.Runs);
-        ResultsTables.WriteWithRunIds(outDir, runs.Select(r => (RunId(r), r.Rows)).ToList(), spec.Scenario.Settings.Outputs);
+        ResultsTables.WriteWithRunIds(outDir, runs.Select(r => (RunId(r), r.Rows)).ToList(), spec.Scenario.Template.Outputs);
         ResultsTables.WriteCsv(Path.Combine(outDir, Tables.ResultsFolder.RunsFile), RunsColumns, runs.Select(r => RunsRow(spec, r)));
         Manifest.Write(Path.Combine(outDir, ResultsTables.Manifest), ManifestOf(spec, runs));
         ReportBuilder.Build(outDir);

@@ -66,7 +66,8 @@ public static class ResultColumns
         typeof(TRow).GetProperties()
             .Select(p => (Property: p, Csv: p.GetCustomAttribute<CsvColumnAttribute>()))
             .Where(p => p.Csv is not null)
-            .OrderBy(p => p.Property.MetadataToken) // declaration order, the order CsvHelper writes them in
+            // Declaration order, the order CsvHelper writes them in: the run key of the base class first.
+            .OrderBy(p => p.Property.DeclaringType == typeof(TRow)).ThenBy(p => p.Property.MetadataToken)
             .Select(p => new ResultColumn(table, p.Csv!.Name!, p.Property.PropertyType, p.Csv.Optional,
                 p.Property.GetCustomAttribute<ColumnDocAttribute>() ?? throw new InvalidOperationException($"{typeof(TRow).Name}.{p.Property.Name} has no [ColumnDoc]"),
                 p.Property))

@@ -7,17 +7,22 @@ namespace HvSim.Analysis.Results;
 // `Optional` and nullable, so results folders written before them still read: a missing column reads as null, which
 // readers tell apart from a counted 0.
 
-[CsvRecord]
-public sealed partial class SummaryRow
+/// <summary>The run key every results table starts with, declared once for the four.</summary>
+public abstract class RunKeyColumns
 {
     [ColumnDoc("", "the scenario's `name:` (by default its file name without .yaml)")]
     [CsvColumn("scenario")] public string Scenario { get; set; } = "";
     [ColumnDoc("", "`power7` or `ppc970`")]
     [CsvColumn("platform")] public string Platform { get; set; } = "";
-    [ColumnDoc("", "replication index, from 0")]
+    [ColumnDoc("", "replication number, from 1 (`replications:` of the scenario)")]
     [CsvColumn("replication")] public int Replication { get; set; }
     [ColumnDoc("", "the run's seed, derived from the master seed")]
     [CsvColumn("seed")] public ulong Seed { get; set; }
+}
+
+[CsvRecord]
+public sealed partial class SummaryRow : RunKeyColumns
+{
     [ColumnDoc("", "guest name")]
     [CsvColumn("guest")] public string Guest { get; set; } = "";
     [ColumnDoc("", "whether the guest started: PPC970 refuses a guest whose pinned memory does not fit or that finds no RMA or LPID free")]
@@ -116,16 +121,8 @@ public sealed partial class SummaryRow
 }
 
 [CsvRecord]
-public sealed partial class HostRow
+public sealed partial class HostRow : RunKeyColumns
 {
-    [ColumnDoc("", "the scenario's `name:` (by default its file name without .yaml)")]
-    [CsvColumn("scenario")] public string Scenario { get; set; } = "";
-    [ColumnDoc("", "`power7` or `ppc970`")]
-    [CsvColumn("platform")] public string Platform { get; set; } = "";
-    [ColumnDoc("", "replication index, from 0")]
-    [CsvColumn("replication")] public int Replication { get; set; }
-    [ColumnDoc("", "the run's seed, derived from the master seed")]
-    [CsvColumn("seed")] public ulong Seed { get; set; }
     [ColumnDoc("bytes", "host memory")]
     [CsvColumn("memory_bytes")] public long MemoryBytes { get; set; }
     [ColumnDoc("bytes", "host page size")]
@@ -211,16 +208,8 @@ public sealed partial class HostRow
 }
 
 [CsvRecord]
-public sealed partial class TimeseriesRow
+public sealed partial class TimeseriesRow : RunKeyColumns
 {
-    [ColumnDoc("", "the scenario's `name:` (by default its file name without .yaml)")]
-    [CsvColumn("scenario")] public string Scenario { get; set; } = "";
-    [ColumnDoc("", "`power7` or `ppc970`")]
-    [CsvColumn("platform")] public string Platform { get; set; } = "";
-    [ColumnDoc("", "replication index, from 0")]
-    [CsvColumn("replication")] public int Replication { get; set; }
-    [ColumnDoc("", "the run's seed, derived from the master seed")]
-    [CsvColumn("seed")] public ulong Seed { get; set; }
     [ColumnDoc("s", "end of the sampling interval, from the start of the run (warm-up included)")]
     [CsvColumn("time_s")] public double TimeS { get; set; }
     [ColumnDoc("", "guest name, or `host` for the host's row of the interval")]
@@ -254,16 +243,8 @@ public sealed partial class TimeseriesRow
 }
 
 [CsvRecord]
-public sealed partial class FaultLatencyRow
+public sealed partial class FaultLatencyRow : RunKeyColumns
 {
-    [ColumnDoc("", "the scenario's `name:` (by default its file name without .yaml)")]
-    [CsvColumn("scenario")] public string Scenario { get; set; } = "";
-    [ColumnDoc("", "`power7` or `ppc970`")]
-    [CsvColumn("platform")] public string Platform { get; set; } = "";
-    [ColumnDoc("", "replication index, from 0")]
-    [CsvColumn("replication")] public int Replication { get; set; }
-    [ColumnDoc("", "the run's seed, derived from the master seed")]
-    [CsvColumn("seed")] public ulong Seed { get; set; }
     [ColumnDoc("", "guest name")]
     [CsvColumn("guest")] public string Guest { get; set; } = "";
     [ColumnDoc("us", "lower bound of the bucket (inclusive); buckets are those of `LogHistogram`, 64 per power of two, at most 1.6 % wide")]

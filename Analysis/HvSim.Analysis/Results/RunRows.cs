@@ -13,7 +13,6 @@ public sealed record RunRows(
     {
         var summary = r.Guests.Select(g => GuestCounters.CopyTo(g, new SummaryRow
         {
-            Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
             Guest = g.Guest, Admitted = g.Admitted, RefusalReason = g.RefusalReason,
             FaultLatencyMeanUs = Us(g.FaultLatency.Mean), // NaN (empty) when the guest took no fault or was refused
             FaultLatencyP50Us = Us(g.FaultLatency.Quantile(0.5)),
@@ -29,7 +28,6 @@ public sealed record RunRows(
         {
             HostCounters.CopyTo(h, new HostRow
             {
-                Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
                 WatermarkMinBytes = h.WatermarkMinPages * h.PageSizeBytes, WatermarkLowBytes = h.WatermarkLowPages * h.PageSizeBytes,
                 WatermarkHighBytes = h.WatermarkHighPages * h.PageSizeBytes,
                 ReclaimStartS = h.FirstReclaimNs >= 0 ? h.FirstReclaimNs / NsPerS : null,
@@ -45,14 +43,12 @@ public sealed record RunRows(
         {
             series.Add(new TimeseriesRow
             {
-                Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
                 TimeS = hs.TimeNs / NsPerS, Guest = "host", FreeBytes = hs.FreeBytes, SwapUsedBytes = hs.SwapUsedBytes, SwapCacheBytes = hs.SwapCacheBytes,
                 SwapQueuedReads = hs.SwapQueuedReads, SwapQueuedWrites = hs.SwapQueuedWrites, WritebackBytes = hs.WritebackBytes,
             });
             foreach (var gs in guestSamples[hs.TimeNs].OrderBy(s => s.Guest))
                 series.Add(new TimeseriesRow
                 {
-                    Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
                     TimeS = gs.TimeNs / NsPerS, Guest = r.Guests[gs.Guest].Guest, ResidentBytes = gs.ResidentBytes,
                     Accesses = gs.Accesses, HdsiFaults = gs.HdsiFaults, MinorFaults = gs.MinorFaults, MajorFaults = gs.MajorFaults,
                     UnmapHvaCalls = gs.UnmapHvaCalls, Tlbies = gs.Tlbies,
@@ -61,10 +57,11 @@ public sealed record RunRows(
 
         var latency = r.Guests.SelectMany(g => g.FaultLatency.Buckets().Select(b => new FaultLatencyRow
         {
-            Scenario = key.Scenario, Platform = key.PlatformName, Replication = key.Replication, Seed = key.Seed,
             Guest = g.Guest, BucketLowerUs = b.Lower / NsPerUs, BucketUpperUs = b.Upper / NsPerUs, Count = b.Count,
         })).ToList();
 
+        foreach (var row in summary.Concat<RunKeyColumns>(host).Concat(series).Concat(latency))
+            (row.Scenario, row.Platform, row.Replication, row.Seed) = (key.Scenario, key.PlatformName, key.Replication, key.Seed);
         return new RunRows(summary, host, series, latency);
     }
 

@@ -28,22 +28,22 @@ public static class ScenarioRunWriter
         bool swept = scenario.SweepPaths.Count > 0;
         if (swept)
         {
-            ResultsTables.WriteWithRunIds(dir, runs.Select((r, i) => (r.RunId, rows[i])).ToList(), scenario.Settings.Outputs);
+            ResultsTables.WriteWithRunIds(dir, runs.Select((r, i) => (r.RunId, rows[i])).ToList(), scenario.Template.Outputs);
             BatchAggregator.WriteRunsTable(Path.Combine(dir, RunsTable), BatchPlan.From([scenario], runs));
         }
-        else ResultsTables.Write(dir, rows, scenario.Settings.Outputs);
+        else ResultsTables.Write(dir, rows, scenario.Template.Outputs);
 
         var manifest = Manifest.Header("hvsim run");
         manifest["kind"] = "run";
         manifest["scenario"] = scenario.Name;
-        manifest["description"] = scenario.Settings.Description;
+        manifest["description"] = scenario.Template.Description;
         manifest["scenario_file"] = Path.GetFileName(scenario.File);
         manifest["scenario_sha256"] = scenario.Sha256;
         manifest["seed"] = seed;
-        manifest["replications"] = scenario.Settings.Replications;
+        manifest["replications"] = scenario.Template.Replications;
         // The warm-up as one explicit top-level value, when every point shares it (readers need not search the configs).
         // `warmup: auto` differs by run: host.csv's warmup_s says what each used.
-        var warmups = scenario.Points.Select(p => p.Template.Settings.WarmupAuto ? (long?)null : p.Template.Settings.WarmupNs).Distinct().ToList();
+        var warmups = scenario.Points.Select(p => p.Template.Config.WarmupAuto ? (long?)null : p.Template.Config.WarmupNs).Distinct().ToList();
         if (warmups is [{ } warmup]) manifest["warmup_s"] = warmup / 1e9;
         else if (warmups is [null]) manifest["warmup_s"] = "auto";
         manifest["sweep_mode"] = scenario.SweepMode;

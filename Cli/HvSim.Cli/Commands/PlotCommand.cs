@@ -16,7 +16,7 @@ internal static class PlotCommand
         {
             string path = parse.GetValue(dir)!;
             double? w = parse.GetValue(warmup);
-            if (w is < 0) return BadInput($"hvsim plot: --warmup {w}: must be >= 0 seconds");
+            if (w is < 0) throw new UserInputException($"hvsim plot: --warmup {w}: must be >= 0 seconds");
             try
             {
                 var output = ReportBuilder.Build(path, w);
@@ -27,7 +27,7 @@ internal static class PlotCommand
             }
             catch (ResultsFolderException e)
             {
-                return BadInput($"hvsim plot: {e.Message}");
+                throw new UserInputException($"hvsim plot: {e.Message}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -36,12 +36,5 @@ internal static class PlotCommand
             }
         });
         return command;
-    }
-
-    // The message names the command; exit code 2 as for every bad input.
-    private static int BadInput(string message)
-    {
-        Console.Error.WriteLine(message);
-        return ExitCodes.BadInput;
     }
 }

@@ -68,7 +68,7 @@ internal static class RunCommand
                 Console.Error.WriteLine($"hvsim run: a run of {scenario.Name} failed: {e.InnerExceptions[0].Message}");
                 return ExitCodes.RunFailed;
             }
-            ScenarioRunWriter.Write(dir, scenario, runs, results, parse.GetValue(seed) ?? scenario.Settings.Seed, clock.Elapsed);
+            ScenarioRunWriter.Write(dir, scenario, runs, results, parse.GetValue(seed) ?? scenario.Template.Config.Seed, clock.Elapsed);
             PrintSummary(scenario, runs, results);
             CliScenarios.WriteReport(dir);
             AnsiConsole.MarkupLine($"[grey]{runs.Count} run(s) in {clock.Elapsed.TotalSeconds:0.0} s; results in[/] {Markup.Escape(dir)}");
@@ -84,7 +84,7 @@ internal static class RunCommand
         // Fits 80 columns: a simple border, no `rep` column for a single replication, numbers never wrap (F45).
         var table = new Table().Title($"[bold]{Markup.Escape(scenario.Name)}[/]").SimpleBorder();
         bool swept = scenario.SweepPaths.Count > 0;
-        bool replicated = scenario.Settings.Replications > 1;
+        bool replicated = scenario.Template.Replications > 1;
         if (swept) table.AddColumn("point");
         table.AddColumn("platform");
         if (replicated) table.AddColumn(new TableColumn("rep").RightAligned().NoWrap());

@@ -41,7 +41,7 @@ internal static class ValidateCommand
                 // Counted, not planned: a sweep of millions of runs must be warned about, not expanded. A run's memory
                 // depends on its point and platform, not on its replication, so one configuration of each is enough.
                 long runs = RunPlanner.Count(scenario);
-                var configs = scenario.Points.SelectMany(p => p.Template.Settings.Platforms.Select(platform => p.Template.ToConfig(scenario.Name, platform, scenario.Settings.Seed))).ToList();
+                var configs = scenario.Points.SelectMany(p => p.Template.Platforms.Select(platform => p.Template.ToConfig(scenario.Name, platform, scenario.Template.Config.Seed))).ToList();
                 long peak = configs.Count == 0 ? 0 : configs.Max(MemoryEstimate.Bytes);
                 Console.WriteLine($"{file}: ok ({scenario.Points.Count} point{(scenario.Points.Count == 1 ? "" : "s")}, {runs} run{(runs == 1 ? "" : "s")}, up to {Units.FormatSize(peak / (1 << 20) << 20)} per run)");
                 // `run` refuses a run estimated to need more than the default limit (80 % of this machine's memory): say so

@@ -15,11 +15,14 @@ public readonly record struct Watermarks(long Min, long Low, long High)
         return Math.Clamp(min, 128, 65536);
     }
 
-    /// <summary>min = min_free_kbytes in pages; low = min + min/4; high = min + min/2.</summary>
-    public static Watermarks For(HostConfig host)
-    {
-        long kb = host.MinFreeKbytes ?? DefaultMinFreeKbytes(host.MemoryBytes);
-        long min = kb * 1024 / host.PageSizeBytes;
-        return new Watermarks(min, min + min / 4, min + min / 2);
-    }
+    /// <summary>vm.min_free_kbytes: the configured value, or what init_per_zone_wmark_min sets (one zone: ppc64 memory is all lowmem).</summary>
+    public static long MinFreeKbytes(HostConfig host) => host.MinFreeKbytes ?? DefaultMinFreeKbytes(host.MemoryBytes);
+
+    /// <summary>setup_per_zone_wmarks: min = min_free_kbytes in pages; low = min + min/4; high = min + min/2.</summary>
+    public static Watermarks For(HostConfig host) => FromMin(MinFreeKbytes(host) * 1024 / host.PageSizeBytes);
+
+    /// <summary>The watermarks in bytes rather than pages (what a scenario check compares with memory sizes).</summary>
+    public static Watermarks InBytes(HostConfig host) => FromMin(MinFreeKbytes(host) * 1024);
+
+    private static Watermarks FromMin(long min) => new(min, min + min / 4, min + min / 2);
 }

@@ -1,33 +1,13 @@
-using System.Diagnostics.CodeAnalysis;
 using HvSim.Engine;
 
 namespace HvSim.Model.Workloads;
 
-/// <summary>One stream of a <see cref="MixWorkload"/> with its relative weight.</summary>
-public sealed record MixStream
+/// <summary>One stream of a <see cref="MixWorkload"/> with its relative share of accesses (<paramref name="Weight"/> &gt; 0; weights need not sum to 1).</summary>
+public sealed record MixStream(WorkloadSpec Workload, double Weight)
 {
-    public MixStream() { }
-
-    [SetsRequiredMembers]
-    public MixStream(WorkloadSpec workload, double weight)
-    {
-        Workload = workload;
-        Weight = weight;
-    }
-
-    public required WorkloadSpec Workload
-    {
-        get;
-        init => field = value ?? throw new ArgumentException("a mix stream needs a workload", nameof(Workload));
-    }
-
-    /// <summary>Relative share of accesses (&gt; 0; weights need not sum to 1).</summary>
-    public required double Weight
-    {
-        get;
-        init => field = value > 0 && double.IsFinite(value) ? value
-            : throw new ArgumentException($"mix weight must be a finite number > 0, got {value}", nameof(Weight));
-    }
+    public WorkloadSpec Workload { get; init; } = Workload ?? throw new ArgumentException("a mix stream needs a workload", nameof(Workload));
+    public double Weight { get; init; } = Weight > 0 && double.IsFinite(Weight) ? Weight
+        : throw new ArgumentException($"mix weight must be a finite number > 0, got {Weight}", nameof(Weight));
 }
 
 /// <summary>

@@ -1,32 +1,12 @@
-using System.Diagnostics.CodeAnalysis;
 using HvSim.Engine;
 
 namespace HvSim.Model.Workloads;
 
-/// <summary>One phase of a <see cref="PhasedWorkload"/>: a workload that runs for a while.</summary>
-public sealed record WorkloadPhase
+/// <summary>One phase of a <see cref="PhasedWorkload"/>: a workload that runs for a while (<paramref name="DurationNs"/> &gt; 0; a phase whose stream ends earlier ends then).</summary>
+public sealed record WorkloadPhase(WorkloadSpec Workload, long DurationNs)
 {
-    public WorkloadPhase() { }
-
-    [SetsRequiredMembers]
-    public WorkloadPhase(WorkloadSpec workload, long durationNs)
-    {
-        Workload = workload;
-        DurationNs = durationNs;
-    }
-
-    public required WorkloadSpec Workload
-    {
-        get;
-        init => field = value ?? throw new ArgumentException("a phase needs a workload", nameof(Workload));
-    }
-
-    /// <summary>How long the phase lasts, ns (&gt; 0). A phase whose stream ends earlier ends then.</summary>
-    public required long DurationNs
-    {
-        get;
-        init => field = value > 0 ? value : throw new ArgumentException($"phase duration must be > 0 ns, got {value}", nameof(DurationNs));
-    }
+    public WorkloadSpec Workload { get; init; } = Workload ?? throw new ArgumentException("a phase needs a workload", nameof(Workload));
+    public long DurationNs { get; init; } = DurationNs > 0 ? DurationNs : throw new ArgumentException($"phase duration must be > 0 ns, got {DurationNs}", nameof(DurationNs));
 }
 
 /// <summary>

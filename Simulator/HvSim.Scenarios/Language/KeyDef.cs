@@ -129,23 +129,25 @@ public sealed class KeyDef<T> : KeyDef
 
 /// <summary>
 /// One YAML mapping of a scenario and the mappings nested in it: the tree the binder walks, and the one place that
-/// says which sections exist, where they nest and how they may be written. `hvsim schema`, docs/scenarios.md, the
-/// sweepable paths and the defaults echoed into manifests are derived from it.
+/// says which sections exist, where they nest, how they may be written and where their values go. `hvsim schema`,
+/// docs/scenarios.md, the sweepable paths and the defaults echoed into manifests are derived from it.
 /// </summary>
 public abstract class SectionDef
 {
     public required string Name { get; init; }
     public required string Doc { get; init; }
-    /// <summary>The mappings nested in this one, in the order the docs and the schema list them.</summary>
-    public IReadOnlyList<SectionDef> Children { get; init; } = [];
     /// <summary>Its parent must have it (`guests:` in a scenario, `workload:` in a guest profile).</summary>
     public bool Required { get; init; }
+    /// <summary>What a missing or misshapen section should be, for messages (defaults to a mapping of its keys).</summary>
+    public string? Allowed { get; init; }
     /// <summary>It may also be a non-empty list of such mappings (`guests:`); <see cref="ItemName"/> names one.</summary>
     public string? ItemName { get; init; }
     /// <summary>A key whose value alone may stand for the whole mapping (`swap: hdd` for `swap: {device: hdd}`).</summary>
     public string? ShortFormKey { get; init; }
     /// <summary>The keys of the mapping itself (a workload's depend on its kind: <see cref="WorkloadKinds"/>).</summary>
     public abstract IReadOnlyList<KeyDef> KeyDefs { get; }
+    /// <summary>The mappings nested in this one, in the order the binder, the docs and the schema take them.</summary>
+    public abstract IReadOnlyList<SectionDef> Children { get; }
 
     public IReadOnlyList<string> ChildNames => Children.Select(c => c.Name).ToList();
 
@@ -163,7 +165,10 @@ public abstract class SectionDef
 public sealed class Section<T> : SectionDef
 {
     public required IReadOnlyList<KeyDef<T>> Keys { get; init; }
+    /// <summary>The sections nested in this one, each with where its bound value goes in the <typeparamref name="T"/>.</summary>
+    public IReadOnlyList<Nest<T>> Nested { get; init; } = [];
     public override IReadOnlyList<KeyDef> KeyDefs => Keys;
+    public override IReadOnlyList<SectionDef> Children => Nested.Select(n => n.Section).ToList();
 
     public KeyDef<T>? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);
 }
@@ -172,6 +177,82 @@ public sealed class Section<T> : SectionDef
 public sealed class SpecialSection : SectionDef
 {
     public override IReadOnlyList<KeyDef> KeyDefs => [];
+    public override IReadOnlyList<SectionDef> Children => [];
     /// <summary>Its JSON Schema, where <see cref="SchemaGenerator"/> does not know it (it knows workload and sweep).</summary>
     public Func<System.Text.Json.Nodes.JsonObject>? Schema { get; init; }
+}
+
+/// <summary>A section nested in a <see cref="Section{TParent}"/>, and how the binder puts what it binds into the parent.</summary>
+public abstract class Nest<TParent>
+{
+    public required SectionDef Section { get; init; }
+
+    /// <summary>The parent with the section's value from <paramref name="node"/> (at <paramref name="path"/>) in place; <paramref name="ok"/> false when it was bad (reported).</summary>
+    internal abstract TParent Bind(Loading.Binder binder, Node node, TParent parent, string path, out bool ok);
+}
+
+/// <summary>The ways a section nests: a mapping, a mapping or a list of them, a block with its own parser, or a key parsed before binding.</summary>
+public static class Nest
+{
+    /// <summary>A mapping bound on top of the parent's current value (`host:`, `host.swap:`).</summary>
+    public static Nest<TParent> Mapping<TParent, TChild>(Section<TChild> section, Func<TParent, TChild> get, Func<TParent, TChild, TParent> set) =>
+        new MappingNest<TParent, TChild> { Section = section, Get = get, Set = set };
+
+    /// <summary>One mapping or a non-empty list of them, each bound on top of <paramref name="prototype"/> (`guests:`).</summary>
+    public static Nest<TParent> List<TParent, TItem>(Section<TItem> section, TItem prototype, Func<TParent, IReadOnlyList<TItem>, TParent> set) =>
+        new ListNest<TParent, TItem> { Section = section, Prototype = prototype, Set = set };
+
+    /// <summary>A block with its own parser (`workload:`: its keys depend on its kind).</summary>
+    internal static Nest<TParent> Special<TParent, TChild>(SpecialSection section, Func<Loading.Binder, Node, string, TChild?> read, Func<TParent, TChild, TParent> set) where TChild : class =>
+        new SpecialNest<TParent, TChild> { Section = section, Read = read, Set = set };
+
+    /// <summary>A section the binder accepts and leaves alone: its loader parses it before binding (`sweep:`) or after.</summary>
+    public static Nest<TParent> Parsed<TParent>(SectionDef section) => new ParsedNest<TParent> { Section = section };
+
+    private sealed class MappingNest<TParent, TChild> : Nest<TParent>
+    {
+        public required Func<TParent, TChild> Get { get; init; }
+        public required Func<TParent, TChild, TParent> Set { get; init; }
+
+        internal override TParent Bind(Loading.Binder binder, Node node, TParent parent, string path, out bool ok)
+        {
+            var map = binder.ExpectMapping(node, path);
+            ok = map is not null;
+            return map is null ? parent : Set(parent, binder.BindSection(map, (Section<TChild>)Section, Get(parent), path));
+        }
+    }
+
+    private sealed class ListNest<TParent, TItem> : Nest<TParent>
+    {
+        public required TItem Prototype { get; init; }
+        public required Func<TParent, IReadOnlyList<TItem>, TParent> Set { get; init; }
+
+        internal override TParent Bind(Loading.Binder binder, Node node, TParent parent, string path, out bool ok)
+        {
+            var items = binder.BindList(node, (Section<TItem>)Section, Prototype, path, out ok);
+            return items is null ? parent : Set(parent, items);
+        }
+    }
+
+    private sealed class SpecialNest<TParent, TChild> : Nest<TParent> where TChild : class
+    {
+        public required Func<Loading.Binder, Node, string, TChild?> Read { get; init; }
+        public required Func<TParent, TChild, TParent> Set { get; init; }
+
+        internal override TParent Bind(Loading.Binder binder, Node node, TParent parent, string path, out bool ok)
+        {
+            var value = Read(binder, node, path);
+            ok = value is not null;
+            return ok ? Set(parent, value!) : parent;
+        }
+    }
+
+    private sealed class ParsedNest<TParent> : Nest<TParent>
+    {
+        internal override TParent Bind(Loading.Binder binder, Node node, TParent parent, string path, out bool ok)
+        {
+            ok = true;
+            return parent;
+        }
+    }
 }

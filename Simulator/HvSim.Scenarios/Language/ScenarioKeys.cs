@@ -1,5 +1,7 @@
 using HvSim.Model.Config;
 using HvSim.Model.Replacement;
+using HvSim.Model.Workloads;
+using HvSim.Scenarios.Loading;
 
 namespace HvSim.Scenarios.Language;
 
@@ -10,12 +12,16 @@ namespace HvSim.Scenarios.Language;
 public static class ScenarioKeys
 {
     public static readonly IReadOnlyList<string> AllOutputs = ["summary", "host", "timeseries", "fault_latency"];
+    /// <summary>Every platform's name, and `both` for all of them: what a platform list in a scenario or plan may hold.</summary>
+    public static readonly IReadOnlyList<string> PlatformChoices = [.. Enum.GetValues<Platform>().Select(PlatformName), "both"];
 
     private static readonly HostConfig HostDefaults = new();
     private static readonly SwapDeviceConfig SwapDefaults = SwapDeviceConfig.Ssd;
     private static readonly CostConfig CostDefaults = new();
 
     private const long Day = 86_400_000_000_000;
+    /// <summary>The run settings every top-level key starts from: the model's defaults.</summary>
+    private static SimulationConfig Defaults => RunTemplate.Prototype.Config;
 
     public static readonly Section<SwapDeviceConfig> Swap = new()
     {
@@ -87,7 +93,11 @@ public static class ScenarioKeys
     {
         Name = "host",
         Doc = "The POWER host: memory, reclaim and swap.",
-        Children = [Swap, PageCache],
+        Nested =
+        [
+            Nest.Mapping<HostConfig, SwapDeviceConfig>(Swap, h => h.Swap, (h, swap) => h with { Swap = swap }),
+            Nest.Mapping<HostConfig, PageCacheConfig>(PageCache, h => h.PageCache, (h, cache) => h with { PageCache = cache }),
+        ],
         Keys =
         [
             Key<HostConfig>("memory", ValueKind.Size, "Host physical memory.", HostDefaults.MemoryBytes, (h, v) => h with { MemoryBytes = (long)v! }, min: 64 << 20, max: 1L << 46),
@@ -165,13 +175,15 @@ public static class ScenarioKeys
     {
         Name = "workload", Required = true,
         Doc = "A workload block: `kind:` and that kind's keys.",
+        Allowed = "a workload block with kind: " + string.Join("|", WorkloadKinds.All.Select(k => k.Name)),
     };
 
     public static readonly Section<GuestGroup> Guests = new()
     {
         Name = "guests", Required = true, ItemName = "guest",
         Doc = "Guests: one profile (a mapping, with `count:`) or a list of profiles. Guests of a profile are named <name>0, <name>1, ... (just <name> when count is 1).",
-        Children = [Workload],
+        Allowed = "a guest profile (mapping with count:, memory:, workload: ...) or a list of profiles",
+        Nested = [Nest.Special<GuestGroup, WorkloadSpec>(Workload, (b, node, path) => b.BindWorkload(node, path), (g, w) => g with { Guest = g.Guest with { Workload = w } })],
         Keys =
         [
             Key<GuestGroup>("count", ValueKind.Integer, "Number of identical guests of this profile (at most 255 guests in all).", 1L, (g, v) => g with { Count = (int)(long)v! }, min: 1, max: 255),
@@ -236,60 +248,66 @@ public static class ScenarioKeys
     };
 
     // Declared after the sections it contains: static fields are initialised in textual order.
-    public static readonly Section<ScenarioSettings> Root = new()
+    public static readonly Section<RunTemplate> Root = new()
     {
         Name = "",
         Doc = "Top level of a scenario file.",
-        Children = [Host, Costs, Guests, Sweep],
+        Nested =
+        [
+            Nest.Mapping<RunTemplate, HostConfig>(Host, t => t.Config.Host, (t, h) => t with { Config = t.Config with { Host = h } }),
+            Nest.Mapping<RunTemplate, CostConfig>(Costs, t => t.Config.Costs, (t, c) => t with { Config = t.Config with { Costs = c } }),
+            Nest.List<RunTemplate, GuestGroup>(Guests, GuestGroup.Prototype, (t, groups) => t.WithGroups(groups)),
+            Nest.Parsed<RunTemplate>(Sweep),
+        ],
         Keys =
         [
-            new KeyDef<ScenarioSettings>
+            new KeyDef<RunTemplate>
             {
                 Name = "name", Sweepable = false, Kind = ValueKind.Text, DefaultDescription = "the file name without .yaml",
                 Doc = "Scenario name; results go to results/<name>/ (sanitised to letters, digits, '-', '_', '.').",
-                Apply = (s, v) => s with { Name = (string)v! },
+                Apply = (t, v) => t with { Config = t.Config with { Name = (string)v! } },
             },
-            new KeyDef<ScenarioSettings>
+            new KeyDef<RunTemplate>
             {
                 Name = "description", Sweepable = false, Kind = ValueKind.Text, DefaultDescription = "empty", Doc = "Free text, copied into manifest.json.",
-                Apply = (s, v) => s with { Description = (string)v! },
+                Apply = (t, v) => t with { Description = (string)v! },
             },
-            Key<ScenarioSettings>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
-                null, (s, _) => s, sweepable: false),
-            Key<ScenarioSettings>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
-                (long)ScenarioSettings.Prototype.Seed, (s, v) => s with { Seed = v is ulong u ? u : (ulong)(long)v! }, min: 0, max: ulong.MaxValue, sweepable: false),
-            Key<ScenarioSettings>("replications", ValueKind.Integer, "Independent runs per sweep point and platform, each with its own derived seed.",
-                1L, (s, v) => s with { Replications = (int)(long)v! }, min: 1, max: 10_000, sweepable: false),
-            new KeyDef<ScenarioSettings>
+            Key<RunTemplate>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
+                null, (t, _) => t, sweepable: false),
+            Key<RunTemplate>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
+                (long)Defaults.Seed, (t, v) => t with { Config = t.Config with { Seed = v is ulong u ? u : (ulong)(long)v! } }, min: 0, max: ulong.MaxValue, sweepable: false),
+            Key<RunTemplate>("replications", ValueKind.Integer, "Independent runs per sweep point and platform, each with its own derived seed.",
+                (long)RunTemplate.Prototype.Replications, (t, v) => t with { Replications = (int)(long)v! }, min: 1, max: 10_000, sweepable: false),
+            new KeyDef<RunTemplate>
             {
-                Name = "platform", Sweepable = false, Kind = ValueKind.ChoiceList, Choices = ["power7", "ppc970", "both"],
+                Name = "platform", Sweepable = false, Kind = ValueKind.ChoiceList, Choices = PlatformChoices,
                 Doc = "power7: pageable guests (using_mmu_notifiers = 1); ppc970: pinned guests (using_mmu_notifiers = 0); both: one run on each, side by side.",
-                Default = new[] { "power7" },
-                Apply = (s, v) => s with { Platforms = ParsePlatforms((IReadOnlyList<string>)v!) },
+                Default = RunTemplate.Prototype.Platforms.Select(PlatformName).ToList(),
+                Apply = (t, v) => t with { Platforms = ParsePlatforms((IReadOnlyList<string>)v!) },
             },
-            Choice<ScenarioSettings>("aging", "kvm_age_hva variant on POWER7: rbit (clear the HPTE R bit with a tlbie: what Linux 3.4 shipped) or unmap (ageing by HDSI refaults: 342d3db before its follow-up, never in a released kernel, a what-if).",
-                ["unmap", "rbit"], Name(ScenarioSettings.Prototype.Aging), (s, v) => s with { Aging = v == "unmap" ? AgingVariant.Unmap : AgingVariant.RBit }),
-            Key<ScenarioSettings>("duration", ValueKind.Duration, "Simulated time of each run, warm-up included.",
-                ScenarioSettings.Prototype.DurationNs, (s, v) => s with { DurationNs = (long)v! }, min: 1_000, max: 30 * Day),
-            new KeyDef<ScenarioSettings>
+            Choice<RunTemplate>("aging", "kvm_age_hva variant on POWER7: rbit (clear the HPTE R bit with a tlbie: what Linux 3.4 shipped) or unmap (ageing by HDSI refaults: 342d3db before its follow-up, never in a released kernel, a what-if).",
+                ["unmap", "rbit"], Name(Defaults.Aging), (t, v) => t with { Config = t.Config with { Aging = v == "unmap" ? AgingVariant.Unmap : AgingVariant.RBit } }),
+            Key<RunTemplate>("duration", ValueKind.Duration, "Simulated time of each run, warm-up included.",
+                Defaults.DurationNs, (t, v) => t with { Config = t.Config with { DurationNs = (long)v! } }, min: 1_000, max: 30 * Day),
+            new KeyDef<RunTemplate>
             {
-                Name = "warmup", Kind = ValueKind.Duration, AllowsAuto = true, Min = 0, Max = 30 * Day, Default = ScenarioSettings.Prototype.WarmupNs,
+                Name = "warmup", Kind = ValueKind.Duration, AllowsAuto = true, Min = 0, Max = 30 * Day, Default = Defaults.WarmupNs,
                 Doc = "Initial simulated time left out of the statistics (must be shorter than duration); auto = until the run reaches steady state: host reclaim (if any) running for 5 intervals, guest resident memory within 1 % of host memory over 5 intervals, and the accesses of the last 5 intervals within 5 % of the 5 before (at most half the duration; docs/analysis.md).",
-                Apply = (s, v) => v is long ns ? s with { WarmupNs = ns, WarmupAuto = false } : s with { WarmupNs = 0, WarmupAuto = true },
+                Apply = (t, v) => t with { Config = t.Config with { WarmupNs = v as long? ?? 0, WarmupAuto = v is null } },
             },
-            Key<ScenarioSettings>("interval", ValueKind.Duration, "Time-series sampling interval (timeseries.csv).",
-                ScenarioSettings.Prototype.SampleIntervalNs, (s, v) => s with { IntervalNs = (long)v! }, min: 1_000, max: 30 * Day),
-            Key<ScenarioSettings>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",
-                ScenarioSettings.Prototype.CheckInvariants, (s, v) => s with { Check = (bool)v! }),
-            Key<ScenarioSettings>("check_every", ValueKind.Integer, "With check on: events between two invariant checks (1 = after every event).",
-                (long)ScenarioSettings.Prototype.InvariantCheckEveryEvents, (s, v) => s with { CheckEveryEvents = (int)(long)v! }, min: 1, max: int.MaxValue),
-            Key<ScenarioSettings>("reference_mode", ValueKind.Boolean, "Schedule one event per guest access (slow reference mode used as a test oracle).",
-                ScenarioSettings.Prototype.ReferenceMode, (s, v) => s with { ReferenceMode = (bool)v! }),
-            new KeyDef<ScenarioSettings>
+            Key<RunTemplate>("interval", ValueKind.Duration, "Time-series sampling interval (timeseries.csv).",
+                Defaults.SampleIntervalNs, (t, v) => t with { Config = t.Config with { SampleIntervalNs = (long)v! } }, min: 1_000, max: 30 * Day),
+            Key<RunTemplate>("check", ValueKind.Boolean, "Check the memory-model invariants while running (slow; `hvsim run --check` sets it too).",
+                Defaults.CheckInvariants, (t, v) => t with { Config = t.Config with { CheckInvariants = (bool)v! } }),
+            Key<RunTemplate>("check_every", ValueKind.Integer, "With check on: events between two invariant checks (1 = after every event).",
+                (long)Defaults.InvariantCheckEveryEvents, (t, v) => t with { Config = t.Config with { InvariantCheckEveryEvents = (int)(long)v! } }, min: 1, max: int.MaxValue),
+            Key<RunTemplate>("reference_mode", ValueKind.Boolean, "Schedule one event per guest access (slow reference mode used as a test oracle).",
+                Defaults.ReferenceMode, (t, v) => t with { Config = t.Config with { ReferenceMode = (bool)v! } }),
+            new KeyDef<RunTemplate>
             {
                 Name = "outputs", Sweepable = false, Kind = ValueKind.ChoiceList, Choices = AllOutputs, Default = AllOutputs,
                 Doc = "Which results tables to write (manifest.json is always written).",
-                Apply = (s, v) => s with { Outputs = AllOutputs.Where(((IReadOnlyList<string>)v!).Contains).ToList() },
+                Apply = (t, v) => t with { Outputs = AllOutputs.Where(((IReadOnlyList<string>)v!).Contains).ToList() },
             },
         ],
     };
@@ -308,17 +326,13 @@ public static class ScenarioKeys
 
     private static string Name(AgingVariant a) => a == AgingVariant.Unmap ? "unmap" : "rbit";
 
-    public static string PlatformName(Platform p) => p == Platform.Power7 ? "power7" : "ppc970";
+    /// <summary>A platform as files and results name it: `power7`, `ppc970`.</summary>
+    public static string PlatformName(Platform p) => p.ToString().ToLowerInvariant();
 
-    private static List<Platform> ParsePlatforms(IReadOnlyList<string> names)
-    {
-        var result = new List<Platform>();
-        foreach (var n in names)
-        {
-            if (n is "power7" or "both" && !result.Contains(Platform.Power7)) result.Add(Platform.Power7);
-            if (n is "ppc970" or "both" && !result.Contains(Platform.Ppc970)) result.Add(Platform.Ppc970);
-        }
-        result.Sort();
-        return result;
-    }
+    /// <summary>The platform <paramref name="name"/> names (one of <see cref="PlatformName"/>'s).</summary>
+    public static Platform ParsePlatform(string name) => Enum.GetValues<Platform>().Single(p => PlatformName(p) == name);
+
+    /// <summary>The platforms a list of <see cref="PlatformChoices"/> names, each once, in enum order.</summary>
+    public static IReadOnlyList<Platform> ParsePlatforms(IEnumerable<string> names) =>
+        names.Contains("both") ? Enum.GetValues<Platform>() : names.Select(ParsePlatform).Distinct().Order().ToList();
 }

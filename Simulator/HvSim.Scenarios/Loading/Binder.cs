@@ -43,71 +43,40 @@ internal sealed class Binder(Diagnostics diagnostics)
     public RunTemplate Bind(MappingNode root, string defaultName)
     {
         int errorsBefore = diagnostics.Items.Count;
-        var settings = BindSection(root, ScenarioKeys.Root, new ScenarioSettings { Name = defaultName }, "");
-        var host = root.Get(ScenarioKeys.Host.Name) is { } hostNode ? BindHost(hostNode) : new HostConfig();
-        var costs = root.Get(ScenarioKeys.Costs.Name) is { } costNode && ExpectMapping(costNode, ScenarioKeys.Costs.Name) is { } costMap
-            ? BindSection(costMap, ScenarioKeys.Costs, new CostConfig(), ScenarioKeys.Costs.Name)
-            : new CostConfig();
-        var groups = BindGuests(root);
+        var start = RunTemplate.Prototype with { Config = RunTemplate.Prototype.Config with { Name = defaultName } };
+        var template = BindSection(root, ScenarioKeys.Root, start, "");
         Clean = diagnostics.Items.Count == errorsBefore;
-        return new RunTemplate(settings, host, costs, groups, ExpandGuests(groups));
+        return template;
     }
 
-    private HostConfig BindHost(Node node)
+    /// <summary>One mapping or a non-empty list of them (`guests:`), each bound on top of <paramref name="prototype"/>; null if neither.</summary>
+    internal List<T>? BindList<T>(Node node, Section<T> section, T prototype, string path, out bool ok)
     {
-        string swapPath = $"{ScenarioKeys.Host.Name}.{ScenarioKeys.Swap.Name}";
-        if (ExpectMapping(node, ScenarioKeys.Host.Name) is not { } map) return new HostConfig();
-        var host = BindSection(map, ScenarioKeys.Host, new HostConfig(), ScenarioKeys.Host.Name);
-        if (map.Get(ScenarioKeys.Swap.Name) is { } swapNode && ExpectMapping(swapNode, swapPath) is { } swapMap)
-            host = host with { Swap = BindSection(swapMap, ScenarioKeys.Swap, SwapDeviceConfig.Ssd, swapPath) };
-        string cachePath = $"{ScenarioKeys.Host.Name}.{ScenarioKeys.PageCache.Name}";
-        if (map.Get(ScenarioKeys.PageCache.Name) is { } cacheNode && ExpectMapping(cacheNode, cachePath) is { } cacheMap)
-            host = host with { PageCache = BindSection(cacheMap, ScenarioKeys.PageCache, new PageCacheConfig(), cachePath) };
-        return host;
-    }
-
-    private List<GuestGroup> BindGuests(MappingNode root)
-    {
-        var node = root.Get("guests");
-        if (node is null)
-        {
-            diagnostics.Add(root, "missing 'guests'", "a guest profile (mapping with count:, memory:, workload: ...) or a list of profiles");
-            _bad.Add("guests");
-            return [];
-        }
         var items = node switch
         {
             MappingNode m => [m],
             SequenceNode { Items.Count: > 0 } s => s.Items,
             _ => null,
         };
+        ok = items is not null;
         if (items is null)
         {
-            diagnostics.Add(node, $"'guests' must be a guest profile or a non-empty list of profiles, not {node.KindName}", "a mapping or a list of mappings");
-            _bad.Add("guests");
-            return [];
+            diagnostics.Add(node, $"'{section.Name}' must be a {section.ItemName} profile or a non-empty list of profiles, not {node.KindName}", "a mapping or a list of mappings");
+            return null;
         }
-        var groups = new List<GuestGroup>();
+        var bound = new List<T>();
         for (int i = 0; i < items.Count; i++)
         {
-            var path = node is SequenceNode ? $"guests[{i}]" : "guests";
-            if (ExpectMapping(items[i], path) is not { } map)
-            {
-                // The guests' totals (count, memory) are unknown without this profile.
-                _bad.Add("guests");
-                continue;
-            }
-            var group = BindSection(map, ScenarioKeys.Guests, GuestGroup.Prototype, path);
-            var workload = map.Get("workload") is { } wl ? BindWorkload(wl, path + ".workload") : null;
-            if (map.Get("workload") is null)
-                diagnostics.Add(map, $"missing 'workload' in {path}", "a workload block with kind: " + string.Join("|", WorkloadKinds.All.Select(k => k.Name)));
-            if (workload is null) _bad.Add(path + ".workload");
-            groups.Add(workload is null ? group : group with { Guest = group.Guest with { Workload = workload } });
+            var itemPath = node is SequenceNode ? $"{path}[{i}]" : path;
+            // Without one profile, the totals of all (the guests' count and memory) are unknown: the whole list is bad.
+            if (ExpectMapping(items[i], itemPath) is { } map) bound.Add(BindSection(map, section, prototype, itemPath));
+            else ok = false;
         }
-        return groups;
+        return bound;
     }
 
-    private WorkloadSpec? BindWorkload(Node node, string path)
+    /// <summary>A `workload:` block: its `kind:` says which keys it takes (<see cref="WorkloadKinds"/>).</summary>
+    internal WorkloadSpec? BindWorkload(Node node, string path)
     {
         if (ExpectMapping(node, path) is not { } map) return null;
         Locations[path] = map;
@@ -163,7 +132,7 @@ internal sealed class Binder(Diagnostics diagnostics)
         return ok ? items : null;
     }
 
-    private MappingNode? ExpectMapping(Node node, string path)
+    internal MappingNode? ExpectMapping(Node node, string path)
     {
         if (node is MappingNode m)
         {
@@ -175,8 +144,11 @@ internal sealed class Binder(Diagnostics diagnostics)
         return null;
     }
 
-    /// <summary>Apply the keys present in <paramref name="map"/> in table order (so a preset key such as `device` comes first).</summary>
-    private T BindSection<T>(MappingNode map, Section<T> section, T start, string path)
+    /// <summary>
+    /// Apply the keys present in <paramref name="map"/> in table order (so a preset key such as `device` comes first),
+    /// then bind its nested sections into the result.
+    /// </summary>
+    internal T BindSection<T>(MappingNode map, Section<T> section, T start, string path)
     {
         var children = section.ChildNames;
         foreach (var entry in map.Entries)
@@ -239,21 +211,23 @@ internal sealed class Binder(Diagnostics diagnostics)
                 _bad.Add(keyPath);
             }
         }
+        foreach (var nest in section.Nested)
+        {
+            var childPath = path.Length == 0 ? nest.Section.Name : $"{path}.{nest.Section.Name}";
+            if (map.Get(nest.Section.Name) is not { } node)
+            {
+                if (nest.Section.Required)
+                {
+                    diagnostics.Add(map, $"missing '{nest.Section.Name}'" + (path.Length == 0 ? "" : $" in {path}"), nest.Section.Allowed ?? "a mapping");
+                    _bad.Add(childPath);
+                }
+                continue;
+            }
+            result = nest.Bind(this, node, result, childPath, out bool ok);
+            if (!ok) _bad.Add(childPath);
+        }
         return result;
     }
 
     private static string Leaf(string path) => path.Length == 0 ? "scenario" : path[(path.LastIndexOf('.') + 1)..];
-
-    private static List<GuestConfig> ExpandGuests(IReadOnlyList<GuestGroup> groups)
-    {
-        var guests = new List<GuestConfig>();
-        foreach (var g in groups)
-            for (int i = 0; i < g.Count; i++)
-                guests.Add(g.Guest with
-                {
-                    Name = g.Count == 1 ? g.Guest.Name : $"{g.Guest.Name}{i}",
-                    Workload = g.Guest.Workload is null ? null! : i == 0 ? g.Guest.Workload : g.Guest.Workload.WithLayoutOffset((ulong)i),
-                });
-        return guests;
-    }
 }

@@ -26,15 +26,15 @@ internal static class ConsistencyChecks
         var at = binder.Locations;
         Node Loc(params string[] paths) => paths.Select(p => at.GetValueOrDefault(p)).FirstOrDefault(n => n is not null) ?? root;
         bool Bad(params string[] paths) => paths.Any(binder.IsBad);
-        var s = t.Settings;
+        var s = t.Config;
         if (!Bad("warmup", "duration") && !s.WarmupAuto && s.WarmupNs >= s.DurationNs)
             d.Add(Loc("warmup", "duration"), $"warmup {Units.FormatDuration(s.WarmupNs)} is not shorter than duration {Units.FormatDuration(s.DurationNs)}",
                 "warmup < duration");
-        if (!Bad("interval", "duration") && s.IntervalNs > s.DurationNs)
-            d.Add(Loc("interval", "duration"), $"interval {Units.FormatDuration(s.IntervalNs)} is longer than duration {Units.FormatDuration(s.DurationNs)}",
+        if (!Bad("interval", "duration") && s.SampleIntervalNs > s.DurationNs)
+            d.Add(Loc("interval", "duration"), $"interval {Units.FormatDuration(s.SampleIntervalNs)} is longer than duration {Units.FormatDuration(s.DurationNs)}",
                 "interval <= duration");
 
-        var h = t.Host;
+        var h = t.Config.Host;
         bool hostPageOk = !Bad("host.page_size") && h.PageSizeBytes is 4 << 10 or 64 << 10;
         if (!Bad("host.page_size") && !hostPageOk)
             d.Add(Loc("host.page_size"), $"host page size {Size(h.PageSizeBytes)} is not supported", "4KiB or 64KiB");
@@ -48,17 +48,18 @@ internal static class ConsistencyChecks
 
         // With nothing left after reserved, the watermarks cannot fit either: that is the one problem reported above.
         bool usableOk = hostSizesOk && h.ReservedBytes < h.MemoryBytes;
-        long highWatermark = WatermarkHighBytes(h);
+        var watermarks = HvSim.Model.Mm.Watermarks.InBytes(h);
+        long highWatermark = watermarks.High;
         long usable = h.MemoryBytes - h.ReservedBytes;
         bool watermarksOk = usableOk && !Bad("host.min_free_kbytes") && highWatermark < usable;
         if (usableOk && !Bad("host.min_free_kbytes") && !watermarksOk)
         {
-            long min = MinFreeKbytes(h) * 1024;
+            long min = watermarks.Min;
             // high = min_free_kbytes x 1536 bytes fits while min_free_kbytes < usable / 1536, rounded up: rounded down,
             // the bound would refuse the largest value that fits whenever 1536 does not divide usable.
             long bound = (usable + 1535) / 1536;
             d.Add(Loc("host.min_free_kbytes", "host.memory"),
-                $"watermarks min {Units.FormatSizeApprox(min)}, low {Units.FormatSizeApprox(min * 5 / 4)}, high {Size(highWatermark)} " +
+                $"watermarks min {Units.FormatSizeApprox(min)}, low {Units.FormatSizeApprox(watermarks.Low)}, high {Size(highWatermark)} " +
                 $"do not fit below the {Size(usable)} of host memory left after reserved",
                 $"min_free_kbytes < {bound}, so that high = 3/2 min stays below memory - reserved");
         }
@@ -84,10 +85,10 @@ internal static class ConsistencyChecks
             string p = GroupPath(t, at, gi);
             bool pageBad = Bad(p + ".page_size");
             // The smallest page any of the scenario's platforms runs the guest with: the most HPTEs and guest pages.
-            int page = s.Platforms.Min(pl => g.PageBytesOn(pl, hostPageOk ? h.PageSizeBytes : 64 << 10));
+            int page = t.Platforms.Min(pl => g.PageBytesOn(pl, hostPageOk ? h.PageSizeBytes : 64 << 10));
             if (!pageBad && g.PageSizeBytes is { } written && written is not (4 << 10 or 64 << 10))
                 d.Add(Loc(p + ".page_size"), $"guest page size {Size(written)} is not supported", "4KiB or 64KiB, or auto");
-            else if (!pageBad && !Bad("platform") && g.PageSizeBytes is { } size && s.Platforms.Contains(Platform.Ppc970) && !Platform.Ppc970.AcceptsGuestPage(size))
+            else if (!pageBad && !Bad("platform") && g.PageSizeBytes is { } size && t.Platforms.Contains(Platform.Ppc970) && !Platform.Ppc970.AcceptsGuestPage(size))
                 d.Add(Loc(p + ".page_size"), $"guest pages of {Size(size)} on PPC970: H_ENTER returns H_PARAMETER (3.4 hpte_page_size accepts 64KiB pages only on POWER7, CPU_FTR_ARCH_206)",
                     "4KiB or auto with a ppc970 platform; 64KiB only with platform: power7");
             else if (!pageBad && hostPageOk && g.PageSizeBytes is { } larger && larger > h.PageSizeBytes)
@@ -109,7 +110,7 @@ internal static class ConsistencyChecks
                 }
             }
             if (!Bad("platform", p + ".threads"))
-                foreach (var platform in s.Platforms)
+                foreach (var platform in t.Platforms)
                     if (g.Threads > platform.ThreadsPerCore())
                     {
                         d.Add(Loc(p + ".threads"), $"{g.Threads} threads per core on {ScenarioKeys.PlatformName(platform)}: QEMU refuses more threads than the host core has",
@@ -124,7 +125,7 @@ internal static class ConsistencyChecks
                 if (error is not null)
                     d.Add(Loc(w + ".path", w), $"cannot read the trace: {error}",
                         $"a readable {trace.Format.Name} trace file with at least one request, or the format it is in ({string.Join(", ", TraceFormats.Names)})");
-                else if (guestPagesOk && s.Platforms.Select(pl => g.PageBytesOn(pl, hostPageOk ? h.PageSizeBytes : 64 << 10)).Max() is var largest
+                else if (guestPagesOk && t.Platforms.Select(pl => g.PageBytesOn(pl, hostPageOk ? h.PageSizeBytes : 64 << 10)).Max() is var largest
                     && touched > g.MemoryBytes / largest)
                 {
                     // The run gives each distinct trace page a guest page of its own, and guest memory comes in whole host
@@ -159,7 +160,7 @@ internal static class ConsistencyChecks
         if (countsOk && t.Guests.Count > MaxGuests)
             d.Add(Loc("guests.count", "guests[0].count", "guests"), $"{t.Guests.Count} guests", $"at most {MaxGuests} guests per host");
 
-        if (!Bad("platform", "host.swap.capacity", "host.swap.device") && s.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk && hostPageOk)
+        if (!Bad("platform", "host.swap.capacity", "host.swap.device") && t.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk && hostPageOk)
         {
             long guestMemory = t.Guests.Sum(g => g.MemoryBytes);
             // Each guest's HPT, revmap and rmap are host kernel memory that guest pages cannot use.
@@ -174,7 +175,7 @@ internal static class ConsistencyChecks
                     $"swap capacity >= {Size(mustPageOut)}, or less overcommit");
         }
 
-        if (!Bad("platform", "host.rma", "host.rma_count", "host.page_size") && hostPageOk && s.Platforms.Contains(Platform.Ppc970) && usableOk && countsOk)
+        if (!Bad("platform", "host.rma", "host.rma_count", "host.page_size") && hostPageOk && t.Platforms.Contains(Platform.Ppc970) && usableOk && countsOk)
         {
             // With rma_count auto the pool grows with the guests admitted, so only a count written out can overflow.
             long each = (h.RmaBytes + h.PageSizeBytes - 1) / h.PageSizeBytes * h.PageSizeBytes;
@@ -200,7 +201,7 @@ internal static class ConsistencyChecks
         // Safety net: whatever the model itself refuses is refused here too, even if no rule above names it. Only for a
         // file that bound cleanly: elsewhere defaults stand in for bad values.
         if (!d.HasErrors && binder.Clean)
-            foreach (var platform in s.Platforms)
+            foreach (var platform in t.Platforms)
                 try
                 {
                     ModelConfigValidator.Validate(t.ToConfig(s.Name, platform, s.Seed));
@@ -212,7 +213,6 @@ internal static class ConsistencyChecks
                 }
     }
 
-    /// <summary>The trace workloads of a guest, also inside phased and mix workloads, with the path each was bound at.</summary>
     /// <summary>The trace workloads in <paramref name="workload"/> and the ones nested in it, with their key paths.</summary>
     private static IEnumerable<(TraceWorkload Trace, string Path)> Traces(WorkloadSpec? workload, string path)
     {
@@ -231,8 +231,4 @@ internal static class ConsistencyChecks
     private static string GroupPath(RunTemplate t, IReadOnlyDictionary<string, Node> at, int gi) =>
         t.Groups.Count == 1 && !at.ContainsKey("guests[0]") ? "guests" : $"guests[{gi}]";
 
-    /// <summary>vm.min_free_kbytes as init_per_zone_wmark_min computes it in 3.x (one zone: all memory is lowmem on ppc64).</summary>
-    public static long MinFreeKbytes(HostConfig h) => h.MinFreeKbytes ?? HvSim.Model.Mm.Watermarks.DefaultMinFreeKbytes(h.MemoryBytes);
-
-    public static long WatermarkHighBytes(HostConfig h) => MinFreeKbytes(h) * 1024 * 3 / 2;
 }

@@ -46,7 +46,7 @@ internal static class DocumentLoader
                 "a mapping of scenario keys, see docs/scenarios.md"));
             return null;
         }
-        map = NormalizeShorthands(map);
+        map = NormalizeShorthands(map, ScenarioKeys.Root);
         var extends = map.Get("extends");
         if (extends is null) return map;
         var own = map.Without("extends");
@@ -68,15 +68,27 @@ internal static class DocumentLoader
     private static bool LooksLikeScenario(MappingNode map) =>
         map.Entries.Count == 0 || map.Entries.Any(e => Binder.IsTopLevelKey(e.Key.Value));
 
-    /// <summary>`swap: hdd` means `swap: {device: hdd}`; normalising first lets files override one swap key at a time.</summary>
-    public static MappingNode NormalizeShorthands(MappingNode root)
+    /// <summary>
+    /// `swap: hdd` means `swap: {device: hdd}` (a section's <see cref="SectionDef.ShortFormKey"/>); normalising first
+    /// lets files override one key of such a section at a time.
+    /// </summary>
+    private static MappingNode NormalizeShorthands(MappingNode map, SectionDef section)
     {
-        if (root.Get("host") is not MappingNode host || host.Get("swap") is not ScalarNode { IsNull: false } preset) return root;
-        var key = new ScalarNode(preset.File, preset.Line, preset.Column, "device", false);
-        var swap = new MappingNode(preset.File, preset.Line, preset.Column, [new MappingEntry(key, preset)]);
-        var hostKey = root.Entries.First(e => e.Key.Value == "host").Key;
-        var swapKey = host.Entries.First(e => e.Key.Value == "swap").Key;
-        return root.With(hostKey, host.With(swapKey, swap));
+        foreach (var child in section.Children)
+        {
+            if (map.Entries.FirstOrDefault(e => e.Key.Value == child.Name) is not { } entry) continue;
+            Node value = entry.Value switch
+            {
+                ScalarNode { IsNull: false } s when child.ShortFormKey is { } key =>
+                    new MappingNode(s.File, s.Line, s.Column, [new MappingEntry(new ScalarNode(s.File, s.Line, s.Column, key, false), s)]),
+                MappingNode m => NormalizeShorthands(m, child),
+                SequenceNode list when child.ItemName is not null =>
+                    list with { Items = list.Items.Select(i => i is MappingNode m ? NormalizeShorthands(m, child) : i).ToList() },
+                var unchanged => unchanged,
+            };
+            if (!ReferenceEquals(value, entry.Value)) map = map.With(entry.Key, value);
+        }
+        return map;
     }
 
     /// <summary>The child's keys override the parent's; nested mappings merge key by key; lists and values replace.</summary>

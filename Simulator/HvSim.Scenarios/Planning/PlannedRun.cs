@@ -13,16 +13,16 @@ public static class RunPlanner
 {
     /// <summary>The number of runs <see cref="Plan"/> makes of <paramref name="scenario"/>, counted without making them.</summary>
     public static long Count(Scenario scenario) =>
-        scenario.Points.Sum(p => (long)p.Template.Settings.Platforms.Count * p.Template.Settings.Replications);
+        scenario.Points.Sum(p => (long)p.Template.Platforms.Count * p.Template.Replications);
 
     public static List<PlannedRun> Plan(Scenario scenario, ulong? seedOverride = null)
     {
         var runs = new List<PlannedRun>();
-        ulong seed = seedOverride ?? scenario.Settings.Seed;
+        ulong seed = seedOverride ?? scenario.Template.Config.Seed;
         bool swept = scenario.SweepPaths.Count > 0;
         foreach (var point in scenario.Points)
-            foreach (var platform in point.Template.Settings.Platforms)
-                for (int r = 1; r <= point.Template.Settings.Replications; r++)
+            foreach (var platform in point.Template.Platforms)
+                for (int r = 1; r <= point.Template.Replications; r++)
                 {
                     var runSeed = SeedDerivation.Derive(seed, point.Key, r);
                     var id = swept
