@@ -40,6 +40,8 @@ public static class SimulationRunner
         foreach (var vm in host.Vms) BoltedLinearMap.HtabInitialize(vm, host); // the guests boot before the workload starts
         sim.Start(host.Kswapd.Run(), "kswapd");
         if (host.Ksm != null) sim.Start(host.Ksm.Run(), "ksmd");
+        foreach (var vm in host.Vms)
+            if (vm.Balloon is { } balloon) sim.Start(balloon.Run(), $"{vm.Config.Name}/balloon");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,
@@ -78,6 +80,7 @@ public static class SimulationRunner
         hc.WarmupNs = Math.Min(host.WarmupEndNs, end);
         hc.MeasuredNs = end - hc.WarmupNs;
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
+        foreach (var vm in host.Vms) vm.Counters.BalloonPages = vm.Balloon?.NumPages ?? 0;
         if (host.Ksm is { } ksm) (hc.KsmPagesShared, hc.KsmPagesSharing) = (ksm.PagesShared, ksm.PagesMerged - ksm.PagesShared);
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);
         hc.SwapWriteWait.Merge(host.SwapDevice.WriteWait);

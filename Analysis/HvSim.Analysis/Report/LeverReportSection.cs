@@ -8,7 +8,7 @@ namespace HvSim.Analysis.Report;
 
 /// <summary>
 /// "What each lever bought" in report.html: for every platform and sweep point of runs that use an operator's lever
-/// (per-guest memory cgroups, hugetlbfs backing, KSM), the guests admitted, the host's reclaim and swap work, the
+/// (per-guest memory cgroups, hugetlbfs backing, KSM, ballooning), the guests admitted, the host's reclaim and swap work, the
 /// guests' stall and the CPU or stall the lever itself cost, means over replications. From the results files alone.
 /// </summary>
 public static class LeverReportSection
@@ -20,6 +20,7 @@ public static class LeverReportSection
         if (c.HasGuestMemcgs) on.Add("memory cgroups");
         if (c.Guests.Any(g => g.Backing == MemoryBacking.Hugetlbfs)) on.Add("hugetlbfs");
         if (c.Host.Ksm.Run) on.Add("KSM");
+        if (c.Guests.Any(g => g.BalloonBytes is > 0)) on.Add("balloon");
         return on.Count == 0 ? "none" : string.Join(" + ", on);
     }
 
@@ -31,10 +32,12 @@ public static class LeverReportSection
         var html = new StringBuilder("<h2>What each lever bought</h2>\n");
         html.Append("<p class=\"note\">Per platform and sweep point, means over replications: guests admitted, the host's reclaim work (inactive pages scanned) " +
             "and swap traffic, the stall fraction of the admitted guests' vCPU time, and what the lever cost: ksmd's host CPU, " +
-            "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, and vCPU time " +
-            "memory.high throttling slept (part of the stall).</p>\n");
+            "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, vCPU time " +
+            "memory.high throttling slept (part of the stall), memory the balloons held at the end of the run, host pages their inflations freed, " +
+            "pages the guests took back from them (each a zero-fill fault), and the time the balloons' requests took (guest balloon thread and QEMU).</p>\n");
         html.Append("<table><tr><th class=\"l\">Platform</th><th class=\"l\">Point</th><th class=\"l\">Levers</th><th>Guests admitted</th><th>Pages scanned</th>" +
-            "<th>Swap pages out / in</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th></tr>\n");
+            "<th>Swap pages out / in</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th>" +
+            "<th>Balloon held (MiB)</th><th>Balloon pages freed</th><th>Balloon refaults</th><th>Balloon CPU (s)</th></tr>\n");
         var summary = folder.Summary.ToLookup(s => s.Run);
         foreach (var group in folder.Host.GroupBy(h => (h.Run.Platform, Point: folder.PointOf(h.Run))))
         {
@@ -43,6 +46,7 @@ public static class LeverReportSection
             var guests = hosts.SelectMany(h => summary[h.Run]).Select(s => s.Row).ToList();
             var admitted = guests.Where(g => g.Admitted).ToList();
             double vcpu = admitted.Sum(g => g.VcpuS);
+            // A balloon's guest pages are host pages (ModelConfigValidator), so its pages times the host page size is its memory.
             string levers = folder.ConfigOf(hosts[0].Run) is { } config ? Levers(config) : "?";
             double savedMib = hosts.Average(h => (h.Row.KsmPagesSharing ?? 0) * (double)h.Row.PageSizeBytes) / (1 << 20);
             html.Append($"<tr><td class=\"l\">{HtmlReport.E(group.Key.Platform)}</td><td class=\"l\">{HtmlReport.E(group.Key.Point.ToString())}</td>" +
@@ -52,7 +56,11 @@ public static class LeverReportSection
                 $"<td>{(vcpu > 0 ? (admitted.Sum(g => g.StalledS) / vcpu).ToString("P1", CultureInfo.InvariantCulture) : "–")}</td>" +
                 $"<td>{F(hosts.Average(h => h.Row.KsmCpuS ?? 0), "0.###")}</td><td>{F(savedMib, "0.#")}</td>" +
                 $"<td>{F(guests.Sum(g => (double)(g.KsmCowFaults ?? 0)) / n, "N0")}</td>" +
-                $"<td>{F(guests.Sum(g => g.MemcgHighThrottleS ?? 0) / n, "0.###")}</td></tr>\n");
+                $"<td>{F(guests.Sum(g => g.MemcgHighThrottleS ?? 0) / n, "0.###")}</td>" +
+                $"<td>{F(admitted.Sum(g => (g.BalloonPages ?? 0) * (double)hosts[0].Row.PageSizeBytes) / n / (1 << 20), "0.#")}</td>" +
+                $"<td>{F(guests.Sum(g => (double)(g.BalloonPagesFreed ?? 0)) / n, "N0")}</td>" +
+                $"<td>{F(guests.Sum(g => (double)(g.BalloonDeflated ?? 0)) / n, "N0")}</td>" +
+                $"<td>{F(guests.Sum(g => g.BalloonCpuS ?? 0) / n, "0.###")}</td></tr>\n");
         }
         return html.Append("</table>\n").ToString();
     }

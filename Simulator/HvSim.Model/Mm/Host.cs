@@ -55,6 +55,7 @@ public sealed partial class Host : ISwapCompletion
             var vm = new Vm(i, admitted[i], config.Guests[admitted[i]], config.Platform, basePage, PageBytes, Pages, config);
             Vms.Add(vm);
             basePage += vm.HostPageCount;
+            if (vm.Config.BalloonBytes is > 0) vm.Balloon = new VirtioBalloon(vm, this);
         }
         RmaPages = RmaPool.AtBoot(config, admitted.Count).TotalPages;
         foreach (int g in admitted) KvmPages += KvmGuestMemory.For(config.Guests[g], config.Platform, PageBytes).TotalPages;
