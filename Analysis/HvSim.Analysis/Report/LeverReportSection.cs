@@ -34,7 +34,9 @@ public static class LeverReportSection
             "and swap traffic, the stall fraction of the admitted guests' vCPU time, and what the lever cost: ksmd's host CPU, " +
             "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, vCPU time " +
             "memory.high throttling slept (part of the stall), memory the balloons held at the end of the run, host pages their inflations freed, " +
-            "pages the guests took back from them (each a zero-fill fault), and the time the balloons' requests took (guest balloon thread and QEMU).</p>\n");
+            "pages the guests took back from them (each a zero-fill fault on the host; a real guest would also re-read the page's contents " +
+            "from its own disk, which the model does not have: the stall of a squeezed guest is a lower bound), and the time the balloons' requests " +
+            "took (guest balloon thread and QEMU).</p>\n");
         html.Append("<table><tr><th class=\"l\">Platform</th><th class=\"l\">Point</th><th class=\"l\">Levers</th><th>Guests admitted</th><th>Pages scanned</th>" +
             "<th>Swap pages out / in</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th>" +
             "<th>Balloon held (MiB)</th><th>Balloon pages freed</th><th>Balloon refaults</th><th>Balloon CPU (s)</th></tr>\n");
@@ -46,9 +48,10 @@ public static class LeverReportSection
             var guests = hosts.SelectMany(h => summary[h.Run]).Select(s => s.Row).ToList();
             var admitted = guests.Where(g => g.Admitted).ToList();
             double vcpu = admitted.Sum(g => g.VcpuS);
-            // A balloon's guest pages are host pages (ModelConfigValidator), so its pages times the host page size is its memory.
             string levers = folder.ConfigOf(hosts[0].Run) is { } config ? Levers(config) : "?";
             double savedMib = hosts.Average(h => (h.Row.KsmPagesSharing ?? 0) * (double)h.Row.PageSizeBytes) / (1 << 20);
+            // A balloon's guest pages are host pages (ModelConfigValidator), so its pages times the host page size is its memory.
+            double balloonMib = admitted.Sum(g => (g.BalloonPages ?? 0) * (double)hosts[0].Row.PageSizeBytes) / n / (1 << 20);
             html.Append($"<tr><td class=\"l\">{HtmlReport.E(group.Key.Platform)}</td><td class=\"l\">{HtmlReport.E(group.Key.Point.ToString())}</td>" +
                 $"<td class=\"l\">{HtmlReport.E(levers)}</td><td>{F(admitted.Count / n, "0.#")}</td>" +
                 $"<td>{F(hosts.Average(h => (double)h.Row.PagesScanned), "N0")}</td>" +
@@ -57,7 +60,7 @@ public static class LeverReportSection
                 $"<td>{F(hosts.Average(h => h.Row.KsmCpuS ?? 0), "0.###")}</td><td>{F(savedMib, "0.#")}</td>" +
                 $"<td>{F(guests.Sum(g => (double)(g.KsmCowFaults ?? 0)) / n, "N0")}</td>" +
                 $"<td>{F(guests.Sum(g => g.MemcgHighThrottleS ?? 0) / n, "0.###")}</td>" +
-                $"<td>{F(admitted.Sum(g => (g.BalloonPages ?? 0) * (double)hosts[0].Row.PageSizeBytes) / n / (1 << 20), "0.#")}</td>" +
+                $"<td>{F(balloonMib, "0.#")}</td>" +
                 $"<td>{F(guests.Sum(g => (double)(g.BalloonPagesFreed ?? 0)) / n, "N0")}</td>" +
                 $"<td>{F(guests.Sum(g => (double)(g.BalloonDeflated ?? 0)) / n, "N0")}</td>" +
                 $"<td>{F(guests.Sum(g => g.BalloonCpuS ?? 0) / n, "0.###")}</td></tr>\n");

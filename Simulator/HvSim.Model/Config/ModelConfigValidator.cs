@@ -43,7 +43,7 @@ public static class ModelConfigValidator
                 $"{n}: memory_high and memory_low are cgroup v2 files (Linux 4.5); {h.Kernel.Name} has cgroup v1 only, whose memory.limit_in_bytes is memory_max and whose memory.soft_limit_in_bytes HvSim does not model: use host.kernel linux-6.18 or memory_max");
             Require(g.Backing == MemoryBacking.Anonymous || c.Platform == Platform.Power7,
                 $"{n}: backing hugetlbfs is modelled on POWER7 only (a PPC970 guest is pinned whatever backs it); use anonymous");
-            if (g.BalloonBytes is { } balloon)
+            if (g.BalloonBytes is { } balloon and > 0)
             {
                 Require(balloon >= 0 && balloon < g.MemoryBytes, $"{n}: balloon must be in [0, memory), got {balloon}");
                 Require(g.BalloonRatePfns >= 1, $"{n}: balloon_rate must be >= 1 page/s, got {g.BalloonRatePfns}");

@@ -95,7 +95,7 @@ internal static class ConsistencyChecks
                         $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(page)} pages, or less guest memory");
                 }
             }
-            if (g.BalloonBytes is { } balloon && !Bad(p + ".balloon"))
+            if (g.BalloonBytes is { } balloon and > 0 && !Bad(p + ".balloon"))
             {
                 if (!Bad(p + ".memory") && balloon >= g.MemoryBytes)
                     d.Add(Loc(p + ".balloon"), $"balloon {Size(balloon)} is not smaller than the guest's memory {Size(g.MemoryBytes)}", "balloon < memory");
