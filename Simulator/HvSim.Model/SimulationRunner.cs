@@ -46,6 +46,8 @@ public static class SimulationRunner
             sim.Start(new HostIo(host, cache, host.Flusher).Run(), "host-io");
         }
         if (host.Zswap != null) sim.Start(host.Zswap.ShrinkWorker(), "zswap-shrink");
+        foreach (var vm in host.Vms)
+            if (vm.Balloon is { } balloon) sim.Start(balloon.Run(), $"{vm.Config.Name}/balloon");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,
@@ -84,6 +86,7 @@ public static class SimulationRunner
         hc.WarmupNs = Math.Min(host.WarmupEndNs, end);
         hc.MeasuredNs = end - hc.WarmupNs;
         hc.SwapBusyNs = host.SwapDevice.BusyNs(end);
+        foreach (var vm in host.Vms) vm.Counters.BalloonPages = vm.Balloon?.NumPages ?? 0;
         if (host.Ksm is { } ksm) (hc.KsmPagesShared, hc.KsmPagesSharing) = (ksm.PagesShared, ksm.PagesMerged - ksm.PagesShared);
         hc.CompressedPoolBytes = host.CompressedPoolPages * host.PageBytes;
         hc.SwapReadWait.Merge(host.SwapDevice.ReadWait);

@@ -8,8 +8,8 @@ namespace HvSim.Analysis.Report;
 
 /// <summary>
 /// "What each lever bought" in report.html: for every platform and sweep point of runs that use an operator's lever
-/// (per-guest memory cgroups, hugetlbfs backing, KSM, zram, zswap, a host page cache and its swappiness), the guests
-/// admitted, the host's reclaim and swap work, the page-cache pages reclaim took instead of guest pages, the guests'
+/// (per-guest memory cgroups, hugetlbfs backing, KSM, ballooning, zram, zswap, a host page cache and its swappiness), the
+/// guests admitted, the host's reclaim and swap work, the page-cache pages reclaim took instead of guest pages, the guests'
 /// stall and the CPU or stall the lever itself cost, means over replications. From the results files alone.
 /// </summary>
 public static class LeverReportSection
@@ -24,6 +24,7 @@ public static class LeverReportSection
         if (c.Host.Swap.IsZram) on.Add("zram");
         if (c.Host.Zswap.Enabled) on.Add("zswap");
         if (c.Host.PageCache.Enabled) on.Add($"page cache (swappiness {c.Host.Swappiness})");
+        if (c.Guests.Any(g => g.BalloonBytes is > 0)) on.Add("balloon");
         return on.Count == 0 ? "none" : string.Join(" + ", on);
     }
 
@@ -37,10 +38,15 @@ public static class LeverReportSection
             "and swap traffic, the page-cache pages reclaim freed (pages freed minus the guest pages it freed), the stall fraction of the admitted guests' vCPU time, and what the lever cost: ksmd's host CPU, " +
             "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, vCPU time " +
             "memory.high throttling slept (part of the stall), pages stored in and loaded from a compressed pool (zram, zswap; swap pages out / in are " +
-            "the block device's), the CPU compressing and decompressing them (reclaimers, faulting vCPUs, zswap's worker) and the pool's memory at the end.</p>\n");
+            "the block device's), the CPU compressing and decompressing them (reclaimers, faulting vCPUs, zswap's worker), the pool's memory at the end, " +
+            "memory the balloons held at the end of the run, host pages their inflations freed, " +
+            "pages the guests took back from them (each a zero-fill fault on the host; a real guest would also re-read the page's contents " +
+            "from its own disk, which the model does not have: the stall of a squeezed guest is a lower bound), and the time the balloons' requests " +
+            "took (guest balloon thread and QEMU).</p>\n");
         html.Append("<table><tr><th class=\"l\">Platform</th><th class=\"l\">Point</th><th class=\"l\">Levers</th><th>Guests admitted</th><th>Pages scanned</th>" +
             "<th>Swap pages out / in</th><th>Page-cache pages freed</th><th>Stall</th><th>ksmd CPU (s)</th><th>KSM saved (MiB)</th><th>KSM COW faults</th><th>memory.high throttle (s)</th>" +
-            "<th>Compressed out / in</th><th>Compression CPU (s)</th><th>Compressed pool (MiB)</th></tr>\n");
+            "<th>Compressed out / in</th><th>Compression CPU (s)</th><th>Compressed pool (MiB)</th>" +
+            "<th>Balloon held (MiB)</th><th>Balloon pages freed</th><th>Balloon refaults</th><th>Balloon CPU (s)</th></tr>\n");
         var summary = folder.Summary.ToLookup(s => s.Run);
         foreach (var group in folder.Host.GroupBy(h => (h.Run.Platform, Point: folder.PointOf(h.Run))))
         {
@@ -51,6 +57,8 @@ public static class LeverReportSection
             double vcpu = admitted.Sum(g => g.VcpuS);
             string levers = folder.ConfigOf(hosts[0].Run) is { } config ? Levers(config) : "?";
             double savedMib = hosts.Average(h => (h.Row.KsmPagesSharing ?? 0) * (double)h.Row.PageSizeBytes) / (1 << 20);
+            // A balloon's guest pages are host pages (ModelConfigValidator), so its pages times the host page size is its memory.
+            double balloonMib = admitted.Sum(g => (g.BalloonPages ?? 0) * (double)hosts[0].Row.PageSizeBytes) / n / (1 << 20);
             html.Append($"<tr><td class=\"l\">{HtmlReport.E(group.Key.Platform)}</td><td class=\"l\">{HtmlReport.E(group.Key.Point.ToString())}</td>" +
                 $"<td class=\"l\">{HtmlReport.E(levers)}</td><td>{F(admitted.Count / n, "0.#")}</td>" +
                 $"<td>{F(hosts.Average(h => (double)h.Row.PagesScanned), "N0")}</td>" +
@@ -62,7 +70,11 @@ public static class LeverReportSection
                 $"<td>{F(guests.Sum(g => g.MemcgHighThrottleS ?? 0) / n, "0.###")}</td>" +
                 $"<td>{F(hosts.Average(h => (double)(h.Row.CompressedStores ?? 0)), "N0")} / {F(hosts.Average(h => (double)(h.Row.CompressedLoads ?? 0)), "N0")}</td>" +
                 $"<td>{F(hosts.Average(h => h.Row.CompressCpuS ?? 0), "0.###")}</td>" +
-                $"<td>{F(hosts.Average(h => (double)(h.Row.CompressedPoolBytes ?? 0)) / (1 << 20), "0.#")}</td></tr>\n");
+                $"<td>{F(hosts.Average(h => (double)(h.Row.CompressedPoolBytes ?? 0)) / (1 << 20), "0.#")}</td>" +
+                $"<td>{F(balloonMib, "0.#")}</td>" +
+                $"<td>{F(guests.Sum(g => (double)(g.BalloonPagesFreed ?? 0)) / n, "N0")}</td>" +
+                $"<td>{F(guests.Sum(g => (double)(g.BalloonDeflated ?? 0)) / n, "N0")}</td>" +
+                $"<td>{F(guests.Sum(g => g.BalloonCpuS ?? 0) / n, "0.###")}</td></tr>\n");
         }
         return html.Append("</table>\n").ToString();
     }

@@ -113,6 +113,16 @@ public sealed partial class SummaryRow : RunKeyColumns
     [CsvColumn("memcg_high_throttle_s", Optional = true)] public double? MemcgHighThrottleS { get; set; }
     [ColumnDoc("count", "stores that broke a KSM page (`do_wp_page` copying it)")]
     [CsvColumn("ksm_cow_faults", Optional = true)] public long? KsmCowFaults { get; set; }
+    [ColumnDoc("pages", "guest pages the virtio balloon took (`fill_balloon`)")]
+    [CsvColumn("balloon_inflated", Optional = true)] public long? BalloonInflated { get; set; }
+    [ColumnDoc("pages", "guest pages the guest took back from its balloon when it touched them (`leak_balloon`); each is then a zero-fill fault on the host")]
+    [CsvColumn("balloon_deflated", Optional = true)] public long? BalloonDeflated { get; set; }
+    [ColumnDoc("pages", "host pages in RAM that the balloon's madvise(MADV_DONTNEED) freed (`zap_page_range` inside `invalidate_range_start/end`)")]
+    [CsvColumn("balloon_pages_freed", Optional = true)] public long? BalloonPagesFreed { get; set; }
+    [ColumnDoc("s", "time the balloon's inflate and deflate requests took (the guest's balloon thread and QEMU's handler, at `guests.balloon_rate`)")]
+    [CsvColumn("balloon_cpu_s", Optional = true)] public double? BalloonCpuS { get; set; }
+    [ColumnDoc("pages", "guest pages in the balloon at the end of the run")]
+    [CsvColumn("balloon_pages", Optional = true)] public long? BalloonPages { get; set; }
 
     /// <summary>Stall time, vCPU time and stall fraction; 0 for a refused guest, whose cells are empty.</summary>
     [CsvIgnore] public double StalledS => StalledSCell ?? 0;

@@ -168,6 +168,17 @@ public sealed record GuestConfig
     public double SameFilledFraction { get; init; }
     /// <summary>Share of the guest's pages that do not compress (already compressed or encrypted data).</summary>
     public double IncompressibleFraction { get; init; }
+    /// <summary>
+    /// The virtio balloon's target (the QEMU monitor's `balloon` command, libvirt's memory - currentMemory): memory the
+    /// guest gives back to the host, set from boot. null = no balloon device (QEMU's default).
+    /// </summary>
+    public long? BalloonBytes { get; init; }
+    /// <summary>
+    /// 4 KiB balloon pages (VIRTIO_BALLOON_PFN_SHIFT 12) the balloon moves per second, inflating or deflating: its
+    /// requests of up to 256 pfns (VIRTIO_BALLOON_ARRAY_PFNS_MAX) each take pfns / rate of the balloon thread's and
+    /// QEMU's time.
+    /// </summary>
+    public long BalloonRatePfns { get; init; } = 262_144;
     public required Workloads.WorkloadSpec Workload { get; init; }
 
     /// <summary>The guest page size this guest runs with on <paramref name="platform"/> above host pages of <paramref name="hostPageBytes"/>.</summary>

@@ -63,6 +63,14 @@ public static class ModelConfigValidator
             Require(g.CompressionRatio >= 1, $"{n}: compression_ratio must be >= 1, got {g.CompressionRatio}");
             Require(g.SameFilledFraction is >= 0 and <= 1 && g.IncompressibleFraction is >= 0 and <= 1 && g.SameFilledFraction + g.IncompressibleFraction <= 1,
                 $"{n}: same_filled_fraction + incompressible_fraction must be in [0, 1], got {g.SameFilledFraction} + {g.IncompressibleFraction}");
+            if (g.BalloonBytes is { } balloon and > 0)
+            {
+                Require(balloon >= 0 && balloon < g.MemoryBytes, $"{n}: balloon must be in [0, memory), got {balloon}");
+                Require(g.BalloonRatePfns >= 1, $"{n}: balloon_rate must be >= 1 page/s, got {g.BalloonRatePfns}");
+                Require(c.Platform == Platform.Power7, $"{n}: {BalloonOnPpc970}");
+                Require(g.Backing == MemoryBacking.Anonymous, $"{n}: {BalloonOnHugetlbfs}");
+                Require(page == h.PageSizeBytes, $"{n}: {BalloonPageMismatch(page, h.PageSizeBytes)}");
+            }
             Require(g.Vcpus >= 1, $"{n}: vcpus must be >= 1, got {g.Vcpus}");
             int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
             Require(g.Threads >= 1 && g.Threads <= smt,
@@ -70,6 +78,18 @@ public static class ModelConfigValidator
             Require(g.HptOrder is >= 18 and <= 34, $"{n}: hpt_order must be in [18, 34], got {g.HptOrder}");
         }
     }
+
+    /// <summary>Why a balloon frees nothing on PPC970 (also the scenario check's message).</summary>
+    public const string BalloonOnPpc970 = "a balloon frees no host memory on PPC970: 3.4 reports KVM_CAP_SYNC_MMU only with CPU_FTR_ARCH_206 (POWER7), " +
+        "so QEMU's balloon_page skips its madvise (later QEMU refuses the balloon: 'Using KVM without synchronous MMU'), and every guest page is pinned anyway";
+    /// <summary>Why a balloon frees nothing over hugetlbfs.</summary>
+    public const string BalloonOnHugetlbfs = "a balloon frees nothing from hugetlbfs-backed RAM: 3.4's madvise_dontneed returns EINVAL for VM_HUGETLB";
+
+    /// <summary>Why QEMU 1.x's 4 KiB balloon_page is wrong for guest pages smaller than host pages.</summary>
+    public static string BalloonPageMismatch(int guestPage, int hostPage) =>
+        $"a balloon needs guest pages as large as host pages (guest {guestPage} B, host {hostPage} B): QEMU 1.x's balloon_page madvises 4 KiB at a time, " +
+        "which on larger host pages frees the whole host page under an aligned pfn, guest pages still in use included, and nothing for the others " +
+        "(fixed in QEMU 2.7, 'virtio-balloon: Fix balloon operation for host vs. guest page size mismatch')";
 
     /// <summary>Guests with cgroups of their own: two lists each in one <see cref="Replacement.PageLists"/> of at most 127 lists.</summary>
     public const int MaxGuestMemcgs = 63;

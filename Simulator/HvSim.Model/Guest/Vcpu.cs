@@ -34,6 +34,8 @@ public sealed class Vcpu
     private readonly Hpte[] _hptes;
     private readonly long _accessNs;
     private readonly bool _observesAccesses;
+    /// <summary>The guest's balloon, which keeps the guest's own view of which pages it uses; null without one.</summary>
+    private readonly VirtioBalloon? _balloon;
     /// <summary>guests.fault_path: process: a store's first hit on a clean mapping dirties the host page (PTE dirty bit).</summary>
     private readonly bool _storeDirties;
     private GuestAccess _access;
@@ -64,7 +66,8 @@ public sealed class Vcpu
         _hpteOf = vm.HpteOf;
         _hptes = vm.Hpt.Entries;
         _accessNs = _costs.AccessNs;
-        _observesAccesses = host.ObservesAccesses;
+        _balloon = vm.Balloon;
+        _observesAccesses = host.ObservesAccesses || _balloon != null;
         _storeDirties = vm.Config.FaultPath == FaultPath.Process;
     }
 
@@ -149,9 +152,14 @@ public sealed class Vcpu
         }
     }
 
-    /// <summary>A policy that sees every access (LRU, SLRU) hears of the hit on the page's lruvec; RMA and hugetlbfs pages are on no LRU.</summary>
+    /// <summary>
+    /// The guest's balloon notes the access in the guest's view; a policy that sees every access (LRU, SLRU) hears of
+    /// the hit on the page's lruvec (RMA and hugetlbfs pages are on no LRU).
+    /// </summary>
     private void ObserveHit(int guestPage)
     {
+        _balloon?.Touch(guestPage);
+        if (!_host.ObservesAccesses) return;
         int hp = _vm.HostPageOf(guestPage);
         if (!_vm.IsUnevictable(hp)) _host.LruvecOf(hp).Hit(hp);
     }
@@ -159,6 +167,7 @@ public sealed class Vcpu
     /// <summary>The access at <see cref="Clock"/> found no valid HPTE allowing it: H_ENTER in real mode, or an HDSI trap.</summary>
     private GuestStep Miss(int gp, bool write, int idx)
     {
+        _balloon?.Touch(gp);
         _firstAttempt = false;
         _stallFrom = Clock;
         Fault = new PageFault { GuestPage = gp, Write = write, HpteIndex = idx, Start = Clock };

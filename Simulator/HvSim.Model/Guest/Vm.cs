@@ -86,6 +86,8 @@ public sealed class Vm
     /// <summary>The guest kernel's record of which HPT slot holds each guest page's user translation (-1: none).</summary>
     public int[] HpteOf { get; }
     public MmuNotifier Notifier { get; }
+    /// <summary>The guest's virtio balloon (guests.balloon); null without one.</summary>
+    public VirtioBalloon? Balloon { get; internal set; }
     /// <summary>The memory cgroup of this guest's QEMU process (guests.memory_max, memory_high, memory_low).</summary>
     public MemCgroup Memcg { get; }
     public GuestResult Counters { get; }

@@ -178,11 +178,20 @@ public sealed class Ksm
     /// </summary>
     public void BreakCow(int page)
     {
+        _unique[page] = true;
+        _host.VmOf(page).Counters.KsmCowFaults++;
+        ZapMerged(page);
+    }
+
+    /// <summary>
+    /// The page stops mapping its KSM page (page_remove_rmap, from do_wp_page's copy or zap_pte_range): the KSM page's
+    /// memory is freed with its last mapper.
+    /// </summary>
+    public void ZapMerged(int page)
+    {
         int key = _mergedKey[page];
         _mergedKey[page] = -1;
-        _unique[page] = true;
         PagesMerged--;
-        _host.VmOf(page).Counters.KsmCowFaults++;
         if (--_stableMappers[key] == 0)
         {
             PagesShared--;

@@ -56,6 +56,15 @@ public sealed class GuestResult
     public long MemcgHighThrottleNs { get; set; }
     /// <summary>Stores that broke a KSM page (do_wp_page copying a PageKsm page).</summary>
     public long KsmCowFaults { get; set; }
+    /// <summary>Guest pages the virtio balloon took (fill_balloon) and gave back when the guest needed them (leak_balloon).</summary>
+    public long BalloonInflated { get; set; }
+    public long BalloonDeflated { get; set; }
+    /// <summary>Host pages in RAM that the balloon's madvise(MADV_DONTNEED) freed.</summary>
+    public long BalloonPagesFreed { get; set; }
+    /// <summary>Time the balloon's requests took (the guest's balloon thread and QEMU's handler), ns.</summary>
+    public long BalloonCpuNs { get; set; }
+    /// <summary>Guest pages in the balloon at the end of the run (num_pages / VIRTIO_BALLOON_PAGES_PER_PAGE): a level, not reset at warm-up.</summary>
+    public long BalloonPages { get; set; }
     /// <summary>Faults (HDSI or PPC970 first-touch H_ENTER) still in progress when the run ended; their time so far is in <see cref="StalledNs"/>.</summary>
     public long FaultsInFlightAtEnd { get; set; }
     /// <summary>Age at the end of the run of the oldest fault still in progress, ns (0 when none).</summary>
@@ -101,6 +110,7 @@ public sealed class GuestResult
         Accesses = HpteHits = HEnterCalls = HdsiFaults = MinorFaults = MajorFaults = FaultRetries = 0;
         UnmapHvaCalls = HptesInvalidated = Tlbies = AgeHvaCalls = PagesReclaimed = SwapIns = SwapOuts = 0;
         HRemoveCalls = ProtectionFaults = Exits = VcoreExits = MemcgHighReclaims = MemcgHighThrottleNs = KsmCowFaults = 0;
+        BalloonInflated = BalloonDeflated = BalloonPagesFreed = BalloonCpuNs = 0;
     }
 }
 

@@ -219,6 +219,17 @@ public static class ScenarioKeys
                 GuestGroup.Prototype.Guest.SameFilledFraction, (g, v) => g with { Guest = g.Guest with { SameFilledFraction = (double)v! } }, min: 0, max: 1),
             Key<GuestGroup>("incompressible_fraction", ValueKind.Fraction, "Share of the guest's pages that do not compress (compressed or encrypted data): zswap sends them to the swap device, zram stores them whole. same_filled_fraction + incompressible_fraction <= 1.",
                 GuestGroup.Prototype.Guest.IncompressibleFraction, (g, v) => g with { Guest = g.Guest with { IncompressibleFraction = (double)v! } }, min: 0, max: 1),
+            new KeyDef<GuestGroup>
+            {
+                Name = "balloon", Kind = ValueKind.Size, AllowsAuto = true, Min = 0, Max = 1L << 44, Default = null,
+                Doc = "Target of the guest's virtio balloon, set from boot (the QEMU monitor's `balloon` command; libvirt's memory minus currentMemory): memory the guest gives back to the host. " +
+                    "The guest's balloon driver takes its free pages first, then the pages its own reclaim would give up (the least recently used in the guest's view), and QEMU frees each with madvise(MADV_DONTNEED), which unmaps its HPTEs through invalidate_range_start/end. " +
+                    "A guest that touches a page it gave away waits for a deflate of that page, then a zero-fill fault on the host; the balloon takes the next coldest page to stay at its target. " +
+                    "POWER7 only (PPC970 has no KVM_CAP_SYNC_MMU, so QEMU's balloon frees nothing), anonymous backing only, guest pages as large as host pages. Unset or auto = no balloon.",
+                Apply = (g, v) => g with { Guest = g.Guest with { BalloonBytes = (long?)v } },
+            },
+            Key<GuestGroup>("balloon_rate", ValueKind.Integer, "4 KiB balloon pages per second the balloon inflates or deflates (the guest's balloon thread and QEMU's handler; requests of up to 256 pages, VIRTIO_BALLOON_ARRAY_PFNS_MAX). The default, 1 GiB/s, is an estimate.",
+                GuestGroup.Prototype.Guest.BalloonRatePfns, (g, v) => g with { Guest = g.Guest with { BalloonRatePfns = (long)v! } }, min: 1, max: 1L << 40),
             Choice<GuestGroup>("fault_path", "How the guest's memory is faulted in on the host: kvm (a KVM guest: get_user_pages with FOLL_TOUCH marks the page accessed, and a page mapped writable into the guest is dirtied) or process (what the real-kernel validation measures: a plain process whose own page faults run handle_mm_fault, with no mark_page_accessed, and whose pages are dirtied only by stores). docs/validation.md says why the two differ.",
                 Enum.GetValues<FaultPath>().Select(FaultPathName).ToArray(), FaultPathName(GuestGroup.Prototype.Guest.FaultPath),
                 (g, v) => g with { Guest = g.Guest with { FaultPath = Enum.Parse<FaultPath>(v, ignoreCase: true) } }),

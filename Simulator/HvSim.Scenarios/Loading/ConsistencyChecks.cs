@@ -109,6 +109,18 @@ internal static class ConsistencyChecks
                         $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(page)} pages, or less guest memory");
                 }
             }
+            if (g.BalloonBytes is { } balloon and > 0 && !Bad(p + ".balloon"))
+            {
+                if (!Bad(p + ".memory") && balloon >= g.MemoryBytes)
+                    d.Add(Loc(p + ".balloon"), $"balloon {Size(balloon)} is not smaller than the guest's memory {Size(g.MemoryBytes)}", "balloon < memory");
+                else if (!Bad("platform") && t.Platforms.Contains(Platform.Ppc970))
+                    d.Add(Loc(p + ".balloon"), ModelConfigValidator.BalloonOnPpc970, "a balloon with platform: power7 only");
+                else if (!Bad(p + ".backing") && g.Backing != MemoryBacking.Anonymous)
+                    d.Add(Loc(p + ".balloon", p + ".backing"), ModelConfigValidator.BalloonOnHugetlbfs, "backing: anonymous for a guest with a balloon");
+                else if (!pageBad && hostPageOk && page != h.PageSizeBytes)
+                    d.Add(Loc(p + ".balloon", p + ".page_size"), ModelConfigValidator.BalloonPageMismatch(page, h.PageSizeBytes),
+                        $"guest page_size equal to the host page size ({Size(h.PageSizeBytes)}), or auto, for a guest with a balloon");
+            }
             if (!Bad("platform", p + ".threads"))
                 foreach (var platform in t.Platforms)
                     if (g.Threads > platform.ThreadsPerCore())

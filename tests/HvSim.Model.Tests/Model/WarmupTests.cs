@@ -50,7 +50,7 @@ public class WarmupTests
     // The stall and its parts are clipped to the measured window as they are added, not reset; the warm-up used and the
     // first reclaim are facts about the whole run.
     private static readonly string[] GuestLevels = ["GuestMemoryBytes", "PinnedPages", "StalledNs", "SiblingWaitNs", "VcpuNs", "FaultsInFlightAtEnd", "OldestFaultInFlightNs",
-        "StallExitNs", "StallSwapQueueNs", "StallSwapServiceNs", "StallDirectReclaimNs", "StallSiblingNs", "StallOtherNs"];
+        "StallExitNs", "StallSwapQueueNs", "StallSwapServiceNs", "StallDirectReclaimNs", "StallSiblingNs", "StallOtherNs", "BalloonPages"];
     private static readonly string[] HostLevels = ["MemoryBytes", "WatermarkMinPages", "WatermarkLowPages", "WatermarkHighPages", "MeasuredNs", "SwapBusyNs", "FirstReclaimNs", "WarmupNs", "KsmPagesShared", "KsmPagesSharing", "CompressedPoolBytes"];
 
     [Fact]
