@@ -55,6 +55,18 @@ public sealed class Process : Waitable
         Simulation.WakeUrgently(_slot);
     }
 
+    /// <summary>
+    /// Resume this process, parked by <see cref="Command.Park"/> (or about to be: it may be the running process), after
+    /// <paramref name="delay"/> ns, in the place a <see cref="Command.Delay"/> of that length yielded now would take:
+    /// after everything already scheduled for then, before anything scheduled later.
+    /// </summary>
+    public void ResumeAfter(long delay)
+    {
+        if (!IsAlive) throw new InvalidOperationException($"process '{Name}' has finished and cannot be resumed");
+        if (delay < 0) throw new ArgumentOutOfRangeException(nameof(delay), delay, "delay must be >= 0");
+        Simulation.WakeAfter(delay, Who);
+    }
+
     /// <summary>Run the process's next step; <paramref name="who"/> is what wake-ups for its next wait must carry.</summary>
     internal void Resume(ulong who)
     {

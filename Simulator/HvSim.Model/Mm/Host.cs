@@ -74,6 +74,7 @@ public sealed partial class Host : ISwapCompletion
         Ksm = config.Host.Ksm.Run ? new Ksm(this) : null;
         PageCache = config.Host.PageCache.Enabled ? new PageCache(this, config.Host.PageCache) : null;
         Flusher = PageCache is null ? null : new Flusher(this, PageCache);
+        GuestExecution = new GuestExecution(sim, config.ReferenceMode);
     }
 
     /// <summary>The host page cache of the host I/O stream's file; null without host I/O (host.page_cache).</summary>
@@ -106,6 +107,9 @@ public sealed partial class Host : ISwapCompletion
         Counters.FilePagesFreed++;
         WakePageFreedWaiters();
     }
+
+    /// <summary>The guests' steps on the host's hardware threads, in time order (one per host, shared by every vcore).</summary>
+    public GuestExecution GuestExecution { get; }
 
     /// <summary>Kernel samepage merging; null unless host.ksm runs.</summary>
     public Ksm? Ksm { get; }
