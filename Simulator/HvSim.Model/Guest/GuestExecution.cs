@@ -57,8 +57,19 @@ public sealed class GuestExecution
     internal void Enter(Vcore core)
     {
         _wake.Cancel();
-        if (core.HasNextStep()) Schedule(core);
-        Drive();
+        if (!core.HasNextStep())
+        {
+            Drive();
+            return;
+        }
+        // Due before every waiting step and no later than the engine's next event, the step would be the heap's first
+        // to run: run it at once (a fault's runner in its own process, often straight into the next fault).
+        if (!_reference && core.NextStepAt < NextStepAt && core.NextStepAt <= _sim.Peek()) Start(core);
+        else
+        {
+            Schedule(core);
+            Drive();
+        }
     }
 
     /// <summary>Reference mode: the event of <paramref name="core"/>'s next step has come.</summary>
