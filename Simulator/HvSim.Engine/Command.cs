@@ -23,6 +23,12 @@ public readonly struct Command
     public static Command Delay(long ticks) =>
         ticks < 0 ? throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "delay must be >= 0") : new(ticks, null);
 
+    /// <summary>
+    /// Suspend without a wake-up of its own: the process resumes only when another party calls
+    /// <see cref="Process.ResumeAfter"/> (a component that runs the process's work inline hands it back that way).
+    /// </summary>
+    public static Command Park => new(-1, SuspendMark);
+
     /// <summary>Resume when <paramref name="e"/> is triggered (at once if it already is).</summary>
     public static Command Wait(SimEvent e) => new(-1, e ?? throw new ArgumentNullException(nameof(e)));
 

@@ -65,6 +65,18 @@ public sealed class Process : Waitable
         Simulation.WakeUrgently(_slot);
     }
 
+    /// <summary>
+    /// Resume this process, parked by <see cref="Command.Park"/> (or about to be: it may be the running process), after
+    /// <paramref name="delay"/> ns, in the place a <see cref="Command.Delay"/> of that length yielded now would take:
+    /// after everything already scheduled for then, before anything scheduled later.
+    /// </summary>
+    public void ResumeAfter(long delay)
+    {
+        if (!IsAlive) throw new InvalidOperationException($"process '{Name}' has finished and cannot be resumed");
+        if (delay < 0) throw new ArgumentOutOfRangeException(nameof(delay), delay, "delay must be >= 0");
+        Simulation.WakeAfter(delay, Simulation.WhoOf(_slot));
+    }
+
     /// <summary>Before a resume: true when it is the one an interrupt scheduled (its cause is then current).</summary>
     internal bool BeginStep()
     {

@@ -22,6 +22,32 @@ public class WaitTests
     }
 
     [Fact]
+    public void AParkedProcessResumesWhereADelayYieldedThenWouldHavePutIt()
+    {
+        // Three callbacks due at 100: a before the resume is asked for, c after it. A Delay(70) yielded at 30 sits
+        // between them (equal times fire in scheduling order), and so must ResumeAfter(70) called at 30.
+        var sim = new Simulation();
+        var log = new List<(string, long)>();
+        Process? parked = null;
+        IEnumerable<Command> Parked()
+        {
+            yield return Command.Park;
+            log.Add(("parked", sim.Now));
+        }
+        sim.Schedule(100, () => log.Add(("a", sim.Now)));
+        sim.Schedule(30, () =>
+        {
+            parked!.ResumeAfter(70);
+            sim.Schedule(70, () => log.Add(("c", sim.Now)));
+        });
+        parked = sim.Start(Parked());
+        sim.Run();
+        Assert.Equal(new[] { ("a", 100L), ("parked", 100L), ("c", 100L) }, log);
+        Assert.Equal(5, sim.ProcessedEvents); // start, the callback at 30, a, the resume, c: the park itself is no event
+        Assert.Throws<InvalidOperationException>(() => parked!.ResumeAfter(1));
+    }
+
+    [Fact]
     public void WaitOnAlreadyTriggeredEventContinuesWithoutSuspending()
     {
         var sim = new Simulation();

@@ -58,6 +58,41 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void TheReferenceModeWritesTheSameResultsFiles()
+    {
+        // One engine event per guest step (reference_mode) against the inline guest execution, on guests whose vCPUs
+        // interact: vcores of two threads, a memory.max that makes each guest reclaim its own pages, KSM merging pages
+        // across guests, and a host short of memory so that kswapd and direct reclaim race the accesses.
+        const string levers = """
+            name: interacting
+            seed: 5
+            platform: power7
+            duration: 400ms
+            interval: 50ms
+            host: {memory: 320MiB, reserved: 64MiB, ksm: true, ksm_pages_to_scan: 400}
+            guests:
+              count: 3
+              memory: 128MiB
+              vcpus: 4
+              threads: 2
+              memory_max: 100MiB
+              duplicate_fraction: 40%
+              workload: {kind: zipf, alpha: 0.8, write_fraction: 40%, think: 1us}
+            """;
+        using var dir = new TempDir();
+        var fast = dir.File("fast.yaml", levers);
+        var reference = dir.File("reference.yaml", levers + "\nreference_mode: true\n");
+        var a = Path.Combine(dir.Path, "fast");
+        var b = Path.Combine(dir.Path, "reference");
+        Assert.Equal(0, Cli.Run("run", fast, "--out", a).Exit);
+        Assert.Equal(0, Cli.Run("run", reference, "--out", b).Exit);
+        foreach (var t in Tables.Append("stats.csv").Append("metrics_wide.csv"))
+            Assert.True(File.ReadAllBytes(Path.Combine(a, t)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, t))), $"{t} differs");
+        var summary = File.ReadAllText(Path.Combine(a, "summary.csv"));
+        Assert.Contains("guest2", summary);
+    }
+
+    [Fact]
     public void ARunReplacesTheFolderResultsOfAnEarlierRunAsAWhole()
     {
         using var dir = new TempDir();

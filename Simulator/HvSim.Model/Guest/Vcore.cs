@@ -11,10 +11,9 @@ namespace HvSim.Model.Guest;
 /// one physical core, entering and leaving the guest as a unit. When a thread traps to the host, the whole core comes
 /// out; kvmppc_run_core then calls kvmppc_handle_exit for each runnable thread in turn, in the one runner task, so a
 /// page fault's get_user_pages, its swap-in wait and any direct reclaim hold every thread of the vcore out of the
-/// guest; the vcore re-enters only when all are handled (and no vCPU is busy in the host, n_busy). This is the
-/// simulation process: it runs its threads' accesses inline in time order, as long as the earliest thread's clock
-/// stays before the next pending event, and yields only to keep that order or to block (design-notes §2); in
-/// reference mode it yields before every step instead, which gives the same results one event per step.
+/// guest; the vcore re-enters only when all are handled (and no vCPU is busy in the host, n_busy). In the guest its
+/// threads' steps run in time order (<see cref="StepGuest"/>), driven by <see cref="GuestExecution"/> without an
+/// engine event each; the simulation process is the runner (<see cref="Run"/>), parked while the vcore is in the guest.
 /// </summary>
 public sealed class Vcore
 {
@@ -23,11 +22,15 @@ public sealed class Vcore
     private readonly Vm _vm;
     private readonly Host _host;
     private readonly Simulation _sim;
+    private readonly GuestExecution _guest;
     private readonly CostConfig _costs;
     private readonly bool _reference;
     private readonly long _end;
     /// <summary>The runner's time while the vcore is out of the guest.</summary>
     private long _clock;
+    /// <summary>When the first thread trapped in this guest entry (the vcore leaves once every thread is there); NoExit before.</summary>
+    private long _exitAt = NoExit;
+    private Process _process = null!;
 
     // What the runner spent the current exit on, for the stall breakdown (StallCause): from _exitStart (-1 while in
     // the guest), segment s ends at _segEnd[s], went to _segCause[s] on behalf of thread _segOwner[s] (-1: all of them).
@@ -51,11 +54,22 @@ public sealed class Vcore
         _vm = vm;
         _host = host;
         _sim = host.Sim;
+        _guest = host.GuestExecution;
         _costs = host.Costs;
         _reference = host.Config.ReferenceMode;
         _end = host.Config.DurationNs;
         _threads = threads;
+        StepDue = () => _guest.StepDue(this);
     }
+
+    /// <summary>Time of the vcore's next guest step, once <see cref="StepGuest"/> or <see cref="HasNextStep"/> said it has one.</summary>
+    internal long NextStepAt { get; private set; }
+
+    /// <summary>The engine callback of a step that is a real event (<see cref="GuestExecution"/>).</summary>
+    internal readonly Action StepDue;
+
+    /// <summary>The vcore has just left the guest in its own process, and its runner carries on there without a yield.</summary>
+    internal bool RunnerInline { get; private set; }
 
     /// <summary>
     /// kvm vcpu_id of guest CPU <paramref name="cpuIndex"/>: QEMU spaces the ids so that each guest core starts a new
@@ -91,12 +105,13 @@ public sealed class Vcore
         {
             var vcore = new Vcore(vm, host, threads.ToArray());
             for (int t = 0; t < threads.Count; t++) (threads[t].Core, threads[t].ThreadIndex) = (vcore, t);
-            host.Sim.Start(vcore.Run(), $"{vm.Config.Name}/vcore{core}");
+            vcore._process = host.Sim.Start(vcore.Run(), $"{vm.Config.Name}/vcore{core}");
         }
         return vcpus;
     }
 
-    private bool MustYield(long clock) => _reference || clock >= Math.Min(_sim.Peek(), _end);
+    /// <summary>The runner must sleep before doing what is due at <paramref name="clock"/>: an event or a guest step comes first.</summary>
+    private bool MustYield(long clock) => _reference || clock >= Math.Min(Math.Min(_sim.Peek(), _guest.NextStepAt), _end);
 
     private Command SleepUntil(long t) => Command.Delay(t - _sim.Now);
 
@@ -130,48 +145,64 @@ public sealed class Vcore
         return limit;
     }
 
+    /// <summary>A thread has a step to run in the guest: <see cref="NextStepAt"/> is its time.</summary>
+    internal bool HasNextStep()
+    {
+        int next = NextInGuest(_exitAt);
+        if (next >= 0) NextStepAt = _threads[next].Clock;
+        return next >= 0;
+    }
+
     /// <summary>
-    /// kvmppc_vcpu_run for the whole vcore: guest execution until a thread traps, then kvmppc_run_core's exit handling
-    /// (VCORE_EXITING): one runner serves the trapped threads in runnable_threads order, and all re-enter together.
-    /// Written as one iterator so that a fault allocates nothing (only direct reclaim, the slow path, nests one).
+    /// Guest execution of the vcore from its step that is due now: the earliest running thread runs on while it stays the
+    /// earliest and before <paramref name="stop"/>; until the exit reaches them, the other threads run on too (a trap
+    /// inside that window joins this exit). Always at least one step (in reference mode exactly one). True while the
+    /// vcore stays in the guest, its next step at <see cref="NextStepAt"/>; false when it has nothing left to run, or
+    /// when every thread is out and the vcore leaves the guest: its runner then resumes where a yield would.
+    /// </summary>
+    internal bool StepGuest(long stop)
+    {
+        bool first = true;
+        while (true)
+        {
+            int next = NextInGuest(_exitAt);
+            if (next < 0)
+            {
+                if (_exitAt == NoExit) return false; // every thread has ended, or reached the end of the run
+                _clock = LeaveGuest(_exitAt);
+                Spent(StallCause.Exit);
+                // Run in its own process with nothing due before the runner's time, the runner goes on inline; else it
+                // is resumed then, where a yield would put it.
+                RunnerInline = _sim.ActiveProcess == _process && !MustYield(_clock);
+                if (!RunnerInline) _process.ResumeAfter(_clock - _sim.Now);
+                return false;
+            }
+            var v = _threads[next];
+            if (!first && (_reference || v.Clock >= stop))
+            {
+                NextStepAt = v.Clock;
+                return true;
+            }
+            first = false;
+            var step = v.StepUntil(_reference ? long.MinValue : Math.Min(TurnEnds(next, _exitAt), stop));
+            if (step == GuestStep.Trapped && _exitAt == NoExit) _exitAt = v.Clock;
+        }
+    }
+
+    /// <summary>
+    /// kvmppc_vcpu_run for the whole vcore: guest execution (<see cref="StepGuest"/>, driven by
+    /// <see cref="GuestExecution"/>) until a thread traps, then kvmppc_run_core's exit handling (VCORE_EXITING): one
+    /// runner serves the trapped threads in runnable_threads order, and all re-enter together. Written as one iterator
+    /// so that a fault allocates nothing (only direct reclaim, the slow path, nests one).
     /// </summary>
     public IEnumerable<Command> Run()
     {
         foreach (var v in _threads) v.Clock = _sim.Now;
-        long exitAt = NoExit;
-        bool synced = true;
+        _guest.Start(this);
         while (true)
         {
-            int next = NextInGuest(exitAt);
-            if (next >= 0)
-            {
-                var v = _threads[next];
-                if (!synced && MustYield(v.Clock))
-                {
-                    synced = true;
-                    yield return SleepUntil(v.Clock);
-                    continue;
-                }
-                synced = false;
-                // The thread runs on while it stays the earliest and before the next event. Until the exit reaches
-                // them, the other threads run on too: a trap inside that window joins this exit.
-                // Guest steps schedule no events, so the next one stays where it is while the thread runs; in reference
-                // mode the thread takes one step.
-                long stop = _reference ? long.MinValue : Math.Min(TurnEnds(next, exitAt), _sim.Peek());
-                var step = v.StepUntil(stop);
-                if (step == GuestStep.Trapped && exitAt == NoExit) exitAt = v.Clock;
-                continue;
-            }
-            if (exitAt == NoExit)
-            {
-                if (AllEnded()) yield break;
-                yield return Command.Wait(_sim.NewEvent()); // the run is over: park for good
-                continue;
-            }
-
-            _clock = LeaveGuest(exitAt);
-            Spent(StallCause.Exit);
-            if (MustYield(_clock)) yield return SleepUntil(_clock);
+            if (!RunnerInline) yield return Command.Park; // in the guest; StepGuest resumes the runner when the vcore leaves
+            RunnerInline = false;
             for (int i = 0; i < _threads.Length; i++)
             {
                 var v = _threads[i];
@@ -254,16 +285,9 @@ public sealed class Vcore
             }
             foreach (var v in _threads) v.Reenter(_clock);
             (_exitStart, _segs, _serving, _blocked) = (-1, 0, -1, StallCause.Other);
-            exitAt = NoExit;
-            synced = false;
+            _exitAt = NoExit;
+            _guest.Enter(this);
         }
-    }
-
-    private bool AllEnded()
-    {
-        foreach (var v in _threads)
-            if (!v.Ended) return false;
-        return true;
     }
 
     /// <summary>

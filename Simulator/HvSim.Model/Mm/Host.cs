@@ -80,6 +80,7 @@ public sealed partial class Host : ISwapCompletion
         Zswap = config.Host.Zswap.Enabled ? new Zswap(this, SwapCache.Slots) : null;
         if (Zram != null) SwapCache.SlotFreeNotify = Zram.FreePage; // zram_slot_free_notify
         if (Zswap != null) SwapCache.SlotFreeNotify = Zswap.Invalidate; // swap_entry_free -> zswap_invalidate
+        GuestExecution = new GuestExecution(sim, config.ReferenceMode);
     }
 
     /// <summary>The host page cache of the host I/O stream's file; null without host I/O (host.page_cache).</summary>
@@ -151,6 +152,9 @@ public sealed partial class Host : ISwapCompletion
         FreePages--;
         return true;
     }
+
+    /// <summary>The guests' steps on the host's hardware threads, in time order (one per host, shared by every vcore).</summary>
+    public GuestExecution GuestExecution { get; }
 
     /// <summary>Kernel samepage merging; null unless host.ksm runs.</summary>
     public Ksm? Ksm { get; }

@@ -1,0 +1,148 @@
+using HvSim.Engine;
+
+namespace HvSim.Model.Guest;
+
+/// <summary>
+/// The host's hardware threads while they run guest code: every vcore's guest steps (think time, accesses through
+/// valid HPTEs, real-mode H_ENTER, the real-mode part of an HDSI) in exactly the order one engine event per step would
+/// run them, without an engine event each (design-notes §2). Only the vcore runners (<see cref="Vcore.Run"/>: exits,
+/// get_user_pages, swap-in waits, reclaim) and the host's own activity are engine events.
+/// </summary>
+/// <remarks>
+/// The order is the reference mode's (<c>reference_mode: true</c>: one engine event per step, scheduled when the
+/// vcore's previous step has run or when it re-enters the guest): steps in time order, steps due at the same time in
+/// the order they were scheduled, and a step before any other engine event due at the same nanosecond (a step is an
+/// urgent event). Here the steps wait in a heap ordered by (time, scheduling order) and run inline whenever they are
+/// due no later than the engine's next event; an urgent engine event at the earliest step's time brings the
+/// simulation back here before anything else due then. Guest steps schedule no events (a vcore leaving the guest
+/// resumes its runner, which ends its steps), so the engine's next event stays where it is while they run.
+/// </remarks>
+public sealed class GuestExecution
+{
+    private struct Pending
+    {
+        public long At;
+        public long Order;
+        public Vcore Core;
+    }
+
+    private readonly Simulation _sim;
+    private readonly bool _reference;
+    private Pending[] _heap = new Pending[8];
+    private int _count;
+    private long _order;
+    private readonly Action _drive;
+    private ScheduledCall _wake;
+
+    public GuestExecution(Simulation sim, bool reference)
+    {
+        _sim = sim;
+        _reference = reference;
+        _drive = Drive;
+    }
+
+    /// <summary>Time of the earliest waiting step (long.MaxValue if none): an engine event in all but name.</summary>
+    internal long NextStepAt => _count > 0 ? _heap[0].At : long.MaxValue;
+
+    /// <summary>A vcore process starts: its first step runs now, in its start event; then everything due runs.</summary>
+    internal void Start(Vcore core)
+    {
+        _wake.Cancel();
+        Turn(core);
+        if (!core.RunnerInline) Drive();
+        else if (_count > 0) _wake = _sim.Schedule(_heap[0].At - _sim.Now, _drive, EventPriority.Urgent);
+    }
+
+    /// <summary>A vcore re-enters the guest (its runner is done): its next step is scheduled now.</summary>
+    internal void Enter(Vcore core)
+    {
+        _wake.Cancel();
+        if (!core.HasNextStep())
+        {
+            Drive();
+            return;
+        }
+        // Due before every waiting step and no later than the engine's next event, the step would be the heap's first
+        // to run: run it at once (a fault's runner in its own process, often straight into the next fault).
+        if (!_reference && core.NextStepAt < NextStepAt && core.NextStepAt <= _sim.Peek()) Start(core);
+        else
+        {
+            Schedule(core);
+            Drive();
+        }
+    }
+
+    /// <summary>Reference mode: the event of <paramref name="core"/>'s next step has come.</summary>
+    internal void StepDue(Vcore core)
+    {
+        _wake.Cancel();
+        Turn(core);
+        Drive();
+    }
+
+    /// <summary>Run the steps due no later than the engine's next event, in order; then wait for the earliest one left.</summary>
+    private void Drive()
+    {
+        _wake.Cancel();
+        while (_count > 0 && _heap[0].At <= _sim.Peek())
+        {
+            var core = Pop();
+            Turn(core);
+            if (core.RunnerInline) break; // its runner goes on at once, in the process that runs this
+        }
+        if (_count > 0) _wake = _sim.Schedule(_heap[0].At - _sim.Now, _drive, EventPriority.Urgent);
+    }
+
+    /// <summary>
+    /// Run <paramref name="core"/>'s step that is due now, and the steps after it while they stay before every waiting
+    /// step (scheduled earlier, those win ties) and no later than the engine's next event.
+    /// </summary>
+    private void Turn(Vcore core)
+    {
+        long peek = _sim.Peek();
+        if (core.StepGuest(Math.Min(NextStepAt, peek == long.MaxValue ? peek : peek + 1))) Schedule(core);
+    }
+
+    /// <summary><paramref name="core"/>'s next step (at <see cref="Vcore.NextStepAt"/>) is scheduled now.</summary>
+    private void Schedule(Vcore core)
+    {
+        if (_reference) _sim.Schedule(core.NextStepAt - _sim.Now, core.StepDue, EventPriority.Urgent);
+        else Push(core.NextStepAt, core);
+    }
+
+    private void Push(long at, Vcore core)
+    {
+        if (_count == _heap.Length) Array.Resize(ref _heap, _count * 2);
+        var item = new Pending { At = at, Order = ++_order, Core = core };
+        int i = _count++;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (!Before(item, _heap[parent])) break;
+            _heap[i] = _heap[parent];
+            i = parent;
+        }
+        _heap[i] = item;
+    }
+
+    private Vcore Pop()
+    {
+        var top = _heap[0].Core;
+        var last = _heap[--_count];
+        _heap[_count] = default;
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= _count) break;
+            if (child + 1 < _count && Before(_heap[child + 1], _heap[child])) child++;
+            if (!Before(_heap[child], last)) break;
+            _heap[i] = _heap[child];
+            i = child;
+        }
+        if (_count > 0) _heap[i] = last;
+        return top;
+    }
+
+    private static bool Before(in Pending a, in Pending b) => a.At < b.At || (a.At == b.At && a.Order < b.Order);
+}
