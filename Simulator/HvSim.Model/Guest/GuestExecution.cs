@@ -19,17 +19,10 @@ namespace HvSim.Model.Guest;
 /// </remarks>
 public sealed class GuestExecution
 {
-    private struct Pending
-    {
-        public long At;
-        public long Order;
-        public Vcore Core;
-    }
-
     private readonly Simulation _sim;
     private readonly bool _reference;
-    private Pending[] _heap = new Pending[8];
-    private int _count;
+    /// <summary>Waiting steps by (time, scheduling order): unique keys, so the order is the same on every run.</summary>
+    private readonly PriorityQueue<Vcore, (long At, long Order)> _steps = new();
     private long _order;
     private readonly Action _drive;
     private ScheduledCall _wake;
@@ -42,7 +35,7 @@ public sealed class GuestExecution
     }
 
     /// <summary>Time of the earliest waiting step (long.MaxValue if none): an engine event in all but name.</summary>
-    internal long NextStepAt => _count > 0 ? _heap[0].At : long.MaxValue;
+    internal long NextStepAt => _steps.TryPeek(out _, out var next) ? next.At : long.MaxValue;
 
     /// <summary>A vcore process starts: its first step runs now, in its start event; then everything due runs.</summary>
     internal void Start(Vcore core)
@@ -50,7 +43,7 @@ public sealed class GuestExecution
         _wake.Cancel();
         Turn(core);
         if (!core.RunnerInline) Drive();
-        else if (_count > 0) _wake = _sim.Schedule(_heap[0].At - _sim.Now, _drive, EventPriority.Urgent);
+        else if (_steps.Count > 0) _wake = _sim.Schedule(NextStepAt - _sim.Now, _drive, EventPriority.Urgent);
     }
 
     /// <summary>A vcore re-enters the guest (its runner is done): its next step is scheduled now.</summary>
@@ -84,13 +77,13 @@ public sealed class GuestExecution
     private void Drive()
     {
         _wake.Cancel();
-        while (_count > 0 && _heap[0].At <= _sim.Peek())
+        while (_steps.Count > 0 && NextStepAt <= _sim.Peek())
         {
-            var core = Pop();
+            var core = _steps.Dequeue();
             Turn(core);
             if (core.RunnerInline) break; // its runner goes on at once, in the process that runs this
         }
-        if (_count > 0) _wake = _sim.Schedule(_heap[0].At - _sim.Now, _drive, EventPriority.Urgent);
+        if (_steps.Count > 0) _wake = _sim.Schedule(NextStepAt - _sim.Now, _drive, EventPriority.Urgent);
     }
 
     /// <summary>
@@ -107,42 +100,6 @@ public sealed class GuestExecution
     private void Schedule(Vcore core)
     {
         if (_reference) _sim.Schedule(core.NextStepAt - _sim.Now, core.StepDue, EventPriority.Urgent);
-        else Push(core.NextStepAt, core);
+        else _steps.Enqueue(core, (core.NextStepAt, ++_order));
     }
-
-    private void Push(long at, Vcore core)
-    {
-        if (_count == _heap.Length) Array.Resize(ref _heap, _count * 2);
-        var item = new Pending { At = at, Order = ++_order, Core = core };
-        int i = _count++;
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!Before(item, _heap[parent])) break;
-            _heap[i] = _heap[parent];
-            i = parent;
-        }
-        _heap[i] = item;
-    }
-
-    private Vcore Pop()
-    {
-        var top = _heap[0].Core;
-        var last = _heap[--_count];
-        _heap[_count] = default;
-        int i = 0;
-        while (true)
-        {
-            int child = 2 * i + 1;
-            if (child >= _count) break;
-            if (child + 1 < _count && Before(_heap[child + 1], _heap[child])) child++;
-            if (!Before(_heap[child], last)) break;
-            _heap[i] = _heap[child];
-            i = child;
-        }
-        if (_count > 0) _heap[i] = last;
-        return top;
-    }
-
-    private static bool Before(in Pending a, in Pending b) => a.At < b.At || (a.At == b.At && a.Order < b.Order);
 }
