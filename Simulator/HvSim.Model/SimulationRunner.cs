@@ -48,6 +48,7 @@ public static class SimulationRunner
         if (host.Zswap != null) sim.Start(host.Zswap.ShrinkWorker(), "zswap-shrink");
         foreach (var vm in host.Vms)
             if (vm.Balloon is { } balloon) sim.Start(balloon.Run(), $"{vm.Config.Name}/balloon");
+        if (config.Host.BalloonPolicy.Enabled) sim.Start(new MomBalloonPolicy(host).Run(), "mom");
         var vcpus = new List<Vcpu>();
         foreach (var vm in host.Vms)
             vcpus.AddRange(Vcore.StartAll(vm, host,

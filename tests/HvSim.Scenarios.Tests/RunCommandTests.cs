@@ -268,4 +268,39 @@ public class RunCommandTests
         Assert.Contains("<td>128</td><td>0</td><td>0</td><td>0.125</td></tr>", balloon);
         Assert.Single(rows, r => r.Contains("<td class=\"l\">none</td>"));
     }
+
+    [Fact]
+    public void WhatEachLeverBoughtShowsWhereMomsPolicyLeftTheBalloons()
+    {
+        // MoM's balloon policy (doc/balloon.rules) every 300 ms on a host whose free memory is below pressure_threshold
+        // (20 % of 1 GiB) from the start: 1 GiB - 768 MiB reserved - 2 x 32 MiB of HPT and revmap leaves under 192 MiB.
+        // Two 256 MiB guests (4096 pages of 64 KiB) use only their first half, so shrink_guest's floor (used + at most
+        // 20 % of balloon_cur: at most 2048 + 820) never binds and each evaluation takes 5 % (max_balloon_change_percent),
+        // truncated to whole pages: 4096 -> 3891 -> 3696 -> 3511 at 0.3, 0.6 and 0.9 s, a balloon of 585 pages each,
+        // 2 x 585 x 64 KiB = 73.125 MiB, all of it never-touched pages from the top of guest memory: no host page freed,
+        // none taken back. The requests took 2 x 585 x 16 pfns / 262,144 pfns/s = 0.0714 s.
+        using var dir = new TempDir();
+        var file = dir.File("mom.yaml", """
+            seed: 5
+            duration: 1s
+            warmup: 0s
+            host:
+              memory: 1GiB
+              reserved: 768MiB
+              balloon_policy: {enabled: true, interval: 300ms}
+            guests:
+              count: 2
+              memory: 256MiB
+              workload: {kind: working_set, start_fraction: 0.5, end_fraction: 0.5, think: 5us}
+            """);
+        var outDir = Path.Combine(dir.Path, "out");
+        var (exit, output, err) = Cli.Run("run", file, "--out", outDir);
+        Assert.True(exit == 0, err + output);
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        int section = html.IndexOf("<h2>What each lever bought</h2>", StringComparison.Ordinal);
+        Assert.True(section >= 0, "no lever section");
+        var row = html[section..html.IndexOf("</table>", section, StringComparison.Ordinal)].Split("<tr>")
+            .Single(r => r.Contains("<td class=\"l\">balloon (MoM policy)</td>"));
+        Assert.Contains("<td>73.1</td><td>0</td><td>0</td><td>0.071</td></tr>", row);
+    }
 }

@@ -18,13 +18,21 @@ public static class LeverReportSection
     public static string Levers(SimulationConfig c)
     {
         var on = new List<string>();
-        if (c.HasGuestMemcgs) on.Add("memory cgroups");
+        if (c.HasGuestMemcgs)
+        {
+            var limits = new List<string>();
+            if (c.Guests.Any(g => g.MemoryMaxBytes != null)) limits.Add("max");
+            if (c.Guests.Any(g => g.MemoryHighBytes != null)) limits.Add("high");
+            if (c.Guests.Any(g => g.MemoryLowBytes != null)) limits.Add("low");
+            on.Add($"memory cgroups ({string.Join(", ", limits)})");
+        }
         if (c.Guests.Any(g => g.Backing == MemoryBacking.Hugetlbfs)) on.Add("hugetlbfs");
         if (c.Host.Ksm.Run) on.Add("KSM");
         if (c.Host.Swap.IsZram) on.Add("zram");
         if (c.Host.Zswap.Enabled) on.Add("zswap");
         if (c.Host.PageCache.Enabled) on.Add($"page cache (swappiness {c.Host.Swappiness})");
-        if (c.Guests.Any(g => g.BalloonBytes is > 0)) on.Add("balloon");
+        if (c.Host.BalloonPolicy.Enabled) on.Add("balloon (MoM policy)");
+        else if (c.Guests.Any(c.HasBalloon)) on.Add("balloon");
         return on.Count == 0 ? "none" : string.Join(" + ", on);
     }
 
@@ -39,7 +47,7 @@ public static class LeverReportSection
             "memory KSM saved (guest pages merged minus KSM pages kept, at the end of the run), stores that broke a merge, vCPU time " +
             "memory.high throttling slept (part of the stall), pages stored in and loaded from a compressed pool (zram, zswap; swap pages out / in are " +
             "the block device's), the CPU compressing and decompressing them (reclaimers, faulting vCPUs, zswap's worker), the pool's memory at the end, " +
-            "memory the balloons held at the end of the run, host pages their inflations freed, " +
+            "memory the balloons held at the end of the run (under the MoM policy, where its last evaluation left them), host pages their inflations freed, " +
             "pages the guests took back from them (each a zero-fill fault on the host; a real guest would also re-read the page's contents " +
             "from its own disk, which the model does not have: the stall of a squeezed guest is a lower bound), and the time the balloons' requests " +
             "took (guest balloon thread and QEMU).</p>\n");

@@ -117,6 +117,8 @@ public sealed partial class SummaryRow : RunKeyColumns
     [CsvColumn("balloon_inflated", Optional = true)] public long? BalloonInflated { get; set; }
     [ColumnDoc("pages", "guest pages the guest took back from its balloon when it touched them (`leak_balloon`); each is then a zero-fill fault on the host")]
     [CsvColumn("balloon_deflated", Optional = true)] public long? BalloonDeflated { get; set; }
+    [ColumnDoc("pages", "guest pages the balloon gave back to the guest towards a lower target (`leak_balloon`: the balloon policy letting the guest grow)")]
+    [CsvColumn("balloon_leaked", Optional = true)] public long? BalloonLeaked { get; set; }
     [ColumnDoc("pages", "host pages in RAM that the balloon's madvise(MADV_DONTNEED) freed (`zap_page_range` inside `invalidate_range_start/end`)")]
     [CsvColumn("balloon_pages_freed", Optional = true)] public long? BalloonPagesFreed { get; set; }
     [ColumnDoc("s", "time the balloon's inflate and deflate requests took (the guest's balloon thread and QEMU's handler, at `guests.balloon_rate`)")]

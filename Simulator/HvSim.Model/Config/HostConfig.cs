@@ -39,6 +39,30 @@ public sealed record HostConfig
     public PageCacheConfig PageCache { get; init; } = new();
     /// <summary>zswap in front of the swap device (/sys/module/zswap/parameters; 3.11 and later).</summary>
     public ZswapConfig Zswap { get; init; } = new();
+    /// <summary>A host-side manager setting every guest's balloon target from host and guest memory (oVirt MoM's balloon policy).</summary>
+    public BalloonPolicyConfig BalloonPolicy { get; init; } = new();
+}
+
+/// <summary>
+/// oVirt MoM's balloon policy (mom doc/balloon.rules, run by mom/PolicyEngine.py every policy-engine-interval, the
+/// Balloon controller passing each target to libvirt's virDomainSetMemory): its constants, with MoM's defaults.
+/// </summary>
+public sealed record BalloonPolicyConfig
+{
+    /// <summary>The manager runs, and every guest has a balloon device (libvirt's &lt;memballoon model='virtio'/&gt;).</summary>
+    public bool Enabled { get; init; }
+    /// <summary>policy-engine-interval (doc/mom-balloon.conf: 10 s): time between two evaluations of the rules.</summary>
+    public long IntervalNs { get; init; } = 10_000_000_000;
+    /// <summary>pressure_threshold: host free memory (MemFree + Buffers + Cached over MemTotal) below which guests shrink.</summary>
+    public double PressureThreshold { get; init; } = 0.20;
+    /// <summary>pressure_critical: host free memory at or below which guests shrink into their used memory (forced to swap).</summary>
+    public double PressureCritical { get; init; } = 0.05;
+    /// <summary>min_guest_free_percent: free memory an unconstrained guest keeps, of its current memory.</summary>
+    public double MinGuestFree { get; init; } = 0.20;
+    /// <summary>max_balloon_change_percent: the most one evaluation changes a guest's memory, of its current memory.</summary>
+    public double MaxChange { get; init; } = 0.05;
+    /// <summary>min_balloon_change_percent: smaller changes (of its current memory) are not made (change_big_enough).</summary>
+    public double MinChange { get; init; } = 0.0025;
 }
 
 /// <summary>/sys/module/zswap/parameters: enabled, max_pool_percent, accept_threshold_percent (defaults N, 20, 90).</summary>
@@ -173,6 +197,11 @@ public sealed record GuestConfig
     /// guest gives back to the host, set from boot. null = no balloon device (QEMU's default).
     /// </summary>
     public long? BalloonBytes { get; init; }
+    /// <summary>
+    /// libvirt's &lt;memtune&gt;&lt;min_guarantee&gt; (oVirt's guaranteed memory), MoM's balloon_min: the balloon policy never
+    /// shrinks the guest's memory below it. 0 when unset, as libvirtInterface._getGuaranteedMemory returns.
+    /// </summary>
+    public long BalloonMinBytes { get; init; }
     /// <summary>
     /// 4 KiB balloon pages (VIRTIO_BALLOON_PFN_SHIFT 12) the balloon moves per second, inflating or deflating: its
     /// requests of up to 256 pfns (VIRTIO_BALLOON_ARRAY_PFNS_MAX) each take pfns / rate of the balloon thread's and

@@ -20,6 +20,10 @@ public static class ModelConfigValidator
         Require(!h.Zswap.Enabled || !h.Swap.IsZram, "host.zswap in front of a zram swap device would compress twice; use one or the other");
         Require(h.Swap.MemLimitBytes is null || (h.Swap.IsZram && h.Kernel.HasZramMemLimit),
             $"host.swap.mem_limit is zram's mem_limit (3.18): it needs swap device zram and a kernel that has it, got device {h.Swap.Kind} on {h.Kernel.Name}");
+        var bp = h.BalloonPolicy;
+        Require(!bp.Enabled || (bp.IntervalNs > 0 && bp.PressureCritical is >= 0 and <= 1 && bp.PressureThreshold is >= 0 and <= 1 && bp.MinGuestFree is >= 0 and <= 1
+            && bp.MaxChange is >= 0 and <= 1 && bp.MinChange is >= 0 and <= 1),
+            $"host.balloon_policy: interval must be > 0 and the fractions in [0, 1], got {bp}");
         Require(h.Zswap.MaxPoolPercent is >= 1 and <= 100, $"host.zswap_max_pool_percent must be in [1, 100], got {h.Zswap.MaxPoolPercent}");
         Require(h.Zswap.AcceptThresholdPercent is >= 1 and <= 100, $"host.zswap_accept_threshold_percent must be in [1, 100], got {h.Zswap.AcceptThresholdPercent}");
         Require(c.DurationNs > 0, $"duration must be > 0, got {c.DurationNs} ns");
@@ -57,15 +61,16 @@ public static class ModelConfigValidator
             Require(g.MemoryMaxBytes is null || g.MemoryMaxBytes >= h.PageSizeBytes, $"{n}: memory_max must be at least one host page ({h.PageSizeBytes} B), got {g.MemoryMaxBytes}");
             Require(g.MemoryHighBytes is null || g.MemoryHighBytes >= h.PageSizeBytes, $"{n}: memory_high must be at least one host page ({h.PageSizeBytes} B), got {g.MemoryHighBytes}");
             Require(h.Kernel.HasCgroupV2 || (g.MemoryHighBytes is null && g.MemoryLowBytes is null),
-                $"{n}: memory_high and memory_low are cgroup v2 files (Linux 4.5); {h.Kernel.Name} has cgroup v1 only, whose memory.limit_in_bytes is memory_max and whose memory.soft_limit_in_bytes HvSim does not model: use host.kernel linux-6.18 or memory_max");
+                $"{n}: {CgroupV2Only(h.Kernel)}");
             Require(g.Backing == MemoryBacking.Anonymous || c.Platform == Platform.Power7,
                 $"{n}: backing hugetlbfs is modelled on POWER7 only (a PPC970 guest is pinned whatever backs it); use anonymous");
             Require(g.CompressionRatio >= 1, $"{n}: compression_ratio must be >= 1, got {g.CompressionRatio}");
             Require(g.SameFilledFraction is >= 0 and <= 1 && g.IncompressibleFraction is >= 0 and <= 1 && g.SameFilledFraction + g.IncompressibleFraction <= 1,
                 $"{n}: same_filled_fraction + incompressible_fraction must be in [0, 1], got {g.SameFilledFraction} + {g.IncompressibleFraction}");
-            if (g.BalloonBytes is { } balloon and > 0)
+            if (c.HasBalloon(g))
             {
-                Require(balloon >= 0 && balloon < g.MemoryBytes, $"{n}: balloon must be in [0, memory), got {balloon}");
+                Require((g.BalloonBytes ?? 0) is >= 0 && (g.BalloonBytes ?? 0) < g.MemoryBytes, $"{n}: balloon must be in [0, memory), got {g.BalloonBytes}");
+                Require(g.BalloonMinBytes >= 0 && g.BalloonMinBytes <= g.MemoryBytes, $"{n}: balloon_min must be in [0, memory], got {g.BalloonMinBytes}");
                 Require(g.BalloonRatePfns >= 1, $"{n}: balloon_rate must be >= 1 page/s, got {g.BalloonRatePfns}");
                 Require(c.Platform == Platform.Power7, $"{n}: {BalloonOnPpc970}");
                 Require(g.Backing == MemoryBacking.Anonymous, $"{n}: {BalloonOnHugetlbfs}");
@@ -82,6 +87,9 @@ public static class ModelConfigValidator
     /// <summary>Why a balloon frees nothing on PPC970 (also the scenario check's message).</summary>
     public const string BalloonOnPpc970 = "a balloon frees no host memory on PPC970: 3.4 reports KVM_CAP_SYNC_MMU only with CPU_FTR_ARCH_206 (POWER7), " +
         "so QEMU's balloon_page skips its madvise (later QEMU refuses the balloon: 'Using KVM without synchronous MMU'), and every guest page is pinned anyway";
+    /// <summary>Why memory.high and memory.low need a 6.x kernel (also the scenario check's message).</summary>
+    public static string CgroupV2Only(HostKernel kernel) =>
+        $"memory_high and memory_low are cgroup v2 files (Linux 4.5); {kernel.Name} has cgroup v1 only, whose memory.limit_in_bytes is memory_max and whose memory.soft_limit_in_bytes HvSim does not model";
     /// <summary>Why a balloon frees nothing over hugetlbfs.</summary>
     public const string BalloonOnHugetlbfs = "a balloon frees nothing from hugetlbfs-backed RAM: 3.4's madvise_dontneed returns EINVAL for VM_HUGETLB";
 

@@ -31,6 +31,9 @@ public sealed record SimulationConfig
     /// <summary>Schedule one event per guest access (slow reference mode, a test oracle for the inline fast path).</summary>
     public bool ReferenceMode { get; init; }
 
+    /// <summary>The guest has a virtio balloon device: a fixed target (guests.balloon), or every guest under the balloon policy.</summary>
+    public bool HasBalloon(GuestConfig g) => g.BalloonBytes is > 0 || Host.BalloonPolicy.Enabled;
+
     /// <summary>Any guest has a memory cgroup limit or protection: then each guest's QEMU has a cgroup (and an LRU) of its own.</summary>
     public bool HasGuestMemcgs => Guests.Any(g => g.MemoryMaxBytes != null || g.MemoryHighBytes != null || g.MemoryLowBytes != null);
 }

@@ -11,13 +11,17 @@ public sealed partial class Host
     /// mmu_notifier_count++, kvm_unmap_hva, whose tlbies the range stays open for), zap_pte_range frees what the PTE
     /// held (<see cref="ZapPte"/>), then mmu_notifier_invalidate_range_end (mmu_notifier_seq++, count--). A fault
     /// whose get_user_pages overlaps this retries (mmu_notifier_retry). Only the balloon calls it (QEMU's balloon_page),
-    /// so the pages it frees are counted as the balloon's.
+    /// so the pages it frees are counted as the balloon's. The caller picked a page no one held; one taken while the
+    /// range was open is not zapped.
     /// </summary>
     public IEnumerable<Command> MadviseDontneed(Vm vm, int hostPage)
     {
         long t = vm.Notifier.InvalidateRangeStart(hostPage, 1, Sim.Now);
         if (t > Sim.Now) yield return Command.Delay(t - Sim.Now);
-        if (ZapPte(hostPage)) vm.Counters.BalloonPagesFreed++;
+        // A page the host took for a swap read, a reclaim pass or writeback while the range opened is left as it is (3.4
+        // would clear its PTE and free it once the holder lets go; see VirtioBalloon.HostCanZap).
+        if (!Pages[hostPage].Has(HostPageFlags.Locked | HostPageFlags.Isolated | HostPageFlags.Writeback) && ZapPte(hostPage))
+            vm.Counters.BalloonPagesFreed++;
         vm.Notifier.InvalidateRangeEnd();
     }
 

@@ -56,7 +56,7 @@ public sealed partial class Host : ISwapCompletion
             var vm = new Vm(i, admitted[i], config.Guests[admitted[i]], config.Platform, basePage, PageBytes, Pages, config);
             Vms.Add(vm);
             basePage += vm.HostPageCount;
-            if (vm.Config.BalloonBytes is > 0) vm.Balloon = new VirtioBalloon(vm, this);
+            if (config.HasBalloon(vm.Config)) vm.Balloon = new VirtioBalloon(vm, this);
         }
         _guestOfChunk = GuestChunks(Vms, guestPages, out _guestChunkShift);
         RmaPages = RmaPool.AtBoot(config, admitted.Count).TotalPages;

@@ -59,6 +59,8 @@ public sealed class GuestResult
     /// <summary>Guest pages the virtio balloon took (fill_balloon) and gave back when the guest needed them (leak_balloon).</summary>
     public long BalloonInflated { get; set; }
     public long BalloonDeflated { get; set; }
+    /// <summary>Guest pages the balloon gave back towards a lower target (leak_balloon from the balloon thread).</summary>
+    public long BalloonLeaked { get; set; }
     /// <summary>Host pages in RAM that the balloon's madvise(MADV_DONTNEED) freed.</summary>
     public long BalloonPagesFreed { get; set; }
     /// <summary>Time the balloon's requests took (the guest's balloon thread and QEMU's handler), ns.</summary>
@@ -110,7 +112,7 @@ public sealed class GuestResult
         Accesses = HpteHits = HEnterCalls = HdsiFaults = MinorFaults = MajorFaults = FaultRetries = 0;
         UnmapHvaCalls = HptesInvalidated = Tlbies = AgeHvaCalls = PagesReclaimed = SwapIns = SwapOuts = 0;
         HRemoveCalls = ProtectionFaults = Exits = VcoreExits = MemcgHighReclaims = MemcgHighThrottleNs = KsmCowFaults = 0;
-        BalloonInflated = BalloonDeflated = BalloonPagesFreed = BalloonCpuNs = 0;
+        BalloonInflated = BalloonDeflated = BalloonLeaked = BalloonPagesFreed = BalloonCpuNs = 0;
     }
 }
 

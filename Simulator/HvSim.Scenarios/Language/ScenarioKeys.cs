@@ -89,6 +89,32 @@ public static class ScenarioKeys
         ],
     };
 
+    private static readonly BalloonPolicyConfig BalloonPolicyDefaults = new();
+
+    public static readonly Section<BalloonPolicyConfig> BalloonPolicy = new()
+    {
+        Name = "balloon_policy",
+        Doc = "Automatic ballooning under host pressure: oVirt MoM's balloon policy (MoM 0.6 doc/balloon.rules; defaults are MoM's) on the host, which gives every guest a virtio balloon and every `interval` reads the host's free memory (MemFree + Buffers + Cached over MemTotal: free pages plus the page cache) and each guest's current and free memory (the balloon driver's VIRTIO_BALLOON_S_MEMFREE), then sets each guest's balloon target (libvirt virDomainSetMemory). " +
+            "Below pressure_threshold every guest shrinks by max_change of its current memory, but not below its used memory plus a free share scaled to the pressure (min_guest_free x host free / pressure_threshold; at or below pressure_critical, host free - 5 %, into its used memory) nor below guests.balloon_min; otherwise ballooned guests grow back by max_change (at least to used + min_guest_free). Changes of at most min_change are not made. The guest's balloon driver moves towards the target at guests.balloon_rate. POWER7 only, anonymous backing only, guest pages as large as host pages (as guests.balloon).",
+        Keys =
+        [
+            Key<BalloonPolicyConfig>("enabled", ValueKind.Boolean, "Run the balloon policy (MoM with its Balloon controller); every guest gets a balloon device, starting at guests.balloon (or none).",
+                BalloonPolicyDefaults.Enabled, (c, v) => c with { Enabled = (bool)v! }),
+            Key<BalloonPolicyConfig>("interval", ValueKind.Duration, "MoM's policy-engine-interval: time between two evaluations (the first one interval after start).",
+                BalloonPolicyDefaults.IntervalNs, (c, v) => c with { IntervalNs = (long)v! }, min: 1_000_000, max: Day),
+            Key<BalloonPolicyConfig>("pressure_threshold", ValueKind.Fraction, "pressure_threshold: host free memory (share of host memory) below which every guest shrinks; at or above it ballooned guests grow back.",
+                BalloonPolicyDefaults.PressureThreshold, (c, v) => c with { PressureThreshold = (double)v! }, min: 0, max: 1),
+            Key<BalloonPolicyConfig>("pressure_critical", ValueKind.Fraction, "pressure_critical: host free memory at or below which guests shrink into their used memory (their free share becomes host free - 5 %), forcing them to give up pages they use.",
+                BalloonPolicyDefaults.PressureCritical, (c, v) => c with { PressureCritical = (double)v! }, min: 0, max: 1),
+            Key<BalloonPolicyConfig>("min_guest_free", ValueKind.Fraction, "min_guest_free_percent: free memory (share of its current memory) a guest keeps when the host has none to spare; scaled down with host pressure.",
+                BalloonPolicyDefaults.MinGuestFree, (c, v) => c with { MinGuestFree = (double)v! }, min: 0, max: 1),
+            Key<BalloonPolicyConfig>("max_change", ValueKind.Fraction, "max_balloon_change_percent: the most one evaluation shrinks or grows a guest, as a share of its current memory.",
+                BalloonPolicyDefaults.MaxChange, (c, v) => c with { MaxChange = (double)v! }, min: 0, max: 1),
+            Key<BalloonPolicyConfig>("min_change", ValueKind.Fraction, "min_balloon_change_percent: a new target is set only when it differs from the guest's current memory by more than this share of it (change_big_enough).",
+                BalloonPolicyDefaults.MinChange, (c, v) => c with { MinChange = (double)v! }, min: 0, max: 1),
+        ],
+    };
+
     public static readonly Section<HostConfig> Host = new()
     {
         Name = "host",
@@ -97,6 +123,7 @@ public static class ScenarioKeys
         [
             Nest.Mapping<HostConfig, SwapDeviceConfig>(Swap, h => h.Swap, (h, swap) => h with { Swap = swap }),
             Nest.Mapping<HostConfig, PageCacheConfig>(PageCache, h => h.PageCache, (h, cache) => h with { PageCache = cache }),
+            Nest.Mapping<HostConfig, BalloonPolicyConfig>(BalloonPolicy, h => h.BalloonPolicy, (h, policy) => h with { BalloonPolicy = policy }),
         ],
         Keys =
         [
@@ -225,9 +252,11 @@ public static class ScenarioKeys
                 Doc = "Target of the guest's virtio balloon, set from boot (the QEMU monitor's `balloon` command; libvirt's memory minus currentMemory): memory the guest gives back to the host. " +
                     "The guest's balloon driver takes its free pages first, then the pages its own reclaim would give up (the least recently used in the guest's view), and QEMU frees each with madvise(MADV_DONTNEED), which unmaps its HPTEs through invalidate_range_start/end. " +
                     "A guest that touches a page it gave away waits for a deflate of that page, then a zero-fill fault on the host; the balloon takes the next coldest page to stay at its target. " +
-                    "POWER7 only (PPC970 has no KVM_CAP_SYNC_MMU, so QEMU's balloon frees nothing), anonymous backing only, guest pages as large as host pages. Unset or auto = no balloon.",
+                    "POWER7 only (PPC970 has no KVM_CAP_SYNC_MMU, so QEMU's balloon frees nothing), anonymous backing only, guest pages as large as host pages. Unset or auto = no balloon (with host.balloon_policy: the policy's starting target, none).",
                 Apply = (g, v) => g with { Guest = g.Guest with { BalloonBytes = (long?)v } },
             },
+            Key<GuestGroup>("balloon_min", ValueKind.Size, "libvirt's <memtune><min_guarantee> (oVirt's guaranteed memory; MoM's balloon_min): host.balloon_policy never shrinks the guest's memory below it. 0 = no guarantee (MoM's value when libvirt sets none).",
+                GuestGroup.Prototype.Guest.BalloonMinBytes, (g, v) => g with { Guest = g.Guest with { BalloonMinBytes = (long)v! } }, min: 0, max: 1L << 44),
             Key<GuestGroup>("balloon_rate", ValueKind.Integer, "4 KiB balloon pages per second the balloon inflates or deflates (the guest's balloon thread and QEMU's handler; requests of up to 256 pages, VIRTIO_BALLOON_ARRAY_PFNS_MAX). The default, 1 GiB/s, is an estimate.",
                 GuestGroup.Prototype.Guest.BalloonRatePfns, (g, v) => g with { Guest = g.Guest with { BalloonRatePfns = (long)v! } }, min: 1, max: 1L << 40),
             Choice<GuestGroup>("fault_path", "How the guest's memory is faulted in on the host: kvm (a KVM guest: get_user_pages with FOLL_TOUCH marks the page accessed, and a page mapped writable into the guest is dirtied) or process (what the real-kernel validation measures: a plain process whose own page faults run handle_mm_fault, with no mark_page_accessed, and whose pages are dirtied only by stores). docs/validation.md says why the two differ.",

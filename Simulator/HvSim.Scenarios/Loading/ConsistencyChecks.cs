@@ -109,18 +109,29 @@ internal static class ConsistencyChecks
                         $"hpt_order >= {needed} for {Size(g.MemoryBytes)} in {Size(page)} pages, or less guest memory");
                 }
             }
-            if (g.BalloonBytes is { } balloon and > 0 && !Bad(p + ".balloon"))
+            // A balloon device: the guest's fixed target, or the host's balloon policy (every guest gets one).
+            bool fixedBalloon = g.BalloonBytes is > 0 && !Bad(p + ".balloon");
+            string balloonKey = fixedBalloon ? p + ".balloon" : "host.balloon_policy.enabled";
+            if (fixedBalloon || (s.Host.BalloonPolicy.Enabled && !Bad(balloonKey)))
             {
-                if (!Bad(p + ".memory") && balloon >= g.MemoryBytes)
-                    d.Add(Loc(p + ".balloon"), $"balloon {Size(balloon)} is not smaller than the guest's memory {Size(g.MemoryBytes)}", "balloon < memory");
+                if (fixedBalloon && !Bad(p + ".memory") && g.BalloonBytes >= g.MemoryBytes)
+                    d.Add(Loc(balloonKey), $"balloon {Size(g.BalloonBytes!.Value)} is not smaller than the guest's memory {Size(g.MemoryBytes)}", "balloon < memory");
                 else if (!Bad("platform") && t.Platforms.Contains(Platform.Ppc970))
-                    d.Add(Loc(p + ".balloon"), ModelConfigValidator.BalloonOnPpc970, "a balloon with platform: power7 only");
+                    d.Add(Loc(balloonKey), ModelConfigValidator.BalloonOnPpc970, "a balloon (guests.balloon, host.balloon_policy) with platform: power7 only");
                 else if (!Bad(p + ".backing") && g.Backing != MemoryBacking.Anonymous)
-                    d.Add(Loc(p + ".balloon", p + ".backing"), ModelConfigValidator.BalloonOnHugetlbfs, "backing: anonymous for a guest with a balloon");
+                    d.Add(Loc(balloonKey, p + ".backing"), ModelConfigValidator.BalloonOnHugetlbfs, "backing: anonymous for a guest with a balloon (guests.balloon, host.balloon_policy)");
                 else if (!pageBad && hostPageOk && page != h.PageSizeBytes)
-                    d.Add(Loc(p + ".balloon", p + ".page_size"), ModelConfigValidator.BalloonPageMismatch(page, h.PageSizeBytes),
+                    d.Add(Loc(balloonKey, p + ".page_size"), ModelConfigValidator.BalloonPageMismatch(page, h.PageSizeBytes),
                         $"guest page_size equal to the host page size ({Size(h.PageSizeBytes)}), or auto, for a guest with a balloon");
             }
+            foreach (var (key, bytes) in new[] { ("memory_high", g.MemoryHighBytes), ("memory_low", g.MemoryLowBytes) })
+                if (bytes != null && !Bad(p + "." + key, "host.kernel") && !h.Kernel.HasCgroupV2)
+                {
+                    d.Add(Loc(p + "." + key), ModelConfigValidator.CgroupV2Only(h.Kernel), $"{key} with host.kernel: linux-6.18, or memory_max on {h.Kernel.Name}");
+                    break;
+                }
+            if (!Bad(p + ".balloon_min", p + ".memory") && g.BalloonMinBytes > g.MemoryBytes)
+                d.Add(Loc(p + ".balloon_min"), $"balloon_min {Size(g.BalloonMinBytes)} is more than the guest's memory {Size(g.MemoryBytes)}", "balloon_min <= memory");
             if (!Bad("platform", p + ".threads"))
                 foreach (var platform in t.Platforms)
                     if (g.Threads > platform.ThreadsPerCore())

@@ -109,6 +109,28 @@ public class BalloonTests
     }
 
     [Fact]
+    public void APageReclaimIsolatesWhileTheRangeIsOpenIsNotZapped()
+    {
+        // The balloon picked resident page 3 (no one held it). While invalidate_range_start's tlbie is in flight, a reclaim
+        // pass isolates the page (isolate_lru_page). 3.4's zap_pte_range would only drop the PTE and leave the page to its
+        // holder; the model leaves the page as it is: still resident, not freed, and the range still closes (seq++).
+        var rig = BalloonRig(1);
+        var vm = rig.Vm;
+        Resident(rig, 3);
+        int p3 = vm.HostPageOf(3);
+        long free = rig.Host.FreePages, seq = vm.Notifier.Seq;
+        using var steps = rig.Host.MadviseDontneed(vm, p3).GetEnumerator();
+        Assert.True(steps.MoveNext()); // waiting for the tlbie
+        rig.Host.Policy.Remove(p3);
+        rig.Page(p3).Flags |= HostPageFlags.Isolated;
+        Assert.False(steps.MoveNext());
+
+        Assert.Equal(HostPageState.Resident, rig.Page(p3).State);
+        Assert.Equal((free, 0L), (rig.Host.FreePages, vm.Counters.BalloonPagesFreed));
+        Assert.Equal((seq + 1, 0), (vm.Notifier.Seq, vm.Notifier.Count));
+    }
+
+    [Fact]
     public void AFaultWhoseSwapReadOverlapsAnInflationRetriesOnce()
     {
         // Guest page 9 is on swap; the vCPU reads it at t = 0: H_ENTER writes its HPTE absent, then HDSI, exit, get_user_pages snapshots seq and waits for the
@@ -169,6 +191,91 @@ public class BalloonTests
         long request = 16L * 1_000_000_000 / 262_144;
         Assert.True(vm.Counters.StalledNs >= 2 * request, $"stalled {vm.Counters.StalledNs} ns");
         Assert.Equal(3 * request, vm.Counters.BalloonCpuNs); // the first inflate, the deflate, the exchange's inflate
+    }
+
+    // oVirt MoM's balloon policy (MoM 0.6 doc/balloon.rules: shrink_guest, grow_guest, change_big_enough), by hand, in
+    // guest pages, with MoM's constants: pressure_threshold 0.20, pressure_critical 0.05, min_guest_free_percent 0.20,
+    // max_balloon_change_percent 0.05, min_balloon_change_percent 0.0025.
+    private static readonly BalloonPolicyConfig Mom = new() { Enabled = true };
+
+    [Theory]
+    // Normal pressure (host 10 % free): guest_free_percent = 0.20 x 0.10 / 0.20 = 0.10; balloon_min = used 600 + 100 =
+    // 700; 5 % less than 1000 is 950 >= 700: 950.
+    [InlineData(0.10, 1000, 400, 0, 950L)]
+    // The same with 20 pages free: balloon_min = 980 + 100 = 1080 > balloon_cur: no shrink.
+    [InlineData(0.10, 1000, 20, 0, null)]
+    // Critical (host 2 % free <= 5 %): guest_free_percent = -0.05 + 0.02 = -0.03, balloon_min = 1000 - 30 = 970 > 950: 970.
+    [InlineData(0.02, 1000, 0, 0, 970L)]
+    // The guaranteed memory (balloon_min 990) is the floor.
+    [InlineData(0.02, 1000, 0, 990, 990L)]
+    // 998 is a change of 2 pages, not more than 0.25 % of 1000 (2.5): change_big_enough says no.
+    [InlineData(0.02, 1000, 0, 998, null)]
+    public void ShrinkGuestIsMomsRule(double hostFree, long cur, long unused, long min, long? expected) =>
+        Assert.Equal(expected, MomBalloonPolicy.ShrinkGuest(Mom, hostFree, cur, unused, min));
+
+    [Theory]
+    // balloon_min = used 600 + 0.20 x 900 = 780; 5 % more than 900 is 945 >= 780: 945.
+    [InlineData(900, 300, 0, 1000, 945L)]
+    // No free memory: balloon_min = 900 + 180 = 1080, capped at balloon_max 1000.
+    [InlineData(900, 0, 0, 1000, 1000L)]
+    // At balloon_max: nothing to do.
+    [InlineData(1000, 0, 0, 1000, null)]
+    public void GrowGuestIsMomsRule(long cur, long unused, long min, long max, long? expected) =>
+        Assert.Equal(expected, MomBalloonPolicy.GrowGuest(Mom, cur, unused, min, max));
+
+    [Fact]
+    public void UnderHostPressureOneEvaluationSetsTheShrinkTargetAndTheDriverReachesItInRequestsOf256Pfns()
+        // The rig's guest: 256 pages of 64 KiB (16 pfns each), pages 0..99 used and resident, 156 free. The host has
+        // 64 MiB, 48 MiB of it reserved: between 5 % and 20 % is free, so MoM shrinks with guest_free_percent = host
+        // free (0.20 x free / 0.20), balloon_min = 100 + free x 256 < 193, and with max_balloon_change_percent 0.25 the
+        // new memory is 256 x 0.75 = 192 pages: a balloon target of 64 pages. fill_balloon moves at most 256 pfns, 16
+        // pages, per request: ceil(64 x 16 / 256) = 4 requests of 976,562 ns (256 pfns at 262,144 pfns/s), taking the
+        // guest's free pages from the top (255..192), none of them resident: no host memory freed, and one
+        // invalidate_range_start/end per page, 64 seq bumps.
+    {
+        var rig = new Rig(guest: g => g with { BalloonBytes = null },
+            host: h => h with { ReservedBytes = 48 * ModelKit.Mib, BalloonPolicy = Mom with { MaxChange = 0.25 } });
+        var vm = rig.Vm;
+        for (int gp = 0; gp < 100; gp++) vm.Balloon!.Touch(gp);
+        Resident(rig, [.. Enumerable.Range(0, 100)]);
+        Assert.InRange(rig.Host.FreePages / (double)rig.Host.TotalPages, 0.05, 0.20);
+        long free = rig.Host.FreePages, seq = vm.Notifier.Seq;
+
+        new MomBalloonPolicy(rig.Host).Evaluate();
+        Assert.Equal(64, vm.Balloon!.TargetPages);
+        rig.Sim.Start(vm.Balloon.Run(), "balloon");
+        rig.Sim.Run();
+
+        Assert.Equal(64, vm.Balloon.NumPages);
+        Assert.Equal(Enumerable.Range(192, 64), Enumerable.Range(0, 256).Where(vm.Balloon.Holds));
+        Assert.Equal(4 * (256L * 1_000_000_000 / 262_144), rig.Sim.Now);
+        Assert.Equal((seq + 64, free), (vm.Notifier.Seq, rig.Host.FreePages));
+    }
+
+    [Fact]
+    public void WithoutHostPressureTheTargetGrowsBackAndTheBalloonLeaksItsNewestPagesFirst()
+        // The guest's balloon starts at 64 pages (guests.balloon 4 MiB): the guest's free pages 255..192, inflated from
+        // the top down, so vb->pages holds 192 first. Pages 0..99 are used; the 64 MiB host has no pressure. grow_guest:
+        // balloon_cur 192, mem_unused 256 - 100 - 64 = 92, balloon_min = 100 + 0.20 x 192 = 138.4, 5 % more is 201.6:
+        // memory 201 pages (MoM's int()), target 55. leak_balloon gives back 9 pages newest first (192..200) in one
+        // request of 144 pfns; the balloon keeps 201..255.
+    {
+        var rig = new Rig(guest: g => g with { BalloonBytes = 64 * 64 * 1024 }, host: h => h with { BalloonPolicy = Mom });
+        var vm = rig.Vm;
+        for (int gp = 0; gp < 100; gp++) vm.Balloon!.Touch(gp);
+        rig.Sim.Start(vm.Balloon!.Run(), "balloon");
+        rig.Sim.Run();
+        Assert.Equal(64, vm.Balloon.NumPages);
+        long before = rig.Sim.Now;
+
+        new MomBalloonPolicy(rig.Host).Evaluate();
+        rig.Sim.Run();
+
+        Assert.Equal((55L, 55L), (vm.Balloon.TargetPages, vm.Balloon.NumPages));
+        Assert.Equal(Enumerable.Range(201, 55), Enumerable.Range(0, 256).Where(vm.Balloon.Holds));
+        Assert.Equal(9, vm.Counters.BalloonLeaked);
+        Assert.Equal(144L * 1_000_000_000 / 262_144, rig.Sim.Now - before);
+        Assert.Equal(256 - 100 - 55, vm.Balloon.FreePages()); // the 9 pages are free in the guest again
     }
 
     private static IEnumerable<Command> Later(long delayNs, IEnumerable<Command> then)

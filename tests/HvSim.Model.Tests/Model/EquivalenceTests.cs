@@ -44,7 +44,7 @@ public class EquivalenceTests
 
     public static TheoryData<string, long> Levers => new()
     {
-        { "ksm", 11 }, { "memory_max", 12 }, { "hugetlbfs", 13 }, { "ksm+memory_max", 14 },
+        { "ksm", 11 }, { "memory_max", 12 }, { "hugetlbfs", 13 }, { "ksm+memory_max", 14 }, { "balloon_policy", 15 },
     };
 
     [Theory]
@@ -55,14 +55,16 @@ public class EquivalenceTests
         // reclaim: the vCPUs of one guest share HPTEs and fault on each other's pages, and every guest's faults allocate
         // from the same free memory that kswapd and direct reclaim refill. ksmd merges pages across guests (unmapping
         // their HPTEs through kvm_set_spte_hva) while they run; memory.max reclaims a guest's own pages in its runner;
-        // a hugetlbfs guest never faults after boot while the others page around it.
+        // a hugetlbfs guest never faults after boot while the others page around it; MoM's balloon policy, every 20 ms,
+        // inflates and deflates the balloons (madvise through invalidate_range_start/end) while the vCPUs fault.
         var w = new ZipfWorkload { Alpha = 0.9, ThinkNs = seed % 2 == 0 ? 0 : 200, WriteFraction = 0.4 };
         var cfg = ModelKit.Small(Platform.Power7, hostMib: 64, guestMib: 32, guests: 3, vcpus: 4, durationMs: 150, guestPageBytes: 65536,
             workload: w, seed: seed, threads: 2, hptOrder: 20) with { WarmupNs = 10_000_000 };
-        bool ksm = lever.Contains("ksm"), max = lever.Contains("memory_max"), huge = lever == "hugetlbfs";
+        bool ksm = lever.Contains("ksm"), max = lever.Contains("memory_max"), huge = lever == "hugetlbfs", mom = lever == "balloon_policy";
         cfg = cfg with
         {
-            Host = cfg.Host with { Ksm = new KsmConfig { Run = ksm, PagesToScan = 400, SleepNs = 1_000_000 }, HugePages = huge ? 2 : null },
+            Host = cfg.Host with { Ksm = new KsmConfig { Run = ksm, PagesToScan = 400, SleepNs = 1_000_000 }, HugePages = huge ? 2 : null,
+                BalloonPolicy = new BalloonPolicyConfig { Enabled = mom, IntervalNs = 20_000_000, MaxChange = 0.25 } },
             Guests = cfg.Guests.Select((g, i) => g with
             {
                 DuplicateFraction = ksm ? 0.5 : 0,
@@ -79,6 +81,7 @@ public class EquivalenceTests
         if (ksm) Assert.InRange(fast.Host.KsmPagesSharing, 1, long.MaxValue);
         if (max) Assert.InRange(fast.Guests.Sum(g => g.PagesReclaimed), 1, long.MaxValue);
         if (huge) Assert.Equal(0, fast.Guests[0].MajorFaults);
+        if (mom) Assert.InRange(fast.Guests.Sum(g => g.BalloonInflated), 1, long.MaxValue);
     }
 
     [Fact]
