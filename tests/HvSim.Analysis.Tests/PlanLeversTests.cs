@@ -1,6 +1,7 @@
 using HvSim.Analysis.Planning;
 using HvSim.Model.Config;
 using HvSim.Scenarios.Language;
+using HvSim.Scenarios.Planning;
 
 namespace HvSim.Analysis.Tests;
 
@@ -114,6 +115,18 @@ public class PlanLeversTests
         Assert.All(spec.Levers.Single(l => l.Name == "zswap-6.18").On, o => Assert.True(o.Target!.BaseConfig.Host.Zswap.Enabled));
         // Nothing refused is searched: the two baselines and zswap-6.18 on each platform.
         Assert.Equal([(null, Platform.Power7), (null, Platform.Ppc970), ("zswap-6.18", Platform.Power7), ("zswap-6.18", Platform.Ppc970)], spec.Searches);
+    }
+
+    [Fact]
+    public void TheExampleLeverPlanLoadsWithTheRefusalsItsCommentPromises()
+    {
+        // Scenarios/plans/levers.plan.yaml: zswap on linux-3.4 (3.11's), a balloon and hugetlbfs on PPC970 are refused,
+        // every other lever is searched on both platforms, after the scenario as it is on both.
+        var spec = PlanFile.Load(Path.Combine(PlanExamplesTests.RepoDir("Scenarios/plans"), "levers.plan.yaml"));
+        var refused = spec.Levers.SelectMany(l => l.On.Where(o => o.Refused is not null).Select(o => $"{l.Name}/{ScenarioKeys.PlatformName(o.Platform)}"));
+        Assert.Equal(["hugetlbfs/ppc970", "balloon/ppc970", "zswap/power7", "zswap/ppc970"], refused);
+        Assert.Equal(2 * spec.Levers.Count - 4, spec.Searches.Count);
+        Assert.Equal(PlanKeys.Baseline, spec.Levers[0].Name);
     }
 
     [Fact]
