@@ -73,6 +73,7 @@ public static class ReportBuilder
         if (plan is not null)
         {
             figures.AddRange(PlanPlot.Create(resultsDir, plan));
+            Add(PlanLeverPlot.Create(resultsDir, plan));
             sections.Add(PlanReportSection.Html(plan));
         }
         string reportPath = Path.Combine(resultsDir, HtmlReport.FileName);

@@ -23,4 +23,6 @@ public sealed class Scenario
     public required string SweepMode { get; init; }
     public required IReadOnlyList<string> SweepPaths { get; init; }
     public required IReadOnlyList<ScenarioPoint> Points { get; init; }
+    /// <summary>The file with its `extends:` merged and without its sweep: what <see cref="ScenarioLoader.Variant"/> sets keys in.</summary>
+    internal MappingNode Document { get; init; } = null!;
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using HvSim.Model.Config;
 using HvSim.Scenarios.Language;
 using HvSim.Scenarios.Loading;
 
@@ -63,6 +64,23 @@ public static class ScenarioLoader
             SweepMode = mode,
             SweepPaths = points.Count > 0 ? points[0].Select(a => a.Path).ToList() : [],
             Points = bound,
+            Document = baseDoc,
         };
+    }
+
+    /// <summary>
+    /// The scenario with <paramref name="overrides"/> set (a plan's lever: key paths as a sweep point sets them), bound
+    /// and checked as if it said `platform: <paramref name="platform"/>`; null, with the reasons in
+    /// <paramref name="problems"/> (located where the plan wrote the overrides), when that platform refuses it.
+    /// </summary>
+    public static RunTemplate? Variant(Scenario scenario, IReadOnlyList<SweepAssignment> overrides, Platform platform, Diagnostics problems)
+    {
+        var doc = scenario.Document;
+        foreach (var a in overrides)
+            doc = (MappingNode)SweepParser.Apply(doc, a.Path.Split('.'), a.Value);
+        var binder = new Binder(problems);
+        var template = binder.Bind(doc, Path.GetFileNameWithoutExtension(scenario.File)) with { Platforms = [platform] };
+        ConsistencyChecks.Check(template, binder, doc, problems, new TracePageCounts());
+        return problems.HasErrors ? null : template;
     }
 }

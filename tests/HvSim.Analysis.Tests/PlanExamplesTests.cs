@@ -10,7 +10,7 @@ namespace HvSim.Analysis.Tests;
 /// </summary>
 public class PlanExamplesTests
 {
-    private static string RepoDir(string relative)
+    internal static string RepoDir(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (Directory.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);

@@ -190,8 +190,9 @@ public class PlanFileTests
     {
         var dir = Folder("replications: 2\n");
         var e = Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(dir, "plan.yaml")));
-        Assert.Contains(e.Diagnostics, d => d.Message.Contains("missing required key 'scenario'"));
-        Assert.Contains(e.Diagnostics, d => d.Message.Contains("missing required key 'slo'"));
+        // Worded as the scenario binder words a missing key (it binds plans too): "missing 'X' in the plan".
+        Assert.Contains(e.Diagnostics, d => d.Message == "missing 'scenario' in the plan" && d.Allowed == "a file path relative to the plan file");
+        Assert.Contains(e.Diagnostics, d => d.Message == "missing 'slo'" && d.Allowed == "a mapping of p99_fault_latency, mean_stall_fraction, slowdown_factor, major_faults_per_s_per_guest");
     }
 
     [Fact]

@@ -65,14 +65,34 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void ABadLeverExits2WithFileLineColumnAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        dir.File("tiny.yaml", TinyScenarios.Run);
+        string plan = dir.File("plan.yaml", "scenario: tiny.yaml\nslo: {mean_stall_fraction: 10%}\nlevers:\n  ksm: {host.ksm: perhaps}\n");
+        var r = Hvsim.Run("plan", plan, "--out", dir.Combine("out"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"{plan}:4:19: error: 'ksm' has a bad value 'perhaps'", r.Err);
+        Assert.Contains("(allowed: true or false)", r.Err);
+        ExitCodeTests.AssertNoStackTrace(r.Err);
+        Assert.False(Directory.Exists(dir.Combine("out")));
+    }
+
+    [Fact]
     public void ShippedPlanSchemaIsWhatHvsimSchemaPlanPrints()
     {
         var r = Hvsim.Run("schema", "--plan");
         Assert.True(r.Exit == 0, r.ToString());
         Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "Scenarios", "plan.schema.json")), r.Out);
         // Every plan key is in it: the schema is generated from the tree PlanFile binds with.
-        Assert.All(new[] { "scenario", "slo", "mix", "min_host_memory", "mrc_estimate", "p99_fault_latency", "miss_ratio" },
+        Assert.All(new[] { "scenario", "slo", "mix", "min_host_memory", "mrc_estimate", "p99_fault_latency", "miss_ratio", "levers" },
             key => Assert.Contains($"\"{key}\"", r.Out));
+        // A lever's keys are the scenario's key paths, each with its own value schema (a balloon is a size or auto).
+        var levers = System.Text.Json.Nodes.JsonNode.Parse(r.Out)!["$defs"]!["levers"]!["additionalProperties"]!["properties"]!;
+        Assert.All(new[] { "host.ksm", "guests.memory_max", "guests.backing", "guests.balloon", "host.swappiness", "host.page_cache.rate", "host.swap.device", "host.zswap" },
+            path => Assert.NotNull(levers[path]));
+        Assert.Null(levers["guests.count"]);
+        Assert.Contains("auto", levers["guests.balloon"]!.ToJsonString());
     }
 
     [Fact]

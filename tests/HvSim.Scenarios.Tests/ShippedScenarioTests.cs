@@ -136,6 +136,23 @@ public class ShippedScenarioTests
     }
 
     [Fact]
+    public void PlanLanguageReferenceInDocsIsGeneratedFromThePlanKeyTable()
+    {
+        var doc = File.ReadAllText(Repo.Path("docs", "analysis.md"));
+        int begin = doc.IndexOf(KeyReference.PlanBegin, StringComparison.Ordinal);
+        int end = doc.IndexOf(KeyReference.End, begin < 0 ? 0 : begin, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, "docs/analysis.md lacks the generated plan key reference");
+        Assert.Equal(KeyReference.PlanMarkdown(), doc[begin..(end + KeyReference.End.Length + 1)]);
+        // Every plan key and section is in it, the levers too.
+        foreach (var (path, section) in HvSim.Scenarios.Planning.PlanKeys.Root.Tree())
+        {
+            if (path.Length > 0) Assert.Contains($"### `{path}:`", doc);
+            foreach (var key in section.KeyDefs) Assert.Contains($"| `{key.Name}` |", doc);
+        }
+        Assert.Contains("### `levers:`", doc);
+    }
+
+    [Fact]
     public void SchemaNamesEveryKeyOfTheTable()
     {
         var schema = System.Text.Json.Nodes.JsonNode.Parse(SchemaGenerator.Generate())!;

@@ -101,7 +101,7 @@ public sealed record FolderComparison(
     private sealed record Side(string Name, string Directory, ResultsFolder Folder, PlanTables? Plan, IReadOnlyList<Observation> Observations)
     {
         public IReadOnlyList<string> Scenarios => Folder.Summary.Select(r => r.Run.Scenario).Distinct().Order(StringComparer.Ordinal).ToList();
-        public IReadOnlyList<string> Parameters => Plan is null ? Folder.Runs?.Parameters ?? [] : PlanParameters;
+        public IReadOnlyList<string> Parameters => Plan is null ? Folder.Runs?.Parameters ?? [] : Plan.Levers.Count > 0 ? LeverPlanParameters : PlanParameters;
 
         public static Side Load(string directory, string name)
         {
@@ -119,16 +119,23 @@ public sealed record FolderComparison(
 
         /// <summary>
         /// A plan's probes by what they ran, whichever searches made them: the guest count and the host memory (host.csv),
-        /// so that a count-search probe of one plan meets the same probe of a plan that also searched memory.
+        /// so that a count-search probe of one plan meets the same probe of a plan that also searched memory; with
+        /// levers, the lever first (runs.csv), so that two levers' probes at one count stay apart.
         /// </summary>
         private readonly Lazy<Dictionary<RunIdentity, SweepPoint>> _planPoints = new(() =>
         {
             var memory = Folder.Host.ToDictionary(h => h.Run, h => h.Row.MemoryBytes);
-            return Folder.Summary.GroupBy(r => r.Run).ToDictionary(g => g.Key, g => new SweepPoint(
-                [g.Count().ToString(System.Globalization.CultureInfo.InvariantCulture), HvSim.Scenarios.Language.Units.FormatSize(memory.GetValueOrDefault(g.Key))], PlanParameters));
+            bool levers = Plan!.Levers.Count > 0;
+            string LeverOf(RunIdentity run) => Folder.PointOf(run) is var p && p.Parameters.Contains("lever") ? p.ValueOf("lever") : HvSim.Scenarios.Planning.PlanKeys.Baseline;
+            return Folder.Summary.GroupBy(r => r.Run).ToDictionary(g => g.Key, g =>
+            {
+                string[] values = [g.Count().ToString(System.Globalization.CultureInfo.InvariantCulture), HvSim.Scenarios.Language.Units.FormatSize(memory.GetValueOrDefault(g.Key))];
+                return levers ? new SweepPoint([LeverOf(g.Key), .. values], LeverPlanParameters) : new SweepPoint(values, PlanParameters);
+            });
         });
 
         public static readonly IReadOnlyList<string> PlanParameters = ["guests.count", "host.memory"];
+        public static readonly IReadOnlyList<string> LeverPlanParameters = ["lever", .. PlanParameters];
 
         /// <summary>Each configuration with its guests' names, sorted.</summary>
         public Dictionary<RunGroup, IReadOnlyList<string>> Groups(bool byScenario) =>

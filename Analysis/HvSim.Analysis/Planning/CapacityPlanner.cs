@@ -39,9 +39,9 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
     /// between the largest passing and the smallest failing count, and confirm the count just below the answer passes
     /// too. A good hint saves probes; with an SLO that is monotone in the count any hint gives the same answer.
     /// </summary>
-    public PlatformPlan FindMaxGuests(Platform platform, long? hostMemoryBytes = null, int? startHint = null)
+    public PlatformPlan FindMaxGuests(Platform platform, long? hostMemoryBytes = null, int? startHint = null, string? lever = null)
     {
-        Probe Try(int n) => ProbeAt(new PlanPoint(platform, n, hostMemoryBytes));
+        Probe Try(int n) => ProbeAt(new PlanPoint(platform, n, hostMemoryBytes, lever));
         int start = Math.Clamp(startHint ?? 1, 1, MaxGuests);
         var first = Try(start);
         int good = 0;
@@ -67,7 +67,7 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
                 if (p.MeetsSlo) (good, goodProbe) = (n, p);
                 else bad = p;
             }
-            if (goodProbe is null) return Finish(platform, hostMemoryBytes, 0, null, bad, false);
+            if (goodProbe is null) return Finish(platform, hostMemoryBytes, lever, 0, null, bad, false);
         }
         while (bad.Point.Guests - good > 1)
         {
@@ -96,7 +96,7 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
                 }
                 if (atLimit is null) break;
             }
-            return Finish(platform, hostMemoryBytes, answer, atLimit, failing, cap);
+            return Finish(platform, hostMemoryBytes, lever, answer, atLimit, failing, cap);
         }
     }
 
@@ -118,7 +118,7 @@ public sealed class CapacityPlanner(IPlanEvaluator evaluator, Slo slo, int repli
         return hi * stepBytes;
     }
 
-    private PlatformPlan Finish(Platform platform, long? memory, int max, Probe? atLimit, Probe? failing, bool cap) =>
+    private PlatformPlan Finish(Platform platform, long? memory, string? lever, int max, Probe? atLimit, Probe? failing, bool cap) =>
         new(platform, max, atLimit, failing,
-            _probes.Values.Where(p => p.Point.Platform == platform && p.Point.HostMemoryBytes == memory).OrderBy(p => p.Point.Guests).ToList(), cap);
+            _probes.Values.Where(p => p.Point.Platform == platform && p.Point.HostMemoryBytes == memory && p.Point.Lever == lever).OrderBy(p => p.Point.Guests).ToList(), cap);
 }

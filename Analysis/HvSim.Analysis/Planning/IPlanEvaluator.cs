@@ -2,8 +2,8 @@ using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Planning;
 
-/// <summary>One configuration the planner tries: a platform, a guest count and optionally a host memory size.</summary>
-public readonly record struct PlanPoint(Platform Platform, int Guests, long? HostMemoryBytes = null);
+/// <summary>One configuration the planner tries: a platform, a guest count, optionally a host memory size, and the lever (null: the scenario as it is).</summary>
+public readonly record struct PlanPoint(Platform Platform, int Guests, long? HostMemoryBytes = null, string? Lever = null);
 
 /// <summary>
 /// What one replication of a <see cref="PlanPoint"/> measured. <see cref="P99FaultLatencyUs"/> is NaN when the run

@@ -2,6 +2,7 @@ using System.Globalization;
 using HvSim.Model.Config;
 using HvSim.Scenarios;
 using HvSim.Scenarios.Language;
+using HvSim.Scenarios.Loading;
 using HvSim.Scenarios.Planning;
 
 namespace HvSim.Analysis.Planning;
@@ -24,9 +25,24 @@ public sealed record PlanSpec
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>Where the count search starts (from `mrc_estimate:`); null = 1.</summary>
     public int? StartHint { get; init; }
+    /// <summary>The operator levers to put side by side (`levers:`), in file order; empty for a plan without them.</summary>
+    public IReadOnlyList<PlanLever> Levers { get; init; } = [];
 
     /// <summary>The scenario's configuration (host, costs, duration, seed) that every probe starts from.</summary>
     public SimulationConfig BaseConfig => Scenario.Points[0].Template.ToConfig(Scenario.Name, Platform.Power7, Scenario.Template.Config.Seed);
+
+    /// <summary>
+    /// The count searches the plan makes, in order: the scenario as it is on each platform (on both with levers: the
+    /// ratios' baselines; its probes have no lever), then each lever on each platform that does not refuse it.
+    /// </summary>
+    public IReadOnlyList<(string? Lever, Platform Platform)> Searches => Levers.Count == 0
+        ? Platforms.Select(p => ((string?)null, p)).ToList()
+        : Levers.SelectMany(l => l.On.Where(o => o.Target is not null).Select(o => (l.Name == PlanKeys.Baseline ? null : (string?)l.Name, o.Platform))).ToList();
+
+    /// <summary>What a probe runs: the scenario's configuration and guest mix, or the lever's.</summary>
+    public PlanTarget TargetOf(PlanPoint point) => point.Lever is null ? new PlanTarget(BaseConfig, Mix)
+        : Levers.Single(l => l.Name == point.Lever).On.Single(o => o.Platform == point.Platform).Target
+          ?? throw new InvalidOperationException($"lever {point.Lever} is refused on {point.Platform}");
 
     /// <summary>
     /// Seed of one replication of a probe: SeedDerivation over the point key `guests.count=N` (plus
@@ -40,85 +56,24 @@ public sealed record PlanSpec
     }
 }
 
+/// <summary>What a probe of a lever (or of the scenario as it is) starts from: the configuration and the guest profiles in their proportions.</summary>
+public sealed record PlanTarget(SimulationConfig BaseConfig, GuestMix Mix);
+
+/// <summary>A lever on one platform: what it runs, or why the platform refuses it (the scenario's check that fails).</summary>
+public sealed record LeverTarget(Platform Platform, PlanTarget? Target, string? Refused);
+
+/// <summary>One lever of a plan's `levers:`: its name, the key paths it sets (as written) and what it is on each platform it is tried on.</summary>
+public sealed record PlanLever(string Name, string Overrides, IReadOnlyList<LeverTarget> On);
+
 /// <summary>
-/// Reads plan files with the scenario language's own YAML reader, value parser and diagnostics (file, line, column,
-/// what is allowed), so plan errors look exactly like scenario errors. Keys are described once, below.
+/// Reads plan files: the scenario language's YAML reader and binder bind them through the plan key table
+/// (<see cref="PlanKeys"/>), so plan errors look exactly like scenario errors (file, line, column, what is allowed).
+/// What needs the scenario (it loads, `mix:` names its profiles, each lever on each platform) is checked here.
 /// </summary>
 public static class PlanFile
 {
-    private sealed record Settings(string? Scenario, int Replications, int MaxGuests, IReadOnlyList<string> Platforms, double Confidence);
-    private sealed record SloSettings(double? P99Ns, double? StallFraction, double? MajorRate, double? SlowdownFactor = null);
-    private sealed record MemorySettings(int? Guests, Platform Platform, long? From, long? To, long Step);
-    private sealed record MrcSettings(string? File, double MissRatio);
-
-    private static readonly Section<SloSettings> SloSection = new()
-    {
-        Name = "slo",
-        Doc = "Service-level objective: any of these bounds, all of which must hold.",
-        Keys =
-        [
-            new() { Name = "p99_fault_latency", Kind = ValueKind.Duration, Min = 1, Doc = "Upper bound of the 99th percentile HDSI fault latency.", Apply = (s, v) => s with { P99Ns = (long)v! } },
-            new() { Name = "mean_stall_fraction", Kind = ValueKind.Fraction, Min = 0, Max = 1, Doc = "Upper bound of the mean stall fraction of the guests (e.g. 5%: a twentieth of vCPU time out of the guest). Was mean_slowdown.", Apply = (s, v) => s with { StallFraction = (double)v! } },
-            new() { Name = "slowdown_factor", Kind = ValueKind.Number, Min = 1, Doc = "Upper bound of the guests' slowdown factor: time to do the same work relative to running unpressured, vCPU time / (vCPU time - stalled time) over the guests together (e.g. 1.25).", Apply = (s, v) => s with { SlowdownFactor = (double)v! } },
-            new() { Name = "major_faults_per_s_per_guest", Kind = ValueKind.Number, Min = 0, Doc = "Upper bound of major faults per second per guest.", Apply = (s, v) => s with { MajorRate = (double)v! } },
-        ],
-    };
-
-    private static readonly Section<MemorySettings> MemorySection = new()
-    {
-        Name = "min_host_memory",
-        Doc = "Optional: also find the smallest host memory at which `guests` guests meet the SLO.",
-        Keys =
-        [
-            new() { Name = "guests", Kind = ValueKind.Integer, Required = true, Min = 1, Max = 4096, Doc = "Guest count.", Apply = (s, v) => s with { Guests = (int)(long)v! } },
-            new() { Name = "platform", Kind = ValueKind.Choice, Choices = Enum.GetValues<Platform>().Select(ScenarioKeys.PlatformName).ToList(), Default = ScenarioKeys.PlatformName(Platform.Power7), Doc = "Platform.", Apply = (s, v) => s with { Platform = ScenarioKeys.ParsePlatform((string)v!) } },
-            new() { Name = "from", Kind = ValueKind.Size, Required = true, Min = 1L << 20, Doc = "Smallest host memory tried.", Apply = (s, v) => s with { From = (long)v! } },
-            new() { Name = "to", Kind = ValueKind.Size, Required = true, Min = 1L << 20, Doc = "Largest host memory tried.", Apply = (s, v) => s with { To = (long)v! } },
-            new() { Name = "step", Kind = ValueKind.Size, Default = 256L << 20, Min = 1L << 20, Doc = "Granularity of the answer.", Apply = (s, v) => s with { Step = (long)v! } },
-        ],
-    };
-
-    private static readonly Section<MrcSettings> MrcSection = new()
-    {
-        Name = "mrc_estimate",
-        Doc = "Optional: start the count search where one guest's miss-ratio curve says each guest's share of memory keeps its miss ratio at or below a target.",
-        Keys =
-        [
-            new() { Name = "file", Kind = ValueKind.Path, Required = true, Doc = "mrc.csv of the guest's workload (`hvsim mrc`; capacity in host pages), relative to the plan file.", Apply = (s, v) => s with { File = (string)v! } },
-            new() { Name = "miss_ratio", Kind = ValueKind.Fraction, Default = 0.01, Min = 0, Max = 1, Doc = "Target miss ratio of each guest's share.", Apply = (s, v) => s with { MissRatio = (double)v! } },
-        ],
-    };
-
-    private static readonly SpecialSection MixSection = new()
-    {
-        Name = "mix",
-        Doc = "Guest profile names of the scenario mapped to proportions (> 0); without it, the scenario's own counts are the proportions.",
-        Schema = () => new System.Text.Json.Nodes.JsonObject
-        {
-            ["type"] = "object", ["minProperties"] = 1,
-            ["additionalProperties"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0 },
-        },
-    };
-
-    // Declared after the sections it contains: static fields are initialised in textual order.
-    private static readonly Section<Settings> Root = new()
-    {
-        Name = "plan",
-        Doc = "A capacity plan: the scenario it plans for, the SLO, replications and the search bounds.",
-        // Bound one by one below: each has checks of its own, and mix: needs the scenario.
-        Nested = [Nest.Parsed<Settings>(SloSection), Nest.Parsed<Settings>(MixSection), Nest.Parsed<Settings>(MemorySection), Nest.Parsed<Settings>(MrcSection)],
-        Keys =
-        [
-            new() { Name = "scenario", Kind = ValueKind.Path, Required = true, Doc = "Scenario file giving the host, the guest profile(s) and the run settings (relative to the plan file).", Apply = (s, v) => s with { Scenario = (string)v! } },
-            new() { Name = "replications", Kind = ValueKind.Integer, Default = 3L, Min = 1, Max = 1000, Doc = "Replications at each probed guest count.", Apply = (s, v) => s with { Replications = (int)(long)v! } },
-            new() { Name = "max_guests", Kind = ValueKind.Integer, Default = 64L, Min = 1, Max = 4096, Doc = "Largest guest count the search tries.", Apply = (s, v) => s with { MaxGuests = (int)(long)v! } },
-            new() { Name = "platforms", Kind = ValueKind.ChoiceList, Choices = ScenarioKeys.PlatformChoices, Default = new[] { "both" }, Doc = "Platforms to plan for.", Apply = (s, v) => s with { Platforms = (IReadOnlyList<string>)v! } },
-            new() { Name = "confidence", Kind = ValueKind.Fraction, Default = 0.95, Min = 0.5, Max = 0.999, Doc = "Two-sided confidence of the Student-t interval whose upper end must meet each SLO bound.", Apply = (s, v) => s with { Confidence = (double)v! } },
-        ],
-    };
-
-    /// <summary>The plan language's section tree: `hvsim schema --plan` and `hvsim validate` read it.</summary>
-    public static SectionDef Tree => Root;
+    /// <summary>The plan language's section tree: `hvsim schema --plan` reads it.</summary>
+    public static SectionDef Tree => PlanKeys.Root;
 
     /// <summary>True when <paramref name="file"/> reads as a plan (a mapping with `scenario:` and no `guests:`), not a scenario.</summary>
     public static bool IsPlan(string file)
@@ -128,7 +83,6 @@ public static class PlanFile
             && root.Get("scenario") is not null && root.Get("guests") is null;
     }
 
-
     /// <exception cref="ScenarioException">Every problem in the plan file or its scenario, located.</exception>
     public static PlanSpec Load(string file)
     {
@@ -137,27 +91,22 @@ public static class PlanFile
         if (text is null) throw new ScenarioException(d.Sorted().ToList());
         if (YamlDocumentReader.Parse(file, text, d) is not MappingNode root)
         {
-            if (!d.HasErrors) d.Add(new Diagnostic(file, 1, 1, "a plan file must be a mapping of keys", "scenario:, slo:, replications:, max_guests:, platforms:"));
+            if (!d.HasErrors) d.Add(new Diagnostic(file, 1, 1, "a plan file must be a mapping of keys", string.Join(", ", PlanKeys.Root.Keys.Select(k => k.Name).Concat(PlanKeys.Root.ChildNames))));
             throw new ScenarioException(d.Sorted().ToList());
         }
-        var settings = Bind(root, Root, new Settings(null, 3, 64, ["both"], 0.95), d, Root.ChildNames);
-        var sloNode = root.Get("slo");
-        var slo = sloNode is null ? null : BindMapping(sloNode, SloSection, new SloSettings(null, null, null), d);
-        string sloKeys = string.Join(", ", SloSection.Keys.Select(k => k.Name));
-        if (sloNode is null) d.Add(root, "missing required key 'slo'", sloKeys);
+        var settings = PlanKeys.Bind(root, d, out var at);
+        string sloKeys = string.Join(", ", PlanKeys.Slo.Keys.Select(k => k.Name));
         // Only an empty mapping lacks bounds: any other entry either set one or was already reported as a misspelt
         // key or bad value, and a non-mapping is reported as such; saying "no bound" then would contradict the file.
-        else if (sloNode is MappingNode { Entries.Count: 0 }) d.Add(sloNode, "'slo' needs at least one bound", sloKeys);
-        var memNode = root.Get("min_host_memory");
-        var memory = memNode is null ? null : BindMapping(memNode, MemorySection, new MemorySettings(null, Platform.Power7, null, null, 256L << 20), d);
-        if (memory is { From: { } from, To: { } to } && from > to && memNode is MappingNode memMap)
+        if (root.Get(PlanKeys.Slo.Name) is MappingNode { Entries.Count: 0 } sloNode) d.Add(sloNode, "'slo' needs at least one bound", sloKeys);
+        if (settings.MinHostMemory is { From: { } from, To: { } to } && from > to && root.Get(PlanKeys.MinHostMemory.Name) is MappingNode memMap)
             d.Add(memMap, $"'from' ({Text(memMap, "from")}) is larger than 'to' ({Text(memMap, "to")})", "from <= to");
 
         Scenario? scenario = null;
         if (settings.Scenario is { } relative)
         {
             string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", relative);
-            var scenarioNode = root.Get("scenario")!;
+            var scenarioNode = at["scenario"];
             if (HvSim.Traces.FileKinds.NotRegular(path) is { } problem)
                 d.Add(scenarioNode, $"scenario file '{relative}' {(problem == HvSim.Traces.FileKinds.NotFound ? "not found" : "is " + problem)} (looked for {path})",
                     "a scenario file, relative to the plan file");
@@ -168,10 +117,11 @@ public static class PlanFile
                     d.Add(scenarioNode, $"the plan's scenario '{relative}' has a sweep; the planner chooses the guest count itself", "a scenario without sweep:");
             }
         }
-        GuestMix? mix = scenario is null ? null : BindMix(root.Get("mix"), scenario, d);
+        GuestMix? mix = scenario is null ? null : BindMix(root.Get(PlanKeys.Mix.Name), scenario, d);
         int? hint = null;
-        if (root.Get("mrc_estimate") is { } mrcNode && BindMapping(mrcNode, MrcSection, new MrcSettings(null, 0.01), d) is { File: { } mrcFile } mrc && scenario is not null)
+        if (settings.MrcEstimate is { File: { } mrcFile } mrc && scenario is not null)
         {
+            var mrcNode = at[PlanKeys.MrcEstimate.Name];
             string mrcPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", mrcFile);
             try
             {
@@ -185,22 +135,42 @@ public static class PlanFile
                 d.Add(mrcNode, $"cannot read miss-ratio curve '{mrcFile}': {e.Message}", "an mrc.csv written by `hvsim mrc` (capacity,miss_ratio)");
             }
         }
-        if (d.HasErrors || scenario is null || mix is null || slo is null) throw new ScenarioException(d.Sorted().ToList());
+        if (d.HasErrors || scenario is null || mix is null) throw new ScenarioException(d.Sorted().ToList());
 
+        var platforms = ScenarioKeys.ParsePlatforms(settings.Platforms);
+        var bounds = settings.Slo;
         var limits = new List<SloLimit>();
-        if (slo.P99Ns is { } ns) limits.Add(new SloLimit(SloMetric.P99FaultLatencyUs, ns / 1e3));
-        if (slo.StallFraction is { } f) limits.Add(new SloLimit(SloMetric.MeanStallFraction, f));
-        if (slo.SlowdownFactor is { } x) limits.Add(new SloLimit(SloMetric.SlowdownFactor, x));
-        if (slo.MajorRate is { } r) limits.Add(new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, r));
+        if (bounds.P99Ns is { } ns) limits.Add(new SloLimit(SloMetric.P99FaultLatencyUs, ns / 1e3));
+        if (bounds.StallFraction is { } f) limits.Add(new SloLimit(SloMetric.MeanStallFraction, f));
+        if (bounds.SlowdownFactor is { } x) limits.Add(new SloLimit(SloMetric.SlowdownFactor, x));
+        if (bounds.MajorRate is { } r) limits.Add(new SloLimit(SloMetric.MajorFaultsPerSecondPerGuest, r));
         return new PlanSpec
         {
             File = file, Scenario = scenario, Slo = new Slo(limits, settings.Confidence), Replications = settings.Replications,
             MaxGuests = settings.MaxGuests, Mix = mix, StartHint = hint, Warnings = d.Warnings,
-            Platforms = ScenarioKeys.ParsePlatforms(settings.Platforms),
-            Memory = memory is { Guests: { } g, From: { } lo, To: { } hi }
+            Platforms = platforms,
+            Memory = settings.MinHostMemory is { Guests: { } g, From: { } lo, To: { } hi } memory
                 ? new MemoryQuestion(memory.Platform, g, lo, hi, memory.Step) : null,
+            Levers = settings.Levers.Count == 0 ? [] : [Lever(scenario, mix, new LeverSettings(PlanKeys.Baseline, root, []), Enum.GetValues<Platform>()),
+                .. settings.Levers.Select(l => Lever(scenario, mix, l, platforms))],
         };
     }
+
+    /// <summary>
+    /// A lever on each platform: the scenario with the lever's keys set, checked as the scenario language checks a file
+    /// for that platform. A problem there is the platform refusing the lever (zswap on linux-3.4, a balloon on PPC970):
+    /// reported as the reason, not as an error of the plan.
+    /// </summary>
+    private static PlanLever Lever(Scenario scenario, GuestMix mix, LeverSettings lever, IEnumerable<Platform> platforms) =>
+        new(lever.Name, lever.OverridesText, platforms.Select(p =>
+        {
+            var problems = new Diagnostics();
+            var template = ScenarioLoader.Variant(scenario, lever.Overrides, p, problems);
+            if (template is null) return new LeverTarget(p, null, string.Join("; ", problems.Sorted().Select(x => x.Message)));
+            // The same profiles in the same proportions, with what the lever changed in them (levers cannot rename them).
+            var shares = mix.Shares.Select(s => new GuestShare(template.Groups.First(g => g.Guest.Name == s.Profile.Name).Guest, s.Proportion)).ToList();
+            return new LeverTarget(p, new PlanTarget(template.ToConfig(scenario.Name, p, scenario.Template.Config.Seed), new GuestMix(shares)), null);
+        }).ToList());
 
     /// <summary>`mix:` maps guest profile names of the scenario to proportions; without it, the scenario's own counts are the proportions.</summary>
     private static GuestMix? BindMix(Node? node, Scenario scenario, Diagnostics d)
@@ -240,36 +210,4 @@ public static class PlanFile
 
     /// <summary>A key's value as the file spells it, for messages about values that parsed but do not fit together.</summary>
     private static string Text(MappingNode mapping, string key) => mapping.Get(key) is ScalarNode { Value: var v } ? v : key;
-
-    private static T BindMapping<T>(Node node, Section<T> section, T start, Diagnostics d)
-    {
-        if (node is MappingNode map) return Bind(map, section, start, d, []);
-        d.Add(node, $"'{section.Name}' must be a mapping, not {node.KindName}", string.Join(", ", section.Keys.Select(k => k.Name)));
-        return start;
-    }
-
-    private static T Bind<T>(MappingNode map, Section<T> section, T start, Diagnostics d, IReadOnlyCollection<string> nested)
-    {
-        var value = start;
-        foreach (var e in map.Entries)
-        {
-            if (nested.Contains(e.Key.Value)) continue;
-            var key = section.Find(e.Key.Value);
-            if (key is null && KeyAliases.Find(section.Name, e.Key.Value) is { } alias)
-            {
-                key = section.Find(alias.New);
-                d.Warn(KeyAliases.Warning(alias, e.Key));
-            }
-            if (key is null)
-            {
-                var names = section.Keys.Select(k => k.Name).Concat(nested).ToList();
-                d.Add(e.Key, $"unknown key '{ValueParser.Shorten(e.Key.Value)}' in {section.Name}" + ValueParser.DidYouMean(e.Key.Value, names), string.Join(", ", names));
-                continue;
-            }
-            if (ValueParser.TryParse(key, e.Value, d, out var v)) value = key.Apply(value, v);
-        }
-        foreach (var key in section.Keys.Where(k => k.Required && map.Get(k.Name) is null))
-            d.Add(map, $"missing required key '{key.Name}' in {section.Name}", key.Allowed);
-        return value;
-    }
 }

@@ -7,7 +7,7 @@ public static class PlanPlot
 {
     public static IEnumerable<Figure> Create(string directory, PlanTables plan)
     {
-        foreach (var metric in plan.Probes.Where(p => p.HostMemoryBytes is null).GroupBy(p => p.SloMetric))
+        foreach (var metric in plan.BaselineProbes.Where(p => p.HostMemoryBytes is null).GroupBy(p => p.SloMetric))
         {
             string title = $"Capacity plan: {metric.Key} vs guest count";
             var plot = FigureStyle.New(title, "Guests (count)", $"{metric.Key} ({UnitOf(metric.Key)})");

@@ -16,52 +16,72 @@ public static class PlanRunner
 {
     public static PlanResult Run(PlanSpec spec, string outDir, int parallelism = 1, IPlanProgress? progress = null)
     {
-        var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf) { Progress = progress };
+        var evaluator = new SimulationEvaluator(spec.TargetOf, spec.SeedOf) { Progress = progress };
         var planner = new CapacityPlanner(evaluator, spec.Slo, spec.Replications, spec.MaxGuests) { Parallelism = parallelism, OnProbe = progress is null ? null : progress.ProbeDone };
-        var plans = spec.Platforms.Select(p => planner.FindMaxGuests(p, startHint: spec.StartHint)).ToList();
+        // One search after another, in the plan's order: replications run in parallel, so the probes' order never depends on --jobs.
+        var searched = spec.Searches.ToDictionary(s => s, s => planner.FindMaxGuests(s.Platform, startHint: spec.StartHint, lever: s.Lever));
+        var plans = searched.Where(s => s.Key.Lever is null).Select(s => s.Value).ToList();
         MemoryAnswer? memory = null;
         if (spec.Memory is { } q)
             memory = new MemoryAnswer(ScenarioKeys.PlatformName(q.Platform), q.Guests,
                 planner.FindMinHostMemory(q.Platform, q.Guests, q.FromBytes, q.ToBytes, q.StepBytes));
-        var result = new PlanResult(spec.Scenario.Name, spec.Slo, spec.Replications, spec.MaxGuests, plans, memory) { Probes = planner.Probes.ToList() };
+        var result = new PlanResult(spec.Scenario.Name, spec.Slo, spec.Replications, spec.MaxGuests, plans, memory)
+        {
+            Probes = planner.Probes.ToList(),
+            Levers = spec.Levers.SelectMany(l => l.On.Select(o => new LeverPlan(l.Name, l.Overrides, o.Platform,
+                o.Target is null ? null : searched[(l.Name == PlanKeys.Baseline ? null : l.Name, o.Platform)], o.Refused))).ToList(),
+        };
 
         Directory.CreateDirectory(outDir);
         PlanFiles.Write(outDir, result);
-        var runs = RunsInOrder(evaluator.Runs);
+        var runs = RunsInOrder(spec, evaluator.Runs);
         ResultsTables.WriteWithRunIds(outDir, runs.Select(r => (RunId(r), r.Rows)).ToList(), spec.Scenario.Template.Outputs);
-        ResultsTables.WriteCsv(Path.Combine(outDir, Tables.ResultsFolder.RunsFile), RunsColumns, runs.Select(r => RunsRow(spec, r)));
+        ResultsTables.WriteCsv(Path.Combine(outDir, Tables.ResultsFolder.RunsFile), RunsColumns(spec), runs.Select(r => RunsRow(spec, r)));
         Manifest.Write(Path.Combine(outDir, ResultsTables.Manifest), ManifestOf(spec, runs));
         ReportBuilder.Build(outDir);
         return result;
     }
 
-    /// <summary>Probe runs in an order that does not depend on how replications were scheduled: platform, host memory, count, replication.</summary>
-    private static List<ProbeRun> RunsInOrder(IEnumerable<ProbeRun> runs) =>
-        runs.OrderBy(r => r.Point.Platform).ThenBy(r => r.Point.HostMemoryBytes ?? -1).ThenBy(r => r.Point.Guests).ThenBy(r => r.Replication).ToList();
+    /// <summary>
+    /// Probe runs in an order that does not depend on how replications were scheduled: lever (the scenario as it is
+    /// first, then the plan's order), platform, host memory, count, replication.
+    /// </summary>
+    private static List<ProbeRun> RunsInOrder(PlanSpec spec, IEnumerable<ProbeRun> runs) =>
+        runs.OrderBy(r => r.Point.Lever is null ? -1 : spec.Levers.ToList().FindIndex(l => l.Name == r.Point.Lever))
+            .ThenBy(r => r.Point.Platform).ThenBy(r => r.Point.HostMemoryBytes ?? -1).ThenBy(r => r.Point.Guests).ThenBy(r => r.Replication).ToList();
 
-    /// <summary>`power7-n4-r1`, `ppc970-n2-m8GiB-r3` (a min_host_memory probe): a probe run's run_id, a safe file name.</summary>
+    /// <summary>
+    /// `power7-n4-r1`, `ppc970-n2-m8GiB-r3` (a min_host_memory probe), `ksm-power7-n4-r1` (a lever's): a probe run's
+    /// run_id, a safe file name (lever names are checked to be one).
+    /// </summary>
     public static string RunId(ProbeRun r) =>
-        string.Create(CultureInfo.InvariantCulture, $"{ScenarioKeys.PlatformName(r.Point.Platform)}-n{r.Point.Guests}")
+        (r.Point.Lever is { } lever ? lever + "-" : "")
+        + string.Create(CultureInfo.InvariantCulture, $"{ScenarioKeys.PlatformName(r.Point.Platform)}-n{r.Point.Guests}")
         + (r.Point.HostMemoryBytes is { } m ? $"-m{Units.FormatSize(m)}" : "")
         + string.Create(CultureInfo.InvariantCulture, $"-r{r.Replication}");
 
-    /// <summary>runs.csv of a plan folder: each probe run with its guest count and host memory as the parameters (a sweep's columns).</summary>
-    private static readonly string[] RunsColumns = ["run_id", "scenario", "platform", "replication", "seed", "guests.count", "host.memory"];
+    /// <summary>
+    /// runs.csv of a plan folder: each probe run with its guest count and host memory as the parameters (a sweep's
+    /// columns), and with levers its lever (`none` for the scenario as it is).
+    /// </summary>
+    private static string[] RunsColumns(PlanSpec spec) =>
+        ["run_id", "scenario", "platform", "replication", "seed", .. spec.Levers.Count > 0 ? ["lever"] : Array.Empty<string>(), "guests.count", "host.memory"];
 
     private static string?[] RunsRow(PlanSpec spec, ProbeRun r) =>
     [
         RunId(r), spec.Scenario.Name, ScenarioKeys.PlatformName(r.Point.Platform), r.Replication.ToString(CultureInfo.InvariantCulture),
-        r.Config.Seed.ToString(CultureInfo.InvariantCulture), r.Point.Guests.ToString(CultureInfo.InvariantCulture), Units.FormatSize(r.Config.Host.MemoryBytes),
+        r.Config.Seed.ToString(CultureInfo.InvariantCulture), .. spec.Levers.Count > 0 ? [r.Point.Lever ?? PlanKeys.Baseline] : Array.Empty<string>(),
+        r.Point.Guests.ToString(CultureInfo.InvariantCulture), Units.FormatSize(r.Config.Host.MemoryBytes),
     ];
 
     /// <summary>
-    /// The largest probes the plan can run, for the memory guard: each platform at the guest cap, and the memory
-    /// question's guest count at its largest host memory.
+    /// The largest probes the plan can run, for the memory guard: each search (platform, lever) at the guest cap, and
+    /// the memory question's guest count at its largest host memory.
     /// </summary>
     public static IReadOnlyList<SimulationConfig> LargestProbes(PlanSpec spec)
     {
-        var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf);
-        var points = spec.Platforms.Select(p => new PlanPoint(p, spec.MaxGuests, null)).ToList();
+        var evaluator = SimulationEvaluator.For(spec);
+        var points = spec.Searches.Select(s => new PlanPoint(s.Platform, spec.MaxGuests, null, s.Lever)).ToList();
         if (spec.Memory is { } q) points.Add(new PlanPoint(q.Platform, q.Guests, q.ToBytes));
         return points.Select(p => evaluator.ConfigAt(p, 1)).ToList();
     }
@@ -69,17 +89,17 @@ public static class PlanRunner
     /// <summary>Expected cost of one replication of a probe (<see cref="Progress.RunCost"/>), to weight the plan's ETA.</summary>
     public static Func<PlanPoint, double> ReplicationCost(PlanSpec spec)
     {
-        var evaluator = new SimulationEvaluator(spec.BaseConfig, spec.Mix, spec.SeedOf);
+        var evaluator = SimulationEvaluator.For(spec);
         return point => Progress.RunCost.Expected(evaluator.ConfigAt(point, 1));
     }
 
     /// <summary>
     /// The most probes the plan's searches make when the SLO is monotone in the guest count (the planner's
-    /// assumption): per platform, galloping and bisection over [1, max_guests] take at most 2⌈log2 max_guests⌉ + 1
-    /// probes and the confirmation one more; the memory question's bisection over its steps ⌈log2 steps⌉ + 2.
+    /// assumption): per search (platform, lever), galloping and bisection over [1, max_guests] take at most
+    /// 2⌈log2 max_guests⌉ + 1 probes and the confirmation one more; the memory question's bisection over its steps ⌈log2 steps⌉ + 2.
     /// </summary>
     public static int MaxProbes(PlanSpec spec) =>
-        spec.Platforms.Count * MaxGuestSearchProbes(spec.MaxGuests) + (spec.Memory is { } q ? MaxMemorySearchProbes(q) : 0);
+        spec.Searches.Count * MaxGuestSearchProbes(spec.MaxGuests) + (spec.Memory is { } q ? MaxMemorySearchProbes(q) : 0);
 
     /// <summary>Most probes of <see cref="CapacityPlanner.FindMaxGuests"/> over [1, <paramref name="maxGuests"/>] with a monotone SLO, from any start.</summary>
     public static int MaxGuestSearchProbes(int maxGuests) => 2 * CeilLog2(maxGuests) + 2;
@@ -126,6 +146,13 @@ public static class PlanRunner
         manifest["max_guests"] = spec.MaxGuests;
         manifest["search_start"] = spec.StartHint ?? 1;
         manifest["platforms"] = new JsonArray(spec.Platforms.Select(p => (JsonNode)ScenarioKeys.PlatformName(p)).ToArray());
+        if (spec.Levers.Count > 0)
+            manifest["levers"] = new JsonArray(spec.Levers.Select(l => (JsonNode)new JsonObject
+            {
+                ["name"] = l.Name,
+                ["sets"] = l.Overrides,
+                ["refused"] = new JsonObject(l.On.Where(o => o.Refused is not null).Select(o => KeyValuePair.Create(ScenarioKeys.PlatformName(o.Platform), (JsonNode?)o.Refused))),
+            }).ToArray());
         manifest["mix"] = new JsonObject(spec.Mix.Shares.Select(s => KeyValuePair.Create(s.Profile.Name, (JsonNode?)s.Proportion)));
         manifest["config"] = Manifest.Config(spec.BaseConfig with { Guests = spec.Mix.Shares.Select(s => s.Profile).ToList() });
         // As `hvsim run` lists its runs: each probe run's identity and resolved configuration (warm-up, duration, costs for the statistics).
@@ -137,6 +164,9 @@ public static class PlanRunner
             ["seed"] = r.Config.Seed,
             ["config"] = Manifest.Config(r.Config),
         }).ToArray());
+        // A lever's runs say which lever they ran (as runs.csv does): read back as the sweep point of the run.
+        foreach (var (run, node) in runs.Zip(manifest["runs"]!.AsArray()))
+            if (spec.Levers.Count > 0) node!["lever"] = run.Point.Lever ?? PlanKeys.Baseline;
         return manifest;
     }
 }

@@ -11,11 +11,18 @@ namespace HvSim.Analysis.Planning;
 public sealed record ProbeRun(PlanPoint Point, int Replication, SimulationConfig Config, RunRows Rows);
 
 /// <summary>
-/// The real evaluator: builds the plan's configuration for a probe and runs the discrete-event model on it. Every run
-/// is kept (<see cref="Runs"/>), so the plan folder records each probe's full results, not only its SLO metrics.
+/// The real evaluator: builds the plan's configuration for a probe (the scenario's, or its lever's) and runs the
+/// discrete-event model on it. Every run is kept (<see cref="Runs"/>), so the plan folder records each probe's full
+/// results, not only its SLO metrics.
 /// </summary>
-public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mix, Func<PlanPoint, int, ulong> seedOf) : IPlanEvaluator
+public sealed class SimulationEvaluator(Func<PlanPoint, PlanTarget> targetOf, Func<PlanPoint, int, ulong> seedOf) : IPlanEvaluator
 {
+    /// <summary>Every probe from one configuration and guest mix (a plan without levers).</summary>
+    public SimulationEvaluator(SimulationConfig baseConfig, GuestMix mix, Func<PlanPoint, int, ulong> seedOf) : this(_ => new PlanTarget(baseConfig, mix), seedOf) { }
+
+    /// <summary>The evaluator of <paramref name="spec"/>: its scenario, its levers and its seeds.</summary>
+    public static SimulationEvaluator For(PlanSpec spec) => new(spec.TargetOf, spec.SeedOf);
+
     private readonly ConcurrentDictionary<(PlanPoint, int), ProbeRun> _runs = new();
 
     /// <summary>Every run made so far, in no particular order (replications run in parallel).</summary>
@@ -32,17 +39,18 @@ public sealed class SimulationEvaluator(SimulationConfig baseConfig, GuestMix mi
         var result = SimulationRunner.Run(config, live);
         Progress?.RunFinished(point, replication);
         _runs[(point, replication)] = new ProbeRun(point, replication, config,
-            RunRows.From(new RunKey(baseConfig.Name, point.Platform, replication, config.Seed), result));
+            RunRows.From(new RunKey(targetOf(point).BaseConfig.Name, point.Platform, replication, config.Seed), result));
         return Measure(result);
     }
 
     /// <summary>The configuration a probe at <paramref name="point"/> runs.</summary>
     public SimulationConfig ConfigAt(PlanPoint point, int replication)
     {
+        var (baseConfig, mix) = targetOf(point);
         var host = point.HostMemoryBytes is { } memory ? baseConfig.Host with { MemoryBytes = memory } : baseConfig.Host;
         return baseConfig with
         {
-            Name = $"{baseConfig.Name}-{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(point.Platform)}-{point.Guests}",
+            Name = $"{baseConfig.Name}-{(point.Lever is { } lever ? lever + "-" : "")}{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(point.Platform)}-{point.Guests}",
             Platform = point.Platform,
             Host = host,
             Guests = mix.Guests(point.Guests),

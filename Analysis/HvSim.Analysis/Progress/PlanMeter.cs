@@ -37,7 +37,7 @@ public sealed class PlanMeter(PlanSpec spec, Func<PlanPoint, double> replication
             {
                 if (_probes.Count == 0) return "first probe";
                 var last = _probes[^1].Point;
-                return $"{_probes.Count} probe{(_probes.Count == 1 ? "" : "s")} done, last {HvSim.Scenarios.Language.ScenarioKeys.PlatformName(last.Platform)} " +
+                return $"{_probes.Count} probe{(_probes.Count == 1 ? "" : "s")} done, last {(last.Lever is { } lever ? lever + " " : "")}{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(last.Platform)} " +
                     $"{last.Guests} {PlatformPlan.GuestNoun(last.Guests)}: {(_probes[^1].MeetsSlo ? "pass" : "fail")}";
             }
         }
@@ -92,12 +92,12 @@ public sealed class PlanMeter(PlanSpec spec, Func<PlanPoint, double> replication
     /// <summary>Whole cost of the probes not finished: those the searches' brackets still need, a running one included.</summary>
     internal double EstimatedCostLeft()
     {
-        lock (this) return spec.Platforms.Sum(GuestSearchLeft) + (spec.Memory is { } q ? MemorySearchLeft(q) : 0);
+        lock (this) return spec.Searches.Sum(s => GuestSearchLeft(s.Platform, s.Lever)) + (spec.Memory is { } q ? MemorySearchLeft(q) : 0);
     }
 
-    private double GuestSearchLeft(HvSim.Model.Config.Platform platform)
+    private double GuestSearchLeft(HvSim.Model.Config.Platform platform, string? lever)
     {
-        var done = _probes.Where(p => p.Point.Platform == platform && p.Point.HostMemoryBytes is null).ToList();
+        var done = _probes.Where(p => p.Point.Platform == platform && p.Point.Lever == lever && p.Point.HostMemoryBytes is null).ToList();
         int good = done.Where(p => p.MeetsSlo).Select(p => p.Point.Guests).DefaultIfEmpty(0).Max();
         int bad = done.Where(p => !p.MeetsSlo && p.Point.Guests > good).Select(p => p.Point.Guests).DefaultIfEmpty(spec.MaxGuests + 1).Min();
         if (bad == 1) return 0; // not even one guest meets the SLO
@@ -105,7 +105,7 @@ public sealed class PlanMeter(PlanSpec spec, Func<PlanPoint, double> replication
         if (good > 1 && !done.Any(p => p.Point.Guests == good - 1)) probes++; // the confirmation
         if (probes == 0) return 0;
         int middle = Math.Clamp(good + (Math.Min(bad, spec.MaxGuests + 1) - good) / 2, 1, spec.MaxGuests);
-        return probes * ProbeCost(new PlanPoint(platform, middle, null));
+        return probes * ProbeCost(new PlanPoint(platform, middle, null, lever));
     }
 
     private double MemorySearchLeft(MemoryQuestion q)

@@ -14,11 +14,11 @@ internal static class PlanCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix: and min_host_memory:)" };
+        var file = new Argument<string>("plan") { Description = "Plan YAML file (scenario:, slo:, replications:, max_guests:, platforms:, optional mix:, min_host_memory:, mrc_estimate: and levers:)" };
         var outDir = CliOptions.OutFolder("Results folder (default: results/plan-<plan file name>/)");
         var jobs = CliOptions.Jobs("Replications");
         var maxMemory = CliOptions.MaxMemory("Refuse when the largest probe's parallel replications and the results of every probe run the search may make are estimated to need more (e.g. 16GiB; default 80% of physical memory)");
-        var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe; writes plan.csv, plots and report.html")
+        var cmd = new Command("plan", "Capacity planning: galloping + bisection on the guest count, replications at each probe, per platform and per lever; writes plan.csv (plan_levers.csv), plots and report.html")
         {
             file, outDir, jobs, maxMemory,
         };
@@ -60,7 +60,7 @@ internal static class PlanCommand
 
     /// <summary>A probe's verdict as one line.</summary>
     private static string ProbeLine(Probe probe) =>
-        $"  {HvSim.Scenarios.Language.ScenarioKeys.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} {PlatformPlan.GuestNoun(probe.Point.Guests)}" +
+        $"  {(probe.Point.Lever is { } lever ? lever + " " : "")}{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(probe.Point.Platform),-6} {probe.Point.Guests,4} {PlatformPlan.GuestNoun(probe.Point.Guests)}" +
         (probe.Point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "") + $": {probe.Verdict}";
 
     /// <summary>Off a terminal: one line per probe, when its verdict is in.</summary>
@@ -88,7 +88,7 @@ internal static class PlanCommand
             lock (_runs) _runs[(point, replication)] = run = _runs.Count;
             Meter.Running(run, point);
             string memory = point.HostMemoryBytes is { } m ? $" on {m / (double)(1L << 30):0.##} GiB" : "";
-            Table!.Started(run, $"{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(point.Platform)} {point.Guests} {PlatformPlan.GuestNoun(point.Guests)}{memory} r{replication}", live);
+            Table!.Started(run, $"{(point.Lever is { } lever ? lever + " " : "")}{HvSim.Scenarios.Language.ScenarioKeys.PlatformName(point.Platform)} {point.Guests} {PlatformPlan.GuestNoun(point.Guests)}{memory} r{replication}", live);
         }
 
         public void RunFinished(PlanPoint point, int replication)
@@ -124,9 +124,25 @@ internal static class PlanCommand
         foreach (var p in result.Platforms) Console.WriteLine(p.Summary);
         if (result.ConsolidationRatio is { } ratio)
             Console.WriteLine($"Consolidation ratio POWER7/PPC970: {ratio.ToString("0.00", CultureInfo.InvariantCulture)}x");
+        PrintLevers(result);
         if (result.Memory is { } m)
             Console.WriteLine(m.MinHostMemoryBytes is { } bytes
                 ? $"Smallest host memory for {m.Guests} {PlatformPlan.GuestNoun(m.Guests)} on {m.Platform}: {bytes / (double)(1L << 30):0.##} GiB"
                 : $"No host memory in the searched range lets {m.Guests} {PlatformPlan.GuestNoun(m.Guests)} on {m.Platform} meet the SLO");
+    }
+
+    /// <summary>The levers side by side, as plan_levers.csv has them.</summary>
+    private static void PrintLevers(PlanResult result)
+    {
+        if (result.Levers.Count == 0) return;
+        var table = new Table().Title($"[bold]Levers: most guests under {Markup.Escape(result.Slo.ToString())}[/]").RoundedBorder();
+        table.AddColumns("lever", "platform", "sets", "max guests", "× pinned PPC970", "× POWER7 swapping");
+        foreach (var l in result.Levers)
+            table.AddRow(Markup.Escape(l.Lever), HvSim.Scenarios.Language.ScenarioKeys.PlatformName(l.Platform), Markup.Escape(l.Overrides),
+                l.Plan is { } p ? p.MaxGuests + (p.HitSearchCap ? " (cap)" : "") : "refused",
+                Markup.Escape(PlanReportSection.Ratio(l.RatioTo(result.Pinned))), Markup.Escape(PlanReportSection.Ratio(l.RatioTo(result.Swapping))));
+        AnsiConsole.Write(table);
+        foreach (var l in result.Levers.Where(l => l.Refused is not null))
+            Console.WriteLine($"{l.Lever} on {HvSim.Scenarios.Language.ScenarioKeys.PlatformName(l.Platform)}: refused: {l.Refused}");
     }
 }

@@ -48,6 +48,8 @@ public abstract class KeyDef
     public bool Sweepable { get; init; } = true;
     /// <summary>For <see cref="ValueKind.WorkloadList"/>: the key each item has besides `workload:`.</summary>
     public KeyDef? ItemKey { get; init; }
+    /// <summary>A <see cref="ValueKind.Path"/> its loader opens itself (`extends:`, a plan's `scenario:`): the binder leaves it as written.</summary>
+    public bool OpenedByLoader { get; init; }
     /// <summary>Replaces the printed default when it is not a fixed value (e.g. "the file name").</summary>
     public string? DefaultDescription { get; init; }
 

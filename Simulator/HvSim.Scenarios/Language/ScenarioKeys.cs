@@ -312,8 +312,11 @@ public static class ScenarioKeys
                 Name = "description", Sweepable = false, Kind = ValueKind.Text, DefaultDescription = "empty", Doc = "Free text, copied into manifest.json.",
                 Apply = (t, v) => t with { Description = (string)v! },
             },
-            Key<RunTemplate>("extends", ValueKind.Path, "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
-                null, (t, _) => t, sweepable: false),
+            new KeyDef<RunTemplate>
+            {
+                Name = "extends", Kind = ValueKind.Path, Sweepable = false, OpenedByLoader = true, Apply = (t, _) => t,
+                Doc = "Another scenario file (relative to this one) whose keys this one overrides; mappings merge key by key, lists and values replace.",
+            },
             Key<RunTemplate>("seed", ValueKind.Integer, "Master seed; each run's seed is derived from it, the sweep point's values and the replication number.",
                 (long)Defaults.Seed, (t, v) => t with { Config = t.Config with { Seed = v is ulong u ? u : (ulong)(long)v! } }, min: 0, max: ulong.MaxValue, sweepable: false),
             Key<RunTemplate>("replications", ValueKind.Integer, "Independent runs per sweep point and platform, each with its own derived seed.",

@@ -7,10 +7,14 @@ namespace HvSim.Scenarios.Loading;
 /// <summary>
 /// Binds a located document to config records through the key table, reporting every unknown key, wrong type, bad
 /// unit and out-of-range value. Remembers where each key was written so later consistency checks can point at it, and
-/// which keys are bad (their defaults stand in), so those checks can still run on everything else.
+/// which keys are bad (their defaults stand in), so those checks can still run on everything else. Binds plan files
+/// too (<see cref="Planning.PlanKeys"/>): <paramref name="document"/> names the kind of file in messages.
 /// </summary>
-internal sealed class Binder(Diagnostics diagnostics)
+internal sealed class Binder(Diagnostics diagnostics, string document = "scenario")
 {
+    /// <summary>Where problems go: a section with its own parser (<see cref="Nest.Special"/>) reports there too.</summary>
+    internal Diagnostics Diagnostics => diagnostics;
+
     public static string SweepKey => ScenarioKeys.Sweep.Name;
 
     /// <summary>True when <paramref name="name"/> may stand at the top level of a scenario file.</summary>
@@ -151,10 +155,18 @@ internal sealed class Binder(Diagnostics diagnostics)
     internal T BindSection<T>(MappingNode map, Section<T> section, T start, string path)
     {
         var children = section.ChildNames;
+        // A renamed key (KeyAliases) still binds as its new name, with a located warning.
+        var renamed = new Dictionary<string, Node>(StringComparer.Ordinal);
         foreach (var entry in map.Entries)
         {
             var name = entry.Key.Value;
             if (section.Find(name) is not null || children.Contains(name)) continue;
+            if (KeyAliases.Find(section.Name, name) is { } alias && section.Find(alias.New) is not null && map.Get(alias.New) is null)
+            {
+                diagnostics.Warn(KeyAliases.Warning(alias, entry.Key));
+                renamed[alias.New] = entry.Value;
+                continue;
+            }
             var known = section.Keys.Select(k => k.Name).Concat(children).ToList();
             var where = path.Length == 0 ? "at the top level" : $"in {path}";
             var meant = ValueParser.Nearest(name, known);
@@ -165,11 +177,11 @@ internal sealed class Binder(Diagnostics diagnostics)
         foreach (var key in section.Keys)
         {
             var keyPath = path.Length == 0 ? key.Name : $"{path}.{key.Name}";
-            if (map.Get(key.Name) is not { } node)
+            if ((map.Get(key.Name) ?? renamed.GetValueOrDefault(key.Name)) is not { } node)
             {
                 if (key.Required)
                 {
-                    diagnostics.Add(map, $"missing '{key.Name}' in {(path.Length == 0 ? "the scenario" : path)}", key.Allowed);
+                    diagnostics.Add(map, $"missing '{key.Name}' in {(path.Length == 0 ? "the " + document : path)}", key.Allowed);
                     _bad.Add(keyPath);
                 }
                 continue;
@@ -189,7 +201,7 @@ internal sealed class Binder(Diagnostics diagnostics)
                 _bad.Add(keyPath);
                 continue;
             }
-            if (key.Kind == ValueKind.Path && key.Name != "extends")
+            if (key.Kind == ValueKind.Path && !key.OpenedByLoader)
             {
                 var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(node.File) ?? "", (string)value!));
                 if (HvSim.Traces.FileKinds.NotRegular(resolved) is { } problem)
@@ -218,7 +230,8 @@ internal sealed class Binder(Diagnostics diagnostics)
             {
                 if (nest.Section.Required)
                 {
-                    diagnostics.Add(map, $"missing '{nest.Section.Name}'" + (path.Length == 0 ? "" : $" in {path}"), nest.Section.Allowed ?? "a mapping");
+                    diagnostics.Add(map, $"missing '{nest.Section.Name}'" + (path.Length == 0 ? "" : $" in {path}"),
+                        nest.Section.Allowed ?? (nest.Section.KeyDefs.Count == 0 ? "a mapping" : "a mapping of " + string.Join(", ", nest.Section.KeyDefs.Select(k => k.Name))));
                     _bad.Add(childPath);
                 }
                 continue;
@@ -229,5 +242,5 @@ internal sealed class Binder(Diagnostics diagnostics)
         return result;
     }
 
-    private static string Leaf(string path) => path.Length == 0 ? "scenario" : path[(path.LastIndexOf('.') + 1)..];
+    private string Leaf(string path) => path.Length == 0 ? document : path[(path.LastIndexOf('.') + 1)..];
 }
