@@ -36,6 +36,9 @@ public sealed class Process : Waitable
     public string Name { get; }
     public bool IsAlive { get; private set; } = true;
 
+    /// <summary>This process is the one running now (<see cref="Simulation.ActiveProcess"/>, without looking its handle up).</summary>
+    public bool IsActive => Simulation.ActiveSlot == _slot;
+
     /// <summary>True during the step that runs right after an interrupt ended this process's wait.</summary>
     public bool IsInterrupted => _interrupts is { Active: true };
 

@@ -110,11 +110,29 @@ public sealed partial class Simulation
     public RngStream Rng(string component) => new(Seed, component);
 
     /// <summary>Time of the next pending event, or <see cref="long.MaxValue"/> when none.</summary>
+    /// <remarks>Cancelled entries at the heads of the queues are dropped on the way, as <see cref="Step"/> would skip them.</remarks>
     public long Peek()
     {
-        DropStaleHeads();
-        if (_urgent.Count + _normal.Count > 0) return Now;
-        return _heap.Count > 0 ? _heap.MinKey >> 1 : long.MaxValue;
+        while (true)
+        {
+            if (_urgent.Count > 0)
+            {
+                if (IsLive(_urgent.HeadWho)) return Now;
+                _urgent.Pop();
+            }
+            else if (_normal.Count > 0)
+            {
+                if (IsLive(_normal.HeadWho)) return Now;
+                _normal.Pop();
+            }
+            else if (_heap.Count == 0) return long.MaxValue;
+            else
+            {
+                ref readonly var head = ref _heap.Peek();
+                if (IsLive(head.Who)) return head.Key >> 1;
+                _heap.Pop();
+            }
+        }
     }
 
     /// <summary>Process one event; false when none is pending.</summary>
@@ -296,16 +314,5 @@ public sealed partial class Simulation
             else ((Action)target)();
         }
         return true;
-    }
-
-    private void DropStaleHeads()
-    {
-        while (true)
-        {
-            if (_urgent.Count > 0 && !IsLive(_urgent.HeadWho)) { _urgent.Pop(); continue; }
-            if (_urgent.Count == 0 && _normal.Count > 0 && !IsLive(_normal.HeadWho)) { _normal.Pop(); continue; }
-            if (_urgent.Count + _normal.Count == 0 && _heap.Count > 0 && !IsLive(_heap.Peek().Who)) { _heap.Pop(); continue; }
-            return;
-        }
     }
 }

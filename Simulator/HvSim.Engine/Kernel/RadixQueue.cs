@@ -34,6 +34,7 @@ internal sealed class RadixQueue
     private readonly EventEntry[][] _buckets = new EventEntry[Buckets][];
     private readonly int[] _counts = new int[Buckets];
     private readonly long[] _mins = new long[Buckets];   // minimum key in each bucket 1.., kept at push
+    private readonly int[] _minAt = new int[Buckets];   // index of the first entry with that key in its bucket
     private readonly int[] _sortStarts = new int[(1 << MaxSortBits) + 1];
     private readonly ulong[] _nonEmpty = new ulong[(Buckets - 1) / 64];   // bit b-1 set when bucket b is non-empty
     private int _head;              // next entry of bucket 0
@@ -61,18 +62,14 @@ internal sealed class RadixQueue
 
     /// <summary>
     /// The entry <see cref="Pop"/> would return (Count must be positive), found without moving anything (see
-    /// <see cref="MinKey"/>): the first entry with the minimum key in the lowest bucket.
+    /// <see cref="MinKey"/>): the first entry with the minimum key in the lowest bucket, which pushes keep track of.
     /// </summary>
     public ref readonly EventEntry Peek()
     {
         if (_hasSolo) return ref _solo;
         if (_head < _counts[0]) return ref _buckets[0][_head];
         int b = LowestNonEmpty();
-        long min = _mins[b];
-        var arr = _buckets[b];
-        int i = 0;
-        while (arr[i].Key != min) i++;
-        return ref arr[i];
+        return ref _buckets[b][_minAt[b]];
     }
 
     /// <summary>Bucket of a key above the reference key: its highest differing digit, and its value there.</summary>
@@ -113,11 +110,16 @@ internal sealed class RadixQueue
             ref int n = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), b);
             ref EventEntry[] arr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buckets), b);
             if (n == arr.Length) Grow(b, b);
-            ref EventEntry slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(arr), n++);
+            ref EventEntry slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(arr), n);
             slot.Key = key;
             slot.Who = who;
             ref long min = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_mins), b);
-            if (key < min) min = key;
+            if (key < min)
+            {
+                min = key;
+                Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_minAt), b) = n;
+            }
+            n++;
             Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nonEmpty), (b - 1) >> 6) |= 1UL << (b - 1);
         }
         else
@@ -187,9 +189,13 @@ internal sealed class RadixQueue
             ref int c = ref Unsafe.Add(ref counts, d);
             ref EventEntry[] dst = ref Unsafe.Add(ref buckets, d);
             if (c == dst.Length) Grow(d, b);
-            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dst), c++) = e;
             ref long m = ref Unsafe.Add(ref mins, d);
-            if (key < m) m = key;
+            if (key < m)
+            {
+                m = key;
+                _minAt[d] = c;
+            }
+            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dst), c++) = e;
             Unsafe.Add(ref nonEmpty, (d - 1) >> 6) |= 1UL << (d - 1);
         }
     }

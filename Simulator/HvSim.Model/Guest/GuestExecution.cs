@@ -41,7 +41,13 @@ public sealed class GuestExecution
     internal void Start(Vcore core)
     {
         _wake.Cancel();
-        Turn(core);
+        Start(core, _sim.Peek());
+    }
+
+    /// <summary><see cref="Start(Vcore)"/> with the wake-up cancelled and the engine's next event at <paramref name="peek"/>.</summary>
+    private void Start(Vcore core, long peek)
+    {
+        Turn(core, peek);
         if (!core.RunnerInline) Drive();
         else if (_steps.Count > 0) _wake = _sim.Schedule(NextStepAt - _sim.Now, _drive, EventPriority.Urgent);
     }
@@ -57,7 +63,8 @@ public sealed class GuestExecution
         }
         // Due before every waiting step and no later than the engine's next event, the step would be the heap's first
         // to run: run it at once (a fault's runner in its own process, often straight into the next fault).
-        if (!_reference && core.NextStepAt < NextStepAt && core.NextStepAt <= _sim.Peek()) Start(core);
+        long peek = _sim.Peek();
+        if (!_reference && core.NextStepAt < NextStepAt && core.NextStepAt <= peek) Start(core, peek);
         else
         {
             Schedule(core);
@@ -69,7 +76,7 @@ public sealed class GuestExecution
     internal void StepDue(Vcore core)
     {
         _wake.Cancel();
-        Turn(core);
+        Turn(core, _sim.Peek());
         Drive();
     }
 
@@ -77,23 +84,28 @@ public sealed class GuestExecution
     private void Drive()
     {
         _wake.Cancel();
-        while (_steps.Count > 0 && NextStepAt <= _sim.Peek())
+        long peek = _sim.Peek();
+        while (_steps.TryPeek(out var core, out var next) && next.At <= peek)
         {
-            var core = _steps.Dequeue();
-            Turn(core);
+            _steps.Dequeue();
+            if (Turn(core, peek)) continue;
             if (core.RunnerInline) break; // its runner goes on at once, in the process that runs this
+            peek = _sim.Peek(); // it left the guest: its runner's resumption is an event
         }
         if (_steps.Count > 0) _wake = _sim.Schedule(NextStepAt - _sim.Now, _drive, EventPriority.Urgent);
     }
 
     /// <summary>
     /// Run <paramref name="core"/>'s step that is due now, and the steps after it while they stay before every waiting
-    /// step (scheduled earlier, those win ties) and no later than the engine's next event.
+    /// step (scheduled earlier, those win ties) and no later than the engine's next event, at <paramref name="peek"/>
+    /// (guest steps schedule no events, so it stays there while they run).
     /// </summary>
-    private void Turn(Vcore core)
+    private bool Turn(Vcore core, long peek)
     {
-        long peek = _sim.Peek();
-        if (core.StepGuest(Math.Min(NextStepAt, peek == long.MaxValue ? peek : peek + 1))) Schedule(core);
+        long next = NextStepAt;
+        if (!core.StepGuest(Math.Min(next, peek == long.MaxValue ? peek : peek + 1), Math.Min(next, peek))) return false;
+        Schedule(core);
+        return true;
     }
 
     /// <summary><paramref name="core"/>'s next step (at <see cref="Vcore.NextStepAt"/>) is scheduled now.</summary>

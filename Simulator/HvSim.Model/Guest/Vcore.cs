@@ -33,13 +33,12 @@ public sealed class Vcore
     private Process _process = null!;
 
     // What the runner spent the current exit on, for the stall breakdown (StallCause): from _exitStart (-1 while in
-    // the guest), segment s ends at _segEnd[s], went to _segCause[s] on behalf of thread _segOwner[s] (-1: all of them).
-    // Arrays grow once and are reused: a fault allocates nothing.
+    // the guest), the first _segs segments, the last ending at _accounted. The array grows once and is reused: a fault
+    // allocates nothing.
     private long _exitStart = -1;
-    private long[] _segEnd = new long[16];
-    private StallCause[] _segCause = new StallCause[16];
-    private int[] _segOwner = new int[16];
+    private ExitSegment[] _segments = new ExitSegment[16];
     private int _segs;
+    private long _accounted;
     /// <summary>The trapped thread whose exit the runner handles (-1: none yet), and what it blocks on now.</summary>
     private int _serving = -1;
     private StallCause _blocked = StallCause.Other;
@@ -64,6 +63,9 @@ public sealed class Vcore
 
     /// <summary>Time of the vcore's next guest step, once <see cref="StepGuest"/> or <see cref="HasNextStep"/> said it has one.</summary>
     internal long NextStepAt { get; private set; }
+
+    /// <summary>The thread whose step is at <see cref="NextStepAt"/> (nothing else moves the vcore's threads until it runs).</summary>
+    private int _nextThread;
 
     /// <summary>The engine callback of a step that is a real event (<see cref="GuestExecution"/>).</summary>
     internal readonly Action StepDue;
@@ -148,7 +150,7 @@ public sealed class Vcore
     /// <summary>A thread has a step to run in the guest: <see cref="NextStepAt"/> is its time.</summary>
     internal bool HasNextStep()
     {
-        int next = NextInGuest(_exitAt);
+        int next = _nextThread = NextInGuest(_exitAt);
         if (next >= 0) NextStepAt = _threads[next].Clock;
         return next >= 0;
     }
@@ -159,13 +161,15 @@ public sealed class Vcore
     /// inside that window joins this exit). Always at least one step (in reference mode exactly one). True while the
     /// vcore stays in the guest, its next step at <see cref="NextStepAt"/>; false when it has nothing left to run, or
     /// when every thread is out and the vcore leaves the guest: its runner then resumes where a yield would.
+    /// <paramref name="due"/> is when the next engine event or another vcore's step is due (guest steps schedule no
+    /// events, so it holds until the vcore leaves).
     /// </summary>
-    internal bool StepGuest(long stop)
+    internal bool StepGuest(long stop, long due)
     {
         bool first = true;
         while (true)
         {
-            int next = NextInGuest(_exitAt);
+            int next = first ? _nextThread : NextInGuest(_exitAt);
             if (next < 0)
             {
                 if (_exitAt == NoExit) return false; // every thread has ended, or reached the end of the run
@@ -173,14 +177,14 @@ public sealed class Vcore
                 Spent(StallCause.Exit);
                 // Run in its own process with nothing due before the runner's time, the runner goes on inline; else it
                 // is resumed then, where a yield would put it.
-                RunnerInline = _sim.ActiveProcess == _process && !MustYield(_clock);
+                RunnerInline = !_reference && _clock < Math.Min(due, _end) && _process.IsActive;
                 if (!RunnerInline) _process.ResumeAfter(_clock - _sim.Now);
                 return false;
             }
             var v = _threads[next];
             if (!first && (_reference || v.Clock >= stop))
             {
-                NextStepAt = v.Clock;
+                (NextStepAt, _nextThread) = (v.Clock, next);
                 return true;
             }
             first = false;
@@ -198,6 +202,7 @@ public sealed class Vcore
     public IEnumerable<Command> Run()
     {
         foreach (var v in _threads) v.Clock = _sim.Now;
+        _nextThread = NextInGuest(_exitAt);
         _guest.Start(this);
         while (true)
         {
@@ -302,7 +307,7 @@ public sealed class Vcore
             if (v.IsTrapped) lastTrap = Math.Max(lastTrap, v.Clock);
             else if (!v.Ended) v.PullOut(exitAt);
         }
-        _exitStart = lastTrap;
+        _exitStart = _accounted = lastTrap;
         return lastTrap + _costs.ExitNs;
     }
 
@@ -320,23 +325,17 @@ public sealed class Vcore
 
     private void Segment(long end, StallCause cause)
     {
-        if (end <= (_segs == 0 ? _exitStart : _segEnd[_segs - 1])) return;
-        if (_segs == _segEnd.Length)
-        {
-            Array.Resize(ref _segEnd, _segs * 2);
-            Array.Resize(ref _segCause, _segs * 2);
-            Array.Resize(ref _segOwner, _segs * 2);
-        }
-        (_segEnd[_segs], _segCause[_segs], _segOwner[_segs]) = (end, cause, _serving);
-        _segs++;
+        if (end <= _accounted) return;
+        if (_segs == _segments.Length) Array.Resize(ref _segments, _segs * 2);
+        _segments[_segs++] = new ExitSegment(end, cause, _serving);
+        _accounted = end;
         _blocked = StallCause.Other;
     }
 
     /// <summary>A wait for a swap read until <paramref name="end"/>: queued until the device started it at <paramref name="started"/>, then served.</summary>
     private void SpentOnSwapRead(long started, long end)
     {
-        long from = _segs == 0 ? _exitStart : _segEnd[_segs - 1];
-        Segment(Math.Clamp(started, from, end), StallCause.SwapQueue);
+        Segment(Math.Clamp(started, _accounted, end), StallCause.SwapQueue);
         Segment(end, StallCause.SwapService);
     }
 
@@ -358,8 +357,9 @@ public sealed class Vcore
         long start = _exitStart;
         for (int s = 0; s < _segs && start < until; s++)
         {
-            long end = Math.Min(_segEnd[s], until);
-            v.AddStallPart(Own(_segOwner[s], v) ? _segCause[s] : StallCause.Sibling, start, end);
+            ref readonly var seg = ref _segments[s];
+            long end = Math.Min(seg.End, until);
+            v.AddStallPart(Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
             start = end;
         }
         if (start >= until) return;
@@ -375,4 +375,7 @@ public sealed class Vcore
     }
 
     private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;
+
+    /// <summary>A stretch of an exit up to <paramref name="End"/> that went to <paramref name="Cause"/> on behalf of thread <paramref name="Owner"/> (-1: all of them).</summary>
+    private readonly record struct ExitSegment(long End, StallCause Cause, int Owner);
 }

@@ -233,26 +233,19 @@ public sealed class Vcpu
         _stallFrom = -1;
     }
 
-    private (long From, long To) Measured(long from, long to) => (Math.Max(from, _host.WarmupEndNs), Math.Min(to, _end));
+    /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>): after the warm-up, before the end of the run (0 if none).</summary>
+    private long Measured(long from, long to) => Math.Max(0, Math.Min(to, _end) - Math.Max(from, _host.WarmupEndNs));
 
     /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
     internal void AddStallPart(StallCause cause, long from, long to)
     {
-        (from, to) = Measured(from, to);
-        if (to > from) _counters.AddStallPart(cause, to - from);
+        long ns = Measured(from, to);
+        if (ns > 0) _counters.AddStallPart(cause, ns);
     }
 
-    private void AddStall(long from, long to)
-    {
-        (from, to) = Measured(from, to);
-        if (to > from) _counters.StalledNs += to - from;
-    }
+    private void AddStall(long from, long to) => _counters.StalledNs += Measured(from, to);
 
-    private void AddSiblingWait(long from, long to)
-    {
-        (from, to) = Measured(from, to);
-        if (to > from) _counters.SiblingWaitNs += to - from;
-    }
+    private void AddSiblingWait(long from, long to) => _counters.SiblingWaitNs += Measured(from, to);
 
     /// <summary>Time out of the guest when the run ends is counted, so a frozen vCPU does not hide; a trap still in service is a fault in flight.</summary>
     public void FinishRun()
