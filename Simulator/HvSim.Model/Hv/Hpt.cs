@@ -9,6 +9,11 @@ public sealed class Hpt
     public const int HpteBytes = 16;
     public const int PtegSlots = 8;
     public const int MinOrder = 18;
+    /// <summary>
+    /// The largest order whose HPTE indices the host page's rmap word holds (<see cref="Mm.HostPage.RmapIndexBits"/>):
+    /// 2^26 bytes, 2^22 HPTEs, four times 3.4's fixed HPT_ORDER 24.
+    /// </summary>
+    public const int MaxOrder = Mm.HostPage.RmapIndexBits + 3;
     /// <summary>Bytes of a segment (256 MiB), the unit the VSID hash works on.</summary>
     private const long SegmentBytes = 256L << 20;
 
@@ -19,8 +24,8 @@ public sealed class Hpt
 
     public Hpt(int order, int guestPageBytes)
     {
-        if (order < MinOrder || order > 34)
-            throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, 34]");
+        if (order < MinOrder || order > MaxOrder)
+            throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, {MaxOrder}]");
         int n = 1 << (order - 4);
         Entries = new Hpte[n];
         Revmap = new RevmapEntry[n];
