@@ -233,8 +233,9 @@ public static class ModelBenchmarks
     /// Everything the model holds per page, in bytes per guest page, by owner: the host page array (rmap word, swap
     /// slot, page flags and state: one per host page), the memslot lookup's chunk table (which guest a host page is
     /// in: one byte per chunk of pages), the LRU's links (the replacement policy's per-page
-    /// arrays, measured as what it allocates beyond what it allocates for no pages) and the guest kernel's HPTE slot per
-    /// guest page. linux-6.18's workingset shadow entries are per swap slot (<see cref="Workingset"/>). Pages locked for a swap read wait in a table of the reads in flight, and
+    /// arrays, measured as what it allocates beyond what it allocates for no pages). Nothing per guest page: a guest
+    /// page's HPTE is found by the PTEG search (<see cref="Hpt.UserSlot"/>). linux-6.18's workingset shadow entries are
+    /// per swap slot (<see cref="Workingset"/>). Pages locked for a swap read wait in a table of the reads in flight, and
     /// the swap map (and on linux-6.18 the shadow) is one word per swap slot: neither grows with guest memory. The HPT and revmap grow with hpt_order
     /// (<see cref="HptBytesPerGuestPage"/>), the workload's tables with its kind (a Zipf alias table is 12 B per page of
     /// each distinct (size, alpha), shared by every guest that has them).
@@ -258,7 +259,6 @@ public static class ModelBenchmarks
             ("host page (HostPage)", hostPages * Unsafe.SizeOf<HostPage>() / guestPages),
             ("guest of a host page (Host.GuestOf chunks)", ((hostPages >> chunkShift) + 1) / guestPages),
             ($"LRU links ({policy.Name})", policyBytes / guestPages),
-            ("guest HPTE slot (Vm.HpteOf)", Unsafe.SizeOf<int>()),
         };
         return parts;
     }

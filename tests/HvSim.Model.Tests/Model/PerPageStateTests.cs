@@ -13,8 +13,8 @@ namespace HvSim.Model.Tests.Model;
 /// Issue 12's scale target: what the model holds per guest page, counted by hand from the fields of each per-page array.
 /// HostPage, one 64-bit word as struct page's flags word: 14 flag bits + 2 state bits + a 25-bit swap entry + a 23-bit
 /// rmap index = 64 bits = 8 B per host page (the owner found from the page's position). The LRU's list_head: next 28 +
-/// prev 28 bits + the list in 8 bits = 8 B per host page. The guest's HPTE slot: 4 B per guest page. So 20 B per guest
-/// page when guest and host pages are both 64 KiB, 5 B with 4 KiB guest pages.
+/// prev 28 bits + the list in 8 bits = 8 B per host page. The guest's HPTE slot: nothing, found by the PTEG search as the
+/// processor finds it. So 16 B per guest page when guest and host pages are both 64 KiB, 1 B with 4 KiB guest pages.
 /// </summary>
 public class PerPageStateTests
 {
@@ -22,7 +22,6 @@ public class PerPageStateTests
     private const int LruBits = 28 + 28 + 8;
     private const double HostPageBytes = HostPageBits / 8.0;
     private const double LruBytes = LruBits / 8.0;
-    private const double HpteSlotBytes = 4;
 
     private static SimulationConfig Guests(int guestPageBytes, HostKernel? kernel = null) => new()
     {
@@ -50,15 +49,17 @@ public class PerPageStateTests
     public void Sixteen4KiBGuestPagesShareEach64KiBHostPageState()
     {
         double perGuestPage = ModelBenchmarks.BytesPerGuestPageByPart(Guests(4 << 10)).Sum(p => p.Bytes);
-        Assert.Equal((HostPageBytes + LruBytes) / 16 + HpteSlotBytes + OwnerBytes(131_072), perGuestPage, 9);
+        Assert.Equal((HostPageBytes + LruBytes) / 16 + OwnerBytes(131_072), perGuestPage, 9);
+        Assert.Equal(1.0, (HostPageBytes + LruBytes) / 16);
     }
 
     [Fact]
-    public void OneGuestPagePerHostPageIsTwentyBytes()
+    public void OneGuestPagePerHostPageIsSixteenBytes()
     {
         var parts = ModelBenchmarks.BytesPerGuestPageByPart(Guests(64 << 10));
-        Assert.Equal(HostPageBytes + LruBytes + HpteSlotBytes + OwnerBytes(8_192), parts.Sum(p => p.Bytes), 9);
-        Assert.Equal(20.0, HostPageBytes + LruBytes + HpteSlotBytes);
+        Assert.Equal(HostPageBytes + LruBytes + OwnerBytes(8_192), parts.Sum(p => p.Bytes), 9);
+        Assert.Equal(16.0, HostPageBytes + LruBytes);
+        Assert.DoesNotContain(parts, p => p.Part.Contains("HPTE"));
     }
 
     /// <summary>linux-6.18 adds nothing per guest page: its shadow entries are per swap slot, as the 6.18 swap table keeps them.</summary>
@@ -66,7 +67,7 @@ public class PerPageStateTests
     public void TheWorkingsetShadowIsNotPerGuestPage()
     {
         var parts = ModelBenchmarks.BytesPerGuestPageByPart(Guests(64 << 10, HostKernel.Linux618));
-        Assert.Equal(HostPageBytes + LruBytes + HpteSlotBytes + OwnerBytes(8_192), parts.Sum(p => p.Bytes), 9);
+        Assert.Equal(HostPageBytes + LruBytes + OwnerBytes(8_192), parts.Sum(p => p.Bytes), 9);
     }
 
     [Fact]
