@@ -41,7 +41,8 @@ public static class ModelConfigValidator
             var pc = h.PageCache;
             Require(!c.HasGuestMemcgs, "host.page_cache with per-guest memory cgroups is not modelled");
             Require(h.Policy == Replacement.ReplacementPolicies.Default, $"host.page_cache needs host.policy {Replacement.ReplacementPolicies.Default}, got {h.Policy}");
-            Require(pc.FootprintBytes >= h.PageSizeBytes, $"host.page_cache.footprint must be at least one host page, got {pc.FootprintBytes}");
+            Require(pc.FootprintBytes >= h.PageSizeBytes && pc.FootprintBytes / h.PageSizeBytes <= Replacement.PageLists.MaxPages,
+                $"host.page_cache.footprint must be from one host page to {Replacement.PageLists.MaxPages} host pages (LRU links are {Replacement.PageLists.LinkBits} bits), got {pc.FootprintBytes}");
             Require(pc.WriteFraction is >= 0 and <= 1, $"host.page_cache.write_fraction must be in [0, 1], got {pc.WriteFraction}");
             Require(pc.DirtyRatio is >= 1 and <= 100 && pc.DirtyBackgroundRatio is >= 0 and <= 100, "host.page_cache dirty ratios must be percentages");
             Require(pc.DirtyWritebackNs > 0, $"host.page_cache.dirty_writeback must be > 0, got {pc.DirtyWritebackNs} ns");

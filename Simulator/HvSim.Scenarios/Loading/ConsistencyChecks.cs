@@ -188,6 +188,10 @@ internal static class ConsistencyChecks
             d.Add(Loc("host.swap.capacity", "host.swap", "host"),
                 $"swap capacity {Size(h.Swap.CapacityBytes)} is {h.Swap.CapacityBytes / h.PageSizeBytes} slots of {Size(h.PageSizeBytes)}; a host page's swap entry holds {HvSim.Model.Mm.HostPage.SwapSlotBits} bits",
                 $"swap capacity <= {Size((long)HvSim.Model.Mm.HostPage.MaxSwapSlots * h.PageSizeBytes)} with {Size(h.PageSizeBytes)} host pages");
+        if (!Bad("host.page_cache.footprint") && hostPageOk && h.PageCache.Enabled && h.PageCache.FootprintBytes / h.PageSizeBytes > HvSim.Model.Replacement.PageLists.MaxPages)
+            d.Add(Loc("host.page_cache.footprint", "host.page_cache", "host"),
+                $"page cache footprint {Size(h.PageCache.FootprintBytes)} is {h.PageCache.FootprintBytes / h.PageSizeBytes} pages of {Size(h.PageSizeBytes)}; the LRU links hold {HvSim.Model.Replacement.PageLists.LinkBits} bits",
+                $"footprint <= {Size((long)HvSim.Model.Replacement.PageLists.MaxPages * h.PageSizeBytes)} with {Size(h.PageSizeBytes)} host pages");
         if (memoriesOk && hostPageOk && t.Guests.Sum(g => g.MemoryBytes / h.PageSizeBytes) is var hostPages && hostPages > HvSim.Model.Replacement.PageLists.MaxPages)
             d.Add(Loc("guests"), $"the guests' {Size(t.Guests.Sum(g => g.MemoryBytes))} are {hostPages} host pages of {Size(h.PageSizeBytes)}; the LRU links hold {HvSim.Model.Replacement.PageLists.LinkBits} bits",
                 $"guest memory <= {Size((long)HvSim.Model.Replacement.PageLists.MaxPages * h.PageSizeBytes)} in all with {Size(h.PageSizeBytes)} host pages");
