@@ -233,9 +233,10 @@ public static class ModelBenchmarks
     /// Everything the model holds per page, in bytes per guest page, by owner: the host page array (rmap word, swap
     /// slot, page flags and state: one per host page), the memslot lookup's chunk table (which guest a host page is
     /// in: one byte per chunk of pages), the LRU's links (the replacement policy's per-page
-    /// arrays, measured as what it allocates), the guest kernel's HPTE slot per guest page, and on linux-6.18 the
-    /// workingset shadow entry per host page. Pages locked for a swap read wait in a table of the reads in flight, and
-    /// the swap map is one word per swap slot: neither grows with guest memory. The HPT and revmap grow with hpt_order
+    /// arrays, measured as what it allocates beyond what it allocates for no pages). Nothing per guest page: a guest
+    /// page's HPTE is found by the PTEG search (<see cref="Hpt.UserSlot"/>). linux-6.18's workingset shadow entries are
+    /// per swap slot (<see cref="Workingset"/>). Pages locked for a swap read wait in a table of the reads in flight, and
+    /// the swap map (and on linux-6.18 the shadow) is one word per swap slot: neither grows with guest memory. The HPT and revmap grow with hpt_order
     /// (<see cref="HptBytesPerGuestPage"/>), the workload's tables with its kind (a Zipf alias table is 12 B per page of
     /// each distinct (size, alpha), shared by every guest that has them).
     /// </summary>
@@ -244,9 +245,13 @@ public static class ModelBenchmarks
         long hostPages = cfg.Guests.Sum(g => g.MemoryBytes / cfg.Host.PageSizeBytes);
         double guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
         GC.KeepAlive(SimulationRunner.CreatePolicy(cfg.Host, 0)); // one-time static set-up is not per page
+        // What the policy allocates for the pages beyond what it allocates for none (its objects and list sentinels).
         long before = GC.GetAllocatedBytesForCurrentThread();
+        GC.KeepAlive(SimulationRunner.CreatePolicy(cfg.Host, 0));
+        long fixedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
         var policy = SimulationRunner.CreatePolicy(cfg.Host, (int)hostPages);
-        long policyBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        long policyBytes = GC.GetAllocatedBytesForCurrentThread() - before - fixedBytes;
         GC.KeepAlive(policy);
         int chunkShift = Host.GuestChunkShift(cfg.Guests.Select(g => (int)(g.MemoryBytes / cfg.Host.PageSizeBytes)));
         var parts = new List<(string, double)>
@@ -254,9 +259,7 @@ public static class ModelBenchmarks
             ("host page (HostPage)", hostPages * Unsafe.SizeOf<HostPage>() / guestPages),
             ("guest of a host page (Host.GuestOf chunks)", ((hostPages >> chunkShift) + 1) / guestPages),
             ($"LRU links ({policy.Name})", policyBytes / guestPages),
-            ("guest HPTE slot (Vm.HpteOf)", Unsafe.SizeOf<int>()),
         };
-        if (cfg.Host.Kernel.WorkingsetRefault) parts.Add(("workingset shadow", hostPages * sizeof(uint) / guestPages));
         return parts;
     }
 

@@ -48,7 +48,7 @@ public sealed class InvariantChecker
             int first = (p - vm.HostBase) * perHostPage;
             for (int gp = first; gp < first + perHostPage; gp++)
             {
-                CheckGuestPageHpte(vm, gp, vm.HpteOf[gp], p, mark);
+                CheckGuestPageHpte(vm, gp, vm.Hpt.UserSlot(gp), p, mark);
                 if (vm.LinearMapBolted) CheckGuestPageHpte(vm, gp, vm.Hpt.LinearSlot(gp), p, mark);
             }
         }
@@ -99,7 +99,7 @@ public sealed class InvariantChecker
                     Fail($"{vm.Config.Name}: VALID HPTE {i} is not on the rmap chain of host page {vm.HostPageOf(h.GuestPage)}");
                 else if (!h.IsValid && _chainMark[i] == mark)
                     Fail($"{vm.Config.Name}: non-VALID HPTE {i} is on an rmap chain");
-                if (!h.IsFree && ((h.Flags & HpteFlags.Bolted) != 0 ? vm.Hpt.LinearSlot(h.GuestPage) : vm.HpteOf[h.GuestPage]) != i)
+                if (!h.IsFree && ((h.Flags & HpteFlags.Bolted) != 0 ? vm.Hpt.LinearSlot(h.GuestPage) : vm.Hpt.UserSlot(h.GuestPage)) != i)
                     Fail($"{vm.Config.Name}: HPTE {i} is not the guest's slot for page {h.GuestPage}");
             }
         }

@@ -14,7 +14,10 @@ public static class ModelConfigValidator
         Require(h.HugePages is null or >= 0, $"host.hugepages must be >= 0, got {h.HugePages}");
         Require(Replacement.ReplacementPolicies.Find(h.Policy) is not null, $"host.policy must be one of {string.Join(", ", Replacement.ReplacementPolicies.Names)}, got '{h.Policy}'");
         Require(h.ReclaimBatchPages >= 1, $"host.reclaim_batch_pages must be >= 1, got {h.ReclaimBatchPages}");
-        Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= int.MaxValue, $"host.swap.capacity_bytes out of range: {h.Swap.CapacityBytes}");
+        Require(h.Swap.CapacityBytes >= 0 && h.Swap.CapacityBytes / h.PageSizeBytes <= Mm.HostPage.MaxSwapSlots,
+            $"host.swap.capacity_bytes must be in [0, {Mm.HostPage.MaxSwapSlots} host pages] (a host page's swap entry is {Mm.HostPage.SwapSlotBits} bits), got {h.Swap.CapacityBytes}");
+        Require(c.Guests.Sum(g => g.MemoryBytes / h.PageSizeBytes) <= Replacement.PageLists.MaxPages,
+            $"guest memory must be at most {Replacement.PageLists.MaxPages} host pages (LRU links are {Replacement.PageLists.LinkBits} bits), got {c.Guests.Sum(g => g.MemoryBytes / h.PageSizeBytes)}");
         Require(h.Swap.ReadaheadPages >= 1, $"host.swap.readahead_pages must be >= 1, got {h.Swap.ReadaheadPages}");
         Require(!h.Zswap.Enabled || h.Kernel.HasZswap, $"host.zswap: {h.Kernel.Name} has no zswap (frontswap came in 3.5, zswap in 3.11); use swap device zram or host.kernel linux-6.18");
         Require(!h.Zswap.Enabled || !h.Swap.IsZram, "host.zswap in front of a zram swap device would compress twice; use one or the other");
@@ -38,7 +41,8 @@ public static class ModelConfigValidator
             var pc = h.PageCache;
             Require(!c.HasGuestMemcgs, "host.page_cache with per-guest memory cgroups is not modelled");
             Require(h.Policy == Replacement.ReplacementPolicies.Default, $"host.page_cache needs host.policy {Replacement.ReplacementPolicies.Default}, got {h.Policy}");
-            Require(pc.FootprintBytes >= h.PageSizeBytes, $"host.page_cache.footprint must be at least one host page, got {pc.FootprintBytes}");
+            Require(pc.FootprintBytes >= h.PageSizeBytes && pc.FootprintBytes / h.PageSizeBytes <= Replacement.PageLists.MaxPages,
+                $"host.page_cache.footprint must be from one host page to {Replacement.PageLists.MaxPages} host pages (LRU links are {Replacement.PageLists.LinkBits} bits), got {pc.FootprintBytes}");
             Require(pc.WriteFraction is >= 0 and <= 1, $"host.page_cache.write_fraction must be in [0, 1], got {pc.WriteFraction}");
             Require(pc.DirtyRatio is >= 1 and <= 100 && pc.DirtyBackgroundRatio is >= 0 and <= 100, "host.page_cache dirty ratios must be percentages");
             Require(pc.DirtyWritebackNs > 0, $"host.page_cache.dirty_writeback must be > 0, got {pc.DirtyWritebackNs} ns");
@@ -80,7 +84,7 @@ public static class ModelConfigValidator
             int smt = Guest.PlatformExtensions.ThreadsPerCore(c.Platform);
             Require(g.Threads >= 1 && g.Threads <= smt,
                 $"{n}: threads must be in [1, {smt}] on {c.Platform} (QEMU refuses more threads per core than the host's KVM_CAP_PPC_SMT), got {g.Threads}");
-            Require(g.HptOrder is >= 18 and <= 34, $"{n}: hpt_order must be in [18, 34], got {g.HptOrder}");
+            Require(g.HptOrder is >= Hv.Hpt.MinOrder and <= Hv.Hpt.MaxOrder, $"{n}: hpt_order must be in [{Hv.Hpt.MinOrder}, {Hv.Hpt.MaxOrder}], got {g.HptOrder}");
         }
     }
 

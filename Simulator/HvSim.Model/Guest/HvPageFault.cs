@@ -97,7 +97,7 @@ public static class HvPageFault
     public static void PinAndEnter(Vm vm, Host host, in PageFault f, ref long clock)
     {
         Pin(vm, host, f.HostPage);
-        if (vm.HpteOf[f.GuestPage] < 0) Hcalls.HEnter(vm, host, f.GuestPage, clock, out clock, virtualMode: true);
+        if (vm.Hpt.UserSlot(f.GuestPage) < 0) Hcalls.HEnter(vm, host, f.GuestPage, clock, out clock, virtualMode: true);
     }
 
     /// <summary>PPC970 kvmppc_get_guest_page: the page reference kept in slot_phys pins the resident page for the life of the memslot.</summary>

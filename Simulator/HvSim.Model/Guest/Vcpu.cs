@@ -30,7 +30,7 @@ public sealed class Vcpu
     private readonly CostConfig _costs;
     private readonly GuestResult _counters;
     private readonly long _end;
-    private readonly int[] _hpteOf;
+    private readonly Hpt _hpt;
     private readonly Hpte[] _hptes;
     private readonly long _accessNs;
     private readonly bool _observesAccesses;
@@ -63,7 +63,7 @@ public sealed class Vcpu
         _costs = host.Costs;
         _counters = vm.Counters;
         _end = host.Config.DurationNs;
-        _hpteOf = vm.HpteOf;
+        _hpt = vm.Hpt;
         _hptes = vm.Hpt.Entries;
         _accessNs = _costs.AccessNs;
         _balloon = vm.Balloon;
@@ -94,7 +94,7 @@ public sealed class Vcpu
     /// </summary>
     internal GuestStep StepUntil(long stop)
     {
-        var hpteOf = _hpteOf;
+        var hpt = _hpt;
         var hptes = _hptes;
         while (true)
         {
@@ -116,7 +116,7 @@ public sealed class Vcpu
             }
             int gp = _access.Page;
             bool write = _access.IsWrite;
-            int idx = hpteOf[gp];
+            int idx = hpt.UserSlot(gp);
             bool clearPage = false;
             if (idx < 0 && _vm.LinearMapBolted)
             {

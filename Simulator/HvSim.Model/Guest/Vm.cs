@@ -26,9 +26,7 @@ public sealed class Vm
         _guestPagesPerHostPageShift = System.Numerics.BitOperations.Log2((uint)(hostPageBytes / GuestPageBytes));
         HostBase = hostBase;
         HostPageCount = checked((int)(config.MemoryBytes / hostPageBytes));
-        Hpt = new Hpt(config.HptOrder, GuestPageBytes);
-        HpteOf = new int[GuestPageCount];
-        Array.Fill(HpteOf, -1);
+        Hpt = new Hpt(config.HptOrder, GuestPageBytes, GuestPageCount);
         _tlbieLock = new TlbieLock(sim.Costs.TlbieNs);
         Memcg = new MemCgroup(config.MemoryMaxBytes is { } max ? max / hostPageBytes : long.MaxValue,
             config.MemoryHighBytes is { } high ? high / hostPageBytes : long.MaxValue, (config.MemoryLowBytes ?? 0) / hostPageBytes);
@@ -83,8 +81,6 @@ public sealed class Vm
     public Hpt Hpt { get; }
     /// <summary>The guest kernel bolted its linear map at boot (<see cref="BoltedLinearMap.HtabInitialize"/>).</summary>
     public bool LinearMapBolted { get; internal set; }
-    /// <summary>The guest kernel's record of which HPT slot holds each guest page's user translation (-1: none).</summary>
-    public int[] HpteOf { get; }
     public MmuNotifier Notifier { get; }
     /// <summary>The guest's virtio balloon (guests.balloon); null without one.</summary>
     public VirtioBalloon? Balloon { get; internal set; }

@@ -19,7 +19,7 @@ public static class Hcalls
     /// kvmppc_h_enter / kvmppc_do_h_enter for guest page <paramref name="guestPage"/> issued at <paramref name="t"/>;
     /// <paramref name="end"/> is when the guest resumes. <paramref name="virtualMode"/> is the PPC970 redo after
     /// kvmppc_virtmode_h_enter pinned the page (its cost is inside the exit already paid). A user mapping goes where the
-    /// guest's hpte_insert puts it (<see cref="Vm.HpteOf"/> records it); <paramref name="bolted"/> is the guest kernel's
+    /// guest's hpte_insert puts it (<see cref="Hpt.UserSlot"/> finds it again); <paramref name="bolted"/> is the guest kernel's
     /// linear mapping of the page (htab_bolt_mapping: HPTE_V_BOLTED, its primary linear-map group only).
     /// </summary>
     public static HEnterStatus HEnter(Vm vm, Host host, int guestPage, long t, out long end, bool virtualMode = false, bool bolted = false)
@@ -52,7 +52,6 @@ public static class Hcalls
         {
             slot = ChooseSlot(vm, host, guestPage, ref t, out bool secondary);
             flags = secondary ? HpteFlags.Secondary : HpteFlags.None;
-            vm.HpteOf[guestPage] = slot;
         }
         ref var h = ref hpt.Entries[slot];
         h.GuestPage = guestPage;
@@ -136,7 +135,6 @@ public static class Hcalls
             if ((rc & HpteFlags.Referenced) != 0) page.Flags |= HostPageFlags.RmapReferenced;
             if ((rc & HpteFlags.Changed) != 0) page.Flags |= HostPageFlags.RmapChanged;
         }
-        vm.HpteOf[h.GuestPage] = -1;
         h.GuestPage = -1;
         h.Flags = HpteFlags.None;
         return t;

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace HvSim.Model.Hv;
 
 /// <summary>
@@ -9,6 +12,11 @@ public sealed class Hpt
     public const int HpteBytes = 16;
     public const int PtegSlots = 8;
     public const int MinOrder = 18;
+    /// <summary>
+    /// The largest order whose HPTE indices the host page's rmap word holds (<see cref="Mm.HostPage.RmapIndexBits"/>):
+    /// 2^26 bytes, 2^22 HPTEs, four times 3.4's fixed HPT_ORDER 24.
+    /// </summary>
+    public const int MaxOrder = Mm.HostPage.RmapIndexBits + 3;
     /// <summary>Bytes of a segment (256 MiB), the unit the VSID hash works on.</summary>
     private const long SegmentBytes = 256L << 20;
 
@@ -16,28 +24,31 @@ public sealed class Hpt
     public readonly RevmapEntry[] Revmap;
     private readonly int _groupMask;
     private readonly int _pagesPerSegmentShift;
+    private readonly int _pageInSegmentMask;
+    /// <summary>The VSID of each 256 MiB segment of the guest, as the processor reads it from the segment's SLB entry.</summary>
+    private readonly uint[] _vsid;
 
-    public Hpt(int order, int guestPageBytes)
+    /// <param name="guestPages">The guest's pages: its segments get a VSID each.</param>
+    public Hpt(int order, int guestPageBytes, int guestPages)
     {
-        if (order < MinOrder || order > 34)
-            throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, 34]");
+        if (order < MinOrder || order > MaxOrder)
+            throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, {MaxOrder}]");
         int n = 1 << (order - 4);
         Entries = new Hpte[n];
         Revmap = new RevmapEntry[n];
         for (int i = 0; i < n; i++) Entries[i].GuestPage = -1;
         _groupMask = n / PtegSlots - 1;
         _pagesPerSegmentShift = PagesPerSegmentShift(guestPageBytes);
+        _pageInSegmentMask = (1 << _pagesPerSegmentShift) - 1;
+        _vsid = new uint[(int)(((long)guestPages + _pageInSegmentMask) >> _pagesPerSegmentShift) + 1];
+        for (uint segment = 0; segment < _vsid.Length; segment++)
+            _vsid[segment] = segment * 0x9E3779B1u ^ (segment >> 7) * 0x85EBCA6Bu; // proto-VSID scramble
     }
 
     public int Count => Entries.Length;
 
     /// <summary>Primary hash of a guest page: VSID of its 256 MiB segment XOR the page index within the segment.</summary>
-    private int Hash(int guestPage)
-    {
-        uint segment = (uint)(guestPage >> _pagesPerSegmentShift);
-        uint vsid = segment * 0x9E3779B1u ^ (segment >> 7) * 0x85EBCA6Bu; // proto-VSID scramble
-        return (int)(vsid ^ (uint)(guestPage & ((1 << _pagesPerSegmentShift) - 1)));
-    }
+    private int Hash(int guestPage) => (int)_vsid[guestPage >> _pagesPerSegmentShift] ^ (guestPage & _pageInSegmentMask);
 
     /// <summary>First HPTE index of the primary PTEG.</summary>
     public int PrimaryGroup(int guestPage) => (Hash(guestPage) & _groupMask) * PtegSlots;
@@ -76,6 +87,37 @@ public sealed class Hpt
         int group = LinearGroup(guestPage);
         for (int i = group; i < group + PtegSlots; i++)
             if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) != 0) return i;
+        return -1;
+    }
+
+    /// <summary>
+    /// The slot of guest page <paramref name="guestPage"/>'s user (not bolted) HPTE, VALID or ABSENT, found as the
+    /// processor's table walk finds a translation: the primary PTEG, then the secondary, compared by AVPN (here the guest
+    /// page) with HPTE_V_SECONDARY saying which group it is in; -1 when the guest inserted none. The guest kernel keeps
+    /// the slot in its Linux PTE (_PAGE_F_SECOND and _PAGE_F_GIX, set by hpte_insert for flush_hash_page): memory of the
+    /// guest, so the host holds nothing per guest page for it. A guest page has at most one user HPTE (invariant 4).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int UserSlot(int guestPage)
+    {
+        // The segment's VSID (bounds-checked: a page beyond the guest's segments throws), then the primary PTEG's first
+        // slot, where hpte_insert puts a page unless the group already holds others: inside Entries, since the group
+        // index is masked to the HPT's groups, so it is read without a second bounds check.
+        int hash = Hash(guestPage);
+        int primary = (hash & _groupMask) * PtegSlots;
+        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), primary);
+        if (first.GuestPage == guestPage && (first.Flags & HpteFlags.Bolted) == 0) return primary;
+        return SearchPtegs(guestPage, hash, primary);
+    }
+
+    /// <summary>The rest of <see cref="UserSlot"/>: the primary PTEG's other slots, then the secondary PTEG.</summary>
+    private int SearchPtegs(int guestPage, int hash, int primary)
+    {
+        for (int i = primary + 1; i < primary + PtegSlots; i++)
+            if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) == 0) return i;
+        int secondary = (~hash & _groupMask) * PtegSlots;
+        for (int i = secondary; i < secondary + PtegSlots; i++)
+            if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) == 0) return i;
         return -1;
     }
 

@@ -34,17 +34,16 @@ public sealed partial class Host : ISwapCompletion
         Watermarks = Watermarks.For(config.Host);
         int guestPages = 0;
         foreach (int g in admitted) guestPages = checked(guestPages + (int)(config.Guests[g].MemoryBytes / PageBytes));
-        Pages = new HostPage[guestPages];
-        for (int i = 0; i < Pages.Length; i++) Pages[i] = new HostPage { RmapHead = -1, SwapSlot = -1 };
+        Pages = new HostPage[guestPages]; // all zero: never touched, no swap slot, no rmap chain
         PerGuestMemcg = config.HasGuestMemcgs;
         Lruvecs = PerGuestMemcg ? MemCgroup.Lruvecs(guestPages, admitted.Count, PageBytes) : [policy(guestPages)];
         Kernel = config.Host.Kernel;
-        int filePages = config.Host.PageCache.Enabled ? PageCache.PagesFor(config.Host.PageCache, PageBytes) : 0;
-        Workingset = Kernel.WorkingsetRefault ? new Workingset(guestPages + filePages, Lruvecs.Length) : null;
         ObservesAccesses = Policy.ObservesAccesses;
         WarmupEndNs = config.WarmupAuto ? long.MaxValue : config.WarmupNs;
         SwapDevice = new SwapDevice(sim, config.Host.Swap, sim.Rng("swap-device"), this);
         SwapCache = new SwapCache(config.Host.Swap.CapacityBytes, PageBytes);
+        int filePages = config.Host.PageCache.Enabled ? PageCache.PagesFor(config.Host.PageCache, PageBytes) : 0;
+        Workingset = Kernel.WorkingsetRefault ? new Workingset(SwapCache.Slots + filePages, Lruvecs.Length) : null;
         // swap_use_vma_readahead: 6.x reads virtual neighbours unless a swap device is rotational.
         VmaReadahead = Kernel.VmaSwapReadahead && !config.Host.Swap.Rotational
             ? new SwapVmaReadahead(admitted.Count, config.Host.Swap.ReadaheadPages, PageBytes) : null;
@@ -88,8 +87,8 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>The flusher thread writing the page cache's dirty pages back; null without a page cache.</summary>
     public Flusher? Flusher { get; }
 
-    /// <summary>The workingset shadow slot of page-cache page <paramref name="filePage"/>: after the host pages of guest RAM.</summary>
-    public int FileShadowIndex(int filePage) => Pages.Length + filePage;
+    /// <summary>The workingset shadow slot of page-cache page <paramref name="filePage"/>: after the swap slots.</summary>
+    public int FileShadowIndex(int filePage) => SwapCache.Slots + filePage;
 
     /// <summary>
     /// workingset_test_recent's workingset size (6.x mm/workingset.c) for a refault of a file or anon page in
@@ -328,7 +327,7 @@ public sealed partial class Host : ISwapCompletion
         if (lruvec.Contains(hostPage)) lruvec.Remove(hostPage);
         page.State = HostPageState.SwappedOut;
         page.Flags &= HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged;
-        Workingset?.Eviction(hostPage, LruvecIndexOf(hostPage)); // __remove_mapping -> workingset_eviction: the shadow entry
+        Workingset?.Eviction(page.SwapSlot, LruvecIndexOf(hostPage)); // __remove_mapping -> workingset_eviction: the shadow entry in the slot
         VmOf(hostPage).Memcg.Uncharge();
         FreePages++;
         ZonePagesScanned = 0; // free_pcppages_bulk: the zone is reclaimable again
@@ -498,7 +497,7 @@ public sealed partial class Host : ISwapCompletion
         // workingset_refault: folio_set_active before folio_add_lru.
         if (Workingset == null) return;
         long refaults = Workingset.RefaultAnon;
-        bool activate = Workingset.Refault(hostPage, LruvecIndexOf(hostPage), WorkingsetSize(file: false, LruvecIndexOf(hostPage)), file: false);
+        bool activate = Workingset.Refault(Pages[hostPage].SwapSlot, LruvecIndexOf(hostPage), WorkingsetSize(file: false, LruvecIndexOf(hostPage)), file: false);
         Counters.WorkingsetRefault += Workingset.RefaultAnon - refaults;
         if (!activate) return;
         Pages[hostPage].Flags |= HostPageFlags.Active;

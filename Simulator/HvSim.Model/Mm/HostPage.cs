@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace HvSim.Model.Mm;
 
 /// <summary>Where a host page of guest RAM lives (the four states of issue 3's invariant).</summary>
@@ -50,38 +48,73 @@ public enum HostPageFlags : ushort
 }
 
 /// <summary>
-/// Per host page of guest RAM (10 bytes): the rmap word (head index + PRESENT as head &gt;= 0), the swap slot, and one
-/// 16-bit word for the host PTE / struct page bits (bits 0-13) and the page's state (bits 14-15), as struct page keeps
-/// its zone and node in the top bits of page->flags. The owning guest is not stored: a host page's position in the
-/// array says whose memslot it is in (<see cref="Host.GuestOf"/>).
+/// Per host page of guest RAM, one 64-bit word (8 bytes) as struct page keeps its flags, zone and node in one word:
+/// bits 0-13 the host PTE / struct page bits, bits 14-15 the page's state, bits 16-40 the swap entry (the slot + 1, 0 for
+/// none, <see cref="SwapSlotBits"/> bits) and bits 41-63 the rmap word (the HPTE index of the chain's head + 1, 0 when
+/// KVMPPC_RMAP_PRESENT is clear, <see cref="RmapIndexBits"/> bits). The kernel's rmap word keeps a 32-bit index
+/// (KVMPPC_RMAP_INDEX) under its flag bits and its swp_entry_t about 50 bits of offset; the narrower fields here bound
+/// the HPT (hpt_order, <see cref="MaxHpteIndex"/>) and the swap device (<see cref="MaxSwapSlots"/>), and loading refuses
+/// a scenario beyond either. The owning guest is not stored: a host page's position in the array says whose memslot it
+/// is in (<see cref="Host.GuestOf"/>). The all-zero word is a page never touched, with no swap slot and no rmap chain.
 /// </summary>
-[StructLayout(LayoutKind.Sequential, Pack = 2)]
 public struct HostPage
 {
     private const int StateShift = 14;
-    private const ushort FlagBits = (1 << StateShift) - 1;
+    private const ulong FlagBits = (1UL << StateShift) - 1;
+    private const ulong StateBits = 3UL << StateShift;
+    private const int SwapShift = 16;
+    /// <summary>Bits of the swap entry: slots 0 .. 2^25 - 2 (2 TiB of swap in 64 KiB pages, 128 GiB in 4 KiB pages).</summary>
+    public const int SwapSlotBits = 25;
+    private const int RmapShift = SwapShift + SwapSlotBits;
+    /// <summary>Bits of the rmap word's HPTE index: HPTEs 0 .. 2^23 - 2, so an HPT of at most 2^22 HPTEs (hpt_order 26).</summary>
+    public const int RmapIndexBits = 64 - RmapShift;
+    private const ulong SwapMask = ((1UL << SwapSlotBits) - 1) << SwapShift;
+    private const ulong RmapMask = ((1UL << RmapIndexBits) - 1) << RmapShift;
+
+    /// <summary>Swap slots a swap device may have: every slot number + 1 fits the swap entry's bits.</summary>
+    public const int MaxSwapSlots = (1 << SwapSlotBits) - 1;
+    /// <summary>The largest HPTE index the rmap word holds (its all-ones value + 1 would not fit).</summary>
+    public const int MaxHpteIndex = (1 << RmapIndexBits) - 2;
+
+    private ulong _word;
 
     /// <summary>rmap INDEX of the head of the circular HPTE list; -1 when PRESENT is clear.</summary>
-    public int RmapHead;
+    public int RmapHead
+    {
+        readonly get => (int)(_word >> RmapShift) - 1;
+        set
+        {
+            System.Diagnostics.Debug.Assert(value is >= -1 and <= MaxHpteIndex);
+            _word = (_word & ~RmapMask) | ((ulong)(uint)(value + 1) << RmapShift);
+        }
+    }
+
     /// <summary>Swap slot holding (or reserved for) this page; -1 when none.</summary>
-    public int SwapSlot;
-    private ushort _flagsAndState;
+    public int SwapSlot
+    {
+        readonly get => (int)((_word & SwapMask) >> SwapShift) - 1;
+        set
+        {
+            System.Diagnostics.Debug.Assert(value is >= -1 and < MaxSwapSlots);
+            _word = (_word & ~SwapMask) | ((ulong)(uint)(value + 1) << SwapShift);
+        }
+    }
 
     public HostPageFlags Flags
     {
-        readonly get => (HostPageFlags)(_flagsAndState & FlagBits);
-        set => _flagsAndState = (ushort)((_flagsAndState & ~FlagBits) | ((ushort)value & FlagBits));
+        readonly get => (HostPageFlags)(_word & FlagBits);
+        set => _word = (_word & ~FlagBits) | ((ulong)value & FlagBits);
     }
 
     public HostPageState State
     {
-        readonly get => (HostPageState)(_flagsAndState >> StateShift);
-        set => _flagsAndState = (ushort)((_flagsAndState & FlagBits) | ((int)value << StateShift));
+        readonly get => (HostPageState)((_word & StateBits) >> StateShift);
+        set => _word = (_word & ~StateBits) | ((ulong)value << StateShift);
     }
 
     /// <summary>Every flag fits below the state bits.</summary>
-    public static bool FlagsFit => Enum.GetValues<HostPageFlags>().All(f => ((ushort)f & ~FlagBits) == 0);
+    public static bool FlagsFit => Enum.GetValues<HostPageFlags>().All(f => ((ulong)f & ~FlagBits) == 0);
 
-    public readonly bool Has(HostPageFlags f) => (_flagsAndState & (ushort)f) != 0;
+    public readonly bool Has(HostPageFlags f) => (_word & (ulong)f) != 0;
     public readonly bool InRam => State is HostPageState.Resident or HostPageState.SwapCache;
 }

@@ -183,6 +183,19 @@ internal static class ConsistencyChecks
         if (countsOk && t.Guests.Count > MaxGuests)
             d.Add(Loc("guests.count", "guests[0].count", "guests"), $"{t.Guests.Count} guests", $"at most {MaxGuests} guests per host");
 
+        // Host pages' fields: the swap entry's slot and the LRU links are narrower than the kernel's (HostPage, PageLists).
+        if (!Bad("host.swap.capacity", "host.swap.device") && hostPageOk && h.Swap.CapacityBytes / h.PageSizeBytes > HvSim.Model.Mm.HostPage.MaxSwapSlots)
+            d.Add(Loc("host.swap.capacity", "host.swap", "host"),
+                $"swap capacity {Size(h.Swap.CapacityBytes)} is {h.Swap.CapacityBytes / h.PageSizeBytes} slots of {Size(h.PageSizeBytes)}; a host page's swap entry holds {HvSim.Model.Mm.HostPage.SwapSlotBits} bits",
+                $"swap capacity <= {Size((long)HvSim.Model.Mm.HostPage.MaxSwapSlots * h.PageSizeBytes)} with {Size(h.PageSizeBytes)} host pages");
+        if (!Bad("host.page_cache.footprint") && hostPageOk && h.PageCache.Enabled && h.PageCache.FootprintBytes / h.PageSizeBytes > HvSim.Model.Replacement.PageLists.MaxPages)
+            d.Add(Loc("host.page_cache.footprint", "host.page_cache", "host"),
+                $"page cache footprint {Size(h.PageCache.FootprintBytes)} is {h.PageCache.FootprintBytes / h.PageSizeBytes} pages of {Size(h.PageSizeBytes)}; the LRU links hold {HvSim.Model.Replacement.PageLists.LinkBits} bits",
+                $"footprint <= {Size((long)HvSim.Model.Replacement.PageLists.MaxPages * h.PageSizeBytes)} with {Size(h.PageSizeBytes)} host pages");
+        if (memoriesOk && hostPageOk && t.Guests.Sum(g => g.MemoryBytes / h.PageSizeBytes) is var hostPages && hostPages > HvSim.Model.Replacement.PageLists.MaxPages)
+            d.Add(Loc("guests"), $"the guests' {Size(t.Guests.Sum(g => g.MemoryBytes))} are {hostPages} host pages of {Size(h.PageSizeBytes)}; the LRU links hold {HvSim.Model.Replacement.PageLists.LinkBits} bits",
+                $"guest memory <= {Size((long)HvSim.Model.Replacement.PageLists.MaxPages * h.PageSizeBytes)} in all with {Size(h.PageSizeBytes)} host pages");
+
         if (!Bad("platform", "host.swap.capacity", "host.swap.device") && t.Platforms.Contains(Platform.Power7) && memoriesOk && watermarksOk && hostPageOk)
         {
             long guestMemory = t.Guests.Sum(g => g.MemoryBytes);

@@ -58,7 +58,7 @@ public class BalloonTests
             Assert.True(vm.Balloon.Holds(gp));
             Assert.Equal(HostPageState.NeverTouched, rig.Page(vm.HostPageOf(gp)).State);
             Assert.Equal(-1, rig.Page(vm.HostPageOf(gp)).RmapHead);
-            Assert.True(vm.Hpt.Entries[vm.HpteOf[gp]].IsAbsent);
+            Assert.True(vm.Hpt.Entries[vm.Hpt.UserSlot(gp)].IsAbsent);
             Assert.False(rig.Host.LruvecOf(vm.HostPageOf(gp)).Contains(vm.HostPageOf(gp)));
         }
         Assert.Equal(HostPageState.Resident, rig.Page(vm.HostPageOf(100)).State); // not given up
@@ -158,7 +158,7 @@ public class BalloonTests
         Assert.True(vm.Balloon.Holds(0));
         Assert.Equal((1L, 2L), (vm.Counters.FaultRetries, vm.Counters.HdsiFaults));
         Assert.Equal((1L, 0L), (vm.Counters.MajorFaults, vm.Counters.MinorFaults));
-        Assert.True(vm.Hpt.Entries[vm.HpteOf[9]].IsValid);
+        Assert.True(vm.Hpt.Entries[vm.Hpt.UserSlot(9)].IsValid);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public class BoltedLinearMapTests
             int slot = hpt.LinearSlot(gp);
             Assert.InRange(slot, hpt.LinearGroup(gp), hpt.LinearGroup(gp) + Hpt.PtegSlots - 1);
             Assert.Equal(HpteFlags.Bolted | HpteFlags.Absent, hpt.Entries[slot].Flags);
-            Assert.Equal(-1, rig.Vm.HpteOf[gp]);
+            Assert.Equal(-1, rig.Vm.Hpt.UserSlot(gp));
             Assert.Equal(-1, rig.Page(gp).RmapHead);
         }
         Assert.Equal(256, hpt.Entries.Count(h => !h.IsFree));
@@ -101,7 +101,7 @@ public class BoltedLinearMapTests
         Assert.Equal(Rm + Exit + ZeroFill, (long)c.FaultLatency.Sum);
         // HDSI, clear_page (one access), H_ENTER, the access itself.
         Assert.Equal(Rm + Exit + ZeroFill + Rig.Costs.AccessNs + Rm + Rig.Costs.AccessNs, vcpu.Clock);
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[2]].IsValid);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(2)].IsValid);
         Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.LinearSlot(2)].IsValid);
         Assert.Equal(2, Rmap.Length(rig.Vm.Hpt, rig.Page(2)));
     }
@@ -133,7 +133,7 @@ public class BoltedLinearMapTests
         Assert.Equal(3, c.HptesInvalidated);
         Assert.Equal(3, c.HdsiFaults); // the clear's, then one per unmap on the user HPTE
         Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.LinearSlot(2)].IsAbsent);
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[2]].IsValid);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(2)].IsValid);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class TransitionTests
         var rig = new Rig();
         rig.MakeResident(5);
         Hcalls.HEnter(rig.Vm, rig.Host, 5, 1_000, out long end);
-        int slot = rig.Vm.HpteOf[5];
+        int slot = rig.Vm.Hpt.UserSlot(5);
         Assert.Equal(1_000 + Rm, end);
         Assert.True(rig.Vm.Hpt.Entries[slot].IsValid);
         Assert.False(rig.Vm.Hpt.Entries[slot].IsAbsent);
@@ -31,7 +31,7 @@ public class TransitionTests
     {
         var rig = new Rig();
         Hcalls.HEnter(rig.Vm, rig.Host, 7, 0, out long end);
-        var h = rig.Vm.Hpt.Entries[rig.Vm.HpteOf[7]];
+        var h = rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(7)];
         Assert.Equal(Rm, end);
         Assert.True(h.IsAbsent);
         Assert.False(h.IsValid);
@@ -45,7 +45,7 @@ public class TransitionTests
         rig.MakeResident(3);
         rig.Vm.Notifier.InvalidateRangeStart(10, 1, 0); // mmu_notifier_count != 0 while H_ENTER runs
         Hcalls.HEnter(rig.Vm, rig.Host, 3, 0, out _);
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[3]].IsAbsent);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(3)].IsAbsent);
         Assert.Equal(-1, rig.Page(3).RmapHead);
         rig.Vm.Notifier.InvalidateRangeEnd();
         Assert.Equal(0, rig.Vm.Notifier.Count);
@@ -61,7 +61,7 @@ public class TransitionTests
         foreach (int gp in new[] { 16, 17, 18 }) Hcalls.HEnter(rig.Vm, rig.Host, gp, 0, out _);
         Assert.Equal(3, Rmap.Length(rig.Vm.Hpt, rig.Page(1)));
         var e = rig.Vm.Hpt.Entries;
-        e[rig.Vm.HpteOf[17]].Flags |= HpteFlags.Referenced | HpteFlags.Changed; // the guest stored through 17
+        e[rig.Vm.Hpt.UserSlot(17)].Flags |= HpteFlags.Referenced | HpteFlags.Changed; // the guest stored through 17
         rig.Page(1).Flags &= ~(HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged);
 
         long end = rig.Vm.Notifier.InvalidatePage(1, 100_000);
@@ -74,13 +74,13 @@ public class TransitionTests
         Assert.Equal(-1, rig.Page(1).RmapHead);
         foreach (int gp in new[] { 16, 17, 18 })
         {
-            var h = e[rig.Vm.HpteOf[gp]];
+            var h = e[rig.Vm.Hpt.UserSlot(gp)];
             Assert.True(h.IsAbsent && !h.IsValid);
             Assert.Equal(HpteFlags.None, h.Flags & (HpteFlags.Referenced | HpteFlags.Changed));
         }
         Assert.True(rig.Page(1).Has(HostPageFlags.RmapReferenced | HostPageFlags.RmapChanged));
-        Assert.Equal(HpteFlags.Referenced | HpteFlags.Changed, rig.Vm.Hpt.Revmap[rig.Vm.HpteOf[17]].GuestRc);
-        Assert.Equal(HpteFlags.None, rig.Vm.Hpt.Revmap[rig.Vm.HpteOf[16]].GuestRc);
+        Assert.Equal(HpteFlags.Referenced | HpteFlags.Changed, rig.Vm.Hpt.Revmap[rig.Vm.Hpt.UserSlot(17)].GuestRc);
+        Assert.Equal(HpteFlags.None, rig.Vm.Hpt.Revmap[rig.Vm.Hpt.UserSlot(16)].GuestRc);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class TransitionTests
         long end = rig.Vm.Notifier.SetSpteHva(2, 0);
         Assert.Equal(Tlbie, end);
         Assert.Equal(1, rig.Vm.Notifier.Seq);
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[2]].IsAbsent);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(2)].IsAbsent);
         Assert.Equal(-1, rig.Page(2).RmapHead);
     }
 
@@ -110,7 +110,6 @@ public class TransitionTests
         {
             int gp = 100 + k;
             hpt.Entries[slots[k]] = new Hpte { GuestPage = gp, Flags = HpteFlags.Valid };
-            rig.Vm.HpteOf[gp] = slots[k];
             Rmap.Link(hpt, ref rig.Page(rig.Vm.HostPageOf(gp)), slots[k]);
         }
         Assert.Equal(-1, hpt.FreeSlot(primary));
@@ -118,11 +117,11 @@ public class TransitionTests
         long removesBefore = rig.Vm.Counters.HRemoveCalls;
         Hcalls.HEnter(rig.Vm, rig.Host, 0, 0, out long end);
         Assert.Equal(removesBefore + 1, rig.Vm.Counters.HRemoveCalls);
-        int slot = rig.Vm.HpteOf[0];
+        int slot = rig.Vm.Hpt.UserSlot(0);
         Assert.True(slot >= 0 && (slot / 8 * 8 == primary || slot / 8 * 8 == secondary));
         // H_ENTER + H_REMOVE (real mode) + a tlbiel for the VALID victim (one vCPU).
         Assert.Equal(Rm + Rm + Tlbie, end);
-        Assert.Equal(15, Enumerable.Range(100, 16).Count(gp => rig.Vm.HpteOf[gp] >= 0)); // exactly one victim
+        Assert.Equal(15, slots.Count(s => hpt.Entries[s].GuestPage >= 100)); // exactly one victim
         Assert.Equal(15, Rmap.Length(hpt, rig.Page(6)) + Rmap.Length(hpt, rig.Page(7)));
     }
 
@@ -150,22 +149,22 @@ public class TransitionTests
             Hcalls.HEnter(rig.Vm, rig.Host, 16, 0, out _);
             Hcalls.HEnter(rig.Vm, rig.Host, 17, 0, out _);
             var e = rig.Vm.Hpt.Entries;
-            e[rig.Vm.HpteOf[16]].Flags |= HpteFlags.Referenced; // only 16 was accessed
+            e[rig.Vm.Hpt.UserSlot(16)].Flags |= HpteFlags.Referenced; // only 16 was accessed
             long t = 0;
             Assert.True(rig.Vm.Notifier.TestAgeHva(1));
             Assert.True(rig.Vm.Notifier.AgeHva(1, ref t));
             if (aging == AgingVariant.Unmap)
             {
                 Assert.Equal(2 * Tlbie, t); // both HPTEs unmapped
-                Assert.True(e[rig.Vm.HpteOf[16]].IsAbsent && e[rig.Vm.HpteOf[17]].IsAbsent);
+                Assert.True(e[rig.Vm.Hpt.UserSlot(16)].IsAbsent && e[rig.Vm.Hpt.UserSlot(17)].IsAbsent);
                 Assert.Equal(-1, rig.Page(1).RmapHead);
             }
             else
             {
                 Assert.Equal(Tlbie, t); // one tlbie for the one R bit
-                Assert.True(e[rig.Vm.HpteOf[16]].IsValid && e[rig.Vm.HpteOf[17]].IsValid);
-                Assert.Equal(HpteFlags.None, e[rig.Vm.HpteOf[16]].Flags & HpteFlags.Referenced);
-                Assert.Equal(HpteFlags.Referenced, rig.Vm.Hpt.Revmap[rig.Vm.HpteOf[16]].GuestRc);
+                Assert.True(e[rig.Vm.Hpt.UserSlot(16)].IsValid && e[rig.Vm.Hpt.UserSlot(17)].IsValid);
+                Assert.Equal(HpteFlags.None, e[rig.Vm.Hpt.UserSlot(16)].Flags & HpteFlags.Referenced);
+                Assert.Equal(HpteFlags.Referenced, rig.Vm.Hpt.Revmap[rig.Vm.Hpt.UserSlot(16)].GuestRc);
             }
             Assert.False(rig.Vm.Notifier.TestAgeHva(1));
             long t2 = t;
@@ -189,7 +188,7 @@ public class TransitionTests
         Assert.Equal(0, c.HpteHits);
         // H_ENTER + HDSI + the access itself.
         Assert.Equal(Rm + Rm + Exit + ZeroFill + Rig.Costs.AccessNs, vcpu.Clock);
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[2]].IsValid);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(2)].IsValid);
     }
 
     [Fact]
@@ -208,7 +207,7 @@ public class TransitionTests
         Assert.Equal(Rm + Exit + SwapCacheHit, (long)c.FaultLatency.Sum);
         Assert.Equal(HostPageState.Resident, rig.Page(4).State);
         Assert.False(rig.Page(4).Has(HostPageFlags.Writable)); // read fault: mapped read-only, swap copy kept
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[4]].Flags.HasFlag(HpteFlags.ReadOnly));
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(4)].Flags.HasFlag(HpteFlags.ReadOnly));
     }
 
     [Fact]
@@ -253,7 +252,7 @@ public class TransitionTests
         Assert.Equal(1, c.MajorFaults);
         Assert.Equal(2, c.FaultLatency.Count);
         Assert.Equal(Rm + Exit + 100_000 + (Rm + Exit + Gup), (long)c.FaultLatency.Sum);
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[4]].IsValid);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(4)].IsValid);
     }
 
     // The rig's 4 MiB RMA backs host pages 0-63, i.e. 4 KiB guest pages 0-1023; guest page 1024 is the first the guest pins.
@@ -275,7 +274,7 @@ public class TransitionTests
         Assert.Equal(2 * (Rm + Exit + ZeroFill) + 3 * Rig.Costs.AccessNs, vcpu.Clock);
         Assert.True(rig.Page(64).Has(HostPageFlags.Pinned));
         Assert.Equal(0, rig.Vm.Notifier.InvalidatePage(64, 0)); // callbacks are no-ops
-        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.HpteOf[PastRma + 3]].IsValid);
+        Assert.True(rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(PastRma + 3)].IsValid);
         Assert.Equal(0, rig.Vm.Counters.UnmapHvaCalls);
     }
 
