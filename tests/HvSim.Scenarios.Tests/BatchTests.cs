@@ -217,7 +217,7 @@ public class BatchTests
     [Theory]
     [InlineData("1/4", 0, 4)]
     [InlineData("4/4", 3, 4)]
-    public void ShardSpecs(string text, int index, int count) => Assert.Equal(new Shard(index, count), Shard.Parse(text, _ => null));
+    public void ShardSpecsParseToAZeroBasedIndexAndACount(string text, int index, int count) => Assert.Equal(new Shard(index, count), Shard.Parse(text, _ => null));
 
     [Theory]
     [InlineData("0/4")]
@@ -225,7 +225,7 @@ public class BatchTests
     [InlineData("1/0")]
     [InlineData("half")]
     [InlineData("slurm")] // no job array variables set
-    public void BadShardSpecs(string text) => Assert.Throws<BatchInputException>(() => Shard.Parse(text, _ => null));
+    public void MalformedShardSpecsAreRefused(string text) => Assert.Throws<BatchInputException>(() => Shard.Parse(text, _ => null));
 
     [Fact]
     public void SlurmAndKubernetesShardsComeFromTheirVariables()
