@@ -44,7 +44,7 @@ internal static class BatchCommand
             OutputFolder.Claim(options.OutDir, "batch");
             var runner = new BatchRunner((config, live) => SimulationRunner.Run(config, live));
             var clock = Stopwatch.StartNew();
-            var outcome = LiveRuns.Show("", progress => runner.Run(scenarios, options, progress));
+            var outcome = LiveRuns.Show("", progress => runner.Run(scenarios, options, progress), announce: "batch: ");
             return Report(outcome, options, clock.Elapsed);
         });
         return cmd;

@@ -8,9 +8,11 @@ namespace HvSim.Cli.Progress;
 
 /// <summary>
 /// Progress of `run` and `batch` off a terminal (a file, a pipe, CI): nothing while runs go on, then exactly one line
-/// per finished run, with what it simulated and the cost-weighted ETA of the rest (<see cref="WorkMeter"/>).
+/// per finished run, with what it simulated and the cost-weighted ETA of the rest (<see cref="WorkMeter"/>). With an
+/// <paramref name="announce"/> prefix (`batch: `), one line first says how many runs there are to do (a resumed batch
+/// says how many were done before; scripts wait for it to know the batch has claimed its folder).
 /// </summary>
-internal sealed class FinishedRunLines(TextWriter? output = null) : IRunsProgress
+internal sealed class FinishedRunLines(string? announce = null, TextWriter? output = null) : IRunsProgress
 {
     private readonly TextWriter _out = output ?? Console.Out;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -21,6 +23,7 @@ internal sealed class FinishedRunLines(TextWriter? output = null) : IRunsProgres
     {
         _runs = pending;
         _meter = new WorkMeter(costs, Display.RateWindowSpan);
+        if (announce is not null) _out.WriteLine($"{announce}{pending.Count} runs to do, {alreadyDone} already done");
     }
 
     public void Running(int run, RunProgress live) => _meter!.Started(run, live);

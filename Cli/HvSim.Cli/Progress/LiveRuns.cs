@@ -44,11 +44,12 @@ internal sealed class LiveRuns(string title) : IRunsProgress, IDisposable
 
     /// <summary>
     /// <paramref name="work"/> with the progress display that fits the output: live on a terminal
-    /// (<see cref="LiveRuns"/>), one line per finished run elsewhere (<see cref="FinishedRunLines"/>).
+    /// (<see cref="LiveRuns"/>), one line per finished run elsewhere (<see cref="FinishedRunLines"/>, after a line
+    /// saying how many runs there are when <paramref name="announce"/> is given).
     /// </summary>
-    public static T Show<T>(string title, Func<IRunsProgress, T> work)
+    public static T Show<T>(string title, Func<IRunsProgress, T> work, string? announce = null)
     {
-        if (!ConsoleSetup.LiveProgress) return work(new FinishedRunLines());
+        if (!ConsoleSetup.LiveProgress) return work(new FinishedRunLines(announce));
         using var live = new LiveRuns(title);
         return work(live);
     }
