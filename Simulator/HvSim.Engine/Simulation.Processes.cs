@@ -50,6 +50,17 @@ public sealed partial class Simulation
     /// <summary>The wake-up target of the running process's current step (what its next wait must carry); 0 outside a process.</summary>
     internal ulong ActiveWho => _activeSlot != 0 ? WhoOf(_activeSlot) : 0;
 
+    /// <summary>
+    /// <see cref="ActiveWho"/> for a process about to wait on a resource; throws when no process is running, naming the
+    /// resource (<paramref name="kind"/> and <paramref name="name"/>: store 'q') and the wait (<paramref name="wait"/>:
+    /// "wait to put"). Allocates nothing unless it throws.
+    /// </summary>
+    internal ulong WaiterWho(string kind, string name, string wait)
+    {
+        ulong who = ActiveWho;
+        return who != 0 ? who : throw new InvalidOperationException($"{kind} '{name}': only a running process can {wait}");
+    }
+
     /// <summary>The running process's identity: slot and life, for <see cref="ProcessOf"/>.</summary>
     internal (int Slot, uint Life) ActiveIdentity => (_activeSlot, _slots.Items[_activeSlot].Life);
 

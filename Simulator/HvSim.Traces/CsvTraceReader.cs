@@ -7,6 +7,10 @@ namespace HvSim.Traces;
 /// <summary>A CSV trace read record by record through CsvHelper's UTF-8 reader.</summary>
 public sealed class CsvTraceReader : ITraceReader
 {
+    /// <summary>Text, one request per line: <c>timestamp,obj_id,size,op</c> by default (columns configurable).</summary>
+    public static readonly TraceFormat Format = new("csv", "text, one request per line (timestamp,obj_id,size,op by default)", [".csv"],
+        (path, columns) => new CsvTraceReader(path, columns));
+
     private readonly CsvReader _csv;
     private readonly CsvTraceColumns _columns;
     /// <summary>1-based columns in use (0 = absent): the configured numbers, or the header's names.</summary>

@@ -8,6 +8,10 @@ namespace HvSim.Traces;
 /// </summary>
 public sealed class OracleGeneralReader(string path) : BinaryTraceReader(path, RecordSize, "oracleGeneral")
 {
+    /// <summary>libCacheSim oracleGeneral: 24-byte little-endian records.</summary>
+    public static readonly TraceFormat Format = new("oracleGeneral", "libCacheSim oracleGeneral, 24-byte little-endian records", [".bin", ".oraclegeneral"],
+        (path, _) => new OracleGeneralReader(path));
+
     public const int RecordSize = 24;
     private uint _lastSeconds;
 

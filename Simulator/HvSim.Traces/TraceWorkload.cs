@@ -22,7 +22,7 @@ public sealed record TraceWorkload : WorkloadSpec
         init => field = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("a trace workload needs a trace file path", nameof(Path));
     }
 
-    public TraceFormat Format { get; init; } = TraceFormat.Csv;
+    public TraceFormat Format { get; init; } = CsvTraceReader.Format;
     /// <summary>Column layout when <see cref="Format"/> is CSV (default <c>timestamp,obj_id,size,op</c>).</summary>
     public CsvTraceColumns? CsvColumns { get; init; }
     public PageMapping Mapping

@@ -10,6 +10,9 @@ namespace HvSim.Traces;
 /// </summary>
 public sealed class VscsiReader : BinaryTraceReader
 {
+    /// <summary>VMware vSCSI: 32-byte (v1) or 40-byte (v2) little-endian records.</summary>
+    public static readonly TraceFormat Format = new("vscsi", "VMware vSCSI, 32-byte (v1) or 40-byte (v2) records", [".vscsi"], (path, _) => Open(path));
+
     private readonly int _version;
 
     private VscsiReader(string path, int version) : base(path, version == 1 ? 32 : 40, $"vSCSI v{version}") => _version = version;

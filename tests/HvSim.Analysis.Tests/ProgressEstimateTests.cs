@@ -49,6 +49,24 @@ public class ProgressEstimateTests
     }
 
     [Fact]
+    public void BatchEtaIsNeverLessThanTheLastRunningRunNeedsAtItsOwnRate()
+    {
+        // Two runs of cost 1 on two workers. At 5 s the first is done and the second a quarter through. Together 1.25
+        // units in 5 s: 0.25 units/s, so the 0.75 left would take 3 s; but the second run alone goes 0.25 units in
+        // 5 s (0.05/s), so it needs 0.75 / 0.05 = 15 s, and nothing else can help it.
+        double second = 0;
+        var meter = new WorkMeter([1, 1], TimeSpan.FromMinutes(1));
+        meter.Started(0, () => 0);
+        meter.Started(1, () => second);
+        meter.Sample(TimeSpan.Zero);
+        meter.Finished(0);
+        second = 0.25;
+        var (fraction, remaining) = meter.Sample(TimeSpan.FromSeconds(5));
+        Assert.Equal(0.625, fraction, 12);
+        Assert.Equal(15, remaining!.Value.TotalSeconds, 9);
+    }
+
+    [Fact]
     public void ExpectedCostIsAccessesWithoutStalls()
     {
         // 2 guests × 2 vCPUs for 10 s at 50 µs think + 100 ns per access: 4 × 10 s / 50.1 µs = 798,403.19 accesses.

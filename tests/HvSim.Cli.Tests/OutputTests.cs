@@ -61,7 +61,7 @@ public sealed class OutputTests
         string[] lines = r.Out.Trim().Split('\n');
         Assert.Contains(lines, l => l.Contains("12 runs"));
         // Exactly one line per finished run (3 points x 2 platforms x 2 replications), numbered 1/12 .. 12/12, never one per redraw.
-        var progress = lines.Where(l => l.StartsWith("run ", StringComparison.Ordinal) && l.Contains(" done in ")).ToList();
+        var progress = lines.Where(l => l.StartsWith("run ", StringComparison.Ordinal) && l.Contains(" done: ")).ToList();
         Assert.Equal(Enumerable.Range(1, 12).Select(k => $"run {k}/12 "), progress.Select(l => l[..(l.IndexOf('/') + 4)]));
         Assert.Equal(12, progress.Select(l => l.Split(' ')[2]).Distinct().Count());
     }

@@ -18,7 +18,7 @@ public class QueueModelTests
     [Theory]
     [InlineData(new[] { 5, 5, 3, 15, 3, 3 })]   // two due at 1; step one; schedule a zero delay; the older one first
     [InlineData(new[] { 5, 35, 10, 13, 4, 18 })]
-    public void HandPickedInterleavings(int[] ops) => Assert.True(AgreesWithBruteForce(ops));
+    public void HandPickedInterleavingsAgreeWithABruteForceQueue(int[] ops) => Assert.True(AgreesWithBruteForce(ops));
 
     [Property(MaxTest = 1000, EndSize = 200)]
     public Property KernelAgreesWithABruteForceQueue() =>

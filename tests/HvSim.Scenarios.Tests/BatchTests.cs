@@ -1,4 +1,5 @@
 using HvSim.Analysis.Batch;
+using HvSim.Analysis.Progress;
 using HvSim.Analysis.Results;
 using HvSim.Model.Config;
 using HvSim.Model.Results;
@@ -36,7 +37,7 @@ public class BatchTests
     private static BatchOutcome RunBatch(TempDir dir, string outName, int jobs, Shard? shard = null, Func<SimulationConfig, RunResult>? model = null, string second = Second) =>
         new BatchRunner(model ?? FakeModel.Run).Run(Scenarios(dir, second),
             new BatchOptions { OutDir = Path.Combine(dir.Path, outName), Jobs = jobs, Shard = shard, MaxMemoryBytes = long.MaxValue },
-            NoBatchProgress.Instance);
+            NoRunsProgress.Instance);
 
     /// <summary>Every file of a results folder but the wall-clock timings, which are allowed to differ.</summary>
     private static SortedDictionary<string, byte[]> Snapshot(string root)
@@ -197,7 +198,7 @@ public class BatchTests
 
         var clash = dir.File("in2/c.yaml", Second);
         var e = Assert.Throws<BatchInputException>(() => new BatchRunner(FakeModel.Run).Run(ScenarioSet.Load([b, clash]),
-            new BatchOptions { OutDir = Path.Combine(dir.Path, "out"), MaxMemoryBytes = long.MaxValue }, NoBatchProgress.Instance));
+            new BatchOptions { OutDir = Path.Combine(dir.Path, "out"), MaxMemoryBytes = long.MaxValue }, NoRunsProgress.Instance));
         Assert.Contains("two scenarios are named 'second'", e.Message);
         Assert.EndsWith("(allowed: a different name: in each scenario file)", e.Message);
     }
@@ -207,7 +208,7 @@ public class BatchTests
     {
         using var dir = new TempDir();
         var e = Assert.Throws<BatchInputException>(() => new BatchRunner(FakeModel.Run).Run(Scenarios(dir),
-            new BatchOptions { OutDir = Path.Combine(dir.Path, "out"), Jobs = 2, MaxMemoryBytes = 1 << 20 }, NoBatchProgress.Instance));
+            new BatchOptions { OutDir = Path.Combine(dir.Path, "out"), Jobs = 2, MaxMemoryBytes = 1 << 20 }, NoRunsProgress.Instance));
         Assert.Contains("estimated memory", e.Message);
         Assert.Contains("exceeds the limit 1MiB", e.Message);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")));
@@ -216,7 +217,7 @@ public class BatchTests
     [Theory]
     [InlineData("1/4", 0, 4)]
     [InlineData("4/4", 3, 4)]
-    public void ShardSpecs(string text, int index, int count) => Assert.Equal(new Shard(index, count), Shard.Parse(text, _ => null));
+    public void ShardSpecsParseToAZeroBasedIndexAndACount(string text, int index, int count) => Assert.Equal(new Shard(index, count), Shard.Parse(text, _ => null));
 
     [Theory]
     [InlineData("0/4")]
@@ -224,7 +225,7 @@ public class BatchTests
     [InlineData("1/0")]
     [InlineData("half")]
     [InlineData("slurm")] // no job array variables set
-    public void BadShardSpecs(string text) => Assert.Throws<BatchInputException>(() => Shard.Parse(text, _ => null));
+    public void MalformedShardSpecsAreRefused(string text) => Assert.Throws<BatchInputException>(() => Shard.Parse(text, _ => null));
 
     [Fact]
     public void SlurmAndKubernetesShardsComeFromTheirVariables()

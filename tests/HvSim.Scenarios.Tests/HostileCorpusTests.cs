@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Batch;
+using HvSim.Analysis.Progress;
 
 namespace HvSim.Scenarios.Tests;
 
@@ -294,7 +295,7 @@ public class HostileCorpusTests
             var shards = new[] { Path.Combine(Root, "shards", "s0"), Path.Combine(Root, "shards", "s1") };
             for (int k = 0; k < 2; k++)
                 new BatchRunner(FakeModel.Run).Run(ScenarioSet.Load([scenario]),
-                    new BatchOptions { OutDir = shards[k], Jobs = 1, Shard = new Shard(k, 2), MaxMemoryBytes = long.MaxValue }, NoBatchProgress.Instance);
+                    new BatchOptions { OutDir = shards[k], Jobs = 1, Shard = new Shard(k, 2), MaxMemoryBytes = long.MaxValue }, NoRunsProgress.Instance);
             return shards;
         }
 

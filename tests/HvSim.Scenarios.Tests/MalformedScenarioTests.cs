@@ -39,23 +39,23 @@ public class MalformedScenarioTests
     }
 
     [Fact]
-    public void EmptyFile() => AssertRejectedAt("", "1:1: error: scenario file is empty");
+    public void AnEmptyFileIsRefusedAsEmpty() => AssertRejectedAt("", "1:1: error: scenario file is empty");
 
     [Fact]
-    public void CommentsOnly() => AssertRejectedAt("# nothing here\n\n", "1:1: error: scenario file is empty");
+    public void AFileOfCommentsOnlyIsRefusedAsEmpty() => AssertRejectedAt("# nothing here\n\n", "1:1: error: scenario file is empty");
 
     [Fact]
-    public void DeepNesting() => AssertRejectedAt("a: " + new string('[', 200) + new string(']', 200) + "\n", "1:36: error: nesting deeper than 32 levels");
+    public void FlowSequencesNestedDeeperThan32LevelsAreRefused() => AssertRejectedAt("a: " + new string('[', 200) + new string(']', 200) + "\n", "1:36: error: nesting deeper than 32 levels");
 
     [Fact]
-    public void DeepMappingNesting()
+    public void MappingsNestedDeeperThan32LevelsAreRefusedAtTheFirstKeyTooDeep()
     {
         var text = string.Concat(Enumerable.Range(0, 60).Select(i => new string(' ', 2 * i) + $"k{i}:\n"));
         AssertRejectedAt(text, "33:65: error: nesting deeper than 32 levels"); // key k32 is the 33rd level
     }
 
     [Fact]
-    public void BinaryJunk()
+    public void BinaryJunkIsRefusedAsBinaryByValidateAndRun()
     {
         var bytes = new byte[512];
         new Random(7).NextBytes(bytes);
@@ -83,7 +83,7 @@ public class MalformedScenarioTests
     }
 
     [Fact]
-    public void MissingFile()
+    public void AMissingFileIsReportedAsNotFoundWithExit2()
     {
         var (exit, _, err) = Cli.Run("validate", "/no/such/scenario.yaml");
         Assert.Equal(2, exit);

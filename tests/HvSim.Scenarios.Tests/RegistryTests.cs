@@ -43,6 +43,6 @@ public class RegistryTests
         Assert.Equal(TraceFormats.Names, format.Choices);
         // Every extension implies one format only.
         Assert.Equal(TraceFormats.All.SelectMany(f => f.Extensions).Distinct(), TraceFormats.All.SelectMany(f => f.Extensions));
-        Assert.Same(TraceFormat.OracleGeneral, TraceFormats.FromExtension("/x/cloudPhysicsIO.oracleGeneral.bin"));
+        Assert.Same(OracleGeneralReader.Format, TraceFormats.FromExtension("/x/cloudPhysicsIO.oracleGeneral.bin"));
     }
 }

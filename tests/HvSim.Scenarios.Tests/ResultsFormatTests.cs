@@ -36,16 +36,16 @@ public class ResultsFormatTests
 
     // The declarations are read by reflection; the writer by CsvHelper's source generator: both must name the same columns.
     [Fact]
-    public void Summary() => Assert.Equal(DocumentedHeader("summary.csv"), WrittenHeader<SummaryRow>());
+    public void SummaryCsvWritesTheDocumentedColumns() => Assert.Equal(DocumentedHeader("summary.csv"), WrittenHeader<SummaryRow>());
 
     [Fact]
-    public void Host() => Assert.Equal(DocumentedHeader("host.csv"), WrittenHeader<HostRow>());
+    public void HostCsvWritesTheDocumentedColumns() => Assert.Equal(DocumentedHeader("host.csv"), WrittenHeader<HostRow>());
 
     [Fact]
-    public void Timeseries() => Assert.Equal(DocumentedHeader("timeseries.csv"), WrittenHeader<TimeseriesRow>());
+    public void TimeseriesCsvWritesTheDocumentedColumns() => Assert.Equal(DocumentedHeader("timeseries.csv"), WrittenHeader<TimeseriesRow>());
 
     [Fact]
-    public void FaultLatency() => Assert.Equal(DocumentedHeader("fault_latency.csv"), WrittenHeader<FaultLatencyRow>());
+    public void FaultLatencyCsvWritesTheDocumentedColumns() => Assert.Equal(DocumentedHeader("fault_latency.csv"), WrittenHeader<FaultLatencyRow>());
 
     [Fact]
     public void BatchTablesPutRunIdInFront()

@@ -11,7 +11,7 @@ public class UnitsTests
     [InlineData("500MB", 500000000L)]
     [InlineData("4096", 4096L)]
     [InlineData(" 2 MiB ", 2097152L)]
-    public void Sizes(string text, long bytes)
+    public void SizesParseToBytes(string text, long bytes)
     {
         Assert.True(Units.TryParseSize(text, out var v));
         Assert.Equal(bytes, v);
@@ -26,7 +26,7 @@ public class UnitsTests
     [InlineData("16EiB")]
     [InlineData("9000000TiB")]  // overflows long
     [InlineData("")]
-    public void BadSizes(string text) => Assert.False(Units.TryParseSize(text, out _));
+    public void MalformedSizesAreRefused(string text) => Assert.False(Units.TryParseSize(text, out _));
 
     [Theory]
     [InlineData("250ns", 250L)]
@@ -37,7 +37,7 @@ public class UnitsTests
     [InlineData("1.5s", 1_500_000_000L)]
     [InlineData("2min", 120_000_000_000L)]
     [InlineData("0", 0L)]
-    public void Durations(string text, long ns)
+    public void DurationsParseToNanoseconds(string text, long ns)
     {
         Assert.True(Units.TryParseDuration(text, out var v));
         Assert.Equal(ns, v);
@@ -48,13 +48,13 @@ public class UnitsTests
     [InlineData("10 parsecs")]
     [InlineData("0.5ns")]
     [InlineData("1e400s")]
-    public void BadDurations(string text) => Assert.False(Units.TryParseDuration(text, out _));
+    public void MalformedDurationsAreRefused(string text) => Assert.False(Units.TryParseDuration(text, out _));
 
     [Theory]
     [InlineData("30%", 0.3)]
     [InlineData("0.25", 0.25)]
     [InlineData("100 %", 1.0)]
-    public void Fractions(string text, double f)
+    public void FractionsParseFromDecimalsAndPercentages(string text, double f)
     {
         Assert.True(Units.TryParseFraction(text, out var v));
         Assert.Equal(f, v, 12);
@@ -64,7 +64,7 @@ public class UnitsTests
     [InlineData("500MB/s", 500_000_000L)]
     [InlineData("120MiB/s", 125829120L)]
     [InlineData("0", 0L)]
-    public void Bandwidths(string text, long bps)
+    public void BandwidthsParseToBytesPerSecond(string text, long bps)
     {
         Assert.True(Units.TryParseBandwidth(text, out var v));
         Assert.Equal(bps, v);
@@ -74,7 +74,7 @@ public class UnitsTests
     [InlineData(65536L, "64KiB")]
     [InlineData(8589934592L, "8GiB")]
     [InlineData(1000L, "1000B")]
-    public void FormatRoundTrips(long bytes, string text)
+    public void FormattedSizesParseBackToTheSameBytes(long bytes, string text)
     {
         Assert.Equal(text, Units.FormatSize(bytes));
         Assert.True(Units.TryParseSize(text, out var back));

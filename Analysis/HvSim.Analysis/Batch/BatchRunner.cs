@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HvSim.Analysis.Progress;
 using HvSim.Analysis.Results;
@@ -34,7 +33,7 @@ public sealed class BatchRunner(Func<SimulationConfig, RunProgress, RunResult> r
     /// <summary>A batch over a model that cannot be watched while it runs (tests' fakes).</summary>
     public BatchRunner(Func<SimulationConfig, RunResult> runSimulation) : this((config, _) => runSimulation(config)) { }
 
-    public BatchOutcome Run(IReadOnlyList<Scenario> scenarios, BatchOptions options, IBatchProgress progress)
+    public BatchOutcome Run(IReadOnlyList<Scenario> scenarios, BatchOptions options, IRunsProgress progress)
     {
         var names = scenarios.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
@@ -51,31 +50,12 @@ public sealed class BatchRunner(Func<SimulationConfig, RunProgress, RunResult> r
         folder.RemoveStaleTemporaries();
         Manifest.Write(folder.ManifestPath, plan.ToManifest());
 
-        var cost = planned.Select(r => RunCost.Expected(r.Config)).ToArray();
-        progress.Started(pending.Select(i => plan.Runs[i]).ToList(), pending.Select(i => cost[i]).ToList(), mine.Count - pending.Count);
-        var failed = new List<(string, Exception)>();
-        RunSchedule.Run(pending, jobs, i =>
-        {
-            var entry = plan.Runs[i];
-            var clock = Stopwatch.StartNew();
-            try
-            {
-                var live = new RunProgress();
-                progress.Running(entry, live);
-                var result = runSimulation(planned[i].Config, live);
-                Commit(folder, entry, planned[i], result, clock.Elapsed);
-                progress.Finished(entry, clock.Elapsed, null);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                lock (failed) failed.Add((entry.RunId, e));
-                progress.Finished(entry, clock.Elapsed, e);
-            }
-        }, i => cost[i]);
-        failed.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        var failed = RunSchedule.Execute(planned, pending, jobs, runSimulation, progress,
+            (i, result, wall) => Commit(folder, plan.Runs[i], planned[i], result, wall), alreadyDone: mine.Count - pending.Count);
         bool complete = plan.Runs.All(folder.IsDone);
         if (complete) BatchAggregator.Write(folder, plan);
-        return new BatchOutcome(planned.Count, mine.Count, mine.Count - pending.Count, pending.Count - failed.Count, failed, complete,
+        return new BatchOutcome(planned.Count, mine.Count, mine.Count - pending.Count, pending.Count - failed.Count,
+            failed.Select(f => (f.Run.RunId, f.Error)).ToList(), complete,
             folder.CountOtherRuns(plan));
     }
 

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using HvSim.Analysis.Progress;
 using HvSim.Model.Config;
+using HvSim.Model.Results;
 using HvSim.Scenarios;
 using HvSim.Scenarios.Language;
 using HvSim.Scenarios.Planning;
@@ -8,7 +11,8 @@ namespace HvSim.Analysis.Batch;
 
 /// <summary>
 /// How `hvsim run` and `hvsim batch` execute runs: one plan (seed override, `--check`), one memory check for the
-/// parallelism, one parallel loop. The commands only wire their options to it.
+/// parallelism, one parallel loop that reports each run to a display (<see cref="Execute"/>). The commands only wire
+/// their options to it: <see cref="Plan"/>, then <see cref="Workers"/> (before anything is written), then <see cref="Execute"/>.
 /// </summary>
 public static class RunSchedule
 {
@@ -53,6 +57,47 @@ public static class RunSchedule
                 $"and {Units.FormatSizeApprox(list)} for the list of {plannedRuns:N0} runs) exceeds the limit {Units.FormatSizeApprox(maxMemoryBytes)} " +
                 "(allowed: raise --max-memory, lower --jobs, or shrink the scenario)");
         return workers;
+    }
+
+    /// <summary>
+    /// Simulates the runs at <paramref name="pending"/> (indices into <paramref name="runs"/>) on <paramref name="workers"/>
+    /// threads through <paramref name="simulate"/>, each watched live by <paramref name="progress"/> and weighted by its
+    /// expected cost (<see cref="RunCost"/>). <paramref name="keep"/> takes each result on its worker (`run` keeps it in
+    /// memory, `batch` commits it to its run folder); a run that throws, or whose <paramref name="keep"/> throws, is a
+    /// failure. <paramref name="alreadyDone"/> runs of the command were finished before (a resumed batch): the display
+    /// says so. With <paramref name="stopAtFirstFailure"/> no run starts after one failed. Returns the failures in
+    /// run-id order.
+    /// </summary>
+    public static List<(PlannedRun Run, Exception Error)> Execute(IReadOnlyList<PlannedRun> runs, IReadOnlyList<int> pending, int workers,
+        Func<SimulationConfig, RunProgress, RunResult> simulate, IRunsProgress progress, Action<int, RunResult, TimeSpan> keep,
+        int alreadyDone = 0, bool stopAtFirstFailure = false)
+    {
+        var cost = pending.Select(i => RunCost.Expected(runs[i].Config)).ToArray();
+        progress.Started(pending.Select(i => runs[i]).ToList(), cost, alreadyDone);
+        var failed = new List<(PlannedRun Run, Exception Error)>();
+        Run(Enumerable.Range(0, pending.Count), workers, k =>
+        {
+            if (stopAtFirstFailure)
+                lock (failed)
+                    if (failed.Count > 0) return;
+            int i = pending[k];
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var live = new RunProgress();
+                progress.Running(k, live);
+                var result = simulate(runs[i].Config, live);
+                keep(i, result, clock.Elapsed);
+                progress.Finished(k, result, clock.Elapsed, null);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                lock (failed) failed.Add((runs[i], e));
+                progress.Finished(k, null, clock.Elapsed, e);
+            }
+        }, k => cost[k]);
+        failed.Sort((a, b) => string.CompareOrdinal(a.Run.RunId, b.Run.RunId));
+        return failed;
     }
 
     /// <summary>

@@ -6,19 +6,25 @@ namespace HvSim.Analysis.Progress;
 /// How far a set of runs has got, each weighted by its expected cost (<see cref="RunCost"/>): a finished run counts
 /// its whole cost, a running one the simulated fraction it has reached. The ETA is the cost left over the measured
 /// rate of cost done per wall second (<see cref="RateWindow"/>), so one long run among short ones is not mistaken
-/// for one run's worth of work. Thread-safe: workers report, a display thread samples.
+/// for one run's worth of work. That rate is the workers' together; when fewer runs are left than workers, the last
+/// ones cannot go faster than their own rates, so the ETA is never less than the longest a running run still needs at
+/// its own measured rate. Thread-safe: workers report, a display thread samples.
 /// </summary>
 public sealed class WorkMeter : IProgressMeter
 {
     private readonly double[] _cost;
-    private readonly RunProgress?[] _live;
+    private readonly Func<double>?[] _fraction;
+    private readonly RateWindow?[] _own;
+    private readonly TimeSpan _window;
     private readonly bool[] _finished;
     private readonly RateWindow _rate;
 
     public WorkMeter(IReadOnlyList<double> costs, TimeSpan window)
     {
         _cost = [.. costs];
-        _live = new RunProgress?[_cost.Length];
+        _fraction = new Func<double>?[_cost.Length];
+        _own = new RateWindow?[_cost.Length];
+        _window = window;
         _finished = new bool[_cost.Length];
         _rate = new RateWindow(window);
         _rate.Add(TimeSpan.Zero, 0); // at the start nothing is done: the first finished run already gives a rate
@@ -31,9 +37,16 @@ public sealed class WorkMeter : IProgressMeter
     int? IProgressMeter.Count => Count;
     public string Tally => $"{FinishedCount}/{Count} done";
 
-    public void Started(int run, RunProgress live)
+    public void Started(int run, RunProgress live) => Started(run, () => live.Read().Fraction);
+
+    /// <summary>Run <paramref name="run"/> started; <paramref name="fraction"/> says how far it has got (0 to 1).</summary>
+    internal void Started(int run, Func<double> fraction)
     {
-        lock (this) _live[run] = live;
+        lock (this)
+        {
+            _fraction[run] = fraction;
+            _own[run] = new RateWindow(_window);
+        }
     }
 
     public void Finished(int run)
@@ -42,7 +55,8 @@ public sealed class WorkMeter : IProgressMeter
         {
             if (_finished[run]) return;
             _finished[run] = true;
-            _live[run] = null;
+            _fraction[run] = null;
+            _own[run] = null;
             FinishedCount++;
         }
     }
@@ -54,7 +68,7 @@ public sealed class WorkMeter : IProgressMeter
         {
             double done = 0;
             for (int i = 0; i < _cost.Length; i++)
-                done += _finished[i] ? _cost[i] : _live[i] is { } live ? live.Read().Fraction * _cost[i] : 0;
+                done += _finished[i] ? _cost[i] : _fraction[i] is { } fraction ? fraction() * _cost[i] : 0;
             return done;
         }
     }
@@ -63,10 +77,28 @@ public sealed class WorkMeter : IProgressMeter
     public (double Fraction, TimeSpan? Remaining) Sample(TimeSpan wall)
     {
         double done = DoneCost();
+        TimeSpan? longestRunning = LongestRunningLeft(wall);
         lock (_rate)
         {
             _rate.Add(wall, done);
-            return (TotalCost <= 0 ? 1 : done / TotalCost, _rate.Remaining(TotalCost));
+            var all = _rate.Remaining(TotalCost);
+            return (TotalCost <= 0 ? 1 : done / TotalCost, all is { } a && longestRunning is { } r && r > a ? r : all);
+        }
+    }
+
+    /// <summary>The most wall time any running run needs at its own measured rate; null while none has a rate.</summary>
+    private TimeSpan? LongestRunningLeft(TimeSpan wall)
+    {
+        lock (this)
+        {
+            TimeSpan? longest = null;
+            for (int i = 0; i < _cost.Length; i++)
+            {
+                if (_fraction[i] is not { } fraction || _own[i] is not { } own) continue;
+                own.Add(wall, fraction() * _cost[i]);
+                if (own.Remaining(_cost[i]) is { } left && (longest is null || left > longest)) longest = left;
+            }
+            return longest;
         }
     }
 }

@@ -44,13 +44,7 @@ internal static class BatchCommand
             OutputFolder.Claim(options.OutDir, "batch");
             var runner = new BatchRunner((config, live) => SimulationRunner.Run(config, live));
             var clock = Stopwatch.StartNew();
-            BatchOutcome outcome;
-            if (ConsoleSetup.LiveProgress)
-            {
-                using var live = new LiveProgress();
-                outcome = runner.Run(scenarios, options, live);
-            }
-            else outcome = runner.Run(scenarios, options, new PlainProgress(clock));
+            var outcome = LiveRuns.Show("", progress => runner.Run(scenarios, options, progress), announce: "batch: ");
             return Report(outcome, options, clock.Elapsed);
         });
         return cmd;
@@ -83,64 +77,5 @@ internal static class BatchCommand
                 $"Fix the cause and resume with the same command and --out {options.OutDir}: finished runs are skipped, only the failed ones run again.");
         }
         return o.Failed.Count == 0 ? ExitCodes.Ok : ExitCodes.RunFailed;
-    }
-
-    /// <summary>
-    /// On a terminal: the live table of <see cref="LiveTable"/> (a line per running run, one for all with the
-    /// cost-weighted ETA). It starts when the batch knows its runs, and ends with the batch.
-    /// </summary>
-    private sealed class LiveProgress : IBatchProgress, IDisposable
-    {
-        private readonly Dictionary<string, int> _index = [];
-        private LiveTable? _table;
-        private TaskCompletionSource? _done;
-        private Task? _display;
-
-        public void Started(IReadOnlyList<BatchPlanEntry> pending, IReadOnlyList<double> costs, int alreadyDone)
-        {
-            for (int i = 0; i < pending.Count; i++) _index[pending[i].RunId] = i;
-            var meter = new WorkMeter(costs, Display.RateWindowSpan);
-            var ready = new TaskCompletionSource<LiveTable>();
-            _done = new TaskCompletionSource();
-            string label = $"{pending.Count} runs" + (alreadyDone > 0 ? $" ({alreadyDone} already done)" : "");
-            _display = Task.Run(() => LiveTable.Show(meter, label, table =>
-            {
-                ready.SetResult(table);
-                _done.Task.Wait();
-                return 0;
-            }));
-            _table = ready.Task.Result;
-        }
-
-        public void Running(BatchPlanEntry run, RunProgress live) => _table!.Started(_index[run.RunId], run.RunId, live);
-
-        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error) => _table!.Finished(_index[run.RunId]);
-
-        public void Dispose()
-        {
-            _done?.TrySetResult();
-            _display?.Wait();
-        }
-    }
-
-    /// <summary>Off a terminal: one line per finished run (<see cref="FinishedRunLines"/>).</summary>
-    private sealed class PlainProgress(Stopwatch clock) : IBatchProgress
-    {
-        private readonly Dictionary<string, int> _index = [];
-        private WorkMeter? _meter;
-        private FinishedRunLines? _lines;
-
-        public void Started(IReadOnlyList<BatchPlanEntry> pending, IReadOnlyList<double> costs, int alreadyDone)
-        {
-            for (int i = 0; i < pending.Count; i++) _index[pending[i].RunId] = i;
-            _meter = new WorkMeter(costs, Display.RateWindowSpan);
-            _lines = new FinishedRunLines(_meter, clock);
-            Console.WriteLine($"batch: {pending.Count} runs to do, {alreadyDone} already done");
-        }
-
-        public void Running(BatchPlanEntry run, RunProgress live) => _meter!.Started(_index[run.RunId], live);
-
-        public void Finished(BatchPlanEntry run, TimeSpan wall, Exception? error) =>
-            _lines!.Finished(_index[run.RunId], run.RunId, error is null ? $"done in {wall.TotalSeconds:0.0} s" : "failed");
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using HvSim.Analysis.Batch;
-using HvSim.Analysis.Progress;
 using HvSim.Cli.Progress;
 using HvSim.Analysis.Results;
 using HvSim.Model;
@@ -34,38 +33,17 @@ internal static class RunCommand
             var scenario = ScenarioLoader.Load(parse.GetValue(file)!);
             long maxBytes = CliScenarios.MaxMemory(parse.GetValue(maxMemory));
             var runs = RunSchedule.Plan([scenario], parse.GetValue(seed), parse.GetValue(check), maxBytes);
-            int parallel = RunSchedule.Workers(runs.Select(r => r.Config).ToList(), parse.JobsOrCores(jobs), maxBytes, runs.Count);
+            int workers = RunSchedule.Workers(runs.Select(r => r.Config).ToList(), parse.JobsOrCores(jobs), maxBytes, runs.Count);
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", scenario.Name);
             OutputFolder.Claim(dir, "run");
 
             var clock = Stopwatch.StartNew();
             var results = new RunResult[runs.Count];
-            var cost = runs.Select(r => RunCost.Expected(r.Config)).ToList();
-            var meter = new WorkMeter(cost, Display.RateWindowSpan);
-            try
+            var failed = LiveRuns.Show($"{scenario.Name}: ", progress => RunSchedule.Execute(runs, Enumerable.Range(0, runs.Count).ToList(), workers,
+                (config, live) => SimulationRunner.Run(config, live), progress, (i, result, _) => results[i] = result, stopAtFirstFailure: true));
+            if (failed.Count > 0)
             {
-                void RunAll(Action<int, RunProgress> started, Action<int> finished) => RunSchedule.Run(Enumerable.Range(0, runs.Count), parallel, i =>
-                {
-                    var live = new RunProgress();
-                    started(i, live);
-                    results[i] = SimulationRunner.Run(runs[i].Config, live);
-                    finished(i);
-                }, i => cost[i]);
-                if (ConsoleSetup.LiveProgress)
-                    LiveTable.Show(meter, $"{scenario.Name}: {runs.Count} runs", table =>
-                    {
-                        RunAll((i, live) => table.Started(i, runs[i].RunId, live), table.Finished);
-                        return 0;
-                    });
-                else
-                {
-                    var lines = new FinishedRunLines(meter, clock);
-                    RunAll(meter.Started, i => lines.Finished(i, runs[i].RunId, results[i]));
-                }
-            }
-            catch (AggregateException e)
-            {
-                Console.Error.WriteLine($"hvsim run: a run of {scenario.Name} failed: {e.InnerExceptions[0].Message}");
+                Console.Error.WriteLine($"hvsim run: a run of {scenario.Name} failed: {failed[0].Error.Message}");
                 return ExitCodes.RunFailed;
             }
             ScenarioRunWriter.Write(dir, scenario, runs, results, parse.GetValue(seed) ?? scenario.Template.Config.Seed, clock.Elapsed);

@@ -5,7 +5,8 @@ using HvSim.Model.Results;
 namespace HvSim.Cli.Progress;
 
 /// <summary>
-/// One run's live line on a terminal: simulated time reached, accesses, the stall since the previous line, and an ETA
+/// One run's live line on a terminal: simulated time reached, accesses, the stall since the previous line (over the
+/// whole measured window once the run is done), and an ETA
 /// from the measured rate of simulated seconds per wall second (<see cref="RateWindow"/>).
 /// </summary>
 internal sealed class RunLine(string label)
@@ -19,7 +20,9 @@ internal sealed class RunLine(string label)
     {
         if (now.DurationNs == 0) return $"{Label}  building host and guests";
         _rate.Add(wall, now.SimulatedNs / 1e9);
-        string stall = StallText(_previous, now);
+        // A finished run's last line shows its stall over the whole measured window, not since the previous line
+        // (which may have seen the same end time, leaving nothing to measure).
+        string stall = StallText(now.Finished ? default : _previous, now);
         if (now.SimulatedNs > _previous.SimulatedNs) _previous = now;
         string eta = now.Finished ? "done" : "ETA " + Display.Duration(_rate.Remaining(now.DurationNs / 1e9));
         return string.Create(CultureInfo.InvariantCulture,

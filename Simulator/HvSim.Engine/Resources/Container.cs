@@ -44,7 +44,7 @@ public sealed class Container
             Settle();
             return Command.Continue;
         }
-        return Enqueue(_puts, amount, "put");
+        return Enqueue(_puts, amount, "wait to put");
     }
 
     /// <summary>Remove <paramref name="amount"/>, waiting until the level holds it.</summary>
@@ -58,7 +58,7 @@ public sealed class Container
             Settle();
             return Command.Continue;
         }
-        return Enqueue(_gets, amount, "get");
+        return Enqueue(_gets, amount, "wait to get");
     }
 
     /// <summary>Wait until the level is at least <paramref name="level"/> (at once if it is).</summary>
@@ -69,17 +69,13 @@ public sealed class Container
 
     private Command Enqueue(Queue<Waiter> queue, double amount, string what)
     {
-        ulong who = _sim.ActiveWho;
-        if (who == 0) throw new InvalidOperationException($"container '{Name}': only a running process can wait to {what}");
-        queue.Enqueue(new Waiter { Who = who, Amount = amount });
+        queue.Enqueue(new Waiter { Who = _sim.WaiterWho("container", Name, what), Amount = amount });
         return Command.Suspend;
     }
 
     private Command Watch(List<Waiter> list, double level)
     {
-        ulong who = _sim.ActiveWho;
-        if (who == 0) throw new InvalidOperationException($"container '{Name}': only a running process can wait for a level");
-        list.Add(new Waiter { Who = who, Amount = level });
+        list.Add(new Waiter { Who = _sim.WaiterWho("container", Name, "wait for a level"), Amount = level });
         return Command.Suspend;
     }
 

@@ -85,8 +85,7 @@ public sealed class Resource
     /// </summary>
     public Command Request(out ResourceRequest request, int priority = 0, bool preempt = false)
     {
-        ulong who = _sim.ActiveWho;
-        if (who == 0) throw new InvalidOperationException($"resource '{Name}': Request must be called from a running process");
+        ulong who = _sim.WaiterWho("resource", Name, "Request");
         int idx = _recs.Alloc();
         ref Rec r = ref _recs.Items[idx];
         r.State = State.Queued;

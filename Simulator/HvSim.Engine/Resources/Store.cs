@@ -71,9 +71,7 @@ public sealed class Store<T>
             _items.Enqueue(item);
             return Command.Continue;
         }
-        ulong who = _sim.ActiveWho;
-        if (who == 0) throw new InvalidOperationException($"store '{Name}' is full: only a running process can wait to put");
-        _putters.Enqueue(new PutRec { Who = who, Item = item });
+        _putters.Enqueue(new PutRec { Who = _sim.WaiterWho("store", Name, "wait to put when it is full"), Item = item });
         return Command.Suspend;
     }
 
@@ -86,8 +84,7 @@ public sealed class Store<T>
             AdmitPutters();
             return Command.Continue;
         }
-        ulong who = _sim.ActiveWho;
-        if (who == 0) throw new InvalidOperationException($"store '{Name}': Get must be called from a running process");
+        ulong who = _sim.WaiterWho("store", Name, "Get");
         int idx = _recs.Alloc();
         ref GetRec r = ref _recs.Items[idx];
         r.State = State.Waiting;

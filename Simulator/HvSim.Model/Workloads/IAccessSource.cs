@@ -47,6 +47,13 @@ public abstract record WorkloadSpec
     /// <summary>The workloads nested in this one, in order (a phased workload's phases, a mix's streams).</summary>
     public virtual IEnumerable<WorkloadSpec> Nested => [];
 
+    /// <summary>
+    /// One source per <see cref="Nested"/> workload for this vCPU, in order, each with its own random stream seeded
+    /// from <paramref name="rng"/> and named <paramref name="streamName"/> and its position ("phase0", "mix1").
+    /// </summary>
+    protected IAccessSource[] CreateNested(int guestPages, int vcpu, int vcpuCount, RngStream rng, string streamName) =>
+        Nested.Select((w, i) => w.Create(guestPages, vcpu, vcpuCount, new RngStream(rng.NextUInt64(), streamName + i))).ToArray();
+
     /// <summary>Mean think time over the whole stream, ns (a mix or phased workload averages its parts).</summary>
     public virtual long MeanThinkNs => ThinkNs;
 

@@ -31,14 +31,8 @@ public sealed record MixWorkload : WorkloadSpec
 
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
     {
-        var sources = new IAccessSource[Streams.Count];
-        var weights = new double[Streams.Count];
-        for (int i = 0; i < sources.Length; i++)
-        {
-            sources[i] = Streams[i].Workload.Create(guestPages, vcpu, vcpuCount, new RngStream(rng.NextUInt64(), $"mix{i}"));
-            weights[i] = Streams[i].Weight;
-        }
-        return new Source(sources, weights, rng);
+        var sources = CreateNested(guestPages, vcpu, vcpuCount, rng, "mix");
+        return new Source(sources, Streams.Select(s => s.Weight).ToArray(), rng);
     }
 
     public override long MeanThinkNs => (long)Math.Round(Streams.Sum(s => s.Weight * s.Workload.MeanThinkNs) / Streams.Sum(s => s.Weight));

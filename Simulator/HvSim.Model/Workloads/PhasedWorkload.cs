@@ -33,14 +33,8 @@ public sealed record PhasedWorkload : WorkloadSpec
 
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng)
     {
-        var sources = new IAccessSource[Phases.Count];
-        var durations = new long[Phases.Count];
-        for (int i = 0; i < sources.Length; i++)
-        {
-            sources[i] = Phases[i].Workload.Create(guestPages, vcpu, vcpuCount, new RngStream(rng.NextUInt64(), $"phase{i}"));
-            durations[i] = Phases[i].DurationNs;
-        }
-        return new Source(sources, durations, Loop);
+        var sources = CreateNested(guestPages, vcpu, vcpuCount, rng, "phase");
+        return new Source(sources, Phases.Select(p => p.DurationNs).ToArray(), Loop);
     }
 
     public override long MeanThinkNs =>

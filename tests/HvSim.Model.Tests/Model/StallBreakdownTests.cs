@@ -13,17 +13,26 @@ public class StallBreakdownTests
 {
     private const long Us = 1_000;
 
+    /// <summary>
+    /// Two vCPUs (<paramref name="threads"/> per vcore) each read a swapped-out page, at 10 us and 10.5 us, from a swap
+    /// device of <paramref name="slots"/> slots serving every read in a constant 100 us; the guest's counters after.
+    /// </summary>
+    private static GuestResult TwoSwapReads(int threads, int slots)
+    {
+        var swap = new SwapDeviceConfig { LatencyMeanNs = 100 * Us, LatencyCv = 0, ParallelSlots = slots, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib, ReadaheadPages = 1 };
+        var rig = new Rig(vcpus: 2, threads: threads, swap: swap, script: [[ScriptedWorkload.Read(0, 10 * Us)], [ScriptedWorkload.Read(8, 10_500)]]);
+        SwapInTests.SwapOutInOrder(rig, 16);
+        rig.StartVcpus();
+        rig.Sim.Run();
+        return rig.Vm.Counters;
+    }
+
     [Fact]
     public void TwoFaultsOfOneVcoreSplitIntoExitSwapServiceAndWaitingForTheSibling()
     {
         // As VcoreTests: vCPU 0 faults at 10 us (trap 11 us), vCPU 1 at 10.5 us (trap 11.5 us), one vcore of 2 threads.
         // Exit 11.5-21.5 us; the runner serves vCPU 0's read 21.5-121.5 us, then vCPU 1's 121.5-221.5 us; re-entry 221.5 us.
-        var swap = new SwapDeviceConfig { LatencyMeanNs = 100 * Us, LatencyCv = 0, ParallelSlots = 4, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib, ReadaheadPages = 1 };
-        var rig = new Rig(vcpus: 2, threads: 2, swap: swap, script: [[ScriptedWorkload.Read(0, 10 * Us)], [ScriptedWorkload.Read(8, 10_500)]]);
-        SwapInTests.SwapOutInOrder(rig, 16);
-        rig.StartVcpus();
-        rig.Sim.Run();
-        var c = rig.Vm.Counters;
+        var c = TwoSwapReads(threads: 2, slots: 4);
         // vCPU 0: real mode 10-11, exit 11.5-21.5 (11 us); waits for vCPU 1 to trap 11-11.5 and for its fault 121.5-221.5
         // (100.5 us); its own read 21.5-121.5 (100 us). vCPU 1: real mode 10.5-11.5, exit (11 us); waits 21.5-121.5
         // (100 us); its read 121.5-221.5 (100 us).
@@ -41,12 +50,7 @@ public class StallBreakdownTests
     {
         // Two vcores (threads 1): vCPU 0 traps at 11 us, its runner submits its read at 21 us (served 21-121 us); vCPU 1
         // traps at 11.5 us, submits at 21.5 us and waits in the queue until 121 us, then is served 121-221 us.
-        var swap = new SwapDeviceConfig { LatencyMeanNs = 100 * Us, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0, CapacityBytes = 64 * ModelKit.Mib, ReadaheadPages = 1 };
-        var rig = new Rig(vcpus: 2, threads: 1, swap: swap, script: [[ScriptedWorkload.Read(0, 10 * Us)], [ScriptedWorkload.Read(8, 10_500)]]);
-        SwapInTests.SwapOutInOrder(rig, 16);
-        rig.StartVcpus();
-        rig.Sim.Run();
-        var c = rig.Vm.Counters;
+        var c = TwoSwapReads(threads: 1, slots: 1);
         Assert.Equal(22 * Us, c.StallExitNs);
         Assert.Equal(99_500, c.StallSwapQueueNs);
         Assert.Equal(200 * Us, c.StallSwapServiceNs);

@@ -44,7 +44,7 @@ public class CloudPhysicsTraceTests
     [SharedTracesFact]
     public void ExpandingVscsiRequestsTo4kPagesGivesTheDocumentedReferenceCounts()
     {
-        var trace = DenseTrace.Load(SharedTraces.PathOf("cloudPhysicsIO.vscsi"), TraceFormat.Vscsi, PageMapping.Expand(4096, 512));
+        var trace = DenseTrace.Load(SharedTraces.PathOf("cloudPhysicsIO.vscsi"), VscsiReader.Format, PageMapping.Expand(4096, 512));
         Assert.Equal(1_141_869, trace.Pages.Length);
         Assert.Equal(269_210, trace.UniquePages);
     }
@@ -68,11 +68,11 @@ public class CloudPhysicsTraceTests
     [SharedTracesFact]
     public void ExactMrcEqualsLruReplayMissCountsAndShardsIsClose()
     {
-        var trace = DenseTrace.Load(SharedTraces.PathOf("cloudPhysicsIO.oracleGeneral.bin"), TraceFormat.OracleGeneral, PageMapping.ObjectPerPage);
+        var trace = DenseTrace.Load(SharedTraces.PathOf("cloudPhysicsIO.oracleGeneral.bin"), OracleGeneralReader.Format, PageMapping.ObjectPerPage);
         var exact = MissRatioCurve.Exact(trace.Pages, trace.UniquePages);
         var sampled = MissRatioCurve.Shards(trace.Pages, trace.UniquePages, 0.1);
         MissRatioCurve streamed;
-        using (var reader = TraceFile.Open(SharedTraces.PathOf("cloudPhysicsIO.vscsi"), TraceFormat.Vscsi))
+        using (var reader = TraceFile.Open(SharedTraces.PathOf("cloudPhysicsIO.vscsi"), VscsiReader.Format))
             streamed = MissRatioCurve.Shards(reader, PageMapping.ObjectPerPage, 0.1);
         Assert.Equal(SharedTraces.UniqueObjects, exact.ColdMisses);
         foreach (int capacity in new[] { 1, 10, 100, 489, 2448, 9794, 30000, 48974 })

@@ -25,7 +25,7 @@ public class LibCacheSimReferenceTests
         var ids = new List<int>();
         var sizes = new List<long>();
         var remapper = new PageRemapper();
-        using (var reader = TraceFile.Open(SharedTraces.PathOf("cloudPhysicsIO.oracleGeneral.bin"), TraceFormat.OracleGeneral))
+        using (var reader = TraceFile.Open(SharedTraces.PathOf("cloudPhysicsIO.oracleGeneral.bin"), OracleGeneralReader.Format))
         {
             var request = new TraceRequest();
             while (reader.Read(ref request))

@@ -21,12 +21,12 @@ internal static class SharedTraces
     /// <summary>Every encoding of cloudPhysicsIO with its reader settings.</summary>
     public static IEnumerable<(string Name, string File, TraceFormat Format, CsvTraceColumns? Columns)> Encodings()
     {
-        yield return ("vscsi", "cloudPhysicsIO.vscsi", TraceFormat.Vscsi, null);
-        yield return ("oracleGeneral", "cloudPhysicsIO.oracleGeneral.bin", TraceFormat.OracleGeneral, null);
-        yield return ("csv (libCacheSim layout, numbered columns)", "cloudPhysicsIO.csv", TraceFormat.Csv, CsvTraceColumns.CloudPhysics);
-        yield return ("csv (libCacheSim layout, columns by header name)", "cloudPhysicsIO.csv", TraceFormat.Csv, null);
-        yield return ("csv (ours, from vscsi)", "cloudPhysicsIO.vscsi.simple.csv", TraceFormat.Csv, null);
-        yield return ("csv (ours, from oracleGeneral)", "cloudPhysicsIO.oracleGeneral.simple.csv", TraceFormat.Csv, null);
+        yield return ("vscsi", "cloudPhysicsIO.vscsi", VscsiReader.Format, null);
+        yield return ("oracleGeneral", "cloudPhysicsIO.oracleGeneral.bin", OracleGeneralReader.Format, null);
+        yield return ("csv (libCacheSim layout, numbered columns)", "cloudPhysicsIO.csv", CsvTraceReader.Format, CsvTraceColumns.CloudPhysics);
+        yield return ("csv (libCacheSim layout, columns by header name)", "cloudPhysicsIO.csv", CsvTraceReader.Format, null);
+        yield return ("csv (ours, from vscsi)", "cloudPhysicsIO.vscsi.simple.csv", CsvTraceReader.Format, null);
+        yield return ("csv (ours, from oracleGeneral)", "cloudPhysicsIO.oracleGeneral.simple.csv", CsvTraceReader.Format, null);
     }
 
     private static string? Locate()
