@@ -65,6 +65,21 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void ValidateListsEachLeverOfAPlanWithWhatEachPlatformMakesOfIt()
+    {
+        // The shipped lever plan: Linux 3.4 has no zswap (frontswap came in 3.5, zswap in 3.11), so that lever is refused
+        // on both platforms; a balloon frees nothing on PPC970 (3.4's kvm_dev_ioctl_check_extension reports
+        // KVM_CAP_SYNC_MMU only with CPU_FTR_ARCH_206), so it is searched on POWER7 only; KSM runs on both.
+        string plan = Path.Combine(Repo.Root, "Scenarios", "plans", "levers.plan.yaml");
+        var r = Hvsim.Run("validate", plan);
+        Assert.True(r.Exit == 0, r.ToString());
+        var lines = r.Out.Split('\n');
+        Assert.Matches(@"^  lever zswap \(host\.zswap=true\): power7 refused: .*; ppc970 refused: ", lines.Single(l => l.StartsWith("  lever zswap ", StringComparison.Ordinal)));
+        Assert.Matches(@"^  lever balloon \(.*\): power7 searched; ppc970 refused: ", lines.Single(l => l.StartsWith("  lever balloon ", StringComparison.Ordinal)));
+        Assert.Matches(@"^  lever ksm \(.*\): power7 searched; ppc970 searched$", lines.Single(l => l.StartsWith("  lever ksm ", StringComparison.Ordinal)).TrimEnd('\r'));
+    }
+
+    [Fact]
     public void ABadLeverExits2WithFileLineColumnAndWritesNothing()
     {
         using var dir = new TempDir();

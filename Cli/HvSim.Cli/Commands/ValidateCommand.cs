@@ -71,6 +71,10 @@ internal static class ValidateCommand
         {
             var plan = HvSim.Analysis.Planning.PlanFile.Load(file);
             Console.WriteLine($"{file}: ok (plan for {plan.Scenario.Name}: {plan.Slo}, up to {plan.MaxGuests} guests, {plan.Replications} replication{(plan.Replications == 1 ? "" : "s")} per probe)");
+            // Each lever and what each platform makes of it, so a refusal is seen before the plan is run, not after.
+            foreach (var lever in plan.Levers)
+                Console.WriteLine($"  lever {lever.Name}{(lever.Overrides.Length == 0 ? "" : $" ({lever.Overrides})")}: "
+                                  + string.Join("; ", lever.On.Select(o => $"{ScenarioKeys.PlatformName(o.Platform)} {(o.Refused is null ? "searched" : $"refused: {o.Refused}")}")));
             return 0;
         }
         catch (ScenarioException e)
