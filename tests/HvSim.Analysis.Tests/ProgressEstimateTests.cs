@@ -106,4 +106,30 @@ public class ProgressEstimateTests
         Assert.Equal(60, remaining!.Value.TotalSeconds, 9);
         Assert.Equal("1 probe done, last power7 1 guest: pass", meter.Tally);
     }
+
+    [Fact]
+    public void PlanEtaIsNeverLessThanTheSlowestRunningReplicationNeedsAtItsOwnRate()
+    {
+        var dir = Directory.CreateTempSubdirectory("hvsim-planmeter-").FullName;
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), "name: s\nduration: 1s\nhost: {memory: 4GiB}\nguests: {count: 1, memory: 256MiB, workload: {kind: uniform}}\n");
+        File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: s.yaml\nslo: {mean_stall_fraction: 5%}\nreplications: 2\nmax_guests: 8\nplatforms: power7\n");
+        var spec = HvSim.Analysis.Planning.PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        var meter = new PlanMeter(spec, p => p.Guests, TimeSpan.FromMinutes(1));
+        // The first probe, at 4 guests: two replications costing 4 each. At 10 s the first is done and the second a
+        // tenth through: 4.4 of the bracket's 32 done (nothing judged yet: 4 probes at count 4, 2 x 4 each), so the
+        // pooled rate, 0.44/s, says (32 - 4.4) / 0.44 = 62.7 s. But no later probe can start before this one's verdict,
+        // and its second replication alone goes 0.4 in 10 s: its 3.6 left take 90 s.
+        var four = new HvSim.Analysis.Planning.PlanPoint(Platform.Power7, 4);
+        double second = 0;
+        meter.Running(0, four);
+        meter.Running(1, four);
+        meter.Started(0, () => 0);
+        meter.Started(1, () => second);
+        meter.Sample(TimeSpan.Zero);
+        meter.Finished(0);
+        second = 0.1;
+        var (fraction, remaining) = meter.Sample(TimeSpan.FromSeconds(10));
+        Assert.Equal(4.4 / 32, fraction, 12);
+        Assert.Equal(90, remaining!.Value.TotalSeconds, 9);
+    }
 }

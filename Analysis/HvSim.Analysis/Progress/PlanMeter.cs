@@ -9,15 +9,18 @@ namespace HvSim.Analysis.Progress;
 /// is an estimate from each search's bracket: a guest search between its largest passing and smallest failing count
 /// (the cap + 1 while none failed) needs about ⌈log2 width⌉ more probes at the middle count, plus the confirmation of
 /// the count below its answer; the memory search likewise over its steps. Finished replications count their whole
-/// cost, running ones their simulated fraction; the ETA is the estimated cost left over the measured rate.
+/// cost, running ones their simulated fraction; the ETA is the estimated cost left over the measured rate, and never
+/// less than the slowest running replication still needs at its own rate (the next probe waits for this one's verdict).
 /// </summary>
 public sealed class PlanMeter(PlanSpec spec, Func<PlanPoint, double> replicationCost, TimeSpan window) : IProgressMeter
 {
     private readonly List<Probe> _probes = [];
-    private readonly Dictionary<int, (PlanPoint Point, RunProgress? Live)> _running = [];
+    private readonly Dictionary<int, (PlanPoint Point, Func<double>? Fraction)> _running = [];
     private readonly Dictionary<PlanPoint, double> _cost = [];
     private readonly Dictionary<PlanPoint, double> _finishedOf = [];
     private readonly RateWindow _rate = StartedWindow(window);
+    /// <summary>Each running replication's own rate: the probe's last replication cannot go faster than that.</summary>
+    private readonly Dictionary<int, RateWindow> _own = [];
     private double _finishedCost;
 
     private static RateWindow StartedWindow(TimeSpan window)
@@ -49,10 +52,17 @@ public sealed class PlanMeter(PlanSpec spec, Func<PlanPoint, double> replication
         lock (this) _running[run] = (point, null);
     }
 
-    public void Started(int run, RunProgress live)
+    public void Started(int run, RunProgress live) => Started(run, () => live.Read().Fraction);
+
+    /// <summary>Replication <paramref name="run"/> started; <paramref name="fraction"/> says how far it has got (0 to 1).</summary>
+    internal void Started(int run, Func<double> fraction)
     {
         lock (this)
-            if (_running.TryGetValue(run, out var r)) _running[run] = (r.Point, live);
+            if (_running.TryGetValue(run, out var r))
+            {
+                _running[run] = (r.Point, fraction);
+                _own[run] = new RateWindow(window);
+            }
     }
 
     public void Finished(int run)
@@ -60,6 +70,7 @@ public sealed class PlanMeter(PlanSpec spec, Func<PlanPoint, double> replication
         lock (this)
             if (_running.Remove(run, out var r))
             {
+                _own.Remove(run);
                 _finishedCost += CostOf(r.Point);
                 _finishedOf[r.Point] = _finishedOf.GetValueOrDefault(r.Point) + CostOf(r.Point);
             }
@@ -73,19 +84,29 @@ public sealed class PlanMeter(PlanSpec spec, Func<PlanPoint, double> replication
     public (double Fraction, TimeSpan? Remaining) Sample(TimeSpan wall)
     {
         double done, total;
+        TimeSpan? longestRunning = null;
         lock (this)
         {
-            var running = _running.Values.Where(r => r.Live is not null)
-                .Select(r => (r.Point, Done: r.Live!.Read().Fraction * CostOf(r.Point))).ToList();
+            var running = _running.Where(r => r.Value.Fraction is not null)
+                .Select(r => (Run: r.Key, r.Value.Point, Done: r.Value.Fraction!() * CostOf(r.Value.Point))).ToList();
             done = _finishedCost + running.Sum(r => r.Done);
             // The brackets count a probe still running at its whole cost: take off what of it is done.
             double ofUnfinishedProbes = _finishedOf.Where(f => !_probes.Any(p => p.Point == f.Key)).Sum(f => f.Value) + running.Sum(r => r.Done);
             total = done + Math.Max(0, EstimatedCostLeft() - ofUnfinishedProbes);
+            // The next probe waits for this one's verdict, so the plan needs at least what its slowest running
+            // replication still needs at its own rate (the workers' pooled rate says less when one is left).
+            foreach (var r in running)
+            {
+                var own = _own[r.Run];
+                own.Add(wall, r.Done);
+                if (own.Remaining(CostOf(r.Point)) is { } left && (longestRunning is null || left > longestRunning)) longestRunning = left;
+            }
         }
         lock (_rate)
         {
             _rate.Add(wall, done);
-            return (total <= 0 ? 1 : done / total, _rate.Remaining(total));
+            var all = _rate.Remaining(total);
+            return (total <= 0 ? 1 : done / total, all is { } a && longestRunning is { } l && l > a ? l : all);
         }
     }
 
