@@ -81,10 +81,7 @@ public class ProgressEstimateTests
     [Fact]
     public void PlanEtaWeighsTheProbesItsBracketStillNeedsByTheirCost()
     {
-        var dir = Directory.CreateTempSubdirectory("hvsim-planmeter-").FullName;
-        File.WriteAllText(Path.Combine(dir, "s.yaml"), "name: s\nduration: 1s\nhost: {memory: 4GiB}\nguests: {count: 1, memory: 256MiB, workload: {kind: uniform}}\n");
-        File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: s.yaml\nslo: {mean_stall_fraction: 5%}\nreplications: 2\nmax_guests: 8\nplatforms: power7\n");
-        var spec = HvSim.Analysis.Planning.PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        var spec = GuestSearchPlan();
         // A replication costs its guest count.
         var meter = new PlanMeter(spec, p => p.Guests, TimeSpan.FromMinutes(1));
         // Nothing probed: the bracket is (0, 9), so about ⌈log2 9⌉ = 4 probes at the middle count 4, of 2 replications
@@ -110,10 +107,7 @@ public class ProgressEstimateTests
     [Fact]
     public void PlanEtaIsNeverLessThanTheSlowestRunningReplicationNeedsAtItsOwnRate()
     {
-        var dir = Directory.CreateTempSubdirectory("hvsim-planmeter-").FullName;
-        File.WriteAllText(Path.Combine(dir, "s.yaml"), "name: s\nduration: 1s\nhost: {memory: 4GiB}\nguests: {count: 1, memory: 256MiB, workload: {kind: uniform}}\n");
-        File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: s.yaml\nslo: {mean_stall_fraction: 5%}\nreplications: 2\nmax_guests: 8\nplatforms: power7\n");
-        var spec = HvSim.Analysis.Planning.PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        var spec = GuestSearchPlan();
         var meter = new PlanMeter(spec, p => p.Guests, TimeSpan.FromMinutes(1));
         // The first probe, at 4 guests: two replications costing 4 each. At 10 s the first is done and the second a
         // tenth through: 4.4 of the bracket's 32 done (nothing judged yet: 4 probes at count 4, 2 x 4 each), so the
@@ -131,5 +125,15 @@ public class ProgressEstimateTests
         var (fraction, remaining) = meter.Sample(TimeSpan.FromSeconds(10));
         Assert.Equal(4.4 / 32, fraction, 12);
         Assert.Equal(90, remaining!.Value.TotalSeconds, 9);
+    }
+
+    /// <summary>A plan searching 1 to 8 one-guest-profile guests on POWER7, 2 replications per probe.</summary>
+    private static HvSim.Analysis.Planning.PlanSpec GuestSearchPlan()
+    {
+        var dir = Directory.CreateTempSubdirectory("hvsim-planmeter-").FullName;
+        File.WriteAllText(Path.Combine(dir, "s.yaml"), "name: s\nduration: 1s\nhost: {memory: 4GiB}\nguests: {count: 1, memory: 256MiB, workload: {kind: uniform}}\n");
+        File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: s.yaml\nslo: {mean_stall_fraction: 5%}\nreplications: 2\nmax_guests: 8\nplatforms: power7\n");
+        var spec = HvSim.Analysis.Planning.PlanFile.Load(Path.Combine(dir, "plan.yaml"));
+        return spec;
     }
 }
