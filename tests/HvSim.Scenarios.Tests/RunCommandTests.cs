@@ -254,13 +254,7 @@ public class RunCommandTests
             sweep:
               guests.balloon: [auto, 64MiB]
             """);
-        var outDir = Path.Combine(dir.Path, "out");
-        var (exit, output, err) = Cli.Run("run", file, "--out", outDir);
-        Assert.True(exit == 0, err + output);
-        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
-        int section = html.IndexOf("<h2>What each lever bought</h2>", StringComparison.Ordinal);
-        Assert.True(section >= 0, "no lever section");
-        var rows = html[section..html.IndexOf("</table>", section, StringComparison.Ordinal)].Split("<tr>");
+        var rows = LeverTableRows(dir, file);
         Assert.Contains("<th>Balloon held (MiB)</th>", rows[1]);
         var balloon = rows.Single(r => r.Contains("<td class=\"l\">balloon</td>"));
         // Balloon held, pages freed, refaults, then the request time (no warm-up, so the inflation is measured): 2 x 64
@@ -293,14 +287,19 @@ public class RunCommandTests
               memory: 256MiB
               workload: {kind: working_set, start_fraction: 0.5, end_fraction: 0.5, think: 5us}
             """);
+        var row = LeverTableRows(dir, file).Single(r => r.Contains("<td class=\"l\">balloon (MoM policy)</td>"));
+        Assert.Contains("<td>73.1</td><td>0</td><td>0</td><td>0.071</td></tr>", row);
+    }
+
+    /// <summary>Runs <paramref name="file"/> and returns the rows of report.html's "What each lever bought" table, split at each &lt;tr&gt;.</summary>
+    private static string[] LeverTableRows(TempDir dir, string file)
+    {
         var outDir = Path.Combine(dir.Path, "out");
         var (exit, output, err) = Cli.Run("run", file, "--out", outDir);
         Assert.True(exit == 0, err + output);
         var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         int section = html.IndexOf("<h2>What each lever bought</h2>", StringComparison.Ordinal);
         Assert.True(section >= 0, "no lever section");
-        var row = html[section..html.IndexOf("</table>", section, StringComparison.Ordinal)].Split("<tr>")
-            .Single(r => r.Contains("<td class=\"l\">balloon (MoM policy)</td>"));
-        Assert.Contains("<td>73.1</td><td>0</td><td>0</td><td>0.071</td></tr>", row);
+        return html[section..html.IndexOf("</table>", section, StringComparison.Ordinal)].Split("<tr>");
     }
 }
