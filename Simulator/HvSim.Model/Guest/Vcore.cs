@@ -327,7 +327,8 @@ public sealed class Vcore
     {
         if (end <= _accounted) return;
         if (_segs == _segments.Length) Array.Resize(ref _segments, _segs * 2);
-        _segments[_segs++] = new ExitSegment(end, cause, _serving);
+        ref var seg = ref _segments[_segs++];
+        (seg.End, seg.Cause, seg.Owner) = (end, cause, _serving);
         _accounted = end;
         _blocked = StallCause.Other;
     }
@@ -355,11 +356,13 @@ public sealed class Vcore
         }
         v.AddStallPart(StallCause.Sibling, v.TrappedAt, _exitStart);
         long start = _exitStart;
-        for (int s = 0; s < _segs && start < until; s++)
+        // Each stretch's measured part (Vcpu.Measured), with the window read once.
+        var (from, to) = v.MeasuredWindow(until);
+        foreach (ref readonly var seg in _segments.AsSpan(0, _segs))
         {
-            ref readonly var seg = ref _segments[s];
+            if (start >= until) break;
             long end = Math.Min(seg.End, until);
-            v.AddStallPart(Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
+            v.AddStallNs(Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, Math.Min(end, to) - Math.Max(start, from));
             start = end;
         }
         if (start >= until) return;
@@ -377,5 +380,10 @@ public sealed class Vcore
     private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;
 
     /// <summary>A stretch of an exit up to <paramref name="End"/> that went to <paramref name="Cause"/> on behalf of thread <paramref name="Owner"/> (-1: all of them).</summary>
-    private readonly record struct ExitSegment(long End, StallCause Cause, int Owner);
+    private struct ExitSegment
+    {
+        public long End;
+        public StallCause Cause;
+        public int Owner;
+    }
 }
