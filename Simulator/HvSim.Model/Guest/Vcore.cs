@@ -216,12 +216,12 @@ public sealed class Vcore
                 // kvmppc_handle_exit -> kvmppc_book3s_hv_page_fault (HDSI) or, PPC970, the H_TOO_HARD hcall in virtual mode.
                 bool hdsi = v.Fault.Kind == TrapKind.Hdsi;
                 if (hdsi && !HvPageFault.StillFaulting(_vm, v.Fault)) continue;
-                if (hdsi && _vm.Balloon is { } balloon && balloon.Holds(v.Fault.GuestPage))
+                if (hdsi && _vm.Balloon?.Holds(v.Fault.GuestPage) == true)
                 {
                     // The guest needs memory it gave the balloon: it takes the page back and gives up another (its own
                     // reclaim) before it uses it. Its invalidation comes before this fault's mmu_notifier_seq snapshot.
                     if (_clock > _sim.Now) yield return SleepUntil(_clock);
-                    foreach (var c in balloon.Exchange(v.Fault.GuestPage)) yield return c;
+                    foreach (var c in _vm.Balloon!.Exchange(v.Fault.GuestPage)) yield return c;
                     _clock = _sim.Now;
                     Spent(StallCause.Other);
                 }
