@@ -237,7 +237,7 @@ public sealed class Vcpu
     private long Measured(long from, long to) => Math.Max(0, Math.Min(to, _end) - Math.Max(from, _host.WarmupEndNs));
 
     /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
-    internal void AddStallPart(StallCause cause, long from, long to) => AddStallNs(cause, Measured(from, to));
+    private void AddStallPart(StallCause cause, long from, long to) => AddStallNs(cause, Measured(from, to));
 
     /// <summary>The measured window clipped to <paramref name="until"/>: a stretch's measured part is its overlap with it.</summary>
     internal (long From, long To) MeasuredWindow(long until) => (_host.WarmupEndNs, Math.Min(until, _end));
