@@ -34,8 +34,8 @@ public sealed class GuestExecution
         _drive = Drive;
     }
 
-    /// <summary>Time of the earliest waiting step (long.MaxValue if none): an engine event in all but name.</summary>
-    internal long NextStepAt => _steps.TryPeek(out _, out var next) ? next.At : long.MaxValue;
+    /// <summary>Time of the earliest waiting step (long.MaxValue if none): an engine event in all but name. Kept as steps wait and leave.</summary>
+    internal long NextStepAt { get; private set; } = long.MaxValue;
 
     /// <summary>A vcore process starts: its first step runs now, in its start event; then everything due runs.</summary>
     internal void Start(Vcore core)
@@ -85,9 +85,10 @@ public sealed class GuestExecution
     {
         _wake.Cancel();
         long peek = _sim.Peek();
-        while (_steps.TryPeek(out var core, out var next) && next.At <= peek)
+        while (_steps.Count > 0 && NextStepAt <= peek)
         {
-            _steps.Dequeue();
+            var core = _steps.Dequeue();
+            NextStepAt = _steps.TryPeek(out _, out var head) ? head.At : long.MaxValue;
             if (Turn(core, peek)) continue;
             if (core.RunnerInline) break; // its runner goes on at once, in the process that runs this
             peek = _sim.Peek(); // it left the guest: its runner's resumption is an event
@@ -112,6 +113,10 @@ public sealed class GuestExecution
     private void Schedule(Vcore core)
     {
         if (_reference) _sim.Schedule(core.NextStepAt - _sim.Now, core.StepDue, EventPriority.Urgent);
-        else _steps.Enqueue(core, (core.NextStepAt, ++_order));
+        else
+        {
+            _steps.Enqueue(core, (core.NextStepAt, ++_order));
+            NextStepAt = Math.Min(NextStepAt, core.NextStepAt);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 using HvSim.Model.Config;
 using HvSim.Model.Mm;
@@ -216,12 +217,12 @@ public sealed class Vcore
                 // kvmppc_handle_exit -> kvmppc_book3s_hv_page_fault (HDSI) or, PPC970, the H_TOO_HARD hcall in virtual mode.
                 bool hdsi = v.Fault.Kind == TrapKind.Hdsi;
                 if (hdsi && !HvPageFault.StillFaulting(_vm, v.Fault)) continue;
-                if (hdsi && _vm.Balloon is { } balloon && balloon.Holds(v.Fault.GuestPage))
+                if (hdsi && _vm.Balloon?.Holds(v.Fault.GuestPage) == true)
                 {
                     // The guest needs memory it gave the balloon: it takes the page back and gives up another (its own
                     // reclaim) before it uses it. Its invalidation comes before this fault's mmu_notifier_seq snapshot.
                     if (_clock > _sim.Now) yield return SleepUntil(_clock);
-                    foreach (var c in balloon.Exchange(v.Fault.GuestPage)) yield return c;
+                    foreach (var c in _vm.Balloon!.Exchange(v.Fault.GuestPage)) yield return c;
                     _clock = _sim.Now;
                     Spent(StallCause.Other);
                 }
@@ -321,16 +322,23 @@ public sealed class Vcore
     }
 
     /// <summary>The runner's time up to <see cref="_clock"/> since the last segment went to <paramref name="cause"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Spent(StallCause cause) => Segment(_clock, cause);
 
+    /// <summary>The exit up to <paramref name="end"/> since the last segment went to <paramref name="cause"/> (inlined: three per fault).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Segment(long end, StallCause cause)
     {
         if (end <= _accounted) return;
-        if (_segs == _segments.Length) Array.Resize(ref _segments, _segs * 2);
-        _segments[_segs++] = new ExitSegment(end, cause, _serving);
+        if (_segs == _segments.Length) GrowSegments();
+        ref var seg = ref _segments[_segs++];
+        (seg.End, seg.Cause, seg.Owner) = (end, cause, _serving);
         _accounted = end;
         _blocked = StallCause.Other;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowSegments() => Array.Resize(ref _segments, _segs * 2);
 
     /// <summary>A wait for a swap read until <paramref name="end"/>: queued until the device started it at <paramref name="started"/>, then served.</summary>
     private void SpentOnSwapRead(long started, long end)
@@ -347,35 +355,47 @@ public sealed class Vcore
     /// </summary>
     internal void AttributeTrapped(Vcpu v, long until)
     {
-        v.AddStallPart(StallCause.Exit, v.StallFrom, v.TrappedAt);
+        // Every stretch ends by until (or until is the end of the run), so its measured part is its overlap with the
+        // thread's measured window (Vcpu.Measured), read once here.
+        var window = v.MeasuredWindow(until);
+        Part(v, window, StallCause.Exit, v.StallFrom, v.TrappedAt);
         if (_exitStart < 0)
         {
-            v.AddStallPart(StallCause.Sibling, v.TrappedAt, until); // the vcore had not left the guest yet
+            Part(v, window, StallCause.Sibling, v.TrappedAt, until); // the vcore had not left the guest yet
             return;
         }
-        v.AddStallPart(StallCause.Sibling, v.TrappedAt, _exitStart);
+        Part(v, window, StallCause.Sibling, v.TrappedAt, _exitStart);
         long start = _exitStart;
-        for (int s = 0; s < _segs && start < until; s++)
+        foreach (ref readonly var seg in _segments.AsSpan(0, _segs))
         {
-            ref readonly var seg = ref _segments[s];
+            if (start >= until) break;
             long end = Math.Min(seg.End, until);
-            v.AddStallPart(Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
+            Part(v, window, Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
             start = end;
         }
         if (start >= until) return;
-        if (!Own(_serving, v)) v.AddStallPart(StallCause.Sibling, start, until);
+        if (!Own(_serving, v)) Part(v, window, StallCause.Sibling, start, until);
         else if (_waitPage >= 0)
         {
             // A read that ended at the run's last instant is no longer in flight: its event holds when it started.
             long started = Math.Clamp(_waitRead!.IsTriggered ? _waitRead.Value : _host.ReadStartedAt(_waitPage), start, until);
-            v.AddStallPart(StallCause.SwapQueue, start, started);
-            v.AddStallPart(StallCause.SwapService, started, until);
+            Part(v, window, StallCause.SwapQueue, start, started);
+            Part(v, window, StallCause.SwapService, started, until);
         }
-        else v.AddStallPart(_blocked, start, until);
+        else Part(v, window, _blocked, start, until);
     }
+
+    /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="v"/>'s stall, inside <paramref name="window"/>, went to <paramref name="cause"/>.</summary>
+    private static void Part(Vcpu v, (long From, long To) window, StallCause cause, long from, long to) =>
+        v.AddStallNs(cause, Math.Min(to, window.To) - Math.Max(from, window.From));
 
     private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;
 
     /// <summary>A stretch of an exit up to <paramref name="End"/> that went to <paramref name="Cause"/> on behalf of thread <paramref name="Owner"/> (-1: all of them).</summary>
-    private readonly record struct ExitSegment(long End, StallCause Cause, int Owner);
+    private struct ExitSegment
+    {
+        public long End;
+        public StallCause Cause;
+        public int Owner;
+    }
 }

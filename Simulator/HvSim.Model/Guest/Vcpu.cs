@@ -237,9 +237,14 @@ public sealed class Vcpu
     private long Measured(long from, long to) => Math.Max(0, Math.Min(to, _end) - Math.Max(from, _host.WarmupEndNs));
 
     /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
-    internal void AddStallPart(StallCause cause, long from, long to)
+    private void AddStallPart(StallCause cause, long from, long to) => AddStallNs(cause, Measured(from, to));
+
+    /// <summary>The measured window clipped to <paramref name="until"/>: a stretch's measured part is its overlap with it.</summary>
+    internal (long From, long To) MeasuredWindow(long until) => (_host.WarmupEndNs, Math.Min(until, _end));
+
+    /// <summary><paramref name="ns"/> of this thread's measured stall (nothing if not positive) went to <paramref name="cause"/>.</summary>
+    internal void AddStallNs(StallCause cause, long ns)
     {
-        long ns = Measured(from, to);
         if (ns > 0) _counters.AddStallPart(cause, ns);
     }
 

@@ -406,10 +406,16 @@ public sealed partial class Host : ISwapCompletion
     {
         ref var page = ref Pages[hostPage];
         bool readahead = page.Has(HostPageFlags.Readahead);
-        page.Flags &= ~HostPageFlags.Readahead;
-        if (readahead) Counters.SwapRaHit++;
-        var vm = VmOf(hostPage);
-        if (VmaReadahead is not null) VmaReadahead.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
+        if (readahead)
+        {
+            page.Flags &= ~HostPageFlags.Readahead;
+            Counters.SwapRaHit++;
+        }
+        if (VmaReadahead is not null)
+        {
+            var vm = VmOf(hostPage);
+            VmaReadahead.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
+        }
         else if (readahead) ClusterReadahead.Hit();
     }
 
