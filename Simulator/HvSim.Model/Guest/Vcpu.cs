@@ -69,6 +69,7 @@ public sealed class Vcpu
         _balloon = vm.Balloon;
         _observesAccesses = host.ObservesAccesses || _balloon != null;
         _storeDirties = vm.Config.FaultPath == FaultPath.Process;
+        _access.PrefetchPage = -1;
     }
 
     /// <summary>kvm vcpu_id as QEMU numbers it (see <see cref="Vcore.VcpuId"/>).</summary>
@@ -105,6 +106,8 @@ public sealed class Vcpu
                     Ended = true;
                     return GuestStep.Ended;
                 }
+                // A hint only (AccessLookahead): the host processor starts loading the PTEG a later access will look up.
+                hpt.PrefetchUserSlot(_access.PrefetchPage);
                 _pending = true;
                 _firstAttempt = true;
                 _counters.Accesses++;
