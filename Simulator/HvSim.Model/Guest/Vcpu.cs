@@ -69,7 +69,6 @@ public sealed class Vcpu
         _balloon = vm.Balloon;
         _observesAccesses = host.ObservesAccesses || _balloon != null;
         _storeDirties = vm.Config.FaultPath == FaultPath.Process;
-        _access.PrefetchPage = -1;
     }
 
     /// <summary>kvm vcpu_id as QEMU numbers it (see <see cref="Vcore.VcpuId"/>).</summary>
@@ -106,15 +105,19 @@ public sealed class Vcpu
                     Ended = true;
                     return GuestStep.Ended;
                 }
-                // A hint only (AccessLookahead): the host processor starts loading the PTEG a later access will look up.
-                hpt.PrefetchUserSlot(_access.PrefetchPage);
                 _pending = true;
                 _firstAttempt = true;
                 _counters.Accesses++;
                 if (_access.ThinkNs > 0)
                 {
                     Clock += _access.ThinkNs;
-                    if (Clock >= stop) return GuestStep.Ran;
+                    if (Clock >= stop)
+                    {
+                        // The thread leaves with its access still to make: a hint (CacheHint) lets the host processor
+                        // fetch the PTEG that access will look up while other work runs. No effect on the model.
+                        hpt.PrefetchUserSlot(_access.Page);
+                        return GuestStep.Ran;
+                    }
                 }
             }
             int gp = _access.Page;

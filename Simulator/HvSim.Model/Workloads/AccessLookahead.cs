@@ -5,57 +5,46 @@ namespace HvSim.Model.Workloads;
 
 /// <summary>
 /// A speculative look-ahead of one synthetic access stream, for prefetch hints only: like the processor's own hardware
-/// prefetcher it changes no value the model reads, only how soon the simulator's next loads find their cache lines.
-/// Guest accesses are random, so the alias-table column a Zipf draw reads and the primary PTEG the access then looks up
-/// are cache misses the hardware cannot predict; this class can, because the stream's future is already fixed by its
-/// random generator's state.
+/// prefetcher it changes no value the model reads, only how soon the simulator's later loads find their cache lines.
+/// A Zipf draw reads the alias-table column of a uniformly random rank, a cache miss no hardware prefetcher can
+/// predict (the table is 12 B per guest page: 590 KB for a 3 GiB guest of 64 KiB pages, 9.4 MB of 4 KiB pages); this
+/// class can, because the stream's future is already fixed by its random generator's state.
 /// <para>
-/// It keeps its own copy of the stream's generator, <see cref="DrawLead"/> accesses ahead, and on that copy makes each
+/// It keeps its own copy of the stream's generator, <see cref="Lead"/> accesses ahead, and on that copy makes each
 /// future access's draws with the very code the stream uses (<see cref="IPageChoice.Draw"/>, <see cref="AccessDraws"/>),
-/// so draw counts (a bounded draw's rejection, the ziggurat's slow path) come out the same. It hints what resolving
-/// each future choice will read (<see cref="IPageChoice.Prefetch"/>: a Zipf alias column) and, <see cref="PageLead"/>
-/// accesses ahead, resolves the page for the vCPU's PTEG hint. Results cannot change: the stream itself is never
-/// advanced (the copy draws, the stream does not), and the prediction only picks an address to prefetch. A
-/// prediction can be wrong (a working set that moves with time, a generator someone else also advanced): the
-/// look-ahead notices the stream's state is not the one it predicted and starts again from the stream's position.
+/// so draw counts (a bounded draw's rejection, the ziggurat's slow path) come out the same, and hints what resolving
+/// that choice will read (<see cref="IPageChoice.Prefetch"/>). Results cannot change: the stream's generator is only
+/// read (<see cref="RngStream.CopyStateFrom"/>), never drawn from, and a hint changes no value. A guess can be wrong (a
+/// working set that moves with time, a generator someone else also draws from): the look-ahead then sees the stream's
+/// state differ from the one it predicted and starts again from the stream's position.
 /// </para>
 /// </summary>
 internal sealed class AccessLookahead(RngStream stream)
 {
-    /// <summary>Accesses ahead at which the look-ahead draws a page choice and hints what resolving it will read (a power of two).</summary>
-    public const int DrawLead = 8;
+    /// <summary>How many accesses ahead the look-ahead draws a page choice and hints what resolving it reads (a power of two).</summary>
+    public const int Lead = 4;
 
-    /// <summary>Accesses ahead at which it resolves the page for the vCPU's PTEG hint (less than <see cref="DrawLead"/>).</summary>
-    public const int PageLead = 3;
+    private const int Mask = Lead - 1;
 
-    private const int Mask = DrawLead - 1;
-
-    /// <summary>The copy of the stream's generator, at the start of access <see cref="_made"/> + <see cref="DrawLead"/>.</summary>
+    /// <summary>The copy of the stream's generator, at the start of access <see cref="_made"/> + <see cref="Lead"/>.</summary>
     private readonly RngStream _ahead = new(0, "lookahead");
 
-    /// <summary>Per future access (its index modulo <see cref="DrawLead"/>): the stream's <see cref="RngStream.StateWord"/> expected before it draws.</summary>
-    private Ring<ulong> _stateBefore;
+    /// <summary>Per future access (its index modulo <see cref="Lead"/>): the stream's <see cref="RngStream.StateWord"/> expected before it draws.</summary>
+    private Ring _stateBefore;
 
-    /// <summary>Per future access: its page choice, drawn on the copy.</summary>
-    private Ring<PageDraw> _pageDraws;
-
-    /// <summary>Accesses the stream has made; the predictions cover accesses [_made, _made + DrawLead).</summary>
+    /// <summary>Accesses the stream has made; the look-ahead has drawn accesses [_made, _made + Lead).</summary>
     private int _made;
 
     private bool _started;
 
-    /// <summary>
-    /// After the stream made an access at <paramref name="now"/>: keeps the predictions <see cref="DrawLead"/> accesses
-    /// deep and returns the page the stream is expected to access <see cref="PageLead"/> accesses after the next.
-    /// </summary>
+    /// <summary>After the stream made an access at <paramref name="now"/>: draws the access <see cref="Lead"/> after the next one on the copy.</summary>
     /// <remarks>Not inlined: the vCPU's step loop inlines the stream's own draws, and this would crowd them out of the JIT's inlining budget.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public int Advance<TChoice>(ref TChoice choice, in AccessDraws rest, long now) where TChoice : struct, IPageChoice
+    public void Advance<TChoice>(ref TChoice choice, in AccessDraws rest, long now) where TChoice : struct, IPageChoice
     {
         int next = ++_made;
-        if (_started && _stateBefore[next & Mask] == stream.StateWord) DrawAhead(ref choice, rest, now, next + DrawLead - 1);
+        if (_started && _stateBefore[next & Mask] == stream.StateWord) DrawAhead(ref choice, rest, now, next + Lead - 1);
         else Restart(ref choice, rest, now, next);
-        return choice.Resolve(_pageDraws[(next + PageLead) & Mask]);
     }
 
     /// <summary>The first access, or the stream is not where the look-ahead predicted: start again from its position.</summary>
@@ -63,7 +52,7 @@ internal sealed class AccessLookahead(RngStream stream)
     private void Restart<TChoice>(ref TChoice choice, in AccessDraws rest, long now, int next) where TChoice : struct, IPageChoice
     {
         _ahead.CopyStateFrom(stream);
-        for (int i = 0; i < DrawLead; i++) DrawAhead(ref choice, rest, now, next + i);
+        for (int i = 0; i < Lead; i++) DrawAhead(ref choice, rest, now, next + i);
         _started = true;
     }
 
@@ -71,18 +60,15 @@ internal sealed class AccessLookahead(RngStream stream)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void DrawAhead<TChoice>(ref TChoice choice, in AccessDraws rest, long now, int index) where TChoice : struct, IPageChoice
     {
-        int slot = index & Mask;
-        _stateBefore[slot] = _ahead.StateWord;
-        var draw = choice.Draw(_ahead, now);
-        choice.Prefetch(draw);
-        _pageDraws[slot] = draw;
+        _stateBefore[index & Mask] = _ahead.StateWord;
+        choice.Prefetch(choice.Draw(_ahead, now));
         rest.Draw(_ahead, out _, out _);
     }
-}
 
-/// <summary>One value per access of the look-ahead's window, indexed by access number modulo <see cref="AccessLookahead.DrawLead"/>.</summary>
-[InlineArray(AccessLookahead.DrawLead)]
-internal struct Ring<T>
-{
-    private T _first;
+    /// <summary>One state word per access of the look-ahead's window.</summary>
+    [InlineArray(Lead)]
+    private struct Ring
+    {
+        private ulong _first;
+    }
 }

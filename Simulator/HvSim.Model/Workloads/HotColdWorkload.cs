@@ -38,7 +38,7 @@ public sealed record HotColdWorkload : WorkloadSpec
     /// <summary>A slot of the hot set (the first hot pages slots) or of the cold rest, scattered over the guest by the layout.</summary>
     private readonly struct Choice(int pages, int hotPages, double hotAccessFraction, PagePermutation layout) : IPageChoice
     {
-        public bool Predictable => true;
+        public bool LooksAhead => false;
 
         public PageDraw Draw(RngStream rng, long now)
         {

@@ -10,11 +10,6 @@ public struct GuestAccess
     public bool IsWrite;
     /// <summary>Guest compute time before this access, in ns.</summary>
     public long ThinkNs;
-    /// <summary>
-    /// Not part of this access: the page the stream expects a few accesses later, for a prefetch hint only (see
-    /// <see cref="AccessLookahead"/>; nothing depends on it being right); -1, or left as it was, when the source makes no guess.
-    /// </summary>
-    public int PrefetchPage;
 }
 
 /// <summary>A per-vCPU stream of guest accesses. Implementations allocate nothing per access.</summary>

@@ -45,7 +45,7 @@ public sealed record SequentialWorkload : WorkloadSpec
         private int _offset;
         private int _passesDone;
 
-        public readonly bool Predictable => false;
+        public readonly bool LooksAhead => false;
         public readonly void Prefetch(in PageDraw draw) { }
         public readonly int Resolve(in PageDraw draw) => draw.Slot;
 

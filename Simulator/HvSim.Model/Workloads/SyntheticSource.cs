@@ -15,8 +15,11 @@ internal readonly record struct PageDraw(int Slot, double Fraction = 0);
 /// </summary>
 internal interface IPageChoice
 {
-    /// <summary>The page is a function of the draws alone (and the time), so a copy of the random stream predicts it; false for a scan.</summary>
-    bool Predictable { get; }
+    /// <summary>
+    /// <see cref="Resolve"/> reads a table at a random place (a cache miss worth hinting ahead: <see cref="AccessLookahead"/>),
+    /// and the draws are a function of the random stream alone (and the time), so a copy of the stream predicts them.
+    /// </summary>
+    bool LooksAhead { get; }
 
     /// <summary>All the draws of the next page choice at <paramref name="now"/>, from <paramref name="rng"/>.</summary>
     PageDraw Draw(RngStream rng, long now);
@@ -30,8 +33,8 @@ internal interface IPageChoice
 
 /// <summary>
 /// What every synthetic stream shares: a page choice from the workload, then a load/store draw with the spec's write
-/// fraction and an exponential think time with the spec's mean. A predictable stream also guesses a later access's page
-/// for the vCPU's prefetch hint (<see cref="AccessLookahead"/>), which draws nothing from the stream.
+/// fraction and an exponential think time with the spec's mean. A choice that reads a table looks ahead for prefetch
+/// hints (<see cref="AccessLookahead"/>), which draws nothing from the stream.
 /// </summary>
 internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : struct, IPageChoice
 {
@@ -45,10 +48,7 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
         _rng = rng;
         _draws = new AccessDraws(spec);
         _choice = choice;
-        // Only a stream that thinks between accesses looks ahead: its vCPU leaves the step loop after each access, so
-        // nothing else hides the next access's cache misses. Back-to-back accesses overlap in the processor's
-        // out-of-order window already, and there the look-ahead's extra draws cost more than they save (bench hits, docs/benchmarks.md).
-        _lookahead = choice.Predictable && spec.ThinkNs > 0 ? new AccessLookahead(rng) : null;
+        _lookahead = choice.LooksAhead ? new AccessLookahead(rng) : null;
     }
 
     public bool Next(long now, ref GuestAccess access)
@@ -57,7 +57,7 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
         if (page < 0) return false;
         access.Page = page;
         _draws.Draw(_rng, out access.IsWrite, out access.ThinkNs);
-        access.PrefetchPage = _lookahead is null ? -1 : _lookahead.Advance(ref _choice, _draws, now);
+        _lookahead?.Advance(ref _choice, _draws, now);
         return true;
     }
 }

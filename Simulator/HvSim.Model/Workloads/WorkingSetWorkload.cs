@@ -46,7 +46,7 @@ public sealed record WorkingSetWorkload : WorkloadSpec
     {
         private long _start = -1;
 
-        public readonly bool Predictable => true;
+        public readonly bool LooksAhead => false;
 
         public PageDraw Draw(RngStream rng, long now)
         {

@@ -29,7 +29,7 @@ public sealed record ZipfWorkload : WorkloadSpec
     /// <summary>An alias-table draw (<see cref="ZipfSampler.Draw"/>), resolved to a rank by its column and scattered by the layout.</summary>
     private readonly struct Choice(ZipfSampler sampler, PagePermutation layout) : IPageChoice
     {
-        public bool Predictable => true;
+        public bool LooksAhead => true;
         public PageDraw Draw(RngStream rng, long now) => sampler.Draw(rng);
         public void Prefetch(in PageDraw draw) => sampler.PrefetchColumn(draw);
         public int Resolve(in PageDraw draw) => layout.Map(sampler.Rank(draw));
