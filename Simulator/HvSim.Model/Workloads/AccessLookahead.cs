@@ -62,7 +62,8 @@ internal sealed class AccessLookahead(RngStream stream)
     {
         _stateBefore[index & Mask] = _ahead.StateWord;
         choice.Prefetch(choice.Draw(_ahead, now));
-        rest.Draw(_ahead, out _, out _);
+        var discarded = new GuestAccess();
+        rest.Draw(_ahead, ref discarded);
     }
 
     /// <summary>One state word per access of the look-ahead's window.</summary>

@@ -56,7 +56,7 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
         int page = _choice.Resolve(_choice.Draw(_rng, now));
         if (page < 0) return false;
         access.Page = page;
-        _draws.Draw(_rng, out access.IsWrite, out access.ThinkNs);
+        _draws.Draw(_rng, ref access);
         _lookahead?.Advance(ref _choice, _draws, now);
         return true;
     }
@@ -68,9 +68,10 @@ internal readonly struct AccessDraws(WorkloadSpec spec)
     private readonly double _writeFraction = spec.WriteFraction;
     private readonly double _thinkNs = spec.ThinkNs;
 
-    public void Draw(RngStream rng, out bool isWrite, out long thinkNs)
+    /// <summary>Draws <paramref name="access"/>'s store flag and think time from <paramref name="rng"/>.</summary>
+    public void Draw(RngStream rng, ref GuestAccess access)
     {
-        isWrite = _writeFraction > 0 && rng.NextDouble() < _writeFraction;
-        thinkNs = _thinkNs > 0 ? (long)Math.Round(rng.NextExponential(_thinkNs)) : 0;
+        access.IsWrite = _writeFraction > 0 && rng.NextDouble() < _writeFraction;
+        access.ThinkNs = _thinkNs > 0 ? (long)Math.Round(rng.NextExponential(_thinkNs)) : 0;
     }
 }
