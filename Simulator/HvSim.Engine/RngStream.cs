@@ -33,6 +33,18 @@ public sealed class RngStream : Random
         return z ^ (z >> 31);
     }
 
+    /// <summary>
+    /// Puts this stream at <paramref name="other"/>'s position without drawing from it: this stream's next draws are the
+    /// ones <paramref name="other"/> will make (a look-ahead copy that predicts, never consumes).
+    /// </summary>
+    public void CopyStateFrom(RngStream other) => (_s0, _s1, _s2, _s3) = (other._s0, other._s1, other._s2, other._s3);
+
+    /// <summary>
+    /// One word of the generator's state, which changes with every draw: two streams of one seed are at the same position
+    /// when it is equal (up to a 2^-64 chance), a cheap check that a look-ahead copy is still in step.
+    /// </summary>
+    public ulong StateWord => _s0;
+
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;

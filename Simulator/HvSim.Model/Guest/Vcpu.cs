@@ -111,7 +111,13 @@ public sealed class Vcpu
                 if (_access.ThinkNs > 0)
                 {
                     Clock += _access.ThinkNs;
-                    if (Clock >= stop) return GuestStep.Ran;
+                    if (Clock >= stop)
+                    {
+                        // The thread leaves with its access still to make: a hint (CacheHint) lets the host processor
+                        // fetch the PTEG that access will look up while other work runs. No effect on the model.
+                        hpt.PrefetchUserSlot(_access.Page);
+                        return GuestStep.Ran;
+                    }
                 }
             }
             int gp = _access.Page;

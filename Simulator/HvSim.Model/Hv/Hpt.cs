@@ -110,6 +110,18 @@ public sealed class Hpt
         return SearchPtegs(guestPage, hash, primary);
     }
 
+    /// <summary>
+    /// A hint that <see cref="UserSlot"/> will soon look up <paramref name="guestPage"/>: the host processor starts loading
+    /// the primary PTEG's first slot, where the lookup starts (<see cref="CacheHint"/>: no effect on the model). A page
+    /// outside the guest's segments (-1: no prediction) is ignored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchUserSlot(int guestPage)
+    {
+        if ((uint)(guestPage >> _pagesPerSegmentShift) >= (uint)_vsid.Length) return;
+        CacheHint.Prefetch(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), PrimaryGroup(guestPage)));
+    }
+
     /// <summary>The rest of <see cref="UserSlot"/>: the primary PTEG's other slots, then the secondary PTEG.</summary>
     private int SearchPtegs(int guestPage, int hash, int primary)
     {

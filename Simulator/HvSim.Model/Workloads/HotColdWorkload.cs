@@ -32,20 +32,23 @@ public sealed record HotColdWorkload : WorkloadSpec
     public int HotPages(int guestPages) => (int)Math.Clamp(Math.Ceiling(HotPageFraction * guestPages), 1, guestPages);
 
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
-        new Source(this, GuestPages.Check(guestPages), HotPages(guestPages), new PagePermutation(guestPages, LayoutSeed), rng);
+        new SyntheticSource<Choice>(this, new Choice(GuestPages.Check(guestPages), HotPages(guestPages), HotAccessFraction,
+            new PagePermutation(guestPages, LayoutSeed)), rng);
 
-    private sealed class Source(HotColdWorkload spec, int pages, int hotPages, PagePermutation layout, RngStream rng)
-        : SyntheticSource(spec, rng)
+    /// <summary>A slot of the hot set (the first hot pages slots) or of the cold rest, scattered over the guest by the layout.</summary>
+    private readonly struct Choice(int pages, int hotPages, double hotAccessFraction, PagePermutation layout) : IPageChoice
     {
-        private readonly double _hotAccessFraction = spec.HotAccessFraction;
+        public bool LooksAhead => false;
 
-        protected override int NextPage(long now)
+        public PageDraw Draw(RngStream rng, long now)
         {
             int coldPages = pages - hotPages;
-            int slot = coldPages == 0 || Rng.NextDouble() < _hotAccessFraction
-                ? (int)Rng.NextBounded((ulong)hotPages)
-                : hotPages + (int)Rng.NextBounded((ulong)coldPages);
-            return layout.Map(slot);
+            return new(coldPages == 0 || rng.NextDouble() < hotAccessFraction
+                ? (int)rng.NextBounded((ulong)hotPages)
+                : hotPages + (int)rng.NextBounded((ulong)coldPages));
         }
+
+        public void Prefetch(in PageDraw draw) { }
+        public int Resolve(in PageDraw draw) => layout.Map(draw.Slot);
     }
 }

@@ -6,11 +6,11 @@ namespace HvSim.Model.Workloads;
 /// </summary>
 public readonly struct PagePermutation
 {
-    private const int Rounds = 4;
     private readonly int _n;
     private readonly int _halfBits;
     private readonly ulong _halfMask;
-    private readonly ulong _key;
+    /// <summary>Round r's key: the permutation's key XOR r times the golden-ratio constant, worked out once rather than per round.</summary>
+    private readonly ulong _key0, _key1, _key2, _key3;
 
     public PagePermutation(int n, ulong seed)
     {
@@ -19,7 +19,8 @@ public readonly struct PagePermutation
         int bits = Math.Max(2, 64 - (int)ulong.LeadingZeroCount((ulong)(n - 1)));
         _halfBits = (bits + 1) / 2;
         _halfMask = (1UL << _halfBits) - 1;
-        _key = Mix(seed ^ 0x5851F42D4C957F2DUL);
+        ulong key = Mix(seed ^ 0x5851F42D4C957F2DUL);
+        (_key0, _key1, _key2, _key3) = (RoundKey(key, 0), RoundKey(key, 1), RoundKey(key, 2), RoundKey(key, 3));
     }
 
     public int Count => _n;
@@ -33,14 +34,16 @@ public readonly struct PagePermutation
         return (int)v;
     }
 
+    private static ulong RoundKey(ulong key, int round) => key ^ ((ulong)round * 0x9E3779B97F4A7C15UL);
+
+    /// <summary>The four Feistel rounds, written out: each XORs the mixed other half into one half, alternating halves.</summary>
     private ulong Encrypt(ulong v)
     {
         ulong left = v >> _halfBits, right = v & _halfMask;
-        for (int round = 0; round < Rounds; round++)
-        {
-            ulong f = Mix(right ^ _key ^ ((ulong)round * 0x9E3779B97F4A7C15UL)) & _halfMask;
-            (left, right) = (right, left ^ f);
-        }
+        left ^= Mix(right ^ _key0) & _halfMask;
+        right ^= Mix(left ^ _key1) & _halfMask;
+        left ^= Mix(right ^ _key2) & _halfMask;
+        right ^= Mix(left ^ _key3) & _halfMask;
         return (left << _halfBits) | right;
     }
 

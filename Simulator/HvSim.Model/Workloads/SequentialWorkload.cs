@@ -33,10 +33,11 @@ public sealed record SequentialWorkload : WorkloadSpec
         long end = Math.Max(first + 1, (long)guestPages * (vcpu + 1) / vcpuCount);
         first = Math.Min(first, guestPages - 1);
         end = Math.Min(end, guestPages);
-        return new Source(this, (int)first, (int)(end - first), rng);
+        return new SyntheticSource<Choice>(this, new Choice(this, (int)first, (int)(end - first)), rng);
     }
 
-    private sealed class Source(SequentialWorkload spec, int first, int length, RngStream rng) : SyntheticSource(spec, rng)
+    /// <summary>The scan's position, which a page choice moves on: not a function of random draws, so nothing to predict.</summary>
+    private struct Choice(SequentialWorkload spec, int first, int length) : IPageChoice
     {
         private readonly int _stride = Math.Min(spec.Stride, length);
         private readonly int _passes = spec.Passes;
@@ -44,7 +45,13 @@ public sealed record SequentialWorkload : WorkloadSpec
         private int _offset;
         private int _passesDone;
 
-        protected override int NextPage(long now)
+        public readonly bool LooksAhead => false;
+        public readonly void Prefetch(in PageDraw draw) { }
+        public readonly int Resolve(in PageDraw draw) => draw.Slot;
+
+        public PageDraw Draw(RngStream rng, long now) => new(NextPage());
+
+        private int NextPage()
         {
             if (_passes > 0 && _passesDone == _passes) return -1;
             int page = first + _offset;

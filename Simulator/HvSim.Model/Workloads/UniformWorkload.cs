@@ -6,10 +6,13 @@ namespace HvSim.Model.Workloads;
 public sealed record UniformWorkload : WorkloadSpec
 {
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
-        new Source(this, GuestPages.Check(guestPages), rng);
+        new SyntheticSource<Choice>(this, new Choice(GuestPages.Check(guestPages)), rng);
 
-    private sealed class Source(UniformWorkload spec, int pages, RngStream rng) : SyntheticSource(spec, rng)
+    private readonly struct Choice(int pages) : IPageChoice
     {
-        protected override int NextPage(long now) => (int)Rng.NextBounded((ulong)pages);
+        public bool LooksAhead => false;
+        public PageDraw Draw(RngStream rng, long now) => new((int)rng.NextBounded((ulong)pages));
+        public void Prefetch(in PageDraw draw) { }
+        public int Resolve(in PageDraw draw) => draw.Slot;
     }
 }

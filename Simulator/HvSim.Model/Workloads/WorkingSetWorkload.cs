@@ -39,16 +39,22 @@ public sealed record WorkingSetWorkload : WorkloadSpec
     }
 
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
-        new Source(this, GuestPages.Check(guestPages), rng);
+        new SyntheticSource<Choice>(this, new Choice(this, GuestPages.Check(guestPages)), rng);
 
-    private sealed class Source(WorkingSetWorkload spec, int pages, RngStream rng) : SyntheticSource(spec, rng)
+    /// <summary>Uniform over the working set's size at the time of the draw (a look-ahead predicts with the size now).</summary>
+    private struct Choice(WorkingSetWorkload spec, int pages) : IPageChoice
     {
         private long _start = -1;
 
-        protected override int NextPage(long now)
+        public readonly bool LooksAhead => false;
+
+        public PageDraw Draw(RngStream rng, long now)
         {
             if (_start < 0) _start = now;
-            return (int)Rng.NextBounded((ulong)spec.SizeAt(now - _start, pages));
+            return new((int)rng.NextBounded((ulong)spec.SizeAt(now - _start, pages)));
         }
+
+        public readonly void Prefetch(in PageDraw draw) { }
+        public readonly int Resolve(in PageDraw draw) => draw.Slot;
     }
 }

@@ -91,11 +91,24 @@ public sealed class ZipfSampler
     /// <summary>Probability of rank <paramref name="rank"/>.</summary>
     public double Pmf(int rank) => Math.Pow(rank + 1, -Alpha) / _normaliser;
 
-    public int Sample(RngStream rng)
+    /// <summary>A rank drawn from <paramref name="rng"/>.</summary>
+    public int Sample(RngStream rng) => Rank(Draw(rng));
+
+    /// <summary>The random part of a draw: a uniform column and how far into it (the fraction that picks its rank or its alias).</summary>
+    internal PageDraw Draw(RngStream rng)
     {
         double u = rng.NextDouble() * Count;
         int column = Math.Min((int)u, Count - 1);
-        ref readonly var c = ref _columns[column];
-        return u - column < c.Probability ? column : c.Alias;
+        return new PageDraw(column, u - column);
     }
+
+    /// <summary>The rank <paramref name="draw"/> lands on: its column's own rank, or the column's alias.</summary>
+    internal int Rank(in PageDraw draw)
+    {
+        ref readonly var c = ref _columns[draw.Slot];
+        return draw.Fraction < c.Probability ? draw.Slot : c.Alias;
+    }
+
+    /// <summary>A hint that <see cref="Rank"/> will soon read <paramref name="draw"/>'s column (<see cref="CacheHint"/>).</summary>
+    internal void PrefetchColumn(in PageDraw draw) => CacheHint.Prefetch(in _columns[draw.Slot]);
 }

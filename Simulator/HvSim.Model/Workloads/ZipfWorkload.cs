@@ -22,12 +22,16 @@ public sealed record ZipfWorkload : WorkloadSpec
     public override WorkloadSpec WithLayoutOffset(ulong offset) => this with { LayoutSeed = unchecked(LayoutSeed + offset) };
 
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
-        new Source(this, ZipfSampler.For(GuestPages.Check(guestPages), Alpha), new PagePermutation(guestPages, LayoutSeed), rng);
+        new SyntheticSource<Choice>(this, new Choice(ZipfSampler.For(GuestPages.Check(guestPages), Alpha), new PagePermutation(guestPages, LayoutSeed)), rng);
 
     public override IEnumerable<WorkloadTable> Tables(int guestPages) => [ZipfSampler.Table(guestPages, Alpha)];
 
-    private sealed class Source(ZipfWorkload spec, ZipfSampler sampler, PagePermutation layout, RngStream rng) : SyntheticSource(spec, rng)
+    /// <summary>An alias-table draw (<see cref="ZipfSampler.Draw"/>), resolved to a rank by its column and scattered by the layout.</summary>
+    private readonly struct Choice(ZipfSampler sampler, PagePermutation layout) : IPageChoice
     {
-        protected override int NextPage(long now) => layout.Map(sampler.Sample(Rng));
+        public bool LooksAhead => true;
+        public PageDraw Draw(RngStream rng, long now) => sampler.Draw(rng);
+        public void Prefetch(in PageDraw draw) => sampler.PrefetchColumn(draw);
+        public int Resolve(in PageDraw draw) => layout.Map(sampler.Rank(draw));
     }
 }

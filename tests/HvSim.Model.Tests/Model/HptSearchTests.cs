@@ -14,6 +14,20 @@ public class HptSearchTests
 
     private static Hpt NewHpt() => new(Hpt.MinOrder, 64 << 10, 1 << 14);
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    [InlineData(int.MaxValue)]
+    [InlineData(1 << 20)]
+    public void APrefetchHintForAPageOutsideTheGuestIsIgnored(int page)
+    {
+        // The vCPU passes a stream's guess, -1 when there is none: a hint never throws and changes no HPTE.
+        var hpt = NewHpt();
+        hpt.PrefetchUserSlot(page);
+        hpt.PrefetchUserSlot(GuestPage);
+        Assert.All(hpt.Entries, e => Assert.Equal(-1, e.GuestPage));
+    }
+
     [Fact]
     public void APageWithNoHpteIsNotFound() => Assert.Equal(-1, NewHpt().UserSlot(GuestPage));
 

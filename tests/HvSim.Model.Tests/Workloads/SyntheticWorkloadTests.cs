@@ -53,6 +53,38 @@ public class SyntheticWorkloadTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1UL)]
+    [InlineData(4097, 42UL)]
+    [InlineData(49_152, 7UL)]
+    public void PagePermutationIsTheFourRoundFeistelNetworkCycleWalkedIntoRange(int n, ulong seed)
+    {
+        // The network as its definition reads, a loop of rounds each swapping the halves (left, right) -> (right, left XOR
+        // F(right, key XOR round * golden ratio)), with F the SplitMix64 finaliser masked to a half.
+        static ulong Mix(ulong z)
+        {
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+        int bits = Math.Max(2, 64 - (int)ulong.LeadingZeroCount((ulong)(n - 1)));
+        int half = (bits + 1) / 2;
+        ulong mask = (1UL << half) - 1, key = Mix(seed ^ 0x5851F42D4C957F2DUL);
+        var permutation = new PagePermutation(n, seed);
+        for (int x = 0; x < n; x++)
+        {
+            ulong v = (uint)x;
+            do
+            {
+                ulong left = v >> half, right = v & mask;
+                for (int round = 0; round < 4; round++) (left, right) = (right, left ^ (Mix(right ^ key ^ ((ulong)round * 0x9E3779B97F4A7C15UL)) & mask));
+                v = (left << half) | right;
+            }
+            while (v >= (ulong)n);
+            Assert.Equal((int)v, permutation.Map(x));
+        }
+    }
+
     [Fact]
     public void ZipfHotPagesAreScatteredAndSharedByAllVcpus()
     {
