@@ -40,10 +40,13 @@ internal sealed class RadixQueue
     private int _head;              // next entry of bucket 0
     private long _last;             // key that the buckets are relative to
     private int _count;
-    // A lone entry waits here, outside the buckets: a queue that holds one event at a time (a single busy
-    // process) then costs a store and a load per event instead of a bucket round trip.
-    private EventEntry _solo;
-    private bool _hasSolo;
+    // A queue that never holds more than SmallCapacity events (a single busy process; a queueing model's next
+    // arrival and service end) keeps them here, outside the buckets, sorted: a push is a few compares and a pop a
+    // load, instead of a bucket round trip and a refill per event. The first push past SmallCapacity moves them
+    // all into the buckets, and the queue stays there until it is empty again.
+    private const int SmallCapacity = 4;
+    private readonly EventEntry[] _small = new EventEntry[SmallCapacity];   // by key, largest first; equal keys latest pushed first, so the next pop is the last
+    private bool _inSmall = true;  // every entry is in _small (the buckets are empty)
 
     public RadixQueue()
     {
@@ -58,7 +61,7 @@ internal sealed class RadixQueue
     /// Key of the minimum entry (Count must be positive), without moving anything: refilling bucket 0 early
     /// would raise the reference key above the clock, and later pushes below it would need the slow insert.
     /// </summary>
-    public long MinKey => _hasSolo ? _solo.Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
+    public long MinKey => _inSmall ? _small[_count - 1].Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
 
     /// <summary>
     /// The entry <see cref="Pop"/> would return (Count must be positive), found without moving anything (see
@@ -66,7 +69,7 @@ internal sealed class RadixQueue
     /// </summary>
     public ref readonly EventEntry Peek()
     {
-        if (_hasSolo) return ref _solo;
+        if (_inSmall) return ref _small[_count - 1];
         if (_head < _counts[0]) return ref _buckets[0][_head];
         int b = LowestNonEmpty();
         return ref _buckets[b][_minAt[b]];
@@ -85,19 +88,43 @@ internal sealed class RadixQueue
     {
         if (_count == 0)
         {
-            _solo.Key = key;
-            _solo.Who = who;
-            _hasSolo = true;
+            // The common case of a small queue gets its own path: one store, as a single busy process needs.
+            _inSmall = true;
+            _small[0] = new EventEntry { Key = key, Who = who };
             _count = 1;
             return;
         }
-        if (_hasSolo)
+        if (_inSmall)
         {
-            _hasSolo = false;   // it was pushed first, so it goes into the buckets first
-            PushToBuckets(_solo.Key, _solo.Who);
+            if (_count < SmallCapacity)
+            {
+                PushSmall(key, who);
+                return;
+            }
+            SpillSmall();
         }
         _count++;
         PushToBuckets(key, who);
+    }
+
+    /// <summary>Into <see cref="_small"/> (not empty, room left): before every entry with a larger key, behind every one with the same key.</summary>
+    private void PushSmall(long key, ulong who)
+    {
+        var small = _small;
+        int n = _count;
+        int p = 0;
+        while (p < n && small[p].Key > key) p++;
+        for (int i = n; i > p; i--) small[i] = small[i - 1];
+        small[p] = new EventEntry { Key = key, Who = who };
+        _count = n + 1;
+    }
+
+    /// <summary>A push finds <see cref="_small"/> full: its entries go into the buckets first, in the order they pop.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SpillSmall()
+    {
+        _inSmall = false;
+        for (int i = _count - 1; i >= 0; i--) PushToBuckets(_small[i].Key, _small[i].Who);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,12 +157,7 @@ internal sealed class RadixQueue
 
     public EventEntry Pop()
     {
-        if (_hasSolo)
-        {
-            _hasSolo = false;
-            _count = 0;
-            return _solo;
-        }
+        if (_inSmall) return _small[--_count];
         if (_head == _counts[0]) Refill();
         _count--;
         return _buckets[0][_head++];
