@@ -40,13 +40,17 @@ internal sealed class RadixQueue
     private int _head;              // next entry of bucket 0
     private long _last;             // key that the buckets are relative to
     private int _count;
-    // A queue that never holds more than SmallCapacity events (a single busy process; a queueing model's next
-    // arrival and service end) keeps them here, outside the buckets, sorted: a push is a few compares and a pop a
-    // load, instead of a bucket round trip and a refill per event. The first push past SmallCapacity moves them
-    // all into the buckets, and the queue stays there until it is empty again.
+    // A lone entry waits here, outside the buckets: a queue that holds one event at a time (a single busy
+    // process) then costs a store and a load per event instead of a bucket round trip.
+    private EventEntry _solo;
+    private bool _hasSolo;
+    // A queue that never holds more than SmallCapacity events (a queueing model's next arrival and service end)
+    // keeps them here, sorted, once a second comes beside the lone one: a push is a few compares and a pop a load,
+    // instead of a bucket round trip and a refill per event. The first push past SmallCapacity moves them all into
+    // the buckets, and the queue stays there until it is empty again.
     private const int SmallCapacity = 4;
     private readonly EventEntry[] _small = new EventEntry[SmallCapacity];   // by key, largest first; equal keys latest pushed first, so the next pop is the last
-    private bool _inSmall = true;  // every entry is in _small (the buckets are empty)
+    private bool _inSmall;  // every entry is in _small (the buckets are empty)
 
     public RadixQueue()
     {
@@ -61,7 +65,7 @@ internal sealed class RadixQueue
     /// Key of the minimum entry (Count must be positive), without moving anything: refilling bucket 0 early
     /// would raise the reference key above the clock, and later pushes below it would need the slow insert.
     /// </summary>
-    public long MinKey => _inSmall ? _small[_count - 1].Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
+    public long MinKey => _hasSolo ? _solo.Key : _inSmall ? _small[_count - 1].Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
 
     /// <summary>
     /// The entry <see cref="Pop"/> would return (Count must be positive), found without moving anything (see
@@ -69,6 +73,7 @@ internal sealed class RadixQueue
     /// </summary>
     public ref readonly EventEntry Peek()
     {
+        if (_hasSolo) return ref _solo;
         if (_inSmall) return ref _small[_count - 1];
         if (_head < _counts[0]) return ref _buckets[0][_head];
         int b = LowestNonEmpty();
@@ -88,43 +93,52 @@ internal sealed class RadixQueue
     {
         if (_count == 0)
         {
-            // The common case of a small queue gets its own path: one store, as a single busy process needs.
-            _inSmall = true;
-            _small[0] = new EventEntry { Key = key, Who = who };
+            _solo.Key = key;
+            _solo.Who = who;
+            _hasSolo = true;
             _count = 1;
             return;
         }
-        if (_inSmall)
-        {
-            if (_count < SmallCapacity)
-            {
-                PushSmall(key, who);
-                return;
-            }
-            SpillSmall();
-        }
+        if ((_hasSolo || _inSmall) && PushSmall(key, who)) return;
         _count++;
         PushToBuckets(key, who);
     }
 
-    /// <summary>Into <see cref="_small"/> (not empty, room left): before every entry with a larger key, behind every one with the same key.</summary>
-    private void PushSmall(long key, ulong who)
+    /// <summary>
+    /// A push beside the lone entry or into <see cref="_small"/>: before every entry with a larger key, behind every
+    /// one with the same key; false when <see cref="_small"/> is full, after moving its entries into the buckets in the
+    /// order they pop (the push then goes there too).
+    /// </summary>
+    private bool PushSmall(long key, ulong who)
     {
         var small = _small;
+        if (_hasSolo)
+        {
+            _hasSolo = false;
+            _inSmall = true;
+            small[0] = _solo;
+        }
         int n = _count;
+        if (n == SmallCapacity)
+        {
+            _inSmall = false;
+            for (int i = n - 1; i >= 0; i--) PushToBuckets(small[i].Key, small[i].Who);
+            return false;
+        }
         int p = 0;
         while (p < n && small[p].Key > key) p++;
         for (int i = n; i > p; i--) small[i] = small[i - 1];
         small[p] = new EventEntry { Key = key, Who = who };
         _count = n + 1;
+        return true;
     }
 
-    /// <summary>A push finds <see cref="_small"/> full: its entries go into the buckets first, in the order they pop.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void SpillSmall()
+    /// <summary>The next entry of <see cref="_small"/>; the queue leaves it when it empties.</summary>
+    private EventEntry PopSmall()
     {
-        _inSmall = false;
-        for (int i = _count - 1; i >= 0; i--) PushToBuckets(_small[i].Key, _small[i].Who);
+        var e = _small[--_count];
+        if (_count == 0) _inSmall = false;
+        return e;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -157,7 +171,13 @@ internal sealed class RadixQueue
 
     public EventEntry Pop()
     {
-        if (_inSmall) return _small[--_count];
+        if (_hasSolo)
+        {
+            _hasSolo = false;
+            _count = 0;
+            return _solo;
+        }
+        if (_inSmall) return PopSmall();
         if (_head == _counts[0]) Refill();
         _count--;
         return _buckets[0][_head++];
