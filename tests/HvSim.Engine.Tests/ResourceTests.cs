@@ -18,6 +18,47 @@ public class ResourceTests
         Assert.False(req.IsGranted);
     }
 
+    /// <summary>
+    /// Waiters of four priorities arrive at odd times while units are released at even ones, so the queue drains and
+    /// refills (its ring wraps and grows): every grant goes to the waiter with the lowest priority value that has
+    /// arrived, the earliest of them on a tie, found by brute force over the log.
+    /// </summary>
+    [Fact]
+    public void EveryGrantGoesToTheMostImportantEarliestWaiter()
+    {
+        var sim = new Simulation();
+        var res = new Resource(sim, capacity: 1);
+        var rng = new Random(12);
+        var grants = new List<(int Id, long At)>();
+        var waiters = new List<(int Id, int Priority, long Arrived)>();
+        IEnumerable<Command> Customer(int id, int priority, long hold)
+        {
+            yield return res.Request(out var req, priority);
+            using (req)
+            {
+                grants.Add((id, sim.Now));
+                yield return Command.Delay(hold);
+            }
+        }
+        sim.Start(Customer(-1, 0, 40));   // holds the unit from 0 while the first waiters queue
+        for (int i = 0; i < 2_000; i++)
+        {
+            int id = i, priority = rng.Next(4);
+            long at = 2L * i + 1, hold = 2L * (1 + rng.Next(3));   // mean hold 4 > mean gap 2: the queue grows, drains at the end
+            waiters.Add((id, priority, at));
+            sim.Schedule(at, () => sim.Start(Customer(id, priority, hold)));
+        }
+        sim.Run();
+        Assert.Equal(2_001, grants.Count);
+        var granted = new HashSet<int> { -1 };
+        foreach (var (id, at) in grants.Skip(1))
+        {
+            var best = waiters.Where(w => !granted.Contains(w.Id) && w.Arrived <= at).MinBy(w => (w.Priority, w.Arrived));
+            Assert.Equal(best.Id, id);
+            granted.Add(id);
+        }
+    }
+
     [Fact]
     public void UnitsAreGrantedFifoAndHandedStraightToTheNextWaiter()
     {

@@ -44,6 +44,13 @@ internal sealed class RadixQueue
     // process) then costs a store and a load per event instead of a bucket round trip.
     private EventEntry _solo;
     private bool _hasSolo;
+    // A queue that never holds more than SmallCapacity events (a queueing model's next arrival and service end)
+    // keeps them here, sorted, once a second comes beside the lone one: a push is a few compares and a pop a load,
+    // instead of a bucket round trip and a refill per event. The first push past SmallCapacity moves them all into
+    // the buckets, and the queue stays there until it is empty again.
+    private const int SmallCapacity = 4;
+    private readonly EventEntry[] _small = new EventEntry[SmallCapacity];   // by key, largest first; equal keys latest pushed first, so the next pop is the last
+    private bool _inSmall;  // every entry is in _small (the buckets are empty)
 
     public RadixQueue()
     {
@@ -58,7 +65,7 @@ internal sealed class RadixQueue
     /// Key of the minimum entry (Count must be positive), without moving anything: refilling bucket 0 early
     /// would raise the reference key above the clock, and later pushes below it would need the slow insert.
     /// </summary>
-    public long MinKey => _hasSolo ? _solo.Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
+    public long MinKey => _hasSolo ? _solo.Key : _inSmall ? _small[_count - 1].Key : _head < _counts[0] ? _buckets[0][_head].Key : _mins[LowestNonEmpty()];
 
     /// <summary>
     /// The entry <see cref="Pop"/> would return (Count must be positive), found without moving anything (see
@@ -67,6 +74,7 @@ internal sealed class RadixQueue
     public ref readonly EventEntry Peek()
     {
         if (_hasSolo) return ref _solo;
+        if (_inSmall) return ref _small[_count - 1];
         if (_head < _counts[0]) return ref _buckets[0][_head];
         int b = LowestNonEmpty();
         return ref _buckets[b][_minAt[b]];
@@ -91,13 +99,46 @@ internal sealed class RadixQueue
             _count = 1;
             return;
         }
-        if (_hasSolo)
-        {
-            _hasSolo = false;   // it was pushed first, so it goes into the buckets first
-            PushToBuckets(_solo.Key, _solo.Who);
-        }
+        if ((_hasSolo || _inSmall) && PushSmall(key, who)) return;
         _count++;
         PushToBuckets(key, who);
+    }
+
+    /// <summary>
+    /// A push beside the lone entry or into <see cref="_small"/>: before every entry with a larger key, behind every
+    /// one with the same key; false when <see cref="_small"/> is full, after moving its entries into the buckets in the
+    /// order they pop (the push then goes there too).
+    /// </summary>
+    private bool PushSmall(long key, ulong who)
+    {
+        var small = _small;
+        if (_hasSolo)
+        {
+            _hasSolo = false;
+            _inSmall = true;
+            small[0] = _solo;
+        }
+        int n = _count;
+        if (n == SmallCapacity)
+        {
+            _inSmall = false;
+            for (int i = n - 1; i >= 0; i--) PushToBuckets(small[i].Key, small[i].Who);
+            return false;
+        }
+        int p = 0;
+        while (p < n && small[p].Key > key) p++;
+        for (int i = n; i > p; i--) small[i] = small[i - 1];
+        small[p] = new EventEntry { Key = key, Who = who };
+        _count = n + 1;
+        return true;
+    }
+
+    /// <summary>The next entry of <see cref="_small"/>; the queue leaves it when it empties.</summary>
+    private EventEntry PopSmall()
+    {
+        var e = _small[--_count];
+        if (_count == 0) _inSmall = false;
+        return e;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -136,6 +177,7 @@ internal sealed class RadixQueue
             _count = 0;
             return _solo;
         }
+        if (_inSmall) return PopSmall();
         if (_head == _counts[0]) Refill();
         _count--;
         return _buckets[0][_head++];

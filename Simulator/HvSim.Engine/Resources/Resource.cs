@@ -32,7 +32,11 @@ public sealed class Resource
 
     private readonly Simulation _sim;
     private RecordPool<Rec> _recs = new(8);
-    private int[] _queue = new int[8];   // binary min-heap of record indices by (priority, seq)
+    // Waiting record indices in a ring, in the order they are served: (priority, arrival). A request goes in behind
+    // every waiter of its priority or a more important one, so with one priority (a FIFO queue, as in M/M/1) a push
+    // and a pop touch one entry each; a more important request moves ahead of the less important ones.
+    private int[] _queue = new int[8];
+    private int _queueHead;
     private int _queueCount;
     private int[] _users;
     private ulong _seq;
@@ -199,46 +203,33 @@ public sealed class Resource
         _recs.Free(idx);
     }
 
-    private bool Before(int a, int b)
-    {
-        ref Rec x = ref _recs.Items[a];
-        ref Rec y = ref _recs.Items[b];
-        return x.Priority < y.Priority || (x.Priority == y.Priority && x.Seq < y.Seq);
-    }
-
+    /// <summary>Queue a waiter behind every one it does not outrank (a lower priority value outranks).</summary>
     private void QueuePush(int idx)
     {
-        if (_queueCount == _queue.Length) Array.Resize(ref _queue, _queue.Length * 2);
-        int i = _queueCount++;
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!Before(idx, _queue[parent])) break;
-            _queue[i] = _queue[parent];
-            i = parent;
-        }
-        _queue[i] = idx;
+        if (_queueCount == _queue.Length) GrowQueue();
+        int mask = _queue.Length - 1;
+        int priority = _recs.Items[idx].Priority;
+        int i = _queueCount;
+        for (int prev = (_queueHead + i - 1) & mask; i > 0 && _recs.Items[_queue[prev]].Priority > priority; prev = (prev - 1) & mask, i--)
+            _queue[(prev + 1) & mask] = _queue[prev];
+        _queue[(_queueHead + i) & mask] = idx;
+        _queueCount++;
     }
 
+    /// <summary>The waiter served next.</summary>
     private int QueuePop()
     {
-        int top = _queue[0];
-        int n = --_queueCount;
-        if (n > 0)
-        {
-            int last = _queue[n];
-            int i = 0;
-            while (true)
-            {
-                int c = 2 * i + 1;
-                if (c >= n) break;
-                if (c + 1 < n && Before(_queue[c + 1], _queue[c])) c++;
-                if (!Before(_queue[c], last)) break;
-                _queue[i] = _queue[c];
-                i = c;
-            }
-            _queue[i] = last;
-        }
+        int top = _queue[_queueHead];
+        _queueHead = (_queueHead + 1) & (_queue.Length - 1);
+        _queueCount--;
         return top;
+    }
+
+    private void GrowQueue()
+    {
+        var bigger = new int[_queue.Length * 2];
+        for (int i = 0; i < _queueCount; i++) bigger[i] = _queue[(_queueHead + i) & (_queue.Length - 1)];
+        _queue = bigger;
+        _queueHead = 0;
     }
 }

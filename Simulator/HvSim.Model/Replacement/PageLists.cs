@@ -11,6 +11,8 @@ namespace HvSim.Model.Replacement;
 /// </summary>
 public sealed class PageLists
 {
+    /// <summary>What one page costs: its word of links and list (the memory guard counts it per host page of guest RAM).</summary>
+    public const int BytesPerPage = sizeof(ulong);
     /// <summary>Bits of a link: page ids and the lists' sentinels below 2^28.</summary>
     public const int LinkBits = 28;
     /// <summary>The most lists one set holds (list + 1 in the word's top byte, below 2^7 as before).</summary>
