@@ -356,38 +356,34 @@ public sealed class Vcore
     internal void AttributeTrapped(Vcpu v, long until)
     {
         // Every stretch ends by until (or until is the end of the run), so its measured part is its overlap with the
-        // thread's measured window (Vcpu.Measured), read once here.
+        // thread's measured window (Vcpu.MeasuredWindow), read once here.
         var window = v.MeasuredWindow(until);
-        Part(v, window, StallCause.Exit, v.StallFrom, v.TrappedAt);
+        v.AddStallPart(window, StallCause.Exit, v.StallFrom, v.TrappedAt);
         if (_exitStart < 0)
         {
-            Part(v, window, StallCause.Sibling, v.TrappedAt, until); // the vcore had not left the guest yet
+            v.AddStallPart(window, StallCause.Sibling, v.TrappedAt, until); // the vcore had not left the guest yet
             return;
         }
-        Part(v, window, StallCause.Sibling, v.TrappedAt, _exitStart);
+        v.AddStallPart(window, StallCause.Sibling, v.TrappedAt, _exitStart);
         long start = _exitStart;
         foreach (ref readonly var seg in _segments.AsSpan(0, _segs))
         {
             if (start >= until) break;
             long end = Math.Min(seg.End, until);
-            Part(v, window, Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
+            v.AddStallPart(window, Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
             start = end;
         }
         if (start >= until) return;
-        if (!Own(_serving, v)) Part(v, window, StallCause.Sibling, start, until);
+        if (!Own(_serving, v)) v.AddStallPart(window, StallCause.Sibling, start, until);
         else if (_waitPage >= 0)
         {
             // A read that ended at the run's last instant is no longer in flight: its event holds when it started.
             long started = Math.Clamp(_waitRead!.IsTriggered ? _waitRead.Value : _host.ReadStartedAt(_waitPage), start, until);
-            Part(v, window, StallCause.SwapQueue, start, started);
-            Part(v, window, StallCause.SwapService, started, until);
+            v.AddStallPart(window, StallCause.SwapQueue, start, started);
+            v.AddStallPart(window, StallCause.SwapService, started, until);
         }
-        else Part(v, window, _blocked, start, until);
+        else v.AddStallPart(window, _blocked, start, until);
     }
-
-    /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="v"/>'s stall, inside <paramref name="window"/>, went to <paramref name="cause"/>.</summary>
-    private static void Part(Vcpu v, (long From, long To) window, StallCause cause, long from, long to) =>
-        v.AddStallNs(cause, Math.Min(to, window.To) - Math.Max(from, window.From));
 
     private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;
 

@@ -240,17 +240,24 @@ public sealed class Vcpu
     }
 
     /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>): after the warm-up, before the end of the run (0 if none).</summary>
-    private long Measured(long from, long to) => Math.Max(0, Math.Min(to, _end) - Math.Max(from, _host.WarmupEndNs));
-
-    /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
-    private void AddStallPart(StallCause cause, long from, long to) => AddStallNs(cause, Measured(from, to));
+    private long Measured(long from, long to) => Math.Max(0, Overlap(MeasuredWindow(to), from, to));
 
     /// <summary>The measured window clipped to <paramref name="until"/>: a stretch's measured part is its overlap with it.</summary>
     internal (long From, long To) MeasuredWindow(long until) => (_host.WarmupEndNs, Math.Min(until, _end));
 
-    /// <summary><paramref name="ns"/> of this thread's measured stall (nothing if not positive) went to <paramref name="cause"/>.</summary>
-    internal void AddStallNs(StallCause cause, long ns)
+    /// <summary>How much of [<paramref name="from"/>, <paramref name="to"/>) lies in <paramref name="window"/> (not positive if none).</summary>
+    private static long Overlap((long From, long To) window, long from, long to) => Math.Min(to, window.To) - Math.Max(from, window.From);
+
+    /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
+    private void AddStallPart(StallCause cause, long from, long to) => AddStallPart(MeasuredWindow(to), cause, from, to);
+
+    /// <summary>
+    /// <see cref="AddStallPart(StallCause, long, long)"/> with the measured window already read (the vcore runner reads it
+    /// once for all the stretches of an exit, each ending by the window's end).
+    /// </summary>
+    internal void AddStallPart((long From, long To) window, StallCause cause, long from, long to)
     {
+        long ns = Overlap(window, from, to);
         if (ns > 0) _counters.AddStallPart(cause, ns);
     }
 

@@ -41,7 +41,7 @@ public sealed record WorkingSetWorkload : WorkloadSpec
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
         new SyntheticSource<Choice>(this, new Choice(this, GuestPages.Check(guestPages)), rng);
 
-    /// <summary>Uniform over the working set's size at the time of the draw (a look-ahead predicts with the size now).</summary>
+    /// <summary>Uniform over the working set's size at the time of the draw (a function of time, so nothing to look ahead for).</summary>
     private struct Choice(WorkingSetWorkload spec, int pages) : IPageChoice
     {
         private long _start = -1;
