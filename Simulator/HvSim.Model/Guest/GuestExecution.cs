@@ -22,7 +22,9 @@ public sealed class GuestExecution
     private readonly Simulation _sim;
     private readonly bool _reference;
     /// <summary>Waiting steps by (time, scheduling order): unique keys, so the order is the same on every run.</summary>
-    private readonly PriorityQueue<Vcore, (long At, long Order)> _steps = new();
+    private readonly StepQueue _steps = new();
+    /// <summary>The vcores, by the slot <see cref="StepQueue"/> names them with (<see cref="Vcore.StepSlot"/>).</summary>
+    private readonly List<Vcore> _cores = [];
     private long _order;
     private readonly Action _drive;
     private ScheduledCall _wake;
@@ -40,6 +42,9 @@ public sealed class GuestExecution
     /// <summary>A vcore process starts: its first step runs now, in its start event; then everything due runs.</summary>
     internal void Start(Vcore core)
     {
+        if (_cores.Count > StepQueue.MaxSlot) throw new InvalidOperationException($"more than {StepQueue.MaxSlot + 1} vcores on one host");
+        core.StepSlot = _cores.Count;
+        _cores.Add(core);
         _wake.Cancel();
         Start(core, _sim.Peek());
     }
@@ -47,7 +52,7 @@ public sealed class GuestExecution
     /// <summary><see cref="Start(Vcore)"/> with the wake-up cancelled and the engine's next event at <paramref name="peek"/>.</summary>
     private void Start(Vcore core, long peek)
     {
-        Turn(core, peek);
+        if (Turn(core, peek)) Schedule(core);
         if (!core.RunnerInline) Drive();
         else if (_steps.Count > 0) _wake = _sim.Schedule(NextStepAt - _sim.Now, _drive, EventPriority.Urgent);
     }
@@ -76,7 +81,7 @@ public sealed class GuestExecution
     internal void StepDue(Vcore core)
     {
         _wake.Cancel();
-        Turn(core, _sim.Peek());
+        if (Turn(core, _sim.Peek())) Schedule(core);
         Drive();
     }
 
@@ -87,9 +92,14 @@ public sealed class GuestExecution
         long peek = _sim.Peek();
         while (_steps.Count > 0 && NextStepAt <= peek)
         {
-            var core = _steps.Dequeue();
-            NextStepAt = _steps.TryPeek(out _, out var head) ? head.At : long.MaxValue;
-            if (Turn(core, peek)) continue;
+            // The head's vcore takes its turn while the others' steps wait; it stays at the head until it is done.
+            var core = _cores[_steps.HeadSlot];
+            NextStepAt = _steps.SecondAt;
+            bool stays = Turn(core, peek);
+            if (stays) _steps.ReplaceHead(core.NextStepAt, NextOrder());
+            else _steps.RemoveHead();
+            NextStepAt = _steps.HeadAt;
+            if (stays) continue;
             if (core.RunnerInline) break; // its runner goes on at once, in the process that runs this
             peek = _sim.Peek(); // it left the guest: its runner's resumption is an event
         }
@@ -99,14 +109,13 @@ public sealed class GuestExecution
     /// <summary>
     /// Run <paramref name="core"/>'s step that is due now, and the steps after it while they stay before every waiting
     /// step (scheduled earlier, those win ties) and no later than the engine's next event, at <paramref name="peek"/>
-    /// (guest steps schedule no events, so it stays there while they run).
+    /// (guest steps schedule no events, so it stays there while they run). True while it stays in the guest: the caller
+    /// schedules its next step.
     /// </summary>
     private bool Turn(Vcore core, long peek)
     {
         long next = NextStepAt;
-        if (!core.StepGuest(Math.Min(next, peek == long.MaxValue ? peek : peek + 1), Math.Min(next, peek))) return false;
-        Schedule(core);
-        return true;
+        return core.StepGuest(Math.Min(next, peek == long.MaxValue ? peek : peek + 1), Math.Min(next, peek));
     }
 
     /// <summary><paramref name="core"/>'s next step (at <see cref="Vcore.NextStepAt"/>) is scheduled now.</summary>
@@ -115,8 +124,12 @@ public sealed class GuestExecution
         if (_reference) _sim.Schedule(core.NextStepAt - _sim.Now, core.StepDue, EventPriority.Urgent);
         else
         {
-            _steps.Enqueue(core, (core.NextStepAt, ++_order));
-            NextStepAt = Math.Min(NextStepAt, core.NextStepAt);
+            _steps.Enqueue(core.StepSlot, core.NextStepAt, NextOrder());
+            NextStepAt = _steps.HeadAt;
         }
     }
+
+    /// <summary>The scheduling order of a step scheduled now.</summary>
+    private long NextOrder() =>
+        ++_order <= StepQueue.MaxOrder ? _order : throw new InvalidOperationException($"more than {StepQueue.MaxOrder} guest steps scheduled in one run");
 }

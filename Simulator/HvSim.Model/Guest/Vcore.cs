@@ -68,6 +68,9 @@ public sealed class Vcore
     /// <summary>The thread whose step is at <see cref="NextStepAt"/> (nothing else moves the vcore's threads until it runs).</summary>
     private int _nextThread;
 
+    /// <summary>This vcore's slot in <see cref="GuestExecution"/>'s queue of waiting steps (set when it starts).</summary>
+    internal int StepSlot;
+
     /// <summary>The engine callback of a step that is a real event (<see cref="GuestExecution"/>).</summary>
     internal readonly Action StepDue;
 
