@@ -52,10 +52,11 @@ public static class BoltedLinearMap
         long pages = guest.MemoryBytes / pageBytes;
         int groups = 1 << (guest.HptOrder - 7);
         var bolted = new byte[groups];
+        var linear = new Hpt.LinearHash(guest.HptOrder, pageBytes, pages);
         for (int gp = 0; gp < pages; gp++)
-            if (++bolted[Hpt.LinearGroup(gp, guest.HptOrder, pageBytes) / Hpt.PtegSlots] > Hpt.PtegSlots)
+            if (++bolted[linear.Group(gp) / Hpt.PtegSlots] > Hpt.PtegSlots)
                 return $"the guest kernel panics at boot: htab_bolt_mapping cannot bolt its linear map ({pages} HPTEs of {pageBytes >> 10} KiB) " +
-                    $"into its HPT (2^{guest.HptOrder} bytes): linear-map PTEG {Hpt.LinearGroup(gp, guest.HptOrder, pageBytes) / Hpt.PtegSlots} is full " +
+                    $"into its HPT (2^{guest.HptOrder} bytes): linear-map PTEG {linear.Group(gp) / Hpt.PtegSlots} is full " +
                     "(H_PTEG_FULL, BUG_ON in htab_initialize); give it a larger hpt_order, larger pages or linear_map: none";
         for (int g = 0; g < groups; g++)
             if (bolted[g] == Hpt.PtegSlots && bolted[~g & (groups - 1)] == Hpt.PtegSlots)

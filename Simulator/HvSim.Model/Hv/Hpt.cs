@@ -27,6 +27,7 @@ public sealed class Hpt
     private readonly int _pageInSegmentMask;
     /// <summary>The VSID of each 256 MiB segment of the guest, as the processor reads it from the segment's SLB entry.</summary>
     private readonly uint[] _vsid;
+    private readonly LinearHash _linear;
 
     /// <param name="guestPages">The guest's pages: its segments get a VSID each.</param>
     public Hpt(int order, int guestPageBytes, int guestPages)
@@ -34,15 +35,17 @@ public sealed class Hpt
         if (order < MinOrder || order > MaxOrder)
             throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, {MaxOrder}]");
         int n = 1 << (order - 4);
-        Entries = new Hpte[n];
+        // Every slot free (GuestPage -1): written once, so the array needs no zeroing first.
+        Entries = GC.AllocateUninitializedArray<Hpte>(n);
+        Entries.AsSpan().Fill(new Hpte { GuestPage = -1 });
         Revmap = new RevmapEntry[n];
-        for (int i = 0; i < n; i++) Entries[i].GuestPage = -1;
         _groupMask = n / PtegSlots - 1;
         _pagesPerSegmentShift = PagesPerSegmentShift(guestPageBytes);
         _pageInSegmentMask = (1 << _pagesPerSegmentShift) - 1;
         _vsid = new uint[(int)(((long)guestPages + _pageInSegmentMask) >> _pagesPerSegmentShift) + 1];
         for (uint segment = 0; segment < _vsid.Length; segment++)
             _vsid[segment] = segment * 0x9E3779B1u ^ (segment >> 7) * 0x85EBCA6Bu; // proto-VSID scramble
+        _linear = new LinearHash(order, guestPageBytes, guestPages);
     }
 
     public int Count => Entries.Length;
@@ -56,24 +59,39 @@ public sealed class Hpt
     /// <summary>First HPTE index of the secondary PTEG (hash XOR all-ones, masked).</summary>
     public int SecondaryGroup(int guestPage) => (~Hash(guestPage) & _groupMask) * PtegSlots;
 
+    /// <summary>PTEG of the guest kernel's bolted linear-map HPTE for a guest page (<see cref="LinearHash"/>).</summary>
+    public int LinearGroup(int guestPage) => _linear.Group(guestPage);
+
     /// <summary>
-    /// PTEG of the guest kernel's bolted linear-map HPTE for a guest page: the page's kernel address 0xc000000000000000 +
-    /// gpa in a 256 MiB segment whose VSID is get_kernel_vsid's vsid_scramble(ea >> 28) (proto-VSID x VSID_MULTIPLIER_256M
-    /// mod 2^36-1, mmu-hash64.h), hashed by hpt_hash (VSID XOR page index in the segment). htab_bolt_mapping only ever
-    /// uses this primary group.
+    /// The hash of the guest kernel's bolted linear map, for an HPT of 2^order bytes, without building one: a guest
+    /// page's kernel address 0xc000000000000000 + gpa lies in a 256 MiB segment whose VSID is get_kernel_vsid's
+    /// vsid_scramble(ea >> 28) (proto-VSID x VSID_MULTIPLIER_256M mod 2^36-1, mmu-hash64.h), hashed by hpt_hash (VSID XOR
+    /// page index in the segment). htab_bolt_mapping only ever uses this primary group. Each segment's VSID is computed
+    /// once (the kernel keeps it in the SLB entry), not once per page.
     /// </summary>
-    public int LinearGroup(int guestPage) => LinearGroupOf(guestPage, _groupMask, _pagesPerSegmentShift);
-
-    /// <summary><see cref="LinearGroup(int)"/> for an HPT of 2^<paramref name="order"/> bytes, without building one.</summary>
-    public static int LinearGroup(int guestPage, int order, int guestPageBytes) =>
-        LinearGroupOf(guestPage, (1 << (order - 7)) - 1, PagesPerSegmentShift(guestPageBytes));
-
-    private static int LinearGroupOf(int guestPage, int groupMask, int pagesPerSegmentShift)
+    public readonly struct LinearHash
     {
-        const ulong kernelProtoVsid = 0xC000000000000000UL >> 28, multiplier = 200730139, modulus = (1UL << 36) - 1;
-        ulong vsid = (kernelProtoVsid + (ulong)(guestPage >> pagesPerSegmentShift)) * multiplier % modulus;
-        ulong hash = vsid ^ (ulong)(guestPage & ((1 << pagesPerSegmentShift) - 1));
-        return (int)(hash & (ulong)groupMask) * PtegSlots;
+        private readonly ulong[] _vsid;
+        private readonly int _groupMask;
+        private readonly int _pagesPerSegmentShift;
+
+        /// <param name="guestPages">The guest's pages: its segments get a VSID each.</param>
+        public LinearHash(int order, int guestPageBytes, long guestPages)
+        {
+            const ulong kernelProtoVsid = 0xC000000000000000UL >> 28, multiplier = 200730139, modulus = (1UL << 36) - 1;
+            _groupMask = (1 << (order - 7)) - 1;
+            _pagesPerSegmentShift = PagesPerSegmentShift(guestPageBytes);
+            _vsid = new ulong[(int)((guestPages + (1L << _pagesPerSegmentShift) - 1) >> _pagesPerSegmentShift) + 1];
+            for (int segment = 0; segment < _vsid.Length; segment++)
+                _vsid[segment] = (kernelProtoVsid + (ulong)segment) * multiplier % modulus;
+        }
+
+        /// <summary>First HPTE index of the linear-map PTEG of <paramref name="guestPage"/>.</summary>
+        public int Group(int guestPage)
+        {
+            ulong hash = _vsid[guestPage >> _pagesPerSegmentShift] ^ (ulong)(guestPage & ((1 << _pagesPerSegmentShift) - 1));
+            return (int)(hash & (ulong)_groupMask) * PtegSlots;
+        }
     }
 
     private static int PagesPerSegmentShift(int guestPageBytes) => System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / guestPageBytes));

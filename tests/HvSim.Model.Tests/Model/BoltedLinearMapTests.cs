@@ -43,6 +43,30 @@ public class BoltedLinearMapTests
         Assert.Equal(rig.Host.FreePages, new Rig().Host.FreePages); // nothing allocated on POWER7
     }
 
+    [Theory]
+    [InlineData(18, 64 << 10, 4096 * 3 + 17)] // three segments and a partial fourth of 64 KiB pages
+    [InlineData(24, 4 << 10, (1 << 16) * 2 + 5)] // 4 KiB pages: 65536 per segment
+    [InlineData(20, 16 << 20, 40)] // 16 MiB pages: 16 per segment
+    public void TheLinearMapHashIsTheKernelsVsidScrambleOfEachPagesSegment(int order, int pageBytes, int pages)
+    {
+        // mmu-hash64.h (Linux 3.4): get_kernel_vsid(ea) = vsid_scramble((ea >> SID_SHIFT), 256M)
+        // = protovsid * VSID_MULTIPLIER_256M % VSID_MODULUS_256M, and hpt_hash(va, shift) = vsid ^ ((ea & 0x0fffffff) >> shift),
+        // masked by htab_hash_mask (2^(order-7) - 1 PTEGs), times 8 HPTEs per PTEG: computed here page by page.
+        const ulong multiplier = 200730139, modulus = (1UL << 36) - 1;
+        var linear = new Hpt.LinearHash(order, pageBytes, pages);
+        var hpt = new Hpt(order, pageBytes, pages);
+        int shift = System.Numerics.BitOperations.Log2((uint)pageBytes);
+        for (int gp = 0; gp < pages; gp++)
+        {
+            ulong ea = 0xC000000000000000UL + ((ulong)gp << shift);
+            ulong vsid = (ea >> 28) * multiplier % modulus;
+            int expected = (int)((vsid ^ ((ea & 0x0fffffff) >> shift)) & (ulong)((1 << (order - 7)) - 1)) * Hpt.PtegSlots;
+            Assert.Equal(expected, linear.Group(gp));
+            Assert.Equal(expected, hpt.LinearGroup(gp));
+        }
+        Assert.All(hpt.Entries, h => Assert.Equal(new Hpte { GuestPage = -1 }, h)); // every slot free, nothing else set
+    }
+
     [Fact]
     public void AGuestWithoutALinearMapBootsWithAnEmptyHpt()
     {
