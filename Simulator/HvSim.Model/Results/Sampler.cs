@@ -38,12 +38,17 @@ internal sealed class Sampler(Host host, long intervalNs, long endNs, Action? en
     {
         long swapCachePages = 0;
         var inRam = new long[host.Vms.Count];
-        for (int p = 0; p < host.Pages.Length; p++)
+        // The guests' memslots tile the host's pages: each guest's are one range, counted without a lookup per page.
+        foreach (var vm in host.Vms)
         {
-            ref var page = ref host.Pages[p];
-            if (!page.InRam) continue;
-            inRam[host.GuestOf(p)]++;
-            if (page.SwapSlot >= 0) swapCachePages++;
+            long resident = 0;
+            foreach (ref readonly var page in host.Pages.AsSpan(vm.HostBase, vm.HostPageCount))
+            {
+                if (!page.InRam) continue;
+                resident++;
+                if (page.SwapSlot >= 0) swapCachePages++;
+            }
+            inRam[vm.Index] = resident;
         }
         long pb = host.PageBytes;
         HostSeries.Add(new HostSample(t, host.FreePages * pb, (long)host.SwapCache.UsedSlots * pb, swapCachePages * pb,
