@@ -30,7 +30,8 @@ public sealed class ZipfSampler
     {
         Count = n;
         Alpha = alpha;
-        var weight = new double[n];
+        // The scratch arrays are written before they are read (weight in full, the work lists up to their counts).
+        var weight = GC.AllocateUninitializedArray<double>(n);
         double sum = 0;
         // Smallest terms first, so the sum loses as little precision as possible.
         for (int r = n - 1; r >= 0; r--)
@@ -40,8 +41,8 @@ public sealed class ZipfSampler
         }
         _normaliser = sum;
         _columns = new Column[n];
-        var small = new int[n];
-        var large = new int[n];
+        var small = GC.AllocateUninitializedArray<int>(n);
+        var large = GC.AllocateUninitializedArray<int>(n);
         int smallCount = 0, largeCount = 0;
         for (int r = 0; r < n; r++)
         {
