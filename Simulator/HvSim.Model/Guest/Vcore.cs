@@ -40,6 +40,8 @@ public sealed class Vcore
     private ExitSegment[] _segments = new ExitSegment[16];
     private int _segs;
     private long _accounted;
+    /// <summary>The segments' lengths summed by cause as they are written (what a lone thread's stall gets, <see cref="AttributeTrapped"/>).</summary>
+    private StallParts _exitParts;
     /// <summary>The trapped thread whose exit the runner handles (-1: none yet), and what it blocks on now.</summary>
     private int _serving = -1;
     private StallCause _blocked = StallCause.Other;
@@ -124,16 +126,20 @@ public sealed class Vcore
     /// <summary>The running thread with the earliest clock before <paramref name="before"/> (lowest index on ties); -1 if none.</summary>
     private int NextInGuest(long before)
     {
-        int next = -1;
         long min = Math.Min(before, _end);
+        if (_threads.Length == 1) return Runs(_threads[0], min) ? 0 : -1; // QEMU's default threads=1: nothing to compare
+        int next = -1;
         for (int i = 0; i < _threads.Length; i++)
         {
             var v = _threads[i];
-            if (v.Ended || v.IsTrapped || v.Clock >= min) continue;
-            if (next < 0 || v.Clock < _threads[next].Clock) next = i;
+            if (Runs(v, min) && (next < 0 || v.Clock < _threads[next].Clock)) next = i;
         }
         return next;
     }
+
+    /// <summary>Thread <paramref name="v"/> is in the guest with a step before <paramref name="before"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Runs(Vcpu v, long before) => !v.Ended && !v.IsTrapped && v.Clock < before;
 
     /// <summary>
     /// The clock at which thread <paramref name="current"/> stops being the one <see cref="NextInGuest"/> picks: another
@@ -142,6 +148,7 @@ public sealed class Vcore
     private long TurnEnds(int current, long exitAt)
     {
         long limit = Math.Min(exitAt, _end);
+        if (_threads.Length == 1) return limit;
         for (int i = 0; i < _threads.Length; i++)
         {
             var v = _threads[i];
@@ -293,7 +300,7 @@ public sealed class Vcore
                 _clock = Math.Max(_clock, _sim.Now);
             }
             foreach (var v in _threads) v.Reenter(_clock);
-            (_exitStart, _segs, _serving, _blocked) = (-1, 0, -1, StallCause.Other);
+            (_exitStart, _segs, _serving, _blocked, _exitParts) = (-1, 0, -1, StallCause.Other, default);
             _exitAt = NoExit;
             _guest.Enter(this);
         }
@@ -336,6 +343,7 @@ public sealed class Vcore
         if (_segs == _segments.Length) GrowSegments();
         ref var seg = ref _segments[_segs++];
         (seg.End, seg.Cause, seg.Owner) = (end, cause, _serving);
+        _exitParts[(int)cause] += end - _accounted;
         _accounted = end;
         _blocked = StallCause.Other;
     }
@@ -369,12 +377,22 @@ public sealed class Vcore
         }
         v.AddStallPart(window, StallCause.Sibling, v.TrappedAt, _exitStart);
         long start = _exitStart;
-        foreach (ref readonly var seg in _segments.AsSpan(0, _segs))
+        if (_threads.Length == 1 && window.From <= _exitStart && _accounted <= window.To)
         {
-            if (start >= until) break;
-            long end = Math.Min(seg.End, until);
-            v.AddStallPart(window, Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
-            start = end;
+            // A lone thread owns every segment, and they lie whole in the measured window: each adds its length to its
+            // cause's part, as the per-segment loop below would, so their sums by cause (_exitParts) are added at once.
+            v.AddStallParts(_exitParts);
+            start = _accounted;
+        }
+        else
+        {
+            foreach (ref readonly var seg in _segments.AsSpan(0, _segs))
+            {
+                if (start >= until) break;
+                long end = Math.Min(seg.End, until);
+                v.AddStallPart(window, Own(seg.Owner, v) ? seg.Cause : StallCause.Sibling, start, end);
+                start = end;
+            }
         }
         if (start >= until) return;
         if (!Own(_serving, v)) v.AddStallPart(window, StallCause.Sibling, start, until);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Model.Config;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
@@ -243,9 +244,11 @@ public sealed class Vcpu
     private long Measured(long from, long to) => Math.Max(0, Overlap(MeasuredWindow(to), from, to));
 
     /// <summary>The measured window clipped to <paramref name="until"/>: a stretch's measured part is its overlap with it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal (long From, long To) MeasuredWindow(long until) => (_host.WarmupEndNs, Math.Min(until, _end));
 
     /// <summary>How much of [<paramref name="from"/>, <paramref name="to"/>) lies in <paramref name="window"/> (not positive if none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Overlap((long From, long To) window, long from, long to) => Math.Min(to, window.To) - Math.Max(from, window.From);
 
     /// <summary>The measured part of [<paramref name="from"/>, <paramref name="to"/>) of this thread's stall went to <paramref name="cause"/>.</summary>
@@ -255,11 +258,15 @@ public sealed class Vcpu
     /// <see cref="AddStallPart(StallCause, long, long)"/> with the measured window already read (the vcore runner reads it
     /// once for all the stretches of an exit, each ending by the window's end).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddStallPart((long From, long To) window, StallCause cause, long from, long to)
     {
         long ns = Overlap(window, from, to);
         if (ns > 0) _counters.AddStallPart(cause, ns);
     }
+
+    /// <summary>Adds <paramref name="parts"/>, stretches that lie whole in the measured window, to this thread's stall by cause.</summary>
+    internal void AddStallParts(in StallParts parts) => _counters.AddStallParts(parts);
 
     private void AddStall(long from, long to) => _counters.StalledNs += Measured(from, to);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine.Monitors;
 using HvSim.Model.Config;
 
@@ -77,29 +78,29 @@ public sealed class GuestResult
     public long VcpuNs { get; set; }
     public double StallFraction => VcpuNs == 0 ? 0 : (double)StalledNs / VcpuNs;
     /// <summary>Where <see cref="StalledNs"/> went, ns per <see cref="StallCause"/>; the parts add up to it exactly.</summary>
-    public long StallExitNs { get; set; }
-    public long StallSwapQueueNs { get; set; }
-    public long StallSwapServiceNs { get; set; }
-    public long StallDirectReclaimNs { get; set; }
-    public long StallSiblingNs { get; set; }
-    public long StallOtherNs { get; set; }
+    public long StallExitNs { get => _stallParts[(int)StallCause.Exit]; set => _stallParts[(int)StallCause.Exit] = value; }
+    public long StallSwapQueueNs { get => _stallParts[(int)StallCause.SwapQueue]; set => _stallParts[(int)StallCause.SwapQueue] = value; }
+    public long StallSwapServiceNs { get => _stallParts[(int)StallCause.SwapService]; set => _stallParts[(int)StallCause.SwapService] = value; }
+    public long StallDirectReclaimNs { get => _stallParts[(int)StallCause.DirectReclaim]; set => _stallParts[(int)StallCause.DirectReclaim] = value; }
+    public long StallSiblingNs { get => _stallParts[(int)StallCause.Sibling]; set => _stallParts[(int)StallCause.Sibling] = value; }
+    public long StallOtherNs { get => _stallParts[(int)StallCause.Other]; set => _stallParts[(int)StallCause.Other] = value; }
+
+    /// <summary>The stall parts, one slot per <see cref="StallCause"/> in its order, so that adding to one takes no branch (several per fault).</summary>
+    private StallParts _stallParts;
 
     /// <summary>
     /// Adds <paramref name="ns"/> of stalled vCPU time to its cause's part. <see cref="StalledNs"/> is counted on its
     /// own (a vCPU's whole time out of the guest), so that the parts adding up to it is a check of the bookkeeping.
     /// </summary>
-    internal void AddStallPart(StallCause cause, long ns)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void AddStallPart(StallCause cause, long ns) => _stallParts[(int)cause] += ns;
+
+    /// <summary>Adds every part of <paramref name="parts"/> to its cause's part (a part of 0 changes nothing).</summary>
+    internal void AddStallParts(in StallParts parts)
     {
-        switch (cause)
-        {
-            case StallCause.Exit: StallExitNs += ns; break;
-            case StallCause.SwapQueue: StallSwapQueueNs += ns; break;
-            case StallCause.SwapService: StallSwapServiceNs += ns; break;
-            case StallCause.DirectReclaim: StallDirectReclaimNs += ns; break;
-            case StallCause.Sibling: StallSiblingNs += ns; break;
-            default: StallOtherNs += ns; break;
-        }
+        for (int c = 0; c < StallParts.Causes; c++) _stallParts[c] += parts[c];
     }
+
     /// <summary>Latency of each HDSI from the faulting access to guest resume, ns.</summary>
     public LogHistogram FaultLatency { get; } = new();
 
@@ -217,3 +218,13 @@ public readonly record struct HostSample(long TimeNs, long FreeBytes, long SwapU
 public readonly record struct GuestSample(
     long TimeNs, int Guest, long ResidentBytes, long HdsiFaults, long MinorFaults, long MajorFaults,
     long UnmapHvaCalls, long Tlbies, long Accesses);
+
+/// <summary>Nanoseconds per <see cref="StallCause"/>, one slot per cause in the enum's order.</summary>
+[InlineArray(Causes)]
+internal struct StallParts
+{
+    /// <summary>The number of causes (<see cref="StallCause.Other"/> is the last).</summary>
+    public const int Causes = (int)StallCause.Other + 1;
+
+    private long _part;
+}

@@ -19,6 +19,9 @@ public enum StallCause : byte
     DirectReclaim,
     /// <summary>Out of the guest because a sibling thread of the vcore trapped, or waiting while the runner serves its fault.</summary>
     Sibling,
-    /// <summary>Everything else: get_user_pages work on resident and swap-cache pages (minor faults), do_anonymous_page.</summary>
+    /// <summary>
+    /// Everything else: get_user_pages work on resident and swap-cache pages (minor faults), do_anonymous_page. Keep it
+    /// last: <see cref="GuestResult"/> has one slot per cause up to it.
+    /// </summary>
     Other,
 }

@@ -61,6 +61,9 @@ public class StallBreakdownTests
     public static TheoryData<int, SwapDeviceConfig, long> Pressured() => new()
     {
         { 1, SwapDeviceConfig.Ssd with { CapacityBytes = 256 * ModelKit.Mib }, 0 },
+        // A lone thread's exits that straddle the warm-up's end: only their measured part counts (Vcore.AttributeTrapped
+        // adds a lone thread's parts by cause at once only when the whole exit is measured).
+        { 1, SwapDeviceConfig.Ssd with { CapacityBytes = 256 * ModelKit.Mib }, 50_000_000 },
         { 2, SwapDeviceConfig.Ssd with { CapacityBytes = 256 * ModelKit.Mib }, 50_000_000 },
         { 2, SwapDeviceConfig.Hdd with { CapacityBytes = 256 * ModelKit.Mib }, 50_000_000 },
     };
