@@ -98,7 +98,9 @@ public sealed class GuestResult
     /// <summary>Adds every part of <paramref name="parts"/> to its cause's part (a part of 0 changes nothing).</summary>
     internal void AddStallParts(in StallParts parts)
     {
-        for (int c = 0; c < StallParts.Causes; c++) _stallParts[c] += parts[c];
+        Span<long> mine = _stallParts;
+        ReadOnlySpan<long> add = parts;
+        for (int c = 0; c < mine.Length; c++) mine[c] += add[c];
     }
 
     /// <summary>Latency of each HDSI from the faulting access to guest resume, ns.</summary>
