@@ -101,8 +101,10 @@ internal static class ExponentialZiggurat
     /// <summary>
     /// A point outside the fast region: in the base layer it fell into the tail, which is R + Exp(1) (the
     /// exponential forgets); in another layer it is kept if it also lies under the curve, else the draw starts over.
+    /// Returns the draw and the generator's state after it.
     /// </summary>
-    public static double Slow(RngStream rng, ulong bits)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static (double X, RngState After) Slow(RngState rng, ulong bits)
     {
         double offset = 0;
         while (true)
@@ -115,10 +117,10 @@ internal static class ExponentialZiggurat
             else
             {
                 double x = (bits >> 11) * Table[i].Scale;
-                if (F[i] + rng.NextDouble() * (F[i + 1] - F[i]) < Math.Exp(-x)) return offset + x;
+                if (F[i] + rng.NextDouble() * (F[i + 1] - F[i]) < Math.Exp(-x)) return (offset + x, rng);
             }
             bits = rng.NextUInt64();
-            if (TryFast(bits, out double fast)) return offset + fast;
+            if (TryFast(bits, out double fast)) return (offset + fast, rng);
         }
     }
 }

@@ -4,11 +4,12 @@ namespace HvSim.Engine;
 
 /// <summary>
 /// One independent random stream per named component: xoshiro256** seeded by SplitMix64 from
-/// (master seed, FNV-1a hash of the name). Derives from <see cref="Random"/> so MathNet distributions can use it.
+/// (master seed, FNV-1a hash of the name). Derives from <see cref="Random"/> so MathNet distributions can use it. The
+/// generator's state is an <see cref="RngState"/> (<see cref="State"/>), which a hot loop may draw from as a local copy.
 /// </summary>
 public sealed class RngStream : Random
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private RngState _state;
 
     public RngStream(ulong masterSeed, string component)
     {
@@ -19,10 +20,8 @@ public sealed class RngStream : Random
             h *= 1099511628211UL;
         }
         ulong x = masterSeed ^ h;
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
+        ulong s0 = SplitMix(ref x), s1 = SplitMix(ref x), s2 = SplitMix(ref x), s3 = SplitMix(ref x);
+        _state = new RngState(s0, s1, s2, s3);
     }
 
     private static ulong SplitMix(ref ulong x)
@@ -34,32 +33,22 @@ public sealed class RngStream : Random
     }
 
     /// <summary>
-    /// Puts this stream at <paramref name="other"/>'s position without drawing from it: this stream's next draws are the
-    /// ones <paramref name="other"/> will make (a look-ahead copy that predicts, never consumes).
+    /// The generator's state: a stream's draws are a function of it alone, so a copy draws what the stream will (a
+    /// look-ahead that predicts, never consumes), and a loop that draws from a local copy and stores it back here has
+    /// drawn exactly what the stream would have.
     /// </summary>
-    public void CopyStateFrom(RngStream other) => (_s0, _s1, _s2, _s3) = (other._s0, other._s1, other._s2, other._s3);
+    public ref RngState State => ref _state;
 
-    /// <summary>
-    /// One word of the generator's state, which changes with every draw: two streams of one seed are at the same position
-    /// when it is equal (up to a 2^-64 chance), a cheap check that a look-ahead copy is still in step.
-    /// </summary>
-    public ulong StateWord => _s0;
+    /// <summary>Puts this stream at <paramref name="other"/>'s position without drawing from it.</summary>
+    public void CopyStateFrom(RngStream other) => _state = other._state;
 
-    public ulong NextUInt64()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
+    /// <summary>See <see cref="RngState.StateWord"/>.</summary>
+    public ulong StateWord => _state.StateWord;
+
+    public ulong NextUInt64() => _state.NextUInt64();
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
-    public override double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public override double NextDouble() => _state.NextDouble();
 
     protected override double Sample() => NextDouble();
 
@@ -70,28 +59,8 @@ public sealed class RngStream : Random
     public override int Next(int minValue, int maxValue) => minValue + (int)NextBounded((ulong)((long)maxValue - minValue));
 
     /// <summary>Uniform in [0, bound) without modulo bias (Lemire).</summary>
-    public ulong NextBounded(ulong bound)
-    {
-        if (bound == 0) return 0;
-        UInt128 m = (UInt128)NextUInt64() * bound;
-        ulong low = (ulong)m;
-        if (low < bound)
-        {
-            ulong threshold = (0 - bound) % bound;
-            while (low < threshold)
-            {
-                m = (UInt128)NextUInt64() * bound;
-                low = (ulong)m;
-            }
-        }
-        return (ulong)(m >> 64);
-    }
+    public ulong NextBounded(ulong bound) => _state.NextBounded(bound);
 
-    /// <summary>Exponential with the given mean (ziggurat: a logarithm only in about one draw in a hundred).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextExponential(double mean)
-    {
-        ulong bits = NextUInt64();
-        return mean * (ExponentialZiggurat.TryFast(bits, out double x) ? x : ExponentialZiggurat.Slow(this, bits));
-    }
+    /// <summary>Exponential with the given mean (see <see cref="RngState.NextExponential"/>).</summary>
+    public double NextExponential(double mean) => _state.NextExponential(mean);
 }

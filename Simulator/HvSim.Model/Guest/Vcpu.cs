@@ -28,6 +28,8 @@ public sealed class Vcpu
     private readonly Vm _vm;
     private readonly Host _host;
     private readonly IAccessSource _source;
+    /// <summary>The accesses taken from <see cref="_source"/> and not yet made.</summary>
+    private readonly AccessWindow _window = new();
     private readonly CostConfig _costs;
     private readonly GuestResult _counters;
     private readonly long _end;
@@ -95,34 +97,63 @@ public sealed class Vcpu
     /// </summary>
     internal GuestStep StepUntil(long stop)
     {
+        var window = _window;
+        window.Resume();
+        var step = Steps(window, stop);
+        window.Leave();
+        return step;
+    }
+
+    /// <summary>
+    /// <see cref="StepUntil"/>'s loop over the accesses of <paramref name="window"/>. The thread's clock, counts and pending
+    /// access live in locals while it runs and are stored when it stops (nothing else reads them meanwhile; a miss's
+    /// handling gets the clock first), so a hit loads and stores no more than the HPTE it sets R (and C) in.
+    /// </summary>
+    private GuestStep Steps(AccessWindow window, long stop)
+    {
         var hpt = _hpt;
         var hptes = _hptes;
+        var drawn = window.Accesses;
+        bool observes = _observesAccesses;
+        long accessNs = _accessNs;
+        long clock = Clock;
+        long accesses = 0, hits = 0;
+        bool pending = _pending, firstAttempt = _firstAttempt;
+        var access = _access;
+        int next = window.Next;
+        GuestStep step;
         while (true)
         {
-            if (!_pending)
+            if (!pending)
             {
-                if (!_source.Next(Clock, ref _access))
+                if (next == window.Count)
                 {
-                    Ended = true;
-                    return GuestStep.Ended;
+                    if (!_source.Fill(clock, window))
+                    {
+                        Ended = true;
+                        step = GuestStep.Ended;
+                        break;
+                    }
+                    next = 0;
                 }
-                _pending = true;
-                _firstAttempt = true;
-                _counters.Accesses++;
-                if (_access.ThinkNs > 0)
+                access = drawn[next++];
+                pending = firstAttempt = true;
+                accesses++;
+                if (access.ThinkNs > 0)
                 {
-                    Clock += _access.ThinkNs;
-                    if (Clock >= stop)
+                    clock += access.ThinkNs;
+                    if (clock >= stop)
                     {
                         // The thread leaves with its access still to make: a hint (CacheHint) lets the host processor
                         // fetch the PTEG that access will look up while other work runs. No effect on the model.
-                        hpt.PrefetchUserSlot(_access.Page);
-                        return GuestStep.Ran;
+                        hpt.PrefetchUserSlot(access.Page);
+                        step = GuestStep.Ran;
+                        break;
                     }
                 }
             }
-            int gp = _access.Page;
-            bool write = _access.IsWrite;
+            int gp = access.Page;
+            bool write = access.IsWrite;
             int idx = hpt.UserSlot(gp);
             bool clearPage = false;
             if (idx < 0 && _vm.LinearMapBolted)
@@ -146,17 +177,30 @@ public sealed class Vcpu
                     // PTE's dirty bit, which reclaim moves to the page (try_to_unmap_one: pte_dirty -> folio_mark_dirty).
                     if (write && _storeDirties && (h.Flags & HpteFlags.Changed) == 0) _host.Pages[_vm.HostPageOf(gp)].Flags |= HostPageFlags.Dirty;
                     h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
-                    if (_firstAttempt && !clearPage) _counters.HpteHits++;
-                    if (_observesAccesses) ObserveHit(gp);
-                    _pending = clearPage; // after the clear, the process's own access maps the page
-                    Clock += _accessNs;
-                    if (Clock >= stop) return GuestStep.Ran;
+                    if (firstAttempt && !clearPage) hits++;
+                    if (observes) ObserveHit(gp);
+                    pending = clearPage; // after the clear, the process's own access maps the page
+                    clock += accessNs;
+                    if (clock >= stop)
+                    {
+                        step = GuestStep.Ran;
+                        break;
+                    }
                     continue;
                 }
             }
-            var step = Miss(gp, write, idx);
-            if (step != GuestStep.Ran || Clock >= stop) return step;
+            Clock = clock;
+            step = Miss(gp, write, idx);
+            firstAttempt = false;
+            clock = Clock;
+            if (step != GuestStep.Ran || clock >= stop) break;
         }
+        window.Next = next;
+        Clock = clock;
+        (_pending, _firstAttempt, _access) = (pending, firstAttempt, access);
+        _counters.Accesses += accesses;
+        _counters.HpteHits += hits;
+        return step;
     }
 
     /// <summary>
@@ -175,7 +219,6 @@ public sealed class Vcpu
     private GuestStep Miss(int gp, bool write, int idx)
     {
         _balloon?.Touch(gp);
-        _firstAttempt = false;
         _stallFrom = Clock;
         Fault = new PageFault { GuestPage = gp, Write = write, HpteIndex = idx, Start = Clock };
         if (idx < 0)

@@ -14,7 +14,7 @@ namespace HvSim.Model.Workloads;
 /// future access's draws with the very code the stream uses (<see cref="IPageChoice.Draw"/>, <see cref="AccessDraws"/>),
 /// so draw counts (a bounded draw's rejection, the ziggurat's slow path) come out the same, and hints what resolving
 /// that choice will read (<see cref="IPageChoice.Prefetch"/>). Results cannot change: the stream's generator is only
-/// read (<see cref="RngStream.CopyStateFrom"/>), never drawn from, and a hint changes no value. A guess can be wrong (a
+/// read (<see cref="RngStream.State"/>), never drawn from, and a hint changes no value. A guess can be wrong (a
 /// working set that moves with time, a generator someone else also draws from): the look-ahead then sees the stream's
 /// state differ from the one it predicted and starts again from the stream's position.
 /// </para>
@@ -27,7 +27,7 @@ internal sealed class AccessLookahead(RngStream stream)
     private const int Mask = Lead - 1;
 
     /// <summary>The copy of the stream's generator, at the start of access <see cref="_made"/> + <see cref="Lead"/>.</summary>
-    private readonly RngStream _ahead = new(0, "lookahead");
+    private RngState _ahead;
 
     /// <summary>Per future access (its index modulo <see cref="Lead"/>): the stream's <see cref="RngStream.StateWord"/> expected before it draws.</summary>
     private Ring _stateBefore;
@@ -51,7 +51,7 @@ internal sealed class AccessLookahead(RngStream stream)
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Restart<TChoice>(ref TChoice choice, in AccessDraws rest, long now, int next) where TChoice : struct, IPageChoice
     {
-        _ahead.CopyStateFrom(stream);
+        _ahead = stream.State;
         for (int i = 0; i < Lead; i++) DrawAhead(ref choice, rest, now, next + i);
         _started = true;
     }
@@ -61,9 +61,9 @@ internal sealed class AccessLookahead(RngStream stream)
     private void DrawAhead<TChoice>(ref TChoice choice, in AccessDraws rest, long now, int index) where TChoice : struct, IPageChoice
     {
         _stateBefore[index & Mask] = _ahead.StateWord;
-        choice.Prefetch(choice.Draw(_ahead, now));
+        choice.Prefetch(choice.Draw(ref _ahead, now));
         var discarded = new GuestAccess();
-        rest.Draw(_ahead, ref discarded);
+        rest.Draw(ref _ahead, ref discarded);
     }
 
     /// <summary>One state word per access of the look-ahead's window.</summary>

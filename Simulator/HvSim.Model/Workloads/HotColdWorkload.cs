@@ -39,8 +39,9 @@ public sealed record HotColdWorkload : WorkloadSpec
     private readonly struct Choice(int pages, int hotPages, double hotAccessFraction, PagePermutation layout) : IPageChoice
     {
         public bool LooksAhead => false;
+        public bool Pure => true;
 
-        public PageDraw Draw(RngStream rng, long now)
+        public PageDraw Draw(ref RngState rng, long now)
         {
             int coldPages = pages - hotPages;
             return new(coldPages == 0 || rng.NextDouble() < hotAccessFraction

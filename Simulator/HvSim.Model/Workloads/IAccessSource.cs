@@ -17,6 +17,12 @@ public interface IAccessSource
 {
     /// <summary>Produce the next access at simulated time <paramref name="now"/>; false when the stream has ended.</summary>
     bool Next(long now, ref GuestAccess access);
+
+    /// <summary>
+    /// Puts the stream's next accesses at <paramref name="now"/> into <paramref name="window"/> (see <see cref="AccessWindow"/>);
+    /// false when the stream has ended. Unless a stream can draw ahead, one access, as <see cref="Next"/> makes it.
+    /// </summary>
+    bool Fill(long now, AccessWindow window) => window.FillOne(this, now);
 }
 
 /// <summary>A workload description from a scenario; creates one access source per vCPU.</summary>

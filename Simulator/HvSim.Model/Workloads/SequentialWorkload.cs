@@ -36,7 +36,7 @@ public sealed record SequentialWorkload : WorkloadSpec
         return new SyntheticSource<Choice>(this, new Choice(this, (int)first, (int)(end - first)), rng);
     }
 
-    /// <summary>The scan's position, which a page choice moves on: not a function of random draws, so nothing to predict.</summary>
+    /// <summary>The scan's position, which a page choice moves on: not a function of random draws, so nothing to predict or draw ahead.</summary>
     private struct Choice(SequentialWorkload spec, int first, int length) : IPageChoice
     {
         private readonly int _stride = Math.Min(spec.Stride, length);
@@ -46,10 +46,11 @@ public sealed record SequentialWorkload : WorkloadSpec
         private int _passesDone;
 
         public readonly bool LooksAhead => false;
+        public readonly bool Pure => false;
         public readonly void Prefetch(in PageDraw draw) { }
         public readonly int Resolve(in PageDraw draw) => draw.Slot;
 
-        public PageDraw Draw(RngStream rng, long now) => new(NextPage());
+        public PageDraw Draw(ref RngState rng, long now) => new(NextPage());
 
         private int NextPage()
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 
 namespace HvSim.Model.Workloads;
@@ -21,8 +22,15 @@ internal interface IPageChoice
     /// </summary>
     bool LooksAhead { get; }
 
+    /// <summary>
+    /// A choice is a function of the random stream alone: not of the time, and with no state of its own (so it never
+    /// ends). A stream of such choices can be drawn ahead (<see cref="AccessWindow"/>) and the drawn accesses dropped
+    /// again, without a trace, when someone else turns out to draw from the same generator.
+    /// </summary>
+    bool Pure { get; }
+
     /// <summary>All the draws of the next page choice at <paramref name="now"/>, from <paramref name="rng"/>.</summary>
-    PageDraw Draw(RngStream rng, long now);
+    PageDraw Draw(ref RngState rng, long now);
 
     /// <summary>A hint that <see cref="Resolve"/> will soon read what it reads for <paramref name="draw"/> (<see cref="CacheHint"/>).</summary>
     void Prefetch(in PageDraw draw);
@@ -33,7 +41,9 @@ internal interface IPageChoice
 
 /// <summary>
 /// What every synthetic stream shares: a page choice from the workload, then a load/store draw with the spec's write
-/// fraction and an exponential think time with the spec's mean. A choice that reads a table looks ahead for prefetch
+/// fraction and an exponential think time with the spec's mean. A pure choice (<see cref="IPageChoice.Pure"/>) fills a
+/// vCPU's <see cref="AccessWindow"/> with a window of accesses at a time, drawn from a local copy of the generator; else
+/// the window gets one access at a time (<see cref="Next"/>), and a choice that reads a table looks ahead for prefetch
 /// hints (<see cref="AccessLookahead"/>), which draws nothing from the stream.
 /// </summary>
 internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : struct, IPageChoice
@@ -41,6 +51,8 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
     private readonly RngStream _rng;
     private readonly AccessDraws _draws;
     private readonly AccessLookahead? _lookahead;
+    /// <summary>A window's page draws between its draw pass and its resolve pass (a pure choice that looks ahead).</summary>
+    private readonly PageDraw[]? _pageDraws;
     private TChoice _choice;
 
     public SyntheticSource(WorkloadSpec spec, TChoice choice, RngStream rng)
@@ -49,15 +61,55 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
         _draws = new AccessDraws(spec);
         _choice = choice;
         _lookahead = choice.LooksAhead ? new AccessLookahead(rng) : null;
+        _pageDraws = choice.LooksAhead && choice.Pure ? new PageDraw[AccessWindow.Size] : null;
     }
 
     public bool Next(long now, ref GuestAccess access)
     {
-        int page = _choice.Resolve(_choice.Draw(_rng, now));
+        int page = _choice.Resolve(_choice.Draw(ref _rng.State, now));
         if (page < 0) return false;
         access.Page = page;
-        _draws.Draw(_rng, ref access);
+        _draws.Draw(ref _rng.State, ref access);
         _lookahead?.Advance(ref _choice, _draws, now);
+        return true;
+    }
+
+    /// <summary>
+    /// A pure choice's accesses, <see cref="AccessWindow.Size"/> at a time, each drawn as <see cref="Next"/> draws it, on a
+    /// copy of the generator held in registers (from where the window's last access left it); the window records the
+    /// generator's state before each access, to put the generator where <see cref="Next"/> would have left it
+    /// (<see cref="AccessWindow.Leave"/>). A choice that reads a
+    /// table draws the whole window first, hinting each table read, then resolves it: the window's cache misses overlap.
+    /// </summary>
+    public bool Fill(long now, AccessWindow window)
+    {
+        if (!_choice.Pure) return window.FillOne(this, now);
+        var accesses = window.Accesses.AsSpan(0, AccessWindow.Size);
+        var states = window.States.AsSpan(0, AccessWindow.Size + 1);
+        var rng = window.ContinueFrom(_rng);
+        if (_pageDraws is { } pageDraws)
+        {
+            var draws = pageDraws.AsSpan(0, AccessWindow.Size);
+            for (int i = 0; i < draws.Length; i++)
+            {
+                states[i] = rng;
+                draws[i] = _choice.Draw(ref rng, now);
+                _choice.Prefetch(draws[i]);
+                _draws.Draw(ref rng, ref accesses[i]);
+            }
+            for (int i = 0; i < draws.Length; i++) accesses[i].Page = _choice.Resolve(draws[i]);
+        }
+        else
+        {
+            for (int i = 0; i < accesses.Length; i++)
+            {
+                states[i] = rng;
+                accesses[i].Page = _choice.Resolve(_choice.Draw(ref rng, now));
+                _draws.Draw(ref rng, ref accesses[i]);
+            }
+        }
+        states[AccessWindow.Size] = rng;
+        window.Drawn(_rng, AccessWindow.Size);
         return true;
     }
 }
@@ -65,13 +117,21 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
 /// <summary>The draws of an access after its page: a store with the spec's write fraction, then the think time before it.</summary>
 internal readonly struct AccessDraws(WorkloadSpec spec)
 {
-    private readonly double _writeFraction = spec.WriteFraction;
+    private readonly ulong _writeThreshold = WriteThreshold(spec.WriteFraction);
     private readonly double _thinkNs = spec.ThinkNs;
 
     /// <summary>Draws <paramref name="access"/>'s store flag and think time from <paramref name="rng"/>.</summary>
-    public void Draw(RngStream rng, ref GuestAccess access)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Draw(ref RngState rng, ref GuestAccess access)
     {
-        access.IsWrite = _writeFraction > 0 && rng.NextDouble() < _writeFraction;
+        access.IsWrite = _writeThreshold != 0 && rng.Next53() < _writeThreshold;
         access.ThinkNs = _thinkNs > 0 ? (long)Math.Round(rng.NextExponential(_thinkNs)) : 0;
     }
+
+    /// <summary>
+    /// The store draw's test, NextDouble() &lt; <paramref name="writeFraction"/>, on the draw's 53-bit integer j instead:
+    /// NextDouble() is j · 2^-53 exactly, so it is below f exactly when j &lt; f · 2^53 (a power-of-two scaling, exact for a
+    /// double), that is when j &lt; ceil(f · 2^53), an integer of at most 2^53. 0 exactly when f is 0, when nothing is drawn.
+    /// </summary>
+    internal static ulong WriteThreshold(double writeFraction) => (ulong)Math.Ceiling(writeFraction * (1UL << 53));
 }

@@ -11,7 +11,8 @@ public sealed record UniformWorkload : WorkloadSpec
     private readonly struct Choice(int pages) : IPageChoice
     {
         public bool LooksAhead => false;
-        public PageDraw Draw(RngStream rng, long now) => new((int)rng.NextBounded((ulong)pages));
+        public bool Pure => true;
+        public PageDraw Draw(ref RngState rng, long now) => new((int)rng.NextBounded((ulong)pages));
         public void Prefetch(in PageDraw draw) { }
         public int Resolve(in PageDraw draw) => draw.Slot;
     }

@@ -41,14 +41,15 @@ public sealed record WorkingSetWorkload : WorkloadSpec
     public override IAccessSource Create(int guestPages, int vcpu, int vcpuCount, RngStream rng) =>
         new SyntheticSource<Choice>(this, new Choice(this, GuestPages.Check(guestPages)), rng);
 
-    /// <summary>Uniform over the working set's size at the time of the draw (a function of time, so nothing to look ahead for).</summary>
+    /// <summary>Uniform over the working set's size at the time of the draw (a function of time, so nothing to look ahead for or draw ahead).</summary>
     private struct Choice(WorkingSetWorkload spec, int pages) : IPageChoice
     {
         private long _start = -1;
 
         public readonly bool LooksAhead => false;
+        public readonly bool Pure => false;
 
-        public PageDraw Draw(RngStream rng, long now)
+        public PageDraw Draw(ref RngState rng, long now)
         {
             if (_start < 0) _start = now;
             return new((int)rng.NextBounded((ulong)spec.SizeAt(now - _start, pages)));

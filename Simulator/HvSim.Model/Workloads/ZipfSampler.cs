@@ -93,10 +93,10 @@ public sealed class ZipfSampler
     public double Pmf(int rank) => Math.Pow(rank + 1, -Alpha) / _normaliser;
 
     /// <summary>A rank drawn from <paramref name="rng"/>.</summary>
-    public int Sample(RngStream rng) => Rank(Draw(rng));
+    public int Sample(RngStream rng) => Rank(Draw(ref rng.State));
 
     /// <summary>The random part of a draw: a uniform column and how far into it (the fraction that picks its rank or its alias).</summary>
-    internal PageDraw Draw(RngStream rng)
+    internal PageDraw Draw(ref RngState rng)
     {
         double u = rng.NextDouble() * Count;
         int column = Math.Min((int)u, Count - 1);

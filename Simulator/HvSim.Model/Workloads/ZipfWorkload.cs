@@ -30,7 +30,8 @@ public sealed record ZipfWorkload : WorkloadSpec
     private readonly struct Choice(ZipfSampler sampler, PagePermutation layout) : IPageChoice
     {
         public bool LooksAhead => true;
-        public PageDraw Draw(RngStream rng, long now) => sampler.Draw(rng);
+        public bool Pure => true;
+        public PageDraw Draw(ref RngState rng, long now) => sampler.Draw(ref rng);
         public void Prefetch(in PageDraw draw) => sampler.PrefetchColumn(draw);
         public int Resolve(in PageDraw draw) => layout.Map(sampler.Rank(draw));
     }

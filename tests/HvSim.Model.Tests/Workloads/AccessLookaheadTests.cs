@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 using HvSim.Model.Workloads;
 
@@ -88,11 +89,12 @@ public class AccessLookaheadTests
         public struct Choice(Recorder recorder) : IPageChoice
         {
             public readonly bool LooksAhead => true;
+            public readonly bool Pure => false;
 
-            public readonly PageDraw Draw(RngStream rng, long now)
+            public readonly PageDraw Draw(ref RngState rng, long now)
             {
                 var draw = new PageDraw((int)rng.NextBounded(Pages), rng.NextDouble());
-                if (rng == recorder.Stream) recorder.Drawn.Add(draw);
+                if (Unsafe.AreSame(ref rng, ref recorder.Stream.State)) recorder.Drawn.Add(draw);
                 return draw;
             }
 
