@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace HvSim.Engine;
 
@@ -46,14 +47,26 @@ public struct RngState
     public ulong NextBounded(ulong bound)
     {
         if (bound == 0) return 0;
-        ulong high = Math.BigMul(NextUInt64(), bound, out ulong low);
+        ulong x = NextUInt64();
+        ulong low = x * bound;
         if (low < bound)
         {
             ulong threshold = (0 - bound) % bound;
-            while (low < threshold) high = Math.BigMul(NextUInt64(), bound, out low);
+            while (low < threshold)
+            {
+                x = NextUInt64();
+                low = x * bound;
+            }
         }
-        return high;
+        return MultiplyHigh(x, bound);
     }
+
+    /// <summary>
+    /// The high word of the 128-bit product (the low word is the plain product). MULX where there is BMI2: Math.BigMul's
+    /// out parameter would keep a local copy's words in memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MultiplyHigh(ulong a, ulong b) => Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(a, b) : Math.BigMul(a, b, out _);
 
     /// <summary>Exponential with the given mean (ziggurat: a logarithm only in about one draw in a hundred).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -107,8 +107,17 @@ public sealed class Vcpu
     /// <summary>
     /// <see cref="StepUntil"/>'s loop over the accesses of <paramref name="window"/>. The thread's clock, counts and pending
     /// access live in locals while it runs and are stored when it stops (nothing else reads them meanwhile; a miss's
-    /// handling gets the clock first), so a hit loads and stores no more than the HPTE it sets R (and C) in.
+    /// handling gets the clock first). The common step, a drawn access that hits through the user HPTE at the head of its
+    /// primary PTEG with nothing to note but R (and C), runs in an inner loop that calls nothing, so that its state stays
+    /// in registers; any other step (think time past <paramref name="stop"/>, the HPTE elsewhere or missing, a page to
+    /// clear, a store that dirties the host page, an access someone observes, a retry after a miss) leaves it for the
+    /// full step below, which decides that access from scratch.
     /// </summary>
+    /// <remarks>
+    /// Optimised from its first call: a run of hits never returns, so tiered compilation would leave it in its
+    /// on-stack-replacement version, which keeps the locals in the unoptimised frame's slots.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GuestStep Steps(AccessWindow window, long stop)
     {
         var hpt = _hpt;
@@ -116,6 +125,10 @@ public sealed class Vcpu
         var drawn = window.Accesses;
         bool observes = _observesAccesses;
         long accessNs = _accessNs;
+        // A store hits as a plain R and C update if its HPTE is VALID and writable, and, where a store dirties the host
+        // page on its first hit through a clean mapping, already Changed.
+        var storeChecks = HpteFlags.Valid | HpteFlags.ReadOnly | (_storeDirties ? HpteFlags.Changed : 0);
+        var storeNeeds = HpteFlags.Valid | (_storeDirties ? HpteFlags.Changed : 0);
         long clock = Clock;
         long accesses = 0, hits = 0;
         bool pending = _pending, firstAttempt = _firstAttempt;
@@ -124,6 +137,40 @@ public sealed class Vcpu
         GuestStep step;
         while (true)
         {
+            if (!pending && !observes)
+            {
+                int count = window.Count, start = next;
+                while (next < count)
+                {
+                    ref readonly var a = ref drawn[next];
+                    long at = clock + a.ThinkNs; // clock < stop here, so only think time can reach stop
+                    if (at >= stop) break;
+                    int idx = hpt.UserSlotAtHead(a.Page);
+                    if (idx < 0) break;
+                    ref var h = ref hptes[idx];
+                    if (a.IsWrite)
+                    {
+                        if ((h.Flags & storeChecks) != storeNeeds) break;
+                        h.Flags |= HpteFlags.Referenced | HpteFlags.Changed;
+                    }
+                    else
+                    {
+                        if ((h.Flags & HpteFlags.Valid) == 0) break;
+                        h.Flags |= HpteFlags.Referenced;
+                    }
+                    next++;
+                    clock = at + accessNs;
+                    if (clock >= stop)
+                    {
+                        accesses += next - start;
+                        hits += next - start;
+                        step = GuestStep.Ran;
+                        goto Stop;
+                    }
+                }
+                accesses += next - start;
+                hits += next - start;
+            }
             if (!pending)
             {
                 if (next == window.Count)
@@ -154,9 +201,9 @@ public sealed class Vcpu
             }
             int gp = access.Page;
             bool write = access.IsWrite;
-            int idx = hpt.UserSlot(gp);
+            int slot = hpt.UserSlot(gp);
             bool clearPage = false;
-            if (idx < 0 && _vm.LinearMapBolted)
+            if (slot < 0 && _vm.LinearMapBolted)
             {
                 // A page no process has mapped yet is first zeroed by the guest kernel through its linear mapping
                 // (do_anonymous_page -> clear_user_highpage -> clear_page): a store through the bolted HPTE, whose R bit,
@@ -164,13 +211,13 @@ public sealed class Vcpu
                 int linear = _vm.Hpt.LinearSlot(gp);
                 if (((hptes[linear].Flags | _vm.Hpt.Revmap[linear].GuestRc) & HpteFlags.Referenced) == 0)
                 {
-                    idx = linear;
+                    slot = linear;
                     write = clearPage = true;
                 }
             }
-            if (idx >= 0)
+            if (slot >= 0)
             {
-                ref var h = ref hptes[idx];
+                ref var h = ref hptes[slot];
                 if ((h.Flags & HpteFlags.Valid) != 0 && (!write || (h.Flags & HpteFlags.ReadOnly) == 0))
                 {
                     // §2.2: the hardware sets R, and C on a store; no host involvement. A plain process's store sets its
@@ -190,11 +237,12 @@ public sealed class Vcpu
                 }
             }
             Clock = clock;
-            step = Miss(gp, write, idx);
+            step = Miss(gp, write, slot);
             firstAttempt = false;
             clock = Clock;
             if (step != GuestStep.Ran || clock >= stop) break;
         }
+    Stop:
         window.Next = next;
         Clock = clock;
         (_pending, _firstAttempt, _access) = (pending, firstAttempt, access);

@@ -129,6 +129,19 @@ public sealed class Hpt
     }
 
     /// <summary>
+    /// <see cref="UserSlot"/>'s first look alone: the primary PTEG's first slot if it holds <paramref name="guestPage"/>'s
+    /// user HPTE, else -1 (the page may still have one elsewhere). For a loop that must call nothing, and leaves the
+    /// rest of the search to its slow path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int UserSlotAtHead(int guestPage)
+    {
+        int primary = PrimaryGroup(guestPage);
+        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), primary);
+        return first.GuestPage == guestPage && (first.Flags & HpteFlags.Bolted) == 0 ? primary : -1;
+    }
+
+    /// <summary>
     /// A hint that <see cref="UserSlot"/> will soon look up <paramref name="guestPage"/>: the host processor starts loading
     /// the primary PTEG's first slot, where the lookup starts (<see cref="CacheHint"/>: no effect on the model). A page
     /// outside the guest's segments (-1: no prediction) is ignored.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 
 namespace HvSim.Model.Workloads;
@@ -41,6 +42,7 @@ public sealed record HotColdWorkload : WorkloadSpec
         public bool LooksAhead => false;
         public bool Pure => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public PageDraw Draw(ref RngState rng, long now)
         {
             int coldPages = pages - hotPages;

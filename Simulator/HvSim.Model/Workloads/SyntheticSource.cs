@@ -86,26 +86,29 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
         if (!_choice.Pure) return window.FillOne(this, now);
         var accesses = window.Accesses.AsSpan(0, AccessWindow.Size);
         var states = window.States.AsSpan(0, AccessWindow.Size + 1);
+        // Locals, so the loop keeps them in registers: a pure choice has no state to write back.
+        var choice = _choice;
+        var rest = _draws;
         var rng = window.ContinueFrom(_rng);
-        if (_pageDraws is { } pageDraws)
+        if (choice.LooksAhead)
         {
-            var draws = pageDraws.AsSpan(0, AccessWindow.Size);
+            var draws = _pageDraws!.AsSpan(0, AccessWindow.Size);
             for (int i = 0; i < draws.Length; i++)
             {
                 states[i] = rng;
-                draws[i] = _choice.Draw(ref rng, now);
-                _choice.Prefetch(draws[i]);
-                _draws.Draw(ref rng, ref accesses[i]);
+                draws[i] = choice.Draw(ref rng, now);
+                choice.Prefetch(draws[i]);
+                rest.Draw(ref rng, ref accesses[i]);
             }
-            for (int i = 0; i < draws.Length; i++) accesses[i].Page = _choice.Resolve(draws[i]);
+            for (int i = 0; i < draws.Length; i++) accesses[i].Page = choice.Resolve(draws[i]);
         }
         else
         {
             for (int i = 0; i < accesses.Length; i++)
             {
                 states[i] = rng;
-                accesses[i].Page = _choice.Resolve(_choice.Draw(ref rng, now));
-                _draws.Draw(ref rng, ref accesses[i]);
+                accesses[i].Page = choice.Resolve(choice.Draw(ref rng, now));
+                rest.Draw(ref rng, ref accesses[i]);
             }
         }
         states[AccessWindow.Size] = rng;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 
 namespace HvSim.Model.Workloads;
@@ -12,6 +13,7 @@ public sealed record UniformWorkload : WorkloadSpec
     {
         public bool LooksAhead => false;
         public bool Pure => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public PageDraw Draw(ref RngState rng, long now) => new((int)rng.NextBounded((ulong)pages));
         public void Prefetch(in PageDraw draw) { }
         public int Resolve(in PageDraw draw) => draw.Slot;

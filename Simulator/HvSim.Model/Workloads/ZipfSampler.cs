@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HvSim.Engine;
 
@@ -96,6 +97,7 @@ public sealed class ZipfSampler
     public int Sample(RngStream rng) => Rank(Draw(ref rng.State));
 
     /// <summary>The random part of a draw: a uniform column and how far into it (the fraction that picks its rank or its alias).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal PageDraw Draw(ref RngState rng)
     {
         double u = rng.NextDouble() * Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 
 namespace HvSim.Model.Workloads;
@@ -31,6 +32,7 @@ public sealed record ZipfWorkload : WorkloadSpec
     {
         public bool LooksAhead => true;
         public bool Pure => true;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public PageDraw Draw(ref RngState rng, long now) => sampler.Draw(ref rng);
         public void Prefetch(in PageDraw draw) => sampler.PrefetchColumn(draw);
         public int Resolve(in PageDraw draw) => layout.Map(sampler.Rank(draw));

@@ -126,6 +126,33 @@ public class SyntheticWorkloadTests
         Assert.InRange(think / draws, 985, 1015);
     }
 
+    public static TheoryData<double> WriteFractions
+    {
+        get
+        {
+            const double ulp = 1.0 / (1UL << 53);
+            var data = new TheoryData<double> { 0, double.Epsilon, 1e-300, ulp / 2, ulp, 3 * ulp, 0.3, 1.0 / 3, 0.5, 0.7, 1 - ulp, 1 - ulp / 2, 1 };
+            // Fractions one ulp either side of a multiple of 2^-53, where the threshold's rounding up matters.
+            foreach (double f in new[] { 0.25, 0.3, 0.6 }) data.Add(Math.BitIncrement(f)); data.Add(Math.BitDecrement(0.3));
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WriteFractions))]
+    public void TheStoreDrawsIntegerThresholdDecidesAsTheDoubleCompareDoes(double writeFraction)
+    {
+        // The store test was NextDouble() < f, with NextDouble() = j * 2^-53 for the draw's top 53 bits j; now j < T. Both
+        // decided for every j next to T (where they could disagree) and for random j, with the double compare as truth.
+        ulong threshold = AccessDraws.WriteThreshold(writeFraction);
+        Assert.Equal(writeFraction > 0, threshold > 0);
+        var rng = new RngStream(3, "j");
+        var js = Enumerable.Range(-3, 7).Select(d => (long)threshold + d).Where(j => j >= 0 && j < 1L << 53).Select(j => (ulong)j)
+            .Concat(Enumerable.Range(0, 10_000).Select(_ => rng.NextUInt64() >> 11)).Concat([0UL, (1UL << 53) - 1]);
+        foreach (ulong j in js)
+            Assert.True(j * (1.0 / (1UL << 53)) < writeFraction == j < threshold, $"f = {writeFraction:R}, j = {j}, threshold = {threshold}");
+    }
+
     [Fact]
     public void ZeroThinkTimeAndZeroWriteFractionGiveBackToBackLoads()
     {
