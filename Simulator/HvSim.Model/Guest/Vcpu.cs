@@ -107,8 +107,8 @@ public sealed class Vcpu
     /// <summary>
     /// <see cref="StepUntil"/>'s loop over the accesses of <paramref name="window"/>. The thread's clock, counts and pending
     /// access live in locals while it runs and are stored when it stops (nothing else reads them meanwhile; a miss's
-    /// handling gets the clock first). The common step, a drawn access that hits through the user HPTE at the head of its
-    /// primary PTEG with nothing to note but R (and C), runs in an inner loop that calls nothing, so that its state stays
+    /// handling gets the clock first). The common step, a drawn access that hits through a user HPTE in its primary PTEG
+    /// with nothing to note but R (and C), runs in an inner loop that calls nothing, so that its state stays
     /// in registers; any other step (think time past <paramref name="stop"/>, the HPTE elsewhere or missing, a page to
     /// clear, a store that dirties the host page, an access someone observes, a retry after a miss) leaves it for the
     /// full step below, which decides that access from scratch.
@@ -145,7 +145,7 @@ public sealed class Vcpu
                     ref readonly var a = ref drawn[next];
                     long at = clock + a.ThinkNs; // clock < stop here, so only think time can reach stop
                     if (at >= stop) break;
-                    int idx = hpt.UserSlotAtHead(a.Page);
+                    int idx = hpt.UserSlotInPrimary(a.Page);
                     if (idx < 0) break;
                     ref var h = ref hptes[idx];
                     if (a.IsWrite)
@@ -182,6 +182,9 @@ public sealed class Vcpu
                         break;
                     }
                     next = 0;
+                    // Hints (CacheHint, no effect on the model) for the PTEGs the drawn accesses will look up: their
+                    // lines load while the accesses before them run.
+                    for (int i = 0; i < window.Count; i++) hpt.PrefetchUserSlot(drawn[i].Page);
                 }
                 access = drawn[next++];
                 pending = firstAttempt = true;

@@ -118,32 +118,42 @@ public sealed class Hpt
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int UserSlot(int guestPage)
     {
-        // The segment's VSID (bounds-checked: a page beyond the guest's segments throws), then the primary PTEG's first
-        // slot, where hpte_insert puts a page unless the group already holds others: inside Entries, since the group
-        // index is masked to the HPT's groups, so it is read without a second bounds check.
-        int hash = Hash(guestPage);
-        int primary = (hash & _groupMask) * PtegSlots;
-        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), primary);
-        if (first.GuestPage == guestPage && (first.Flags & HpteFlags.Bolted) == 0) return primary;
-        return SearchPtegs(guestPage, hash, primary);
+        int slot = UserSlotInPrimary(guestPage);
+        return slot >= 0 ? slot : UserSlotInSecondary(guestPage);
     }
 
     /// <summary>
-    /// <see cref="UserSlot"/>'s first look alone: the primary PTEG's first slot if it holds <paramref name="guestPage"/>'s
-    /// user HPTE, else -1 (the page may still have one elsewhere). For a loop that must call nothing, and leaves the
-    /// rest of the search to its slow path.
+    /// <see cref="UserSlot"/>'s search of the primary PTEG alone (where hpte_insert puts a page unless the group is full):
+    /// the slot of <paramref name="guestPage"/>'s user HPTE there, else -1 (it may still be in the secondary PTEG). For a
+    /// loop that must call nothing and leaves the rest of the search to its slow path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int UserSlotAtHead(int guestPage)
+    public int UserSlotInPrimary(int guestPage)
     {
+        // The segment's VSID is bounds-checked (a page beyond the guest's segments throws); the group index is masked to
+        // the HPT's groups, so its slots are inside Entries and read without a second bounds check.
         int primary = PrimaryGroup(guestPage);
-        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), primary);
-        return first.GuestPage == guestPage && (first.Flags & HpteFlags.Bolted) == 0 ? primary : -1;
+        ref var group = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), primary);
+        for (int i = 0; i < PtegSlots; i++)
+        {
+            ref var h = ref Unsafe.Add(ref group, i);
+            if (h.GuestPage == guestPage && (h.Flags & HpteFlags.Bolted) == 0) return primary + i;
+        }
+        return -1;
+    }
+
+    /// <summary>The rest of <see cref="UserSlot"/>: the secondary PTEG (HPTE_V_SECONDARY), for a page whose primary PTEG was full.</summary>
+    private int UserSlotInSecondary(int guestPage)
+    {
+        int secondary = SecondaryGroup(guestPage);
+        for (int i = secondary; i < secondary + PtegSlots; i++)
+            if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) == 0) return i;
+        return -1;
     }
 
     /// <summary>
     /// A hint that <see cref="UserSlot"/> will soon look up <paramref name="guestPage"/>: the host processor starts loading
-    /// the primary PTEG's first slot, where the lookup starts (<see cref="CacheHint"/>: no effect on the model). A page
+    /// the primary PTEG's first slots, where the lookup starts (<see cref="CacheHint"/>: no effect on the model). A page
     /// outside the guest's segments (-1: no prediction) is ignored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -151,17 +161,6 @@ public sealed class Hpt
     {
         if ((uint)(guestPage >> _pagesPerSegmentShift) >= (uint)_vsid.Length) return;
         CacheHint.Prefetch(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), PrimaryGroup(guestPage)));
-    }
-
-    /// <summary>The rest of <see cref="UserSlot"/>: the primary PTEG's other slots, then the secondary PTEG.</summary>
-    private int SearchPtegs(int guestPage, int hash, int primary)
-    {
-        for (int i = primary + 1; i < primary + PtegSlots; i++)
-            if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) == 0) return i;
-        int secondary = (~hash & _groupMask) * PtegSlots;
-        for (int i = secondary; i < secondary + PtegSlots; i++)
-            if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) == 0) return i;
-        return -1;
     }
 
     /// <summary>A slot of the PTEG starting at <paramref name="group"/> that is neither VALID nor ABSENT; -1 if none.</summary>
