@@ -182,9 +182,6 @@ public sealed class Vcpu
                         break;
                     }
                     next = 0;
-                    // Hints (CacheHint, no effect on the model) for the PTEGs the drawn accesses will look up: their
-                    // lines load while the accesses before them run.
-                    for (int i = 0; i < window.Count; i++) hpt.PrefetchUserSlot(drawn[i].Page);
                 }
                 access = drawn[next++];
                 pending = firstAttempt = true;
