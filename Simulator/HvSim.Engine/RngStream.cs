@@ -39,9 +39,6 @@ public sealed class RngStream : Random
     /// </summary>
     public ref RngState State => ref _state;
 
-    /// <summary>Puts this stream at <paramref name="other"/>'s position without drawing from it.</summary>
-    public void CopyStateFrom(RngStream other) => _state = other._state;
-
     /// <summary>See <see cref="RngState.StateWord"/>.</summary>
     public ulong StateWord => _state.StateWord;
 
