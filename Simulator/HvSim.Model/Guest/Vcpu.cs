@@ -143,8 +143,8 @@ public sealed class Vcpu
                 while (next < count)
                 {
                     ref readonly var a = ref drawn[next];
-                    long at = clock + a.ThinkNs; // clock < stop here, so only think time can reach stop
-                    if (at >= stop) break;
+                    long at = clock + a.ThinkNs;
+                    if (at >= stop) break; // the full step leaves with it pending (or, entered at stop, makes it: always one step)
                     int idx = hpt.UserSlotInPrimary(a.Page);
                     if (idx < 0) break;
                     ref var h = ref hptes[idx];
