@@ -36,9 +36,9 @@ public sealed class Hpt
             throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, {MaxOrder}]");
         int n = 1 << (order - 4);
         // Every slot free (GuestPage -1): written once, so the array needs no zeroing first.
-        Entries = GC.AllocateUninitializedArray<Hpte>(n);
+        Entries = HugePages.NewArray<Hpte>(n, zeroed: false);
         Entries.AsSpan().Fill(new Hpte { GuestPage = -1 });
-        Revmap = new RevmapEntry[n];
+        Revmap = HugePages.NewArray<RevmapEntry>(n);
         _groupMask = n / PtegSlots - 1;
         _pagesPerSegmentShift = PagesPerSegmentShift(guestPageBytes);
         _pageInSegmentMask = (1 << _pagesPerSegmentShift) - 1;

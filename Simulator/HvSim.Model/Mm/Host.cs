@@ -34,7 +34,7 @@ public sealed partial class Host : ISwapCompletion
         Watermarks = Watermarks.For(config.Host);
         int guestPages = 0;
         foreach (int g in admitted) guestPages = checked(guestPages + (int)(config.Guests[g].MemoryBytes / PageBytes));
-        Pages = new HostPage[guestPages]; // all zero: never touched, no swap slot, no rmap chain
+        Pages = HugePages.NewArray<HostPage>(guestPages); // all zero: never touched, no swap slot, no rmap chain
         PerGuestMemcg = config.HasGuestMemcgs;
         Lruvecs = PerGuestMemcg ? MemCgroup.Lruvecs(guestPages, admitted.Count, PageBytes) : [policy(guestPages)];
         Kernel = config.Host.Kernel;

@@ -34,7 +34,7 @@ public sealed class PageLists
         if (pageCount is < 0 or > MaxPages) throw new ArgumentOutOfRangeException(nameof(pageCount), pageCount, $"page count must be in [0, {MaxPages}]");
         if (listCount is < 1 or > MaxLists) throw new ArgumentOutOfRangeException(nameof(listCount), listCount, $"1..{MaxLists} lists");
         _pageCount = pageCount;
-        _links = new ulong[pageCount + listCount];
+        _links = HugePages.NewArray<ulong>(pageCount + listCount);
         _count = new int[listCount];
         for (int list = 0; list < listCount; list++)
         {

@@ -41,7 +41,7 @@ public sealed class ZipfSampler
             sum += weight[r];
         }
         _normaliser = sum;
-        _columns = new Column[n];
+        _columns = HugePages.NewArray<Column>(n);
         var small = GC.AllocateUninitializedArray<int>(n);
         var large = GC.AllocateUninitializedArray<int>(n);
         int smallCount = 0, largeCount = 0;
