@@ -20,15 +20,13 @@ public class HugePagesTests
     }
 
     [HugePagesFact]
-    public void ArrayOfFourHugePagesIsAdvisedAndOfOneIsNot()
+    public void ArrayOfFourHugePagesIsAdvised()
     {
+        // (Whether a small array is left alone cannot be read from smaps: it may sit where an earlier advised array
+        // was, in a range that keeps the flag.)
         var big = HugePages.NewArray<long>(4 << 20 >> 3);
-        var small = HugePages.NewArray<long>(1 << 20 >> 3);
         Assert.True(IsAdvised(Middle(big)));
-        // A 1 MiB array holds no whole aligned 2 MiB page: no system call, and the heap's own mapping has no flag.
-        Assert.False(IsAdvised(Middle(small)));
         GC.KeepAlive(big);
-        GC.KeepAlive(small);
     }
 
     private static unsafe long Middle<T>(T[] array) where T : unmanaged
