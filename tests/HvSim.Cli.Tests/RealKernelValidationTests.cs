@@ -75,7 +75,7 @@ public class RealKernelValidationTests(ITestOutputHelper output)
 {
     private static double D(Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
 
-    /// <summary>validation/run.sh at 32 MiB, then `hvsim validation --kernel linux-6.18`: the comparison's rows.</summary>
+    /// <summary>validation/run.sh at 64 MiB, then `hvsim validation --kernel linux-6.18`: the comparison's rows.</summary>
     private List<Dictionary<string, string>> Run(string patterns, string ratios, string runner = "")
     {
         string dir = Directory.CreateTempSubdirectory("hvsim-validation-test").FullName;
@@ -83,7 +83,7 @@ public class RealKernelValidationTests(ITestOutputHelper output)
         {
             string real = Path.Combine(dir, "real.csv");
             var script = Path.Combine(Repo.Root, "validation", "run.sh");
-            int exit = RealKernel.Shell($"'{script}' --out '{real}' --mib 32 --ratios {ratios} --patterns {patterns} --turnovers 4 --accesses 16384 {runner} 2> '{dir}/run.log'");
+            int exit = RealKernel.Shell($"'{script}' --out '{real}' --mib 64 --ratios {ratios} --patterns {patterns} --turnovers 4 --accesses 32768 {runner} 2> '{dir}/run.log'");
             Assert.True(exit == 0, $"validation/run.sh exited {exit}: {File.ReadAllText(Path.Combine(dir, "run.log"))}");
             var result = Hvsim.Run("validation", real, "--out", Path.Combine(dir, "cmp"), "--kernel", "linux-6.18");
             Assert.True(result.Exit == 0, result.ToString());
@@ -111,8 +111,8 @@ public class RealKernelValidationTests(ITestOutputHelper output)
             output.WriteLine($"{r["point"]}: major faults per access real {real:0.0000}, HvSim {hvsim:0.0000}");
             if (r["pattern"] == "uniform")
             {
-                // Independent truth: the independent reference model. 16384 measured accesses of 8192 pages: the
-                // sampling sd of a miss ratio is at most 0.004; C is known to a few pages.
+                // Independent truth: the independent reference model. 32768 measured accesses of 16384 pages: the
+                // sampling sd of a miss ratio is at most 0.003; C is known to a few pages.
                 double irm = D(r, "irm_miss_ratio");
                 Assert.InRange(real, irm - 0.03, irm + 0.03);
                 Assert.InRange(hvsim, irm - 0.03, irm + 0.03);
@@ -122,10 +122,12 @@ public class RealKernelValidationTests(ITestOutputHelper output)
                 Assert.True(hvsim < 0.001, $"{r["point"]}: HvSim {hvsim} where the real kernel took no major fault");
                 continue;
             }
-            // Hot/cold varies from one real run to the next, because the kernel's reclaim order depends on timing.
-            // Measured on this machine kind, 2026-12-07: 0.0622, 0.0657, 0.0675 and 0.0728 major faults per access at
-            // ratio 0.5 (a 17 % spread), so its bound is ±20 %; at 0.25, where the hot set is about as large as the
-            // limit, 0.1903 to 0.2389 (25 %): reported, not asserted.
+            // The real kernel varies from one run to the next, because its reclaim order depends on timing. Measured
+            // on this machine kind at this size (64 MiB, 32768 accesses), 2026-12-07, five runs: Zipf(0.9) at 0.25
+            // 0.2720-0.2849 major faults per access (HvSim 0.284-0.287); hot/cold at 0.5 0.0650-0.0678. At 32 MiB,
+            // where this test first ran, hot/cold 0.5 spread 0.0622-0.0728 (17 %) and Zipf 0.25 0.2603-0.2809 (one CI
+            // run read HvSim +10.9 %), so hot/cold's bound is ±20 %. Hot/cold at 0.25, where the hot set is about as
+            // large as the limit, spreads 0.1816-0.2598: reported, not asserted.
             if (r["pattern"] == "hotcold" && D(r, "ratio") < 0.5) continue;
             double bound = r["pattern"] == "hotcold" ? 0.2 : 0.1;
             Assert.InRange(hvsim / real, 1 - bound, 1 + bound);
