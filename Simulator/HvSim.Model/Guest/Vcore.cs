@@ -243,7 +243,7 @@ public sealed class Vcore
                 while (true)
                 {
                     // get_user_pages_fast -> handle_mm_fault; the runner sleeps for swap reads and direct reclaim.
-                    var status = _host.GetUserPage(page, write, ref _clock);
+                    var status = _host.GetUserPage(_vm, page, write, ref _clock);
                     Spent(StallCause.Other);
                     if (status == GupStatus.Done) break;
                     if (_clock > _sim.Now) yield return SleepUntil(_clock);
