@@ -177,6 +177,7 @@ public sealed class Vcore
     /// </summary>
     internal bool StepGuest(long stop, long due)
     {
+        if (_threads.Length == 1) return StepLone(stop, due);
         bool first = true;
         while (true)
         {
@@ -184,12 +185,7 @@ public sealed class Vcore
             if (next < 0)
             {
                 if (_exitAt == NoExit) return false; // every thread has ended, or reached the end of the run
-                _clock = LeaveGuest(_exitAt);
-                Spent(StallCause.Exit);
-                // Run in its own process with nothing due before the runner's time, the runner goes on inline; else it
-                // is resumed then, where a yield would put it.
-                RunnerInline = !_reference && _clock < Math.Min(due, _end) && _process.IsActive;
-                if (!RunnerInline) _process.ResumeAfter(_clock - _sim.Now);
+                Leave(LeaveGuest(_exitAt), due);
                 return false;
             }
             var v = _threads[next];
@@ -202,6 +198,48 @@ public sealed class Vcore
             var step = v.StepUntil(_reference ? long.MinValue : Math.Min(TurnEnds(next, _exitAt), stop));
             if (step == GuestStep.Trapped && _exitAt == NoExit) _exitAt = v.Clock;
         }
+    }
+
+    /// <summary>
+    /// <see cref="StepGuest"/> for a vcore of one thread (QEMU's default threads=1), the same steps without the choice
+    /// between threads: the thread runs until <paramref name="stop"/> or the end of the run (in reference mode one step),
+    /// and when it traps there is no sibling to pull out or wait for, so the vcore leaves at once.
+    /// </summary>
+    private bool StepLone(long stop, long due)
+    {
+        if (_nextThread < 0) return false; // started with nothing to run
+        var v = _threads[0];
+        long until = _reference ? long.MinValue : Math.Min(_end, stop); // TurnEnds: nothing but the end of the run
+        while (true)
+        {
+            var step = v.StepUntil(until);
+            if (step == GuestStep.Trapped)
+            {
+                // LeaveGuest of a lone thread: its trap is the exit, and the last thread out.
+                _exitAt = _exitStart = _accounted = v.Clock;
+                Leave(v.Clock + _costs.ExitNs, due);
+                return false;
+            }
+            if (step == GuestStep.Ended || v.Clock >= _end) return false; // nothing left to run
+            if (_reference || v.Clock >= stop)
+            {
+                (NextStepAt, _nextThread) = (v.Clock, 0);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every thread is out: the runner starts on the exits at <paramref name="runnerAt"/>. Run in its own process with
+    /// nothing due (<paramref name="due"/>) before then, the runner goes on inline; else it is resumed then, where a yield
+    /// would put it.
+    /// </summary>
+    private void Leave(long runnerAt, long due)
+    {
+        _clock = runnerAt;
+        Spent(StallCause.Exit);
+        RunnerInline = !_reference && _clock < Math.Min(due, _end) && _process.IsActive;
+        if (!RunnerInline) _process.ResumeAfter(_clock - _sim.Now);
     }
 
     /// <summary>
