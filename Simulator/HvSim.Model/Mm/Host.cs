@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 using HvSim.Model.Config;
 using HvSim.Model.Guest;
@@ -364,12 +365,11 @@ public sealed partial class Host : ISwapCompletion
     }
 
     /// <summary>
-    /// mark_page_accessed (mm/swap.c): inactive,unreferenced -> inactive,referenced -> active,unreferenced. The page is
-    /// on the LRU at once (the per-CPU pagevec that delays PageLRU is not modelled).
+    /// mark_page_accessed (mm/swap.c) on <paramref name="hostPage"/> of <paramref name="lruvec"/>: inactive,unreferenced
+    /// -> inactive,referenced -> active,unreferenced. The page is on the LRU at once (the per-CPU pagevec that delays
+    /// PageLRU is not modelled). Inlined into its one caller, the gup slow path's end.
     /// </summary>
-    public void MarkPageAccessed(int hostPage) => MarkPageAccessed(hostPage, LruvecOf(hostPage));
-
-    /// <summary><see cref="MarkPageAccessed(int)"/> with the page's lruvec known (its guest's, or the host's one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void MarkPageAccessed(int hostPage, IReplacementPolicy lruvec)
     {
         Touched?.Add(hostPage);
