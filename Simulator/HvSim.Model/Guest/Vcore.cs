@@ -444,6 +444,25 @@ public sealed class Vcore
         else v.AddStallPart(window, _blocked, start, until);
     }
 
+    /// <summary>
+    /// <see cref="AttributeTrapped"/> and the thread's whole stall at once, for a lone thread (QEMU's default threads=1)
+    /// re-entering at <paramref name="until"/> when all of its stall, from its fault on, lies in the measured window:
+    /// its real-mode part and exit go to <see cref="StallCause.Exit"/>, every segment of the exit to its cause (the sums
+    /// <see cref="_exitParts"/>), and what the runner did after its last segment to what it was doing. It trapped where
+    /// the vcore left, so it waited for no sibling. False, having done nothing, otherwise, and in reference mode, whose
+    /// per-stretch bookkeeping is the check of this one (the inline and reference modes agree counter for counter).
+    /// </summary>
+    internal bool AttributeLone(Vcpu v, long until)
+    {
+        if (_reference || _threads.Length != 1 || _exitStart < 0 || _waitPage >= 0
+            || v.StallFrom < _host.WarmupEndNs || until > _end || until < _accounted) return false;
+        var parts = _exitParts;
+        parts[(int)StallCause.Exit] += v.TrappedAt - v.StallFrom;
+        parts[(int)_blocked] += until - _accounted;
+        v.AddStallParts(parts, stalled: until - v.StallFrom);
+        return true;
+    }
+
     private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;
 
     /// <summary>A stretch of an exit up to <paramref name="End"/> that went to <paramref name="Cause"/> on behalf of thread <paramref name="Owner"/> (-1: all of them).</summary>
