@@ -177,6 +177,7 @@ public sealed class Vcore
     /// </summary>
     internal bool StepGuest(long stop, long due)
     {
+        if (_threads.Length == 1) return StepLone(stop, due);
         bool first = true;
         while (true)
         {
@@ -184,12 +185,7 @@ public sealed class Vcore
             if (next < 0)
             {
                 if (_exitAt == NoExit) return false; // every thread has ended, or reached the end of the run
-                _clock = LeaveGuest(_exitAt);
-                Spent(StallCause.Exit);
-                // Run in its own process with nothing due before the runner's time, the runner goes on inline; else it
-                // is resumed then, where a yield would put it.
-                RunnerInline = !_reference && _clock < Math.Min(due, _end) && _process.IsActive;
-                if (!RunnerInline) _process.ResumeAfter(_clock - _sim.Now);
+                Leave(LeaveGuest(_exitAt), due);
                 return false;
             }
             var v = _threads[next];
@@ -202,6 +198,48 @@ public sealed class Vcore
             var step = v.StepUntil(_reference ? long.MinValue : Math.Min(TurnEnds(next, _exitAt), stop));
             if (step == GuestStep.Trapped && _exitAt == NoExit) _exitAt = v.Clock;
         }
+    }
+
+    /// <summary>
+    /// <see cref="StepGuest"/> for a vcore of one thread (QEMU's default threads=1), the same steps without the choice
+    /// between threads: the thread runs until <paramref name="stop"/> or the end of the run (in reference mode one step),
+    /// and when it traps there is no sibling to pull out or wait for, so the vcore leaves at once.
+    /// </summary>
+    private bool StepLone(long stop, long due)
+    {
+        if (_nextThread < 0) return false; // started with nothing to run
+        var v = _threads[0];
+        long until = _reference ? long.MinValue : Math.Min(_end, stop); // TurnEnds: nothing but the end of the run
+        while (true)
+        {
+            var step = v.StepUntil(until);
+            if (step == GuestStep.Trapped)
+            {
+                // LeaveGuest of a lone thread: its trap is the exit, and the last thread out.
+                _exitAt = _exitStart = _accounted = v.Clock;
+                Leave(v.Clock + _costs.ExitNs, due);
+                return false;
+            }
+            if (step == GuestStep.Ended || v.Clock >= _end) return false; // nothing left to run
+            if (_reference || v.Clock >= stop)
+            {
+                (NextStepAt, _nextThread) = (v.Clock, 0);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every thread is out: the runner starts on the exits at <paramref name="runnerAt"/>. Run in its own process with
+    /// nothing due (<paramref name="due"/>) before then, the runner goes on inline; else it is resumed then, where a yield
+    /// would put it.
+    /// </summary>
+    private void Leave(long runnerAt, long due)
+    {
+        _clock = runnerAt;
+        Spent(StallCause.Exit);
+        RunnerInline = !_reference && _clock < Math.Min(due, _end) && _process.IsActive;
+        if (!RunnerInline) _process.ResumeAfter(_clock - _sim.Now);
     }
 
     /// <summary>
@@ -243,7 +281,7 @@ public sealed class Vcore
                 while (true)
                 {
                     // get_user_pages_fast -> handle_mm_fault; the runner sleeps for swap reads and direct reclaim.
-                    var status = _host.GetUserPage(page, write, ref _clock);
+                    var status = _host.GetUserPage(_vm, page, write, ref _clock);
                     Spent(StallCause.Other);
                     if (status == GupStatus.Done) break;
                     if (_clock > _sim.Now) yield return SleepUntil(_clock);
@@ -404,6 +442,25 @@ public sealed class Vcore
             v.AddStallPart(window, StallCause.SwapService, started, until);
         }
         else v.AddStallPart(window, _blocked, start, until);
+    }
+
+    /// <summary>
+    /// <see cref="AttributeTrapped"/> and the thread's whole stall at once, for a lone thread (QEMU's default threads=1)
+    /// re-entering at <paramref name="until"/> when all of its stall, from its fault on, lies in the measured window:
+    /// its real-mode part and exit go to <see cref="StallCause.Exit"/>, every segment of the exit to its cause (the sums
+    /// <see cref="_exitParts"/>), and what the runner did after its last segment to what it was doing. It trapped where
+    /// the vcore left, so it waited for no sibling. False, having done nothing, otherwise, and in reference mode, whose
+    /// per-stretch bookkeeping is the check of this one (the inline and reference modes agree counter for counter).
+    /// </summary>
+    internal bool AttributeLone(Vcpu v, long until)
+    {
+        if (_reference || _threads.Length != 1 || _exitStart < 0 || _waitPage >= 0
+            || v.StallFrom < _host.WarmupEndNs || until > _end || until < _accounted) return false;
+        var parts = _exitParts;
+        parts[(int)StallCause.Exit] += v.TrappedAt - v.StallFrom;
+        parts[(int)_blocked] += until - _accounted;
+        v.AddStallParts(parts, stalled: until - v.StallFrom);
+        return true;
     }
 
     private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;

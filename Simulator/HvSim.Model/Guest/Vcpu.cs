@@ -310,10 +310,14 @@ public sealed class Vcpu
         if (IsTrapped)
         {
             if (Fault.Kind == TrapKind.Hdsi && Fault.Start >= _host.WarmupEndNs) _counters.FaultLatency.Add(t - Fault.Start);
-            Core.AttributeTrapped(this, t);
             Fault.Kind = TrapKind.None;
             Clock = t;
-            EndStall();
+            if (Core.AttributeLone(this, t)) _stallFrom = -1;
+            else
+            {
+                Core.AttributeTrapped(this, t);
+                EndStall();
+            }
             return;
         }
         if (_stallFrom < 0) return; // its stream ended before the exit
@@ -358,6 +362,13 @@ public sealed class Vcpu
 
     /// <summary>Adds <paramref name="parts"/>, stretches that lie whole in the measured window, to this thread's stall by cause.</summary>
     internal void AddStallParts(in StallParts parts) => _counters.AddStallParts(parts);
+
+    /// <summary><see cref="AddStallParts(in StallParts)"/> for a whole stall of <paramref name="stalled"/> ns that lies in the measured window.</summary>
+    internal void AddStallParts(in StallParts parts, long stalled)
+    {
+        _counters.AddStallParts(parts);
+        _counters.StalledNs += stalled;
+    }
 
     private void AddStall(long from, long to) => _counters.StalledNs += Measured(from, to);
 

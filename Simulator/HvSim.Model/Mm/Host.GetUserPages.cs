@@ -1,3 +1,4 @@
+using HvSim.Model.Guest;
 using HvSim.Model.Config;
 
 namespace HvSim.Model.Mm;
@@ -23,11 +24,11 @@ public enum GupStatus : byte
 public sealed partial class Host
 {
     /// <summary>
-    /// get_user_pages_fast / follow_page on one host page at <paramref name="clock"/>, doing what needs neither a new page
-    /// nor a wait: a resident page is a hit (young; do_wp_page first for a store to a read-only PTE, a minor fault);
-    /// an unlocked swap-cache page is do_swap_page's minor fault.
+    /// get_user_pages_fast / follow_page on one host page of <paramref name="vm"/>'s memslot at <paramref name="clock"/>,
+    /// doing what needs neither a new page nor a wait: a resident page is a hit (young; do_wp_page first for a store to a
+    /// read-only PTE, a minor fault); an unlocked swap-cache page is do_swap_page's minor fault.
     /// </summary>
-    public GupStatus GetUserPage(int hostPage, bool write, ref long clock)
+    public GupStatus GetUserPage(Vm vm, int hostPage, bool write, ref long clock)
     {
         ref var page = ref Pages[hostPage];
         switch (page.State)
@@ -38,7 +39,7 @@ public sealed partial class Host
                 {
                     if (Ksm?.IsMerged(hostPage) == true) return GupStatus.NeedPage; // do_wp_page copies a KSM page
                     DoWpPage(ref page);
-                    VmOf(hostPage).Counters.MinorFaults++;
+                    vm.Counters.MinorFaults++;
                     clock += Costs.SwapCacheHitNs;
                 }
                 else
@@ -47,13 +48,13 @@ public sealed partial class Host
                 }
                 return GupStatus.Done;
             case HostPageState.SwapCache when !page.Has(HostPageFlags.Locked):
-                SwapCacheGetFolio(hostPage);
+                SwapCacheGetFolio(vm, hostPage);
                 DoSwapPage(hostPage, write);
-                VmOf(hostPage).Counters.MinorFaults++;
+                vm.Counters.MinorFaults++;
                 clock += Costs.SwapCacheHitNs;
                 return GupStatus.Done;
             case HostPageState.SwapCache:
-                SwapCacheGetFolio(hostPage);
+                SwapCacheGetFolio(vm, hostPage);
                 return GupStatus.Locked;
             case HostPageState.SwappedOut:
                 return GupStatus.SwapMiss;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 using HvSim.Model.Config;
 using HvSim.Model.Guest;
@@ -265,7 +266,10 @@ public sealed partial class Host : ISwapCompletion
         guestHostPages.Select(n => System.Numerics.BitOperations.TrailingZeroCount(n | (1 << 30))).DefaultIfEmpty(30).Min();
 
     /// <summary>The index of the lruvec <paramref name="hostPage"/> is charged to (mem_cgroup_page_lruvec / folio_lruvec).</summary>
-    public int LruvecIndexOf(int hostPage) => PerGuestMemcg ? GuestOf(hostPage) : 0;
+    public int LruvecIndexOf(int hostPage) => LruvecIndexOfGuest(GuestOf(hostPage));
+
+    /// <summary>The index of the lruvec the pages of guest <paramref name="guest"/> (its <see cref="Vm.Index"/>) are charged to.</summary>
+    private int LruvecIndexOfGuest(int guest) => PerGuestMemcg ? guest : 0;
 
     /// <summary>The lruvec <paramref name="hostPage"/> is charged to.</summary>
     public IReplacementPolicy LruvecOf(int hostPage) => Lruvecs[LruvecIndexOf(hostPage)];
@@ -356,20 +360,21 @@ public sealed partial class Host : ISwapCompletion
     /// </summary>
     public void GupSlowPathExit(Vm vm, int hostPage)
     {
-        if (vm.Config.FaultPath == FaultPath.Kvm) MarkPageAccessed(hostPage);
+        if (vm.Config.FaultPath == FaultPath.Kvm) MarkPageAccessed(hostPage, Lruvecs[LruvecIndexOfGuest(vm.Index)]);
         MmapSem.UpRead(vm.Index);
     }
 
     /// <summary>
-    /// mark_page_accessed (mm/swap.c): inactive,unreferenced -> inactive,referenced -> active,unreferenced. The page is
-    /// on the LRU at once (the per-CPU pagevec that delays PageLRU is not modelled).
+    /// mark_page_accessed (mm/swap.c) on <paramref name="hostPage"/> of <paramref name="lruvec"/>: inactive,unreferenced
+    /// -> inactive,referenced -> active,unreferenced. The page is on the LRU at once (the per-CPU pagevec that delays
+    /// PageLRU is not modelled). Inlined into its one caller, the gup slow path's end.
     /// </summary>
-    public void MarkPageAccessed(int hostPage)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkPageAccessed(int hostPage, IReplacementPolicy lruvec)
     {
         Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
-        var lruvec = LruvecOf(hostPage);
-        if (!lruvec.IsActive(hostPage) && page.Has(HostPageFlags.Referenced) && lruvec.Contains(hostPage))
+        if (page.Has(HostPageFlags.Referenced) && lruvec.OnInactiveList(hostPage))
         {
             lruvec.ActivatePage(hostPage);
             page.Flags &= ~HostPageFlags.Referenced;
@@ -402,7 +407,7 @@ public sealed partial class Host : ISwapCompletion
     /// read): PG_readahead is test-and-cleared, a set one is a readahead hit (swap_ra_hit), and the 6.x VMA readahead
     /// state notes the fault's address and the hit, or the cluster readahead counts the hit (swapin_readahead_hits).
     /// </summary>
-    public void SwapCacheGetFolio(int hostPage)
+    public void SwapCacheGetFolio(Vm vm, int hostPage)
     {
         ref var page = ref Pages[hostPage];
         bool readahead = page.Has(HostPageFlags.Readahead);
@@ -411,11 +416,7 @@ public sealed partial class Host : ISwapCompletion
             page.Flags &= ~HostPageFlags.Readahead;
             Counters.SwapRaHit++;
         }
-        if (VmaReadahead is not null)
-        {
-            var vm = VmOf(hostPage);
-            VmaReadahead.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
-        }
+        if (VmaReadahead is not null) VmaReadahead.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
         else if (readahead) ClusterReadahead.Hit();
     }
 

@@ -81,8 +81,10 @@ public interface IReplacementPolicy
     int IsolateInactive(IReferenceOracle refs, ref int scanBudget) => IsolateVictim(refs, ref scanBudget);
     /// <summary>activate_page from mark_page_accessed: an inactive page goes to the active list (policies without one ignore it).</summary>
     void ActivatePage(int page) { }
-    /// <summary>True when the page is on the active list (mark_page_accessed's PageActive).</summary>
+    /// <summary>True when the page is on the active list (PageActive).</summary>
     bool IsActive(int page) => false;
+    /// <summary>mark_page_accessed's test, PageLRU and not PageActive: the page is on the list reclaim takes victims from (single-list policies: on the list).</summary>
+    bool OnInactiveList(int page) => Contains(page) && !IsActive(page);
     /// <summary>
     /// rotate_reclaimable_page: a page whose reclaim writeback finished moves to the victim end of the inactive list, so
     /// the next scan frees it. Pages on the active list stay.

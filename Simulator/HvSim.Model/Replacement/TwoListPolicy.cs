@@ -50,6 +50,7 @@ public sealed class TwoListPolicy : IReplacementPolicy
     public int ActiveCount => _lists.Count(Active);
     public int InactiveCount => _lists.Count(Inactive);
     public bool IsActive(int page) => _lists.ListOf(page) == Active;
+    public bool OnInactiveList(int page) => _lists.ListOf(page) == Inactive;
     public bool UsesReferenceBits => true;
     public bool Contains(int page)
     {

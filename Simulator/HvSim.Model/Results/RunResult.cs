@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using HvSim.Engine.Monitors;
 using HvSim.Model.Config;
 
@@ -95,12 +96,18 @@ public sealed class GuestResult
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddStallPart(StallCause cause, long ns) => _stallParts[(int)cause] += ns;
 
-    /// <summary>Adds every part of <paramref name="parts"/> to its cause's part (a part of 0 changes nothing).</summary>
+    /// <summary>
+    /// Adds every part of <paramref name="parts"/> to its cause's part (a part of 0 changes nothing): two causes per
+    /// vector add (once per fault of a lone thread, where a loop with its bounds checks cost about 55 instructions).
+    /// </summary>
     internal void AddStallParts(in StallParts parts)
     {
-        Span<long> mine = _stallParts;
-        ReadOnlySpan<long> add = parts;
-        for (int c = 0; c < mine.Length; c++) mine[c] += add[c];
+        ref long mine = ref Unsafe.As<StallParts, long>(ref _stallParts);
+        ref long add = ref Unsafe.As<StallParts, long>(ref Unsafe.AsRef(in parts));
+        nuint c = 0;
+        for (; c + 2 <= StallParts.Causes; c += 2)
+            (Vector128.LoadUnsafe(ref mine, c) + Vector128.LoadUnsafe(ref add, c)).StoreUnsafe(ref mine, c);
+        for (; c < StallParts.Causes; c++) Unsafe.Add(ref mine, c) += Unsafe.Add(ref add, c);
     }
 
     /// <summary>Latency of each HDSI from the faulting access to guest resume, ns.</summary>

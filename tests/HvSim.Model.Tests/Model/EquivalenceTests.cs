@@ -118,5 +118,6 @@ public class EquivalenceTests
     internal static string Fingerprint(GuestResult g) => string.Join(",",
         g.Guest, g.Admitted, g.RefusalReason, g.Accesses, g.HpteHits, g.HEnterCalls, g.HdsiFaults, g.MinorFaults, g.MajorFaults, g.FaultRetries,
         g.UnmapHvaCalls, g.HptesInvalidated, g.Tlbies, g.AgeHvaCalls, g.PagesReclaimed, g.SwapIns, g.SwapOuts, g.PinnedPages, g.HRemoveCalls,
-        g.ProtectionFaults, g.Exits, g.VcoreExits, g.KsmCowFaults, g.SiblingWaitNs, g.StalledNs, g.VcpuNs, g.FaultLatency.Count, g.FaultLatency.Sum);
+        g.ProtectionFaults, g.Exits, g.VcoreExits, g.KsmCowFaults, g.SiblingWaitNs, g.StalledNs, g.VcpuNs, g.FaultLatency.Count, g.FaultLatency.Sum,
+        g.StallExitNs, g.StallSwapQueueNs, g.StallSwapServiceNs, g.StallDirectReclaimNs, g.StallSiblingNs, g.StallOtherNs);
 }

@@ -99,6 +99,13 @@ public class MemCgroupTests
         Assert.Equal(26 * 10_000_000L, rig.Vm.Counters.MemcgHighThrottleNs);
         Assert.Equal(9 + 7 * 17, rig.Vm.Counters.MemcgHighReclaims);
         Assert.Equal(0, rig.Host.Counters.KswapdWakeups);
+        // The throttling is the faulting vCPU's stall: its runner sleeps after the fault's last stretch, before re-entry
+        // (mem_cgroup_handle_over_high on the return to user space), so it is counted in the lone thread's stall and in
+        // its parts, with nothing to wait for but the penalty (StallCause.Other).
+        var c = rig.Vm.Counters;
+        Assert.Equal(c.StalledNs, c.StallExitNs + c.StallSwapQueueNs + c.StallSwapServiceNs + c.StallDirectReclaimNs + c.StallSiblingNs + c.StallOtherNs);
+        Assert.InRange(c.StallOtherNs, c.MemcgHighThrottleNs, long.MaxValue);
+        Assert.InRange(c.StalledNs, c.MemcgHighThrottleNs + 80 * rig.Host.Costs.ExitNs, long.MaxValue);
     }
 
     [Fact]
