@@ -84,6 +84,42 @@ public class EquivalenceTests
         if (mom) Assert.InRange(fast.Guests.Sum(g => g.BalloonInflated), 1, long.MaxValue);
     }
 
+    public static TheoryData<string, long, int, long> RunAheadHazards => new()
+    {
+        // name, host MiB, threads per vcore, mean think ns
+        { "first-touch-ample-memory", 640, 1, 300 },
+        { "first-touch-shared-vcores", 640, 2, 300 },
+        { "memory-runs-out", 396, 1, 400 },
+        { "memory-runs-out-shared-vcores", 396, 2, 400 },
+        { "lock-step", 640, 1, 0 },
+    };
+
+    /// <summary>
+    /// Where letting one guest's vCPUs run ahead of other guests' waiting steps (issue 12's run-ahead) would change results
+    /// if it ran a step it must not: four guests of two vCPUs (in vcores of their own or sharing one) touch their memory for
+    /// the first time, in 4 KiB pages through an HPT with fewer slots than pages, while their steps interleave at
+    /// sub-microsecond scale, so each guest's H_ENTERs (evicting HPTEs its other vCPUs hit, pSeries_lpar_hpte_remove)
+    /// and HDSIs (scheduling the runner's resumption) land among every guest's hits; with
+    /// memory to spare all along, with memory that runs out halfway (from then on every exit's allocation can wake kswapd
+    /// or reclaim, ageing and unmapping any guest's pages), and with zero think time, where steps of different guests fall
+    /// on the same nanoseconds and the reference orders them by the steps that scheduled them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RunAheadHazards))]
+    public void InlineAndReferenceModesAgreeWhereRunAheadWouldShow(string name, long hostMib, int threads, long thinkNs)
+    {
+        var w = new ZipfWorkload { Alpha = 1.1, ThinkNs = thinkNs, WriteFraction = 0.4 };
+        var cfg = ModelKit.Small(Platform.Power7, hostMib: hostMib, guestMib: 96, guests: 4, vcpus: 2, durationMs: 80, workload: w, threads: threads,
+            seed: name.Length, linearMap: LinearMap.None, guestPageBytes: 4096, hptOrder: 18) with { WarmupNs = 5_000_000 };
+        var fast = SimulationRunner.Run(cfg);
+        var reference = SimulationRunner.Run(cfg with { ReferenceMode = true });
+        AssertSameResults(fast, reference);
+        // Every guest faults (H_ENTER and HDSI) while the others hit, and with memory to spare, evicts HPTEs from full PTEGs (H_REMOVE).
+        Assert.All(fast.Guests, g => Assert.InRange(g.HdsiFaults, 100, g.HpteHits));
+        if (hostMib >= 512) Assert.All(fast.Guests, g => Assert.InRange(g.HRemoveCalls, 100, long.MaxValue));
+        Assert.Equal(hostMib < 512, fast.Host.PagesScanned > 0);
+    }
+
     [Fact]
     public void SameConfigAndSeedGiveIdenticalResults()
     {
