@@ -30,7 +30,10 @@ public sealed class Vcpu
     private readonly IAccessSource _source;
     /// <summary>The accesses taken from <see cref="_source"/> and not yet made.</summary>
     private readonly AccessWindow _window = new();
-    /// <summary>The primary PTEG (<see cref="Hpt.PrimaryGroup"/>) of each access in <see cref="_window"/>, taken when it was filled.</summary>
+    /// <summary>
+    /// The primary PTEG (<see cref="Hpt.PrimaryGroup"/>) of each access in <see cref="_window"/>, taken when a window of more
+    /// than one access was drawn (only <see cref="PlainHits"/> reads them, and only from such a window).
+    /// </summary>
     private readonly int[] _groups = new int[AccessWindow.Size];
     /// <summary>How many accesses ahead of the one it makes the hit loop hints its PTEG (<see cref="CacheHint"/>).</summary>
     private const int HintAhead = 16;
@@ -143,7 +146,7 @@ public sealed class Vcpu
         GuestStep step;
         while (true)
         {
-            if (!pending && !observes)
+            if (!pending && !observes && next < window.Count)
             {
                 int start = next;
                 (next, clock) = PlainHits(next, window.Count, clock, stop);
@@ -166,8 +169,13 @@ public sealed class Vcpu
                         break;
                     }
                     next = 0;
-                    TakeGroups(window);
-                    if (!observes) continue; // its first access is made as the others are
+                    // A drawn window's first access is made as the others are; a stream that gives one access at a time
+                    // (a window of one) has it made by the full step right away.
+                    if (window.Count > 1)
+                    {
+                        TakeGroups(window);
+                        if (!observes) continue;
+                    }
                 }
                 access = drawn[next++];
                 pending = firstAttempt = true;
@@ -179,7 +187,7 @@ public sealed class Vcpu
                     {
                         // The thread leaves with its access still to make: a hint (CacheHint) lets the host processor
                         // fetch the PTEG that access will look up while other work runs. No effect on the model.
-                        Hpt.PrefetchGroup(hptes, _groups[next - 1]);
+                        Hpt.PrefetchGroup(hptes, _hpt.PrimaryGroup(access.Page));
                         step = GuestStep.Ran;
                         break;
                     }
