@@ -31,10 +31,12 @@ public sealed class Vcpu
     /// <summary>The accesses taken from <see cref="_source"/> and not yet made.</summary>
     private readonly AccessWindow _window = new();
     /// <summary>
-    /// The primary PTEG (<see cref="Hpt.PrimaryGroup"/>) of each access in <see cref="_window"/>, taken when a window of more
-    /// than one access was drawn (only <see cref="PlainHits"/> reads them, and only from such a window).
+    /// The primary PTEG (<see cref="Hpt.PrimaryGroup"/>) of each access in <see cref="_window"/>, taken before
+    /// <see cref="PlainHits"/> first runs over a drawn window (<see cref="_groupsTaken"/>), for it alone.
     /// </summary>
     private readonly int[] _groups = new int[AccessWindow.Size];
+    /// <summary><see cref="_groups"/> are those of the window's accesses (false from each fill until they are taken).</summary>
+    private bool _groupsTaken;
     /// <summary>How many accesses ahead of the one it makes the hit loop hints its PTEG (<see cref="CacheHint"/>).</summary>
     private const int HintAhead = 16;
     private readonly CostConfig _costs;
@@ -146,8 +148,11 @@ public sealed class Vcpu
         GuestStep step;
         while (true)
         {
-            if (!pending && !observes && next < window.Count)
+            // (Not for an access whose think time already reaches the stop: the full step leaves with it pending, and
+            // with microsecond think times among several vCPUs that is most of them, not worth a call each.)
+            if (!pending && !observes && next < window.Count && clock + drawn[next].ThinkNs < stop)
             {
+                if (!_groupsTaken) TakeGroups(window, next);
                 int start = next;
                 (next, clock) = PlainHits(next, window.Count, clock, stop);
                 accesses += next - start;
@@ -169,13 +174,10 @@ public sealed class Vcpu
                         break;
                     }
                     next = 0;
+                    _groupsTaken = false;
                     // A drawn window's first access is made as the others are; a stream that gives one access at a time
                     // (a window of one) has it made by the full step right away.
-                    if (window.Count > 1)
-                    {
-                        TakeGroups(window);
-                        if (!observes) continue;
-                    }
+                    if (window.Count > 1 && !observes) continue;
                 }
                 access = drawn[next++];
                 pending = firstAttempt = true;
@@ -283,18 +285,21 @@ public sealed class Vcpu
     }
 
     /// <summary>
-    /// The primary PTEG of each access just drawn into <paramref name="window"/>, hashed once for the hit loop, and hints
-    /// for the first <see cref="HintAhead"/> of them (the loop hints the others as it goes). The hash of a page never changes
-    /// (<see cref="Hpt.PrimaryGroup"/>), so the groups stay right for as long as the window holds the accesses.
+    /// The primary PTEG of each access drawn into <paramref name="window"/>, hashed once for the hit loop, and hints for
+    /// the first <see cref="HintAhead"/> from <paramref name="next"/> on (the loop hints the others as it goes). The hash of a page never changes
+    /// (<see cref="Hpt.PrimaryGroup"/>), so the groups stay right for as long as the window holds the accesses. Taken only
+    /// when the loop is about to run: with think times of microseconds among several vCPUs most windows are made one
+    /// access per turn by the full step, which takes the hash itself.
     /// </summary>
-    private void TakeGroups(AccessWindow window)
+    private void TakeGroups(AccessWindow window, int next)
     {
         var hpt = _hpt;
         var groups = _groups;
         var drawn = window.Accesses;
         int count = window.Count;
         for (int i = 0; i < count; i++) groups[i] = hpt.PrimaryGroup(drawn[i].Page);
-        for (int i = 0; i < count && i < HintAhead; i++) Hpt.PrefetchGroup(_hptes, groups[i]);
+        for (int i = next; i < count && i < next + HintAhead; i++) Hpt.PrefetchGroup(_hptes, groups[i]);
+        _groupsTaken = true;
     }
 
     /// <summary>
