@@ -247,7 +247,8 @@ public sealed class Vcpu
     }
 
     /// <summary>
-    /// The common step, over and over: from drawn access <paramref name="next"/> on (of <paramref name="count"/>), each
+    /// The hardware's accesses through valid HPTEs (§2.2: the table walk finds the HPTE, sets R, and C on a store), over
+    /// and over: from drawn access <paramref name="next"/> on (of <paramref name="count"/>), each
     /// access whose user HPTE is in its primary PTEG and allows it, with nothing to note but R (and C), is made at
     /// <paramref name="clock"/> plus its think time, until one is not such a hit, its think time reaches
     /// <paramref name="stop"/> or the clock after it does. Returns the first access not made and the clock. A method of
@@ -285,11 +286,11 @@ public sealed class Vcpu
     }
 
     /// <summary>
-    /// The primary PTEG of each access drawn into <paramref name="window"/>, hashed once for the hit loop, and hints for
-    /// the first <see cref="HintAhead"/> from <paramref name="next"/> on (the loop hints the others as it goes). The hash of a page never changes
-    /// (<see cref="Hpt.PrimaryGroup"/>), so the groups stay right for as long as the window holds the accesses. Taken only
-    /// when the loop is about to run: with think times of microseconds among several vCPUs most windows are made one
-    /// access per turn by the full step, which takes the hash itself.
+    /// The primary PTEG (hpt_hash) of each access drawn into <paramref name="window"/>, hashed once for the hit loop, and
+    /// hints for the first <see cref="HintAhead"/> from <paramref name="next"/> on (the loop hints the others as it goes).
+    /// The hash of a page never changes (<see cref="Hpt.PrimaryGroup"/>), so the groups stay right for as long as the
+    /// window holds the accesses. Taken only when the loop is about to run: with think times of microseconds among several
+    /// vCPUs most windows are made one access per turn by the full step, which takes the hash itself.
     /// </summary>
     private void TakeGroups(AccessWindow window, int next)
     {
