@@ -162,7 +162,10 @@ public static class ModelBenchmarks
             Guests = [new GuestConfig { Name = "g", MemoryBytes = 1L << 30, Vcpus = 1, Workload = new UniformWorkload { ThinkNs = 0, WriteFraction = 0.3 } }],
             DurationNs = quick ? 500_000_000 : 5_000_000_000, // 100 ns per access: 10 M accesses per simulated second
         };
-        SimulationRunner.Run(cfg with { DurationNs = 50_000_000 }); // JIT warm-up
+        // JIT warm-up: the --quick run, which gets through the 16,384 first touches (about 0.3 s simulated), so the timed
+        // run's first touches run optimised code too. Until 2026-12-07 it was 50 ms, and the timed run made most of its
+        // first touches in unoptimised code: about 0.08 s of CPU (docs/benchmarks.md, 2026-12-07 07:20).
+        SimulationRunner.Run(cfg with { DurationNs = 500_000_000 });
         var sw = BenchClock.Start();
         var r = SimulationRunner.Run(cfg);
         var (seconds, cpu) = sw.Read();

@@ -30,6 +30,15 @@ public sealed class Vcpu
     private readonly IAccessSource _source;
     /// <summary>The accesses taken from <see cref="_source"/> and not yet made.</summary>
     private readonly AccessWindow _window = new();
+    /// <summary>
+    /// The primary PTEG (<see cref="Hpt.PrimaryGroup"/>) of each access in <see cref="_window"/>, taken before
+    /// <see cref="PlainHits"/> first runs over a drawn window (<see cref="_groupsTaken"/>), for it alone.
+    /// </summary>
+    private readonly int[] _groups = new int[AccessWindow.Size];
+    /// <summary><see cref="_groups"/> are those of the window's accesses (false from each fill until they are taken).</summary>
+    private bool _groupsTaken;
+    /// <summary>How many accesses ahead of the one it makes the hit loop hints its PTEG (<see cref="CacheHint"/>).</summary>
+    private const int HintAhead = 16;
     private readonly CostConfig _costs;
     private readonly GuestResult _counters;
     private readonly long _end;
@@ -41,6 +50,11 @@ public sealed class Vcpu
     private readonly VirtioBalloon? _balloon;
     /// <summary>guests.fault_path: process: a store's first hit on a clean mapping dirties the host page (PTE dirty bit).</summary>
     private readonly bool _storeDirties;
+    /// <summary>
+    /// The HPTE bits a store checks besides VALID for a plain hit, and what they must be: writable (not demoted to
+    /// read-only) and, where a store dirties the host page on its first hit through a clean mapping, already Changed.
+    /// </summary>
+    private readonly int _storeChecks, _storeNeeds;
     private GuestAccess _access;
     private bool _pending;
     private bool _firstAttempt;
@@ -72,6 +86,8 @@ public sealed class Vcpu
         _balloon = vm.Balloon;
         _observesAccesses = host.ObservesAccesses || _balloon != null;
         _storeDirties = vm.Config.FaultPath == FaultPath.Process;
+        _storeChecks = (int)(HpteFlags.ReadOnly | (_storeDirties ? HpteFlags.Changed : 0));
+        _storeNeeds = (int)(_storeDirties ? HpteFlags.Changed : 0);
     }
 
     /// <summary>kvm vcpu_id as QEMU numbers it (see <see cref="Vcore.VcpuId"/>).</summary>
@@ -108,10 +124,10 @@ public sealed class Vcpu
     /// <see cref="StepUntil"/>'s loop over the accesses of <paramref name="window"/>. The thread's clock, counts and pending
     /// access live in locals while it runs and are stored when it stops (nothing else reads them meanwhile; a miss's
     /// handling gets the clock first). The common step, a drawn access that hits through a user HPTE in its primary PTEG
-    /// with nothing to note but R (and C), runs in an inner loop that calls nothing, so that its state stays
-    /// in registers; any other step (think time past <paramref name="stop"/>, the HPTE elsewhere or missing, a page to
-    /// clear, a store that dirties the host page, an access someone observes, a retry after a miss) leaves it for the
-    /// full step below, which decides that access from scratch.
+    /// with nothing to note but R (and C), runs in <see cref="PlainHits"/>; any other step (think time past
+    /// <paramref name="stop"/>, the HPTE elsewhere or missing, a page to clear, a store that dirties the host page, an
+    /// access someone observes, a retry after a miss) leaves it for the full step below, which decides that access from
+    /// scratch.
     /// </summary>
     /// <remarks>
     /// Optimised from its first call: a run of hits never returns, so tiered compilation would leave it in its
@@ -120,15 +136,10 @@ public sealed class Vcpu
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private GuestStep Steps(AccessWindow window, long stop)
     {
-        var hpt = _hpt;
         var hptes = _hptes;
         var drawn = window.Accesses;
         bool observes = _observesAccesses;
         long accessNs = _accessNs;
-        // A store hits as a plain R and C update if its HPTE is VALID and writable, and, where a store dirties the host
-        // page on its first hit through a clean mapping, already Changed.
-        var storeChecks = HpteFlags.Valid | HpteFlags.ReadOnly | (_storeDirties ? HpteFlags.Changed : 0);
-        var storeNeeds = HpteFlags.Valid | (_storeDirties ? HpteFlags.Changed : 0);
         long clock = Clock;
         long accesses = 0, hits = 0;
         bool pending = _pending, firstAttempt = _firstAttempt;
@@ -137,39 +148,20 @@ public sealed class Vcpu
         GuestStep step;
         while (true)
         {
-            if (!pending && !observes)
+            // (Not for an access whose think time already reaches the stop: the full step leaves with it pending, and
+            // with microsecond think times among several vCPUs that is most of them, not worth a call each.)
+            if (!pending && !observes && next < window.Count && clock + drawn[next].ThinkNs < stop)
             {
-                int count = window.Count, start = next;
-                while (next < count)
-                {
-                    ref readonly var a = ref drawn[next];
-                    long at = clock + a.ThinkNs;
-                    if (at >= stop) break; // the full step leaves with it pending (or, entered at stop, makes it: always one step)
-                    int idx = hpt.UserSlotInPrimary(a.Page);
-                    if (idx < 0) break;
-                    ref var h = ref hptes[idx];
-                    if (a.IsWrite)
-                    {
-                        if ((h.Flags & storeChecks) != storeNeeds) break;
-                        h.Flags |= HpteFlags.Referenced | HpteFlags.Changed;
-                    }
-                    else
-                    {
-                        if ((h.Flags & HpteFlags.Valid) == 0) break;
-                        h.Flags |= HpteFlags.Referenced;
-                    }
-                    next++;
-                    clock = at + accessNs;
-                    if (clock >= stop)
-                    {
-                        accesses += next - start;
-                        hits += next - start;
-                        step = GuestStep.Ran;
-                        goto Stop;
-                    }
-                }
+                if (!_groupsTaken) TakeGroups(window, next);
+                int start = next;
+                (next, clock) = PlainHits(next, window.Count, clock, stop);
                 accesses += next - start;
                 hits += next - start;
+                if (next > start && clock >= stop)
+                {
+                    step = GuestStep.Ran;
+                    break;
+                }
             }
             if (!pending)
             {
@@ -182,6 +174,10 @@ public sealed class Vcpu
                         break;
                     }
                     next = 0;
+                    _groupsTaken = false;
+                    // A drawn window's first access is made as the others are; a stream that gives one access at a time
+                    // (a window of one) has it made by the full step right away.
+                    if (window.Count > 1 && !observes) continue;
                 }
                 access = drawn[next++];
                 pending = firstAttempt = true;
@@ -193,7 +189,7 @@ public sealed class Vcpu
                     {
                         // The thread leaves with its access still to make: a hint (CacheHint) lets the host processor
                         // fetch the PTEG that access will look up while other work runs. No effect on the model.
-                        hpt.PrefetchUserSlot(access.Page);
+                        Hpt.PrefetchGroup(hptes, _hpt.PrimaryGroup(access.Page));
                         step = GuestStep.Ran;
                         break;
                     }
@@ -201,7 +197,7 @@ public sealed class Vcpu
             }
             int gp = access.Page;
             bool write = access.IsWrite;
-            int slot = hpt.UserSlot(gp);
+            int slot = _hpt.UserSlot(gp);
             bool clearPage = false;
             if (slot < 0 && _vm.LinearMapBolted)
             {
@@ -242,13 +238,69 @@ public sealed class Vcpu
             clock = Clock;
             if (step != GuestStep.Ran || clock >= stop) break;
         }
-    Stop:
         window.Next = next;
         Clock = clock;
         (_pending, _firstAttempt, _access) = (pending, firstAttempt, access);
         _counters.Accesses += accesses;
         _counters.HpteHits += hits;
         return step;
+    }
+
+    /// <summary>
+    /// The hardware's accesses through valid HPTEs (§2.2: the table walk finds the HPTE, sets R, and C on a store), over
+    /// and over: from drawn access <paramref name="next"/> on (of <paramref name="count"/>), each
+    /// access whose user HPTE is in its primary PTEG and allows it, with nothing to note but R (and C), is made at
+    /// <paramref name="clock"/> plus its think time, until one is not such a hit, its think time reaches
+    /// <paramref name="stop"/> or the clock after it does. Returns the first access not made and the clock. A method of
+    /// its own that calls nothing, so that its state stays in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private (int Next, long Clock) PlainHits(int next, int count, long clock, long stop)
+    {
+        var drawn = _window.Accesses;
+        var groups = _groups;
+        var hptes = _hptes;
+        long accessNs = _accessNs;
+        int storeChecks = _storeChecks, storeNeeds = _storeNeeds;
+        while (next < count)
+        {
+            ref readonly var a = ref drawn[next];
+            long at = clock + a.ThinkNs;
+            if (at >= stop) break; // the full step leaves with it pending (or, entered at stop, makes it: always one step)
+            // A hint for the PTEG of the access HintAhead on, so its line is on its way while this one and those between
+            // are made (no effect on the model).
+            if (next + HintAhead < count) Hpt.PrefetchGroup(hptes, groups[next + HintAhead]);
+            int idx = Hpt.UserSlotIn(hptes, groups[next], a.Page);
+            if (idx < 0) break;
+            ref var h = ref hptes[idx];
+            // A store's extra checks and its C bit are masked in without a branch: stores are a random fraction of the
+            // accesses, so a branch on them would mispredict.
+            int store = -(a.IsWrite ? 1 : 0);
+            if (((int)h.Flags & ((int)HpteFlags.Valid | (storeChecks & store))) != ((int)HpteFlags.Valid | (storeNeeds & store))) break;
+            h.Flags |= (HpteFlags)((int)HpteFlags.Referenced | ((int)HpteFlags.Changed & store));
+            next++;
+            clock = at + accessNs;
+            if (clock >= stop) break;
+        }
+        return (next, clock);
+    }
+
+    /// <summary>
+    /// The primary PTEG (hpt_hash) of each access drawn into <paramref name="window"/>, hashed once for the hit loop, and
+    /// hints for the first <see cref="HintAhead"/> from <paramref name="next"/> on (the loop hints the others as it goes).
+    /// The hash of a page never changes (<see cref="Hpt.PrimaryGroup"/>), so the groups stay right for as long as the
+    /// window holds the accesses. Taken only when the loop is about to run: with think times of microseconds among several
+    /// vCPUs most windows are made one access per turn by the full step, which takes the hash itself.
+    /// </summary>
+    private void TakeGroups(AccessWindow window, int next)
+    {
+        var hpt = _hpt;
+        var groups = _groups;
+        var drawn = window.Accesses;
+        int count = window.Count;
+        for (int i = 0; i < count; i++) groups[i] = hpt.PrimaryGroup(drawn[i].Page);
+        for (int i = next; i < count && i < next + HintAhead; i++) Hpt.PrefetchGroup(_hptes, groups[i]);
+        _groupsTaken = true;
     }
 
     /// <summary>

@@ -118,50 +118,39 @@ public sealed class Hpt
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int UserSlot(int guestPage)
     {
-        int slot = UserSlotInPrimary(guestPage);
+        int slot = UserSlotIn(Entries, PrimaryGroup(guestPage), guestPage);
         return slot >= 0 ? slot : UserSlotInSecondary(guestPage);
     }
 
     /// <summary>
-    /// <see cref="UserSlot"/>'s search of the primary PTEG alone (where hpte_insert puts a page unless the group is full):
-    /// the slot of <paramref name="guestPage"/>'s user HPTE there, else -1 (it may still be in the secondary PTEG). For a
-    /// loop that must call nothing and leaves the rest of the search to its slow path.
+    /// The slot of <paramref name="guestPage"/>'s user HPTE in the PTEG of <paramref name="entries"/> (an HPT's
+    /// <see cref="Entries"/>) starting at <paramref name="group"/>, else -1: <see cref="UserSlot"/>'s search of one group.
+    /// Static, for a loop that keeps the array in a register and its pages' groups already hashed
+    /// (<see cref="PrimaryGroup"/>: hpte_insert puts a page there unless the group is full).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int UserSlotInPrimary(int guestPage)
+    public static int UserSlotIn(Hpte[] entries, int group, int guestPage)
     {
-        // The segment's VSID is bounds-checked (a page beyond the guest's segments throws); the group index is masked to
-        // the HPT's groups, so its slots are inside Entries and read without a second bounds check.
-        int primary = PrimaryGroup(guestPage);
-        ref var group = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), primary);
+        // One bounds check for the whole group, then its slots are read without one each.
+        if ((uint)group > (uint)(entries.Length - PtegSlots)) throw new ArgumentOutOfRangeException(nameof(group));
+        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(entries), group);
         for (int i = 0; i < PtegSlots; i++)
         {
-            ref var h = ref Unsafe.Add(ref group, i);
-            if (h.GuestPage == guestPage && (h.Flags & HpteFlags.Bolted) == 0) return primary + i;
+            ref var h = ref Unsafe.Add(ref first, i);
+            if (h.GuestPage == guestPage && (h.Flags & HpteFlags.Bolted) == 0) return group + i;
         }
         return -1;
     }
 
     /// <summary>The rest of <see cref="UserSlot"/>: the secondary PTEG (HPTE_V_SECONDARY), for a page whose primary PTEG was full.</summary>
-    private int UserSlotInSecondary(int guestPage)
-    {
-        int secondary = SecondaryGroup(guestPage);
-        for (int i = secondary; i < secondary + PtegSlots; i++)
-            if (Entries[i].GuestPage == guestPage && (Entries[i].Flags & HpteFlags.Bolted) == 0) return i;
-        return -1;
-    }
+    private int UserSlotInSecondary(int guestPage) => UserSlotIn(Entries, SecondaryGroup(guestPage), guestPage);
 
     /// <summary>
-    /// A hint that <see cref="UserSlot"/> will soon look up <paramref name="guestPage"/>: the host processor starts loading
-    /// the primary PTEG's first slots, where the lookup starts (<see cref="CacheHint"/>: no effect on the model). A page
-    /// outside the guest's segments (-1: no prediction) is ignored.
+    /// A hint that a lookup will soon search the PTEG of <paramref name="entries"/> starting at <paramref name="group"/>
+    /// (<see cref="CacheHint"/>: no effect on the model; a group outside the array costs a wasted hint, never a fault).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void PrefetchUserSlot(int guestPage)
-    {
-        if ((uint)(guestPage >> _pagesPerSegmentShift) >= (uint)_vsid.Length) return;
-        CacheHint.Prefetch(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Entries), PrimaryGroup(guestPage)));
-    }
+    public static void PrefetchGroup(Hpte[] entries, int group) => CacheHint.Prefetch(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(entries), group));
 
     /// <summary>A slot of the PTEG starting at <paramref name="group"/> that is neither VALID nor ABSENT; -1 if none.</summary>
     public int FreeSlot(int group)

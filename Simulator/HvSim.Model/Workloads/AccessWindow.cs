@@ -17,8 +17,11 @@ namespace HvSim.Model.Workloads;
 /// </summary>
 public sealed class AccessWindow
 {
-    /// <summary>Accesses drawn at a time from a pure stream.</summary>
-    public const int Size = 16;
+    /// <summary>
+    /// Accesses drawn at a time from a pure stream: enough that the vCPU's hit loop, which hints the PTEG of the access
+    /// <see cref="Guest.Vcpu"/>'s HintAhead on, rarely runs out of window to hint from (docs/benchmarks.md, 2026-12-07 07:20).
+    /// </summary>
+    public const int Size = 64;
 
     /// <summary>The drawn accesses: [<see cref="Next"/>, <see cref="Count"/>) are still to be made.</summary>
     internal readonly GuestAccess[] Accesses = new GuestAccess[Size];

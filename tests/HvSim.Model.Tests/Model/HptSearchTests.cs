@@ -15,17 +15,43 @@ public class HptSearchTests
     private static Hpt NewHpt() => new(Hpt.MinOrder, 64 << 10, 1 << 14);
 
     [Theory]
-    [InlineData(-1)]
+    [InlineData(-8)]
     [InlineData(int.MinValue)]
     [InlineData(int.MaxValue)]
     [InlineData(1 << 20)]
-    public void APrefetchHintForAPageOutsideTheGuestIsIgnored(int page)
+    public void APrefetchHintForAGroupOutsideTheTableIsIgnored(int group)
     {
-        // The vCPU passes a stream's guess, -1 when there is none: a hint never throws and changes no HPTE.
+        // A hint never faults (prefetcht0 cannot trap) and changes no HPTE.
         var hpt = NewHpt();
-        hpt.PrefetchUserSlot(page);
-        hpt.PrefetchUserSlot(GuestPage);
+        Hpt.PrefetchGroup(hpt.Entries, group);
+        Hpt.PrefetchGroup(hpt.Entries, hpt.PrimaryGroup(GuestPage));
         Assert.All(hpt.Entries, e => Assert.Equal(-1, e.GuestPage));
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(-8, false)]
+    [InlineData(int.MinValue, false)]
+    [InlineData(int.MaxValue, false)]
+    [InlineData(-7, true)] // counted from the end of the table: a group whose last slots lie past it
+    [InlineData(0, true)]
+    public void ASearchOfAGroupNotWhollyInTheTableThrows(int group, bool fromEnd)
+    {
+        // UserSlotIn reads a group's slots without a bounds check each, so it checks the group as a whole.
+        var hpt = NewHpt();
+        if (fromEnd) group += hpt.Count;
+        Assert.Throws<ArgumentOutOfRangeException>(() => Hpt.UserSlotIn(hpt.Entries, group, GuestPage));
+    }
+
+    [Fact]
+    public void TheFirstAndLastGroupsAreSearched()
+    {
+        var hpt = NewHpt();
+        int last = hpt.Count - Hpt.PtegSlots;
+        hpt.Entries[last + Hpt.PtegSlots - 1] = new Hpte { GuestPage = GuestPage, Flags = HpteFlags.Valid };
+        hpt.Entries[0] = new Hpte { GuestPage = GuestPage + 1, Flags = HpteFlags.Valid };
+        Assert.Equal(hpt.Count - 1, Hpt.UserSlotIn(hpt.Entries, last, GuestPage));
+        Assert.Equal(0, Hpt.UserSlotIn(hpt.Entries, 0, GuestPage + 1));
     }
 
     [Fact]

@@ -175,6 +175,33 @@ public class TransitionTests
     }
 
     [Fact]
+    public void AHitSetsROnALoadAndRAndCOnAStoreAndAStoreThroughAReadOnlyHpteTraps()
+    {
+        // §2.2: an access through a VALID HPTE is the hardware's alone: it sets R, and C on a store. A store through an
+        // HPTE the host demoted to read-only takes an HDSI instead (§2.3 step 2c; kvmppc_hpte_hv_fault). Loads and stores
+        // alternate, so the hit loop's store masks are checked both ways (it makes every one of these plain hits).
+        var rig = new Rig(script: [[Read(5), Write(6), Read(8), Write(9), Read(7), Write(7)]]);
+        foreach (int p in new[] { 5, 6, 7, 8, 9 })
+        {
+            rig.MakeResident(p);
+            Hcalls.HEnter(rig.Vm, rig.Host, p, 0, out _);
+            rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(p)].Flags &= ~(HpteFlags.Referenced | HpteFlags.Changed);
+        }
+        rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(7)].Flags |= HpteFlags.ReadOnly;
+        rig.StartVcpus();
+        rig.Sim.Run();
+        HpteFlags Rc(int page) => rig.Vm.Hpt.Entries[rig.Vm.Hpt.UserSlot(page)].Flags & (HpteFlags.Referenced | HpteFlags.Changed);
+        Assert.Equal(HpteFlags.Referenced, Rc(5));
+        Assert.Equal(HpteFlags.Referenced | HpteFlags.Changed, Rc(6));
+        Assert.Equal(HpteFlags.Referenced, Rc(8));
+        Assert.Equal(HpteFlags.Referenced | HpteFlags.Changed, Rc(9));
+        var c = rig.Vm.Counters;
+        Assert.Equal(1, c.ProtectionFaults); // the store to 7, after its load hit
+        Assert.Equal(5, c.HpteHits);
+        Assert.Equal(6, c.Accesses);
+    }
+
+    [Fact]
     public void FirstTouchCostsHEnterThenAnHdsiWithZeroFill()
     {
         var rig = new Rig(script: [[Read(2)]]);

@@ -80,8 +80,8 @@ public class AccessWindowTests
         int made = 0;
         for (int turn = 0; turn < 3000; turn++)
         {
-            // Turns of 0 to 40 steps: a window of 16 is left part-used, used up exactly, or refilled within a turn.
-            int steps = turns.Next(41);
+            // Turns of 0 to 2.5 windows of steps: a window is left part-used, used up exactly, or refilled within a turn.
+            int steps = turns.Next(AccessWindow.Size * 5 / 2 + 1);
             var taken = Steps(window, source, ref now, steps);
             Assert.Equal(Plain(plain, ref plainNow, steps), taken);
             Assert.Equal(plainRng.StateWord, rng.StateWord);
