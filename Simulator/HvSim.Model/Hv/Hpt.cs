@@ -51,6 +51,8 @@ public sealed class Hpt
     public int Count => Entries.Length;
 
     /// <summary>Primary hash of a guest page: VSID of its 256 MiB segment XOR the page index within the segment.</summary>
+    /// <remarks>Inlined: every HPT lookup hashes, and a call costs as much as the hash (docs/benchmarks.md, 2026-12-07 09:00).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Hash(int guestPage) => (int)_vsid[guestPage >> _pagesPerSegmentShift] ^ (guestPage & _pageInSegmentMask);
 
     /// <summary>First HPTE index of the primary PTEG.</summary>

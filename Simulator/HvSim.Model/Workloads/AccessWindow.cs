@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 
 namespace HvSim.Model.Workloads;
@@ -49,8 +50,9 @@ public sealed class AccessWindow
     {
         _generator = null;
         Next = 0;
-        Count = source.Next(now, ref Accesses[0]) ? 1 : 0;
-        return Count > 0;
+        bool made = source.Next(now, ref Accesses[0]);
+        Count = made ? 1 : 0;
+        return made;
     }
 
     /// <summary>
@@ -61,6 +63,7 @@ public sealed class AccessWindow
     internal RngState ContinueFrom(RngStream generator) => _generator == generator ? States[Count] : generator.State;
 
     /// <summary>Before the vCPU steps again: the drawn accesses go if someone else drew from their generator meanwhile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Resume()
     {
         if (_generator != null && _generator.StateWord != States[Next].StateWord) (_generator, Next, Count) = (null, 0, 0);
