@@ -360,18 +360,19 @@ public sealed partial class Host : ISwapCompletion
     /// </summary>
     public void GupSlowPathExit(Vm vm, int hostPage)
     {
-        if (vm.Config.FaultPath == FaultPath.Kvm) MarkPageAccessed(hostPage, Lruvecs[LruvecIndexOfGuest(vm.Index)]);
+        if (vm.Config.FaultPath == FaultPath.Kvm) MarkPageAccessed(hostPage, LruvecIndexOfGuest(vm.Index));
         MmapSem.UpRead(vm.Index);
     }
 
     /// <summary>
-    /// mark_page_accessed (mm/swap.c) on <paramref name="hostPage"/> of <paramref name="lruvec"/>: inactive,unreferenced
+    /// mark_page_accessed (mm/swap.c) on <paramref name="hostPage"/>, charged to lruvec <paramref name="lruvecIndex"/>: inactive,unreferenced
     /// -> inactive,referenced -> active,unreferenced. The page is on the LRU at once (the per-CPU pagevec that delays
     /// PageLRU is not modelled). Inlined into its one caller, the gup slow path's end.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MarkPageAccessed(int hostPage, IReplacementPolicy lruvec)
+    private void MarkPageAccessed(int hostPage, int lruvecIndex)
     {
+        var lruvec = Lruvecs[lruvecIndex];
         Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
         if (page.Has(HostPageFlags.Referenced) && lruvec.OnInactiveList(hostPage))
@@ -379,7 +380,7 @@ public sealed partial class Host : ISwapCompletion
             lruvec.ActivatePage(hostPage);
             page.Flags &= ~HostPageFlags.Referenced;
             Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: true); // __activate_page
-            Workingset?.AgeNonresident(LruvecIndexOf(hostPage), 1); // workingset_activation
+            Workingset?.AgeNonresident(lruvecIndex, 1); // workingset_activation
         }
         else
         {
