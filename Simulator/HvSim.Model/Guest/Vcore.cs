@@ -238,6 +238,7 @@ public sealed class Vcore
     /// nothing due (<paramref name="due"/>) before then, the runner goes on inline; else it is resumed then, where a yield
     /// would put it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Leave(long runnerAt, long due)
     {
         _clock = runnerAt;
