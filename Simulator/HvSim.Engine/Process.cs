@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HvSim.Engine;
 
 /// <summary>
@@ -37,7 +39,11 @@ public sealed class Process : Waitable
     public bool IsAlive { get; private set; } = true;
 
     /// <summary>This process is the one running now (<see cref="Simulation.ActiveProcess"/>, without looking its handle up).</summary>
-    public bool IsActive => Simulation.ActiveSlot == _slot;
+    public bool IsActive
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // read once per guest exit by a vcore runner deciding to go on inline
+        get => Simulation.ActiveSlot == _slot;
+    }
 
     /// <summary>True during the step that runs right after an interrupt ended this process's wait.</summary>
     public bool IsInterrupted => _interrupts is { Active: true };

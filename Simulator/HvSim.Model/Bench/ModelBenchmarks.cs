@@ -206,7 +206,7 @@ public static class ModelBenchmarks
             host.DoAnonymousPage(p);
             Hcalls.HEnter(vm, host, p, 0, out _);
             ref var page = ref host.Pages[p];
-            page.Flags &= ~HostPageFlags.Dirty;
+            page.Clear(HostPageFlags.Dirty);
             if (!host.SwapCache.AddToSwap(ref page, p)) throw new InvalidOperationException("refaults benchmark: swap too small");
         }
         Vcore.StartAll(vm, host, _ => new RefaultSource(host, vm, faults));
@@ -227,7 +227,7 @@ public static class ModelBenchmarks
             int page = (int)(_issued++ % vm.HostPageCount);
             ref var p = ref host.Pages[page];
             p.State = HostPageState.SwapCache;
-            p.Flags &= ~(HostPageFlags.Young | HostPageFlags.Writable);
+            p.Clear(HostPageFlags.Young | HostPageFlags.Writable);
             vm.Notifier.InvalidatePage(page, now);
             access.Page = page;
             access.IsWrite = false;

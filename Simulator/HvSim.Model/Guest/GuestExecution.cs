@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Engine;
 
 namespace HvSim.Model.Guest;
@@ -112,6 +113,7 @@ public sealed class GuestExecution
     /// (guest steps schedule no events, so it stays there while they run). True while it stays in the guest: the caller
     /// schedules its next step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Turn(Vcore core, long peek)
     {
         long next = NextStepAt;

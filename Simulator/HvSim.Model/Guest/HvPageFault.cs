@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Model.Config;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
@@ -26,6 +27,7 @@ public static class HvPageFault
     /// Step a: re-read the HPTE; the fault stands only if the slot still maps the page (the user HPTE may have been
     /// H_REMOVEd meanwhile; the bolted linear one never moves) and is still ABSENT, or still read-only for a store.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // twice per fault: before get_user_pages and under the rmap lock
     public static bool StillFaulting(Vm vm, in PageFault f)
     {
         ref var h = ref vm.Hpt.Entries[f.HpteIndex];
@@ -78,11 +80,11 @@ public static class HvPageFault
             h.Flags = (h.Flags & (HpteFlags.Secondary | HpteFlags.Bolted)) | HpteFlags.Valid;
             Rmap.Link(vm.Hpt, ref page, idx);
         }
-        page.Flags |= HostPageFlags.Young;
+        page.Set(HostPageFlags.Young);
         if (page.Has(HostPageFlags.Writable))
         {
             h.Flags &= ~HpteFlags.ReadOnly;
-            if (f.Write || vm.Config.FaultPath == FaultPath.Kvm) page.Flags |= HostPageFlags.Dirty;
+            if (f.Write || vm.Config.FaultPath == FaultPath.Kvm) page.Set(HostPageFlags.Dirty);
         }
         else
         {
@@ -105,7 +107,7 @@ public static class HvPageFault
     {
         ref var page = ref host.Pages[hostPage];
         if (page.Has(HostPageFlags.Pinned)) return;
-        page.Flags |= HostPageFlags.Pinned;
+        page.Set(HostPageFlags.Pinned);
         vm.Counters.PinnedPages++;
     }
 }

@@ -119,11 +119,13 @@ public sealed class Vcore
     }
 
     /// <summary>The runner must sleep before doing what is due at <paramref name="clock"/>: an event or a guest step comes first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool MustYield(long clock) => _reference || clock >= Math.Min(Math.Min(_sim.Peek(), _guest.NextStepAt), _end);
 
     private Command SleepUntil(long t) => Command.Delay(t - _sim.Now);
 
     /// <summary>The running thread with the earliest clock before <paramref name="before"/> (lowest index on ties); -1 if none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a lone thread's answer is one comparison, asked at every re-entry
     private int NextInGuest(long before)
     {
         long min = Math.Min(before, _end);
@@ -159,6 +161,7 @@ public sealed class Vcore
     }
 
     /// <summary>A thread has a step to run in the guest: <see cref="NextStepAt"/> is its time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool HasNextStep()
     {
         int next = _nextThread = NextInGuest(_exitAt);
@@ -205,6 +208,7 @@ public sealed class Vcore
     /// between threads: the thread runs until <paramref name="stop"/> or the end of the run (in reference mode one step),
     /// and when it traps there is no sibling to pull out or wait for, so the vcore leaves at once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StepLone(long stop, long due)
     {
         if (_nextThread < 0) return false; // started with nothing to run
@@ -234,6 +238,7 @@ public sealed class Vcore
     /// nothing due (<paramref name="due"/>) before then, the runner goes on inline; else it is resumed then, where a yield
     /// would put it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Leave(long runnerAt, long due)
     {
         _clock = runnerAt;
@@ -259,24 +264,23 @@ public sealed class Vcore
             RunnerInline = false;
             for (int i = 0; i < _threads.Length; i++)
             {
-                var v = _threads[i];
-                if (!v.IsTrapped) continue;
+                if (!_threads[i].IsTrapped) continue;
                 _serving = i;
                 // kvmppc_handle_exit -> kvmppc_book3s_hv_page_fault (HDSI) or, PPC970, the H_TOO_HARD hcall in virtual mode.
-                bool hdsi = v.Fault.Kind == TrapKind.Hdsi;
-                if (hdsi && !HvPageFault.StillFaulting(_vm, v.Fault)) continue;
-                if (hdsi && _vm.Balloon?.Holds(v.Fault.GuestPage) == true)
+                bool hdsi = Serving.Kind == TrapKind.Hdsi;
+                if (hdsi && !HvPageFault.StillFaulting(_vm, Serving)) continue;
+                if (hdsi && _vm.Balloon?.Holds(Serving.GuestPage) == true)
                 {
                     // The guest needs memory it gave the balloon: it takes the page back and gives up another (its own
                     // reclaim) before it uses it. Its invalidation comes before this fault's mmu_notifier_seq snapshot.
                     if (_clock > _sim.Now) yield return SleepUntil(_clock);
-                    foreach (var c in _vm.Balloon!.Exchange(v.Fault.GuestPage)) yield return c;
+                    foreach (var c in _vm.Balloon!.Exchange(Serving.GuestPage)) yield return c;
                     _clock = _sim.Now;
                     Spent(StallCause.Other);
                 }
-                HvPageFault.Begin(_vm, _host, ref v.Fault);
-                int page = v.Fault.HostPage;
-                bool write = v.Fault.Write || !hdsi; // kvmppc_get_guest_page pins with write = 1
+                HvPageFault.Begin(_vm, _host, ref Serving);
+                int page = Serving.HostPage;
+                bool write = Serving.Write || !hdsi; // kvmppc_get_guest_page pins with write = 1
                 bool gupSlow = hdsi && _host.GupSlowPathEnter(_vm, page, write);
                 while (true)
                 {
@@ -323,11 +327,11 @@ public sealed class Vcore
                 if (hdsi)
                 {
                     if (MustYield(_clock)) yield return SleepUntil(_clock);
-                    HvPageFault.Finish(_vm, _host, v.Fault, ref _clock);
+                    HvPageFault.Finish(_vm, _host, Serving, ref _clock);
                 }
                 else
                 {
-                    HvPageFault.PinAndEnter(_vm, _host, v.Fault, ref _clock);
+                    HvPageFault.PinAndEnter(_vm, _host, Serving, ref _clock);
                 }
                 Spent(StallCause.Exit);
             }
@@ -452,16 +456,23 @@ public sealed class Vcore
     /// the vcore left, so it waited for no sibling. False, having done nothing, otherwise, and in reference mode, whose
     /// per-stretch bookkeeping is the check of this one (the inline and reference modes agree counter for counter).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per fault, into Vcpu.Reenter
     internal bool AttributeLone(Vcpu v, long until)
     {
         if (_reference || _threads.Length != 1 || _exitStart < 0 || _waitPage >= 0
             || v.StallFrom < _host.WarmupEndNs || until > _end || until < _accounted) return false;
-        var parts = _exitParts;
-        parts[(int)StallCause.Exit] += v.TrappedAt - v.StallFrom;
-        parts[(int)_blocked] += until - _accounted;
-        v.AddStallParts(parts, stalled: until - v.StallFrom);
+        // The sums are added in place: the vcore clears them as it re-enters, right after this.
+        _exitParts[(int)StallCause.Exit] += v.TrappedAt - v.StallFrom;
+        _exitParts[(int)_blocked] += until - _accounted;
+        v.AddStallParts(_exitParts, stalled: until - v.StallFrom);
         return true;
     }
+
+    /// <summary>
+    /// The fault of the trapped thread the runner serves (<see cref="_serving"/>), read where it is: the runner's iterator
+    /// keeps no reference to the thread across its yields (a write barrier per fault).
+    /// </summary>
+    private ref PageFault Serving => ref _threads[_serving].Fault;
 
     private static bool Own(int owner, Vcpu v) => owner < 0 || owner == v.ThreadIndex;
 

@@ -218,7 +218,7 @@ public sealed class Vcpu
                 {
                     // §2.2: the hardware sets R, and C on a store; no host involvement. A plain process's store sets its
                     // PTE's dirty bit, which reclaim moves to the page (try_to_unmap_one: pte_dirty -> folio_mark_dirty).
-                    if (write && _storeDirties && (h.Flags & HpteFlags.Changed) == 0) _host.Pages[_vm.HostPageOf(gp)].Flags |= HostPageFlags.Dirty;
+                    if (write && _storeDirties && (h.Flags & HpteFlags.Changed) == 0) _host.Pages[_vm.HostPageOf(gp)].Set(HostPageFlags.Dirty);
                     h.Flags |= write ? HpteFlags.Referenced | HpteFlags.Changed : HpteFlags.Referenced;
                     if (firstAttempt && !clearPage) hits++;
                     if (observes) ObserveHit(gp);
@@ -416,6 +416,7 @@ public sealed class Vcpu
     internal void AddStallParts(in StallParts parts) => _counters.AddStallParts(parts);
 
     /// <summary><see cref="AddStallParts(in StallParts)"/> for a whole stall of <paramref name="stalled"/> ns that lies in the measured window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddStallParts(in StallParts parts, long stalled)
     {
         _counters.AddStallParts(parts);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Model.Config;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
@@ -95,6 +96,7 @@ public sealed class Vm
     public int HostPageOf(int guestPage) => HostBase + (guestPage >> _guestPagesPerHostPageShift);
 
     /// <summary>A global tlbie under this VM's tlbie_lock, issued at <paramref name="t"/>; returns its completion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per HPTE unmapped or upgraded
     public long Tlbie(long t)
     {
         Counters.Tlbies++;

@@ -60,9 +60,9 @@ public static class Hcalls
         // Step 3: the real-mode walk of QEMU's page table finds the host PTE present or not.
         if (page.State == HostPageState.Resident && !vm.Notifier.Retry(mmuSeq))
         {
-            page.Flags |= HostPageFlags.Young;
+            page.Set(HostPageFlags.Young);
             h.Flags |= HpteFlags.Valid;
-            if (page.Has(HostPageFlags.Writable)) page.Flags |= HostPageFlags.Dirty;
+            if (page.Has(HostPageFlags.Writable)) page.Set(HostPageFlags.Dirty);
             else h.Flags |= HpteFlags.ReadOnly;
             Rmap.Link(hpt, ref page, slot);
         }
@@ -132,8 +132,8 @@ public static class Hcalls
             Rmap.Unlink(hpt, ref page, index);
             var rc = h.Flags & (HpteFlags.Referenced | HpteFlags.Changed);
             hpt.Revmap[index].GuestRc |= rc;
-            if ((rc & HpteFlags.Referenced) != 0) page.Flags |= HostPageFlags.RmapReferenced;
-            if ((rc & HpteFlags.Changed) != 0) page.Flags |= HostPageFlags.RmapChanged;
+            if ((rc & HpteFlags.Referenced) != 0) page.Set(HostPageFlags.RmapReferenced);
+            if ((rc & HpteFlags.Changed) != 0) page.Set(HostPageFlags.RmapChanged);
         }
         h.GuestPage = -1;
         h.Flags = HpteFlags.None;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Model.Config;
 using HvSim.Model.Guest;
 using HvSim.Model.Mm;
@@ -30,6 +31,7 @@ public sealed class MmuNotifier
     private bool Active => _vm.UsesMmuNotifiers;
 
     /// <summary>mmu_notifier_retry: a fault or H_ENTER that snapshotted <paramref name="seq"/> must not go VALID.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Retry(long seq) => Count != 0 || Seq != seq;
 
     /// <summary>invalidate_page: seq++ then kvm_unmap_hva (reclaim's try_to_unmap_one, migration).</summary>
@@ -78,8 +80,8 @@ public sealed class MmuNotifier
             h.Flags = (h.Flags & ~(HpteFlags.Valid | HpteFlags.Referenced | HpteFlags.Changed)) | HpteFlags.Absent;
             t = _vm.Tlbie(t);
             // The final R/C are read after the tlbie (hardware may set them late) into both views.
-            if ((rc & HpteFlags.Referenced) != 0) page.Flags |= HostPageFlags.RmapReferenced;
-            if ((rc & HpteFlags.Changed) != 0) page.Flags |= HostPageFlags.RmapChanged;
+            if ((rc & HpteFlags.Referenced) != 0) page.Set(HostPageFlags.RmapReferenced);
+            if ((rc & HpteFlags.Changed) != 0) page.Set(HostPageFlags.RmapChanged);
             hpt.Revmap[i].GuestRc |= rc;
             _vm.Counters.HptesInvalidated++;
         }
@@ -96,10 +98,10 @@ public sealed class MmuNotifier
         if (_aging == AgingVariant.Unmap)
         {
             if (young) t = UnmapRmapp(hostPage, t);
-            page.Flags &= ~HostPageFlags.RmapReferenced;
+            page.Clear(HostPageFlags.RmapReferenced);
             return young;
         }
-        page.Flags &= ~HostPageFlags.RmapReferenced;
+        page.Clear(HostPageFlags.RmapReferenced);
         var hpt = _vm.Hpt;
         int head = page.RmapHead;
         if (head < 0) return young;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Model.Mm;
 
 namespace HvSim.Model.Hv;
@@ -9,6 +10,7 @@ namespace HvSim.Model.Hv;
 public static class Rmap
 {
     /// <summary>kvmppc_add_revmap_chain: link HPTE <paramref name="index"/> at the tail and set REFERENCED.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Link(Hpt hpt, ref HostPage page, int index)
     {
         ref var e = ref hpt.Revmap[index];
@@ -26,10 +28,11 @@ public static class Rmap
             hpt.Revmap[tail].Forw = index;
             hpt.Revmap[head].Back = index;
         }
-        page.Flags |= HostPageFlags.RmapReferenced;
+        page.Set(HostPageFlags.RmapReferenced);
     }
 
     /// <summary>Unlink HPTE <paramref name="index"/>, clearing PRESENT when it was the last one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Unlink(Hpt hpt, ref HostPage page, int index)
     {
         ref var e = ref hpt.Revmap[index];

@@ -41,7 +41,7 @@ public sealed partial class Host
         else return SwapWrite.Device;
         if (!stored) return Zram != null ? SwapWrite.Failed : SwapWrite.Device;
         Touched?.Add(hostPage);
-        page.Flags &= ~(HostPageFlags.Dirty | HostPageFlags.Reclaim);
+        page.Clear(HostPageFlags.Dirty | HostPageFlags.Reclaim);
         VmOf(hostPage).Counters.SwapOuts++;
         return SwapWrite.Written;
     }
@@ -63,7 +63,7 @@ public sealed partial class Host
         else if (Zram != null) (cpu, dirty) = (Zram.BvecRead(slot), Kernel.SynchronousIoSkipsSwapCache);
         else return false;
         AddToSwapCacheForRead(p);
-        if (dirty) page.Flags |= HostPageFlags.Dirty;
+        if (dirty) page.Set(HostPageFlags.Dirty);
         if (Zram != null && dirty) SwapCache.Free(ref page);
         AddReadPageToLru(p);
         owed.CpuNs += cpu;

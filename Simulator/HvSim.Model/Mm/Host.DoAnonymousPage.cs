@@ -13,7 +13,7 @@ public sealed partial class Host
         Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
         page.State = HostPageState.Resident;
-        page.Flags |= HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty;
+        page.Set(HostPageFlags.Young | HostPageFlags.Writable | HostPageFlags.Dirty);
         VmOf(hostPage).Memcg.Charge();
         if (Kernel.NewAnonInactive) LruvecOf(hostPage).InsertInactive(hostPage);
         else LruvecOf(hostPage).Insert(hostPage);

@@ -14,13 +14,13 @@ public sealed partial class Host
         Touched?.Add(hostPage);
         ref var page = ref Pages[hostPage];
         page.State = HostPageState.Resident;
-        page.Flags |= HostPageFlags.Young;
+        page.Set(HostPageFlags.Young);
         if (write) DoWpPage(ref page);
-        else if (Kernel.SwapInMapsExclusiveWritable) page.Flags |= HostPageFlags.Writable;
+        else if (Kernel.SwapInMapsExclusiveWritable) page.Set(HostPageFlags.Writable);
         if (!write && page.SwapSlot >= 0 && SwapCache.IsFull && !page.Has(HostPageFlags.Writeback))
         {
             SwapCache.Free(ref page);
-            page.Flags |= HostPageFlags.Dirty;
+            page.Set(HostPageFlags.Dirty);
         }
     }
 }

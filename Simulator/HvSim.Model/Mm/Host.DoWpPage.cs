@@ -8,7 +8,7 @@ public sealed partial class Host
     /// </summary>
     public void DoWpPage(ref HostPage page)
     {
-        page.Flags |= HostPageFlags.Writable | HostPageFlags.Dirty;
+        page.Set(HostPageFlags.Writable | HostPageFlags.Dirty);
         if (page.SwapSlot >= 0 && !page.Has(HostPageFlags.Writeback)) SwapCache.Free(ref page);
     }
 }

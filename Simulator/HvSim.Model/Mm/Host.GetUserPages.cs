@@ -34,7 +34,7 @@ public sealed partial class Host
         switch (page.State)
         {
             case HostPageState.Resident:
-                page.Flags |= HostPageFlags.Young;
+                page.Set(HostPageFlags.Young);
                 if (write && !page.Has(HostPageFlags.Writable))
                 {
                     if (Ksm?.IsMerged(hostPage) == true) return GupStatus.NeedPage; // do_wp_page copies a KSM page

@@ -170,7 +170,7 @@ public sealed partial class Host : ISwapCompletion
         var lruvec = LruvecOf(hostPage);
         if (lruvec.Contains(hostPage)) lruvec.Remove(hostPage);
         if (page.SwapSlot >= 0) SwapCache.Free(ref page);
-        page.Flags &= ~(HostPageFlags.Writable | HostPageFlags.Dirty | HostPageFlags.Referenced);
+        page.Clear(HostPageFlags.Writable | HostPageFlags.Dirty | HostPageFlags.Referenced);
         VmOf(hostPage).Memcg.Uncharge();
         FreePages++;
         WakePageFreedWaiters();
@@ -346,6 +346,7 @@ public sealed partial class Host : ISwapCompletion
     /// for a store) the powerpc fast path falls back to get_user_pages under down_read(mmap_sem), held until
     /// <see cref="GupSlowPathExit"/> across the fault, its swap read and any direct reclaim. True when it did.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool GupSlowPathEnter(Vm vm, int hostPage, bool write)
     {
         ref var page = ref Pages[hostPage];
@@ -378,13 +379,13 @@ public sealed partial class Host : ISwapCompletion
         if (page.Has(HostPageFlags.Referenced) && lruvec.OnInactiveList(hostPage))
         {
             lruvec.ActivatePage(hostPage);
-            page.Flags &= ~HostPageFlags.Referenced;
+            page.Clear(HostPageFlags.Referenced);
             Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: true); // __activate_page
             Workingset?.AgeNonresident(lruvecIndex, 1); // workingset_activation
         }
         else
         {
-            page.Flags |= HostPageFlags.Referenced;
+            page.Set(HostPageFlags.Referenced);
         }
     }
 
@@ -408,13 +409,14 @@ public sealed partial class Host : ISwapCompletion
     /// read): PG_readahead is test-and-cleared, a set one is a readahead hit (swap_ra_hit), and the 6.x VMA readahead
     /// state notes the fault's address and the hit, or the cluster readahead counts the hit (swapin_readahead_hits).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SwapCacheGetFolio(Vm vm, int hostPage)
     {
         ref var page = ref Pages[hostPage];
         bool readahead = page.Has(HostPageFlags.Readahead);
         if (readahead)
         {
-            page.Flags &= ~HostPageFlags.Readahead;
+            page.Clear(HostPageFlags.Readahead);
             Counters.SwapRaHit++;
         }
         if (VmaReadahead is not null) VmaReadahead.CacheHit(vm.Index, hostPage - vm.HostBase, readahead);
@@ -474,7 +476,7 @@ public sealed partial class Host : ISwapCompletion
             if (p == hostPage) VmOf(p).Counters.MajorFaults++;
             else
             {
-                Pages[p].Flags |= HostPageFlags.Readahead;
+                Pages[p].Set(HostPageFlags.Readahead);
                 Counters.SwapRa++;
             }
             if (SwapReadpageSync(p, hostPage, owed)) continue;
@@ -488,7 +490,7 @@ public sealed partial class Host : ISwapCompletion
 
     private void LockForRead(int hostPage, SimEvent done)
     {
-        Pages[hostPage].Flags |= HostPageFlags.Locked;
+        Pages[hostPage].Set(HostPageFlags.Locked);
         _readsInFlight[hostPage] = (done, long.MaxValue);
         AddToSwapCacheForRead(hostPage);
     }
@@ -508,7 +510,7 @@ public sealed partial class Host : ISwapCompletion
         bool activate = Workingset.Refault(Pages[hostPage].SwapSlot, LruvecIndexOf(hostPage), WorkingsetSize(file: false, LruvecIndexOf(hostPage)), file: false);
         Counters.WorkingsetRefault += Workingset.RefaultAnon - refaults;
         if (!activate) return;
-        Pages[hostPage].Flags |= HostPageFlags.Active;
+        Pages[hostPage].Set(HostPageFlags.Active);
         Counters.WorkingsetActivate++;
     }
 
@@ -537,7 +539,7 @@ public sealed partial class Host : ISwapCompletion
             if (p < 0 || !_readsInFlight.TryGetValue(p, out var waiting) || waiting.Done != request.Done) continue;
             started = waiting.StartedAt;
             Touched?.Add(p);
-            Pages[p].Flags &= ~HostPageFlags.Locked;
+            Pages[p].Clear(HostPageFlags.Locked);
             _readsInFlight.Remove(p);
             AddReadPageToLru(p);
             Counters.SwapReads++;
@@ -554,7 +556,7 @@ public sealed partial class Host : ISwapCompletion
         if (Pages[p].Has(HostPageFlags.Active)) LruvecOf(p).Insert(p);
         else LruvecOf(p).InsertInactive(p);
         Vmscan.ReclaimStat.UpdatePageReclaimStat(file: false, rotated: Pages[p].Has(HostPageFlags.Active));
-        Pages[p].Flags &= ~HostPageFlags.Active;
+        Pages[p].Clear(HostPageFlags.Active);
         VmOf(p).Counters.SwapIns++;
     }
 
@@ -616,10 +618,10 @@ public sealed partial class Host : ISwapCompletion
             int hostPage = SwapCache.OwnerOf(s);
             Touched?.Add(hostPage);
             ref var page = ref Pages[hostPage];
-            page.Flags &= ~HostPageFlags.Writeback;
+            page.Clear(HostPageFlags.Writeback);
             WritebackPages--;
             if (!page.Has(HostPageFlags.Reclaim)) continue;
-            page.Flags &= ~HostPageFlags.Reclaim;
+            page.Clear(HostPageFlags.Reclaim);
             var lruvec = LruvecOf(hostPage);
             if (!page.Has(HostPageFlags.Locked | HostPageFlags.Dirty | HostPageFlags.Isolated) && lruvec.Contains(hostPage))
                 lruvec.RotateReclaimable(hostPage);

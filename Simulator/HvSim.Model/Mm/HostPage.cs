@@ -116,5 +116,11 @@ public struct HostPage
     public static bool FlagsFit => Enum.GetValues<HostPageFlags>().All(f => ((ulong)f & ~FlagBits) == 0);
 
     public readonly bool Has(HostPageFlags f) => (_word & (ulong)f) != 0;
+
+    /// <summary>Sets flags <paramref name="f"/> (SetPageX): one OR on the word, where <c>Flags |= f</c> rewrites every flag bit.</summary>
+    public void Set(HostPageFlags f) => _word |= (ulong)f & FlagBits;
+
+    /// <summary>Clears flags <paramref name="f"/> (ClearPageX): one AND on the word.</summary>
+    public void Clear(HostPageFlags f) => _word &= ~((ulong)f & FlagBits);
     public readonly bool InRam => State is HostPageState.Resident or HostPageState.SwapCache;
 }

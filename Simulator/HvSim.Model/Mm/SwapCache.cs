@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HvSim.Model.Mm;
 
 /// <summary>
@@ -21,7 +23,11 @@ public sealed class SwapCache
     public int FreeSlots => _owner.Length - UsedSlots;
 
     /// <summary>vm_swap_full: more than half of swap in use.</summary>
-    public bool IsFull => UsedSlots * 2 > _owner.Length;
+    public bool IsFull
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // do_swap_page asks on every swap-cache read fault
+        get => UsedSlots * 2 > _owner.Length;
+    }
 
     /// <summary>Host page owning <paramref name="slot"/>, -1 when free.</summary>
     public int OwnerOf(int slot) => _owner[slot];

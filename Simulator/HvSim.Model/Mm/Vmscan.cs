@@ -266,7 +266,7 @@ public sealed partial class Vmscan : IReferenceOracle
             int victim = policy.IsolateInactive(this, ref budget);
             CountScanned(sc, before - budget);
             if (victim < 0) continue;
-            _host.Pages[victim].Flags |= HostPageFlags.Isolated;
+            _host.Pages[victim].Set(HostPageFlags.Isolated);
             sc.Isolated[sc.IsolatedCount++] = victim;
         }
         sc.BatchTaken = nrToScan - budget;
@@ -344,9 +344,9 @@ public sealed partial class Vmscan : IReferenceOracle
         }
         ref var p = ref _host.Pages[page];
         bool referencedPage = p.Has(HostPageFlags.Referenced);
-        p.Flags &= ~HostPageFlags.Referenced;
+        p.Clear(HostPageFlags.Referenced);
         if (!referencedPtes) return PageReferences.Reclaim;
-        p.Flags |= HostPageFlags.Referenced;
+        p.Set(HostPageFlags.Referenced);
         if (!referencedPage) return PageReferences.Keep;
         _host.Workingset?.AgeNonresident(_host.LruvecIndexOf(page), 1);
         _activated++;
@@ -359,7 +359,7 @@ public sealed partial class Vmscan : IReferenceOracle
         _host.Touched?.Add(page);
         ref var p = ref _host.Pages[page];
         bool young = p.Has(HostPageFlags.Young);
-        p.Flags &= ~HostPageFlags.Young;
+        p.Clear(HostPageFlags.Young);
         long t = _sc.T;
         young |= _host.VmOf(page).Notifier.AgeHva(page, ref t);
         _sc.T = t;
@@ -420,7 +420,7 @@ public sealed partial class Vmscan : IReferenceOracle
             return true;
         }
         page.State = HostPageState.SwapCache;
-        page.Flags &= ~(HostPageFlags.Young | HostPageFlags.Writable);
+        page.Clear(HostPageFlags.Young | HostPageFlags.Writable);
         sc.T = _host.VmOf(hostPage).Notifier.InvalidatePage(hostPage, sc.T);
         if (page.Has(HostPageFlags.Dirty)) return Pageout(sc, hostPage);
         Free(sc, hostPage);
@@ -460,7 +460,7 @@ public sealed partial class Vmscan : IReferenceOracle
 
     private void Free(ScanControl sc, int hostPage)
     {
-        _host.Pages[hostPage].Flags &= ~HostPageFlags.Isolated;
+        _host.Pages[hostPage].Clear(HostPageFlags.Isolated);
         _host.FreePage(hostPage);
         sc.NrReclaimed++;
         sc.ZoneReclaimed++;
@@ -470,7 +470,7 @@ public sealed partial class Vmscan : IReferenceOracle
     private void PutBack(int hostPage, bool active)
     {
         ref var page = ref _host.Pages[hostPage];
-        page.Flags &= ~HostPageFlags.Isolated;
+        page.Clear(HostPageFlags.Isolated);
         var lruvec = _host.LruvecOf(hostPage);
         if (page.State == HostPageState.SwappedOut || lruvec.Contains(hostPage)) return;
         if (active)

@@ -100,6 +100,7 @@ public sealed class GuestResult
     /// Adds every part of <paramref name="parts"/> to its cause's part (a part of 0 changes nothing): two causes per
     /// vector add (once per fault of a lone thread, where a loop with its bounds checks cost about 55 instructions).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddStallParts(in StallParts parts)
     {
         ref long mine = ref Unsafe.As<StallParts, long>(ref _stallParts);

@@ -111,6 +111,33 @@ public class PerPageStateTests
         }).QuickCheckThrowOnFailure();
     }
 
+    /// <summary>
+    /// Set and Clear, as the kernel's SetPageX / ClearPageX on page->flags: over any page, Set(f) leaves the flags
+    /// (old | f) and Clear(f) leaves (old &amp; ~f), each computed here on the flag values themselves, and neither moves the
+    /// state, the swap slot or the rmap head.
+    /// </summary>
+    [Fact]
+    public void SetAndClearChangeOnlyTheFlagsTheyName()
+    {
+        var gen =
+            from old in Gen.Choose(0, (1 << 14) - 1)
+            from f in Gen.Choose(0, (1 << 14) - 1)
+            from state in Gen.Choose(0, 3)
+            from slot in Field(-1, HostPage.MaxSwapSlots - 1)
+            from rmap in Field(-1, HostPage.MaxHpteIndex)
+            select (old, f, state, slot, rmap);
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var page = new HostPage { Flags = (HostPageFlags)t.old, State = (HostPageState)t.state, SwapSlot = t.slot, RmapHead = t.rmap };
+            var set = page;
+            set.Set((HostPageFlags)t.f);
+            var cleared = page;
+            cleared.Clear((HostPageFlags)t.f);
+            bool rest(HostPage p) => p.State == (HostPageState)t.state && p.SwapSlot == t.slot && p.RmapHead == t.rmap;
+            return set.Flags == (HostPageFlags)(t.old | t.f) && cleared.Flags == (HostPageFlags)(t.old & ~t.f) && rest(set) && rest(cleared);
+        }).QuickCheckThrowOnFailure();
+    }
+
     [Fact]
     public void AZeroHostPageIsNeverTouchedWithNoSlotAndNoRmapChain()
     {
