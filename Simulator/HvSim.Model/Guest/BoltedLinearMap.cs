@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HvSim.Model.Config;
 using HvSim.Model.Hv;
 using HvSim.Model.Mm;
@@ -23,20 +24,30 @@ public static class BoltedLinearMap
     {
         if (vm.Config.LinearMap != LinearMap.Bolted) return;
         for (int gp = 0; gp < vm.GuestPageCount; gp++)
-        {
-            if (Hcalls.HEnter(vm, host, gp, 0, out _, bolted: true) != HEnterStatus.TooHard) continue;
-            vm.Counters.Exits++;
-            int hostPage = vm.HostPageOf(gp);
-            long clock = 0;
-            if (host.Pages[hostPage].State == HostPageState.NeverTouched)
-            {
-                host.TakeFreePage(); // admission left room for every pin above the min watermark
-                host.FaultInNewPage(hostPage, ref clock);
-            }
-            HvPageFault.Pin(vm, host, hostPage);
-            Hcalls.HEnter(vm, host, gp, 0, out _, virtualMode: true, bolted: true);
-        }
+            BoltPage(vm, host, gp);
         vm.LinearMapBolted = true;
+    }
+
+    /// <summary>
+    /// htab_bolt_mapping's H_ENTER of guest page <paramref name="gp"/> (pSeries_lpar_hpte_insert), with the host's
+    /// kvmppc_virtmode_h_enter when real mode punts. A method of its own, called once per page, so that it runs
+    /// optimised code from the first guests on (a loop body only gets on-stack-replacement code, and a run boots a
+    /// handful of guests: too few calls of <see cref="HtabInitialize"/> for it to be compiled again).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BoltPage(Vm vm, Host host, int gp)
+    {
+        if (Hcalls.HEnter(vm, host, gp, 0, out _, bolted: true) != HEnterStatus.TooHard) return;
+        vm.Counters.Exits++;
+        int hostPage = vm.HostPageOf(gp);
+        long clock = 0;
+        if (host.Pages[hostPage].State == HostPageState.NeverTouched)
+        {
+            host.TakeFreePage(); // admission left room for every pin above the min watermark
+            host.FaultInNewPage(hostPage, ref clock);
+        }
+        HvPageFault.Pin(vm, host, hostPage);
+        Hcalls.HEnter(vm, host, gp, 0, out _, virtualMode: true, bolted: true);
     }
 
     /// <summary>

@@ -41,14 +41,9 @@ internal sealed class Sampler(Host host, long intervalNs, long endNs, Action? en
         // The guests' memslots tile the host's pages: each guest's are one range, counted without a lookup per page.
         foreach (var vm in host.Vms)
         {
-            long resident = 0;
-            foreach (ref readonly var page in host.Pages.AsSpan(vm.HostBase, vm.HostPageCount))
-            {
-                if (!page.InRam) continue;
-                resident++;
-                if (page.SwapSlot >= 0) swapCachePages++;
-            }
+            var (resident, swapCached) = HostPage.CountInRam(host.Pages.AsSpan(vm.HostBase, vm.HostPageCount));
             inRam[vm.Index] = resident;
+            swapCachePages += swapCached;
         }
         long pb = host.PageBytes;
         HostSeries.Add(new HostSample(t, host.FreePages * pb, (long)host.SwapCache.UsedSlots * pb, swapCachePages * pb,

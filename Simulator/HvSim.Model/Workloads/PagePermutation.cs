@@ -34,6 +34,14 @@ public readonly struct PagePermutation
         return (int)v;
     }
 
+    /// <summary>The pages of ranks 0 to <paramref name="count"/> - 1, in rank order: <see cref="Map"/> of each, worked out once.</summary>
+    public int[] MapFirst(int count)
+    {
+        var pages = new int[count];
+        for (int x = 0; x < count; x++) pages[x] = Map(x);
+        return pages;
+    }
+
     private static ulong RoundKey(ulong key, int round) => key ^ ((ulong)round * 0x9E3779B97F4A7C15UL);
 
     /// <summary>The four Feistel rounds, written out: each XORs the mixed other half into one half, alternating halves.</summary>

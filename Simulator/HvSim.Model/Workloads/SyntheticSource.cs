@@ -128,7 +128,9 @@ internal readonly struct AccessDraws(WorkloadSpec spec)
     public void Draw(ref RngState rng, ref GuestAccess access)
     {
         access.IsWrite = _writeThreshold != 0 && rng.Next53() < _writeThreshold;
-        access.ThinkNs = _thinkNs > 0 ? (long)Math.Round(rng.NextExponential(_thinkNs)) : 0;
+        // A rounded think time is a whole number far inside the long range, which the processor's own conversion
+        // (cvttsd2si) gives as the saturating cast does, without the cast's range checks.
+        access.ThinkNs = _thinkNs > 0 ? double.ConvertToIntegerNative<long>(Math.Round(rng.NextExponential(_thinkNs))) : 0;
     }
 
     /// <summary>

@@ -101,7 +101,9 @@ public sealed class ZipfSampler
     internal PageDraw Draw(ref RngState rng)
     {
         double u = rng.NextDouble() * Count;
-        int column = Math.Min((int)u, Count - 1);
+        // u is in [0, Count] (the product can round up to Count), where the processor's own truncation (cvttsd2si)
+        // gives what the saturating cast gives, without the cast's range checks.
+        int column = Math.Min(double.ConvertToIntegerNative<int>(u), Count - 1);
         return new PageDraw(column, u - column);
     }
 
