@@ -257,19 +257,20 @@ public sealed class Vcpu
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private (int Next, long Clock) PlainHits(int next, int count, long clock, long stop)
     {
-        var drawn = _window.Accesses;
-        var groups = _groups;
+        // Spans of the window's drawn part, so that indices checked against their length need no bounds check.
+        var drawn = _window.Accesses.AsSpan(0, count);
+        var groups = _groups.AsSpan(0, count);
         var hptes = _hptes;
         long accessNs = _accessNs;
         int storeChecks = _storeChecks, storeNeeds = _storeNeeds;
-        while (next < count)
+        while ((uint)next < (uint)groups.Length)
         {
             ref readonly var a = ref drawn[next];
             long at = clock + a.ThinkNs;
             if (at >= stop) break; // the full step leaves with it pending (or, entered at stop, makes it: always one step)
             // A hint for the PTEG of the access HintAhead on, so its line is on its way while this one and those between
             // are made (no effect on the model).
-            if (next + HintAhead < count) Hpt.PrefetchGroup(hptes, groups[next + HintAhead]);
+            if ((uint)(next + HintAhead) < (uint)groups.Length) Hpt.PrefetchGroup(hptes, groups[next + HintAhead]);
             int idx = Hpt.UserSlotIn(hptes, groups[next], a.Page);
             if (idx < 0) break;
             ref var h = ref hptes[idx];
