@@ -276,7 +276,7 @@ public sealed class Vcpu
             ref var h = ref hptes[idx];
             // A store's extra checks and its C bit are masked in without a branch: stores are a random fraction of the
             // accesses, so a branch on them would mispredict.
-            int store = -(a.IsWrite ? 1 : 0);
+            int store = -Unsafe.BitCast<bool, byte>(a.IsWrite); // all ones for a store, 0 for a load
             if (((int)h.Flags & ((int)HpteFlags.Valid | (storeChecks & store))) != ((int)HpteFlags.Valid | (storeNeeds & store))) break;
             h.Flags |= (HpteFlags)((int)HpteFlags.Referenced | ((int)HpteFlags.Changed & store));
             next++;
