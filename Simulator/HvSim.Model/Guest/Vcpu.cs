@@ -291,8 +291,10 @@ public sealed class Vcpu
     /// hints for the first <see cref="HintAhead"/> from <paramref name="next"/> on (the loop hints the others as it goes).
     /// The hash of a page never changes (<see cref="Hpt.PrimaryGroup"/>), so the groups stay right for as long as the
     /// window holds the accesses. Taken only when the loop is about to run: with think times of microseconds among several
-    /// vCPUs most windows are made one access per turn by the full step, which takes the hash itself.
+    /// vCPUs most windows are made one access per turn by the full step, which takes the hash itself. Optimised from its
+    /// first call, as <see cref="PlainHits"/> is (see <see cref="SyntheticSource{TChoice}"/>'s Fill).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TakeGroups(AccessWindow window, int next)
     {
         var hpt = _hpt;

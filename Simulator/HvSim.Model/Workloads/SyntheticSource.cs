@@ -90,6 +90,12 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
     }
 
     /// <summary><see cref="Fill(long, AccessWindow)"/>'s loops, with or without the think-time draw (<typeparamref name="TThink"/>).</summary>
+    /// <remarks>
+    /// Optimised from its first call, as the vCPU's hit loop is: tiered compilation would run it unoptimised, then
+    /// instrumented, for the first tenths of a second of every run, and when its optimised version came in depended on
+    /// the background compiler's timing (docs/benchmarks.md, 2026-12-07 09:50).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Fill<TThink>(long now, AccessWindow window) where TThink : struct, IThinkTime
     {
         var accesses = window.Accesses.AsSpan(0, AccessWindow.Size);
