@@ -62,6 +62,15 @@ public struct RngState
     }
 
     /// <summary>
+    /// <see cref="NextBounded"/> for a bound of 2^<paramref name="bits"/> (1 ≤ bits ≤ 63), from the same one draw with
+    /// the same result: Lemire's method never draws again for a power of two (its threshold, 2^64 mod 2^bits, is 0), and
+    /// the high word of draw × 2^bits is the draw's top <paramref name="bits"/> bits. A shift, without the multiply and
+    /// the test.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextBits(int bits) => NextUInt64() >> (64 - bits);
+
+    /// <summary>
     /// The high word of the 128-bit product (the low word is the plain product). MULX where there is BMI2: Math.BigMul's
     /// out parameter would keep a local copy's words in memory.
     /// </summary>

@@ -152,6 +152,21 @@ public class RngStreamTests
         Assert.Equal(reference.NextUInt64(), rng.NextUInt64());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(14)] // a 1 GiB guest of 64 KiB pages
+    [InlineData(32)]
+    [InlineData(63)]
+    public void NextBitsIsNextBoundedOfThatPowerOfTwo(int bits)
+    {
+        // Lemire's method (checked against the paper above) with the bound 2^bits: the same results from the same draws.
+        var rng = new RngStream(17, "bits");
+        var reference = new RngStream(17, "bits");
+        for (int i = 0; i < 20_000; i++) Assert.Equal(reference.NextBounded(1UL << bits), rng.State.NextBits(bits));
+        Assert.Equal(reference.NextUInt64(), rng.NextUInt64());
+    }
+
     /// <summary>Marsaglia and Tsang's ziggurat for Exp(1) on the module's tables, written out as in their paper.</summary>
     private static double ZigguratReference(RngStream rng)
     {

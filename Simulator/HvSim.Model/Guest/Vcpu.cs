@@ -257,25 +257,26 @@ public sealed class Vcpu
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private (int Next, long Clock) PlainHits(int next, int count, long clock, long stop)
     {
-        var drawn = _window.Accesses;
-        var groups = _groups;
+        // Spans of the window's drawn part, so that indices checked against their length need no bounds check.
+        var drawn = _window.Accesses.AsSpan(0, count);
+        var groups = _groups.AsSpan(0, count);
         var hptes = _hptes;
         long accessNs = _accessNs;
         int storeChecks = _storeChecks, storeNeeds = _storeNeeds;
-        while (next < count)
+        while ((uint)next < (uint)groups.Length)
         {
             ref readonly var a = ref drawn[next];
             long at = clock + a.ThinkNs;
             if (at >= stop) break; // the full step leaves with it pending (or, entered at stop, makes it: always one step)
             // A hint for the PTEG of the access HintAhead on, so its line is on its way while this one and those between
             // are made (no effect on the model).
-            if (next + HintAhead < count) Hpt.PrefetchGroup(hptes, groups[next + HintAhead]);
+            if ((uint)(next + HintAhead) < (uint)groups.Length) Hpt.PrefetchGroup(hptes, groups[next + HintAhead]);
             int idx = Hpt.UserSlotIn(hptes, groups[next], a.Page);
             if (idx < 0) break;
             ref var h = ref hptes[idx];
             // A store's extra checks and its C bit are masked in without a branch: stores are a random fraction of the
             // accesses, so a branch on them would mispredict.
-            int store = -(a.IsWrite ? 1 : 0);
+            int store = -Unsafe.BitCast<bool, byte>(a.IsWrite); // all ones for a store, 0 for a load
             if (((int)h.Flags & ((int)HpteFlags.Valid | (storeChecks & store))) != ((int)HpteFlags.Valid | (storeNeeds & store))) break;
             h.Flags |= (HpteFlags)((int)HpteFlags.Referenced | ((int)HpteFlags.Changed & store));
             next++;
@@ -290,8 +291,10 @@ public sealed class Vcpu
     /// hints for the first <see cref="HintAhead"/> from <paramref name="next"/> on (the loop hints the others as it goes).
     /// The hash of a page never changes (<see cref="Hpt.PrimaryGroup"/>), so the groups stay right for as long as the
     /// window holds the accesses. Taken only when the loop is about to run: with think times of microseconds among several
-    /// vCPUs most windows are made one access per turn by the full step, which takes the hash itself.
+    /// vCPUs most windows are made one access per turn by the full step, which takes the hash itself. Optimised from its
+    /// first call, as <see cref="PlainHits"/> is (see <see cref="SyntheticSource{TChoice}"/>'s Fill).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TakeGroups(AccessWindow window, int next)
     {
         var hpt = _hpt;

@@ -136,10 +136,10 @@ public sealed class Hpt
         // One bounds check for the whole group, then its slots are read without one each.
         if ((uint)group > (uint)(entries.Length - PtegSlots)) throw new ArgumentOutOfRangeException(nameof(group));
         ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(entries), group);
-        for (int i = 0; i < PtegSlots; i++)
+        for (nint i = 0; i < PtegSlots; i++)
         {
             ref var h = ref Unsafe.Add(ref first, i);
-            if (h.GuestPage == guestPage && (h.Flags & HpteFlags.Bolted) == 0) return group + i;
+            if (h.GuestPage == guestPage && (h.Flags & HpteFlags.Bolted) == 0) return group + (int)i;
         }
         return -1;
     }

@@ -84,6 +84,20 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
     public bool Fill(long now, AccessWindow window)
     {
         if (!_choice.Pure) return window.FillOne(this, now);
+        // The think time's draw has a slow path that is a call, across which the loop would keep the generator's words
+        // in memory: a stream without think time is drawn by a loop without that draw.
+        return _draws.Thinks ? Fill<WithThinkTime>(now, window) : Fill<WithoutThinkTime>(now, window);
+    }
+
+    /// <summary><see cref="Fill(long, AccessWindow)"/>'s loops, with or without the think-time draw (<typeparamref name="TThink"/>).</summary>
+    /// <remarks>
+    /// Optimised from its first call, as the vCPU's hit loop is: tiered compilation would run it unoptimised, then
+    /// instrumented, for the first tenths of a second of every run, and when its optimised version came in depended on
+    /// the background compiler's timing (docs/benchmarks.md, 2026-12-07 09:50).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Fill<TThink>(long now, AccessWindow window) where TThink : struct, IThinkTime
+    {
         var accesses = window.Accesses.AsSpan(0, AccessWindow.Size);
         var states = window.States.AsSpan(0, AccessWindow.Size + 1);
         // Locals, so the loop keeps them in registers: a pure choice has no state to write back.
@@ -98,7 +112,7 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
                 states[i] = rng;
                 draws[i] = choice.Draw(ref rng, now);
                 choice.Prefetch(draws[i]);
-                rest.Draw(ref rng, ref accesses[i]);
+                rest.Draw<TThink>(ref rng, ref accesses[i]);
             }
             for (int i = 0; i < draws.Length; i++) accesses[i].Page = choice.Resolve(draws[i]);
         }
@@ -107,8 +121,10 @@ internal sealed class SyntheticSource<TChoice> : IAccessSource where TChoice : s
             for (int i = 0; i < accesses.Length; i++)
             {
                 states[i] = rng;
-                accesses[i].Page = choice.Resolve(choice.Draw(ref rng, now));
-                rest.Draw(ref rng, ref accesses[i]);
+                // Drawn into locals and stored together: the window's slot is not held in a register across the draws.
+                int page = choice.Resolve(choice.Draw(ref rng, now));
+                bool write = rest.DrawStore(ref rng);
+                accesses[i] = new GuestAccess { Page = page, IsWrite = write, ThinkNs = rest.DrawThink<TThink>(ref rng) };
             }
         }
         states[AccessWindow.Size] = rng;
@@ -123,15 +139,37 @@ internal readonly struct AccessDraws(WorkloadSpec spec)
     private readonly ulong _writeThreshold = WriteThreshold(spec.WriteFraction);
     private readonly double _thinkNs = spec.ThinkNs;
 
+    /// <summary>The spec has think time: each access draws one after its store flag.</summary>
+    public bool Thinks => _thinkNs > 0;
+
     /// <summary>Draws <paramref name="access"/>'s store flag and think time from <paramref name="rng"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Draw(ref RngState rng, ref GuestAccess access)
     {
-        access.IsWrite = _writeThreshold != 0 && rng.Next53() < _writeThreshold;
-        // A rounded think time is a whole number far inside the long range, which the processor's own conversion
-        // (cvttsd2si) gives as the saturating cast does, without the cast's range checks.
-        access.ThinkNs = _thinkNs > 0 ? double.ConvertToIntegerNative<long>(Math.Round(rng.NextExponential(_thinkNs))) : 0;
+        if (Thinks) Draw<WithThinkTime>(ref rng, ref access);
+        else Draw<WithoutThinkTime>(ref rng, ref access);
     }
+
+    /// <summary><see cref="Draw(ref RngState, ref GuestAccess)"/> for a spec known to have think time or not (<see cref="Thinks"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Draw<TThink>(ref RngState rng, ref GuestAccess access) where TThink : struct, IThinkTime
+    {
+        access.IsWrite = DrawStore(ref rng);
+        access.ThinkNs = DrawThink<TThink>(ref rng);
+    }
+
+    /// <summary>The store draw: true with the spec's write fraction (nothing drawn when it is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool DrawStore(ref RngState rng) => _writeThreshold != 0 && rng.Next53() < _writeThreshold;
+
+    /// <summary>The think time before the access, in ns: exponential with the spec's mean, or none drawn (<typeparamref name="TThink"/>).</summary>
+    /// <remarks>
+    /// A rounded think time is a whole number far inside the long range, which the processor's own conversion
+    /// (cvttsd2si) gives as the saturating cast does, without the cast's range checks.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long DrawThink<TThink>(ref RngState rng) where TThink : struct, IThinkTime =>
+        TThink.Drawn ? double.ConvertToIntegerNative<long>(Math.Round(rng.NextExponential(_thinkNs))) : 0;
 
     /// <summary>
     /// The store draw's test, NextDouble() &lt; <paramref name="writeFraction"/>, on the draw's 53-bit integer j instead:
@@ -139,4 +177,25 @@ internal readonly struct AccessDraws(WorkloadSpec spec)
     /// double), that is when j &lt; ceil(f · 2^53), an integer of at most 2^53. 0 exactly when f is 0, when nothing is drawn.
     /// </summary>
     internal static ulong WriteThreshold(double writeFraction) => (ulong)Math.Ceiling(writeFraction * (1UL << 53));
+}
+
+/// <summary>
+/// Whether an access draws a think time (<see cref="AccessDraws.Thinks"/>), as a type: a loop compiled for each has no
+/// test of it, and the loop without think time no call.
+/// </summary>
+internal interface IThinkTime
+{
+    static abstract bool Drawn { get; }
+}
+
+/// <summary>Accesses draw an exponential think time.</summary>
+internal readonly struct WithThinkTime : IThinkTime
+{
+    public static bool Drawn => true;
+}
+
+/// <summary>Accesses have no think time (and draw none).</summary>
+internal readonly struct WithoutThinkTime : IThinkTime
+{
+    public static bool Drawn => false;
 }

@@ -14,15 +14,19 @@ public class AccessWindowTests
 {
     private const int Pages = 5000;
 
+    /// <summary>The guest's pages: <see cref="Pages"/>, or a power of two where the kind says so (a uniform choice draws those by a shift).</summary>
+    private static int PagesOf(string kind) => kind.EndsWith("-4096-pages") ? 4096 : Pages;
+
     public static TheoryData<string> Workloads => new()
     {
-        "uniform", "uniform-no-stores", "zipf", "zipf-back-to-back", "hotcold", "sequential", "working_set", "mix", "phased",
+        "uniform", "uniform-no-stores", "uniform-back-to-back-4096-pages", "zipf", "zipf-back-to-back", "hotcold", "sequential", "working_set", "mix", "phased",
     };
 
     private static WorkloadSpec Spec(string kind) => kind switch
     {
         "uniform" => new UniformWorkload { WriteFraction = 0.3, ThinkNs = 2_000 },
         "uniform-no-stores" => new UniformWorkload { WriteFraction = 0, ThinkNs = 0 },
+        "uniform-back-to-back-4096-pages" => new UniformWorkload { WriteFraction = 0.3, ThinkNs = 0 },
         "zipf" => new ZipfWorkload { Alpha = 1.1, WriteFraction = 0.3, ThinkNs = 50_000, LayoutSeed = 3 },
         "zipf-back-to-back" => new ZipfWorkload { Alpha = 0.8, WriteFraction = 1, ThinkNs = 0, LayoutSeed = 5 },
         "hotcold" => new HotColdWorkload { HotAccessFraction = 0.8, HotPageFraction = 0.05, WriteFraction = 0.5, ThinkNs = 1, LayoutSeed = 3 },
@@ -73,7 +77,7 @@ public class AccessWindowTests
     {
         var spec = Spec(kind);
         var (rng, plainRng) = (new RngStream(41, "g"), new RngStream(41, "g"));
-        var (source, plain) = (spec.Create(Pages, 0, 1, rng), spec.Create(Pages, 0, 1, plainRng));
+        var (source, plain) = (spec.Create(PagesOf(kind), 0, 1, rng), spec.Create(PagesOf(kind), 0, 1, plainRng));
         var window = new AccessWindow();
         var turns = new Random(7);
         long now = 0, plainNow = 0;

@@ -126,6 +126,23 @@ public class SyntheticWorkloadTests
         Assert.InRange(think / draws, 985, 1015);
     }
 
+    [Theory]
+    [InlineData(16384)] // a power of two: drawn by a shift (RngState.NextBits)
+    [InlineData(12288)] // not one: Lemire's bounded draw
+    [InlineData(1)]
+    public void UniformPagesAreBoundedDrawsOfTheStream(int pages)
+    {
+        // With no stores and no think time an access draws its page alone: NextBounded(pages), one after another.
+        var source = new UniformWorkload { WriteFraction = 0, ThinkNs = 0 }.Create(pages, 0, 1, new RngStream(21, "uniform"));
+        var reference = new RngStream(21, "uniform");
+        var access = new GuestAccess();
+        for (int i = 0; i < 20_000; i++)
+        {
+            Assert.True(source.Next(0, ref access));
+            Assert.Equal((int)reference.NextBounded((ulong)pages), access.Page);
+        }
+    }
+
     public static TheoryData<double> WriteFractions
     {
         get
