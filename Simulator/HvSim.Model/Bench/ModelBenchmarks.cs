@@ -138,10 +138,14 @@ public static class ModelBenchmarks
     private static ModelBenchRow Quickstart(bool quick)
     {
         long duration = quick ? 6_000_000_000 : 60_000_000_000;
-        // JIT warm-up, as hits and refaults have: a tenth of the run on each platform, so that the timed part runs
-        // optimised code (until 2026-12-07 the benchmark timed a cold process: 0.7 s of its 2.9 s was the JIT's).
-        foreach (var platform in new[] { Platform.Power7, Platform.Ppc970 })
-            SimulationRunner.Run(QuickstartConfig(platform, duration / 10) with { WarmupNs = 0 });
+        // JIT warm-up, as hits and refaults have: a tenth of the run on each platform, until the JIT is quiet, so that
+        // the timed part runs optimised code (until 2026-12-07 05:40 the benchmark timed a cold process: 0.7 s of its
+        // 2.9 s was the JIT's).
+        JitWarmUp(() =>
+        {
+            foreach (var platform in new[] { Platform.Power7, Platform.Ppc970 })
+                SimulationRunner.Run(QuickstartConfig(platform, duration / 10) with { WarmupNs = 0 });
+        });
         var sw = BenchClock.Start();
         long accesses = 0;
         // Without warm-up the access counters cover the whole run: ops = every access simulated.
@@ -162,10 +166,10 @@ public static class ModelBenchmarks
             Guests = [new GuestConfig { Name = "g", MemoryBytes = 1L << 30, Vcpus = 1, Workload = new UniformWorkload { ThinkNs = 0, WriteFraction = 0.3 } }],
             DurationNs = quick ? 500_000_000 : 5_000_000_000, // 100 ns per access: 10 M accesses per simulated second
         };
-        // JIT warm-up: the --quick run, which gets through the 16,384 first touches (about 0.3 s simulated), so the timed
-        // run's first touches run optimised code too. Until 2026-12-07 it was 50 ms, and the timed run made most of its
-        // first touches in unoptimised code: about 0.08 s of CPU (docs/benchmarks.md, 2026-12-07 07:20).
-        SimulationRunner.Run(cfg with { DurationNs = 500_000_000 });
+        // JIT warm-up: the --quick run, which gets through the 16,384 first touches (about 0.3 s simulated), until the JIT
+        // is quiet, so the timed run's first touches run optimised code too. Until 2026-12-07 07:20 it was 50 ms, and the
+        // timed run made most of its first touches in unoptimised code: about 0.08 s of CPU (docs/benchmarks.md).
+        JitWarmUp(() => SimulationRunner.Run(cfg with { DurationNs = 500_000_000 }));
         var sw = BenchClock.Start();
         var r = SimulationRunner.Run(cfg);
         var (seconds, cpu) = sw.Read();
@@ -181,7 +185,9 @@ public static class ModelBenchmarks
     private static ModelBenchRow Refaults(bool quick)
     {
         long faults = quick ? 300_000 : 3_000_000;
-        RefaultRun(20_000);
+        // JIT warm-up: the --quick run until the JIT is quiet. Until 2026-12-07 11:30 it was 20,000 faults (3 ms), and the
+        // timed run's first 0.1-0.2 s ran tier-0 code while the tiering counted calls (docs/benchmarks.md).
+        JitWarmUp(() => RefaultRun(300_000));
         var sw = BenchClock.Start();
         var (cfg, handled) = RefaultRun(faults);
         var (seconds, cpu) = sw.Read();
@@ -276,6 +282,30 @@ public static class ModelBenchmarks
         long hptes = cfg.Guests.Sum(g => (1L << g.HptOrder) / Hpt.HpteBytes);
         long guestPages = cfg.Guests.Sum(g => g.MemoryBytes / g.PageBytesOn(cfg.Platform, cfg.Host.PageSizeBytes));
         return (double)hptes * (Unsafe.SizeOf<Hpte>() + Unsafe.SizeOf<RevmapEntry>()) / guestPages;
+    }
+
+    /// <summary>A stretch of warm-up runs in which the JIT compiled nothing: longer than the tiering's call-counting delay (100 ms).</summary>
+    private static readonly TimeSpan JitQuiet = TimeSpan.FromMilliseconds(300);
+    /// <summary>Warm-up ends here even if the JIT is still busy (a loaded machine): the timed part then includes the rest.</summary>
+    private static readonly TimeSpan JitWarmUpLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Runs <paramref name="warmUp"/> again and again until a whole <see cref="JitQuiet"/> of it has passed with no
+    /// method compiled, so that the timed part runs the tier-1 code a long run spends its time in. A fixed warm-up left
+    /// the timed part to start before or after the background compiler's last tier-1 code came in, by its timing: the
+    /// same build read two speeds (hits 75 or 92 M/s, refaults 7.5 or 9 M/s; docs/benchmarks.md, 2026-12-07).
+    /// </summary>
+    private static void JitWarmUp(Action warmUp)
+    {
+        var clock = Stopwatch.StartNew();
+        var quietSince = TimeSpan.Zero;
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        do
+        {
+            warmUp();
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled) (compiled, quietSince) = (now, clock.Elapsed);
+        } while (clock.Elapsed - quietSince < JitQuiet && clock.Elapsed < JitWarmUpLimit);
     }
 
     /// <summary>Wall and process CPU time since <see cref="Start"/>.</summary>
