@@ -122,23 +122,25 @@ public struct HostPage
 
     /// <summary>Clears flags <paramref name="f"/> (ClearPageX): one AND on the word.</summary>
     public void Clear(HostPageFlags f) => _word &= ~((ulong)f & FlagBits);
-    public readonly bool InRam => State is HostPageState.Resident or HostPageState.SwapCache;
+    public readonly bool InRam => StateInRam(_word);
+
+    /// <summary>The state in <paramref name="word"/> is Resident or SwapCache: consecutive states, one unsigned compare.</summary>
+    private static bool StateInRam(ulong word) =>
+        ((word & StateBits) >> StateShift) - (ulong)HostPageState.Resident <= HostPageState.SwapCache - HostPageState.Resident;
 
     /// <summary>
     /// How many of <paramref name="pages"/> are in RAM (<see cref="InRam"/>), and how many of those hold a swap slot (the
-    /// swap cache's share, total_swapcache_pages), read off the words without a branch per page (the states are mixed,
-    /// so a branch would mispredict).
+    /// swap cache's share, total_swapcache_pages), added up without a branch per page (the states are mixed, so a
+    /// branch would mispredict; a condition turned into 0 or 1 compiles to a flag set).
     /// </summary>
     public static (long InRam, long SwapCached) CountInRam(ReadOnlySpan<HostPage> pages)
     {
-        const ulong resident = (ulong)HostPageState.Resident;
         long inRam = 0, swapCached = 0;
         foreach (ref readonly var page in pages)
         {
-            // Resident (1) and SwapCache (2) are the states s with s - 1 < 2, unsigned.
-            long inRamNow = ((page._word & StateBits) >> StateShift) - resident < 2 ? 1 : 0;
+            int inRamNow = StateInRam(page._word) ? 1 : 0;
             inRam += inRamNow;
-            swapCached += inRamNow & ((page._word & SwapMask) != 0 ? 1 : 0);
+            swapCached += inRamNow & (page.SwapSlot >= 0 ? 1 : 0);
         }
         return (inRam, swapCached);
     }
