@@ -461,10 +461,10 @@ public sealed class Vcore
     {
         if (_reference || _threads.Length != 1 || _exitStart < 0 || _waitPage >= 0
             || v.StallFrom < _host.WarmupEndNs || until > _end || until < _accounted) return false;
-        // The sums are added in place: the vcore clears them as it re-enters, right after this.
-        _exitParts[(int)StallCause.Exit] += v.TrappedAt - v.StallFrom;
-        _exitParts[(int)_blocked] += until - _accounted;
-        v.AddStallParts(_exitParts, stalled: until - v.StallFrom);
+        // The two stretches outside the segments go straight to the thread's parts, after the segments' sums: added to
+        // those sums first, their stores were still on their way to the cache when the vector add read them back (a
+        // store-forwarding stall, half of Vcpu.Reenter's time).
+        v.AddStallParts(_exitParts, stalled: until - v.StallFrom, exitNs: v.TrappedAt - v.StallFrom, last: _blocked, lastNs: until - _accounted);
         return true;
     }
 

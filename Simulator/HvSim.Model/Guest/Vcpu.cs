@@ -418,11 +418,17 @@ public sealed class Vcpu
     /// <summary>Adds <paramref name="parts"/>, stretches that lie whole in the measured window, to this thread's stall by cause.</summary>
     internal void AddStallParts(in StallParts parts) => _counters.AddStallParts(parts);
 
-    /// <summary><see cref="AddStallParts(in StallParts)"/> for a whole stall of <paramref name="stalled"/> ns that lies in the measured window.</summary>
+    /// <summary>
+    /// <see cref="AddStallParts(in StallParts)"/> for a whole stall of <paramref name="stalled"/> ns that lies in the
+    /// measured window, with <paramref name="exitNs"/> more to <see cref="StallCause.Exit"/> and <paramref name="lastNs"/>
+    /// more to <paramref name="last"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void AddStallParts(in StallParts parts, long stalled)
+    internal void AddStallParts(in StallParts parts, long stalled, long exitNs, StallCause last, long lastNs)
     {
         _counters.AddStallParts(parts);
+        _counters.AddStallPart(StallCause.Exit, exitNs);
+        _counters.AddStallPart(last, lastNs);
         _counters.StalledNs += stalled;
     }
 
