@@ -6,8 +6,8 @@ namespace HvSim.Model;
 /// The runs' big tables (a guest's HPT and revmap: 20 MiB at hpt_order 24), handed from a finished run to the next one
 /// in the same process rather than allocated fresh. A fresh array costs far more than writing it: the kernel zeroes
 /// each 2 MiB huge page at its first touch (clear_page_erms, from do_huge_pmd_anonymous_page), and on a VM that first
-/// touch faults in the hypervisor as well; the quickstart spent about 15 % of its wall time there and in the fill that
-/// followed (docs/benchmarks.md, 2026-12-07 12:15). An array given back is already backed by the kernel and the VM, so
+/// touch faults in the hypervisor as well (8 % of the quickstart benchmark's timed part in one profile, where the GC had
+/// given the earlier runs' arrays back to the kernel; docs/benchmarks.md, 2026-12-07 12:15). An array given back is already backed by the kernel and the VM, so
 /// the next run resets it in user space, at the speed of memory. Like <see cref="HugePages"/>, this changes no value and
 /// no result: a rented array holds exactly what a fresh one does.
 /// </summary>
@@ -15,8 +15,8 @@ namespace HvSim.Model;
 /// A run opens a <see cref="Lease"/>, rents through it while it builds its guests, and disposes it when it ends, however
 /// it ends: every array it rented goes back, none goes to another lease before that, and each is reset when it is
 /// rented, so whatever a failed or cancelled run left in one is never seen. Bounded: the arrays the pool holds, idle and
-/// rented together, never exceed the most its leases held at the same moment (<see cref="PeakBytes"/>: the tables of the
-/// runs the memory guard let run together), because a rent that finds no idle array of its type and length first lets
+/// rented together, never exceed the most its leases held at the same moment (the tables of the runs the memory guard
+/// let run together), because a rent that finds no idle array of its type and length first lets
 /// go of idle arrays, those idle longest first, until the new one fits under that peak.
 /// </remarks>
 public sealed class TablePool
@@ -31,7 +31,9 @@ public sealed class TablePool
 
     /// <summary>Arrays given back and not rented again, those given back longest ago first.</summary>
     private readonly LinkedList<(Array Array, long Bytes)> _idle = new();
-    private long _idleBytes, _rentedBytes, _peakBytes;
+    private long _idleBytes, _rentedBytes;
+    /// <summary>The most bytes leases held at the same moment: what the idle and rented arrays never exceed.</summary>
+    private long _peakBytes;
 
     /// <summary>A lease for one run's tables, to dispose when the run ends.</summary>
     public Lease Open() => new(this);
@@ -40,18 +42,6 @@ public sealed class TablePool
     public long HeldBytes
     {
         get { lock (_idle) return _idleBytes + _rentedBytes; }
-    }
-
-    /// <summary>Bytes of the idle arrays, kept for the next rent.</summary>
-    public long IdleBytes
-    {
-        get { lock (_idle) return _idleBytes; }
-    }
-
-    /// <summary>The most bytes leases held at the same moment: what <see cref="HeldBytes"/> never exceeds.</summary>
-    public long PeakBytes
-    {
-        get { lock (_idle) return _peakBytes; }
     }
 
     /// <summary>
