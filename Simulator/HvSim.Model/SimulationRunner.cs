@@ -27,8 +27,9 @@ public static class SimulationRunner
             host.Kernel.InactiveRatioFromLists ? 0 : host.MemoryBytes));
 
     /// <param name="afterEvent">Test hook: runs after each event, before the invariant check.</param>
+    /// <param name="tables">Test hook: the pool the run's big tables come from, else the process's.</param>
     internal static RunResult Run(SimulationConfig config, Func<int, IReplacementPolicy> policy, RunProgress? progress = null,
-        CancellationToken cancel = default, Action<Host>? afterEvent = null)
+        CancellationToken cancel = default, Action<Host>? afterEvent = null, TablePool? tables = null)
     {
         ModelConfigValidator.Validate(config);
         var admission = Admission.Decide(config);
@@ -36,7 +37,9 @@ public static class SimulationRunner
         var admitted = new List<int>();
         for (int i = 0; i < config.Guests.Count; i++)
             if (admission[i] == null) admitted.Add(i);
-        var host = new Host(sim, config, admitted, policy);
+        // The run's big tables come from the process's pool and go back to it however the run ends.
+        using var lease = (tables ?? TablePool.Shared).Open();
+        var host = new Host(sim, config, admitted, policy, lease);
         foreach (var vm in host.Vms) BoltedLinearMap.HtabInitialize(vm, host); // the guests boot before the workload starts
         sim.Start(host.Kswapd.Run(), "kswapd");
         if (host.Ksm != null) sim.Start(host.Ksm.Run(), "ksmd");

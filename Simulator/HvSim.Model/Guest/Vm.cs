@@ -15,8 +15,9 @@ public sealed class Vm
     private readonly TlbieLock _tlbieLock;
     private readonly int _guestPagesPerHostPageShift;
 
+    /// <param name="tables">The run's lease its HPT's arrays come from (<see cref="TablePool"/>); fresh arrays without one.</param>
     public Vm(int index, int configIndex, GuestConfig config, Platform platform, int hostBase, int hostPageBytes, HostPage[] pages,
-        SimulationConfig sim)
+        SimulationConfig sim, TablePool.Lease? tables = null)
     {
         Index = index;
         ConfigIndex = configIndex;
@@ -27,7 +28,7 @@ public sealed class Vm
         _guestPagesPerHostPageShift = System.Numerics.BitOperations.Log2((uint)(hostPageBytes / GuestPageBytes));
         HostBase = hostBase;
         HostPageCount = checked((int)(config.MemoryBytes / hostPageBytes));
-        Hpt = new Hpt(config.HptOrder, GuestPageBytes, GuestPageCount);
+        Hpt = new Hpt(config.HptOrder, GuestPageBytes, GuestPageCount, tables);
         _tlbieLock = new TlbieLock(sim.Costs.TlbieNs);
         Memcg = new MemCgroup(config.MemoryMaxBytes is { } max ? max / hostPageBytes : long.MaxValue,
             config.MemoryHighBytes is { } high ? high / hostPageBytes : long.MaxValue, (config.MemoryLowBytes ?? 0) / hostPageBytes);

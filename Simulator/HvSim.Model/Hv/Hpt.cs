@@ -30,15 +30,16 @@ public sealed class Hpt
     private readonly LinearHash _linear;
 
     /// <param name="guestPages">The guest's pages: its segments get a VSID each.</param>
-    public Hpt(int order, int guestPageBytes, int guestPages)
+    /// <param name="tables">The run's lease its arrays come from (<see cref="TablePool"/>); fresh arrays without one.</param>
+    public Hpt(int order, int guestPageBytes, int guestPages, TablePool.Lease? tables = null)
     {
         if (order < MinOrder || order > MaxOrder)
             throw new ArgumentOutOfRangeException(nameof(order), order, $"HPT order must be in [{MinOrder}, {MaxOrder}]");
         int n = 1 << (order - 4);
         // Every slot free (GuestPage -1): written once, so the array needs no zeroing first.
-        Entries = HugePages.NewArray<Hpte>(n, zeroed: false);
+        Entries = tables?.Rent<Hpte>(n, zeroed: false) ?? HugePages.NewArray<Hpte>(n, zeroed: false);
         Entries.AsSpan().Fill(new Hpte { GuestPage = -1 });
-        Revmap = HugePages.NewArray<RevmapEntry>(n);
+        Revmap = tables?.Rent<RevmapEntry>(n) ?? HugePages.NewArray<RevmapEntry>(n);
         _groupMask = n / PtegSlots - 1;
         _pagesPerSegmentShift = PagesPerSegmentShift(guestPageBytes);
         _pageInSegmentMask = (1 << _pagesPerSegmentShift) - 1;

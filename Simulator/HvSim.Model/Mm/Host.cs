@@ -25,7 +25,9 @@ public sealed partial class Host : ISwapCompletion
     /// <summary>The reclaim pass's plugged swap write (blk_start_plug), not yet submitted when SlotCount is 0.</summary>
     private SwapRequest _plug;
 
-    public Host(Simulation sim, SimulationConfig config, IReadOnlyList<int> admitted, Func<int, IReplacementPolicy> policy)
+    /// <param name="tables">The run's lease its guests' big tables come from (<see cref="TablePool"/>); fresh arrays without one.</param>
+    public Host(Simulation sim, SimulationConfig config, IReadOnlyList<int> admitted, Func<int, IReplacementPolicy> policy,
+        TablePool.Lease? tables = null)
     {
         Sim = sim;
         Config = config;
@@ -53,7 +55,7 @@ public sealed partial class Host : ISwapCompletion
         int basePage = 0;
         for (int i = 0; i < admitted.Count; i++)
         {
-            var vm = new Vm(i, admitted[i], config.Guests[admitted[i]], config.Platform, basePage, PageBytes, Pages, config);
+            var vm = new Vm(i, admitted[i], config.Guests[admitted[i]], config.Platform, basePage, PageBytes, Pages, config, tables);
             Vms.Add(vm);
             basePage += vm.HostPageCount;
             if (config.HasBalloon(vm.Config)) vm.Balloon = new VirtioBalloon(vm, this);
