@@ -40,6 +40,7 @@ public static class SimulationRunner
         // The run's big tables come from the process's pool and go back to it however the run ends.
         using var lease = (tables ?? TablePool.Shared).Open();
         var host = new Host(sim, config, admitted, policy, lease);
+        lease.LetGoOfIdle(); // every table rented: nothing idle beside this run
         foreach (var vm in host.Vms) BoltedLinearMap.HtabInitialize(vm, host); // the guests boot before the workload starts
         sim.Start(host.Kswapd.Run(), "kswapd");
         if (host.Ksm != null) sim.Start(host.Ksm.Run(), "ksmd");

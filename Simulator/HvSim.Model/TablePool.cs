@@ -14,10 +14,13 @@ namespace HvSim.Model;
 /// <remarks>
 /// A run opens a <see cref="Lease"/>, rents through it while it builds its guests, and disposes it when it ends, however
 /// it ends: every array it rented goes back, none goes to another lease before that, and each is reset when it is
-/// rented, so whatever a failed or cancelled run left in one is never seen. Bounded: the arrays the pool holds, idle and
-/// rented together, never exceed the most its leases held at the same moment (the tables of the runs the memory guard
-/// let run together), because a rent that finds no idle array of its type and length first lets
-/// go of idle arrays, those idle longest first, until the new one fits under that peak.
+/// rented, so whatever a failed or cancelled run left in one is never seen. Bounded two ways. While a run builds its
+/// guests, the arrays the pool holds, idle and rented together, never exceed the most its leases held at the same
+/// moment, because a rent that finds no idle array of its type and length first lets go of idle arrays, those idle
+/// longest first, until the new one fits under that peak. Once a run has built them (<see cref="Lease.LetGoOfIdle"/>),
+/// no array stays idle beside it: an idle array lives only from the end of the run that held it to the next run's
+/// set-up, in the place of that finished run's memory, so the memory guard (which allows for its runs at once, each
+/// with its own tables) needs no term for the pool, even when a run with fewer tables follows one with many.
 /// </remarks>
 public sealed class TablePool
 {
@@ -85,6 +88,16 @@ public sealed class TablePool
         return array;
     }
 
+    /// <summary>Lets go of every idle array (the garbage collector takes them).</summary>
+    private void LetGoOfIdle()
+    {
+        lock (_idle)
+        {
+            _idle.Clear();
+            _idleBytes = 0;
+        }
+    }
+
     /// <summary>Takes back a lease's arrays, idle from now on.</summary>
     private void Return(List<(Array Array, long Bytes)> arrays)
     {
@@ -117,6 +130,13 @@ public sealed class TablePool
             _rented.Add((array, bytes));
             return array;
         }
+
+        /// <summary>
+        /// The run has rented every table it needs: the pool lets go of the idle arrays this run did not take, so that
+        /// none sits idle while it runs (another run's set-up may so miss an array it could have had: it allocates a
+        /// fresh one, which changes no result).
+        /// </summary>
+        public void LetGoOfIdle() => _pool.LetGoOfIdle();
 
         /// <summary>Gives every array back; the run must not touch them after this.</summary>
         public void Dispose()

@@ -63,6 +63,21 @@ public class TablePoolTests
         EquivalenceTests.AssertSameResults(fresh, reused);
     }
 
+    /// <summary>
+    /// A run of one guest after a run of two: it takes one guest's tables and the pool lets go of the other's once the
+    /// run has built its own, so after it the pool holds one guest's HPT and revmap (2^order / 16 HPTEs of each) and no
+    /// more; kept, the idle guest's tables would sit beside the run, memory the guard did not allow it.
+    /// </summary>
+    [Fact]
+    public void NoTableStaysIdleBesideARunThatHasBuiltItsOwn()
+    {
+        var pool = new TablePool();
+        Run(ModelKit.Small(guests: 2, durationMs: 20), pool);
+        Run(ModelKit.Small(guests: 1, durationMs: 20), pool);
+        long oneGuest = (1L << (18 - 4)) * (Unsafe.SizeOf<Hpte>() + Unsafe.SizeOf<RevmapEntry>());
+        Assert.Equal(oneGuest, pool.HeldBytes);
+    }
+
     private static Results.RunResult Run(Config.SimulationConfig cfg, TablePool pool) =>
         SimulationRunner.Run(cfg, n => SimulationRunner.CreatePolicy(cfg.Host, n), tables: pool);
 
