@@ -25,7 +25,7 @@ namespace HvSim.Model;
 public sealed class TablePool
 {
     /// <summary>The pool of this process, which every run's lease draws from.</summary>
-    public static TablePool Shared { get; } = new();
+    internal static TablePool Shared { get; } = new();
 
     /// <summary>A pool of its own (tests); runs use <see cref="Shared"/>.</summary>
     internal TablePool()
@@ -39,10 +39,10 @@ public sealed class TablePool
     private long _peakBytes;
 
     /// <summary>A lease for one run's tables, to dispose when the run ends.</summary>
-    public Lease Open() => new(this);
+    internal Lease Open() => new(this);
 
     /// <summary>Bytes of the arrays the pool holds: idle ones and those leases hold.</summary>
-    public long HeldBytes
+    internal long HeldBytes
     {
         get { lock (_idle) return _idleBytes + _rentedBytes; }
     }
@@ -123,7 +123,7 @@ public sealed class TablePool
         /// caller writes every element before reading any (<paramref name="zeroed"/> false), on huge pages where the
         /// host offers them (<see cref="HugePages"/>).
         /// </summary>
-        public T[] Rent<T>(int length, bool zeroed = true) where T : unmanaged
+        internal T[] Rent<T>(int length, bool zeroed = true) where T : unmanaged
         {
             long bytes = (long)length * Unsafe.SizeOf<T>();
             var array = _pool.Rent<T>(length, bytes, zeroed);
@@ -136,7 +136,7 @@ public sealed class TablePool
         /// none sits idle while it runs (another run's set-up may so miss an array it could have had: it allocates a
         /// fresh one, which changes no result).
         /// </summary>
-        public void LetGoOfIdle() => _pool.LetGoOfIdle();
+        internal void LetGoOfIdle() => _pool.LetGoOfIdle();
 
         /// <summary>Gives every array back; the run must not touch them after this.</summary>
         public void Dispose()
