@@ -155,6 +155,18 @@ public sealed class Hpt
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrefetchGroup(Hpte[] entries, int group) => CacheHint.Prefetch(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(entries), group));
 
+    /// <summary>
+    /// A hint (<see cref="CacheHint"/>) for the lines of guest page <paramref name="guestPage"/>'s linear-map PTEG and
+    /// its first revmap entries, which its bolting H_ENTER reads and writes. No effect on the model.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchLinearGroup(int guestPage)
+    {
+        int group = LinearGroup(guestPage);
+        PrefetchGroup(Entries, group);
+        CacheHint.Prefetch(in Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Revmap), group));
+    }
+
     /// <summary>A slot of the PTEG starting at <paramref name="group"/> that is neither VALID nor ABSENT; -1 if none.</summary>
     public int FreeSlot(int group)
     {
