@@ -12,6 +12,12 @@
  *
  * Same options and key=value output as workload.c (no per-access latency: the guest cannot time single accesses
  * without exits). --check only opens /dev/kvm and creates a VM: exit 0, or 1 with the reason on stdout.
+ *
+ * The stream runs in guest user mode (CPL 3, IOPL 3 for its two port writes), not in the guest kernel's mode: where
+ * KVM has no VMX or SVM to use (kvm_pvm, the pagetable-based KVM of hosts that are themselves VMs, this machine kind)
+ * guest supervisor code is emulated instruction by instruction, and the emulator gives up on the stream's SSE loads
+ * (KVM_EXIT_INTERNAL_ERROR, "INTERNAL_ERROR in batch emul" in dmesg), while guest user mode runs natively there, as it
+ * does everywhere under VMX and SVM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,7 +53,8 @@ extern const char __start_hvsim_guest[], __stop_hvsim_guest[];
 
 STREAM_INLINE void outb(uint16_t port) { __asm__ volatile("outb %%al, %%dx" ::"a"(0), "d"(port)); }
 
-/* The guest: warm-up accesses, port 0x10, measured accesses, port 0x11, hlt. Nothing here may refer outside the section. */
+/* The guest: warm-up accesses, port 0x10, measured accesses, port 0x11 (where the host stops running it: the hlt after
+ * it, privileged in user mode, is never reached). Nothing here may refer outside the section. */
 __attribute__((section("hvsim_guest"), used, noinline, noreturn))
 void guest_main(struct stream *st, char *data, uint64_t warmup, uint64_t accesses)
 {
@@ -80,11 +87,11 @@ static int open_vm(int *kvm, char *reason, size_t size)
 static void long_mode(int vcpu, char *mem, uint64_t total)
 {
     uint64_t *pml4 = (uint64_t *)(mem + GPA_PML4), *pdpt = (uint64_t *)(mem + GPA_PDPT);
-    pml4[0] = GPA_PDPT | 3; /* present, writable */
+    pml4[0] = GPA_PDPT | 7; /* present, writable, user */
     for (uint64_t gib = 0; gib * (1UL << 30) < total; gib++) {
         uint64_t *pd = (uint64_t *)(mem + GPA_PD + gib * PAGE);
-        pdpt[gib] = (GPA_PD + gib * PAGE) | 3;
-        for (uint64_t i = 0; i < 512; i++) pd[i] = ((gib << 30) + (i << 21)) | 0x83; /* 2 MiB page */
+        pdpt[gib] = (GPA_PD + gib * PAGE) | 7;
+        for (uint64_t i = 0; i < 512; i++) pd[i] = ((gib << 30) + (i << 21)) | 0x87; /* 2 MiB page, user */
     }
     struct kvm_sregs sregs;
     if (ioctl(vcpu, KVM_GET_SREGS, &sregs)) die("KVM_GET_SREGS");
@@ -92,10 +99,11 @@ static void long_mode(int vcpu, char *mem, uint64_t total)
     sregs.cr4 = (1 << 5) | (1 << 9) | (1 << 10); /* PAE, OSFXSR, OSXMMEXCPT: SSE for the stream's doubles */
     sregs.cr0 = 0x80050033;                      /* PG, AM, WP, NE, ET, MP, PE */
     sregs.efer = 0x500;                          /* LME, LMA */
-    struct kvm_segment seg = {.base = 0, .limit = 0xffffffff, .selector = 1 << 3, .present = 1, .type = 11, .dpl = 0,
+    /* 64-bit code and flat data segments of privilege level 3: the guest starts in user mode (see the top). */
+    struct kvm_segment seg = {.base = 0, .limit = 0xffffffff, .selector = 1 << 3 | 3, .present = 1, .type = 11, .dpl = 3,
                               .db = 0, .s = 1, .l = 1, .g = 1};
     sregs.cs = seg;
-    seg.type = 3; seg.selector = 2 << 3; seg.l = 0; seg.db = 1;
+    seg.type = 3; seg.selector = 2 << 3 | 3; seg.l = 0; seg.db = 1;
     sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = seg;
     if (ioctl(vcpu, KVM_SET_SREGS, &sregs)) die("KVM_SET_SREGS");
 }
@@ -176,7 +184,7 @@ int main(int argc, char **argv)
     struct kvm_run *run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
     if (run == MAP_FAILED) die("mmap kvm_run");
     long_mode(vcpu, mem, total);
-    struct kvm_regs regs = {.rflags = 2, .rip = GPA_CODE + (uint64_t)((const char *)guest_main - __start_hvsim_guest),
+    struct kvm_regs regs = {.rflags = 2 | 3 << 12 /* IOPL 3: the port writes from user mode */, .rip = GPA_CODE + (uint64_t)((const char *)guest_main - __start_hvsim_guest),
                             .rsp = GPA_STACK - 8, .rdi = GPA_STREAM, .rsi = GPA_DATA, .rdx = (uint64_t)warmup, .rcx = (uint64_t)accesses};
     if (ioctl(vcpu, KVM_SET_REGS, &regs)) die("KVM_SET_REGS");
 
@@ -195,7 +203,10 @@ int main(int argc, char **argv)
             faults(&maj1, &min1);
             break;
         } else {
-            fprintf(stderr, "kvm-guest: unexpected exit %u (KVM_EXIT_*) at rip 0x%llx\n", run->exit_reason, (unsigned long long)regs.rip);
+            struct kvm_regs at;
+            if (ioctl(vcpu, KVM_GET_REGS, &at)) die("KVM_GET_REGS");
+            fprintf(stderr, "kvm-guest: unexpected exit %u (KVM_EXIT_*; internal error suberror %u) at guest rip 0x%llx\n", run->exit_reason,
+                    run->exit_reason == KVM_EXIT_INTERNAL_ERROR ? run->internal.suberror : 0, (unsigned long long)at.rip);
             return 1;
         }
     }
