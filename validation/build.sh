@@ -13,7 +13,8 @@ if ! command -v gcc >/dev/null; then
 fi
 mkdir -p "$here/bin"
 for prog in workload kvm-guest; do
-  if [ ! -x "$here/bin/$prog" ] || [ "$here/$prog.c" -nt "$here/bin/$prog" ]; then
+  # Rebuilt when the program or a header it includes is newer than its binary.
+  if [ ! -x "$here/bin/$prog" ] || [ -n "$(find "$here/$prog.c" "$here/host.h" "$here/stream.h" -newer "$here/bin/$prog" -print -quit)" ]; then
     gcc -O2 -Wall -Wextra -Werror -o "$here/bin/$prog" "$here/$prog.c" -lm
   fi
 done

@@ -87,23 +87,6 @@ static void print_deltas(const char *prefix, struct kv *a, int na, struct kv *b,
     }
 }
 
-/* memory.stat of this process's v1 memory cgroup (or the v2 one), found from /proc/self/cgroup. */
-static void memcg_stat_path(char *path, size_t size)
-{
-    FILE *f = fopen("/proc/self/cgroup", "r");
-    char line[512];
-    path[0] = 0;
-    if (!f) return;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-        if (!c2) continue;
-        *c2 = 0;
-        if (!strcmp(c1 + 1, "memory")) { snprintf(path, size, "/sys/fs/cgroup/memory%s/memory.stat", c2 + 1); break; }
-    }
-    fclose(f);
-}
-
 /* Pages of the region in memory (mincore: mapped, or in the swap cache). */
 static long resident(char *mem, unsigned char *vec)
 {
@@ -111,19 +94,6 @@ static long resident(char *mem, unsigned char *vec)
     if (mincore(mem, pages * PAGE, vec)) die("mincore");
     for (uint32_t p = 0; p < pages; p++) n += vec[p] & 1;
     return n;
-}
-
-/* A single number from a cgroup file next to memory.stat (e.g. memory.usage_in_bytes). */
-static long long cg_value(const char *stat_path, const char *file)
-{
-    char path[700];
-    long long v = -1;
-    const char *slash = strrchr(stat_path, '/');
-    if (!slash) return -1;
-    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - stat_path), stat_path, file);
-    FILE *f = fopen(path, "r");
-    if (f) { if (fscanf(f, "%lld", &v) != 1) v = -1; fclose(f); }
-    return v;
 }
 
 static int bucket(int64_t ns)
