@@ -171,13 +171,6 @@ int main(int argc, char **argv)
         memcpy(mem + at, st.alias, pages * sizeof(uint32_t)); gst->alias = (const uint32_t *)at;
     }
 
-    long maj0, min0, maj1, min1;
-    int64_t t = now_ns();
-    faults(&maj0, &min0);
-    for (uint32_t p = 0; p < pages; p++) mem[GPA_DATA + p * PAGE] = 1; /* the first write, as workload.c */
-    faults(&maj1, &min1);
-    printf("pages=%u\nwrite_ns=%" PRId64 "\nwrite_maj_faults=%ld\nwrite_min_faults=%ld\n", pages, now_ns() - t, maj1 - maj0, min1 - min0);
-
     int vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
     if (vcpu < 0) die("KVM_CREATE_VCPU");
     int run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -187,6 +180,19 @@ int main(int argc, char **argv)
     struct kvm_regs regs = {.rflags = 2 | 3 << 12 /* IOPL 3: the port writes from user mode */, .rip = GPA_CODE + (uint64_t)((const char *)guest_main - __start_hvsim_guest),
                             .rsp = GPA_STACK - 8, .rdi = GPA_STREAM, .rsi = GPA_DATA, .rdx = (uint64_t)warmup, .rcx = (uint64_t)accesses};
     if (ioctl(vcpu, KVM_SET_REGS, &regs)) die("KVM_SET_REGS");
+
+    /* What the cgroup holds before the data pages are written, as workload.c reports it: here also the VM, its vCPU,
+     * the memslot's arrays (KVM allocates them GFP_KERNEL_ACCOUNT, charged to this cgroup), the guest's code, page
+     * tables and stream tables. */
+    char cgpath[600];
+    memcg_stat_path(cgpath, sizeof cgpath);
+    printf("memcg_base_bytes=%lld\n", cgpath[0] ? cg_value(cgpath, "memory.usage_in_bytes") : -1);
+    long maj0, min0, maj1, min1;
+    int64_t t = now_ns();
+    faults(&maj0, &min0);
+    for (uint32_t p = 0; p < pages; p++) mem[GPA_DATA + p * PAGE] = 1; /* the first write, as workload.c */
+    faults(&maj1, &min1);
+    printf("pages=%u\nwrite_ns=%" PRId64 "\nwrite_maj_faults=%ld\nwrite_min_faults=%ld\n", pages, now_ns() - t, maj1 - maj0, min1 - min0);
 
     int64_t start = now_ns(), wall = 0;
     faults(&maj0, &min0);

@@ -21,10 +21,12 @@ public static partial class ValidationScenario
 
     /// <summary>
     /// Pages the cgroup can hold of the region: its limit less what it held before the region was mapped
-    /// (memcg_base_bytes: binary, libc, stream tables) and the region's page tables.
+    /// (memcg_base_bytes: binary, libc, stream tables; for the KVM guest also the VM, its vCPU and memslot) and the
+    /// region's page tables: the process's, and for the KVM guest its second-level table as well (EPT, NPT or kvm-pvm's
+    /// shadow table: one 8-byte entry per 4 KiB page, from KVM's kvm_mmu_memory_cache, GFP_KERNEL_ACCOUNT).
     /// </summary>
     public static long AvailablePages(RealRunRow row) =>
-        Math.Max(0, (row.LimitBytes - (row.MemcgBaseBytes ?? 0) - Pages(row) * PteBytes) / Page);
+        Math.Max(0, (row.LimitBytes - (row.MemcgBaseBytes ?? 0) - Pages(row) * PteBytes * (row.Runner == "kvm" ? 2 : 1)) / Page);
 
     /// <summary>The scenario text for <paramref name="row"/> measuring [warmupNs, durationNs) of simulated time.</summary>
     public static string Text(string template, RealRunRow row, ValidationOptions options, long warmupNs, long durationNs, long intervalNs)
