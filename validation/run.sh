@@ -138,14 +138,10 @@ run_once() { # runner pattern-spec ratio turnovers attempt
 # reclaim gives up after MAX_RECLAIM_RETRIES (mm/memcontrol.c try_charge_memcg) while the cgroup is full of swap-cache
 # folios charged by swap-in readahead: on this machine kind a 16 MiB limit is OOM-killed in about half its runs, with
 # runs of failures in a row, so one retry is not enough. The pause lets the killed run's swap I/O drain first.
-# The KVM guest is killed far more often: about 4 runs in 5 at every limit below the footprint on this machine kind
-# (kvm-pvm, 2026-12-07; docs/validation.md, "The KVM guest"), so its points get five times the attempts, which keeps
-# the chance that a point fails in all of them about what it is for the process.
 run_point() { # runner pattern-spec ratio turnovers
-  local rc=0 attempt=1 budget=$attempts
-  [ "$1" = kvm ] && budget=$((attempts * 5))
+  local rc=0 attempt=1
   run_once "$@" "$attempt" || rc=$?
-  while [ "$rc" = 137 ] && [ "$attempt" -lt "$budget" ]; do
+  while [ "$rc" = 137 ] && [ "$attempt" -lt "$attempts" ]; do
     attempt=$((attempt + 1)); rc=0; sleep 1
     run_once "$@" "$attempt" || rc=$?
   done
