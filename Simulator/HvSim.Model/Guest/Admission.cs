@@ -36,10 +36,16 @@ public static class Admission
         long held = 0; // pinned pages and KVM memory of the guests admitted so far
         long hugeUsed = 0; // huge pages of the hugetlbfs guests admitted so far
         int admitted = 0;
+        // Whether a guest boots depends only on its linear map's geometry, which the guests of a scenario's `count:`
+        // share: asked once per geometry, not once per guest (a walk over every guest page each time).
+        var bootable = new Dictionary<(LinearMap, int PageBytes, long Memory, int HptOrder), string?>();
         for (int i = 0; i < config.Guests.Count; i++)
         {
             var guest = config.Guests[i];
-            if (BoltedLinearMap.WhyNotBootable(guest, config.Platform, page) is { } panic)
+            var geometry = (guest.LinearMap, guest.PageBytesOn(config.Platform, page), guest.MemoryBytes, guest.HptOrder);
+            if (!bootable.TryGetValue(geometry, out string? panic))
+                bootable[geometry] = panic = BoltedLinearMap.WhyNotBootable(guest, config.Platform, page);
+            if (panic is not null)
             {
                 reasons[i] = panic;
                 continue;
