@@ -8,8 +8,12 @@ namespace HvSim.Analysis.Tests;
 /// The example plans of Scenarios/plans run (on a shortened copy of their scenario) and give the answer a brute-force
 /// search gives: every count from 1 up, one after another, with the same seeds.
 /// </summary>
-public class PlanExamplesTests
+public class PlanExamplesTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     internal static string RepoDir(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -18,9 +22,9 @@ public class PlanExamplesTests
     }
 
     /// <summary>The example plans and their scenario copied to a temporary folder, the scenario cut to 2 s with a 0.5 s warm-up so the test is short.</summary>
-    private static string ShortCopy()
+    private string ShortCopy()
     {
-        var dir = Directory.CreateTempSubdirectory("hvsim-plans-").FullName;
+        var dir = _temp.New("hvsim-plans-");
         foreach (var file in Directory.GetFiles(RepoDir("Scenarios/plans"), "*.yaml"))
         {
             string text = File.ReadAllText(file);

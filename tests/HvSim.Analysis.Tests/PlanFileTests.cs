@@ -4,8 +4,12 @@ using HvSim.Scenarios.Language;
 
 namespace HvSim.Analysis.Tests;
 
-public class PlanFileTests
+public class PlanFileTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private const string Scenario = """
         name: plantest
         seed: 7
@@ -25,9 +29,9 @@ public class PlanFileTests
             kind: uniform
         """;
 
-    private static string Folder(string plan, string scenario = Scenario)
+    private string Folder(string plan, string scenario = Scenario)
     {
-        var dir = Directory.CreateTempSubdirectory("hvsim-plan-").FullName;
+        var dir = _temp.New("hvsim-plan-");
         File.WriteAllText(Path.Combine(dir, "scenario.yaml"), scenario);
         File.WriteAllText(Path.Combine(dir, "plan.yaml"), plan);
         return dir;

@@ -6,8 +6,12 @@ using HvSim.Scenarios.Planning;
 namespace HvSim.Analysis.Tests;
 
 /// <summary>`levers:` in a plan: the most guests per lever and platform, against pinned PPC970 and POWER7 swapping.</summary>
-public class PlanLeversTests
+public class PlanLeversTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private const string Scenario = """
         name: plantest
         seed: 7
@@ -27,15 +31,15 @@ public class PlanLeversTests
             kind: uniform
         """;
 
-    private static string Folder(string plan)
+    private string Folder(string plan)
     {
-        var dir = Directory.CreateTempSubdirectory("hvsim-levers-").FullName;
+        var dir = _temp.New("hvsim-levers-");
         File.WriteAllText(Path.Combine(dir, "scenario.yaml"), Scenario);
         File.WriteAllText(Path.Combine(dir, "plan.yaml"), plan);
         return dir;
     }
 
-    private static ScenarioException Problems(string plan) =>
+    private ScenarioException Problems(string plan) =>
         Assert.Throws<ScenarioException>(() => PlanFile.Load(Path.Combine(Folder(plan), "plan.yaml")));
 
     private const string LeverPlan = """

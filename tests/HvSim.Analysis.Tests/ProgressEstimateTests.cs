@@ -5,8 +5,12 @@ using HvSim.Model.Workloads;
 namespace HvSim.Analysis.Tests;
 
 /// <summary>The ETA arithmetic of live progress, against examples worked by hand.</summary>
-public class ProgressEstimateTests
+public class ProgressEstimateTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void RateWindowEtaMatchesAHandWorkedExample()
     {
@@ -128,9 +132,9 @@ public class ProgressEstimateTests
     }
 
     /// <summary>A plan searching 1 to 8 one-guest-profile guests on POWER7, 2 replications per probe.</summary>
-    private static HvSim.Analysis.Planning.PlanSpec GuestSearchPlan()
+    private HvSim.Analysis.Planning.PlanSpec GuestSearchPlan()
     {
-        var dir = Directory.CreateTempSubdirectory("hvsim-planmeter-").FullName;
+        var dir = _temp.New("hvsim-planmeter-");
         File.WriteAllText(Path.Combine(dir, "s.yaml"), "name: s\nduration: 1s\nhost: {memory: 4GiB}\nguests: {count: 1, memory: 256MiB, workload: {kind: uniform}}\n");
         File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: s.yaml\nslo: {mean_stall_fraction: 5%}\nreplications: 2\nmax_guests: 8\nplatforms: power7\n");
         var spec = HvSim.Analysis.Planning.PlanFile.Load(Path.Combine(dir, "plan.yaml"));

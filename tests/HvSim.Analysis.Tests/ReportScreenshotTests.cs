@@ -3,8 +3,12 @@ using SkiaSharp;
 
 namespace HvSim.Analysis.Tests;
 
-public class ReportScreenshotTests
+public class ReportScreenshotTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private static string RepoFile(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -23,7 +27,7 @@ public class ReportScreenshotTests
     public void CompareReportRendersInHeadlessChromium()
     {
         using var fx = ReportBuilderTests.TwoPlatformRun();
-        var dir = Directory.CreateTempSubdirectory("hvsim-compare-").FullName;
+        var dir = _temp.New("hvsim-compare-");
         Compare.CompareOutput.Write(dir, Compare.FolderComparison.Compare(fx.Dir, fx.Dir));
         // A against itself: every dot of the plot sits on the ×1 line without a bar, so there is little colour to find.
         AssertRenders(Path.Combine(dir, "report.html"), Path.Combine(dir, "screenshot.png"), minColoured: 50);
