@@ -250,6 +250,8 @@ public sealed class CommandTests
 
         string killed = dir.Combine("killed");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = Repo.Root };
+        // A killed .NET process leaves its diagnostics socket in the temp directory; the launcher turns the server off, so here too.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "hvsim.dll"), "batch", scenario, "--out", killed, "--jobs", "2" })
             start.ArgumentList.Add(a);
         using (var process = Process.Start(start)!)

@@ -31,6 +31,8 @@ public class KillResumeTests
 
         var dll = typeof(HvSim.Cli.ExitCodes).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet", [dll, "batch", file, "--out", killed, "--jobs", "2"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // A killed .NET process leaves its diagnostics socket in the temp directory; the launcher turns the server off, so here too.
+        psi.Environment["DOTNET_EnableDiagnostics"] = "0";
         using (var p = Process.Start(psi)!)
         {
             // Kill as soon as some runs are committed, while others are in flight.
