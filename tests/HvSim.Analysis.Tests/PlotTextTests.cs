@@ -47,6 +47,18 @@ public class PlotTextTests
     }
 
     [Fact]
+    public void LongLegendEntriesBreakAfterCommas()
+    {
+        Assert.Equal("POWER7 (pageable), aging=rbit", FigureStyle.LegendText("POWER7 (pageable), aging=rbit"));
+        // 17 + 2 + 22 characters pass 40, so each part of this entry takes a line of its own.
+        Assert.Equal("POWER7 (pageable),\nguests.memory_max=auto,\nguests.balloon=805306368,\nhost.swap.device=ssd",
+            FigureStyle.LegendText("POWER7 (pageable), guests.memory_max=auto, guests.balloon=805306368, host.swap.device=ssd"));
+        // Short parts share a line up to 40 characters; a part longer than that keeps a line of its own.
+        Assert.Equal("a=1, b=2, c=3,\nguests.workload.hot_access_fraction=95%_or_so,\nd=4",
+            FigureStyle.LegendText("a=1, b=2, c=3, guests.workload.hot_access_fraction=95%_or_so, d=4"));
+    }
+
+    [Fact]
     public void BundledFontIsTheDefault()
     {
         PlotFonts.EnsureRegistered();

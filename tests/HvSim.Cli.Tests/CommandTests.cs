@@ -269,4 +269,15 @@ public sealed class CommandTests
         Assert.True(resumed.Exit == 0, resumed.ToString());
         Assert.Equal(ResultsTests.Snapshot(dir.Combine("whole"), skipManifest: true), ResultsTests.Snapshot(killed, skipManifest: true));
     }
+
+    [Fact]
+    public void BenchModelHelpListsEveryCsvColumn()
+    {
+        var csv = Hvsim.Run("bench", "model", "--workload", "boot", "--quick", "--csv");
+        Assert.True(csv.Exit == 0, csv.ToString());
+        var help = Hvsim.Run("bench", "model", "--help");
+        // The header the CSV has, as --help names it: a reader of the help finds every column there.
+        string header = csv.Out.Split('\n')[0].Trim();
+        Assert.Contains($"Print CSV ({header})", help.Out.ReplaceLineEndings(" ").Replace("  ", " "));
+    }
 }

@@ -132,6 +132,18 @@ public sealed partial class ExitCodeTests
         AssertNoStackTrace(r.Err);
     }
 
+    [Fact]
+    public void AnMrcOfAMissingTraceLeavesNoFolder()
+    {
+        using var dir = new TempDir();
+        var r = Hvsim.Run("mrc", "/nonexistent/trace.csv", "--out", dir.Combine("new", "mrc"));
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("/nonexistent/trace.csv", r.Err);
+        AssertNoStackTrace(r.Err);
+        // The folder was claimed (created and probed) before the trace was read; refused input leaves none of it.
+        Assert.False(Directory.Exists(dir.Combine("new")), "mrc left the folders it created for a trace it could not read");
+    }
+
     /// <summary>
     /// A well-formed folder path that the file system refuses to create, even to root: the environment's failure, found
     /// when the folder is claimed, before the simulation (a file in the path would be bad input, refused at parsing).

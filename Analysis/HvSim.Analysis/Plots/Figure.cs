@@ -29,6 +29,32 @@ public static class FigureStyle
         return plot;
     }
 
+    /// <summary>Legend entries longer than this many characters are broken into lines.</summary>
+    public const int LegendLineLength = 40;
+
+    /// <summary>
+    /// A legend entry broken after its commas into lines of at most <see cref="LegendLineLength"/> characters (a longer
+    /// part keeps a line of its own): the legend sits right of the data area, and one long entry would otherwise squeeze
+    /// the data area and push the title off the figure.
+    /// </summary>
+    public static string LegendText(string text)
+    {
+        if (text.Length <= LegendLineLength) return text;
+        var lines = new List<string>();
+        string line = "";
+        foreach (string part in text.Split(", "))
+        {
+            if (line.Length > 0 && line.Length + 2 + part.Length > LegendLineLength)
+            {
+                lines.Add(line + ",");
+                line = part;
+            }
+            else line = line.Length == 0 ? part : line + ", " + part;
+        }
+        lines.Add(line);
+        return string.Join("\n", lines);
+    }
+
     /// <summary>Writes NAME.png and NAME.svg into <paramref name="directory"/>, each complete or not at all.</summary>
     public static Figure Save(Plot plot, string directory, string name, string title, string caption)
     {

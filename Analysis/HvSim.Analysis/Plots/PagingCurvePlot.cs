@@ -95,17 +95,22 @@ public static class PagingCurvePlot
         line.LineWidth = 2;
     }
 
-    /// <summary>"lines overlap" when after the warm-up every guest's sample lies within 2 % of the plot's height of the others'.</summary>
-    private static string OverlapNote(List<IGrouping<string, TimeseriesRow>> guests, ByteScale scale, double warmupS, double axisTop)
+    /// <summary>
+    /// "lines overlap" when after the warm-up every guest's sample lies within 2 % of the plot's height of the others',
+    /// "lines coincide" when they are equal (pinned guests); the spread in MiB when the plot's unit would round it to 0.
+    /// </summary>
+    internal static string OverlapNote(List<IGrouping<string, TimeseriesRow>> guests, ByteScale scale, double warmupS, double axisTop)
     {
         if (guests.Count < 2) return "";
         var samples = guests.SelectMany(g => g).Where(r => r.TimeS > warmupS).ToList();
         if (samples.Count == 0) samples = guests.SelectMany(g => g).ToList();
         double spread = samples.GroupBy(r => r.TimeS)
             .Select(t => t.Max(r => r.ResidentBytes!.Value) - t.Min(r => r.ResidentBytes!.Value)).DefaultIfEmpty(0).Max();
-        return axisTop > 0 && spread <= 0.02 * axisTop
-            ? $"{(guests.Count == 2 ? "both" : $"all {guests.Count}")} guest lines overlap (within {spread / scale.Divisor:0.##} {scale.Unit})"
-            : "";
+        if (!(axisTop > 0 && spread <= 0.02 * axisTop)) return "";
+        string lines = $"{(guests.Count == 2 ? "both" : $"all {guests.Count}")} guest lines";
+        if (spread == 0) return lines + " coincide";
+        var unit = Math.Round(spread / scale.Divisor, 2) > 0 ? scale : ByteScale.For(0);
+        return $"{lines} overlap (within {Math.Max(spread / unit.Divisor, 0.01):0.##} {unit.Unit})";
     }
 }
 

@@ -13,11 +13,11 @@ public static class SweepCurvePlot
         // A parameter of words (aging, swap device) is drawn at evenly spaced categories, one tick per value.
         bool numeric = rows.Count > 0;
         if (!numeric) rows = ofMetric.Where(r => r.Point.ValueOf(parameter) != "").ToList();
+        var lines = Lines(rows, parameter);
+        if (lines.Count == 0) return null;
+        rows = lines.SelectMany(l => l.Rows).ToList();
         var categories = numeric ? [] : rows.Select(r => r.Point.ValueOf(parameter)).Distinct().Order(StringComparer.Ordinal).ToList();
         double At(StatRow r) => numeric ? X(r, parameter) : categories.IndexOf(r.Point.ValueOf(parameter));
-        // One line per platform and combination of the other swept parameters, so each line varies this parameter alone.
-        var lines = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter))).OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
-        if (lines.Count == 0 || lines.All(l => l.Count() < 2)) return null;
         string shownName = SweepPoint.DisplayName(parameter);
         var display = Report.MetricDisplay.For(metric, Report.MetricDisplay.Largest(rows.Select(r => r.Stats)));
         double k = display.Scale;
@@ -45,8 +45,8 @@ public static class SweepCurvePlot
         {
             // Categories are not a scale: their values are grouped points with error bars, side by side, never joined.
             double offset = numeric ? 0 : (i - (lines.Count - 1) / 2.0) * Math.Min(0.12, 0.6 / lines.Count);
-            var pts = line.Select(r => (X: At(r) + offset, Stats: r.Stats)).OrderBy(p => p.X).ToList();
-            var color = lines.Select(l => l.Key.Platform).Distinct().Count() == lines.Count ? SeriesColors.ForPlatform(line.Key.Platform, i) : SeriesColors.Nth(i);
+            var pts = line.Rows.Select(r => (X: At(r) + offset, Stats: r.Stats)).OrderBy(p => p.X).ToList();
+            var color = lines.Select(l => l.Platform).Distinct().Count() == lines.Count ? SeriesColors.ForPlatform(line.Platform, i) : SeriesColors.Nth(i);
             i++;
             var xs = pts.Select(p => p.X).ToArray();
             var withCi = pts.Where(p => double.IsFinite(p.Stats.CiLow)).ToList();
@@ -64,12 +64,35 @@ public static class SweepCurvePlot
             var mean = plot.Add.ScatterLine(xs, pts.Select(p => p.Stats.Mean * k).ToArray(), color);
             mean.LineWidth = numeric ? 2.5f : 0;
             mean.MarkerSize = numeric ? 7 : 11;
-            string variant = line.Key.Variant.Length > 0 ? $", {line.Key.Variant}" : "";
-            mean.LegendText = SeriesColors.PlatformLabel(line.Key.Platform) + variant;
+            mean.LegendText = FigureStyle.LegendText(SeriesColors.PlatformLabel(line.Platform) + (line.Label.Length > 0 ? $", {line.Label}" : ""));
         }
         return FigureStyle.Save(plot, directory, name, title,
             $"Mean of {metric.Name} over replications at each value of {shownName}; " +
-            (numeric ? "the shaded band" : "the bar through each point") + $" is the 95 % Student-t confidence interval. {metric.Description}.");
+            (numeric ? "the shaded band" : "the bar through each point") + $" is the 95 % Student-t confidence interval. {metric.Description}." +
+            (stats.Any(r => r.Point.Parameters.Count > 1)
+                ? " Each line holds the other swept parameters fixed; its label names those that differ between lines, and points where no other point differs in this parameter alone are left out."
+                : ""));
+    }
+
+    /// <summary>A line of the plot: one platform, the other swept parameters fixed, this parameter varying; labelled with the other parameters that tell it from the other lines.</summary>
+    internal sealed record Line(string Platform, string Label, IReadOnlyList<StatRow> Rows);
+
+    /// <summary>
+    /// One line per platform and combination of the other swept parameters, so each line varies this parameter alone.
+    /// A combination met at one value only (a zip sweep's point that changes several parameters at once) shows nothing
+    /// about this parameter and is left out; the labels name only the other parameters whose values differ between the
+    /// lines drawn, so a zip sweep of many parameters does not give every line a legend entry of all of them.
+    /// </summary>
+    internal static IReadOnlyList<Line> Lines(IReadOnlyList<StatRow> rows, string parameter)
+    {
+        var groups = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter)))
+            .Where(g => g.Select(r => r.Point.ValueOf(parameter)).Distinct().Count() >= 2)
+            .OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
+        var others = groups.SelectMany(g => g.First().Point.Parameters).Where(p => p != parameter).Distinct()
+            .Where(p => groups.Select(g => g.First().Point.ValueOf(p)).Distinct().Count() > 1).ToHashSet();
+        return groups.Select(g => new Line(g.Key.Platform,
+            string.Join(", ", g.First().Point.Parameters.Where(others.Contains).Select(p => $"{SweepPoint.DisplayName(p)}={g.First().Point.ValueOf(p)}")),
+            g.ToList())).ToList();
     }
 
     private static double X(StatRow r, string parameter) => SweepValue.TryNumber(r.Point.ValueOf(parameter), out double v) ? Scaled(v, r.Point.ValueOf(parameter)) : double.NaN;

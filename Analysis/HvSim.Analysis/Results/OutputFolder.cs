@@ -54,6 +54,40 @@ public static class OutputFolder
         }
     }
 
+    /// <summary>
+    /// The outermost folder on <paramref name="dir"/>'s path that does not exist yet (<paramref name="dir"/> itself or one
+    /// of its parents): what <see cref="Claim"/> will create. Null when <paramref name="dir"/> exists.
+    /// </summary>
+    public static string? OutermostMissing(string dir)
+    {
+        string? missing = null;
+        for (string? d = Path.GetFullPath(dir); d is not null && !Directory.Exists(d) && !File.Exists(d); d = Path.GetDirectoryName(d))
+            missing = d;
+        return missing;
+    }
+
+    /// <summary>
+    /// Remove the folders <see cref="Claim"/> created, from <paramref name="dir"/> up to <paramref name="outermost"/>
+    /// (from <see cref="OutermostMissing"/> before the claim), while they are empty: a command refused after its claim
+    /// (a trace it cannot read) leaves nothing behind, as one refused before it does.
+    /// </summary>
+    public static void Unclaim(string dir, string? outermost)
+    {
+        if (outermost is null) return;
+        for (string? d = Path.GetFullPath(dir); d is not null && d.Length >= outermost.Length; d = Path.GetDirectoryName(d))
+        {
+            try
+            {
+                if (!Directory.Exists(d) || Directory.EnumerateFileSystemEntries(d).Any()) return;
+                Directory.Delete(d);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>The command whose results <paramref name="dir"/> holds, by its manifest.json (run, batch, plan, mrc); null when none.</summary>
     public static string? KindOf(string dir)
     {

@@ -11,10 +11,10 @@ internal static class BenchModelCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Run every workload ten times shorter" };
-        var csv = new Option<bool>("--csv") { Description = "Print CSV (workload,operations,seconds,cpu_seconds,ops_per_second,bytes_per_guest_page,wall_per_simulated_second,scanned_per_freed) instead of a table" };
+        var csv = new Option<bool>("--csv") { Description = $"Print CSV ({string.Join(",", CsvHeader)}) instead of a table" };
         var only = new Option<string[]>("--workload")
         {
-            Description = $"Run only these workloads ({string.Join(", ", ModelBenchmarks.Names)})",
+            Description = $"Run only these workloads ({string.Join(", ", ModelBenchmarks.Names)}; several as --workload hits --workload boot)",
             AllowMultipleArgumentsPerToken = true,
         };
         only.AcceptOnlyFromAmong([.. ModelBenchmarks.Names]);
@@ -37,8 +37,12 @@ internal static class BenchModelCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>The CSV's columns, which --help lists too.</summary>
+    private static readonly string[] CsvHeader =
+        ["workload", "operations", "seconds", "cpu_seconds", "ops_per_second", "bytes_per_guest_page", "wall_per_simulated_second", "scanned_per_freed", "peak_rss_bytes"];
+
     private static void WriteCsv(IReadOnlyList<(ModelBenchRow Row, long PeakRss)> rows) => BenchOutput.WriteCsv(
-        ["workload", "operations", "seconds", "cpu_seconds", "ops_per_second", "bytes_per_guest_page", "wall_per_simulated_second", "scanned_per_freed", "peak_rss_bytes"],
+        CsvHeader,
         rows.Select(x => x.Row is var r ? new[] { r.Workload, BenchOutput.Count(r.Operations), BenchOutput.Num(r.Seconds, "0.000"),
             BenchOutput.Num(r.CpuSeconds, "0.000"), BenchOutput.Num(r.OpsPerSecond, "0"), BenchOutput.Num(r.BytesPerGuestPage, "0.##"), Optional(r.WallPerSimulatedSecond, "0.000"),
             Optional(r.ScannedPerFreed, "0.00"), x.PeakRss < 0 ? "" : BenchOutput.Count(x.PeakRss) } : []));

@@ -39,15 +39,26 @@ internal static class MrcCommand
             if (maxPoints < 2) throw new UserInputException($"hvsim mrc: --points must be >= 2, got {maxPoints}");
             string trace = input.Describe(parse);
             string folder = parse.GetValue(output) ?? Path.Combine("results", "mrc", OutputNames.Sanitize(trace));
+            string? created = OutputFolder.OutermostMissing(folder);
             OutputFolder.Claim(folder, "mrc");
-            // Sampling streams the file and keeps only the sample, so it works for traces too large to hold.
-            var curve = rate == 1
-                ? input.Read(parse, "mrc", (reader, mapping) =>
-                {
-                    var trace = DenseTrace.Load(reader, mapping);
-                    return MissRatioCurve.Exact(trace.Pages, trace.UniquePages);
-                })
-                : input.Read(parse, "mrc", (reader, mapping) => MissRatioCurve.Shards(reader, mapping, rate));
+            MissRatioCurve curve;
+            try
+            {
+                // Sampling streams the file and keeps only the sample, so it works for traces too large to hold.
+                curve = rate == 1
+                    ? input.Read(parse, "mrc", (reader, mapping) =>
+                    {
+                        var trace = DenseTrace.Load(reader, mapping);
+                        return MissRatioCurve.Exact(trace.Pages, trace.UniquePages);
+                    })
+                    : input.Read(parse, "mrc", (reader, mapping) => MissRatioCurve.Shards(reader, mapping, rate));
+            }
+            catch (UserInputException)
+            {
+                // A trace it cannot read is bad input: nothing written, not even the folder the claim made.
+                OutputFolder.Unclaim(folder, created);
+                throw;
+            }
             var rows = curve.Capacities(maxPoints).Select(c => (Capacity: c, MissRatio: curve.MissRatio(c))).ToList();
             string path = Write(folder, rows, trace, curve.SamplingRate);
             Summarise(curve, rows, trace, path);
