@@ -25,6 +25,15 @@ public class CompareTests
         c.Rows.Single(r => r.Guest == "" && r.Metric == Metric.StallFraction && r.Group.Platform == "power7").Difference;
 
     [Fact]
+    public void RatiosReadTheSameWhateverTheirUnitsName()
+    {
+        // The slowdown factor's unit is "x", overcommit's "ratio": both are a multiple, printed with ×, as the report does.
+        Assert.Equal("1.25×", MetricText.Value(Metric.SlowdownFactor, 1.25));
+        Assert.Equal("0.625×", MetricText.Value(Metric.OvercommitRatio, 0.625));
+        Assert.Equal("+0.5×", MetricText.Difference(Metric.SlowdownFactor, 0.5));
+    }
+
+    [Fact]
     public void PairedIntervalWorkedByHand()
     {
         // Same replications and seeds: paired. Slowdowns A 0.10, 0.20, 0.30 and B 0.15, 0.22, 0.38; differences

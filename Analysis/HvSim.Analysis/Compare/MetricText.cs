@@ -31,7 +31,7 @@ public static class MetricText
                 return $"{HtmlReport.Num(v)} B";
             case "1/s":
                 return $"{HtmlReport.Num(v)} /s";
-            case "ratio":
+            case "ratio" or "x": // overcommit, and the slowdown factor (MetricDisplay shows "x" as × too)
                 return $"{HtmlReport.Num(v)}×";
             case "count" or "guests" or "pages":
                 return HtmlReport.Num(v); // the metric's name says what is counted
