@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using FsCheck;
 using FsCheck.Fluent;
@@ -39,10 +40,14 @@ public class PerPageStateTests
     public void TheStructsAreTheSizeTheHandCountSays()
     {
         Assert.Equal(HostPageBytes, Unsafe.SizeOf<HostPage>());
-        Assert.Equal(64, HostPageBits);
-        Assert.Equal(64, LruBits);
-        Assert.Equal(HostPage.SwapSlotBits + HostPage.RmapIndexBits, HostPageBits - 16);
-        Assert.Equal(PageLists.LinkBits, 28);
+        // Each field of the hand count against the model's own width: 14 flag bits (the highest HostPageFlags bit is
+        // bit 13), 2 state bits for the 4 states, a 25-bit swap entry, a 23-bit rmap index; the LRU word's two 28-bit
+        // links and a list number (-1 .. MaxLists - 1) that fits its 8 bits.
+        Assert.Equal(14, 64 - BitOperations.LeadingZeroCount(Enum.GetValues<HostPageFlags>().Aggregate(0UL, (all, f) => all | (ulong)f)));
+        Assert.Equal(1 << 2, Enum.GetValues<HostPageState>().Length);
+        Assert.Equal((25, 23), (HostPage.SwapSlotBits, HostPage.RmapIndexBits));
+        Assert.Equal(28, PageLists.LinkBits);
+        Assert.InRange(PageLists.MaxLists + 1, 1, 1 << 8);
     }
 
     [Fact]

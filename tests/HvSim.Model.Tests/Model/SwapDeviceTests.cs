@@ -113,6 +113,8 @@ public class SwapDeviceTests
     [Fact]
     public void WriteCongestionTurnsOnAt113QueuedWritesAndOffBelow103()
     {
+        // 3.4 block/blk-core.c blk_queue_congestion_threshold with nr_requests 128: on = 128 - 128 / 8 + 1 = 113, off =
+        // 128 - 128 / 8 - 128 / 16 - 1 = 103. One slot, 1 us per write: at 9.5 us 9 are done, at 11.5 us 11.
         var (sim, dev, _) = Device(new SwapDeviceConfig { LatencyMeanNs = 1_000, LatencyCv = 0, ParallelSlots = 1, BandwidthBytesPerSecond = 0 });
         for (int i = 0; i < 112; i++) dev.Submit(WriteRq(i, 0));
         Assert.False(dev.WriteCongested);

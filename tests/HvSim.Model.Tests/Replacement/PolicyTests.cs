@@ -182,6 +182,8 @@ public class PolicyTests
         for (int p = 0; p < 4; p++) clock.Insert(p);
         var oracle = new BitOracle(4);
         oracle.Bits[0] = oracle.Bits[1] = true;
+        // Hand-worked: the hand starts at 0, the oldest. A budget of 2 spends one scan each on 0 and 1, both referenced:
+        // bits cleared, both passed over, nothing evicted. The next call resumes at 2, unreferenced: evicted for one scan.
         int budget = 2;
         Assert.Equal(-1, clock.IsolateVictim(oracle, ref budget));
         Assert.Equal(0, budget);

@@ -44,6 +44,8 @@ public class MissRatioCurveTests
     [Fact]
     public void CapacitiesSpanOneToTheDistinctPages()
     {
+        // 10 distinct pages: 4 points evenly spaced over 1..10 are 1 + 9 x i / 3 = 1, 4, 7, 10; asked for more points
+        // than capacities, every capacity once.
         var curve = MissRatioCurve.Exact([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10);
         Assert.Equal([1L, 4, 7, 10], curve.Capacities(4));
         Assert.Equal(Enumerable.Range(1, 10).Select(c => (long)c), curve.Capacities(100));

@@ -99,6 +99,7 @@ public class ComposedWorkloadTests
         Assert.True(source.Next(106, ref access));
         Assert.False(source.Next(107, ref access));
         Assert.False(source.Next(50, ref access));
+        // A looping phase whose one stream ends, one pass over 4 pages, ends the workload after those 4 accesses.
         var finite = new PhasedWorkload { Phases = [new(new SequentialWorkload { Passes = 1 }, 1_000_000)], Loop = true };
         Assert.Equal(4, Take(finite.Create(4, 0, 1, new RngStream(3, "f")), 100).Count);
     }
@@ -121,6 +122,7 @@ public class ComposedWorkloadTests
     [Fact]
     public void MixDropsEndedStreamsAndEndsWhenAllHave()
     {
+        // One pass over 10 pages plus two passes: 10 + 20 = 30 accesses, then the mix ends (the 1000 asked are never reached).
         var spec = new MixWorkload { Streams = [new(new SequentialWorkload { Passes = 1 }, 1), new(new SequentialWorkload { Passes = 2 }, 1)] };
         Assert.Equal(30, Take(spec.Create(10, 0, 1, new RngStream(5, "m")), 1000).Count);
     }
