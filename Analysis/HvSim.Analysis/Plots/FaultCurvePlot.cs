@@ -15,7 +15,9 @@ public static class FaultCurvePlot
     public static Figure? Notifier(string directory, string name, ShownRun shown, IReadOnlyList<TimeseriesRow> series, double warmupS) =>
         Create(directory, name, shown, series, warmupS, "MMU notifier activity",
             [("kvm_unmap_hva calls", r => r.UnmapHvaCalls), ("tlbies", r => r.Tlbies)],
-            "kvm_unmap_hva calls (host reclaim making guest HPTEs absent) and tlbie sequences per second of simulated time, summed over guests.");
+            "kvm_unmap_hva calls (host reclaim making guest HPTEs absent) and tlbie sequences per second of simulated time, summed over guests. " +
+            "A tlbie follows every valid HPTE invalidated or changed: by kvm_unmap_hva, by kvm_age_hva clearing an R bit, by the guest's own H_REMOVE " +
+            "when an H_ENTER finds its PTEG full (pinned PPC970 guests have only these), and by a fault that makes a read-only HPTE writable.");
 
     private static Figure? Create(string directory, string name, ShownRun shown, IReadOnlyList<TimeseriesRow> series, double warmupS,
         string what, (string Label, Func<TimeseriesRow, long?> Count)[] counters, string caption)
