@@ -144,6 +144,21 @@ public sealed partial class ExitCodeTests
         Assert.False(Directory.Exists(dir.Combine("new")), "mrc left the folders it created for a trace it could not read");
     }
 
+    [Theory]
+    [InlineData("replay")]
+    [InlineData("mrc")]
+    public void AMissingTraceWithoutAnExtensionIsSaidToBeMissing(string command)
+    {
+        // Its format cannot be told from its name, but no --format would help: the file is not there.
+        using var dir = new TempDir();
+        var r = command == "mrc" ? Hvsim.Run(command, "/nonexistent/trace", "--out", dir.Combine("out")) : Hvsim.Run(command, "/nonexistent/trace");
+        Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains("/nonexistent/trace", r.Err);
+        Assert.Contains("file not found", r.Err);
+        Assert.DoesNotContain("--format", r.Err);
+        AssertNoStackTrace(r.Err);
+    }
+
     /// <summary>
     /// A well-formed folder path that the file system refuses to create, even to root: the environment's failure, found
     /// when the folder is claimed, before the simulation (a file in the path would be bad input, refused at parsing).
