@@ -6,8 +6,12 @@ using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Tests;
 
-public class CapacityPlannerTests
+public class CapacityPlannerTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private const long MiB = 1L << 20;
 
     /// <summary>
@@ -77,7 +81,7 @@ public class CapacityPlannerTests
             .FindMaxGuests(Platform.Ppc970);
         Assert.Equal("ppc970: no guest count meets the SLO; 1 guest: 1 guest does not fit (it was refused)", none.Summary);
 
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         PlanFiles.Write(dir, new PlanResult("study", P99AtMost(1000), 1, 8, [one]) { Memory = new MemoryAnswer("ppc970", 1, 2048 * MiB) });
         string html = PlanReportSection.Html(PlanFiles.TryRead(dir)!);
         Assert.Contains("over 1 replication at or below the limit", html);
@@ -127,7 +131,7 @@ public class CapacityPlannerTests
     {
         var planner = new CapacityPlanner(new PinnedAdmission(8192 * MiB, 512 * MiB, 64 * MiB, 1024 * MiB), P99AtMost(1000), replications: 2, maxGuests: 16);
         var plan = planner.FindMaxGuests(Platform.Ppc970);
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         PlanFiles.Write(dir, new PlanResult("study", P99AtMost(1000), 2, 16, [plan]));
         string[] row = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile))[1].Split(',');
         string[] header = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile))[0].Split(',');
@@ -247,7 +251,7 @@ public class CapacityPlannerTests
         Assert.Contains("p99_fault_latency_us", plan.Summary);
 
         // The files, plot and report section are written without a crash too.
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         PlanFiles.Write(dir, new PlanResult("study", P99AtMost(100), 2, 50, [plan]));
         var tables = PlanFiles.TryRead(dir)!;
         Assert.Equal(0, tables.Plan.Single().MaxGuests);
@@ -313,12 +317,16 @@ public class CapacityPlannerTests
     }
 }
 
-public class PlanFolderTests
+public class PlanFolderTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void PlanFolderRegeneratesFromPlanCsvAlone()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         var slo = new Slo([new SloLimit(SloMetric.MeanStallFraction, 0.05)]);
         var planner = new CapacityPlanner(new LinearSlowdown(), slo, replications: 2, maxGuests: 32);
         // slowdown = 0.004·n ± 0.0001: the CI upper bound 0.004n + 12.706·0.0001 ≤ 0.05 -> n ≤ 12.18.

@@ -3,8 +3,12 @@ using System.Diagnostics;
 namespace HvSim.Analysis.Tests;
 
 /// <summary>`hvsim plot` and `hvsim plan` as a user runs them: a separate process, its exit code and its output.</summary>
-public class CliTests
+public class CliTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private static (int Exit, string Out, string Err) Hvsim(params string[] args) => HvsimIn(null, args);
 
     private static (int Exit, string Out, string Err) HvsimIn(string? workingDirectory, params string[] args)
@@ -23,7 +27,7 @@ public class CliTests
     [Fact]
     public void PlotOfAFolderWithoutResultsExitsTwoWithAClearMessage()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         var (exit, _, err) = Hvsim("plot", dir);
         Assert.Equal(2, exit);
         Assert.Contains("not a results folder", err);
@@ -45,7 +49,7 @@ public class CliTests
     [Fact]
     public void MrcWritesCurvePlotAndReportIntoResultsMrcTraceName()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         // Pages 1..4 cycled: LRU misses every access below 4 pages of capacity, only the 4 cold misses from 4 on.
         var lines = Enumerable.Range(0, 40).Select(i => $"{i},{i % 4 + 1},4096,r");
         File.WriteAllLines(Path.Combine(dir, "my trace.csv"), ["time,obj_id,size,op", .. lines]);
@@ -64,7 +68,7 @@ public class CliTests
     [Fact]
     public void PlanWithABadFileExitsTwoNamingTheLine()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         File.WriteAllText(Path.Combine(dir, "plan.yaml"), "scenario: missing.yaml\nslo:\n  mean_stall_fraction: 150%\n");
         var (exit, _, err) = Hvsim("plan", Path.Combine(dir, "plan.yaml"));
         Assert.Equal(2, exit);
@@ -80,7 +84,7 @@ public class CliTests
         using var a = new ResultsFixture().Guest("power7", 1, "g0").Guest("power7", 1, "g1").Write();
         using var b = new ResultsFixture().Guest("power7", 1, "g0").Write();
         string before = string.Join(",", Directory.GetFiles(a.Dir).Concat(Directory.GetFiles(b.Dir)).Order());
-        string outDir = Path.Combine(Directory.CreateTempSubdirectory().FullName, "cmp");
+        string outDir = Path.Combine(_temp.New("hvsim-analysis-"), "cmp");
         var (exit, _, err) = Hvsim("compare", a.Dir, b.Dir, "--out", outDir);
         Assert.Equal(2, exit);
         Assert.Contains("do not compare: their guests differ", err);
@@ -88,7 +92,7 @@ public class CliTests
         Assert.False(Directory.Exists(outDir), "a refused comparison created its --out folder");
         Assert.Equal(before, string.Join(",", Directory.GetFiles(a.Dir).Concat(Directory.GetFiles(b.Dir)).Order()));
         // A folder without runs is refused by name, as `hvsim plot` refuses it.
-        var empty = Directory.CreateTempSubdirectory().FullName;
+        var empty = _temp.New("hvsim-analysis-");
         (exit, _, err) = Hvsim("compare", a.Dir, empty, "--out", outDir);
         Assert.Equal(2, exit);
         Assert.Contains("not a results folder", err);
@@ -100,7 +104,7 @@ public class CliTests
     {
         using var a = new ResultsFixture().Guest("power7", 1, "g0", stalledS: 1).Guest("power7", 2, "g0", stalledS: 2).Write();
         string before = string.Join(",", Directory.GetFiles(a.Dir).Order());
-        string outDir = Path.Combine(Directory.CreateTempSubdirectory().FullName, "cmp");
+        string outDir = Path.Combine(_temp.New("hvsim-analysis-"), "cmp");
         var (exit, output, err) = Hvsim("compare", a.Dir, a.Dir, "--out", outDir);
         Assert.True(exit == 0, err);
         Assert.Contains("no significant difference", output);

@@ -26,8 +26,12 @@ public sealed class MountNamespaceFactAttribute : FactAttribute
     }
 }
 
-public class NoSystemFontTests
+public class NoSystemFontTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [MountNamespaceFact]
     public void PlotsWithAnEmptySystemFontFolderLookTheSame()
     {
@@ -35,7 +39,7 @@ public class NoSystemFontTests
         // empty folder, so only the bundled font is left. Missing text would change thousands of pixels and the layout.
         using var normal = ReportBuilderTests.TwoPlatformRun();
         using var bare = ReportBuilderTests.TwoPlatformRun();
-        string empty = Directory.CreateTempSubdirectory().FullName;
+        string empty = _temp.New("hvsim-analysis-");
         string hvsim = Path.Combine(AppContext.BaseDirectory, "hvsim.dll");
         Run("dotnet", [hvsim, "plot", normal.Dir]);
         Run("unshare", ["-m", "bash", "-c", $"mount --bind '{empty}' /usr/share/fonts && [ -z \"$(ls -A /usr/share/fonts)\" ] && dotnet '{hvsim}' plot '{bare.Dir}'"]);

@@ -7,8 +7,12 @@ using HvSim.Model.Config;
 
 namespace HvSim.Analysis.Tests;
 
-public class PlainNumberTests
+public class PlainNumberTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [Theory]
     [InlineData(3e-6, "0.000003")]
     [InlineData(-2.5e-7, "-0.00000025")]
@@ -42,7 +46,7 @@ public class PlainNumberTests
     {
         var slo = new Slo([new SloLimit(SloMetric.MeanStallFraction, 3e-6)]);
         var plan = new CapacityPlanner(new TinySlowdown(), slo, replications: 2, maxGuests: 2).FindMaxGuests(Platform.Power7);
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         PlanFiles.Write(dir, new PlanResult("study", slo, 2, 2, [plan]));
         string[] lines = File.ReadAllLines(Path.Combine(dir, PlanFiles.PlanFile));
         Assert.StartsWith("study,power7,2,true,mean_stall_fraction,0.000003,0.95,2,0.0000001,0.0000001,0.0000001,,", lines[1]);

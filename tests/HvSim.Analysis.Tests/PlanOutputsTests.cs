@@ -4,8 +4,12 @@ using HvSim.Model.Config;
 namespace HvSim.Analysis.Tests;
 
 /// <summary>What plan_probes.csv records: every probe in search order, the min_host_memory steps, and why each failed.</summary>
-public class PlanOutputsTests
+public class PlanOutputsTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private const long MiB = 1L << 20;
 
     /// <summary>PPC970 admission by hand (kernel-model.md §2.9): n guests fit while n × guest memory ≤ host − 512 MiB reserved.</summary>
@@ -21,9 +25,9 @@ public class PlanOutputsTests
         public ProbeMetrics Evaluate(PlanPoint point, int replication) => new(true, point.Guests * 10 + (replication == 1 ? -1 : 1), 0, 0);
     }
 
-    private static PlanTables WriteAndRead(CapacityPlanner planner, Slo slo, PlanResult result)
+    private PlanTables WriteAndRead(CapacityPlanner planner, Slo slo, PlanResult result)
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         PlanFiles.Write(dir, result with { Probes = planner.Probes.ToList() });
         return PlanFiles.TryRead(dir)!;
     }

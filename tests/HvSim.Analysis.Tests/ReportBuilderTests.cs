@@ -3,8 +3,12 @@ using HvSim.Analysis.Tables;
 
 namespace HvSim.Analysis.Tests;
 
-public class ReportBuilderTests
+public class ReportBuilderTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     internal static ResultsFixture TwoPlatformRun()
     {
         var fx = new ResultsFixture();
@@ -92,7 +96,7 @@ public class ReportBuilderTests
     [Fact]
     public void MrcFolderGetsMissRatioCurve()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         File.WriteAllText(Path.Combine(dir, "mrc.csv"), "capacity,miss_ratio\n100,0.9\n200,0.5\n400,0.2\n800,0.05\n");
         File.WriteAllText(Path.Combine(dir, "manifest.json"), """{"tool": "hvsim", "kind": "mrc", "trace": "web.csv", "sampling_rate": 1}""");
         var output = ReportBuilder.Build(dir);
@@ -108,7 +112,7 @@ public class ReportBuilderTests
     [Fact]
     public void NotAResultsFolderThrowsClearError()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         Assert.Throws<ResultsFolderException>(() => ReportBuilder.Build(dir));
         Assert.Empty(Directory.GetFiles(dir));
     }

@@ -3,8 +3,12 @@ using HvSim.Analysis.Tables;
 
 namespace HvSim.Analysis.Tests;
 
-public class StatisticsTests
+public class StatisticsTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     [Fact]
     public void ConfidenceIntervalMatchesTextbookStudentT()
     {
@@ -148,7 +152,7 @@ public class StatisticsTests
     [Fact]
     public void NotAResultsFolderIsAClearError()
     {
-        var dir = Directory.CreateTempSubdirectory().FullName;
+        var dir = _temp.New("hvsim-analysis-");
         var e = Assert.Throws<ResultsFolderException>(() => ResultsFolder.Load(dir));
         Assert.Contains("not a results folder", e.Message);
         Assert.Contains("summary.csv", e.Message);
