@@ -12,6 +12,9 @@ public static class StallBreakdownPlot
 {
     public const int MaxBars = 40;
 
+    /// <summary>At most this much of the figure's height (px) goes to slanted bar names; a longer one is cut.</summary>
+    private const float MaxLabelRoom = 220;
+
     public static Figure? Create(string directory, string name, IReadOnlyList<StatRow> stats)
     {
         var parts = Metric.StallParts.Select(p => p.Metric).ToHashSet();
@@ -45,8 +48,14 @@ public static class StallBreakdownPlot
             plottable.LegendText = metric.Label;
         }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, bars.Count).Select(i => (double)i).ToArray(), labels);
-        if (bars.Count > 12) plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-        if (bars.Count > 12) plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        if (bars.Count > 12)
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            // The layout measures a tick label as if it were level: leave room for the slanted ones (about 7 px a
+            // character at 45°), or the longer names of sweep points run off the bottom of the image.
+            plot.Axes.Bottom.MinimumSize = Math.Min(MaxLabelRoom, 20 + 7 * 0.71f * labels.Max(l => l.Length));
+        }
         plot.Axes.SetLimitsX(-0.6, bars.Count - 0.4);
         plot.Axes.SetLimitsY(0, Math.Max(1, bottoms.Max()) * 1.08);
         return FigureStyle.Save(plot, directory, name, title,
