@@ -21,9 +21,9 @@ public static class StallBreakdownPlot
         var rows = stats.Where(r => parts.Contains(r.Metric)).ToList();
         var perGuest = rows.Where(r => r.Guest != "").GroupBy(r => (r.Scenario, r.Platform, r.Point, r.Guest)).ToList();
         bool guests = perGuest.Count is > 0 and <= MaxBars && rows.Select(r => r.Point).Distinct().Count() == 1;
-        var bars = (guests ? perGuest : rows.Where(r => r.Guest == "").GroupBy(r => (r.Scenario, r.Platform, r.Point, r.Guest)).ToList())
-            .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Platform, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Point.Values, SweepValueComparer.Instance).ThenBy(g => g.Key.Guest, GuestNameComparer.Instance)
+        var bars = Tables.SweepPoint.InOrder((guests ? perGuest : rows.Where(r => r.Guest == "").GroupBy(r => (r.Scenario, r.Platform, r.Point, r.Guest)).ToList())
+            .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Platform, StringComparer.Ordinal), g => g.Key.Point)
+            .ThenBy(g => g.Key.Guest, GuestNameComparer.Instance)
             .Take(MaxBars).ToList();
         if (bars.Count == 0 || bars.All(b => b.Sum(r => r.Stats.Mean) <= 0)) return null;
         string title = guests ? "Where each guest's stalled time goes" : "Where the guests' stalled time goes";

@@ -74,9 +74,11 @@ public sealed class RunsTable
         var parameters = parameterIndexes.Select(i => headers[i]).ToArray();
         // Folders written before labels, and sweeps without them, have no label column: their points are named by their values.
         int labelIndex = Array.IndexOf(headers, Batch.BatchAggregator.LabelColumn);
+        int pointIndex = Array.IndexOf(headers, "point");
         var points = new Dictionary<string, SweepPoint>();
         foreach (var (runId, values) in rows)
-            points[runId] = new SweepPoint(parameterIndexes.Select(i => values[i]).ToArray(), parameters, labelIndex < 0 ? "" : values[labelIndex]);
+            points[runId] = new SweepPoint(parameterIndexes.Select(i => values[i]).ToArray(), parameters, labelIndex < 0 ? "" : values[labelIndex],
+                pointIndex >= 0 && int.TryParse(values[pointIndex], System.Globalization.CultureInfo.InvariantCulture, out int index) ? index : -1);
         return new RunsTable(parameters, points);
     }
 

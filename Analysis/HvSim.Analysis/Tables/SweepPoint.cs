@@ -13,16 +13,26 @@ public sealed class SweepPoint : IEquatable<SweepPoint>
     public IReadOnlyList<string> Values { get; }
     /// <summary>The point's name from the sweep's `labels:`; empty when it has none.</summary>
     public string Label { get; }
+    /// <summary>Its place in the scenario's sweep (runs.csv's `point`), which orders named points; -1 when not known.</summary>
+    public int Index { get; }
 
-    public SweepPoint(IReadOnlyList<string> values, IReadOnlyList<string> parameters, string label = "")
+    public SweepPoint(IReadOnlyList<string> values, IReadOnlyList<string> parameters, string label = "", int index = -1)
     {
         Values = values;
         Parameters = parameters;
         Label = label;
+        Index = index;
     }
 
     /// <summary>The same point named <paramref name="label"/> (kept as it is when that is empty).</summary>
-    public SweepPoint Named(string label) => label.Length == 0 || label == Label ? this : new SweepPoint(Values, Parameters, label);
+    public SweepPoint Named(string label) => label.Length == 0 || label == Label ? this : new SweepPoint(Values, Parameters, label, Index);
+
+    /// <summary>
+    /// Points in the order a reader expects: named points as the scenario lists them (their names were chosen in that
+    /// order: none, KSM, cgroups ...), others by their values.
+    /// </summary>
+    public static IOrderedEnumerable<T> InOrder<T>(IOrderedEnumerable<T> items, Func<T, SweepPoint> point) =>
+        items.ThenBy(i => point(i).Label.Length > 0 ? point(i).Index : -1).ThenBy(i => point(i).Values, Statistics.SweepValueComparer.Instance);
 
     /// <summary>"p1=v1, p2=v2": the point by its values, whether or not it has a label (a tooltip, a note of what a label stands for).</summary>
     public string ValuesText => LabelWithout("");
