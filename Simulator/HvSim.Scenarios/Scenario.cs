@@ -3,8 +3,12 @@ using HvSim.Scenarios.Loading;
 
 namespace HvSim.Scenarios;
 
-/// <summary>One point of a sweep (the only point when there is no sweep), fully bound and checked.</summary>
-public sealed record ScenarioPoint(int Index, IReadOnlyList<SweepAssignment> Assignments, RunTemplate Template)
+/// <summary>
+/// One point of a sweep (the only point when there is no sweep), fully bound and checked. <see cref="Label"/> is its
+/// name from the sweep's `labels:` (empty without): a name for displays only, never part of <see cref="Key"/>, so it
+/// changes no seed and no result.
+/// </summary>
+public sealed record ScenarioPoint(int Index, IReadOnlyList<SweepAssignment> Assignments, RunTemplate Template, string Label = "")
 {
     /// <summary>`path=value;...` in sweep-key order; empty without a sweep.</summary>
     public string Key => string.Join(";", Assignments.Select(a => $"{a.Path}={a.Canonical}"));

@@ -24,7 +24,7 @@ public static class ScenarioLoader
         if (document is null) return null;
         var defaultName = Path.GetFileNameWithoutExtension(file);
         var sweepNode = document.Get(Binder.SweepKey);
-        var points = SweepParser.Parse(sweepNode, d, out var mode);
+        var points = SweepParser.Parse(sweepNode, d, out var mode, out var labels);
         var baseDoc = document.Without(Binder.SweepKey);
 
         var baseBinder = new Binder(d);
@@ -44,7 +44,7 @@ public static class ScenarioLoader
             var checks = new Diagnostics();
             ConsistencyChecks.Check(template, binder, doc, checks, traces);
             pointProblems.AddRange(checks.Items.Select(p => (i, p)));
-            bound.Add(new ScenarioPoint(i, checkedPoints[i], template));
+            bound.Add(new ScenarioPoint(i, checkedPoints[i], template, i < labels.Count ? labels[i] : ""));
         }
         // A problem every point has is reported once; one that only some points have names the point.
         foreach (var group in pointProblems.GroupBy(p => p.Problem))
@@ -52,7 +52,7 @@ public static class ScenarioLoader
             if (group.Count() == checkedPoints.Count) d.Add(group.Key);
             else
                 foreach (var (i, problem) in group)
-                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}: {string.Join(", ", checkedPoints[i].Select(a => $"{a.Path}={a.AsWritten}"))}]" });
+                    d.Add(problem with { Message = $"{problem.Message} [sweep point {i}{(i < labels.Count ? $" ({labels[i]})" : "")}: {string.Join(", ", checkedPoints[i].Select(a => $"{a.Path}={a.AsWritten}"))}]" });
         }
         if (d.Items.Count > before || points is null) return null;
         return new Scenario

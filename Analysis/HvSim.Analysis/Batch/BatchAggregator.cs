@@ -27,22 +27,32 @@ public static class BatchAggregator
         }));
     }
 
-    /// <summary>runs.csv: one row per run with its settings and swept values (also written by a swept `hvsim run`).</summary>
+    /// <summary>
+    /// runs.csv: one row per run with its settings and swept values (also written by a swept `hvsim run`), and its
+    /// point's label after `point` when some point has one (a folder without labels has no such column).
+    /// </summary>
     public static void WriteRunsTable(string path, BatchPlan plan)
     {
         var paramColumns = plan.ParameterColumns;
+        bool labelled = plan.Runs.Any(r => r.Label.Length > 0);
+        string[] fixedColumns = labelled ? [.. FixedColumns.Take(PointColumn + 1), LabelColumn, .. FixedColumns.Skip(PointColumn + 1)] : FixedColumns;
         // A swept top-level key (aging) would repeat a fixed column's name; its sweep column is `sweep.<path>` instead.
-        var header = FixedColumns.Concat(paramColumns.Select(p => FixedColumns.Contains(p) ? SweepColumnPrefix + p : p)).ToArray();
-        ResultsTables.WriteCsv(path, header, plan.Runs.Select(r => RunsRow(r, paramColumns)));
+        var header = fixedColumns.Concat(paramColumns.Select(p => FixedColumns.Contains(p) ? SweepColumnPrefix + p : p)).ToArray();
+        ResultsTables.WriteCsv(path, header, plan.Runs.Select(r => RunsRow(r, paramColumns, labelled)));
     }
 
     public const string SweepColumnPrefix = "sweep.";
+
+    /// <summary>runs.csv's column of the point's name from the sweep's `labels:`: a name, not a swept parameter.</summary>
+    public const string LabelColumn = "label";
 
     private static readonly string[] FixedColumns =
     [
         "run_id", "scenario", "point", "platform", "replication", "seed", "host_memory_bytes", "host_page_size_bytes", "swap_device",
         "aging", "guests", "total_guest_memory_bytes", "duration_s",
     ];
+
+    private static readonly int PointColumn = Array.IndexOf(FixedColumns, "point");
 
     private static void WriteJoined<TRow, TBatch>(BatchFolder folder, BatchPlan plan, string file, Func<string, TRow, TBatch> join) =>
         ResultsTables.WriteCsv(Path.Combine(folder.Root, file), plan.Runs.SelectMany(r =>
@@ -51,7 +61,7 @@ public static class BatchAggregator
             return File.Exists(path) ? ResultsTables.ReadCsv<TRow>(path).Select(row => join(r.RunId, row)) : [];
         }));
 
-    private static string?[] RunsRow(BatchPlanEntry r, IReadOnlyList<string> paramColumns)
+    private static string?[] RunsRow(BatchPlanEntry r, IReadOnlyList<string> paramColumns, bool labelled)
     {
         var c = r.Config;
         var guests = c["guests"]!.AsArray();
@@ -64,6 +74,7 @@ public static class BatchAggregator
             c["aging"]!.GetValue<string>(), guests.Count.ToString(CultureInfo.InvariantCulture), totalGuestMemory.ToString(CultureInfo.InvariantCulture),
             (c["duration_ns"]!.GetValue<long>() / 1e9).ToString("R", CultureInfo.InvariantCulture),
         };
+        if (labelled) values.Insert(PointColumn + 1, r.Label);
         foreach (var p in paramColumns)
             values.Add(r.Parameters.FirstOrDefault(kv => kv.Key == p).Value);
         return values.ToArray();

@@ -8,10 +8,13 @@ using HvSim.Scenarios.Planning;
 
 namespace HvSim.Analysis.Batch;
 
-/// <summary>One run of a batch as manifest.json records it (enough to merge and tabulate without the scenario files).</summary>
+/// <summary>
+/// One run of a batch as manifest.json records it (enough to merge and tabulate without the scenario files);
+/// <see cref="Label"/> is its sweep point's name from `labels:`, empty without one.
+/// </summary>
 public sealed record BatchPlanEntry(
     string RunId, string Scenario, int Point, string Platform, int Replication, ulong Seed,
-    IReadOnlyList<KeyValuePair<string, string>> Parameters, string ConfigSha256, JsonObject Config);
+    IReadOnlyList<KeyValuePair<string, string>> Parameters, string ConfigSha256, JsonObject Config, string Label = "");
 
 /// <summary>The full list of runs of a batch, in plan order; it is the body of manifest.json.</summary>
 public sealed class BatchPlan
@@ -29,7 +32,7 @@ public sealed class BatchPlan
             var config = Manifest.Config(r.Config);
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToJsonString())));
             return new BatchPlanEntry(r.RunId, r.Scenario.Name, r.Point.Index, ScenarioKeys.PlatformName(r.Platform), r.Replication, r.Seed,
-                r.Point.Assignments.Select(a => KeyValuePair.Create(a.Path, a.Canonical)).ToList(), hash, config);
+                r.Point.Assignments.Select(a => KeyValuePair.Create(a.Path, a.Canonical)).ToList(), hash, config, r.Point.Label);
         }).ToList();
         var scenarioList = new JsonArray(scenarios.Select(s => (JsonNode)new JsonObject
         {
@@ -53,7 +56,7 @@ public sealed class BatchPlan
         m["kind"] = "batch";
         m["scenarios"] = Scenarios.DeepClone();
         m["defaults"] = Defaults.Json();
-        m["runs"] = new JsonArray(Runs.Select(r => (JsonNode)new JsonObject
+        m["runs"] = new JsonArray(Runs.Select(r => (JsonNode)Manifest.WithLabel(new JsonObject
         {
             ["run_id"] = r.RunId,
             ["scenario"] = r.Scenario,
@@ -64,7 +67,7 @@ public sealed class BatchPlan
             ["parameters"] = new JsonObject(r.Parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["config_sha256"] = r.ConfigSha256,
             ["config"] = r.Config.DeepClone(),
-        }).ToArray());
+        }, r.Label)).ToArray());
         return m;
     }
 
@@ -95,7 +98,7 @@ public sealed class BatchPlan
                 runId, Field<string>(n, "scenario", at), Field<int>(n, "point", at), Field<string>(n, "platform", at),
                 Field<int>(n, "replication", at), Field<ulong>(n, "seed", at),
                 parameters.Select(p => KeyValuePair.Create(p.Key, Field<string>(parameters, p.Key, $"{at}.parameters"))).ToList(),
-                Field<string>(n, "config_sha256", at), config));
+                Field<string>(n, "config_sha256", at), config, n["label"] is null ? "" : Field<string>(n, "label", at)));
         }
         return new BatchPlan { Runs = entries, Scenarios = scenarios };
     }

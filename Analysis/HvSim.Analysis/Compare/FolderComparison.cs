@@ -56,6 +56,10 @@ public sealed record FolderComparison(
             .ThenBy(g => g.Platform, StringComparer.Ordinal).ThenBy(g => g.Point.Values, SweepValueComparer.Instance).ToList();
         if (common.Count == 0)
             throw Refuse(a, b, $"the plans probed no configuration in common ({Differences(onlyA, onlyB)})");
+        // A point is the same point whatever it is called: it takes A's label, else B's (a folder from before labels,
+        // or a sweep without them, against one that names its points).
+        var labelsB = groupsB.Keys.ToDictionary(g => g, g => g.Point.Label);
+        common = common.Select(g => g with { Point = g.Point.Label.Length > 0 ? g.Point : g.Point.Named(labelsB[g]) }).ToList();
         if (plans && (onlyA.Count > 0 || onlyB.Count > 0))
             notes.Add($"Compared at the {common.Count} probed configurations both plans ran; {Differences(onlyA, onlyB)}.");
         foreach (var g in common)

@@ -12,15 +12,18 @@ public static class StallBreakdownPlot
 {
     public const int MaxBars = 40;
 
+    /// <summary>At most this much of the figure's height (px) goes to slanted bar names; a longer one is cut.</summary>
+    private const float MaxLabelRoom = 220;
+
     public static Figure? Create(string directory, string name, IReadOnlyList<StatRow> stats)
     {
         var parts = Metric.StallParts.Select(p => p.Metric).ToHashSet();
         var rows = stats.Where(r => parts.Contains(r.Metric)).ToList();
         var perGuest = rows.Where(r => r.Guest != "").GroupBy(r => (r.Scenario, r.Platform, r.Point, r.Guest)).ToList();
         bool guests = perGuest.Count is > 0 and <= MaxBars && rows.Select(r => r.Point).Distinct().Count() == 1;
-        var bars = (guests ? perGuest : rows.Where(r => r.Guest == "").GroupBy(r => (r.Scenario, r.Platform, r.Point, r.Guest)).ToList())
-            .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Platform, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Point.Values, SweepValueComparer.Instance).ThenBy(g => g.Key.Guest, GuestNameComparer.Instance)
+        var bars = Tables.SweepPoint.InOrder((guests ? perGuest : rows.Where(r => r.Guest == "").GroupBy(r => (r.Scenario, r.Platform, r.Point, r.Guest)).ToList())
+            .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal).ThenBy(g => g.Key.Platform, StringComparer.Ordinal), g => g.Key.Point)
+            .ThenBy(g => g.Key.Guest, GuestNameComparer.Instance)
             .Take(MaxBars).ToList();
         if (bars.Count == 0 || bars.All(b => b.Sum(r => r.Stats.Mean) <= 0)) return null;
         string title = guests ? "Where each guest's stalled time goes" : "Where the guests' stalled time goes";
@@ -45,8 +48,14 @@ public static class StallBreakdownPlot
             plottable.LegendText = metric.Label;
         }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, bars.Count).Select(i => (double)i).ToArray(), labels);
-        if (bars.Count > 12) plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-        if (bars.Count > 12) plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        if (bars.Count > 12)
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            // The layout measures a tick label as if it were level: leave room for the slanted ones (about 7 px a
+            // character at 45°), or the longer names of sweep points run off the bottom of the image.
+            plot.Axes.Bottom.MinimumSize = Math.Min(MaxLabelRoom, 20 + 7 * 0.71f * labels.Max(l => l.Length));
+        }
         plot.Axes.SetLimitsX(-0.6, bars.Count - 0.4);
         plot.Axes.SetLimitsY(0, Math.Max(1, bottoms.Max()) * 1.08);
         return FigureStyle.Save(plot, directory, name, title,

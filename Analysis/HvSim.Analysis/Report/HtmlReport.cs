@@ -87,10 +87,16 @@ public static class HtmlReport
         The full table is <a href="stats.csv">stats.csv</a>.
         """;
 
+    /// <summary>A table cell naming a sweep point: its label, with its values as the tooltip when it has one.</summary>
+    internal static string PointCell(SweepPoint point) =>
+        point.Label.Length > 0 ? $"<td class=\"l\" title=\"{E(point.ValuesText)}\">{E(point.Label)}</td>" : $"<td class=\"l\">{E(point.ToString())}</td>";
+
     private static void AppendKeyNumbers(StringBuilder html, IReadOnlyList<StatRow> stats, ResultsFolder folder)
     {
-        var parameters = folder.Runs?.Parameters ?? [];
         var rows = KeyNumbersRow.From(stats);
+        // Named points (the sweep's `labels:`) take one column of names; unnamed ones a column per swept parameter.
+        bool named = rows.Any(r => r.Point.Label.Length > 0);
+        var parameters = named ? [] : folder.Runs?.Parameters ?? [];
         var swapLatencyUs = SwapLatencyMicroseconds(folder);
         html.Append("<h2>Key numbers</h2>\n");
         if (rows.Count == 0)
@@ -101,6 +107,7 @@ public static class HtmlReport
         // One scenario (the usual case) is named in the title: its column would only take width.
         bool scenarios = rows.Select(r => r.Scenario).Distinct().Count() > 1;
         html.Append(scenarios ? "<table><tr><th class=\"l\">Scenario</th><th class=\"l\">Platform</th>" : "<table><tr><th class=\"l\">Platform</th>");
+        if (named) html.Append("<th class=\"l\">Point</th>");
         foreach (var p in parameters) html.Append($"<th class=\"l\">{E(SweepPoint.DisplayName(p))}</th>");
         // A column no row has (a total older folders lack, the PPC970 ratio without PPC970 runs) is left out.
         var columns = KeyNumbersRow.Columns.Where(m => rows.Any(r => r.Values.ContainsKey(m))).ToList();
@@ -111,6 +118,7 @@ public static class HtmlReport
         foreach (var r in rows)
         {
             html.Append(scenarios ? $"<tr><td class=\"l\">{E(r.Scenario)}</td>" : "<tr>").Append($"<td class=\"l\">{E(SeriesColors.PlatformLabel(r.Platform))}</td>");
+            if (named) html.Append(PointCell(r.Point));
             foreach (var p in parameters) html.Append($"<td class=\"l\">{E(r.Point.ValueOf(p))}</td>");
             foreach (var m in columns)
                 html.Append("<td>").Append(r.Values.TryGetValue(m, out var s) ? Cell(s, display[m].Scale) : "–").Append("</td>");

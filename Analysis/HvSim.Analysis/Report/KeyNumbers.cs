@@ -53,8 +53,9 @@ public sealed record KeyNumbersRow(string Scenario, string Platform, SweepPoint 
     private static readonly IReadOnlySet<Metric> Wanted = new HashSet<Metric>(Columns) { Metric.FaultsInFlightAtEnd, Metric.OldestFaultInFlight };
 
     public static List<KeyNumbersRow> From(IReadOnlyList<StatRow> stats) =>
-        stats.Where(r => r.Guest == "" && Wanted.Contains(r.Metric))
+        SweepPoint.InOrder(stats.Where(r => r.Guest == "" && Wanted.Contains(r.Metric))
             .GroupBy(r => (r.Scenario, r.Platform, r.Point))
             .Select(g => new KeyNumbersRow(g.Key.Scenario, g.Key.Platform, g.Key.Point, g.ToDictionary(r => r.Metric, r => r.Stats)))
+            .OrderBy(r => r.Scenario, StringComparer.Ordinal).ThenBy(r => r.Platform, StringComparer.Ordinal), r => r.Point)
             .ToList();
 }

@@ -67,7 +67,7 @@ public static class LeverReportSection
             double savedMib = hosts.Average(h => (h.Row.KsmPagesSharing ?? 0) * (double)h.Row.PageSizeBytes) / (1 << 20);
             // A balloon's guest pages are host pages (ModelConfigValidator), so its pages times the host page size is its memory.
             double balloonMib = admitted.Sum(g => (g.BalloonPages ?? 0) * (double)hosts[0].Row.PageSizeBytes) / n / (1 << 20);
-            html.Append($"<tr><td class=\"l\">{HtmlReport.E(group.Key.Platform)}</td><td class=\"l\">{HtmlReport.E(group.Key.Point.ToString())}</td>" +
+            html.Append($"<tr><td class=\"l\">{HtmlReport.E(group.Key.Platform)}</td>{HtmlReport.PointCell(group.Key.Point)}" +
                 $"<td class=\"l\">{HtmlReport.E(levers)}</td><td>{F(admitted.Count / n, "0.#")}</td>" +
                 $"<td>{F(hosts.Average(h => (double)h.Row.PagesScanned), "N0")}</td>" +
                 $"<td>{F(hosts.Average(h => (double)(h.Row.SwapWrites ?? 0)), "N0")} / {F(hosts.Average(h => (double)(h.Row.SwapReads ?? 0)), "N0")}</td>" +

@@ -125,5 +125,15 @@ public static class Manifest
             stream.WriteByte((byte)'\n');
         });
 
+    /// <summary>
+    /// A `runs[]` or `points[]` entry with its sweep point's `label` right after `point`; unchanged without a label, so
+    /// an unlabelled sweep's manifest is what it was before labels existed.
+    /// </summary>
+    public static JsonObject WithLabel(JsonObject entry, string label)
+    {
+        if (label.Length > 0) entry.Insert(entry.IndexOf("point") + 1, "label", label);
+        return entry;
+    }
+
     public static JsonNode Read(string path) => JsonNode.Parse(File.ReadAllText(path))!;
 }

@@ -48,14 +48,14 @@ public static class ScenarioRunWriter
         else if (warmups is [null]) manifest["warmup_s"] = "auto";
         manifest["sweep_mode"] = scenario.SweepMode;
         manifest["sweep_paths"] = new JsonArray(scenario.SweepPaths.Select(p => (JsonNode)p!).ToArray());
-        manifest["points"] = new JsonArray(scenario.Points.Select(p => (JsonNode)new JsonObject
+        manifest["points"] = new JsonArray(scenario.Points.Select(p => (JsonNode)Manifest.WithLabel(new JsonObject
         {
             ["point"] = p.Index,
             ["parameters"] = Parameters(p),
             ["run_ids"] = new JsonArray(runs.Where(r => r.Point.Index == p.Index).Select(r => (JsonNode)r.RunId!).ToArray()),
-        }).ToArray());
+        }, p.Label)).ToArray());
         manifest["defaults"] = Defaults.Json();
-        manifest["runs"] = new JsonArray(runs.Select(r => (JsonNode)new JsonObject
+        manifest["runs"] = new JsonArray(runs.Select(r => (JsonNode)Manifest.WithLabel(new JsonObject
         {
             ["run_id"] = r.RunId,
             ["point"] = r.Point.Index,
@@ -64,7 +64,7 @@ public static class ScenarioRunWriter
             ["replication"] = r.Replication,
             ["seed"] = r.Seed,
             ["config"] = Manifest.Config(r.Config),
-        }).ToArray());
+        }, r.Point.Label)).ToArray());
         Manifest.Write(Path.Combine(dir, ResultsTables.Manifest), manifest);
         // Wall-clock time is the one thing a rerun changes: it lives in timing.json alone, so every other file is byte-identical (F43).
         Manifest.Write(Path.Combine(dir, BatchFolder.TimingFile), new JsonObject { ["wall_s"] = Math.Round(wall.TotalSeconds, 3) });

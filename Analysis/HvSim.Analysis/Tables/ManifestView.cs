@@ -79,7 +79,8 @@ public sealed class ManifestView
             if (r["parameters"] is JsonObject ps)
                 foreach (var (k, v) in ps)
                     parameters.Add(new(k, v is JsonValue jv && jv.TryGetValue(out string? text) ? text : v?.ToJsonString() ?? ""));
-            list.Add(new ManifestRun(runId, platform, replication, seed, parameters, Results.Manifest.ReadConfig(r["config"])));
+            string label = r["label"] is JsonValue lv && lv.TryGetValue(out string? l) ? l : "";
+            list.Add(new ManifestRun(runId, platform, replication, seed, parameters, Results.Manifest.ReadConfig(r["config"]), label));
         }
         return list;
     }
@@ -87,7 +88,7 @@ public sealed class ManifestView
 
 /// <summary>
 /// One entry of manifest.json's `runs`: which run a (platform, replication, seed) is, its sweep point and the
-/// configuration it ran with (null when the entry has none that reads back).
+/// configuration it ran with (null when the entry has none that reads back), and the point's label (empty without one).
 /// </summary>
 public sealed record ManifestRun(string RunId, string Platform, int Replication, ulong Seed, IReadOnlyList<KeyValuePair<string, string>> Parameters,
-    SimulationConfig? Config = null);
+    SimulationConfig? Config = null, string Label = "");

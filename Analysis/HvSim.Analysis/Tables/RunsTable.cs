@@ -13,6 +13,8 @@ public sealed class RunsTable
     {
         "run_id", "scenario", "platform", "replication", "seed", "status", "error", "dir", "folder", "path",
         "wall_s", "wall_time_s", "point", "point_index", "started", "finished",
+        // The point's name from `labels:`: it names a point, it is not a value the runs were swept over.
+        Batch.BatchAggregator.LabelColumn,
         // Settings `hvsim batch` lists for every run; they vary only as a consequence of the swept parameters.
         "host_memory_bytes", "host_page_size_bytes", "swap_device", "aging", "guests", "guest_memory_bytes", "total_guest_memory_bytes", "duration_s",
     };
@@ -54,8 +56,13 @@ public sealed class RunsTable
     public static RunsTable? FromManifest(IReadOnlyList<ManifestRun> runs)
     {
         if (runs.Count == 0) return null;
-        var headers = runs.SelectMany(r => r.Parameters.Select(p => p.Key)).Distinct().Prepend("run_id").ToArray();
-        var rows = runs.Select(r => (r.RunId, headers.Select((h, i) => i == 0 ? r.RunId : r.Parameters.FirstOrDefault(p => p.Key == h).Value ?? "").ToArray())).ToList();
+        var headers = runs.SelectMany(r => r.Parameters.Select(p => p.Key)).Distinct().Prepend(Batch.BatchAggregator.LabelColumn).Prepend("run_id").ToArray();
+        var rows = runs.Select(r => (r.RunId, headers.Select((h, i) => i switch
+        {
+            0 => r.RunId,
+            1 => r.Label,
+            _ => r.Parameters.FirstOrDefault(p => p.Key == h).Value ?? "",
+        }).ToArray())).ToList();
         return Build(headers, rows);
     }
 
@@ -65,9 +72,13 @@ public sealed class RunsTable
             .Where(i => !BookkeepingColumns.Contains(headers[i]) && rows.Select(r => r.Values[i]).Distinct().Count() > 1)
             .ToArray();
         var parameters = parameterIndexes.Select(i => headers[i]).ToArray();
+        // Folders written before labels, and sweeps without them, have no label column: their points are named by their values.
+        int labelIndex = Array.IndexOf(headers, Batch.BatchAggregator.LabelColumn);
+        int pointIndex = Array.IndexOf(headers, "point");
         var points = new Dictionary<string, SweepPoint>();
         foreach (var (runId, values) in rows)
-            points[runId] = new SweepPoint(parameterIndexes.Select(i => values[i]).ToArray(), parameters);
+            points[runId] = new SweepPoint(parameterIndexes.Select(i => values[i]).ToArray(), parameters, labelIndex < 0 ? "" : values[labelIndex],
+                pointIndex >= 0 && int.TryParse(values[pointIndex], System.Globalization.CultureInfo.InvariantCulture, out int index) ? index : -1);
         return new RunsTable(parameters, points);
     }
 

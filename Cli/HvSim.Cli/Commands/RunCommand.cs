@@ -75,7 +75,8 @@ internal static class RunCommand
             {
                 if (++rows > MaxRows) continue;
                 var cells = new List<string>();
-                if (swept) cells.Add(Markup.Escape(runs[i].Point.Key));
+                // A labelled point (the sweep's `labels:`) by its name; else by its values.
+                if (swept) cells.Add(Markup.Escape(runs[i].Point.Label.Length > 0 ? runs[i].Point.Label : runs[i].Point.Key));
                 cells.Add(ScenarioKeys.PlatformName(runs[i].Platform));
                 if (replicated) cells.Add(runs[i].Replication.ToString(CultureInfo.InvariantCulture));
                 cells.Add(Markup.Escape(g.Guest));

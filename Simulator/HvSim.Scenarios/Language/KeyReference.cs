@@ -34,7 +34,7 @@ public static class KeyReference
             }
             else if (section == ScenarioKeys.Sweep)
             {
-                sb.Append($"### `{path}:`\n\n`mode: grid` (default; every combination, the first key varies slowest) or `mode: zip` (the i-th values together), and key paths mapped to value lists. Sweepable paths:\n\n");
+                sb.Append($"### `{path}:`\n\n`mode: grid` (default; every combination, the first key varies slowest) or `mode: zip` (the i-th values together), optionally `{SweepParser.LabelsKey}:` ({SweepParser.LabelsDoc}), and key paths mapped to value lists. Sweepable paths:\n\n");
                 sb.Append(string.Join(", ", SweepParser.SweepablePaths().Select(p => $"`{p.Path}`"))).Append(".\n\n");
             }
             else if (section is SpecialSection) sb.Append($"### `{path}:`\n\n{section.Doc}\n\n");

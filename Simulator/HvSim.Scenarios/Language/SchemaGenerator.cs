@@ -101,6 +101,12 @@ public static class SchemaGenerator
         var props = new JsonObject
         {
             ["mode"] = new JsonObject { ["enum"] = new JsonArray("grid", "zip"), ["default"] = "grid", ["description"] = "grid: every combination (first key varies slowest); zip: the i-th values together." },
+            [SweepParser.LabelsKey] = new JsonObject
+            {
+                ["type"] = "array", ["minItems"] = 1, ["uniqueItems"] = true,
+                ["items"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = SweepParser.MaxLabelLength },
+                ["description"] = SweepParser.LabelsDoc,
+            },
         };
         foreach (var (path, key) in SweepParser.SweepablePaths())
             props[path] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = ValueSchema(key) };

@@ -10,10 +10,20 @@ public sealed record SweepAssignment(string Path, Node Value, string Canonical)
     public string AsWritten => Value is ScalarNode { Value: var text } ? text : Canonical;
 }
 
-/// <summary>`sweep:` — parameter paths mapped to value lists, combined as a grid (default) or zipped.</summary>
+/// <summary>`sweep:` — parameter paths mapped to value lists, combined as a grid (default) or zipped, and the points' optional names.</summary>
 internal static class SweepParser
 {
     public const int MaxPoints = 100_000;
+
+    /// <summary>The key that names the points; a name only, so it never reaches a run's configuration or seed.</summary>
+    public const string LabelsKey = "labels";
+
+    /// <summary>What `labels:` is, for the schema and docs/scenarios.md.</summary>
+    public static readonly string LabelsDoc = "one name per sweep point, in point order, shown instead of the point's values in tables, notes and plots; " +
+        $"with mode: zip or a single swept key path (a grid of several is refused); distinct, non-empty, at most {MaxLabelLength} characters; a name only: it changes no seed or result";
+
+    /// <summary>Longest label: a label exists to be shorter than the point's values in a table row or a legend.</summary>
+    public const int MaxLabelLength = 40;
     private static readonly string[] NotSweepable = ScenarioKeys.Root.Keys.Where(k => !k.Sweepable).Select(k => k.Name).ToArray();
 
     /// <summary>Every path a sweep may set, with its key definition.</summary>
@@ -36,10 +46,14 @@ internal static class SweepParser
         }
     }
 
-    /// <summary>The points of the sweep in order (grid: the first key varies slowest); one empty point without a sweep.</summary>
-    public static List<IReadOnlyList<SweepAssignment>>? Parse(Node? sweep, Diagnostics d, out string mode)
+    /// <summary>
+    /// The points of the sweep in order (grid: the first key varies slowest); one empty point without a sweep.
+    /// <paramref name="labels"/> is one name per point when the sweep has `labels:`, else empty.
+    /// </summary>
+    public static List<IReadOnlyList<SweepAssignment>>? Parse(Node? sweep, Diagnostics d, out string mode, out IReadOnlyList<string> labels)
     {
         mode = "grid";
+        labels = [];
         if (sweep is null) return [[]];
         if (sweep is not MappingNode map)
         {
@@ -48,10 +62,16 @@ internal static class SweepParser
         }
         var paths = SweepablePaths().ToDictionary(p => p.Path, p => p.Key, StringComparer.Ordinal);
         var axes = new List<(string Path, List<SweepAssignment> Values, Node At)>();
+        MappingEntry? labelsEntry = null;
         bool ok = true;
         foreach (var entry in map.Entries)
         {
             var name = entry.Key.Value;
+            if (name == LabelsKey)
+            {
+                labelsEntry = entry;
+                continue;
+            }
             if (name == "mode")
             {
                 if (entry.Value is ScalarNode { Value: "grid" or "zip" } m) mode = m.Value;
@@ -61,7 +81,7 @@ internal static class SweepParser
             if (!paths.TryGetValue(name, out var key))
             {
                 var why = NotSweepable.Contains(name) ? $"'{name}' cannot be swept" : $"unknown sweep key path '{ValueParser.Shorten(name)}'" + ValueParser.DidYouMean(name, paths.Keys);
-                d.Add(entry.Key, why, "mode, or a key path such as guests.count, host.memory, host.swap.device, guests.workload.alpha (see docs/scenarios.md)");
+                d.Add(entry.Key, why, "mode, labels, or a key path such as guests.count, host.memory, host.swap.device, guests.workload.alpha (see docs/scenarios.md)");
                 ok = false;
                 continue;
             }
@@ -79,7 +99,8 @@ internal static class SweepParser
             }
             axes.Add((name, values, entry.Value));
         }
-        if (!ok) return null;
+        List<string>? names = labelsEntry is null ? [] : Labels(labelsEntry, axes.Count, mode, d);
+        if (!ok || names is null) return null;
         if (axes.Count == 0) return [[]];
         if (mode == "zip")
         {
@@ -89,8 +110,13 @@ internal static class SweepParser
                 d.Add(axis.At, $"zipped sweep lists differ in length: '{axes[0].Path}' has {n} values, '{axis.Path}' has {axis.Values.Count}", "lists of equal length with mode: zip");
                 return null;
             }
+            if (!LabelCount(labelsEntry, names, n, d)) return null;
+            labels = names;
             return Distinct(Enumerable.Range(0, n).Select(i => (IReadOnlyList<SweepAssignment>)axes.Select(a => a.Values[i]).ToList()).ToList(), d);
         }
+        // A grid of one key is that key's list, point by point: it takes labels as a zip does.
+        if (!LabelCount(labelsEntry, names, axes[0].Values.Count, d)) return null;
+        labels = names;
         long total = axes.Aggregate(1L, (acc, a) => Math.Min(acc * a.Values.Count, MaxPoints + 1L));
         if (total > MaxPoints)
         {
@@ -101,6 +127,65 @@ internal static class SweepParser
         foreach (var axis in axes)
             points = points.SelectMany(p => axis.Values.Select(v => (IReadOnlyList<SweepAssignment>)[.. p, v])).ToList();
         return Distinct(points, d);
+    }
+
+    /// <summary>
+    /// `labels:`: one name per point, each a non-empty text of at most <see cref="MaxLabelLength"/> characters on one
+    /// line, no two alike; only where points line up with list positions (mode: zip, or one swept key). Null after
+    /// reporting what is wrong.
+    /// </summary>
+    private static List<string>? Labels(MappingEntry entry, int axes, string mode, Diagnostics d)
+    {
+        const string Allowed = "a list of one short name per sweep point, in point order, e.g. labels: [none, KSM, cgroups]";
+        if (axes == 0)
+        {
+            d.Add(entry.Key, "'labels' names sweep points, but the sweep sets no key path", "labels beside the swept key paths they name the points of");
+            return null;
+        }
+        if (mode == "grid" && axes > 1)
+        {
+            d.Add(entry.Key, $"'labels' names the points of a zipped sweep, but this one is a grid of {axes} key paths (its points are every combination)",
+                "labels with mode: zip (one label per point), or with a single swept key path; without labels a grid's points are named by their values");
+            return null;
+        }
+        if (entry.Value is not SequenceNode { Items.Count: > 0 } list)
+        {
+            d.Add(entry.Value, $"'labels' must be a non-empty list of texts, not {entry.Value.KindName}", Allowed);
+            return null;
+        }
+        var names = new List<string>();
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool ok = true;
+        foreach (var item in list.Items)
+        {
+            int i = names.Count;
+            string name = item is ScalarNode { IsNull: false } s ? s.Value.Trim() : "";
+            string? problem = item switch
+            {
+                not ScalarNode => $"sweep label {i} must be a text, not {item.KindName}",
+                _ when name.Length == 0 => $"sweep label {i} is empty",
+                _ when name.Any(char.IsControl) => $"sweep label {i} holds a line break or control character",
+                _ when name.Length > MaxLabelLength => $"sweep label {i} '{ValueParser.Shorten(name)}' is longer than {MaxLabelLength} characters",
+                _ when first.TryGetValue(name, out int j) => $"sweep label {i} '{name}' repeats label {j}",
+                _ => null,
+            };
+            if (problem is null) first[name] = i;
+            else
+            {
+                d.Add(item, problem, $"distinct non-empty texts of at most {MaxLabelLength} characters on one line, one per sweep point");
+                ok = false;
+            }
+            names.Add(name);
+        }
+        return ok ? names : null;
+    }
+
+    /// <summary>Whether the sweep has as many labels as points (or none); else says so at `labels:`.</summary>
+    private static bool LabelCount(MappingEntry? entry, List<string> names, int points, Diagnostics d)
+    {
+        if (entry is null || names.Count == points) return true;
+        d.Add(entry.Value, $"'labels' has {names.Count} labels but the sweep has {points} points", $"one label per sweep point, in point order ({points} labels)");
+        return false;
     }
 
     /// <summary>Two points with the same values would be the same runs with the same seeds: refuse the repeat.</summary>
