@@ -17,12 +17,13 @@ public static class SweepCurvePlot
         if (lines.Count == 0) return null;
         rows = lines.SelectMany(l => l.Rows).ToList();
         var categories = numeric ? [] : rows.Select(r => r.Point.ValueOf(parameter)).Distinct().Order(StringComparer.Ordinal).ToList();
-        double At(StatRow r) => numeric ? X(r, parameter) : categories.IndexOf(r.Point.ValueOf(parameter));
+        var axis = AxisOf(parameter, rows.Select(r => SweepValue.TryNumber(r.Point.ValueOf(parameter), out double v) ? v : double.NaN));
+        double At(StatRow r) => numeric ? X(r, parameter, axis) : categories.IndexOf(r.Point.ValueOf(parameter));
         string shownName = SweepPoint.DisplayName(parameter);
         var display = Report.MetricDisplay.For(metric, Report.MetricDisplay.Largest(rows.Select(r => r.Stats)));
         double k = display.Scale;
         string title = $"{display.Label} vs {shownName}";
-        var plot = FigureStyle.New(title, shownName + (numeric ? UnitOf(parameter, rows[0].Point.ValueOf(parameter)) : ""), display.Header);
+        var plot = FigureStyle.New(title, shownName + (numeric ? axis.Unit : ""), display.Header);
         if (!numeric)
         {
             plot.Axes.Bottom.SetTicks(categories.Select((_, k) => (double)k).ToArray(), categories.ToArray());
@@ -30,7 +31,7 @@ public static class SweepCurvePlot
         }
         else
         {
-            var swept = rows.Select(r => X(r, parameter)).Distinct().Order().ToArray();
+            var swept = rows.Select(r => X(r, parameter, axis)).Distinct().Order().ToArray();
             if (swept.All(x => x == Math.Floor(x)))
             {
                 // Ticks at the swept counts themselves while they fit, so no tick sits between two points.
@@ -87,25 +88,34 @@ public static class SweepCurvePlot
     {
         var groups = rows.GroupBy(r => (r.Platform, Variant: r.Point.LabelWithout(parameter)))
             .Where(g => g.Select(r => r.Point.ValueOf(parameter)).Distinct().Count() >= 2)
-            .OrderBy(g => g.Key.Platform).ThenBy(g => g.Key.Variant).ToList();
+            .OrderBy(g => g.Key.Platform)
+            .ThenBy(g => g.First().Point.Parameters.Where(p => p != parameter).Select(p => g.First().Point.ValueOf(p)).ToList(), SweepValueComparer.Instance)
+            .ToList();
         var others = groups.SelectMany(g => g.First().Point.Parameters).Where(p => p != parameter).Distinct()
             .Where(p => groups.Select(g => g.First().Point.ValueOf(p)).Distinct().Count() > 1).ToHashSet();
         return groups.Select(g => new Line(g.Key.Platform,
-            string.Join(", ", g.First().Point.Parameters.Where(others.Contains).Select(p => $"{SweepPoint.DisplayName(p)}={g.First().Point.ValueOf(p)}")),
+            string.Join(", ", g.First().Point.Parameters.Where(others.Contains).Select(p => SweepPoint.Assignment(p, g.First().Point.ValueOf(p)))),
             g.ToList())).ToList();
     }
 
-    private static double X(StatRow r, string parameter) => SweepValue.TryNumber(r.Point.ValueOf(parameter), out double v) ? Scaled(v, r.Point.ValueOf(parameter)) : double.NaN;
+    private static double X(StatRow r, string parameter, Axis axis) =>
+        SweepValue.TryNumber(r.Point.ValueOf(parameter), out double v) ? v / axis.Divisor : double.NaN;
 
-    // Sizes are plotted in GiB and durations in seconds when the swept values carry a unit.
-    private static double Scaled(double v, string text) => text.EndsWith("iB", StringComparison.Ordinal) ? v / (1L << 30) : v;
+    /// <summary>The swept parameter's axis: its values (canonical: bytes, ns, bytes/s) divided into the unit that suits the largest.</summary>
+    internal sealed record Axis(double Divisor, string Unit);
 
-    private static string UnitOf(string parameter, string text) =>
-        parameter.EndsWith("count", StringComparison.Ordinal) || parameter.EndsWith("vcpus", StringComparison.Ordinal) ? " (count)"
-        : parameter.EndsWith("_bytes", StringComparison.Ordinal) ? " (bytes)"
-        : text.EndsWith("iB", StringComparison.Ordinal) ? " (GiB)"
-        : text.EndsWith('%') ? " (%)"
-        : text.EndsWith('s') ? " (s)"
-        : text.EndsWith("B", StringComparison.Ordinal) ? " (bytes)"
-        : "";
+    internal static Axis AxisOf(string parameter, IEnumerable<double> values)
+    {
+        double top = values.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        static Axis Pick(double top, (string Unit, double Divisor)[] units) =>
+            units.Where(u => top >= u.Divisor).Select(u => new Axis(u.Divisor, $" ({u.Unit})")).FirstOrDefault() ?? new Axis(units[^1].Divisor, $" ({units[^1].Unit})");
+        return Scenarios.Loading.SweepPaths.Find(SweepPoint.DisplayName(parameter))?.Kind switch
+        {
+            Scenarios.Language.ValueKind.Size => Pick(top, [("TiB", 1L << 40), ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10), ("bytes", 1)]),
+            Scenarios.Language.ValueKind.Duration => Pick(top, [("s", 1e9), ("ms", 1e6), ("µs", 1e3), ("ns", 1)]),
+            Scenarios.Language.ValueKind.Bandwidth => Pick(top, [("GB/s", 1e9), ("MB/s", 1e6), ("KB/s", 1e3), ("bytes/s", 1)]),
+            Scenarios.Language.ValueKind.Integer when parameter.EndsWith("count", StringComparison.Ordinal) || parameter.EndsWith("vcpus", StringComparison.Ordinal) => new Axis(1, " (count)"),
+            _ => new Axis(1, ""),
+        };
+    }
 }

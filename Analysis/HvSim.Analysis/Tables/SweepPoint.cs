@@ -52,7 +52,17 @@ public sealed class SweepPoint : IEquatable<SweepPoint>
 
     /// <summary>"p1=v1, p2=v2" without the given parameter: names a line (variant) on a sweep curve.</summary>
     public string LabelWithout(string parameter) =>
-        string.Join(", ", Parameters.Select((p, i) => (p, v: Values[i])).Where(t => t.p != parameter).Select(t => $"{DisplayName(t.p)}={t.v}"));
+        string.Join(", ", Parameters.Select((p, i) => (p, v: Values[i])).Where(t => t.p != parameter).Select(t => Assignment(t.p, t.v)));
+
+    /// <summary>"p=v" as a reader wants it: the parameter's display name, the value as a scenario file writes it.</summary>
+    public static string Assignment(string parameter, string value) => $"{DisplayName(parameter)}={DisplayValue(parameter, value)}";
+
+    /// <summary>
+    /// A swept value as the scenario file would write it (16GiB, 50us, 100MB/s), from the canonical form runs.csv keeps
+    /// (bytes, ns, bytes/s); words, plain numbers and parameters the scenario language does not know as they are.
+    /// </summary>
+    public static string DisplayValue(string parameter, string value) =>
+        Scenarios.Loading.SweepPaths.Find(DisplayName(parameter))?.FormatCanonical(value) ?? value;
 
     /// <summary>How a display names the point: its label, else its values.</summary>
     public override string ToString() => Label.Length > 0 ? Label : ValuesText;

@@ -98,6 +98,16 @@ public abstract class KeyDef
         _ => v.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// A value in the canonical form results keep it in (runs.csv: bytes, ns, bytes/s) as a scenario file would write it
+    /// (16GiB, 50us, 100MB/s); anything else (auto, words, plain numbers) as it is.
+    /// </summary>
+    public string FormatCanonical(string canonical) =>
+        Kind is ValueKind.Size or ValueKind.Duration or ValueKind.Bandwidth
+        && long.TryParse(canonical, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= 0
+            ? FormatBound(v)
+            : canonical;
+
     /// <summary>The default as a scenario file would write it.</summary>
     public string DefaultText => DefaultDescription ?? Default switch
     {
