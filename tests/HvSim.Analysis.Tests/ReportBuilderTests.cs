@@ -113,7 +113,10 @@ public class ReportBuilderTests : IDisposable
     public void NotAResultsFolderThrowsClearError()
     {
         var dir = _temp.New("hvsim-analysis-");
-        Assert.Throws<ResultsFolderException>(() => ReportBuilder.Build(dir));
+        var e = Assert.Throws<ResultsFolderException>(() => ReportBuilder.Build(dir));
+        // Clear: it names the folder, says what it is not and which files would have made it one.
+        Assert.StartsWith($"{dir}: not a results folder", e.Message);
+        Assert.Contains("summary.csv", e.Message);
         Assert.Empty(Directory.GetFiles(dir));
     }
 }
