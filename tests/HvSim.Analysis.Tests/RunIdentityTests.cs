@@ -67,7 +67,10 @@ public class RunIdentityTests
         // Two POWER7 runs (seeds 11 and 12), each with its own guests.
         var admitted = observations.Where(o => o.Run.Platform == "power7" && o.Guest == "" && o.Metric == Metric.AdmittedGuests).OrderBy(o => o.Run.Seed).ToList();
         Assert.Equal([(11UL, 2.0), (12UL, 3.0)], admitted.Select(o => (o.Run.Seed, o.Value)));
-        ReportBuilder.Build(fx.Dir);
+        // The report tells the two runs apart too: the paging plot shows seed 12's run, whose 3 guests took 3 × 800 =
+        // 2,400 major faults (seed 11's took none), one of 2 POWER7 runs (not one run of 5 guests).
+        var paging = Assert.Single(ReportBuilder.Build(fx.Dir).Figures, f => f.Name == "paging_power7");
+        Assert.Contains("Shown: the run with seed 12, the one with the most major faults (2,400) of the 2 POWER7 (pageable) runs", paging.Caption);
     }
 
     [Fact]
