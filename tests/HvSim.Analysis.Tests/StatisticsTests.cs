@@ -39,6 +39,7 @@ public class StatisticsTests : IDisposable
         Assert.Equal(7, s.Mean);
         Assert.True(double.IsNaN(s.Sd));
         Assert.True(double.IsNaN(s.CiLow));
+        Assert.True(double.IsNaN(s.CiHigh));
     }
 
     [Theory]
