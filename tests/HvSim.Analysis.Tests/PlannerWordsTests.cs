@@ -48,6 +48,10 @@ public class PlannerWordsTests
         };
         var rows = RunRows.From(new RunKey("s", Platform.Power7, 1, 1), result);
         var fromCsv = BucketQuantile.Quantile(rows.FaultLatency.Select(RunMetrics.ToBucket).ToList(), 0.99);
+        // By hand: rank 0.99 × 1000 = 990 is the last 1 ms sample, 1,000,000 + 989 × 37 = 1,036,593 ns. Its bucket
+        // (64 per power of two: 8192 ns wide in [2^19, 2^20)) is [126 × 8192, 127 × 8192) = [1,032,192, 1,040,384) ns
+        // and holds samples 871..989 (119); rank 990 is its last, so the interpolation gives its upper end, 1040.384 µs.
+        Assert.Equal(1040.384, fromCsv, 9);
         Assert.Equal(fromCsv, rows.Summary[0].FaultLatencyP99Us!.Value, 9);
         Assert.Equal(fromCsv, g.FaultLatency.Quantile(0.99) / 1e3, 9); // what `hvsim run` prints (in ms)
     }
