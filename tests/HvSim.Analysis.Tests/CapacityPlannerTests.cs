@@ -324,7 +324,7 @@ public class PlanFolderTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void PlanFolderRegeneratesFromPlanCsvAlone()
+    public void PlanFolderRegeneratesFromPlanCsvAndPlanProbesCsvAlone()
     {
         var dir = _temp.New("hvsim-analysis-");
         var slo = new Slo([new SloLimit(SloMetric.MeanStallFraction, 0.05)]);
@@ -335,6 +335,9 @@ public class PlanFolderTests : IDisposable
         Assert.Equal(12, p7.MaxGuests);
         Assert.Equal(12, p970.MaxGuests);
         PlanFiles.Write(dir, new PlanResult("study", slo, 2, 32, [p7, p970]));
+        // Nothing but the two tables (docs/analysis.md: `hvsim plot` redraws the plan plot and report from plan.csv and
+        // plan_probes.csv alone; the plot's points are the probes).
+        Assert.Equal([PlanFiles.PlanFile, PlanFiles.ProbesFile], Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         var output = ReportBuilder.Build(dir);
         Assert.Contains(output.Figures, f => f.Name == "plan_mean_stall_fraction");
