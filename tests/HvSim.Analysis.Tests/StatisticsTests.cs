@@ -99,15 +99,17 @@ public class StatisticsTests : IDisposable
         // Counters are post-warm-up; without host.csv's measured_s the time is the run's duration − warm-up = 9 s.
         Assert.Equal(80.0 / 9, Get(1, Metric.MajorFaultRate), 12);
         Assert.Equal((50.0 / 9 + 30.0 / 9) / 2, Get(1, Metric.MajorFaultRatePerGuest), 12);
-        Assert.Equal(12, Get(1, Metric.PagesSwappedOut));
+        Assert.Equal(12, Get(1, Metric.PagesSwappedOut)); // 7 + 5
         // EAT: 0.2 µs access + 6 s stalled * 1e6 / 4000 accesses = 1500.2 µs.
         Assert.Equal(0.2 + 6e6 / 4000, Get(1, Metric.EffectiveAccessTime), 9);
         Assert.Equal(0.2 + 2e6 / 1000, Get(1, Metric.EffectiveAccessTime, "a"), 9);
+        // Latency buckets: a's 50 in [0, 10), b's 50 in [10, 20). p50 = rank 50, the end of the first bucket: 10;
+        // p99 = rank 99, 49 of 50 into [10, 20): 19.8; a alone: rank 49.5 of 50 in [0, 10): 9.9.
         Assert.Equal(10.0, Get(1, Metric.FaultLatencyP50), 9);
         Assert.Equal(19.8, Get(1, Metric.FaultLatencyP99), 9);
         Assert.Equal(9.9, Get(1, Metric.FaultLatencyP99, "a"), 9);
-        Assert.Equal(300, Get(1, Metric.HostFreeMin));   // the warm-up sample (10) is cut
-        Assert.Equal(128, Get(1, Metric.SwapUsedMax));
+        Assert.Equal(300, Get(1, Metric.HostFreeMin));   // min(500, 300): the warm-up sample (10) is cut
+        Assert.Equal(128, Get(1, Metric.SwapUsedMax));   // max(64, 128) of the samples after the warm-up
 
         var stats = StatsTable.Aggregate(obs);
         var slowdown = stats.Single(r => r.Metric == Metric.StallFraction && r.Guest == "");
