@@ -117,7 +117,8 @@ public sealed partial class ExitCodeTests
         string file = dir.File("bad.yaml", "name: bad\nduration: 60 parsecs\n");
         var r = Hvsim.Run("run", file, "--out", dir.Combine("out"));
         Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains($"{file}:2:11:", r.Err);
+        // `duration: ` is 10 characters: the value starts at column 11 of line 2.
+        Assert.Contains($"{file}:2:11: error: 'duration' has a bad value '60 parsecs' (allowed: a number with a unit ns, us, ms, s, min, h", r.Err);
         AssertNoStackTrace(r.Err);
         Assert.False(Directory.Exists(dir.Combine("out")), "results written for a bad scenario");
     }
