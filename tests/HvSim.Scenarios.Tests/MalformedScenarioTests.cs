@@ -521,8 +521,10 @@ public class MalformedScenarioTests
         Assert.Contains(": error: ", err);
         Assert.DoesNotContain("   at ", err);
         Assert.False(Directory.Exists(outDir), "hvsim run wrote results for a bad scenario");
-        var (bexit, _, _) = Cli.Run("batch", file, "--out", outDir, "--jobs", "1");
+        var (bexit, _, berr) = Cli.Run("batch", file, "--out", outDir, "--jobs", "1");
         Assert.Equal(2, bexit);
+        Assert.Contains(": error: ", berr);
+        Assert.DoesNotContain("   at ", berr);
         Assert.False(Directory.Exists(outDir), "hvsim batch wrote results for a bad scenario");
     }
 }
