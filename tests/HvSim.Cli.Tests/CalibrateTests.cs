@@ -39,7 +39,7 @@ public sealed class CalibrateTests
         string mine = dir.File("notes.yaml", "my own notes\n");
         var r = Hvsim.Run("calibrate", "swap", dir.Combine("device.bin"), "--size", "4MiB", "--ios", "40", "--out", mine);
         Assert.Equal(2, r.Exit);
-        Assert.Contains("was not written by `hvsim calibrate swap`; nothing was touched", r.Err);
+        Assert.Contains($"--out {mine} exists and was not written by `hvsim calibrate swap`; nothing was touched (allowed: a new file, or an earlier calibration)", r.Err);
         Assert.Equal("my own notes\n", File.ReadAllText(mine));
         Assert.False(File.Exists(dir.Combine("device.bin")));
     }
@@ -56,8 +56,8 @@ public sealed class CalibrateTests
         {
             var r = Hvsim.Run("calibrate", "swap", dir.Combine("device.bin"), "--size", "4MiB", "--ios", "40", "--out", output);
             Assert.Equal(2, r.Exit);
-            Assert.Contains($"is {kind}", r.Err);
-            Assert.Contains("nothing was touched", r.Err);
+            Assert.Contains($"--out {output}: {output} is {kind}", r.Err);
+            Assert.Contains("nothing was touched (allowed: a new file, or an earlier calibration)", r.Err);
             Assert.False(File.Exists(dir.Combine("device.bin")));
         }
         Assert.Equal(new[] { "folder", "swap.yaml" }, Directory.GetFileSystemEntries(dir.Path).Select(e => Path.GetFileName(e)!).Order().ToArray());

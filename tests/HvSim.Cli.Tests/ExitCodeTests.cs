@@ -86,17 +86,18 @@ public sealed partial class ExitCodeTests
     }
 
     [Theory]
-    [InlineData("run")]                                   // missing argument
-    [InlineData("run", "a.yaml", "b.yaml")]               // one argument too many
-    [InlineData("run", "x.yaml", "--jobs", "many")]       // option value of the wrong type
-    [InlineData("run", "x.yaml", "--seed", "-1")]         // negative where only >= 0 is allowed
-    [InlineData("replay", "x.csv", "--mapping", "bytes")] // value outside the allowed list
-    [InlineData("schema", "--no-such-option")]
-    [InlineData("merge", "some-dir")]                     // required option missing
-    public void UsageErrorsExit2AndNameTheCommandToGetHelpFor(params string[] args)
+    [InlineData("Required argument missing for command: 'run'.", "run")]
+    [InlineData("Unrecognized command or argument 'b.yaml'.", "run", "a.yaml", "b.yaml")] // one argument too many
+    [InlineData("--jobs 'many' is not allowed (allowed: an integer from 1 to 2147483647)", "run", "x.yaml", "--jobs", "many")]
+    [InlineData("--seed '-1' is not allowed (allowed: an integer from 0 to 18446744073709551615)", "run", "x.yaml", "--seed", "-1")] // 2^64 - 1
+    [InlineData("Argument 'bytes' not recognized. Must be one of:\n\t'object'\n\t'pages'", "replay", "x.csv", "--mapping", "bytes")]
+    [InlineData("Unrecognized option '--no-such-option'.", "schema", "--no-such-option")]
+    [InlineData("Option '--out' is required.", "merge", "some-dir")]
+    public void UsageErrorsExit2NameTheProblemAndTheCommandToGetHelpFor(string problem, params string[] args)
     {
         var r = Hvsim.Run(args);
         Assert.True(r.Exit == 2, r.ToString());
+        Assert.Contains($"hvsim: {problem}", r.Err.ReplaceLineEndings("\n"));
         Assert.Contains($"Try 'hvsim {args[0]} --help'.", r.Err);
         Assert.DoesNotContain("System.", r.Err); // .NET type names mean nothing to users
         Assert.Equal("", r.Out);
@@ -117,7 +118,8 @@ public sealed partial class ExitCodeTests
         string file = dir.File("bad.yaml", "name: bad\nduration: 60 parsecs\n");
         var r = Hvsim.Run("run", file, "--out", dir.Combine("out"));
         Assert.True(r.Exit == 2, r.ToString());
-        Assert.Contains($"{file}:2:11:", r.Err);
+        // `duration: ` is 10 characters: the value starts at column 11 of line 2.
+        Assert.Contains($"{file}:2:11: error: 'duration' has a bad value '60 parsecs' (allowed: a number with a unit ns, us, ms, s, min, h", r.Err);
         AssertNoStackTrace(r.Err);
         Assert.False(Directory.Exists(dir.Combine("out")), "results written for a bad scenario");
     }

@@ -38,6 +38,8 @@ public sealed class ResultsTests
         string bad = dir.File("bad.yaml", TinyScenarios.Run.Replace("alpha: 0.8", "alpha: -3"));
         var r = Hvsim.Run("run", bad, "--out", results);
         Assert.True(r.Exit == 2, r.ToString());
+        // TinyScenarios.Run's line 17 is `    alpha: -3`: the value at column 12; a Zipf exponent is not negative.
+        Assert.Contains($"{bad}:17:12: error: 'alpha' is out of range: -3 (allowed: a number in [0, ", r.Err);
         Assert.Equal(before, Snapshot(results));
     }
 

@@ -220,12 +220,16 @@ public class BatchTests
     public void ShardSpecsParseToAZeroBasedIndexAndACount(string text, int index, int count) => Assert.Equal(new Shard(index, count), Shard.Parse(text, _ => null));
 
     [Theory]
-    [InlineData("0/4")]
-    [InlineData("5/4")]
-    [InlineData("1/0")]
-    [InlineData("half")]
-    [InlineData("slurm")] // no job array variables set
-    public void MalformedShardSpecsAreRefused(string text) => Assert.Throws<BatchInputException>(() => Shard.Parse(text, _ => null));
+    [InlineData("0/4", "--shard 0/4 gives slice 0 of 4, which does not exist")]
+    [InlineData("5/4", "--shard 5/4 gives slice 5 of 4, which does not exist")]
+    [InlineData("1/0", "--shard 1/0 gives slice 1 of 0, which does not exist")]
+    [InlineData("half", "--shard 'half' is not a shard")]
+    [InlineData("slurm", "--shard needs the environment variable SLURM_ARRAY_TASK_ID set to a number, it is not set")] // no job array variables set
+    public void MalformedShardSpecsAreRefusedNamingTheValueAndWhatIsAllowed(string text, string problem)
+    {
+        var e = Assert.Throws<BatchInputException>(() => Shard.Parse(text, _ => null));
+        Assert.Equal($"{problem} (allowed: K/N with 1 <= K <= N (e.g. 2/8), slurm (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT) or k8s (JOB_COMPLETION_INDEX and JOB_COMPLETIONS))", e.Message);
+    }
 
     [Fact]
     public void SlurmAndKubernetesShardsComeFromTheirVariables()

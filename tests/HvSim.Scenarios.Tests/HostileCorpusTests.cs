@@ -107,7 +107,11 @@ public class HostileCorpusTests
         }
         var trace = Path.Combine(box.Root, "vscsi-as.oracleGeneral");
         File.WriteAllBytes(trace, bytes);
-        box.AssertRefused(["mrc", trace, "--format", "oracleGeneral", "--out", box.Out("mrc")], $"{trace}: record ");
+        // Read as 24-byte oracleGeneral records, each record's time is its first 4 bytes: record 1's is vSCSI record 0's
+        // time, 900; record 2's (bytes 24..27) the low half of vSCSI record 0's time in µs, 5,000,000; record 3's (bytes
+        // 48..51) the low half of vSCSI record 1's lba, 1,000,008: earlier than record 2's.
+        box.AssertRefused(["mrc", trace, "--format", "oracleGeneral", "--out", box.Out("mrc")],
+            $"{trace}: record 3: time 1000008 s is before the previous record's 5000000 s (records are in time order)");
     }
 
     /// <summary>Shard folders from elsewhere: each case changes a copy of two real shards, then merges them.</summary>
@@ -225,7 +229,12 @@ public class HostileCorpusTests
     {
         using var box = new Sandbox();
         string input = box.File("legal.yaml", File.ReadAllText(Path.Combine(CorpusDir, "scenarios", "legal-with-description.yaml")));
-        foreach (var (value, problem) in new[] { ("", "is empty"), (" ", "is blank"), ("  ", "is blank"), ($"{box.Root}/ /x", "has a folder name made of spaces only") })
+        foreach (var (value, problem) in new[]
+                 {
+                     ("", "is empty (allowed: a folder path, existing or new)"), (" ", "is blank (allowed: a folder path, existing or new)"),
+                     ("  ", "is blank (allowed: a folder path, existing or new)"),
+                     ($"{box.Root}/ /x", "has a folder name made of spaces only (allowed: folder names with something besides spaces)"),
+                 })
             box.AssertRefused([command, input, "--out", value], $"hvsim: --out '{value}' {problem}");
     }
 

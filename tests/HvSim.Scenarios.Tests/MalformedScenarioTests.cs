@@ -39,19 +39,20 @@ public class MalformedScenarioTests
     }
 
     [Fact]
-    public void AnEmptyFileIsRefusedAsEmpty() => AssertRejectedAt("", "1:1: error: scenario file is empty");
+    public void AnEmptyFileIsRefusedAsEmpty() => AssertRejectedAt("", "1:1: error: scenario file is empty (allowed: a mapping of scenario keys");
 
     [Fact]
-    public void AFileOfCommentsOnlyIsRefusedAsEmpty() => AssertRejectedAt("# nothing here\n\n", "1:1: error: scenario file is empty");
+    public void AFileOfCommentsOnlyIsRefusedAsEmpty() => AssertRejectedAt("# nothing here\n\n", "1:1: error: scenario file is empty (allowed: a mapping of scenario keys");
 
     [Fact]
-    public void FlowSequencesNestedDeeperThan32LevelsAreRefused() => AssertRejectedAt("a: " + new string('[', 200) + new string(']', 200) + "\n", "1:36: error: nesting deeper than 32 levels");
+    public void FlowSequencesNestedDeeperThan32LevelsAreRefused() => AssertRejectedAt("a: " + new string('[', 200) + new string(']', 200) + "\n", "1:36: error: nesting deeper than 32 levels (allowed: at most 32 levels");
 
     [Fact]
     public void MappingsNestedDeeperThan32LevelsAreRefusedAtTheFirstKeyTooDeep()
     {
         var text = string.Concat(Enumerable.Range(0, 60).Select(i => new string(' ', 2 * i) + $"k{i}:\n"));
-        AssertRejectedAt(text, "33:65: error: nesting deeper than 32 levels"); // key k32 is the 33rd level
+        // key k32 is the 33rd level, on line 33, indented 2 x 32 spaces: column 65.
+        AssertRejectedAt(text, "33:65: error: nesting deeper than 32 levels (allowed: at most 32 levels");
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public class MalformedScenarioTests
         File.WriteAllBytes(file, bytes);
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
-        Assert.Contains($"{file}:1:1: error: file is binary", err);
+        Assert.Contains($"{file}:1:1: error: file is binary, not a YAML text file (allowed: a UTF-8 YAML document)", err);
         AssertRunRefuses(file);
     }
 
@@ -78,7 +79,8 @@ public class MalformedScenarioTests
         File.WriteAllBytes(file, bytes);
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
-        Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(file)}:\d+:\d+: error: ", err);
+        // The first byte, 0x80, is a continuation byte with no lead byte: invalid at 1:1.
+        Assert.Contains($"{file}:1:1: error: invalid UTF-8 byte (allowed: a UTF-8 text file)", err);
         Assert.DoesNotContain("   at ", err);
     }
 
@@ -87,7 +89,7 @@ public class MalformedScenarioTests
     {
         var (exit, _, err) = Cli.Run("validate", "/no/such/scenario.yaml");
         Assert.Equal(2, exit);
-        Assert.Contains("/no/such/scenario.yaml:1:1: error: file not found", err);
+        Assert.Contains("/no/such/scenario.yaml:1:1: error: file not found (allowed: an existing scenario file)", err);
     }
 
     [Fact]
@@ -165,11 +167,12 @@ public class MalformedScenarioTests
         // book3s_64_mmu_hv.c kvmppc_alloc_hpt, kvm_main.c __kvm_set_memory_region): HPT 16384 KiB + revmap 16384 KiB + rmap
         // 65536 pages x 8 B = 512 KiB, so 2 x 33280 = 66560 KiB. 3670016 - 1536 - 66560 = 3601920 KiB is available;
         // 2 x 4 GiB = 8388608 KiB of guests - 3601920 = 4786688 KiB to page out. A swap of 4786624 KiB is 64 KiB short.
+        // Located at the capacity's value: column 62 of line 1.
         var file = dir.File("swap.yaml",
             "host: {memory: 4GiB, min_free_kbytes: 1024, swap: {capacity: 4786624KiB}}\nguests: {count: 2, memory: 4GiB, workload: {kind: uniform}}\n");
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
-        Assert.Contains("error: swap capacity 4.56GiB (4786624KiB) is smaller than the 4.56GiB (4786688KiB) the POWER7 host may have to page out " +
+        Assert.Contains($"{file}:1:62: error: swap capacity 4.56GiB (4786624KiB) is smaller than the 4.56GiB (4786688KiB) the POWER7 host may have to page out " +
             "(guest memory 8GiB - 3.44GiB (3601920KiB) host memory available above the high watermark, beside 65MiB of KVM memory for the guests' " +
             "HPTs, revmaps and rmaps) (allowed: swap capacity >= 4.56GiB (4786688KiB), or less overcommit)", err);
     }
@@ -182,7 +185,8 @@ public class MalformedScenarioTests
         var file = dir.File("w.yaml", "host: {memory: 64MiB, reserved: 0B, min_free_kbytes: 43691}\nguests: {memory: 16MiB, workload: {kind: uniform}}\n");
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
-        Assert.Contains("error: watermarks min 42.67MiB, low 53.33MiB, high 64MiB (67109376B) do not fit below the 64MiB of host memory left after reserved", err);
+        // Located at min_free_kbytes' value: column 54 of line 1.
+        Assert.Contains($"{file}:1:54: error: watermarks min 42.67MiB, low 53.33MiB, high 64MiB (67109376B) do not fit below the 64MiB of host memory left after reserved", err);
         // 43690 x 1536 B = 67107840 B fits below 67108864 B: the bound names the first value that does not.
         Assert.Contains("(allowed: min_free_kbytes < 43691, so that high = 3/2 min stays below memory - reserved)", err);
         (exit, _, err) = Cli.Run("validate", dir.File("ok.yaml", File.ReadAllText(file).Replace("43691", "43690")));
@@ -207,9 +211,11 @@ public class MalformedScenarioTests
         Assert.Contains($"{file}:4:12: error: 2 threads per core on ppc970: QEMU refuses more threads than the host core has (allowed: threads <= 1 on ppc970)", err);
         (exit, _, err) = Cli.Run("validate", dir.File("power7.yaml", text.Replace("platform: both", "platform: power7")));
         Assert.True(exit == 0, err);
-        (exit, _, err) = Cli.Run("validate", dir.File("five.yaml", text.Replace("threads: 2", "threads: 5")));
+        // POWER7 cores have 4 threads (SMT4), the most any platform has: 5 is out of the key's range, at its value.
+        var five = dir.File("five.yaml", text.Replace("threads: 2", "threads: 5"));
+        (exit, _, err) = Cli.Run("validate", five);
         Assert.Equal(2, exit);
-        Assert.Contains("threads", err);
+        Assert.Contains($"{five}:4:12: error: 'threads' is out of range: 5 (allowed: an integer in [1, 4])", err);
     }
 
     [Fact]
@@ -292,7 +298,8 @@ public class MalformedScenarioTests
         var file = dir.File("r.yaml", "duration: 1s\nhost: {memory: 256MiB}\nguests: {memory: 64MiB, workload: {kind: uniform}}\n");
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
-        Assert.Contains("error: reserved 512MiB leaves nothing of host memory 256MiB", err);
+        // reserved is the default, not written: located at the memory it leaves nothing of, column 16 of line 2.
+        Assert.Contains($"{file}:2:16: error: reserved 512MiB leaves nothing of host memory 256MiB (allowed: reserved < memory)", err);
         Assert.DoesNotContain("watermarks", err);
         Assert.Contains("1 problem found.", err);
     }
@@ -334,7 +341,7 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
         Assert.Contains($"{file}:4:4: error: YAML syntax error: ", err);
-        Assert.Contains("(check the indentation of this line)", err);
+        Assert.Contains("(check the indentation of this line) (allowed: valid YAML 1.1)", err);
     }
 
     [Fact]
@@ -374,7 +381,7 @@ public class MalformedScenarioTests
         var child = dir.File("child.yaml", "extends: base.yaml\nhost: {page_size: 4KiB}\n");
         var (exit, _, err) = Cli.Run("validate", child);
         Assert.Equal(2, exit);
-        Assert.Contains($"{Path.Combine(dir.Path, "base.yaml")}:2:11: error: 'memory' has a bad value '8 gigs'", err);
+        Assert.Contains($"{Path.Combine(dir.Path, "base.yaml")}:2:11: error: 'memory' has a bad value '8 gigs' (allowed: an integer number of bytes or a number with a unit", err);
     }
 
     [Fact]
@@ -499,6 +506,7 @@ public class MalformedScenarioTests
         var (exit, _, err) = Cli.Run("validate", file);
         Assert.Equal(2, exit);
         Assert.Contains($"{file}:{expected}", err);
+        Assert.Contains("(allowed: ", err);
         Assert.DoesNotContain("   at ", err);
         AssertRunRefuses(file);
     }
@@ -513,8 +521,10 @@ public class MalformedScenarioTests
         Assert.Contains(": error: ", err);
         Assert.DoesNotContain("   at ", err);
         Assert.False(Directory.Exists(outDir), "hvsim run wrote results for a bad scenario");
-        var (bexit, _, _) = Cli.Run("batch", file, "--out", outDir, "--jobs", "1");
+        var (bexit, _, berr) = Cli.Run("batch", file, "--out", outDir, "--jobs", "1");
         Assert.Equal(2, bexit);
+        Assert.Contains(": error: ", berr);
+        Assert.DoesNotContain("   at ", berr);
         Assert.False(Directory.Exists(outDir), "hvsim batch wrote results for a bad scenario");
     }
 }

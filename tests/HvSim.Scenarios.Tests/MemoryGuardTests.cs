@@ -146,8 +146,9 @@ public class MemoryGuardTests
     }
 
     /// <summary>
-    /// `plan` checks its largest probe before it starts: 64 guests, each with an HPT of order 24 (2^24 / 16 HPTEs ×
-    /// 32 B = 32 MiB), are 2 GiB of HPTs alone, over a 1 GiB limit; at most 2 guests fit under it.
+    /// `plan` checks its largest probe before it starts: 64 guests, each with an HPT of order 24, 2^24 / 16 = 2^20 HPTEs
+    /// of 8 + 12 B (the hand count above) = 20 MiB, are 1.25 GiB of HPTs alone; with the 64 MiB runtime allowance and
+    /// 64 x 1,024 host pages x 16 B = 1 MiB of page state, 1.3135 GiB: over a 1 GiB limit.
     /// </summary>
     [Fact]
     public void PlanRefusesAProbeOverMaxMemoryBeforeItStarts()
@@ -157,7 +158,8 @@ public class MemoryGuardTests
         string Plan(int max) => dir.File($"plan{max}.yaml", $"scenario: guard.yaml\nslo: {{mean_slowdown: 90%}}\nreplications: 1\nmax_guests: {max}\nplatforms: [power7]\n");
         var (exit, _, err) = Cli.Run("plan", Plan(64), "--out", Path.Combine(dir.Path, "out"), "--max-memory", "1GiB");
         Assert.Equal(2, exit);
-        Assert.Contains("exceeds the limit 1GiB", err);
+        Assert.Contains("estimated memory 1.31GiB (1 parallel run(s) of up to 1.31GiB", err);
+        Assert.Contains("exceeds the limit 1GiB (allowed: raise --max-memory", err);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")), "nothing may be written");
     }
 }

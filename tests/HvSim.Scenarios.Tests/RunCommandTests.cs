@@ -231,7 +231,10 @@ public class RunCommandTests
         Assert.Contains("estimated memory", err);
         Assert.Contains("exceeds the limit 16MiB", err);
         Assert.False(Directory.Exists(outDir));
-        Assert.Equal(2, Cli.Run("run", file, "--out", outDir, "--max-memory", "lots").Exit);
+        (exit, _, err) = Cli.Run("run", file, "--out", outDir, "--max-memory", "lots");
+        Assert.Equal(2, exit);
+        Assert.Contains("--max-memory 'lots' is not a size (allowed: a size > 0 such as 8GiB", err);
+        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public class ValidateCommandTests
         Assert.Equal(2, exit);
         Assert.Contains($"{good}: ok", output);
         Assert.DoesNotContain("b-bad.yaml", output);
-        Assert.Contains($"{bad}:3:", err);
+        // Line 3 is `host: {memory: lots, ...}`: the value starts at column 16.
+        Assert.Contains($"{bad}:3:16: error: 'memory' has a bad value 'lots' (allowed: an integer number of bytes or a number with a unit", err);
         Assert.Contains("1 problem found.", err);
     }
 
