@@ -164,7 +164,7 @@ internal sealed class TraceInput
     /// <summary>The format its extension names; a missing file is said to be missing first, since no --format would help.</summary>
     private static TraceFormat FormatFromExtension(string path) => TraceFormats.FromExtension(path)
         ?? (FileKinds.NotRegular(path) == FileKinds.NotFound
-            ? throw new TraceException(path, 0, $"cannot open the trace: {FileKinds.NotFound}")
+            ? throw TraceFile.Missing(path)
             : throw new ArgumentException($"--format: cannot tell the format of '{path}' from its extension; give --format {string.Join("|", TraceFormats.Names)}"));
 
     private CsvTraceColumns Columns(ParseResult parse)
