@@ -53,7 +53,7 @@ public static class ComparePlot
                 var marks = plot.Add.Markers(xs.ToArray(), ys.ToArray(), MarkerShape.FilledCircle, 10, color);
                 // Named by its label, else by the parameters that tell the drawn points apart (a plan's host.memory is often the same for all).
                 string point = groups[k].Point.Label.Length > 0 ? groups[k].Point.Label
-                    : string.Join(", ", varying.Select(p => $"{SweepPoint.DisplayName(p)}={groups[k].Point.ValueOf(p)}"));
+                    : string.Join(", ", varying.Select(p => SweepPoint.Assignment(p, groups[k].Point.ValueOf(p))));
                 marks.LegendText = point.Length > 0 ? point : "B / A";
             }
             var (first, last) = LogAxis.Apply(plot.Axes.Bottom, Math.Max(low / 1.5, Floor), high * 1.5);

@@ -60,7 +60,7 @@ internal static class SweepParser
             d.Add(sweep, $"'sweep' must be a mapping of key paths to value lists, not {sweep.KindName}", "e.g. guests.count: [2, 4, 6, 8]");
             return null;
         }
-        var paths = SweepablePaths().ToDictionary(p => p.Path, p => p.Key, StringComparer.Ordinal);
+        var paths = SweepPaths.ByPath;
         var axes = new List<(string Path, List<SweepAssignment> Values, Node At)>();
         MappingEntry? labelsEntry = null;
         bool ok = true;
